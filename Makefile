@@ -1,0 +1,119 @@
+# escprof — plain Makefile. `make` builds ./escprof, `make check` runs every test,
+# `make demo` runs the main job on a bundled sample. Missing Debian packages are installed
+# by scripts/install-deps.sh before anything is compiled.
+#   DEVELOPER=1                 warnings are errors
+#   SANITIZE=address,undefined  build everything with sanitizers (in build/san/)
+#   PREFIX=/usr/local           for `make install`
+
+PREFIX ?= /usr/local
+CC ?= cc
+PKGS := libprotobuf-c zlib sqlite3 jansson libmd
+
+ifeq ($(SANITIZE),)
+B := build
+else
+B := build/san
+endif
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla
+ifeq ($(DEVELOPER),1)
+WARN += -Werror
+endif
+OPT ?= -O2
+CFLAGS ?= $(OPT) -g
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -I. -I$(B) -MMD -MP
+ifneq ($(SANITIZE),)
+BASE_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+SAN_LDFLAGS := -fsanitize=$(SANITIZE)
+endif
+
+DEPS_OK := $(B)/.deps-ok
+pkgcflags = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+pkglibs = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+LIB_SRC := $(wildcard common/*.c profile/*.c store/*.c classify/*.c)
+LIB_SRC := $(filter-out profile/profile.pb-c.c,$(LIB_SRC))
+CMD_SRC := $(wildcard cmd/*.c)
+TEST_SRC := $(wildcard tests/test_*.c)
+
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/profile/profile.pb-c.o $(B)/store/schema.o
+CMD_OBJ := $(CMD_SRC:%.c=$(B)/%.o)
+TEST_OBJ := $(TEST_SRC:%.c=$(B)/%.o)
+
+ifeq ($(SANITIZE),)
+BIN := escprof
+else
+BIN := $(B)/escprof
+endif
+
+.PHONY: all check demo install clean deps test-deps bench fuzz memcheck
+all: $(BIN)
+
+$(DEPS_OK): scripts/install-deps.sh
+	@mkdir -p $(@D)
+	@./scripts/install-deps.sh
+	@touch $@
+
+deps: $(DEPS_OK)
+
+test-deps: $(DEPS_OK)
+	@./scripts/install-deps.sh test
+
+$(B)/profile/profile.pb-c.c $(B)/profile/profile.pb-c.h: profile/profile.proto | $(DEPS_OK)
+	@mkdir -p $(B)/profile
+	protoc-c --c_out=$(B) profile/profile.proto
+
+# generated code: relaxed warnings
+$(B)/profile/profile.pb-c.o: $(B)/profile/profile.pb-c.c
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(pkgcflags) -w -c -o $@ $<
+
+$(B)/store/schema.c: store/schema.sql
+	@mkdir -p $(@D)
+	@{ echo '/* generated from store/schema.sql */'; \
+	   echo 'const char store_schema_sql[] ='; \
+	   sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
+	   echo ';'; } > $@
+
+$(B)/store/schema.o: $(B)/store/schema.c
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIB_OBJ) $(CMD_OBJ) $(TEST_OBJ): | $(DEPS_OK)
+$(filter $(B)/profile/%,$(LIB_OBJ)): $(B)/profile/profile.pb-c.h
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(WARN) $(CFLAGS) $(pkgcflags) -c -o $@ $<
+
+$(B)/libescprof.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(CMD_OBJ) $(B)/libescprof.a
+	$(CC) $(CFLAGS) $(SAN_LDFLAGS) -o $@ $(CMD_OBJ) $(B)/libescprof.a $(pkglibs) -lm
+
+$(B)/tests/unit: $(TEST_OBJ) $(B)/libescprof.a
+	$(CC) $(CFLAGS) $(SAN_LDFLAGS) -o $@ $(TEST_OBJ) $(B)/libescprof.a $(pkglibs) -lcriterion -lm
+
+$(TEST_OBJ): BASE_CFLAGS += -Wno-missing-prototypes
+$(TEST_OBJ): | test-deps
+
+# Tests find the binary, the sample data and ../shared through these variables.
+check: $(BIN) $(B)/tests/unit
+	ESCPROF=$(abspath $(BIN)) ESCPROF_SRC=$(CURDIR) \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	$(B)/tests/unit --jobs=2 $(CRITERION_ARGS)
+
+demo: $(BIN)
+	./$(BIN) info sample-profiles/out/go1.19/pointer_returned.pb.gz
+	./$(BIN) load --db $(B)/demo.db sample-profiles/out/go1.19/*.pb.gz
+	./$(BIN) sql --db $(B)/demo.db "SELECT p.name, count(*) AS samples, sum(h.alloc_space) AS alloc_space FROM heap_samples h JOIN profiles p USING (profile_id) GROUP BY 1 ORDER BY 3 DESC"
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/escprof
+
+clean:
+	rm -rf build escprof
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

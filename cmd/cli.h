@@ -1,0 +1,54 @@
+/* cli.h — what every subcommand shares: global options, error reporting, exit codes. */
+#ifndef ESC_CLI_H
+#define ESC_CLI_H
+
+#include <getopt.h>
+#include <stdint.h>
+
+#include "cmd/output.h"
+#include "common/err.h"
+
+#define ESCPROF_VERSION "0.1.0"
+
+enum { EXIT_OK = 0, EXIT_BREACH = 1, EXIT_USAGE = 2, EXIT_FAIL = 3 };
+
+struct cli {
+	const char *cmd;		/* subcommand name */
+	const char *usage;		/* its usage text */
+	const char *db;			/* --db, else $ESCPROF_DB, else escprof.db */
+	enum out_format format;
+	int format_set;
+	int quiet;
+};
+
+/* Long options every subcommand accepts; splice into a getopt_long table. */
+#define CLI_COMMON_OPTIONS \
+	{"db", required_argument, NULL, 'D'}, \
+	{"format", required_argument, NULL, 'F'}, \
+	{"quiet", no_argument, NULL, 'q'}, \
+	{"help", no_argument, NULL, 'h'}
+
+/* Handles a common option: returns 1 when handled, 0 when c is not one, or an exit
+ * code + 100 when the command must stop (help printed: 100; bad value: 102). */
+int cli_common(struct cli *c, int opt, const char *arg);
+
+/* Prints "escprof CMD: message" and returns the exit code for status. */
+int cli_fail(const struct cli *c, const struct err *e);
+/* Prints a usage error and the usage text; returns EXIT_USAGE. */
+int cli_usage_error(const struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cli_exit_code(enum esc_status st);
+
+/* Whether stderr is a terminal (progress goes there, never into pipes). */
+int cli_progress_ok(const struct cli *c);
+
+/* Parses a byte size: digits with an optional B, K/KiB, M/MiB, G/GiB suffix (k, M, G are
+ * powers of 1024 here, as for memory limits). Returns 0 or -1. */
+int cli_parse_size(const char *s, uint64_t *out);
+
+typedef int (*cmd_fn)(struct cli *c, int argc, char **argv);
+int cmd_info(struct cli *c, int argc, char **argv);
+int cmd_load(struct cli *c, int argc, char **argv);
+int cmd_sql(struct cli *c, int argc, char **argv);
+int cmd_escapes(struct cli *c, int argc, char **argv);
+
+#endif

@@ -1,0 +1,148 @@
+/* escprof.c — the command table and dispatch. Each subcommand lives in cmd_<name>.c with
+ * its own usage text and option table; this file only finds it. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const struct command {
+	const char *name;
+	cmd_fn fn;
+	const char *summary;
+} commands[] = {	/* sorted by name */
+	{"info", cmd_info, "describe a profile: sample types with totals, counts, period"},
+	{"load", cmd_load, "store heap profiles in the database"},
+	{"sql", cmd_sql, "run a read-only SQL query on the database"},
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: escprof [--version] [--help] COMMAND [ARGS]\n\n"
+		   "Why is this on the heap? escprof joins Go heap profiles with the Go\n"
+		   "compiler's escape analysis and names the cause of each allocation.\n\n"
+		   "commands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nglobal options: --db FILE (default escprof.db or $ESCPROF_DB), "
+		   "--format text|json|csv|tsv, -q\n"
+		   "'escprof COMMAND --help' describes one command.\n");
+}
+
+int cli_exit_code(enum esc_status st)
+{
+	switch (st) {
+	case ESC_OK: return EXIT_OK;
+	case ESC_EUSAGE: return EXIT_USAGE;
+	default: return EXIT_FAIL;
+	}
+}
+
+int cli_fail(const struct cli *c, const struct err *e)
+{
+	fprintf(stderr, "escprof %s: %s\n", c->cmd,
+		e->msg[0] ? e->msg : err_status_name(e->status));
+	return cli_exit_code(e->status);
+}
+
+int cli_usage_error(const struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "escprof %s: ", c->cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n%s", c->usage);
+	return EXIT_USAGE;
+}
+
+int cli_common(struct cli *c, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'D':
+		c->db = arg;
+		return 1;
+	case 'F':
+		if (out_parse_format(arg, &c->format)) {
+			cli_usage_error(c, "unknown format '%s'", arg);
+			return 100 + EXIT_USAGE;
+		}
+		c->format_set = 1;
+		return 1;
+	case 'q':
+		c->quiet = 1;
+		return 1;
+	case 'h':
+		fputs(c->usage, stdout);
+		return 100 + EXIT_OK;
+	case '?':
+		fprintf(stderr, "%s", c->usage);
+		return 100 + EXIT_USAGE;
+	default:
+		return 0;
+	}
+}
+
+int cli_parse_size(const char *s, uint64_t *out)
+{
+	static const struct { const char *suffix; unsigned shift; } units[] = {
+		{"", 0}, {"B", 0}, {"K", 10}, {"k", 10}, {"KiB", 10}, {"KB", 10}, {"M", 20},
+		{"MiB", 20}, {"MB", 20}, {"G", 30}, {"GiB", 30}, {"GB", 30},
+	};
+	char *end;
+	unsigned long long v;
+	size_t i;
+
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	v = strtoull(s, &end, 10);
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(end, units[i].suffix))
+			continue;
+		if (v > (UINT64_MAX >> units[i].shift))
+			return -1;
+		*out = (uint64_t)v << units[i].shift;
+		return 0;
+	}
+	return -1;
+}
+
+int cli_progress_ok(const struct cli *c)
+{
+	return !c->quiet && isatty(STDERR_FILENO);
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c = {0};
+	const char *env = getenv("ESCPROF_DB");
+	size_t i;
+
+	c.db = env && *env ? env : "escprof.db";
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("escprof %s\n", ESCPROF_VERSION);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (!strcmp(argv[1], commands[i].name)) {
+			c.cmd = commands[i].name;
+			return commands[i].fn(&c, argc - 1, argv + 1);
+		}
+	}
+	fprintf(stderr, "escprof: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

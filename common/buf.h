@@ -1,0 +1,33 @@
+/* buf.h — a growable byte buffer, always NUL-terminated (git's strbuf in miniature).
+ * An embedded struct buf is set up with buf_init and torn down with buf_release; the
+ * bytes belong to the buffer until buf_detach hands them to the caller. */
+#ifndef ESC_BUF_H
+#define ESC_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct buf {
+	char *data;	/* never NULL after buf_init: "" until something is added */
+	size_t len;
+	size_t cap;
+};
+
+void buf_init(struct buf *b);
+void buf_release(struct buf *b);
+/* Makes room for n more bytes; returns 0, or -1 when memory runs out. */
+int buf_grow(struct buf *b, size_t n);
+int buf_add(struct buf *b, const void *p, size_t n);
+int buf_adds(struct buf *b, const char *s);
+int buf_addc(struct buf *b, char c);
+int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+void buf_reset(struct buf *b);
+/* Returns the bytes (caller frees) and leaves b empty and initialised. */
+char *buf_detach(struct buf *b, size_t *len);
+
+/* Reads a whole file (or stdin for "-") into b, failing past max bytes. Returns 0,
+ * -1 on an I/O error (errno set) or -2 when the file is larger than max. */
+int buf_read_file(struct buf *b, const char *path, size_t max);
+
+#endif

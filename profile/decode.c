@@ -1,0 +1,858 @@
+/* decode.c — pprof protobuf decoding. The outer Profile is walked field by field by hand
+ * (a Profile is mostly a list of sub-messages and strings); every sub-message is unpacked
+ * by protobuf-c. Pass one keeps the small tables and counts samples; samples are unpacked
+ * one at a time later, each into an arena that is reset between samples. Every string
+ * index and id is checked before use: a profile that passes profile_open cannot make a
+ * later reader index out of range. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "profile/profile.pb-c.h"
+#include "profile_int.h"
+
+enum { WT_VARINT = 0, WT_I64 = 1, WT_LEN = 2, WT_I32 = 5 };
+
+struct field {
+	uint32_t num;
+	uint32_t wt;
+	uint64_t v;			/* varint / fixed value, or length */
+	const unsigned char *p;		/* WT_LEN payload */
+	size_t off;			/* offset of the field's tag */
+};
+
+struct reader {
+	const unsigned char *base, *p, *end;
+};
+
+static int read_varint(struct reader *r, uint64_t *v)
+{
+	uint64_t x = 0;
+	unsigned shift = 0;
+
+	while (r->p < r->end) {
+		unsigned char c = *r->p++;
+
+		if (shift == 63 && c > 1)
+			return -1;
+		x |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80)) {
+			*v = x;
+			return 0;
+		}
+		shift += 7;
+		if (shift > 63)
+			return -1;
+	}
+	return -1;
+}
+
+/* Reads one field; returns 0, 1 at the end, -1 on malformed input with *why set. */
+static int next_field(struct reader *r, struct field *f, const char **why)
+{
+	uint64_t tag;
+
+	if (r->p >= r->end)
+		return 1;
+	f->off = (size_t)(r->p - r->base);
+	if (read_varint(r, &tag)) {
+		*why = "truncated varint";
+		return -1;
+	}
+	f->num = (uint32_t)(tag >> 3);
+	f->wt = (uint32_t)(tag & 7);
+	if (tag >> 3 == 0 || tag >> 3 > 536870911) {
+		*why = "invalid field number";
+		return -1;
+	}
+	switch (f->wt) {
+	case WT_VARINT:
+		if (read_varint(r, &f->v)) {
+			*why = "truncated varint";
+			return -1;
+		}
+		return 0;
+	case WT_I64:
+		if (r->end - r->p < 8) {
+			*why = "truncated fixed64";
+			return -1;
+		}
+		memcpy(&f->v, r->p, 8);
+		r->p += 8;
+		return 0;
+	case WT_I32:
+		if (r->end - r->p < 4) {
+			*why = "truncated fixed32";
+			return -1;
+		}
+		f->v = 0;
+		memcpy(&f->v, r->p, 4);
+		r->p += 4;
+		return 0;
+	case WT_LEN:
+		if (read_varint(r, &f->v)) {
+			*why = "truncated length";
+			return -1;
+		}
+		if (f->v > (uint64_t)(r->end - r->p)) {
+			*why = "length runs past the end of the data";
+			return -1;
+		}
+		f->p = r->p;
+		r->p += f->v;
+		return 0;
+	default:
+		*why = "unsupported wire type";
+		return -1;
+	}
+}
+
+/* protobuf-c allocator that draws from an arena */
+static void *arena_pb_alloc(void *data, size_t size)
+{
+	return arena_alloc(data, size);
+}
+
+static void arena_pb_free(void *data, void *p)
+{
+	(void)data;
+	(void)p;
+}
+
+struct table_state {
+	const char *name;
+	size_t nstrings;
+	const char **strings;
+	struct field *strfields;	/* offsets, resolved after pass one */
+	size_t cap_strings;
+	int64_t drop_frames, keep_frames, default_sample_type, doc_url;
+	int64_t period_type_type, period_type_unit;
+	int64_t *comment_ix;
+	size_t ncomments, cap_comments;
+	Perftools__Profiles__ValueType **sample_types;
+	size_t nsample_types, cap_sample_types;
+	Perftools__Profiles__Mapping **mappings;
+	size_t nmappings, cap_mappings;
+	Perftools__Profiles__Location **locations;
+	size_t nlocations, cap_locations;
+	Perftools__Profiles__Function **functions;
+	size_t nfunctions, cap_functions;
+};
+
+static int push(void *arr_p, size_t *n, size_t *cap, size_t elem, const void *item)
+{
+	void **arr = arr_p;
+
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 16;
+		void *na = realloc(*arr, nc * elem);
+
+		if (!na)
+			return -1;
+		*arr = na;
+		*cap = nc;
+	}
+	memcpy((char *)*arr + *n * elem, item, elem);
+	(*n)++;
+	return 0;
+}
+
+static void free_tables(struct table_state *t)
+{
+	free(t->strings);
+	free(t->strfields);
+	free(t->comment_ix);
+	free(t->sample_types);
+	free(t->mappings);
+	free(t->locations);
+	free(t->functions);
+}
+
+static enum esc_status bad(struct err *e, const char *name, size_t off, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static enum esc_status bad(struct err *e, const char *name, size_t off, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return err_set(e, ESC_EINPUT, "'%s': %s at byte %zu", name, msg, off);
+}
+
+static enum esc_status read_int_field(const struct field *f, int64_t *out, const char *name,
+				      struct err *e)
+{
+	if (f->wt != WT_VARINT)
+		return bad(e, name, f->off, "field %u has wire type %u, want varint", f->num, f->wt);
+	*out = (int64_t)f->v;
+	return ESC_OK;
+}
+
+/* Pass one: everything but samples. */
+static enum esc_status walk_tables(struct profile *p, struct table_state *t, struct err *e)
+{
+	struct profile_priv *pv = p->priv;
+	ProtobufCAllocator alloc = {arena_pb_alloc, arena_pb_free, &pv->arena};
+	struct reader r = {(const unsigned char *)pv->data.data,
+			   (const unsigned char *)pv->data.data,
+			   (const unsigned char *)pv->data.data + pv->data.len};
+	struct field f;
+	const char *why = NULL;
+	int rc;
+
+	while ((rc = next_field(&r, &f, &why)) == 0) {
+		void *msg = NULL;
+
+		switch (f.num) {
+		case 1: case 2: case 3: case 4: case 5: case 6: case 11:
+			if (f.wt != WT_LEN)
+				return bad(e, p->name, f.off, "field %u has wire type %u, want bytes",
+					   f.num, f.wt);
+			break;
+		default:
+			break;
+		}
+		switch (f.num) {
+		case 1:
+			msg = perftools__profiles__value_type__unpack(&alloc, f.v, f.p);
+			if (!msg || push(&t->sample_types, &t->nsample_types, &t->cap_sample_types,
+					 sizeof(msg), &msg))
+				goto badmsg;
+			break;
+		case 2:
+			if (p->nsamples == SIZE_MAX)
+				goto badmsg;
+			p->nsamples++;
+			break;
+		case 3:
+			msg = perftools__profiles__mapping__unpack(&alloc, f.v, f.p);
+			if (!msg || push(&t->mappings, &t->nmappings, &t->cap_mappings, sizeof(msg), &msg))
+				goto badmsg;
+			break;
+		case 4:
+			msg = perftools__profiles__location__unpack(&alloc, f.v, f.p);
+			if (!msg || push(&t->locations, &t->nlocations, &t->cap_locations, sizeof(msg),
+					 &msg))
+				goto badmsg;
+			break;
+		case 5:
+			msg = perftools__profiles__function__unpack(&alloc, f.v, f.p);
+			if (!msg || push(&t->functions, &t->nfunctions, &t->cap_functions, sizeof(msg),
+					 &msg))
+				goto badmsg;
+			break;
+		case 6:
+			if (f.v > pv->limits.max_string)
+				return err_set(e, ESC_ELIMIT,
+					       "'%s': string of %llu bytes at byte %zu exceeds the limit of %u",
+					       p->name, (unsigned long long)f.v, f.off,
+					       pv->limits.max_string);
+			if (push(&t->strfields, &t->nstrings, &t->cap_strings, sizeof(f), &f))
+				return err_set(e, ESC_ENOMEM, "'%s': out of memory", p->name);
+			break;
+		case 7: case 8: case 9: case 10: case 12: case 14: case 15: {
+			int64_t v = 0;
+			enum esc_status st = read_int_field(&f, &v, p->name, e);
+
+			if (st)
+				return st;
+			if (f.num == 7) t->drop_frames = v;
+			else if (f.num == 8) t->keep_frames = v;
+			else if (f.num == 9) p->time_nanos = v;
+			else if (f.num == 10) p->duration_nanos = v;
+			else if (f.num == 12) p->period = v;
+			else if (f.num == 14) t->default_sample_type = v;
+			else t->doc_url = v;
+			break;
+		}
+		case 11: {
+			Perftools__Profiles__ValueType *vt =
+				perftools__profiles__value_type__unpack(&alloc, f.v, f.p);
+
+			if (!vt)
+				goto badmsg;
+			t->period_type_type = vt->type;
+			t->period_type_unit = vt->unit;
+			break;
+		}
+		case 13:
+			if (f.wt == WT_VARINT) {
+				int64_t v = (int64_t)f.v;
+
+				if (push(&t->comment_ix, &t->ncomments, &t->cap_comments, sizeof(v), &v))
+					return err_set(e, ESC_ENOMEM, "'%s': out of memory", p->name);
+			} else if (f.wt == WT_LEN) {
+				struct reader pr = {r.base, f.p, f.p + f.v};
+				uint64_t v;
+
+				while (pr.p < pr.end) {
+					int64_t iv;
+
+					if (read_varint(&pr, &v))
+						return bad(e, p->name, (size_t)(pr.p - r.base),
+							   "truncated packed comment");
+					iv = (int64_t)v;
+					if (push(&t->comment_ix, &t->ncomments, &t->cap_comments,
+						 sizeof(iv), &iv))
+						return err_set(e, ESC_ENOMEM, "'%s': out of memory", p->name);
+				}
+			} else {
+				return bad(e, p->name, f.off, "field 13 has wire type %u", f.wt);
+			}
+			break;
+		default:
+			break;	/* unknown fields are skipped, as protobuf requires */
+		}
+		continue;
+badmsg:
+		return bad(e, p->name, f.off, "malformed %s message",
+			   f.num == 1 ? "sample_type ValueType" : f.num == 2 ? "Sample" :
+			   f.num == 3 ? "Mapping" : f.num == 4 ? "Location" :
+			   f.num == 5 ? "Function" : "period_type ValueType");
+	}
+	if (rc < 0)
+		return bad(e, p->name, f.off, "%s", why);
+	return ESC_OK;
+}
+
+static enum esc_status string_at(const struct profile *p, const struct table_state *t,
+				 int64_t ix, const char **out, const char *what, struct err *e)
+{
+	if (ix < 0 || (uint64_t)ix >= t->nstrings)
+		return err_set(e, ESC_EINPUT, "'%s': %s string index %lld out of range (%zu strings)",
+			       p->name, what, (long long)ix, t->nstrings);
+	*out = t->strings[ix];
+	return ESC_OK;
+}
+
+static int cmp_fn_id(const void *a, const void *b)
+{
+	const struct profile_function *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static const struct profile_function *function_by_id(const struct profile *p, uint64_t id)
+{
+	struct profile_function key = {.id = id};
+
+	return bsearch(&key, p->functions, p->nfunctions, sizeof(key), cmp_fn_id);
+}
+
+/* Turns the unpacked messages into the public model, checking every reference. */
+static enum esc_status build_model(struct profile *p, struct table_state *t, struct err *e)
+{
+	struct profile_priv *pv = p->priv;
+	struct arena *a = &pv->arena;
+	struct profile_value_type *types;
+	struct profile_function *fns;
+	struct profile_mapping *maps;
+	struct profile_location *locs;
+	const char **comments;
+	enum esc_status st;
+	size_t i, j;
+
+	t->strings = calloc(t->nstrings ? t->nstrings : 1, sizeof(*t->strings));
+	if (!t->strings)
+		return err_set(e, ESC_ENOMEM, "'%s': out of memory", p->name);
+	for (i = 0; i < t->nstrings; i++) {
+		t->strings[i] = arena_strndup(a, (const char *)t->strfields[i].p,
+					      (size_t)t->strfields[i].v);
+		if (!t->strings[i])
+			return err_set(e, ESC_ENOMEM, "'%s': out of memory", p->name);
+	}
+	if (t->nstrings == 0) {
+		if (t->nsample_types || t->nfunctions || p->nsamples)
+			return err_set(e, ESC_EINPUT, "'%s': the string table is empty", p->name);
+	} else if (t->strings[0][0] != '\0') {
+		return bad(e, p->name, t->strfields[0].off,
+			   "string_table[0] must be empty, found %zu bytes", (size_t)t->strfields[0].v);
+	}
+
+	types = arena_alloc(a, (t->nsample_types + 1) * sizeof(*types));
+	if (!types)
+		return err_set(e, ESC_ENOMEM, "'%s': out of memory", p->name);
+	for (i = 0; i < t->nsample_types; i++) {
+		if ((st = string_at(p, t, t->sample_types[i]->type, &types[i].type, "sample type", e)) ||
+		    (st = string_at(p, t, t->sample_types[i]->unit, &types[i].unit, "sample unit", e)))
+			return st;
+	}
+	p->sample_types = types;
+	p->nsample_types = t->nsample_types;
+
+	if (t->nstrings) {
+		if ((st = string_at(p, t, t->period_type_type, &p->period_type.type, "period type", e)) ||
+		    (st = string_at(p, t, t->period_type_unit, &p->period_type.unit, "period unit", e)))
+			return st;
+	} else {
+		p->period_type.type = p->period_type.unit = "";
+	}
+	if (t->default_sample_type) {
+		if ((st = string_at(p, t, t->default_sample_type, &p->default_sample_type,
+				    "default_sample_type", e)))
+			return st;
+	}
+	if (t->doc_url && (st = string_at(p, t, t->doc_url, &p->doc_url, "doc_url", e)))
+		return st;
+	if (t->drop_frames && (st = string_at(p, t, t->drop_frames, &(const char *){0}, "drop_frames", e)))
+		return st;
+	if (t->keep_frames && (st = string_at(p, t, t->keep_frames, &(const char *){0}, "keep_frames", e)))
+		return st;
+	comments = arena_alloc(a, (t->ncomments + 1) * sizeof(*comments));
+	if (!comments)
+		return err_set(e, ESC_ENOMEM, "'%s': out of memory", p->name);
+	for (i = 0; i < t->ncomments; i++)
+		if ((st = string_at(p, t, t->comment_ix[i], &comments[i], "comment", e)))
+			return st;
+	p->comments = comments;
+	p->ncomments = t->ncomments;
+
+	maps = arena_alloc(a, (t->nmappings + 1) * sizeof(*maps));
+	if (!maps)
+		return err_set(e, ESC_ENOMEM, "'%s': out of memory", p->name);
+	for (i = 0; i < t->nmappings; i++) {
+		const Perftools__Profiles__Mapping *m = t->mappings[i];
+
+		if (m->id == 0)
+			return err_set(e, ESC_EINPUT, "'%s': mapping %zu has id 0", p->name, i + 1);
+		maps[i] = (struct profile_mapping){m->id, m->memory_start, m->memory_limit,
+						   m->file_offset, "", ""};
+		if ((st = string_at(p, t, m->filename, &maps[i].file, "mapping filename", e)) ||
+		    (st = string_at(p, t, m->build_id, &maps[i].build_id, "mapping build_id", e)))
+			return st;
+	}
+	p->mappings = maps;
+	p->nmappings = t->nmappings;
+
+	fns = arena_alloc(a, (t->nfunctions + 1) * sizeof(*fns));
+	if (!fns)
+		return err_set(e, ESC_ENOMEM, "'%s': out of memory", p->name);
+	/* .NET's exporter writes functions without ids and refers to them by position */
+	for (j = 0; j < t->nfunctions && t->functions[j]->id == 0; j++)
+		;
+	for (i = 0; i < t->nfunctions; i++) {
+		const Perftools__Profiles__Function *f = t->functions[i];
+
+		if (f->id == 0 && j < t->nfunctions)
+			return err_set(e, ESC_EINPUT, "'%s': function %zu has id 0", p->name, i + 1);
+		fns[i].id = f->id ? f->id : i + 1;
+		fns[i].start_line = f->start_line;
+		if ((st = string_at(p, t, f->name, &fns[i].name, "function name", e)) ||
+		    (st = string_at(p, t, f->system_name, &fns[i].system_name, "function system_name", e)) ||
+		    (st = string_at(p, t, f->filename, &fns[i].file, "function filename", e)))
+			return st;
+	}
+	qsort(fns, t->nfunctions, sizeof(*fns), cmp_fn_id);
+	for (i = 1; i < t->nfunctions; i++)
+		if (fns[i].id == fns[i - 1].id)
+			return err_set(e, ESC_EINPUT, "'%s': duplicate function id %llu", p->name,
+				       (unsigned long long)fns[i].id);
+	p->functions = fns;
+	p->nfunctions = t->nfunctions;
+
+	locs = arena_alloc(a, (t->nlocations + 1) * sizeof(*locs));
+	if (!locs)
+		return err_set(e, ESC_ENOMEM, "'%s': out of memory", p->name);
+	for (i = 0; i < t->nlocations; i++) {
+		const Perftools__Profiles__Location *l = t->locations[i];
+		struct profile_line *lines;
+
+		locs[i] = (struct profile_location){.id = l->id, .mapping_id = l->mapping_id,
+						    .address = l->address, .nlines = l->n_line,
+						    .is_folded = l->is_folded, .index = i};
+		if (l->mapping_id) {
+			for (j = 0; j < p->nmappings && maps[j].id != l->mapping_id; j++)
+				;
+			if (j == p->nmappings)
+				return err_set(e, ESC_EINPUT,
+					       "'%s': location %llu refers to missing mapping %llu",
+					       p->name, (unsigned long long)l->id,
+					       (unsigned long long)l->mapping_id);
+		}
+		lines = arena_alloc(a, (l->n_line + 1) * sizeof(*lines));
+		if (!lines)
+			return err_set(e, ESC_ENOMEM, "'%s': out of memory", p->name);
+		for (j = 0; j < l->n_line; j++) {
+			const Perftools__Profiles__Line *ln = l->line[j];
+
+			lines[j] = (struct profile_line){NULL, ln->line, ln->column};
+			if (ln->function_id) {
+				lines[j].function = function_by_id(p, ln->function_id);
+				if (!lines[j].function)
+					return err_set(e, ESC_EINPUT,
+						       "'%s': location %llu refers to missing function %llu",
+						       p->name, (unsigned long long)l->id,
+						       (unsigned long long)ln->function_id);
+			}
+		}
+		locs[i].lines = lines;
+		if (l->n_line > p->max_inline_depth)
+			p->max_inline_depth = l->n_line;
+	}
+	p->locations = locs;
+	p->nlocations = t->nlocations;
+	return profile_index_locations(p, e);
+}
+
+static int cmp_loc_ptr(const void *a, const void *b)
+{
+	const struct profile_location *x = *(const struct profile_location *const *)a;
+	const struct profile_location *y = *(const struct profile_location *const *)b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+enum esc_status profile_index_locations(struct profile *p, struct err *e)
+{
+	struct profile_priv *pv = p->priv;
+	uint64_t max = 0;
+	size_t i;
+
+	for (i = 0; i < p->nlocations; i++) {
+		if (p->locations[i].id == 0)
+			return err_set(e, ESC_EINPUT, "'%s': location %zu has id 0", p->name, i + 1);
+		if (p->locations[i].id > max)
+			max = p->locations[i].id;
+	}
+	/* Go numbers locations 1..N: a dense table; otherwise a sorted one with bsearch */
+	if (max <= 4 * (uint64_t)p->nlocations + 1024) {
+		pv->by_id_len = max + 1;
+		pv->by_id = calloc((size_t)pv->by_id_len, sizeof(*pv->by_id));
+		if (!pv->by_id)
+			return err_set(e, ESC_ENOMEM, "'%s': out of memory", p->name);
+		for (i = 0; i < p->nlocations; i++) {
+			if (pv->by_id[p->locations[i].id])
+				goto dup;
+			pv->by_id[p->locations[i].id] = &p->locations[i];
+		}
+	} else {
+		pv->by_id_len = 0;
+		pv->by_id = malloc((p->nlocations + 1) * sizeof(*pv->by_id));
+		if (!pv->by_id)
+			return err_set(e, ESC_ENOMEM, "'%s': out of memory", p->name);
+		for (i = 0; i < p->nlocations; i++)
+			pv->by_id[i] = &p->locations[i];
+		qsort(pv->by_id, p->nlocations, sizeof(*pv->by_id), cmp_loc_ptr);
+		for (i = 1; i < p->nlocations; i++)
+			if (pv->by_id[i]->id == pv->by_id[i - 1]->id) {
+				i = pv->by_id[i]->index;
+				goto dup;
+			}
+	}
+	return ESC_OK;
+dup:
+	return err_set(e, ESC_EINPUT, "'%s': duplicate location id %llu", p->name,
+		       (unsigned long long)p->locations[i].id);
+}
+
+const struct profile_location *profile_location_by_id(const struct profile *p, uint64_t id)
+{
+	const struct profile_priv *pv = p->priv;
+	size_t lo = 0, hi = p->nlocations;
+
+	if (pv->by_id_len)
+		return id < pv->by_id_len ? pv->by_id[id] : NULL;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (pv->by_id[mid]->id == id)
+			return pv->by_id[mid];
+		if (pv->by_id[mid]->id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static enum esc_status decode_pprof(struct profile *p, struct err *e)
+{
+	struct table_state t = {.name = p->name};
+	enum esc_status st;
+
+	st = walk_tables(p, &t, e);
+	if (!st)
+		st = build_model(p, &t, e);
+	if (!st) {
+		/* keep the string table (pointers into the arena) for labels */
+		const char **keep = arena_alloc(&p->priv->arena, (t.nstrings + 1) * sizeof(*keep));
+
+		if (!keep) {
+			st = err_set(e, ESC_ENOMEM, "'%s': out of memory", p->name);
+		} else {
+			memcpy(keep, t.strings, t.nstrings * sizeof(*keep));
+			p->priv->strings = keep;
+			p->priv->nstrings = t.nstrings;
+		}
+	}
+	free_tables(&t);
+	return st;
+}
+
+/* Pass two: one Sample at a time. */
+static int foreach_pprof(const struct profile *p, profile_sample_fn fn, void *ctx,
+			 struct err *e)
+{
+	struct profile_priv *pv = p->priv;
+	const char *const *strings = pv->strings;
+	size_t nstrings = pv->nstrings;
+	struct arena scratch;
+	ProtobufCAllocator alloc = {arena_pb_alloc, arena_pb_free, &scratch};
+	struct reader r = {(const unsigned char *)pv->data.data,
+			   (const unsigned char *)pv->data.data,
+			   (const unsigned char *)pv->data.data + pv->data.len};
+	struct field f;
+	const char *why = NULL;
+	size_t index = 0;
+	int rc, ret = 0;
+
+	arena_init(&scratch, 64 * 1024);
+	while ((rc = next_field(&r, &f, &why)) == 0) {
+		Perftools__Profiles__Sample *s;
+		const struct profile_location **locs;
+		struct profile_label *labels;
+		struct profile_sample ps;
+		size_t i;
+
+		if (f.num != 2)
+			continue;
+		arena_reset(&scratch);
+		s = perftools__profiles__sample__unpack(&alloc, f.v, f.p);
+		if (!s) {
+			ret = bad(e, p->name, f.off, "malformed Sample message");
+			break;
+		}
+		if (s->n_value != p->nsample_types) {
+			ret = bad(e, p->name, f.off, "sample %zu has %zu values for %zu sample types",
+				  index + 1, s->n_value, p->nsample_types);
+			break;
+		}
+		if (s->n_location_id > pv->limits.max_depth) {
+			ret = err_set(e, ESC_ELIMIT,
+				      "'%s': sample %zu at byte %zu has %zu frames, more than the limit of %u",
+				      p->name, index + 1, f.off, s->n_location_id, pv->limits.max_depth);
+			break;
+		}
+		locs = arena_alloc(&scratch, (s->n_location_id + 1) * sizeof(*locs));
+		labels = arena_alloc(&scratch, (s->n_label + 1) * sizeof(*labels));
+		if (!locs || !labels) {
+			ret = err_set(e, ESC_ENOMEM, "'%s': out of memory", p->name);
+			break;
+		}
+		for (i = 0; i < s->n_location_id; i++) {
+			locs[i] = profile_location_by_id(p, s->location_id[i]);
+			if (!locs[i]) {
+				ret = bad(e, p->name, f.off, "sample %zu refers to missing location %llu",
+					  index + 1, (unsigned long long)s->location_id[i]);
+				goto out;
+			}
+		}
+		for (i = 0; i < s->n_label; i++) {
+			const Perftools__Profiles__Label *l = s->label[i];
+
+			if (l->key <= 0 || (uint64_t)l->key >= nstrings || l->str < 0 ||
+			    (uint64_t)l->str >= nstrings || l->num_unit < 0 ||
+			    (uint64_t)l->num_unit >= nstrings) {
+				ret = bad(e, p->name, f.off, "sample %zu has a label string index out of range",
+					  index + 1);
+				goto out;
+			}
+			labels[i].key = strings[l->key];
+			labels[i].str = l->str ? strings[l->str] : NULL;
+			labels[i].num = l->num;
+			labels[i].num_unit = l->num_unit ? strings[l->num_unit] : NULL;
+		}
+		ps = (struct profile_sample){index, locs, s->n_location_id, s->value, s->n_value,
+					     labels, s->n_label};
+		index++;
+		ret = fn(ctx, &ps);
+		if (ret)
+			break;
+	}
+	if (rc < 0 && !ret)
+		ret = bad(e, p->name, f.off, "%s", why);
+out:
+	arena_release(&scratch);
+	return ret;
+}
+
+static int foreach_legacy(const struct profile *p, profile_sample_fn fn, void *ctx)
+{
+	const struct profile_priv *pv = p->priv;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < pv->nlegacy; i++) {
+		const struct legacy_sample *ls = &pv->legacy[i];
+		struct profile_sample s = {i, pv->legacy_locs + ls->first_loc, ls->nlocs,
+					   pv->legacy_values + ls->first_value, p->nsample_types,
+					   pv->legacy_labels + ls->label, 1};
+
+		if ((ret = fn(ctx, &s)))
+			return ret;
+	}
+	return 0;
+}
+
+int profile_foreach_sample(const struct profile *p, profile_sample_fn fn, void *ctx,
+			   struct err *e)
+{
+	if (p->format == PROFILE_LEGACY_HEAP)
+		return foreach_legacy(p, fn, ctx);
+	return foreach_pprof(p, fn, ctx, e);
+}
+
+static int looks_like_text(const unsigned char *d, size_t n)
+{
+	size_t i, lim = n < 64 ? n : 64;
+
+	for (i = 0; i < lim; i++)
+		if (d[i] < 0x09 || (d[i] > 0x0d && d[i] < 0x20 && d[i] != 0x1b))
+			return 0;
+	return n > 0;
+}
+
+enum esc_status profile_open(struct profile **out, const char *name, const void *data,
+			     size_t len, const struct profile_limits *limits, struct err *e)
+{
+	struct profile *p;
+	struct profile_priv *pv;
+	enum esc_status st;
+	int compressed = 0;
+
+	*out = NULL;
+	p = calloc(1, sizeof(*p));
+	pv = calloc(1, sizeof(*pv));
+	if (!p || !pv) {
+		free(p);
+		free(pv);
+		return err_set(e, ESC_ENOMEM, "'%s': out of memory", name);
+	}
+	p->priv = pv;
+	p->name = name;
+	p->input_size = len;
+	arena_init(&pv->arena, 256 * 1024);
+	buf_init(&pv->data);
+	pv->limits.max_size = limits && limits->max_size ? limits->max_size : PROFILE_DEFAULT_MAX_SIZE;
+	pv->limits.max_depth = limits && limits->max_depth ? limits->max_depth : PROFILE_DEFAULT_MAX_DEPTH;
+	pv->limits.max_string = limits && limits->max_string ? limits->max_string : PROFILE_DEFAULT_MAX_STRING;
+
+	if (len == 0) {
+		st = err_set(e, ESC_EINPUT, "'%s': empty file", name);
+		goto fail;
+	}
+	p->format = PROFILE_PPROF;
+	st = profile_inflate(name, data, len, pv->limits.max_size, &pv->data, &p->format,
+			     &compressed, e);
+	if (st)
+		goto fail;
+	if (!compressed) {
+		if (len > pv->limits.max_size) {
+			st = err_set(e, ESC_ELIMIT, "'%s': size %zu exceeds %llu bytes (raise it with --max-size)",
+				     name, len, (unsigned long long)pv->limits.max_size);
+			goto fail;
+		}
+		if (buf_add(&pv->data, data, len)) {
+			st = err_set(e, ESC_ENOMEM, "'%s': out of memory", name);
+			goto fail;
+		}
+	}
+	p->decoded_size = pv->data.len;
+	if (profile_is_legacy_heap(pv->data.data, pv->data.len)) {
+		p->format = PROFILE_LEGACY_HEAP;
+		st = profile_parse_legacy(p, e);
+	} else {
+		st = decode_pprof(p, e);
+		/* a text file that fails as protobuf is most likely not a profile at all */
+		if (st == ESC_EINPUT && looks_like_text((const unsigned char *)pv->data.data,
+							pv->data.len)) {
+			err_clear(e);
+			st = err_set(e, ESC_EINPUT,
+				     "'%s': not a pprof profile (gzip, zlib or protobuf) nor a Go heap text profile",
+				     name);
+		}
+	}
+	if (st)
+		goto fail;
+	*out = p;
+	return ESC_OK;
+fail:
+	profile_free(p);
+	return st;
+}
+
+enum esc_status profile_open_file(struct profile **out, const char *path,
+				  const struct profile_limits *limits, struct err *e)
+{
+	struct buf b;
+	enum esc_status st;
+	uint64_t max = limits && limits->max_size ? limits->max_size : PROFILE_DEFAULT_MAX_SIZE;
+	int r;
+
+	*out = NULL;
+	buf_init(&b);
+	/* compressed input is at most the cap too: deflate never expands much */
+	r = buf_read_file(&b, path, max);
+	if (r == -1) {
+		st = err_set(e, ESC_EIO, "cannot read '%s': %m", path);
+	} else if (r == -2) {
+		st = err_set(e, ESC_ELIMIT, "'%s': larger than %llu bytes (raise it with --max-size)",
+			     path, (unsigned long long)max);
+	} else {
+		st = profile_open(out, path, b.data, b.len, limits, e);
+	}
+	buf_release(&b);
+	return st;
+}
+
+int profile_sample_type_index(const struct profile *p, const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < p->nsample_types; i++)
+		if (!strcmp(p->sample_types[i].type, type))
+			return (int)i;
+	return -1;
+}
+
+int profile_default_sample_index(const struct profile *p)
+{
+	int i;
+
+	if (p->default_sample_type && (i = profile_sample_type_index(p, p->default_sample_type)) >= 0)
+		return i;
+	return p->nsample_types ? (int)p->nsample_types - 1 : -1;
+}
+
+const char *profile_format_name(enum profile_format f)
+{
+	switch (f) {
+	case PROFILE_PPROF_GZIP: return "pprof-gzip";
+	case PROFILE_PPROF_ZLIB: return "pprof-zlib";
+	case PROFILE_PPROF: return "pprof";
+	case PROFILE_LEGACY_HEAP: return "legacy-heap-text";
+	}
+	return "unknown";
+}
+
+void profile_free(struct profile *p)
+{
+	if (!p)
+		return;
+	if (p->priv) {
+		if (p->format == PROFILE_LEGACY_HEAP) {
+			free(p->priv->legacy);
+			free(p->priv->legacy_locs);
+			free(p->priv->legacy_values);
+			free(p->priv->legacy_labels);
+		}
+		free(p->priv->by_id);
+		arena_release(&p->priv->arena);
+		buf_release(&p->priv->data);
+		free(p->priv);
+	}
+	free(p);
+}

@@ -1,0 +1,510 @@
+/* legacy.c — Go's legacy text heap profile (/debug/pprof/heap?debug=1, "heap profile:
+ * N: M [N: M] @ heap/RATE"). Values are scaled as pprof scales them (rate from the header,
+ * v2 sampling), the `bytes` label is the unscaled average block size, and the "# 0x…"
+ * frame lines Go prints under each sample give the locations their functions and lines,
+ * consecutive frames of one address being its inlined frames, innermost first. */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "profile_int.h"
+
+struct ltab {
+	/* locations by address, in order of first appearance */
+	uint64_t *addr;
+	struct buf_lines {
+		struct profile_line *v;
+		size_t n, cap;
+		int done;	/* frames already seen for this location */
+	} *lines;
+	size_t nloc, cap, caplines;
+	/* open-addressing index addr -> location+1 */
+	uint32_t *slot;
+	size_t nslot;
+	/* functions by (name, file) */
+	struct profile_function *fns;
+	size_t nfn, capfn;
+	/* samples */
+	struct legacy_sample *smp;
+	size_t nsmp, capsmp;
+	const struct profile_location **locref;	/* holds location indexes until fixed up */
+	size_t nlocref, caplocref;
+	int64_t *vals;
+	size_t nvals, capvals;
+};
+
+static int grow(void *pp, size_t *cap, size_t need, size_t elem)
+{
+	void **p = pp;
+	size_t nc;
+	void *np;
+
+	if (need <= *cap)
+		return 0;
+	nc = *cap ? *cap : 64;
+	while (nc < need)
+		nc *= 2;
+	np = realloc(*p, nc * elem);
+	if (!np)
+		return -1;
+	*p = np;
+	*cap = nc;
+	return 0;
+}
+
+static uint64_t mix(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	return x;
+}
+
+static int rehash(struct ltab *t)
+{
+	size_t n = t->nslot ? t->nslot * 2 : 1024, i;
+	uint32_t *s = calloc(n, sizeof(*s));
+
+	if (!s)
+		return -1;
+	for (i = 0; i < t->nloc; i++) {
+		size_t h = mix(t->addr[i]) & (n - 1);
+
+		while (s[h])
+			h = (h + 1) & (n - 1);
+		s[h] = (uint32_t)(i + 1);
+	}
+	free(t->slot);
+	t->slot = s;
+	t->nslot = n;
+	return 0;
+}
+
+/* Returns the location index of addr, adding it; -1 when memory runs out. */
+static long location_for(struct ltab *t, uint64_t addr)
+{
+	size_t h;
+
+	if (2 * (t->nloc + 1) > t->nslot && rehash(t))
+		return -1;
+	for (h = mix(addr) & (t->nslot - 1); t->slot[h]; h = (h + 1) & (t->nslot - 1))
+		if (t->addr[t->slot[h] - 1] == addr)
+			return (long)t->slot[h] - 1;
+	if (t->nloc >= UINT32_MAX - 1 ||
+	    grow(&t->addr, &t->cap, t->nloc + 1, sizeof(*t->addr)))
+		return -1;
+	if (t->nloc == 0 || t->cap != t->caplines) {	/* lines grows in step with addr */
+		void *nl = realloc(t->lines, t->cap * sizeof(*t->lines));
+
+		if (!nl)
+			return -1;
+		t->lines = nl;
+		t->caplines = t->cap;
+	}
+	t->addr[t->nloc] = addr;
+	memset(&t->lines[t->nloc], 0, sizeof(t->lines[0]));
+	t->slot[h] = (uint32_t)(t->nloc + 1);
+	return (long)t->nloc++;
+}
+
+static const struct profile_function *function_for(struct ltab *t, struct arena *a,
+						   const char *name, size_t nlen,
+						   const char *file, size_t flen, size_t *ix)
+{
+	size_t i;
+
+	/* legacy profiles are small: a linear scan over distinct functions is fine */
+	for (i = 0; i < t->nfn; i++)
+		if (strlen(t->fns[i].name) == nlen && !memcmp(t->fns[i].name, name, nlen) &&
+		    strlen(t->fns[i].file) == flen && !memcmp(t->fns[i].file, file, flen)) {
+			*ix = i;
+			return &t->fns[i];
+		}
+	if (grow(&t->fns, &t->capfn, t->nfn + 1, sizeof(*t->fns)))
+		return NULL;
+	t->fns[t->nfn] = (struct profile_function){.id = t->nfn + 1};
+	t->fns[t->nfn].name = arena_strndup(a, name, nlen);
+	t->fns[t->nfn].system_name = t->fns[t->nfn].name;
+	t->fns[t->nfn].file = arena_strndup(a, file, flen);
+	if (!t->fns[t->nfn].name || !t->fns[t->nfn].file)
+		return NULL;
+	*ix = t->nfn;
+	return &t->fns[t->nfn++];
+}
+
+static void free_ltab(struct ltab *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nloc; i++)
+		free(t->lines[i].v);
+	free(t->addr);
+	free(t->lines);
+	free(t->slot);
+	free(t->fns);
+	free(t->smp);
+	free(t->locref);
+	free(t->vals);
+}
+
+static const char *skip_ws(const char *s, const char *end)
+{
+	while (s < end && (*s == ' ' || *s == '\t'))
+		s++;
+	return s;
+}
+
+/* Parses an unsigned decimal; returns the position after it or NULL. */
+static const char *parse_u64(const char *s, const char *end, uint64_t *v)
+{
+	uint64_t x = 0;
+	const char *start = s;
+
+	while (s < end && *s >= '0' && *s <= '9') {
+		if (x > (UINT64_MAX - 9) / 10)
+			return NULL;
+		x = x * 10 + (uint64_t)(*s - '0');
+		s++;
+	}
+	*v = x;
+	return s == start ? NULL : s;
+}
+
+static const char *parse_hex(const char *s, const char *end, uint64_t *v)
+{
+	uint64_t x = 0;
+	const char *start;
+
+	if (end - s < 3 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+		return NULL;
+	s += 2;
+	start = s;
+	while (s < end && isxdigit((unsigned char)*s)) {
+		if (x >> 60)
+			return NULL;
+		x = (x << 4) | (uint64_t)(isdigit((unsigned char)*s) ? *s - '0' : (tolower((unsigned char)*s) - 'a' + 10));
+		s++;
+	}
+	*v = x;
+	return s == start ? NULL : s;
+}
+
+/* "N: M [N: M]" — returns the position after ']' or NULL */
+static const char *parse_counts(const char *s, const char *end, uint64_t v[4])
+{
+	s = skip_ws(s, end);
+	if (!(s = parse_u64(s, end, &v[0])) || s >= end || *s != ':')
+		return NULL;
+	s = skip_ws(s + 1, end);
+	if (!(s = parse_u64(s, end, &v[1])))
+		return NULL;
+	s = skip_ws(s, end);
+	if (s >= end || *s != '[')
+		return NULL;
+	s = skip_ws(s + 1, end);
+	if (!(s = parse_u64(s, end, &v[2])) || s >= end || *s != ':')
+		return NULL;
+	s = skip_ws(s + 1, end);
+	if (!(s = parse_u64(s, end, &v[3])))
+		return NULL;
+	s = skip_ws(s, end);
+	if (s >= end || *s != ']')
+		return NULL;
+	return s + 1;
+}
+
+int profile_is_legacy_heap(const char *data, size_t len)
+{
+	const char *end = data + len, *s = data;
+
+	while (s < end && isspace((unsigned char)*s))
+		s++;
+	return end - s >= 13 && !memcmp(s, "heap profile:", 13);
+}
+
+static void scale(uint64_t count, uint64_t size, int64_t rate, int64_t *c, int64_t *b)
+{
+	double avg, sc;
+
+	if (count == 0 || size == 0) {
+		*c = *b = 0;
+		return;
+	}
+	if (rate <= 1) {
+		*c = (int64_t)count;
+		*b = (int64_t)size;
+		return;
+	}
+	avg = (double)size / (double)count;
+	sc = 1 / (1 - exp(-avg / (double)rate));
+	*c = (int64_t)((double)count * sc);
+	*b = (int64_t)((double)size * sc);
+}
+
+enum esc_status profile_parse_legacy(struct profile *p, struct err *e)
+{
+	struct profile_priv *pv = p->priv;
+	struct arena *a = &pv->arena;
+	const char *s = pv->data.data, *end = s + pv->data.len, *eol, *q;
+	struct ltab t = {0};
+	struct profile_value_type *types;
+	struct profile_location *locs;
+	struct profile_label *labels = NULL;
+	uint64_t hv[4], rate = 0;
+	long cur_loc = -1;	/* location the current frame lines extend */
+	size_t cur_sample_first = 0, cur_k = 0, lineno = 0, i;
+	int has_alloc, v2 = 1, in_sample = 0;
+	enum esc_status st = ESC_OK;
+
+	/* header */
+	while (s < end && isspace((unsigned char)*s)) {
+		if (*s == '\n')
+			lineno++;
+		s++;
+	}
+	lineno++;
+	eol = memchr(s, '\n', (size_t)(end - s));
+	if (!eol)
+		eol = end;
+	q = parse_counts(s + 13, eol, hv);
+	if (q)
+		q = skip_ws(q, eol);
+	if (!q || q >= eol || *q != '@') {
+		st = err_set(e, ESC_EINPUT, "'%s':%zu: malformed heap profile header", p->name, lineno);
+		goto out;
+	}
+	q = skip_ws(q + 1, eol);
+	if ((size_t)(eol - q) >= 8 && (!memcmp(q, "heap_v2/", 8))) {
+		q += 8;
+	} else if ((size_t)(eol - q) >= 5 && !memcmp(q, "heap/", 5)) {
+		q += 5;
+		v2 = 2;	/* "heap/N": N is twice the sampling rate */
+	} else {
+		st = err_set(e, ESC_EINPUT, "'%s':%zu: unsupported heap profile kind (want heap/RATE or heap_v2/RATE)",
+			     p->name, lineno);
+		goto out;
+	}
+	if (!parse_u64(q, eol, &rate) || rate > INT64_MAX) {
+		st = err_set(e, ESC_EINPUT, "'%s':%zu: bad sampling rate in header", p->name, lineno);
+		goto out;
+	}
+	p->period = (int64_t)(rate / (uint64_t)v2);
+	has_alloc = (hv[2] != hv[0] && hv[2] != 0) || (hv[3] != hv[1] && hv[3] != 0);
+	p->period_type.type = "space";
+	p->period_type.unit = "bytes";
+	types = arena_alloc(a, 4 * sizeof(*types));
+	if (!types)
+		goto nomem;
+	if (has_alloc) {
+		types[0] = (struct profile_value_type){"alloc_objects", "count"};
+		types[1] = (struct profile_value_type){"alloc_space", "bytes"};
+		types[2] = (struct profile_value_type){"inuse_objects", "count"};
+		types[3] = (struct profile_value_type){"inuse_space", "bytes"};
+		p->nsample_types = 4;
+	} else {
+		types[0] = (struct profile_value_type){"inuse_objects", "count"};
+		types[1] = (struct profile_value_type){"inuse_space", "bytes"};
+		p->nsample_types = 2;
+	}
+	p->sample_types = types;
+	s = eol < end ? eol + 1 : end;
+
+	for (; s < end; s = eol < end ? eol + 1 : end) {
+		const char *l;
+
+		lineno++;
+		eol = memchr(s, '\n', (size_t)(end - s));
+		if (!eol)
+			eol = end;
+		l = skip_ws(s, eol);
+		if (l == eol || (l + 1 == eol && *l == '\r')) {
+			in_sample = 0;	/* a blank line ends the samples' frame lists */
+			continue;
+		}
+		if (*l == '#') {
+			uint64_t pc;
+			const char *fn, *fnend, *file, *fileend, *colon;
+			uint64_t ln = 0;
+			struct buf_lines *bl;
+			size_t fix;
+			long k = -1;
+
+			if (!in_sample)
+				continue;	/* # runtime.MemStats and other trailing comments */
+			q = skip_ws(l + 1, eol);
+			if (!(q = parse_hex(q, eol, &pc)))
+				continue;
+			/* which location: a new one when pc is the next address's call site */
+			if (cur_loc >= 0 && t.addr[cur_loc] == pc + 1)
+				k = cur_loc;
+			for (size_t j = cur_k; k < 0 && j < t.nlocref - cur_sample_first; j++) {
+				size_t li = (size_t)(uintptr_t)t.locref[cur_sample_first + j];
+
+				if (t.addr[li] == pc + 1) {
+					k = (long)li;
+					cur_k = j + 1;
+				}
+			}
+			if (k < 0)
+				k = cur_loc;	/* an inlined caller printed at its own pc */
+			if (k < 0)
+				continue;
+			if (k != cur_loc && t.lines[k].n)
+				t.lines[k].done = 1;	/* already described by an earlier sample */
+			cur_loc = k;
+			bl = &t.lines[k];
+			if (bl->done)
+				continue;
+			q = skip_ws(q, eol);
+			if (q >= eol)
+				continue;	/* address only: no symbol */
+			fn = q;
+			while (q < eol && *q != '\t' && *q != ' ')
+				q++;
+			fnend = q;
+			/* strip "+0x…" */
+			for (const char *pl = fnend; pl > fn; pl--)
+				if (pl[-1] == '+') {
+					fnend = pl - 1;
+					break;
+				}
+			q = skip_ws(q, eol);
+			file = q;
+			fileend = eol;
+			while (fileend > file && (fileend[-1] == '\r' || fileend[-1] == ' '))
+				fileend--;
+			colon = NULL;
+			for (const char *c = fileend; c > file; c--)
+				if (c[-1] == ':') {
+					colon = c - 1;
+					break;
+				}
+			if (colon && parse_u64(colon + 1, fileend, &ln) == fileend)
+				fileend = colon;
+			else
+				ln = 0;
+			if (!function_for(&t, a, fn, (size_t)(fnend - fn), file, (size_t)(fileend - file), &fix))
+				goto nomem;
+			if (grow(&bl->v, &bl->cap, bl->n + 1, sizeof(*bl->v)))
+				goto nomem;
+			bl->v[bl->n++] = (struct profile_line){(const void *)(uintptr_t)(fix + 1),
+							       (int64_t)ln, 0};
+			continue;
+		}
+		/* a sample line: N: M [N: M] @ addr... */
+		q = parse_counts(l, eol, hv);
+		if (q)
+			q = skip_ws(q, eol);
+		if (!q || q >= eol || *q != '@') {
+			st = err_set(e, ESC_EINPUT, "'%s':%zu: malformed sample line", p->name, lineno);
+			goto out;
+		}
+		q++;
+		if (grow(&t.smp, &t.capsmp, t.nsmp + 1, sizeof(*t.smp)) ||
+		    grow(&t.vals, &t.capvals, t.nvals + 4, sizeof(*t.vals)))
+			goto nomem;
+		cur_sample_first = t.nlocref;
+		for (;;) {
+			uint64_t addr;
+			long li;
+
+			q = skip_ws(q, eol);
+			if (q >= eol || *q == '\r')
+				break;
+			if (!(q = parse_hex(q, eol, &addr))) {
+				st = err_set(e, ESC_EINPUT, "'%s':%zu: malformed address in sample", p->name,
+					     lineno);
+				goto out;
+			}
+			if (t.nlocref - cur_sample_first >= pv->limits.max_depth) {
+				st = err_set(e, ESC_ELIMIT, "'%s':%zu: sample has more than %u frames",
+					     p->name, lineno, pv->limits.max_depth);
+				goto out;
+			}
+			/* return addresses: pprof charges the call instruction, one byte before */
+			if ((li = location_for(&t, addr - 1)) < 0 ||
+			    grow(&t.locref, &t.caplocref, t.nlocref + 1, sizeof(*t.locref)))
+				goto nomem;
+			t.locref[t.nlocref++] = (const void *)(uintptr_t)li;
+		}
+		t.smp[t.nsmp] = (struct legacy_sample){cur_sample_first, t.nlocref - cur_sample_first,
+						       t.nvals, 0};
+		{
+			int64_t ic, ib, ac, ab;
+			int64_t blocksize = hv[0] ? (int64_t)(hv[1] / hv[0]) :
+					    hv[2] ? (int64_t)(hv[3] / hv[2]) : 0;
+
+			scale(hv[0], hv[1], p->period, &ic, &ib);
+			scale(hv[2], hv[3], p->period, &ac, &ab);
+			if (has_alloc) {
+				t.vals[t.nvals++] = ac;
+				t.vals[t.nvals++] = ab;
+			}
+			t.vals[t.nvals++] = ic;
+			t.vals[t.nvals++] = ib;
+			t.smp[t.nsmp].label = (size_t)blocksize;	/* fixed up below */
+		}
+		t.nsmp++;
+		in_sample = 1;
+		cur_loc = -1;
+		cur_k = 0;
+	}
+
+	/* the model */
+	p->functions = t.fns;
+	p->nfunctions = t.nfn;
+	locs = arena_alloc(a, (t.nloc + 1) * sizeof(*locs));
+	labels = calloc(t.nsmp + 1, sizeof(*labels));
+	if (!locs || !labels)
+		goto nomem;
+	{
+		struct profile_function *fns = arena_alloc(a, (t.nfn + 1) * sizeof(*fns));
+
+		if (!fns)
+			goto nomem;
+		memcpy(fns, t.fns, t.nfn * sizeof(*fns));
+		p->functions = fns;
+	}
+	for (i = 0; i < t.nloc; i++) {
+		struct profile_line *ls = arena_alloc(a, (t.lines[i].n + 1) * sizeof(*ls));
+
+		if (!ls)
+			goto nomem;
+		for (size_t j = 0; j < t.lines[i].n; j++) {
+			ls[j] = t.lines[i].v[j];
+			ls[j].function = &p->functions[(uintptr_t)ls[j].function - 1];
+		}
+		locs[i] = (struct profile_location){.id = i + 1, .address = t.addr[i], .lines = ls,
+						    .nlines = t.lines[i].n, .index = i};
+		if (t.lines[i].n > p->max_inline_depth)
+			p->max_inline_depth = t.lines[i].n;
+	}
+	p->locations = locs;
+	p->nlocations = t.nloc;
+	for (i = 0; i < t.nlocref; i++)
+		t.locref[i] = &locs[(uintptr_t)t.locref[i]];
+	for (i = 0; i < t.nsmp; i++) {
+		labels[i] = (struct profile_label){"bytes", NULL, (int64_t)t.smp[i].label, NULL};
+		t.smp[i].label = i;
+	}
+	p->nsamples = t.nsmp;
+	pv->legacy = t.smp;
+	pv->nlegacy = t.nsmp;
+	pv->legacy_locs = t.locref;
+	pv->legacy_values = t.vals;
+	pv->legacy_labels = labels;
+	t.smp = NULL;
+	t.locref = NULL;
+	t.vals = NULL;
+	labels = NULL;
+	st = profile_index_locations(p, e);
+	goto out;
+nomem:
+	st = err_set(e, ESC_ENOMEM, "'%s': out of memory", p->name);
+out:
+	free(labels);
+	free_ltab(&t);
+	return st;
+}

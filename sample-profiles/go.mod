@@ -1,0 +1,3 @@
+module example.com/escprof/samples
+
+go 1.19

@@ -1,0 +1,24 @@
+#!/bin/sh
+# install-deps.sh [test] — install the Debian packages escprof needs, only those that
+# pkg-config (or the PATH, for tools) says are missing. With "test", also the test ones.
+set -eu
+need=""
+have_pc() { pkg-config --exists "$1" 2>/dev/null; }
+command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
+for pair in libprotobuf-c:libprotobuf-c-dev zlib:zlib1g-dev sqlite3:libsqlite3-dev \
+            jansson:libjansson-dev libmd:libmd-dev; do
+	have_pc "${pair%%:*}" || need="$need ${pair#*:}"
+done
+command -v protoc-c >/dev/null 2>&1 || need="$need protobuf-c-compiler"
+if [ "${1:-}" = test ]; then
+	have_pc criterion || need="$need libcriterion-dev"
+	command -v sqlite3 >/dev/null 2>&1 || need="$need sqlite3"
+fi
+[ -z "$need" ] && exit 0
+echo "installing missing packages:$need" >&2
+if [ "$(id -u)" != 0 ]; then
+	echo "not root: run 'apt-get install -y$need' as root" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get install -y -qq $need >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq $need; }

@@ -1,0 +1,557 @@
+/* load.c — storing one decoded profile in one transaction. Strings are interned, each
+ * location is turned once into its frames (inlined lines innermost first), and each
+ * sample's stack is found by a 128-bit content hash of its frames: first in this load's
+ * table, then in the database, and only then inserted, so stacks shared by samples or by
+ * profiles are stored once. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/digest.h"
+#include "store_int.h"
+
+struct frame {
+	int64_t func_id;
+	int64_t line, col;
+	int inlined;
+};
+
+struct loc_frames {
+	struct frame *v;
+	size_t n;
+	struct hash128 h;
+};
+
+struct stack_slot {
+	struct hash128 h;
+	int64_t id;	/* 0 = empty */
+};
+
+struct str_slot {
+	char *s;
+	int64_t id;
+};
+
+struct loader {
+	struct store *s;
+	const struct profile *p;
+	struct err *e;
+	int64_t profile_id;
+	sqlite3_stmt *str_get, *str_put, *fn_get, *fn_put, *stk_get, *stk_put, *frm_put,
+		*pstk_put, *smp_put, *vx_put, *lbl_put;
+	struct loc_frames *locs;
+	struct stack_slot *stacks;
+	size_t nstacks, capstacks;
+	struct str_slot *strs;
+	size_t nstrs, capstrs;
+};
+
+static uint64_t str_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+static int str_rehash(struct loader *L)
+{
+	size_t n = L->capstrs ? L->capstrs * 2 : 4096, i;
+	struct str_slot *t = calloc(n, sizeof(*t));
+
+	if (!t)
+		return -1;
+	for (i = 0; i < L->capstrs; i++)
+		if (L->strs[i].s) {
+			size_t h = str_hash(L->strs[i].s) & (n - 1);
+
+			while (t[h].s)
+				h = (h + 1) & (n - 1);
+			t[h] = L->strs[i];
+		}
+	free(L->strs);
+	L->strs = t;
+	L->capstrs = n;
+	return 0;
+}
+
+/* Returns the str id of s, inserting it; 0 on failure with L->e set. */
+static int64_t intern(struct loader *L, const char *s)
+{
+	size_t h;
+	int64_t id = 0;
+
+	if (2 * (L->nstrs + 1) > L->capstrs && str_rehash(L)) {
+		err_set(L->e, ESC_ENOMEM, "out of memory");
+		return 0;
+	}
+	for (h = str_hash(s) & (L->capstrs - 1); L->strs[h].s; h = (h + 1) & (L->capstrs - 1))
+		if (!strcmp(L->strs[h].s, s))
+			return L->strs[h].id;
+	sqlite3_bind_text(L->str_get, 1, s, -1, SQLITE_STATIC);
+	if (sqlite3_step(L->str_get) == SQLITE_ROW)
+		id = sqlite3_column_int64(L->str_get, 0);
+	sqlite3_reset(L->str_get);
+	if (!id) {
+		sqlite3_bind_text(L->str_put, 1, s, -1, SQLITE_STATIC);
+		if (sqlite3_step(L->str_put) != SQLITE_DONE) {
+			store_fail(L->s, L->e, "cannot store a string");
+			sqlite3_reset(L->str_put);
+			return 0;
+		}
+		sqlite3_reset(L->str_put);
+		id = sqlite3_last_insert_rowid(L->s->db);
+	}
+	if (!(L->strs[h].s = strdup(s))) {
+		err_set(L->e, ESC_ENOMEM, "out of memory");
+		return 0;
+	}
+	L->strs[h].id = id;
+	L->nstrs++;
+	return id;
+}
+
+static int64_t func_id(struct loader *L, const char *name, const char *file)
+{
+	int64_t n = intern(L, name), f = n ? intern(L, file) : 0, id = 0;
+
+	if (!n || !f)
+		return 0;
+	sqlite3_bind_int64(L->fn_get, 1, n);
+	sqlite3_bind_int64(L->fn_get, 2, f);
+	if (sqlite3_step(L->fn_get) == SQLITE_ROW)
+		id = sqlite3_column_int64(L->fn_get, 0);
+	sqlite3_reset(L->fn_get);
+	if (id)
+		return id;
+	sqlite3_bind_int64(L->fn_put, 1, n);
+	sqlite3_bind_int64(L->fn_put, 2, f);
+	if (sqlite3_step(L->fn_put) != SQLITE_DONE) {
+		store_fail(L->s, L->e, "cannot store a function");
+		sqlite3_reset(L->fn_put);
+		return 0;
+	}
+	sqlite3_reset(L->fn_put);
+	return sqlite3_last_insert_rowid(L->s->db);
+}
+
+/* Frames of every location, computed once; function ids are per function. */
+static enum esc_status prepare_locations(struct loader *L)
+{
+	const struct profile *p = L->p;
+	int64_t *fids = calloc(p->nfunctions + 1, sizeof(*fids));
+	size_t i, j;
+	int64_t none = 0;
+
+	L->locs = calloc(p->nlocations + 1, sizeof(*L->locs));
+	if (!fids || !L->locs) {
+		free(fids);
+		return err_set(L->e, ESC_ENOMEM, "out of memory");
+	}
+	for (i = 0; i < p->nfunctions; i++)
+		if (!(fids[i] = func_id(L, p->functions[i].name, p->functions[i].file)))
+			goto fail;
+	for (i = 0; i < p->nlocations; i++) {
+		const struct profile_location *l = &p->locations[i];
+		struct loc_frames *lf = &L->locs[i];
+		size_t n = l->nlines ? l->nlines : 1;
+
+		lf->v = calloc(n, sizeof(*lf->v));
+		if (!lf->v) {
+			err_set(L->e, ESC_ENOMEM, "out of memory");
+			goto fail;
+		}
+		lf->n = n;
+		if (!l->nlines) {
+			/* unsymbolised: the address stands in for the function, as pprof shows it */
+			char addr[32];
+
+			snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)l->address);
+			if (!(lf->v[0].func_id = func_id(L, addr, "")))
+				goto fail;
+		}
+		for (j = 0; j < l->nlines; j++) {
+			const struct profile_line *ln = &l->lines[j];
+
+			if (ln->function) {
+				lf->v[j].func_id = fids[ln->function - p->functions];
+			} else {
+				if (!none && !(none = func_id(L, "", "")))
+					goto fail;
+				lf->v[j].func_id = none;
+			}
+			lf->v[j].line = ln->line;
+			lf->v[j].col = ln->column;
+			lf->v[j].inlined = j + 1 < l->nlines;
+		}
+		lf->h = HASH128_INIT;
+		for (j = 0; j < n; j++) {
+			lf->h = hash128_add(lf->h, (uint64_t)lf->v[j].func_id);
+			lf->h = hash128_add(lf->h, (uint64_t)lf->v[j].line);
+			lf->h = hash128_add(lf->h, (uint64_t)lf->v[j].col * 2 + (uint64_t)lf->v[j].inlined);
+		}
+	}
+	free(fids);
+	return ESC_OK;
+fail:
+	free(fids);
+	return L->e->status ? L->e->status : ESC_EDB;
+}
+
+static int stack_rehash(struct loader *L)
+{
+	size_t n = L->capstacks ? L->capstacks * 2 : 4096, i;
+	struct stack_slot *t = calloc(n, sizeof(*t));
+
+	if (!t)
+		return -1;
+	for (i = 0; i < L->capstacks; i++)
+		if (L->stacks[i].id) {
+			size_t h = L->stacks[i].h.lo & (n - 1);
+
+			while (t[h].id)
+				h = (h + 1) & (n - 1);
+			t[h] = L->stacks[i];
+		}
+	free(L->stacks);
+	L->stacks = t;
+	L->capstacks = n;
+	return 0;
+}
+
+static int step_done(struct loader *L, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		store_fail(L->s, L->e, what);
+		return -1;
+	}
+	return 0;
+}
+
+/* The stack id of a sample's locations; 0 on failure. */
+static int64_t stack_for(struct loader *L, const struct profile_sample *s)
+{
+	struct hash128 h = HASH128_INIT;
+	unsigned char key[16];
+	size_t i, j, depth = 0, slot;
+	int64_t id = 0;
+
+	for (i = 0; i < s->nlocations; i++) {
+		const struct loc_frames *lf = &L->locs[s->locations[i]->index];
+
+		h = hash128_add(h, lf->h.lo);
+		h = hash128_add(h, lf->h.hi);
+		depth += lf->n;
+	}
+	h = hash128_add(h, depth);
+	if (2 * (L->nstacks + 1) > L->capstacks && stack_rehash(L)) {
+		err_set(L->e, ESC_ENOMEM, "out of memory");
+		return 0;
+	}
+	for (slot = h.lo & (L->capstacks - 1); L->stacks[slot].id;
+	     slot = (slot + 1) & (L->capstacks - 1))
+		if (L->stacks[slot].h.lo == h.lo && L->stacks[slot].h.hi == h.hi)
+			return L->stacks[slot].id;
+	memcpy(key, &h.lo, 8);
+	memcpy(key + 8, &h.hi, 8);
+	sqlite3_bind_blob(L->stk_get, 1, key, 16, SQLITE_STATIC);
+	if (sqlite3_step(L->stk_get) == SQLITE_ROW)
+		id = sqlite3_column_int64(L->stk_get, 0);
+	sqlite3_reset(L->stk_get);
+	if (!id) {
+		int64_t d = 0;
+
+		sqlite3_bind_blob(L->stk_put, 1, key, 16, SQLITE_STATIC);
+		sqlite3_bind_int64(L->stk_put, 2, (int64_t)depth);
+		if (step_done(L, L->stk_put, "cannot store a stack"))
+			return 0;
+		id = sqlite3_last_insert_rowid(L->s->db);
+		for (i = 0; i < s->nlocations; i++) {
+			const struct loc_frames *lf = &L->locs[s->locations[i]->index];
+
+			for (j = 0; j < lf->n; j++, d++) {
+				sqlite3_bind_int64(L->frm_put, 1, id);
+				sqlite3_bind_int64(L->frm_put, 2, d);
+				sqlite3_bind_int64(L->frm_put, 3, lf->v[j].func_id);
+				sqlite3_bind_int64(L->frm_put, 4, lf->v[j].line);
+				sqlite3_bind_int64(L->frm_put, 5, lf->v[j].col);
+				sqlite3_bind_int(L->frm_put, 6, lf->v[j].inlined);
+				if (step_done(L, L->frm_put, "cannot store a frame"))
+					return 0;
+			}
+		}
+	}
+	sqlite3_bind_int64(L->pstk_put, 1, L->profile_id);
+	sqlite3_bind_int64(L->pstk_put, 2, id);
+	if (step_done(L, L->pstk_put, "cannot link a stack"))
+		return 0;
+	L->stacks[slot].h = h;
+	L->stacks[slot].id = id;
+	L->nstacks++;
+	return id;
+}
+
+static int add_sample(void *ctx, const struct profile_sample *s)
+{
+	struct loader *L = ctx;
+	int64_t stack = stack_for(L, s), sid = (int64_t)s->index + 1;
+	int have_size = 0;
+	size_t i;
+
+	if (!stack)
+		return L->e->status ? (int)L->e->status : ESC_EDB;
+	sqlite3_bind_int64(L->smp_put, 1, L->profile_id);
+	sqlite3_bind_int64(L->smp_put, 2, sid);
+	sqlite3_bind_int64(L->smp_put, 3, stack);
+	for (i = 0; i < 8; i++) {
+		if (i < s->nvalues)
+			sqlite3_bind_int64(L->smp_put, 5 + (int)i, s->values[i]);
+		else
+			sqlite3_bind_null(L->smp_put, 5 + (int)i);
+	}
+	sqlite3_bind_null(L->smp_put, 4);
+	for (i = 0; i < s->nlabels; i++) {
+		const struct profile_label *l = &s->labels[i];
+
+		if (!have_size && !l->str && !l->num_unit && !strcmp(l->key, "bytes")) {
+			sqlite3_bind_int64(L->smp_put, 4, l->num);
+			have_size = 1;
+			continue;
+		}
+		{
+			int64_t k = intern(L, l->key), v = 0, u = 0;
+
+			if (!k || (l->str && !(v = intern(L, l->str))) ||
+			    (l->num_unit && !(u = intern(L, l->num_unit))))
+				return L->e->status;
+			sqlite3_bind_int64(L->lbl_put, 1, L->profile_id);
+			sqlite3_bind_int64(L->lbl_put, 2, sid);
+			sqlite3_bind_int64(L->lbl_put, 3, k);
+			if (v)
+				sqlite3_bind_int64(L->lbl_put, 4, v);
+			else
+				sqlite3_bind_null(L->lbl_put, 4);
+			if (l->str)
+				sqlite3_bind_null(L->lbl_put, 5);
+			else
+				sqlite3_bind_int64(L->lbl_put, 5, l->num);
+			if (u)
+				sqlite3_bind_int64(L->lbl_put, 6, u);
+			else
+				sqlite3_bind_null(L->lbl_put, 6);
+			if (step_done(L, L->lbl_put, "cannot store a label"))
+				return ESC_EDB;
+		}
+	}
+	if (step_done(L, L->smp_put, "cannot store a sample"))
+		return ESC_EDB;
+	for (i = 8; i < s->nvalues; i++) {
+		sqlite3_bind_int64(L->vx_put, 1, L->profile_id);
+		sqlite3_bind_int64(L->vx_put, 2, sid);
+		sqlite3_bind_int64(L->vx_put, 3, (int64_t)i);
+		sqlite3_bind_int64(L->vx_put, 4, s->values[i]);
+		if (step_done(L, L->vx_put, "cannot store a value"))
+			return ESC_EDB;
+	}
+	return 0;
+}
+
+enum esc_status store_find_profile(struct store *s, const char *sha256, int64_t *id,
+				   struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*id = 0;
+	/* a store that has never been written has no tables yet */
+	if (s->created && !s->committed)
+		return ESC_OK;
+	if (store_prepare(s, "SELECT id FROM profile WHERE sha256 = ?", &st, e))
+		return ESC_EDB;
+	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s, e, "cannot look up a profile");
+	return ESC_OK;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *b = strrchr(path, '/');
+
+	return b ? b + 1 : path;
+}
+
+static enum esc_status insert_profile(struct loader *L, const struct store_profile_opts *o)
+{
+	const struct profile *p = L->p;
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	const char *heap[4] = {"alloc_objects", "alloc_space", "inuse_objects", "inuse_space"};
+	size_t i;
+	int k;
+	enum esc_status ret = ESC_OK;
+
+	store_now(now);
+	if ((ret = store_prepare(L->s,
+				 "INSERT INTO profile (name, source, sha256, format, time_nanos, duration_nanos,"
+				 " period_type, period_unit, period, default_sample_type, loaded_at, nsamples,"
+				 " ix_alloc_objects, ix_alloc_space, ix_inuse_objects, ix_inuse_space)"
+				 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", &st, L->e)))
+		return ret;
+	sqlite3_bind_text(st, 1, o->name ? o->name : base_name(o->source), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, o->source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, o->sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, profile_format_name(p->format), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, p->time_nanos);
+	sqlite3_bind_int64(st, 6, p->duration_nanos);
+	sqlite3_bind_text(st, 7, p->period_type.type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, p->period_type.unit, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 9, p->period);
+	if (p->default_sample_type)
+		sqlite3_bind_text(st, 10, p->default_sample_type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 12, (int64_t)p->nsamples);
+	for (k = 0; k < 4; k++) {
+		int ix = profile_sample_type_index(p, heap[k]);
+
+		if (ix >= 0 && ix < 8)
+			sqlite3_bind_int(st, 13 + k, ix);
+	}
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		ret = store_fail(L->s, L->e, "cannot store the profile");
+		goto out;
+	}
+	L->profile_id = sqlite3_last_insert_rowid(L->s->db);
+	sqlite3_finalize(st);
+	st = NULL;
+
+	if ((ret = store_prepare(L->s, "INSERT INTO sample_type VALUES (?,?,?,?)", &st, L->e)))
+		return ret;
+	for (i = 0; i < p->nsample_types; i++) {
+		sqlite3_bind_int64(st, 1, L->profile_id);
+		sqlite3_bind_int64(st, 2, (int64_t)i);
+		sqlite3_bind_text(st, 3, p->sample_types[i].type, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, p->sample_types[i].unit, -1, SQLITE_STATIC);
+		if (step_done(L, st, "cannot store a sample type")) {
+			ret = ESC_EDB;
+			goto out;
+		}
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+
+	if ((ret = store_prepare(L->s, "INSERT OR IGNORE INTO profile_label VALUES (?,?,?)", &st, L->e)))
+		return ret;
+	for (i = 0; i < o->nlabels; i++) {
+		const char *eq = strchr(o->labels[i], '=');
+
+		if (!eq || eq == o->labels[i]) {
+			ret = err_set(L->e, ESC_EUSAGE, "label '%s' is not key=value", o->labels[i]);
+			goto out;
+		}
+		sqlite3_bind_int64(st, 1, L->profile_id);
+		sqlite3_bind_text(st, 2, o->labels[i], (int)(eq - o->labels[i]), SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, eq + 1, -1, SQLITE_STATIC);
+		if (step_done(L, st, "cannot store a label")) {
+			ret = ESC_EDB;
+			goto out;
+		}
+	}
+out:
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static void loader_release(struct loader *L)
+{
+	size_t i;
+
+	sqlite3_finalize(L->str_get);
+	sqlite3_finalize(L->str_put);
+	sqlite3_finalize(L->fn_get);
+	sqlite3_finalize(L->fn_put);
+	sqlite3_finalize(L->stk_get);
+	sqlite3_finalize(L->stk_put);
+	sqlite3_finalize(L->frm_put);
+	sqlite3_finalize(L->pstk_put);
+	sqlite3_finalize(L->smp_put);
+	sqlite3_finalize(L->vx_put);
+	sqlite3_finalize(L->lbl_put);
+	if (L->locs)
+		for (i = 0; i < L->p->nlocations; i++)
+			free(L->locs[i].v);
+	free(L->locs);
+	free(L->stacks);
+	for (i = 0; i < L->capstrs; i++)
+		free(L->strs[i].s);
+	free(L->strs);
+}
+
+enum esc_status store_add_profile(struct store *s, const struct profile *p,
+				  const struct store_profile_opts *o, int64_t *id, int *added,
+				  struct err *e)
+{
+	struct loader L = {.s = s, .p = p, .e = e};
+	struct err local = {0};
+	enum esc_status st;
+	int rc;
+
+	if (!e)
+		L.e = e = &local;
+	*id = 0;
+	*added = 0;
+	if ((st = store_begin(s, e)))
+		return st;
+	/* the same bytes twice: the first load stands */
+	{
+		sqlite3_stmt *q;
+
+		if ((st = store_prepare(s, "SELECT id FROM profile WHERE sha256 = ?", &q, e)))
+			goto fail;
+		sqlite3_bind_text(q, 1, o->sha256, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) == SQLITE_ROW)
+			*id = sqlite3_column_int64(q, 0);
+		sqlite3_finalize(q);
+		if (*id) {
+			store_rollback(s);
+			return ESC_OK;
+		}
+	}
+	if ((st = store_prepare(s, "SELECT id FROM str WHERE s = ?", &L.str_get, e)) ||
+	    (st = store_prepare(s, "INSERT INTO str (s) VALUES (?)", &L.str_put, e)) ||
+	    (st = store_prepare(s, "SELECT id FROM func WHERE name_id = ? AND file_id = ?", &L.fn_get, e)) ||
+	    (st = store_prepare(s, "INSERT INTO func (name_id, file_id) VALUES (?,?)", &L.fn_put, e)) ||
+	    (st = store_prepare(s, "SELECT id FROM stack WHERE hash = ?", &L.stk_get, e)) ||
+	    (st = store_prepare(s, "INSERT INTO stack (hash, depth) VALUES (?,?)", &L.stk_put, e)) ||
+	    (st = store_prepare(s, "INSERT INTO stack_frame VALUES (?,?,?,?,?,?)", &L.frm_put, e)) ||
+	    (st = store_prepare(s, "INSERT OR IGNORE INTO profile_stack VALUES (?,?)", &L.pstk_put, e)) ||
+	    (st = store_prepare(s, "INSERT INTO sample VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", &L.smp_put, e)) ||
+	    (st = store_prepare(s, "INSERT INTO sample_value_x VALUES (?,?,?,?)", &L.vx_put, e)) ||
+	    (st = store_prepare(s, "INSERT INTO sample_label VALUES (?,?,?,?,?,?)", &L.lbl_put, e)))
+		goto fail;
+	if ((st = insert_profile(&L, o)) || (st = prepare_locations(&L)))
+		goto fail;
+	rc = profile_foreach_sample(p, add_sample, &L, e);
+	if (rc) {
+		st = e->status ? e->status : (enum esc_status)rc;
+		goto fail;
+	}
+	loader_release(&L);
+	if ((st = store_commit(s, e)))
+		return st;
+	*id = L.profile_id;
+	*added = 1;
+	return ESC_OK;
+fail:
+	loader_release(&L);
+	store_rollback(s);
+	return st ? st : ESC_EDB;
+}
