@@ -32,9 +32,9 @@ pkgcflags = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 pkglibs = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 LIB_SRC := $(wildcard common/*.c profile/*.c store/*.c classify/*.c)
-LIB_SRC := $(filter-out profile/profile.pb-c.c,$(LIB_SRC))
-CMD_SRC := $(wildcard cmd/*.c)
-TEST_SRC := $(wildcard tests/test_*.c)
+LIB_SRC := $(filter-out profile/profile.pb-c.c $(EXCLUDE),$(LIB_SRC))
+CMD_SRC := $(filter-out $(EXCLUDE),$(wildcard cmd/*.c))
+TEST_SRC := $(filter-out $(EXCLUDE),$(wildcard tests/test_*.c) tests/testutil.c)
 
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/profile/profile.pb-c.o $(B)/store/schema.o
 CMD_OBJ := $(CMD_SRC:%.c=$(B)/%.o)
@@ -94,8 +94,10 @@ $(BIN): $(CMD_OBJ) $(B)/libescprof.a
 $(B)/tests/unit: $(TEST_OBJ) $(B)/libescprof.a
 	$(CC) $(CFLAGS) $(SAN_LDFLAGS) -o $@ $(TEST_OBJ) $(B)/libescprof.a $(pkglibs) -lcriterion -lm
 
-$(TEST_OBJ): BASE_CFLAGS += -Wno-missing-prototypes
 $(TEST_OBJ): | test-deps
+$(B)/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(WARN) $(CFLAGS) $(pkgcflags) -Wno-missing-prototypes -Wno-format-truncation -c -o $@ $<
 
 # Tests find the binary, the sample data and ../shared through these variables.
 check: $(BIN) $(B)/tests/unit

@@ -337,12 +337,12 @@ enum esc_status profile_parse_legacy(struct profile *p, struct err *e)
 			if (!(q = parse_hex(q, eol, &pc)))
 				continue;
 			/* which location: a new one when pc is the next address's call site */
-			if (cur_loc >= 0 && t.addr[cur_loc] == pc + 1)
+			if (cur_loc >= 0 && t.addr[cur_loc] == pc)
 				k = cur_loc;
 			for (size_t j = cur_k; k < 0 && j < t.nlocref - cur_sample_first; j++) {
 				size_t li = (size_t)(uintptr_t)t.locref[cur_sample_first + j];
 
-				if (t.addr[li] == pc + 1) {
+				if (t.addr[li] == pc) {
 					k = (long)li;
 					cur_k = j + 1;
 				}

@@ -1,0 +1,173 @@
+/* testutil.c — helpers for the suites; see testutil.h. */
+#include "testutil.h"
+
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zlib.h>
+
+const char *t_src(void)
+{
+	const char *s = getenv("ESCPROF_SRC");
+
+	return s && *s ? s : ".";
+}
+
+const char *t_path(const char *fmt, ...)
+{
+	static char bufs[8][4096];
+	static int next;
+	char *b = bufs[next++ & 7];
+	int n;
+	va_list ap;
+
+	n = snprintf(b, 4096, "%s/", t_src());
+	va_start(ap, fmt);
+	vsnprintf(b + n, 4096 - (size_t)n, fmt, ap);
+	va_end(ap);
+	return b;
+}
+
+const char *t_shared(void)
+{
+	static char p[4096];
+	struct stat sb;
+
+	snprintf(p, sizeof(p), "%s/../shared", t_src());
+	return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode) ? p : NULL;
+}
+
+const char *t_tmpdir(void)
+{
+	static char p[64];
+
+	if (!p[0]) {
+		strcpy(p, "/tmp/escprof-test-XXXXXX");
+		cr_assert_not_null(mkdtemp(p));
+	}
+	return p;
+}
+
+void t_read(struct buf *b, const char *path)
+{
+	buf_init(b);
+	cr_assert_eq(buf_read_file(b, path, (size_t)1 << 32), 0, "cannot read %s", path);
+}
+
+void t_write(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	cr_assert_not_null(f, "cannot write %s", path);
+	cr_assert_eq(fwrite(data, 1, len, f), len);
+	fclose(f);
+}
+
+static void slurp(struct buf *b, const char *path)
+{
+	if (!b)
+		return;
+	buf_init(b);
+	buf_read_file(b, path, (size_t)1 << 30);
+}
+
+int t_run(struct buf *out, struct buf *err, const char *fmt, ...)
+{
+	char cmd[16384], args[12288], o[512], e[512];
+	const char *bin = getenv("ESCPROF");
+	va_list ap;
+	int st;
+
+	cr_assert_not_null(bin, "ESCPROF is not set: run the suite through `make check`");
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(o, sizeof(o), "%s/out.%d", t_tmpdir(), getpid());
+	snprintf(e, sizeof(e), "%s/err.%d", t_tmpdir(), getpid());
+	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' %s </dev/null >'%s' 2>'%s'", t_src(), bin, args, o, e);
+	st = system(cmd);
+	slurp(out, o);
+	slurp(err, e);
+	unlink(o);
+	unlink(e);
+	cr_assert(WIFEXITED(st), "'%s' did not exit normally", args);
+	return WEXITSTATUS(st);
+}
+
+void pb_varint(struct buf *b, uint64_t v)
+{
+	do {
+		unsigned char c = v & 0x7f;
+
+		v >>= 7;
+		if (v)
+			c |= 0x80;
+		buf_addc(b, (char)c);
+	} while (v);
+}
+
+void pb_tag(struct buf *b, unsigned field, unsigned wt)
+{
+	pb_varint(b, (uint64_t)field << 3 | wt);
+}
+
+void pb_int(struct buf *b, unsigned field, uint64_t v)
+{
+	pb_tag(b, field, 0);
+	pb_varint(b, v);
+}
+
+void pb_bytes(struct buf *b, unsigned field, const void *p, size_t n)
+{
+	pb_tag(b, field, 2);
+	pb_varint(b, n);
+	buf_add(b, p, n);
+}
+
+void pb_str(struct buf *b, unsigned field, const char *s)
+{
+	pb_bytes(b, field, s, strlen(s));
+}
+
+void t_gzip(struct buf *out, const void *in, size_t len)
+{
+	z_stream zs = {0};
+	int rc;
+
+	buf_init(out);
+	cr_assert_eq(deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	zs.next_in = (unsigned char *)in;
+	zs.avail_in = (uInt)len;
+	do {
+		buf_grow(out, 1 << 16);
+		zs.next_out = (unsigned char *)out->data + out->len;
+		zs.avail_out = (uInt)(out->cap - out->len - 1);
+		rc = deflate(&zs, Z_FINISH);
+		out->len = (size_t)((char *)zs.next_out - out->data);
+	} while (rc == Z_OK);
+	cr_assert_eq(rc, Z_STREAM_END);
+	deflateEnd(&zs);
+}
+
+long long t_expect(const char *path, const char *key)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+	size_t kl = strlen(key);
+	long long v = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, kl) && line[kl] == '=') {
+			v = atoll(line + kl + 1);
+			break;
+		}
+	fclose(f);
+	return v;
+}

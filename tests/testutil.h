@@ -1,0 +1,42 @@
+/* testutil.h — what the Criterion suites share: where the repository, the shared corpus
+ * and the escprof binary are, whole-file reads, a tiny protobuf writer for hand-made
+ * negative inputs, and running the CLI with its output captured. */
+#ifndef ESC_TESTUTIL_H
+#define ESC_TESTUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/buf.h"
+
+/* $ESCPROF_SRC or "." */
+const char *t_src(void);
+/* path under the repository, in a static rotating buffer */
+const char *t_path(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* ../shared next to the repository, or NULL when absent */
+const char *t_shared(void);
+/* a fresh temporary directory for this test (removed at exit is not guaranteed) */
+const char *t_tmpdir(void);
+
+/* reads a file; aborts the test when it cannot */
+void t_read(struct buf *b, const char *path);
+void t_write(const char *path, const void *data, size_t len);
+
+/* runs `$ESCPROF args...` (a shell command line); stdout/stderr into out/err (may be NULL)
+ * and returns the exit code */
+int t_run(struct buf *out, struct buf *err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* protobuf writer */
+void pb_varint(struct buf *b, uint64_t v);
+void pb_tag(struct buf *b, unsigned field, unsigned wt);
+void pb_int(struct buf *b, unsigned field, uint64_t v);
+void pb_bytes(struct buf *b, unsigned field, const void *p, size_t n);
+void pb_str(struct buf *b, unsigned field, const char *s);
+
+/* gzip-compresses in into out */
+void t_gzip(struct buf *out, const void *in, size_t len);
+
+/* value of "key=N" in a key=value file (the .expect oracles); -1 when absent */
+long long t_expect(const char *path, const char *key);
+
+#endif
