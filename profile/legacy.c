@@ -485,6 +485,22 @@ enum esc_status profile_parse_legacy(struct profile *p, struct err *e)
 	p->nlocations = t.nloc;
 	for (i = 0; i < t.nlocref; i++)
 		t.locref[i] = &locs[(uintptr_t)t.locref[i]];
+	/* Go prints no frame line for the allocator's own leading runtime frames; its
+	 * protobuf writer drops them, and so do we when a sample is symbolised at all */
+	for (i = 0; i < t.nsmp; i++) {
+		struct legacy_sample *ls = &t.smp[i];
+		size_t j, any = 0;
+
+		for (j = 0; j < ls->nlocs; j++)
+			any |= t.locref[ls->first_loc + j]->nlines;
+		while (any && ls->nlocs && !t.locref[ls->first_loc]->nlines) {
+			ls->first_loc++;
+			ls->nlocs--;
+		}
+		/* nor does it print runtime.goexit at the root */
+		while (any && ls->nlocs && !t.locref[ls->first_loc + ls->nlocs - 1]->nlines)
+			ls->nlocs--;
+	}
 	for (i = 0; i < t.nsmp; i++) {
 		labels[i] = (struct profile_label){"bytes", NULL, (int64_t)t.smp[i].label, NULL};
 		t.smp[i].label = i;

@@ -1,0 +1,351 @@
+/* test_cli.c — the escprof binary end to end: the info JSON contract, load + the public
+ * views read back with SQL against pprof's own figures, deduplication, read-only sql,
+ * output quoting, exit codes, and the database left byte-for-byte alone by bad input. */
+#include <criterion/criterion.h>
+#include <glob.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+#define SAMPLE "sample-profiles/out/go1.19/pointer_returned"
+
+static const char *db_path(const char *name)
+{
+	static char p[8][512];
+	static int n;
+	char *b = p[n++ & 7];
+
+	snprintf(b, 512, "%s/%s-%d.db", t_tmpdir(), name, getpid());
+	unlink(b);
+	return b;
+}
+
+/* runs a query and returns its single value as text (static buffer) */
+static const char *q1(const char *db, const char *sql)
+{
+	static char v[4096];
+	struct buf out, err;
+	int rc = t_run(&out, &err, "sql --db '%s' --format tsv \"%s\"", db, sql);
+	char *nl;
+
+	cr_assert_eq(rc, 0, "sql failed: %s", err.data);
+	nl = strchr(out.data, '\n');
+	cr_assert_not_null(nl);
+	snprintf(v, sizeof(v), "%s", nl + 1);
+	v[strcspn(v, "\n")] = '\0';
+	buf_release(&out);
+	buf_release(&err);
+	return v;
+}
+
+Test(cli, info_json_is_the_documented_contract)
+{
+	struct buf out;
+	json_error_t je;
+	json_t *j, *types;
+	const char *expect = t_path(SAMPLE ".expect");
+	static const char *const keys[] = {"file", "format", "sample_types", "samples", "locations",
+					   "functions", "mappings", "period_type", "period", "time_nanos",
+					   "duration_nanos", "default_sample_type", "max_inline_depth"};
+	size_t i;
+
+	cr_assert_eq(t_run(&out, NULL, "info --format json " SAMPLE ".pb.gz"), 0);
+	j = json_loads(out.data, 0, &je);
+	cr_assert_not_null(j, "not JSON: %s", je.text);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		cr_expect_not_null(json_object_get(j, keys[i]), "missing %s", keys[i]);
+	cr_expect_eq(json_object_size(j), sizeof(keys) / sizeof(keys[0]));
+	cr_expect_str_eq(json_string_value(json_object_get(j, "format")), "pprof-gzip");
+	cr_expect_str_eq(json_string_value(json_object_get(j, "default_sample_type")), "alloc_space");
+	cr_expect_eq(json_integer_value(json_object_get(j, "period")), 1);
+	types = json_object_get(j, "sample_types");
+	cr_assert_eq(json_array_size(types), 4);
+	for (i = 0; i < 4; i++) {
+		json_t *t = json_array_get(types, i);
+		const char *name = json_string_value(json_object_get(t, "type"));
+
+		cr_expect_eq(json_integer_value(json_object_get(t, "total")), t_expect(expect, name),
+			     "%s total", name);
+	}
+	cr_expect_str_eq(json_string_value(json_object_get(json_object_get(j, "period_type"), "type")),
+			 "space");
+	json_decref(j);
+	buf_release(&out);
+}
+
+Test(cli, info_on_a_missing_or_bad_file_is_exit_3_with_one_line)
+{
+	struct buf out, err;
+	char bad[512];
+
+	cr_expect_eq(t_run(&out, &err, "info /nonexistent/heap.pb.gz"), 3);
+	cr_expect(strstr(err.data, "/nonexistent/heap.pb.gz"), "%s", err.data);
+	cr_expect_eq(strchr(err.data, '\n'), err.data + err.len - 1, "one line: %s", err.data);
+	snprintf(bad, sizeof(bad), "%s/garbage.pb.gz", t_tmpdir());
+	t_write(bad, "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03garbage", 18);
+	cr_expect_eq(t_run(&out, &err, "info '%s'", bad), 3);
+	cr_expect(strstr(err.data, "garbage.pb.gz") && strstr(err.data, "byte"), "%s", err.data);
+	cr_expect_eq(t_run(&out, &err, "info"), 2);
+	cr_expect_eq(t_run(&out, &err, "info --format xml " SAMPLE ".pb.gz"), 2);
+	cr_expect_eq(t_run(&out, &err, "nosuchcommand"), 2);
+	cr_expect_eq(t_run(&out, &err, "info --help"), 0);
+	cr_expect(strstr(out.data, "usage: escprof info"));
+}
+
+Test(cli, loaded_profiles_read_back_through_the_views_match_pprof)
+{
+	const char *db = db_path("views");
+	struct buf out, err;
+	glob_t g;
+	char pat[4096];
+	size_t i;
+
+	snprintf(pat, sizeof(pat), "%s/sample-profiles/out/go1.2*/*.pb.gz", t_src());
+	cr_assert_eq(glob(pat, 0, NULL, &g), 0);
+	for (i = 0; i < g.gl_pathc; i++) {
+		char expect[4096], sql[1024];
+		const char *path = g.gl_pathv[i];
+		static const char *const keys[] = {"alloc_objects", "alloc_space", "inuse_objects",
+						   "inuse_space"};
+		int k;
+
+		cr_assert_eq(t_run(&out, &err, "load -q --db '%s' --label run=%zu '%s'", db, i, path), 0,
+			     "%s", err.data);
+		snprintf(expect, sizeof(expect), "%.*s.expect", (int)(strlen(path) - 6), path);
+		for (k = 0; k < 4; k++) {
+			snprintf(sql, sizeof(sql),
+				 "SELECT sum(h.%s) FROM heap_samples h JOIN profiles p USING (profile_id)"
+				 " WHERE p.source = '%s'", keys[k], path);
+			cr_expect_eq(atoll(q1(db, sql)), t_expect(expect, keys[k]), "%s %s", path, keys[k]);
+			snprintf(sql, sizeof(sql),
+				 "SELECT sum(v.value) FROM sample_values v JOIN profiles p USING (profile_id)"
+				 " WHERE p.source = '%s' AND v.type = '%s'", path, keys[k]);
+			cr_expect_eq(atoll(q1(db, sql)), t_expect(expect, keys[k]), "%s %s", path, keys[k]);
+		}
+	}
+	cr_expect_eq(atoll(q1(db, "SELECT count(*) FROM profiles")), (long long)g.gl_pathc);
+	cr_expect_eq(atoll(q1(db, "SELECT count(DISTINCT profile_id) FROM profile_labels WHERE key = 'run'")),
+		     (long long)g.gl_pathc);
+	cr_expect_eq(atoll(q1(db, "SELECT count(*) FROM sample_types")), 4 * (long long)g.gl_pathc);
+	/* Go puts the bytes label on every heap sample that allocated */
+	cr_expect_eq(atoll(q1(db, "SELECT count(*) FROM heap_samples WHERE object_size IS NULL"
+				  " AND alloc_objects > 0")), 0);
+	cr_expect_eq(atoll(q1(db, "SELECT count(*) FROM heap_samples WHERE object_size IS NOT NULL")),
+		     atoll(q1(db, "SELECT count(*) FROM sample_labels WHERE key = 'bytes'")));
+	cr_expect_eq(atoll(q1(db, "SELECT count(*) FROM heap_samples WHERE alloc_space > 0"
+				  " AND alloc_space != alloc_objects * object_size")), 0);
+	/* frames: depth 0 is the leaf and depths are contiguous */
+	cr_expect_eq(atoll(q1(db, "SELECT count(*) FROM (SELECT profile_id, stack_id, max(depth) AS m,"
+				  " count(*) AS n FROM frames GROUP BY 1, 2) WHERE m + 1 != n")), 0);
+	cr_expect_gt(atoll(q1(db, "SELECT count(*) FROM frames WHERE inlined = 1")), 0);
+	globfree(&g);
+	buf_release(&out);
+	buf_release(&err);
+}
+
+/* The first frames of a sample's stack in the view, as pprof -raw prints that stack */
+Test(cli, frames_expand_inlined_lines_innermost_first_as_pprof_does)
+{
+	const char *db = db_path("inline");
+	struct buf raw;
+	const char *p = "sample-profiles/out/go1.26/pointer_returned";
+	char *line, *save = NULL;
+	int in_locs = 0, checked = 0;
+
+	cr_assert_eq(t_run(NULL, NULL, "load -q --db '%s' %s.pb.gz", db, p), 0);
+	t_read(&raw, t_path("%s.raw.txt", p));
+	/* every inlined location in -raw: a header line then indented further lines */
+	for (line = strtok_r(raw.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char fn1[512], fn2[512], sql[2048];
+		char *next;
+
+		if (!strncmp(line, "Locations", 9)) {
+			in_locs = 1;
+			continue;
+		}
+		if (!in_locs || !strstr(line, ": 0x"))
+			continue;
+		next = save;	/* peek at the following line */
+		if (!next || next[0] != ' ' || strstr(next, ": 0x") || !strstr(next, " s="))
+			continue;
+		if (sscanf(line, " %*u: 0x%*x M=%*d %511s", fn1) != 1 || sscanf(next, " %511s", fn2) != 1)
+			continue;
+		/* innermost (line[0]) is inlined into the next: same stack, depth d and d+1 */
+		snprintf(sql, sizeof(sql),
+			 "SELECT count(*) FROM frames a JOIN frames b ON b.profile_id = a.profile_id"
+			 " AND b.stack_id = a.stack_id AND b.depth = a.depth + 1"
+			 " WHERE a.function = '%s' AND a.inlined = 1 AND b.function = '%s'", fn1, fn2);
+		cr_expect_gt(atoll(q1(db, sql)), 0, "%s inlined into %s not found", fn1, fn2);
+		checked++;
+	}
+	cr_expect_gt(checked, 0, "no inlined location in %s.raw.txt", p);
+	buf_release(&raw);
+}
+
+Test(cli, loading_the_same_bytes_twice_stores_them_once)
+{
+	const char *db = db_path("dup");
+	struct buf out;
+
+	cr_assert_eq(t_run(&out, NULL, "load --db '%s' " SAMPLE ".pb.gz", db), 0);
+	cr_expect(strstr(out.data, "loaded as profile 1"), "%s", out.data);
+	cr_assert_eq(t_run(&out, NULL, "load --db '%s' " SAMPLE ".pb.gz", db), 0);
+	cr_expect(strstr(out.data, "already loaded as profile 1"), "%s", out.data);
+	cr_expect_eq(atoll(q1(db, "SELECT count(*) FROM profiles")), 1);
+	cr_assert_eq(t_run(&out, NULL, "load --db '%s' --format json " SAMPLE ".pb.gz", db), 0);
+	cr_expect(strstr(out.data, "\"added\": false"), "%s", out.data);
+	buf_release(&out);
+}
+
+Test(cli, stacks_shared_by_profiles_are_stored_once)
+{
+	const char *db = db_path("share");
+
+	/* the same run written as protobuf and as legacy text: its own stacks are the same */
+	cr_assert_eq(t_run(NULL, NULL, "load -q --db '%s' " SAMPLE ".pb.gz " SAMPLE ".heap.txt", db), 0);
+	cr_expect_eq(atoll(q1(db, "SELECT count(*) FROM profiles")), 2);
+	cr_expect_gt(atoll(q1(db, "SELECT count(*) FROM (SELECT stack_id FROM frames WHERE depth = 0"
+				  " AND function LIKE 'main.%' GROUP BY stack_id HAVING count(DISTINCT profile_id) = 2)")), 1);
+	cr_expect_eq(atoll(q1(db, "SELECT count(*) FROM (SELECT hash FROM stack GROUP BY hash HAVING count(*) > 1)")), 0);
+}
+
+static void file_bytes(const char *path, struct buf *b)
+{
+	t_read(b, path);
+}
+
+Test(cli, bad_input_leaves_the_database_byte_for_byte_unchanged)
+{
+	const char *db = db_path("atomic");
+	char bad[512];
+	struct buf before, after, err;
+
+	snprintf(bad, sizeof(bad), "%s/trunc-%d.pb.gz", t_tmpdir(), getpid());
+	{
+		struct buf good;
+
+		t_read(&good, t_path(SAMPLE ".pb.gz"));
+		t_write(bad, good.data, good.len / 2);
+		buf_release(&good);
+	}
+	cr_assert_eq(t_run(NULL, NULL, "load -q --db '%s' " SAMPLE ".pb.gz", db), 0);
+	file_bytes(db, &before);
+	cr_expect_eq(t_run(NULL, &err, "load --db '%s' '%s'", db, bad), 3);
+	cr_expect(strstr(err.data, "truncated gzip stream at byte"), "%s", err.data);
+	/* a good file followed by a bad one: nothing of either is stored */
+	cr_expect_eq(t_run(NULL, &err, "load --db '%s' sample-profiles/out/go1.19/chan_send.pb.gz '%s'", db, bad), 3);
+	file_bytes(db, &after);
+	cr_expect_eq(before.len, after.len);
+	cr_expect(before.len == after.len && !memcmp(before.data, after.data, before.len),
+		  "database bytes changed");
+	buf_release(&before);
+	buf_release(&after);
+	buf_release(&err);
+}
+
+Test(cli, a_failed_first_load_creates_no_database)
+{
+	const char *db = db_path("nofile");
+	struct stat sb;
+
+	cr_expect_eq(t_run(NULL, NULL, "load --db '%s' README.md", db), 3);
+	cr_expect_neq(stat(db, &sb), 0, "database file was left behind");
+}
+
+Test(cli, sql_is_read_only)
+{
+	const char *db = db_path("ro");
+	struct buf before, after, err;
+	static const char *const writes[] = {
+		"DELETE FROM profile", "DROP VIEW frames", "INSERT INTO str (s) VALUES ('x')",
+		"PRAGMA user_version = 7", "ATTACH DATABASE '/tmp/x.db' AS x",
+		"CREATE TABLE t (x)", "UPDATE profile SET name = 'x'",
+	};
+	size_t i;
+
+	cr_assert_eq(t_run(NULL, NULL, "load -q --db '%s' " SAMPLE ".pb.gz", db), 0);
+	file_bytes(db, &before);
+	for (i = 0; i < sizeof(writes) / sizeof(writes[0]); i++) {
+		cr_expect_eq(t_run(NULL, &err, "sql --db '%s' \"%s\"", db, writes[i]), 2, "%s", writes[i]);
+		cr_expect_neq(err.len, 0);
+	}
+	cr_expect_eq(t_run(NULL, &err, "sql --db '%s' \"SELECT 1; DELETE FROM profile\"", db), 2);
+	file_bytes(db, &after);
+	cr_expect(before.len == after.len && !memcmp(before.data, after.data, before.len));
+	cr_expect_eq(t_run(NULL, &err, "sql --db /nonexistent/x.db \"SELECT 1\""), 3);
+	cr_expect(strstr(err.data, "no database"), "%s", err.data);
+	buf_release(&before);
+	buf_release(&after);
+	buf_release(&err);
+}
+
+Test(cli, sql_output_formats_escape_what_they_must)
+{
+	const char *db = db_path("fmt");
+	struct buf out;
+	json_t *j;
+	json_error_t je;
+	const char *sql = "SELECT 'a,b' AS c1, 'say \\\"hi\\\"' AS c2, 'x' || char(10) || 'y' AS c3,"
+			  " 'tab' || char(9) AS c4, 42 AS n, NULL AS z, CAST(x'ff41' AS TEXT) AS bad";
+
+	cr_assert_eq(t_run(NULL, NULL, "load -q --db '%s' " SAMPLE ".pb.gz", db), 0);
+	cr_assert_eq(t_run(&out, NULL, "sql --db '%s' --format csv \"%s\"", db, sql), 0);
+	cr_expect(strstr(out.data, "\"a,b\",\"say \"\"hi\"\"\",\"x\ny\",tab\t,42,,"), "%s", out.data);
+	cr_assert_eq(t_run(&out, NULL, "sql --db '%s' --format tsv \"%s\"", db, sql), 0);
+	cr_expect(strstr(out.data, "a,b\tsay \"hi\"\tx\\ny\ttab\\t\t42\t\t"), "%s", out.data);
+	cr_assert_eq(t_run(&out, NULL, "sql --db '%s' --format json \"%s\"", db, sql), 0);
+	j = json_loads(out.data, 0, &je);
+	cr_assert_not_null(j, "not JSON (%s): %s", je.text, out.data);
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(j, 0), "c3")), "x\ny");
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(j, 0), "bad")), "\xef\xbf\xbd" "A");
+	cr_expect(json_is_null(json_object_get(json_array_get(j, 0), "z")));
+	cr_expect_eq(json_integer_value(json_object_get(json_array_get(j, 0), "n")), 42);
+	json_decref(j);
+	cr_assert_eq(t_run(&out, NULL, "sql --db '%s' \"%s\"", db, sql), 0);
+	cr_expect(strstr(out.data, "x\\x0ay"), "text mode shows control characters escaped: %s", out.data);
+	buf_release(&out);
+}
+
+Test(cli, every_corpus_profile_loads_or_fails_with_exit_3)
+{
+	const char *sh = t_shared();
+	const char *db = db_path("corpus");
+	glob_t g;
+	char pat[4096];
+	size_t i;
+	int loaded = 0;
+
+	if (!sh)
+		cr_skip_test("../shared is absent");
+	snprintf(pat, sizeof(pat), "%s/corpus/profiles/*", sh);
+	cr_assert_eq(glob(pat, 0, NULL, &g), 0);
+	for (i = 0; i < g.gl_pathc; i++) {
+		const char *f = g.gl_pathv[i];
+		struct buf out, err;
+		int rc;
+
+		if (strstr(f, ".string") || strstr(f, ".txt") || strstr(f, "MANIFEST"))
+			continue;
+		rc = t_run(&out, &err, "load -q --db '%s' '%s'", db, f);
+		cr_expect(rc == 0 || rc == 3, "%s: exit %d", f, rc);
+		if (rc == 3)
+			cr_expect(strstr(err.data, f) && strchr(err.data, '\n') == err.data + err.len - 1,
+				  "%s: %s", f, err.data);
+		else
+			loaded++;
+		buf_release(&out);
+		buf_release(&err);
+	}
+	globfree(&g);
+	cr_expect_geq(loaded, 28);
+	/* generic values: every type of the .NET profile is there */
+	cr_expect_eq(atoll(q1(db, "SELECT count(DISTINCT type) FROM sample_values v JOIN profiles p"
+				  " USING (profile_id) WHERE p.name LIKE 'dotnet%'")), 6);
+	/* string labels of the CPU profile with pprof labels */
+	cr_expect_gt(atoll(q1(db, "SELECT count(*) FROM sample_labels WHERE key = 'func'")), 0);
+}
