@@ -171,10 +171,17 @@ Test(cli, frames_expand_inlined_lines_innermost_first_as_pprof_does)
 		if (!in_locs || !strstr(line, ": 0x"))
 			continue;
 		next = save;	/* peek at the following line */
-		if (!next || next[0] != ' ' || strstr(next, ": 0x") || !strstr(next, " s="))
+		if (!next || next[0] != ' ')
 			continue;
-		if (sscanf(line, " %*u: 0x%*x M=%*d %511s", fn1) != 1 || sscanf(next, " %511s", fn2) != 1)
-			continue;
+		{
+			char peek[4096];
+
+			snprintf(peek, sizeof(peek), "%.*s", (int)strcspn(next, "\n"), next);
+			if (strstr(peek, ": 0x") || !strstr(peek, " s="))
+				continue;
+			if (sscanf(line, " %*u: 0x%*x M=%*d %511s", fn1) != 1 || sscanf(peek, " %511s", fn2) != 1)
+				continue;
+		}
 		/* innermost (line[0]) is inlined into the next: same stack, depth d and d+1 */
 		snprintf(sql, sizeof(sql),
 			 "SELECT count(*) FROM frames a JOIN frames b ON b.profile_id = a.profile_id"

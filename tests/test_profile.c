@@ -64,7 +64,7 @@ static void split_pos(char *file, long *line)
 static void raw_parse(struct raw *r, const char *path)
 {
 	FILE *f = fopen(path, "r");
-	char line[8192];
+	char line[16384];
 	int section = 0;
 
 	cr_assert_not_null(f, "cannot open %s", path);
@@ -104,19 +104,27 @@ static void raw_parse(struct raw *r, const char *path)
 				s->loc[s->nloc++] = strtoull(p, NULL, 10);
 		} else if (section == 2) {
 			/* "  ID: 0xADDR M=N fn file:line s=N" then "        fn file:line s=N" for each
-			 * further (inlined) line; names may hold spaces, so split from the right */
-			char *end = line + strlen(line), *sp, *pos, *fn;
+			 * further (inlined) line; names may hold spaces, and pprof appends
+			 * "(system name)" after s=N when it differs from the name it shows */
+			char *sp = NULL, *pos, *fn, *sys = NULL, *q;
 			struct raw_line *ln;
 
-			while (end > line && end[-1] == ' ')
-				*--end = '\0';
-			sp = strrchr(line, ' ');
-			if (!sp || strncmp(sp, " s=", 3)) {
+			for (q = strstr(line, " s="); q; q = strstr(q + 1, " s="))
+				if (q[3] >= '0' && q[3] <= '9')
+					sp = q;
+			if (!sp) {
 				if (strstr(line, ": 0x")) {	/* a location without lines */
 					r->l[r->nl].id = strtoull(line, NULL, 10);
 					r->l[r->nl++].nlines = 0;
 				}
 				continue;
+			}
+			q = sp + 3 + strspn(sp + 3, "0123456789");
+			if (*q == '(') {
+				sys = q + 1;
+				q = strrchr(sys, ')');
+				if (q)
+					*q = '\0';
 			}
 			*sp = '\0';
 			pos = strrchr(line, ' ');
@@ -140,7 +148,7 @@ static void raw_parse(struct raw *r, const char *path)
 			if (!r->nl || r->l[r->nl - 1].nlines >= 16)
 				continue;
 			ln = &r->l[r->nl - 1].lines[r->l[r->nl - 1].nlines++];
-			snprintf(ln->fn, sizeof(ln->fn), "%s", fn);
+			snprintf(ln->fn, sizeof(ln->fn), "%s", sys ? sys : fn);
 			snprintf(ln->file, sizeof(ln->file), "%s", pos);
 			split_pos(ln->file, &ln->line);
 		}

@@ -35,20 +35,22 @@ func toString(b []byte) string {
 	return string(b)
 }
 
-// vowels converts to []byte locally: does not escape, but longer than 32
+// vowels converts to []byte locally and modifies the bytes (so Go 1.22+
+// cannot use a zero-copy conversion): does not escape, but longer than 32
 // bytes, so the runtime allocates it on the heap.
 //
 //go:noinline
 func vowels(s string) int {
 	b := []byte(s)
 	n := 0
-	for i := range b {
-		switch b[i] {
+	for i, c := range b {
+		switch c {
 		case 'a', 'e', 'i', 'o', 'u':
+			b[i] = c - 'a' + 'A'
 			n++
 		}
 	}
-	return n
+	return n + int(b[len(b)-1])
 }
 
 // localConcat concatenates into a string that does not escape.
