@@ -67,12 +67,16 @@ $(B)/profile/profile.pb-c.c $(B)/profile/profile.pb-c.h: profile/profile.proto |
 $(B)/profile/profile.pb-c.o: $(B)/profile/profile.pb-c.c
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(pkgcflags) -w -c -o $@ $<
 
-$(B)/store/schema.c: store/schema.sql
+SCHEMA := $(sort $(wildcard store/schema/*.sql))
+$(B)/store/schema.c: $(SCHEMA) Makefile
 	@mkdir -p $(@D)
-	@{ echo '/* generated from store/schema.sql */'; \
-	   echo 'const char store_schema_sql[] ='; \
-	   sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
-	   echo ';'; } > $@
+	@{ echo '/* generated from store/schema/*.sql: one string per migration */'; \
+	   echo 'const char *const store_migrations[] = {'; \
+	   for f in $(SCHEMA); do \
+	     sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $$f; echo ','; \
+	   done; \
+	   echo '};'; \
+	   echo 'const int store_nmigrations = $(words $(SCHEMA));'; } > $@
 
 $(B)/store/schema.o: $(B)/store/schema.c
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -c -o $@ $<

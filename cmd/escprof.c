@@ -13,6 +13,7 @@ static const struct command {
 	cmd_fn fn;
 	const char *summary;
 } commands[] = {	/* sorted by name */
+	{"escapes", cmd_escapes, "store compiler diagnostics (-m, -m -m, -m=2 logs or -json trees)"},
 	{"info", cmd_info, "describe a profile: sample types with totals, counts, period"},
 	{"load", cmd_load, "store heap profiles in the database"},
 	{"sql", cmd_sql, "run a read-only SQL query on the database"},

@@ -6,21 +6,40 @@
 #include <sys/types.h>
 #include <sha2.h>
 
-void digest_sha256_hex(const void *data, size_t len, char out[65])
+_Static_assert(sizeof(SHA2_CTX) <= sizeof(((struct digest_sha256 *)0)->ctx),
+	       "struct digest_sha256 is too small for SHA2_CTX");
+
+void digest_sha256_init(struct digest_sha256 *d)
+{
+	SHA256Init((SHA2_CTX *)(void *)d->ctx);
+}
+
+void digest_sha256_update(struct digest_sha256 *d, const void *data, size_t len)
+{
+	SHA256Update((SHA2_CTX *)(void *)d->ctx, data, len);
+}
+
+void digest_sha256_final(struct digest_sha256 *d, char out[65])
 {
 	static const char hex[] = "0123456789abcdef";
 	uint8_t md[SHA256_DIGEST_LENGTH];
-	SHA2_CTX ctx;
 	int i;
 
-	SHA256Init(&ctx);
-	SHA256Update(&ctx, data, len);
-	SHA256Final(md, &ctx);
+	SHA256Final(md, (SHA2_CTX *)(void *)d->ctx);
 	for (i = 0; i < SHA256_DIGEST_LENGTH; i++) {
 		out[2 * i] = hex[md[i] >> 4];
 		out[2 * i + 1] = hex[md[i] & 15];
 	}
 	out[64] = '\0';
+}
+
+void digest_sha256_hex(const void *data, size_t len, char out[65])
+{
+	struct digest_sha256 d;
+
+	digest_sha256_init(&d);
+	digest_sha256_update(&d, data, len);
+	digest_sha256_final(&d, out);
 }
 
 static uint64_t mix(uint64_t x, uint64_t k)

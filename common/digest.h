@@ -9,6 +9,14 @@
 /* Hex sha256 of len bytes, NUL-terminated, into out. */
 void digest_sha256_hex(const void *data, size_t len, char out[65]);
 
+/* Incremental sha256; the context is opaque storage for libmd's SHA2_CTX. */
+struct digest_sha256 {
+	_Alignas(16) unsigned char ctx[256];
+};
+void digest_sha256_init(struct digest_sha256 *d);
+void digest_sha256_update(struct digest_sha256 *d, const void *data, size_t len);
+void digest_sha256_final(struct digest_sha256 *d, char out[65]);
+
 struct hash128 {
 	uint64_t lo, hi;
 };

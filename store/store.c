@@ -11,7 +11,8 @@
 
 #include "store_int.h"
 
-extern const char store_schema_sql[];
+extern const char *const store_migrations[];
+extern const int store_nmigrations;
 
 enum esc_status store_fail(struct store *s, struct err *e, const char *what)
 {
@@ -67,10 +68,10 @@ static enum esc_status check_version(struct store *s, struct err *e)
 
 	if (user_version(s, &v) || table_count(s, &n))
 		return store_fail(s, e, "cannot read the schema version");
-	if (v > STORE_SCHEMA_VERSION)
+	if (v > store_nmigrations)
 		return err_set(e, ESC_ESCHEMA,
 			       "database '%s' has schema version %d, newer than this escprof's %d: upgrade escprof",
-			       s->path, v, STORE_SCHEMA_VERSION);
+			       s->path, v, store_nmigrations);
 	if (v == 0 && n > 0)
 		return err_set(e, ESC_EINPUT, "'%s' is an SQLite database but not an escprof store",
 			       s->path);
@@ -132,12 +133,15 @@ void store_close(struct store *s)
 	free(s);
 }
 
-/* Migrations from older schema versions go here, each inside the caller's transaction. */
+/* Applies store/schema/NNN.sql from version from+1 on, inside the caller's transaction:
+ * a new database runs them all, an older one only what it lacks. */
 static enum esc_status migrate(struct store *s, int from, struct err *e)
 {
-	(void)from;
-	(void)e;
-	(void)s;
+	int v;
+
+	for (v = from; v < store_nmigrations; v++)
+		if (sqlite3_exec(s->db, store_migrations[v], NULL, NULL, NULL) != SQLITE_OK)
+			return store_fail(s, e, "cannot migrate the schema");
 	return ESC_OK;
 }
 
@@ -156,27 +160,21 @@ enum esc_status store_begin(struct store *s, struct err *e)
 		st = store_fail(s, e, "cannot read the schema version");
 		goto fail;
 	}
-	if (v > STORE_SCHEMA_VERSION) {
+	if (v > store_nmigrations) {
 		st = err_set(e, ESC_ESCHEMA,
 			     "database '%s' has schema version %d, newer than this escprof's %d: upgrade escprof",
-			     s->path, v, STORE_SCHEMA_VERSION);
+			     s->path, v, store_nmigrations);
 		goto fail;
 	}
-	if (v == 0) {
-		if (n > 0) {
-			st = err_set(e, ESC_EINPUT, "'%s' is an SQLite database but not an escprof store",
-				     s->path);
-			goto fail;
-		}
-		if (sqlite3_exec(s->db, store_schema_sql, NULL, NULL, NULL) != SQLITE_OK) {
-			st = store_fail(s, e, "cannot create the schema");
-			goto fail;
-		}
-	} else if (v < STORE_SCHEMA_VERSION && (st = migrate(s, v, e))) {
+	if (v == 0 && n > 0) {
+		st = err_set(e, ESC_EINPUT, "'%s' is an SQLite database but not an escprof store",
+			     s->path);
 		goto fail;
 	}
-	if (v != STORE_SCHEMA_VERSION) {
-		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
+	if (v < store_nmigrations && (st = migrate(s, v, e)))
+		goto fail;
+	if (v != store_nmigrations) {
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", store_nmigrations);
 		if (sqlite3_exec(s->db, pragma, NULL, NULL, NULL) != SQLITE_OK) {
 			st = store_fail(s, e, "cannot set the schema version");
 			goto fail;

@@ -18,7 +18,6 @@ enum store_mode {
 	STORE_READ_WRITE,	/* creates the file (and schema) on first write */
 };
 
-#define STORE_SCHEMA_VERSION 1
 
 enum esc_status store_open(struct store **out, const char *path, enum store_mode mode,
 			   struct err *e);
@@ -42,6 +41,113 @@ enum esc_status store_find_profile(struct store *s, const char *sha256, int64_t 
 enum esc_status store_add_profile(struct store *s, const struct profile *p,
 				  const struct store_profile_opts *o, int64_t *id, int *added,
 				  struct err *e);
+
+/* ---- compiler diagnostics ---- */
+
+struct store_step {
+	const char *kind;		/* "flow", "from", "warning" */
+	const char *dst, *src;		/* flow */
+	int derefs;
+	const char *why, *expr;		/* from */
+	const char *file;		/* from: as printed; NULL when none */
+	unsigned line, col;		/* col 0 = none */
+	const char *text;		/* the line as printed */
+};
+
+struct store_diag {
+	const char *package;		/* NULL when unknown */
+	const char *file;		/* as printed */
+	const char *norm_file;		/* normalised (see classify_norm_path) */
+	unsigned line, col;		/* col 0 = none */
+	const char *kind;		/* the diagnostics view's kind */
+	const char *subject, *func;	/* NULL when the line names none */
+	const char *message;
+	const struct store_step *steps;
+	size_t nsteps;
+};
+
+struct store_build;
+
+struct store_build_opts {
+	const char *name;		/* NULL: the source's base name */
+	const char *source;
+};
+
+/* Starts writing one build in its own transaction. */
+enum esc_status store_build_begin(struct store *s, const struct store_build_opts *o,
+				  struct store_build **out, struct err *e);
+enum esc_status store_build_add(struct store_build *b, const struct store_diag *d, struct err *e);
+/* Commits the build; sha256 identifies its content (a build with the same digest already
+ * stored is kept and this one dropped: *added = 0, *id the existing build). */
+enum esc_status store_build_commit(struct store_build *b, const char *sha256,
+				   const char *go_version, int64_t *id, int *added, struct err *e);
+/* Rolls back and frees an unfinished build; NULL is a no-op. */
+void store_build_abort(struct store_build *b);
+
+/* ---- attribution ---- */
+
+/* Resolves "ID" or "NAME" (the newest of that name) to an id; ESC_EUSAGE when none. */
+enum esc_status store_resolve_profile(struct store *s, const char *ref, int64_t *id, struct err *e);
+enum esc_status store_resolve_build(struct store *s, const char *ref, int64_t *id, struct err *e);
+/* The newest profile / build; *id = 0 when the store has none. */
+enum esc_status store_latest_profile(struct store *s, int64_t *id, struct err *e);
+enum esc_status store_latest_build(struct store *s, int64_t *id, struct err *e);
+
+/* Calls fn for every diagnostic of the builds (in build, diag order) with its steps. */
+typedef int (*store_diag_fn)(void *ctx, int64_t build_id, int64_t diag_id,
+			     const struct store_diag *d);
+int store_foreach_diag(struct store *s, const int64_t *builds, size_t nbuilds, store_diag_fn fn,
+		       void *ctx, struct err *e);
+
+/* Go heap sample types in the fixed order of alloc_sites */
+enum { STORE_ALLOC_OBJECTS, STORE_ALLOC_SPACE, STORE_INUSE_OBJECTS, STORE_INUSE_SPACE, STORE_NHEAP };
+extern const char *const store_heap_types[STORE_NHEAP];
+
+struct store_frame {
+	const char *function;
+	const char *file;
+	int64_t line;
+	int inlined;	/* inlined into the next (outer) frame */
+};
+
+struct store_sample {
+	int64_t sample_id, stack_id;
+	int64_t values[STORE_NHEAP];	/* 0 where the profile lacks the type */
+	int64_t object_size;		/* 0 when the sample has no bytes label */
+	const struct store_frame *frames;	/* leaf first */
+	size_t nframes;
+};
+
+/* Which heap types a profile has (has[i] for store_heap_types[i]); ESC_EINPUT when none. */
+enum esc_status store_heap_types_of(struct store *s, int64_t profile_id, int has[STORE_NHEAP],
+				    struct err *e);
+
+/* Calls fn for every sample of a heap profile, grouped by stack (frames are fetched once
+ * per stack and valid during the calls for that stack). */
+typedef int (*store_sample_fn)(void *ctx, const struct store_sample *smp);
+int store_foreach_heap_sample(struct store *s, int64_t profile_id, store_sample_fn fn, void *ctx,
+			      struct err *e);
+
+struct store_cause_row {
+	const char *cause, *title, *hint;
+};
+
+struct store_site {
+	const char *function, *package, *file;
+	int64_t line;
+	int64_t values[STORE_NHEAP];
+	const char *cause;
+	double confidence;
+	int64_t build_id, diag_id;	/* 0 when not joined */
+	const char *attributed_via;	/* NULL when the site is the leaf */
+	int64_t samples;
+};
+
+/* Stores one analysis (the taxonomy, then every site) in one transaction. */
+enum esc_status store_add_analysis(struct store *s, int64_t profile_id, const int64_t *builds,
+				   size_t nbuilds, const struct store_cause_row *causes,
+				   size_t ncauses, const struct store_site *sites, size_t nsites,
+				   int64_t *analysis_id, struct err *e);
 
 enum store_vtype { STORE_NULL, STORE_INT, STORE_REAL, STORE_TEXT, STORE_BLOB };
 

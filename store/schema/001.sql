@@ -1,6 +1,7 @@
--- schema.sql — the escprof store. Tables are internal (strings interned, stacks
--- deduplicated by a content hash, sample values wide); the views at the end are the
--- public contract documented in README.md. PRAGMA user_version holds the schema version.
+-- 001.sql — the escprof store, version 1: profiles and compiler diagnostics. Tables are
+-- internal (strings interned, stacks deduplicated by a content hash, sample values
+-- wide); the views are the public contract documented in README.md. Each file of
+-- store/schema/ is one migration; PRAGMA user_version counts the files applied.
 
 CREATE TABLE str (
   id INTEGER PRIMARY KEY,
@@ -209,3 +210,4 @@ CREATE VIEW diagnostics AS
 CREATE VIEW flow_steps AS
   SELECT build_id, diag_id, seq, kind, dst, src, derefs, why, expr, file, line, col
   FROM flow_step;
+

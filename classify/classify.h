@@ -1,0 +1,115 @@
+/* classify.h — the why of each allocation: path normalisation for joining profile frames
+ * with compiler diagnostics, the join itself and the cause taxonomy. The compiler-output
+ * parser has its own header, classify/gclog.h. */
+#ifndef ESC_CLASSIFY_H
+#define ESC_CLASSIFY_H
+
+#include <stddef.h>
+
+#include "common/hmap.h"
+#include "store/store.h"
+
+/* Normalises a source path as printed by the compiler or recorded in a profile: '\' becomes
+ * '/', a drive letter and leading "./" go, "dir/../" collapses, duplicate slashes fold.
+ * Writes at most n bytes (NUL included) to out; returns the full length. */
+size_t classify_norm_path(const char *path, char *out, size_t n);
+
+struct classify_cause {
+	const char *id;		/* stable identifier, e.g. "pointer-returned" */
+	const char *title;
+	const char *hint;	/* the suggested fix */
+};
+
+/* The taxonomy in precedence order; static storage. */
+const struct classify_cause *classify_causes(size_t *n);
+const struct classify_cause *classify_cause_by_id(const char *id);
+
+/* Source lookup, as pprof's -source_path and -trim_path. */
+struct classify_sources {
+	const char *const *dirs;	/* borrowed */
+	size_t ndirs;
+	const char *trim;		/* prefix removed from profile paths; may be NULL */
+	struct hmap files;		/* path -> loaded file (or a missing marker) */
+};
+void classify_sources_init(struct classify_sources *s, const char *const *dirs, size_t ndirs,
+			   const char *trim);
+void classify_sources_release(struct classify_sources *s);
+/* Line `line` (1-based) of the profile path, without its newline; -1 when the file or the
+ * line cannot be found. The text stays valid until release. */
+int classify_source_line(struct classify_sources *s, const char *path, int64_t line,
+			 const char **text, size_t *len);
+/* The file the path resolved to, or NULL; the number of lines (0 when not found). */
+const char *classify_source_path(struct classify_sources *s, const char *path);
+int64_t classify_source_lines(struct classify_sources *s, const char *path);
+
+/* What kind of expression a diagnostic's subject prints (ir/fmt.go's forms). */
+enum classify_expr {
+	CLASSIFY_EXPR_NONE,
+	CLASSIFY_EXPR_CLOSURE,		/* func literal */
+	CLASSIFY_EXPR_VARIADIC,		/* ... argument */
+	CLASSIFY_EXPR_STRING,		/* string(b), ([]byte)(s), "a" + b */
+	CLASSIFY_EXPR_PLUS,		/* a + b: a string or a number */
+	CLASSIFY_EXPR_MAP,		/* make(map[...]...), map[K]V{...} */
+	CLASSIFY_EXPR_APPEND,		/* append(...) (Go 1.25+) */
+	CLASSIFY_EXPR_EXPLICIT,		/* &x, new(T), make(...), T{...} */
+	CLASSIFY_EXPR_OPERAND,		/* x, x.f, f(x), 42: printed alone, an implicit conversion */
+};
+enum classify_expr classify_expr_kind(const char *subject);
+
+/* What one diagnostic's classification may ask of the rest of the build. */
+struct classify_context {
+	void *ctx;
+	int go_minor;	/* Go 1.x minor version of the build, 0 when unknown */
+	/* Is expr[0..len) ("m[k]") the destination of a map put elsewhere in the build? */
+	int (*is_map_put)(void *ctx, const struct store_diag *d, const char *expr, size_t len);
+	/* Is the closure capturing at step s the closure of a go statement? */
+	int (*closure_is_goroutine)(void *ctx, const struct store_diag *d, const struct store_step *s);
+};
+
+struct classify_verdict {
+	const char *cause;	/* taxonomy id; static storage */
+	double confidence;	/* 0..1 */
+	int decisive;		/* index of the deciding step, -1 when none */
+	const char *evidence;	/* why, in a few words; static storage */
+	int allocating;		/* 0: the diagnostic describes no allocation */
+};
+
+/* Classifies one diagnostic; cx may be NULL. */
+void classify_diag(const struct store_diag *d, const struct classify_context *cx,
+		   struct classify_verdict *v);
+
+/* ---- the join ---- */
+
+struct classify_opts {
+	const char *const *source_path;	/* directories to look for sources in */
+	size_t nsource;
+	const char *trim_path;		/* prefix to strip from profile paths first */
+};
+
+struct classify_result {
+	struct store_site *sites;	/* biggest alloc_space first; strings owned by the result */
+	size_t nsites;
+	void **aggs;			/* internal */
+	int has[STORE_NHEAP];		/* which heap types the profile has */
+	int64_t total[STORE_NHEAP];	/* per type: every sample's value */
+	int64_t attributed[STORE_NHEAP];	/* values whose cause is not unknown */
+	int64_t joined[STORE_NHEAP];	/* values joined to a compiler diagnostic */
+};
+
+/* Attributes every sample of the profile to a site and a cause using the diagnostics of
+ * the given builds. Fills r (release with classify_result_release). */
+enum esc_status classify_analyze(struct store *s, int64_t profile_id, const int64_t *builds,
+				 size_t nbuilds, const struct classify_opts *o,
+				 struct classify_result *r, struct err *e);
+void classify_result_release(struct classify_result *r);
+
+/* Whether a function symbol is the runtime's own (runtime.*, internal/runtime/...). */
+int classify_is_runtime(const char *function);
+/* The import path of a function symbol ("go/token.(*File).AddLine" -> "go/token") into out;
+ * returns its length. */
+size_t classify_package_of(const char *function, char *out, size_t n);
+
+/* The minor version in a version string ("go1.26.10" -> 26, "go1.25+" -> 25), 0 if none. */
+int classify_go_minor(const char *version);
+
+#endif
