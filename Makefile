@@ -110,10 +110,10 @@ check: $(BIN) $(B)/tests/unit
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	$(B)/tests/unit --jobs=2 $(CRITERION_ARGS)
 
+DEMO := sample-profiles/out/go1.26/iface_fmt
 demo: $(BIN)
-	./$(BIN) info sample-profiles/out/go1.19/pointer_returned.pb.gz
-	./$(BIN) load --db $(B)/demo.db sample-profiles/out/go1.19/*.pb.gz
-	./$(BIN) sql --db $(B)/demo.db "SELECT p.name, count(*) AS samples, sum(h.alloc_space) AS alloc_space FROM heap_samples h JOIN profiles p USING (profile_id) GROUP BY 1 ORDER BY 3 DESC"
+	./$(BIN) analyze -source_path sample-profiles -trim_path /src/samples -n 5 \
+		$(DEMO).pb.gz $(DEMO).mm.txt
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -16,6 +16,7 @@ struct cli {
 	const char *cmd;		/* subcommand name */
 	const char *usage;		/* its usage text */
 	const char *db;			/* --db, else $ESCPROF_DB, else escprof.db */
+	int db_set;			/* --db or $ESCPROF_DB was given */
 	enum out_format format;
 	int format_set;
 	int quiet;
@@ -50,5 +51,6 @@ int cmd_info(struct cli *c, int argc, char **argv);
 int cmd_load(struct cli *c, int argc, char **argv);
 int cmd_sql(struct cli *c, int argc, char **argv);
 int cmd_escapes(struct cli *c, int argc, char **argv);
+int cmd_analyze(struct cli *c, int argc, char **argv);
 
 #endif

@@ -7,10 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "common/buf.h"
-#include "common/digest.h"
-#include "profile/profile.h"
-#include "store/store.h"
+#include "ingest.h"
 
 static const char usage[] =
 	"usage: escprof load [--db FILE] [--name N] [--label k=v]... [--max-size N] PROFILE...\n"
@@ -25,36 +22,6 @@ static const char usage[] =
 	"  --max-size N     refuse profiles larger than N bytes decompressed (default 1G)\n"
 	"  --format F       text or json report of what was loaded\n"
 	"  -q, --quiet      print nothing but errors\n";
-
-static int count_sample(void *ctx, const struct profile_sample *s)
-{
-	(void)s;
-	(*(size_t *)ctx)++;
-	return 0;
-}
-
-/* Reads and decodes path; the raw bytes' digest goes to sha. */
-static enum esc_status open_one(const char *path, const struct profile_limits *lim,
-				struct profile **p, char sha[65], struct err *e)
-{
-	struct buf b;
-	enum esc_status st;
-	int r;
-
-	buf_init(&b);
-	r = buf_read_file(&b, path, lim->max_size ? lim->max_size : PROFILE_DEFAULT_MAX_SIZE);
-	if (r == -1)
-		st = err_set(e, ESC_EIO, "cannot read '%s': %m", path);
-	else if (r == -2)
-		st = err_set(e, ESC_ELIMIT, "'%s': larger than the size limit (raise it with --max-size)",
-			     path);
-	else {
-		digest_sha256_hex(b.data, b.len, sha);
-		st = profile_open(p, path, b.data, b.len, lim, e);
-	}
-	buf_release(&b);
-	return st;
-}
 
 int cmd_load(struct cli *c, int argc, char **argv)
 {
@@ -109,21 +76,12 @@ int cmd_load(struct cli *c, int argc, char **argv)
 		return cli_usage_error(c, "load reports in text or json");
 	}
 	/* validate everything first: a bad file must not leave the others half-loaded */
-	if (argc - optind > 1) {
-		for (i = optind; i < argc; i++) {
-			struct profile *p = NULL;
-			char sha[65];
-			size_t n = 0;
-
-			if (open_one(argv[i], &lim, &p, sha, &e) ||
-			    profile_foreach_sample(p, count_sample, &n, &e)) {
-				profile_free(p);
+	if (argc - optind > 1)
+		for (i = optind; i < argc; i++)
+			if (ingest_check_profile(argv[i], &lim, &e)) {
 				ret = cli_fail(c, &e);
 				goto out;
 			}
-			profile_free(p);
-		}
-	}
 	if (store_open(&s, c->db, STORE_READ_WRITE, &e)) {
 		ret = cli_fail(c, &e);
 		goto out;
@@ -131,18 +89,9 @@ int cmd_load(struct cli *c, int argc, char **argv)
 	report = json_array();
 	for (i = optind; i < argc; i++) {
 		struct store_profile_opts o = {name, argv[i], NULL, labels, nlabels};
-		struct profile *p = NULL;
-		char sha[65];
-		int64_t id = 0;
-		int added = 0;
+		struct ingest_profile_result res;
 
-		if (open_one(argv[i], &lim, &p, sha, &e)) {
-			ret = cli_fail(c, &e);
-			goto out;
-		}
-		o.sha256 = sha;
-		if (store_add_profile(s, p, &o, &id, &added, &e)) {
-			profile_free(p);
+		if (ingest_profile(s, argv[i], &o, &lim, &res, &e)) {
 			ret = cli_fail(c, &e);
 			goto out;
 		}
@@ -150,19 +99,18 @@ int cmd_load(struct cli *c, int argc, char **argv)
 			json_t *row = json_object();
 
 			json_object_set_new(row, "file", out_json_string(argv[i], strlen(argv[i])));
-			json_object_set_new(row, "profile_id", json_integer(id));
-			json_object_set_new(row, "added", json_boolean(added));
-			json_object_set_new(row, "samples", json_integer((json_int_t)p->nsamples));
-			json_object_set_new(row, "sha256", json_string(sha));
+			json_object_set_new(row, "profile_id", json_integer(res.id));
+			json_object_set_new(row, "added", json_boolean(res.added));
+			json_object_set_new(row, "samples", json_integer((json_int_t)res.nsamples));
+			json_object_set_new(row, "sha256", json_string(res.sha256));
 			json_array_append_new(report, row);
 		} else if (!c->quiet) {
-			if (added)
+			if (res.added)
 				printf("%s: loaded as profile %" PRId64 " (%zu samples, %zu sample types)\n",
-				       argv[i], id, p->nsamples, p->nsample_types);
+				       argv[i], res.id, res.nsamples, res.nsample_types);
 			else
-				printf("%s: already loaded as profile %" PRId64 "\n", argv[i], id);
+				printf("%s: already loaded as profile %" PRId64 "\n", argv[i], res.id);
 		}
-		profile_free(p);
 	}
 	if (c->format == OUT_JSON) {
 		out_json_dump(stdout, report);

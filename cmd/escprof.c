@@ -13,6 +13,7 @@ static const struct command {
 	cmd_fn fn;
 	const char *summary;
 } commands[] = {	/* sorted by name */
+	{"analyze", cmd_analyze, "join a profile with compiler output: causes ranked by bytes, top sites"},
 	{"escapes", cmd_escapes, "store compiler diagnostics (-m, -m -m, -m=2 logs or -json trees)"},
 	{"info", cmd_info, "describe a profile: sample types with totals, counts, period"},
 	{"load", cmd_load, "store heap profiles in the database"},
@@ -67,6 +68,7 @@ int cli_common(struct cli *c, int opt, const char *arg)
 	switch (opt) {
 	case 'D':
 		c->db = arg;
+		c->db_set = 1;
 		return 1;
 	case 'F':
 		if (out_parse_format(arg, &c->format)) {
@@ -125,6 +127,7 @@ int main(int argc, char **argv)
 	size_t i;
 
 	c.db = env && *env ? env : "escprof.db";
+	c.db_set = env && *env;
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

@@ -87,7 +87,7 @@ enum esc_status store_open(struct store **out, const char *path, enum store_mode
 	enum esc_status st;
 
 	*out = NULL;
-	exists = stat(path, &sb) == 0;
+	exists = !strcmp(path, ":memory:") || stat(path, &sb) == 0;
 	if (mode == STORE_READ_ONLY && !exists)
 		return err_set(e, ESC_EIO, "no database '%s' (load a profile first)", path);
 	s = calloc(1, sizeof(*s));
@@ -122,7 +122,7 @@ void store_close(struct store *s)
 	if (s->in_tx)
 		store_rollback(s);
 	sqlite3_close(s->db);
-	if (s->created && !s->committed) {
+	if (s->created && !s->committed && strcmp(s->path, ":memory:")) {
 		char j[4096];
 
 		unlink(s->path);

@@ -141,6 +141,9 @@ struct store_site {
 	int64_t build_id, diag_id;	/* 0 when not joined */
 	const char *attributed_via;	/* NULL when the site is the leaf */
 	int64_t samples;
+	int decisive_seq;		/* flow step (1-based) that decided the cause; 0 = none */
+	const char *evidence;		/* why, in a few words */
+	const char *diagnostic;		/* the compiler's message (not stored: diagnostics has it) */
 };
 
 /* Stores one analysis (the taxonomy, then every site) in one transaction. */

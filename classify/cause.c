@@ -1,0 +1,409 @@
+/* cause.c — one compiler diagnostic to one cause. The precedence is the design's: what was
+ * allocated decides first (its size; an implicit allocation such as boxing, string
+ * building or a closure), then where its storage was forced to the heap, read from the
+ * flow chain's notes — never from the first keyword found in the text. The decisive
+ * step is the note that settled it, so `explain` can point at it. */
+#include <stdio.h>
+#include <string.h>
+
+#include "classify.h"
+
+static int starts(const char *s, const char *p)
+{
+	return s && !strncmp(s, p, strlen(p));
+}
+
+static int eq(const char *a, const char *b)
+{
+	return a && b && !strcmp(a, b);
+}
+
+/* A " + " outside parentheses, brackets and quotes: string concatenation as printed. */
+static int has_top_level_plus(const char *s)
+{
+	int depth = 0, quote = 0;
+
+	for (; *s; s++) {
+		if (quote) {
+			if (*s == '\\' && s[1])
+				s++;
+			else if (*s == '"')
+				quote = 0;
+			continue;
+		}
+		switch (*s) {
+		case '"': quote = 1; break;
+		case '(': case '[': case '{': depth++; break;
+		case ')': case ']': case '}': depth--; break;
+		case '+':
+			if (!depth && s[-1] == ' ' && s[1] == ' ')
+				return 1;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* "T{...}", "[]T{...}", "map[K]V{...}", "&T{...}": a composite literal */
+static int is_composite(const char *s)
+{
+	size_t n = strlen(s);
+
+	return (n >= 5 && !strcmp(s + n - 5, "{...}")) || (n >= 2 && !strcmp(s + n - 2, "{}")) ||
+	       (n > 8 && !strcmp(s + n - 8, " literal") && strcmp(s, "func literal"));
+}
+
+enum classify_expr classify_expr_kind(const char *subject)
+{
+	if (!subject || !*subject)
+		return CLASSIFY_EXPR_NONE;
+	if (!strcmp(subject, "func literal") || starts(subject, "func literal"))
+		return CLASSIFY_EXPR_CLOSURE;
+	if (!strcmp(subject, "... argument"))
+		return CLASSIFY_EXPR_VARIADIC;
+	if (starts(subject, "string(") || starts(subject, "([]byte)(") || starts(subject, "([]rune)(") ||
+	    starts(subject, "(string)(") || starts(subject, "[]byte(") || starts(subject, "[]rune("))
+		return CLASSIFY_EXPR_STRING;
+	if (starts(subject, "make(map[") || starts(subject, "map[") )
+		return CLASSIFY_EXPR_MAP;
+	if (starts(subject, "append(") || !strcmp(subject, "append"))
+		return CLASSIFY_EXPR_APPEND;
+	if (starts(subject, "make(") || starts(subject, "new(") || starts(subject, "&") ||
+	    (starts(subject, "[]") && is_composite(subject)))
+		return CLASSIFY_EXPR_EXPLICIT;
+	/* a struct or array literal by value needs heap storage only when it is converted
+	 * to an interface: it is printed alone like any other converted operand */
+	if (has_top_level_plus(subject) && (strchr(subject, '"') || strstr(subject, "~r") ||
+					     strstr(subject, "~R")))
+		return CLASSIFY_EXPR_STRING;
+	if (has_top_level_plus(subject))
+		return CLASSIFY_EXPR_PLUS;	/* a string or a number: the chain tells */
+	return CLASSIFY_EXPR_OPERAND;
+}
+
+/* A make whose length (or capacity) is not an integer literal. */
+static int make_is_variable(const char *subject)
+{
+	const char *p = strrchr(subject, ','), *q;
+
+	if (!starts(subject, "make(") || !p)
+		return 0;
+	for (q = p + 1; *q == ' '; q++)
+		;
+	for (; *q >= '0' && *q <= '9'; q++)
+		;
+	return *q != ')';
+}
+
+static void set(struct classify_verdict *v, const char *cause, double conf, int step,
+		const char *why)
+{
+	v->cause = cause;
+	v->confidence = conf;
+	v->decisive = step;
+	v->evidence = why;
+}
+
+static int why_is(const struct store_step *s, const char *why)
+{
+	return !strcmp(s->kind, "from") && eq(s->why, why);
+}
+
+/* "LHS = RHS" or "LHS := RHS": does LHS index something (m[k], s[i])? */
+static int assigns_to_index(const char *expr, size_t *lhs_len)
+{
+	const char *eqs = strstr(expr, " = "), *def = strstr(expr, " := ");
+	const char *end = eqs && (!def || eqs < def) ? eqs : def;
+	const char *br;
+
+	if (!end)
+		return 0;
+	br = memchr(expr, '[', (size_t)(end - expr));
+	if (!br || end[-1] != ']')
+		return 0;
+	*lhs_len = (size_t)(end - expr);
+	return 1;
+}
+
+static int assigns_through_pointer(const char *expr)
+{
+	const char *eqs = strstr(expr, " = ");
+
+	if (!eqs)
+		return 0;
+	return expr[0] == '*' || memchr(expr, '.', (size_t)(eqs - expr)) != NULL;
+}
+
+/* The sink: where the chain's storage was forced to the heap. */
+static void classify_sink(const struct store_diag *d, const struct classify_context *cx,
+			  struct classify_verdict *v)
+{
+	size_t i, heap_flow = d->nsteps, last_flow = d->nsteps, end;
+	int seen_flow = 0;
+
+	for (i = 0; i < d->nsteps; i++) {
+		if (strcmp(d->steps[i].kind, "flow"))
+			continue;
+		last_flow = i;
+		seen_flow = 1;
+		if (heap_flow == d->nsteps && eq(d->steps[i].dst, "{heap}"))
+			heap_flow = i;
+	}
+	if (!seen_flow) {
+		set(v, "unknown", 0, -1, "no flow explanation (log printed with -m, not -m -m)");
+		return;
+	}
+	/* the notes on the way to the heap: up to the end of the {heap} flow's notes */
+	end = heap_flow;
+	if (heap_flow < d->nsteps)
+		for (end = heap_flow + 1; end < d->nsteps && strcmp(d->steps[end].kind, "flow"); end++)
+			;
+	else
+		end = d->nsteps;
+	for (i = 0; i < end; i++) {
+		const struct store_step *s = &d->steps[i];
+
+		if (why_is(s, "send")) {
+			set(v, "channel-send", 1, (int)i, "sent on a channel");
+			return;
+		}
+		if (why_is(s, "key of map put") || why_is(s, "map literal key") ||
+		    why_is(s, "map literal value")) {
+			set(v, "map-store", 1, (int)i, "stored into a map");
+			return;
+		}
+		if (why_is(s, "captured by a closure")) {
+			int go = cx && cx->closure_is_goroutine &&
+				 cx->closure_is_goroutine(cx->ctx, d, s);
+
+			set(v, go ? "goroutine" : "closure-capture", go ? 0.9 : 1, (int)i,
+			    go ? "captured by a go statement's closure" : "captured by a closure");
+			return;
+		}
+		if (why_is(s, "appendee slice") || why_is(s, "appended slice...") ||
+		    why_is(s, "copied slice") ||
+		    (why_is(s, "slice-literal-element") && !eq(s->expr, "... argument")) ||
+		    (why_is(s, "call parameter") && starts(s->expr, "append("))) {
+			set(v, "slice-store", 1, (int)i, "stored as an element of a slice");
+			return;
+		}
+	}
+	if (heap_flow < d->nsteps) {
+		/* the statement that moved it to the heap: the last note of that flow */
+		for (i = end; i-- > heap_flow + 1;) {
+			const struct store_step *s = &d->steps[i];
+			size_t lhs;
+
+			if (why_is(s, "call parameter")) {
+				if (starts(s->expr, "go "))
+					set(v, "goroutine", 1, (int)i, "passed to a go statement");
+				else
+					set(v, "call-parameter", 1, (int)i,
+					    "passed to a callee that keeps it (or an unknown callee)");
+				return;
+			}
+			if (why_is(s, "assign") || why_is(s, "assign-pair")) {
+				if (s->expr && assigns_to_index(s->expr, &lhs)) {
+					int map = cx && cx->is_map_put && cx->is_map_put(cx->ctx, d, s->expr, lhs);
+
+					set(v, map ? "map-store" : "slice-store", map ? 1 : 0.8, (int)i,
+					    map ? "stored into a map" : "stored as an element of a slice");
+				} else {
+					set(v, "global-store", s->expr && assigns_through_pointer(s->expr) ? 0.9 : 1,
+					    (int)i, "stored into a package variable or through a pointer");
+				}
+				return;
+			}
+			if (why_is(s, "spill") && i == heap_flow + 1 && end == heap_flow + 2) {
+				/* only a spill to the heap: a go or defer statement's closure */
+				set(v, "goroutine", 0.9, (int)i, "closure of a go (or defer) statement");
+				return;
+			}
+		}
+		set(v, "global-store", 0.6, (int)heap_flow, "flows to the heap");
+		return;
+	}
+	/* no {heap}: the root outlives the function */
+	{
+		const struct store_step *root = &d->steps[last_flow];
+
+		/* into a result: the function returns it (an inlined callee's result too) */
+		for (i = 0; i < d->nsteps; i++)
+			if (!strcmp(d->steps[i].kind, "flow") && d->steps[i].dst &&
+			    (starts(d->steps[i].dst, "~r") || starts(d->steps[i].dst, "~R"))) {
+				set(v, "pointer-returned", i == last_flow ? 1 : 0.9, (int)i, "flows to a result");
+				return;
+			}
+		for (i = 0; i < d->nsteps; i++)
+			if (why_is(&d->steps[i], "return")) {
+				set(v, "pointer-returned", 1, (int)i, "returned");
+				return;
+			}
+		if (root->dst && starts(root->dst, "{storage for ")) {
+			set(v, "global-store", 0.7, (int)last_flow, "stored into another heap object");
+			return;
+		}
+	}
+	set(v, "unknown", 0, -1, "the chain ends nowhere recognisable");
+}
+
+/* A constant: a quoted literal, a number, or a conversion of one ("(interface {})(string(
+ * \"...\"))"). Converting a constant to an interface points at read-only data: no
+ * allocation happens, whatever the compiler says of it (typically panic messages). */
+static int is_constant(const char *s)
+{
+	size_t n;
+
+	while (*s == '(') {
+		const char *close = strchr(s, ')');
+
+		if (!close || close[1] != '(')
+			break;
+		s = close + 2;	/* skip "(T)(" */
+	}
+	if (starts(s, "string("))
+		s += 7;
+	n = strlen(s);
+	while (n && s[n - 1] == ')')
+		n--;
+	if (n >= 2 && s[0] == '"' && s[n - 1] == '"')
+		return 1;
+	if (n && strspn(s, "0123456789.-+xXabcdefABCDEF") == n && s[0] >= '0' && s[0] <= '9')
+		return 1;
+	return 0;
+}
+
+void classify_diag(const struct store_diag *d, const struct classify_context *cx,
+		   struct classify_verdict *v)
+{
+	enum classify_expr ek = classify_expr_kind(d->subject);
+	int modern = cx && cx->go_minor >= 25, old = cx && cx->go_minor && cx->go_minor <= 24;
+	size_t i;
+
+	set(v, "unknown", 0, -1, "not an allocation");
+	v->allocating = 1;
+	if (!strcmp(d->kind, "append_escapes")) {
+		set(v, "append-growth", 1, -1, "append escapes to heap");
+		return;
+	}
+	if (!strcmp(d->kind, "does_not_escape")) {
+		/* the compiler's verdict is not the profile's: what can still allocate here */
+		if (ek == CLASSIFY_EXPR_APPEND)
+			set(v, "append-growth", 0.9, -1, "append outgrew its stack buffer");
+		else if (ek == CLASSIFY_EXPR_STRING || ek == CLASSIFY_EXPR_PLUS)
+			set(v, "string-build", 0.9, -1, "result longer than the 32-byte stack buffer");
+		else if (ek == CLASSIFY_EXPR_MAP)
+			set(v, "map-growth", 0.9, -1, "map outgrew its stack buckets");
+		else if (ek == CLASSIFY_EXPR_EXPLICIT && make_is_variable(d->subject) && !old)
+			set(v, "non-constant-size", 0.9, -1,
+			    "variable-size make outgrew its stack buffer (Go 1.25+)");
+		else if (ek == CLASSIFY_EXPR_OPERAND)
+			set(v, "interface-conversion", 0.5, -1, "boxed value larger than 1 KiB");
+		else
+			v->allocating = 0;
+		return;
+	}
+	if (strcmp(d->kind, "escapes") && strcmp(d->kind, "moved_to_heap")) {
+		v->allocating = 0;
+		return;
+	}
+	if (!strcmp(d->kind, "escapes") && d->subject && is_constant(d->subject)) {
+		v->allocating = 0;
+		v->evidence = "a constant converted to an interface: read-only data, no allocation";
+		return;
+	}
+	/* 1. size forced it */
+	for (i = 0; i < d->nsteps; i++) {
+		const struct store_step *s = &d->steps[i];
+
+		if (why_is(s, "too large for stack") || why_is(s, "too aligned for stack")) {
+			set(v, "too-large-for-stack", 1, (int)i, s->why);
+			return;
+		}
+		if (why_is(s, "non-constant size") || why_is(s, "zero-sized element")) {
+			set(v, "non-constant-size", 1, (int)i, s->why);
+			return;
+		}
+	}
+	/* 2. an implicit allocation made it */
+	if (!strcmp(d->kind, "escapes")) {
+		switch (ek) {
+		case CLASSIFY_EXPR_STRING:
+			set(v, "string-build", 1, -1, "string concatenation or conversion");
+			return;
+		case CLASSIFY_EXPR_CLOSURE:
+			classify_sink(d, cx, v);
+			if (strcmp(v->cause, "goroutine")) {
+				int dec = v->decisive;
+
+				set(v, "closure-capture", 1, dec, "func literal escapes");
+			}
+			return;
+		case CLASSIFY_EXPR_OPERAND:
+		case CLASSIFY_EXPR_PLUS: {
+			/* an operand printed alone is an implicit conversion; boxing shows as
+			 * interface-converted, or (Go <= 1.24) as a spill into a ... argument */
+			int boxed = 0, spilled = 0;
+
+			for (i = 0; i < d->nsteps && !boxed; i++) {
+				const struct store_step *s = &d->steps[i];
+
+				if (why_is(s, "interface-converted") ||
+				    (!strcmp(s->kind, "flow") && starts(s->dst, "{storage for ... argument}")) ||
+				    (why_is(s, "slice-literal-element") && eq(s->expr, "... argument")))
+					boxed = (int)i + 1;
+				/* heap storage made for a value printed alone: only a conversion
+				 * creates it (a string concatenation also does: see below) */
+				if (!strcmp(s->kind, "flow") && s->src && starts(s->src, "&{storage for ") &&
+				    !strncmp(s->src + 14, d->subject, strlen(d->subject)) &&
+				    s->src[14 + strlen(d->subject)] == '}')
+					spilled = (int)i + 1;
+			}
+			if (ek == CLASSIFY_EXPR_PLUS && !boxed) {
+				/* a + b spilled to the heap: a string, or a number boxed; digits
+				 * among the operands make the number likelier */
+				if (strpbrk(d->subject, "0123456789"))
+					set(v, "interface-conversion", 0.6, spilled - 1, "a sum converted to an interface");
+				else
+					set(v, "string-build", 0.7, spilled - 1, "string concatenation");
+				return;
+			}
+			if (boxed)
+				set(v, "interface-conversion", 1, boxed - 1, "value converted to an interface");
+			else if (spilled)
+				set(v, "interface-conversion", 0.9, spilled - 1, "value converted to an interface");
+			else
+				set(v, "interface-conversion", 0.8, -1, "value converted to an interface");
+			return;
+		}
+		case CLASSIFY_EXPR_APPEND:
+			set(v, "append-growth", 1, -1, "append's new backing array escapes");
+			return;
+		default:
+			break;
+		}
+	}
+	/* a variable captured by reference lives in the closure's heap storage */
+	classify_sink(d, cx, v);
+	if (!d->nsteps) {
+		/* -m (level 1): no chain to read; only the size reason of a make is certain */
+		if (ek == CLASSIFY_EXPR_EXPLICIT && make_is_variable(d->subject) && !modern)
+			set(v, "non-constant-size", 0.7, -1, "variable-size make (no flow printed)");
+		else if (ek == CLASSIFY_EXPR_MAP)
+			set(v, "unknown", 0, -1, "map allocation escapes (no flow printed)");
+	}
+}
+
+int classify_go_minor(const char *version)
+{
+	const char *p;
+	int minor = 0;
+
+	if (!version || !(p = strstr(version, "1.")))
+		return 0;
+	for (p += 2; *p >= '0' && *p <= '9'; p++)
+		minor = minor * 10 + (*p - '0');
+	/* "<=go1.19" tells an upper bound only; "go1.14-1.24" a range: the lower end is
+	 * what the forms proved */
+	return minor;
+}

@@ -1,0 +1,1067 @@
+/* join.c — the attribution: every sample of a heap profile lands on one site and one
+ * cause. Three passes: the profile's stacks tell which source lines matter; the builds'
+ * diagnostics are kept only at those lines (so memory follows the profile, not the log);
+ * then each stack is resolved once — runtime frames skipped, code without diagnostics
+ * walked over (attributed_via), the leaf's location joined by (package, file, line) and,
+ * for an inlined leaf, by the call site the compiler reported it at — and each sample's
+ * values are added to its site. Every value lands in exactly one site. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "classify.h"
+#include "common/buf.h"
+#include "common/hmap.h"
+
+struct jdiag {
+	int64_t build_id, diag_id;
+	struct store_diag d;	/* deep copy */
+	struct classify_verdict v;
+	int go_minor;
+};
+
+struct dvec {
+	struct jdiag **v;
+	size_t n, cap;
+};
+
+struct inline_call {
+	unsigned col;
+	char *callee;
+};
+
+struct ivec {
+	struct inline_call *v;
+	size_t n, cap;
+};
+
+struct closure_pos {
+	char *file;
+	char *func;
+	unsigned line, col;
+	int goroutine;
+};
+
+/* what a stack resolves to */
+struct resolution {
+	size_t site;		/* frame index of the site */
+	const char *via;	/* function the site was reached from, or NULL */
+	const char *cause;	/* a cause known without a diagnostic, or NULL */
+	const char *evidence;	/* how it was known */
+	double confidence;
+	struct jdiag **cand;	/* allocating diagnostics that may describe it */
+	size_t ncand;
+};
+
+struct agg {
+	struct store_site s;
+	char *function, *package, *file, *via, *diagnostic;
+};
+
+struct join {
+	struct store *st;
+	struct err *e;
+	const struct classify_opts *o;
+	struct classify_sources src;
+	int nbuilds;
+	struct hmap needed;		/* "base:line" of every frame */
+	struct hmap by_line;		/* "base:line" -> struct dvec (allocating + inline) */
+	struct hmap inlines;		/* "base:line" -> struct ivec */
+	struct hmap files;		/* "base" -> struct dvec of one diagnostic per (package, file) */
+	struct hmap file_seen;		/* "package\0normfile" */
+	struct hmap map_puts;		/* "m[k]" destinations of map puts */
+	struct hmap line_flags;		/* "base:line" -> flags of notes at that line */
+	struct hmap build_minor;	/* build id -> go minor */
+	struct closure_pos *closures;
+	size_t nclosures, capclosures;
+	struct hmap sites;		/* key -> struct agg */
+	struct classify_result *r;
+	/* per-stack cache */
+	int64_t cur_stack;
+	struct resolution res;
+	int res_ok;
+};
+
+enum { NOTE_MAP_PUT = 1, NOTE_APPEND = 2 };
+
+/* ---- small helpers ---- */
+
+static const char *base_name(const char *p)
+{
+	const char *b = strrchr(p, '/'), *w = strrchr(p, '\\');
+
+	if (w && (!b || w > b))
+		b = w;
+	return b ? b + 1 : p;
+}
+
+static void line_key(char *out, size_t n, const char *file, int64_t line)
+{
+	snprintf(out, n, "%s:%lld", base_name(file), (long long)line);
+}
+
+static int starts(const char *s, const char *p)
+{
+	return s && !strncmp(s, p, strlen(p));
+}
+
+int classify_is_runtime(const char *function)
+{
+	return starts(function, "runtime.") || starts(function, "internal/runtime/");
+}
+
+size_t classify_package_of(const char *function, char *out, size_t n)
+{
+	const char *slash = strrchr(function, '/'), *start = slash ? slash + 1 : function;
+	const char *dot = strchr(start, '.');
+	size_t len = dot ? (size_t)(dot - function) : strlen(function);
+
+	/* a receiver or generic bracket before the dot means the name has no package */
+	if (n) {
+		size_t c = len < n - 1 ? len : n - 1;
+
+		memcpy(out, function, c);
+		out[c] = '\0';
+	}
+	return len;
+}
+
+/* The name `inlining call to` prints for a function of another package or the same one:
+ * "newT", "sub.F", "(*S).Get", "fmt.Println". */
+static const char *short_callee(const char *function, char *out, size_t n, const char *pkg)
+{
+	char fp[512];
+	size_t pl = classify_package_of(function, fp, sizeof(fp));
+	const char *last = strrchr(fp, '/');
+
+	if (!strcmp(fp, pkg))
+		snprintf(out, n, "%s", function + pl + 1);
+	else
+		snprintf(out, n, "%s.%s", last ? last + 1 : fp, function + pl + 1);
+	return out;
+}
+
+static int count_common_tail(const char *a, const char *b)
+{
+	const char *pa = a + strlen(a), *pb = b + strlen(b);
+	int n = 0;
+
+	for (;;) {
+		const char *sa = pa, *sb = pb;
+
+		while (sa > a && sa[-1] != '/')
+			sa--;
+		while (sb > b && sb[-1] != '/')
+			sb--;
+		if (pa - sa != pb - sb || memcmp(sa, sb, (size_t)(pa - sa)) || pa == sa)
+			return n;
+		n++;
+		if (sa == a || sb == b)
+			return n;
+		pa = sa - 1;
+		pb = sb - 1;
+	}
+}
+
+/* Does the diagnostic's package and file fit the frame's? Basenames are already equal. */
+static int compatible(const char *frame_file, const char *frame_pkg, const char *diag_file,
+		      const char *diag_pkg)
+{
+	char nf[4096], nd[4096], p[1024];
+	int common;
+
+	classify_norm_path(frame_file, nf, sizeof(nf));
+	classify_norm_path(diag_file, nd, sizeof(nd));
+	common = count_common_tail(nf, nd);
+	if (common < 1)
+		return 0;
+	if (!diag_pkg || !*diag_pkg)
+		return common >= 2;
+	snprintf(p, sizeof(p), "%s", diag_pkg);
+	p[strcspn(p, " ")] = '\0';	/* "pkg [pkg.test]" */
+	if (!strcmp(frame_pkg, "main")) {
+		const char *last = strrchr(p, '/');
+		char dir[4096];
+		char *slash;
+
+		if (!strcmp(p, "main") || !strcmp(p, "command-line-arguments") || common >= 2)
+			return 1;
+		/* the main package's import path ends with the directory it was built from */
+		snprintf(dir, sizeof(dir), "%s", nf);
+		slash = strrchr(dir, '/');
+		if (!slash)
+			return 0;
+		*slash = '\0';
+		return count_common_tail(dir, last ? last + 1 : p) >= 1;
+	}
+	if (!strcmp(p, "main") || !strcmp(p, "command-line-arguments"))
+		return 0;
+	return !strcmp(p, frame_pkg);
+}
+
+static int dvec_push(struct dvec *v, struct jdiag *d)
+{
+	if (v->n == v->cap) {
+		size_t nc = v->cap ? v->cap * 2 : 4;
+		struct jdiag **nv = realloc(v->v, nc * sizeof(*nv));
+
+		if (!nv)
+			return -1;
+		v->v = nv;
+		v->cap = nc;
+	}
+	v->v[v->n++] = d;
+	return 0;
+}
+
+static char *dup0(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static struct jdiag *copy_diag(int64_t build, int64_t id, const struct store_diag *d)
+{
+	struct jdiag *j = calloc(1, sizeof(*j));
+	size_t i;
+
+	if (!j)
+		return NULL;
+	j->build_id = build;
+	j->diag_id = id;
+	j->d.package = dup0(d->package);
+	j->d.file = dup0(d->file);
+	j->d.norm_file = dup0(d->norm_file);
+	j->d.line = d->line;
+	j->d.col = d->col;
+	j->d.kind = dup0(d->kind);
+	j->d.subject = dup0(d->subject);
+	j->d.func = dup0(d->func);
+	j->d.message = dup0(d->message);
+	if (d->nsteps) {
+		struct store_step *s = calloc(d->nsteps, sizeof(*s));
+
+		if (!s)
+			return j;
+		for (i = 0; i < d->nsteps; i++) {
+			s[i] = d->steps[i];
+			s[i].kind = dup0(d->steps[i].kind);
+			s[i].dst = dup0(d->steps[i].dst);
+			s[i].src = dup0(d->steps[i].src);
+			s[i].why = dup0(d->steps[i].why);
+			s[i].expr = dup0(d->steps[i].expr);
+			s[i].file = dup0(d->steps[i].file);
+			s[i].text = dup0(d->steps[i].text);
+		}
+		j->d.steps = s;
+		j->d.nsteps = d->nsteps;
+	}
+	return j;
+}
+
+static void free_diag(struct jdiag *j)
+{
+	size_t i;
+
+	if (!j)
+		return;
+	for (i = 0; i < j->d.nsteps; i++) {
+		const struct store_step *s = &j->d.steps[i];
+
+		free((char *)s->kind);
+		free((char *)s->dst);
+		free((char *)s->src);
+		free((char *)s->why);
+		free((char *)s->expr);
+		free((char *)s->file);
+		free((char *)s->text);
+	}
+	free((void *)j->d.steps);
+	free((char *)j->d.package);
+	free((char *)j->d.file);
+	free((char *)j->d.norm_file);
+	free((char *)j->d.kind);
+	free((char *)j->d.subject);
+	free((char *)j->d.func);
+	free((char *)j->d.message);
+	free(j);
+}
+
+/* ---- pass A: which lines matter ---- */
+
+static int collect_lines(void *ctx, const struct store_sample *smp)
+{
+	struct join *J = ctx;
+	char key[1024];
+	size_t i;
+
+	if (smp->stack_id == J->cur_stack)
+		return 0;
+	J->cur_stack = smp->stack_id;
+	for (i = 0; i < smp->nframes; i++) {
+		void **slot;
+
+		line_key(key, sizeof(key), smp->frames[i].file, smp->frames[i].line);
+		if (!(slot = hmap_put(&J->needed, key, strlen(key))))
+			return err_set(J->e, ESC_ENOMEM, "out of memory");
+		*slot = (void *)1;
+	}
+	return 0;
+}
+
+/* ---- pass B: the diagnostics at those lines ---- */
+
+static int keep_diag(void *ctx, int64_t build, int64_t id, const struct store_diag *d)
+{
+	struct join *J = ctx;
+	char key[1024], fk[4096];
+	size_t i;
+	int alloc = !strcmp(d->kind, "moved_to_heap") || !strcmp(d->kind, "escapes") ||
+		    !strcmp(d->kind, "append_escapes") || !strcmp(d->kind, "does_not_escape");
+	int is_closure = d->subject && !strcmp(d->subject, "func literal") && !strcmp(d->kind, "escapes");
+	void **slot;
+
+	/* which (package, file) pairs have diagnostics at all */
+	snprintf(fk, sizeof(fk), "%s%c%s", d->package ? d->package : "", 0, d->norm_file);
+	{
+		size_t fkl = strlen(fk) + 1 + strlen(d->norm_file);
+
+		if (!hmap_get(&J->file_seen, fk, fkl)) {
+			struct jdiag *rep;
+			struct store_diag bare = *d;
+
+			if (!(slot = hmap_put(&J->file_seen, fk, fkl)))
+				return err_set(J->e, ESC_ENOMEM, "out of memory");
+			*slot = (void *)1;
+			bare.steps = NULL;
+			bare.nsteps = 0;
+			rep = copy_diag(build, id, &bare);
+			slot = hmap_put(&J->files, base_name(d->norm_file), strlen(base_name(d->norm_file)));
+			if (!rep || !slot)
+				return err_set(J->e, ESC_ENOMEM, "out of memory");
+			if (!*slot && !(*slot = calloc(1, sizeof(struct dvec))))
+				return err_set(J->e, ESC_ENOMEM, "out of memory");
+			if (dvec_push(*slot, rep))
+				return err_set(J->e, ESC_ENOMEM, "out of memory");
+		}
+	}
+	/* notes that say what a line does, wherever the diagnostic itself is */
+	for (i = 0; i < d->nsteps; i++) {
+		const struct store_step *s = &d->steps[i];
+		int flag = 0;
+
+		if (!s->why || !s->file)
+			continue;
+		if (!strcmp(s->why, "key of map put")) {
+			flag = NOTE_MAP_PUT;
+			if (s->expr) {
+				if (!(slot = hmap_put(&J->map_puts, s->expr, strlen(s->expr))))
+					return err_set(J->e, ESC_ENOMEM, "out of memory");
+				*slot = (void *)1;
+			}
+		} else if (!strcmp(s->why, "appendee slice") || !strcmp(s->why, "appended slice...") ||
+			   (!strcmp(s->why, "call parameter") && starts(s->expr, "append("))) {
+			flag = NOTE_APPEND;
+		}
+		if (flag) {
+			line_key(key, sizeof(key), s->file, s->line);
+			if (!(slot = hmap_put(&J->line_flags, key, strlen(key))))
+				return err_set(J->e, ESC_ENOMEM, "out of memory");
+			*slot = (void *)((uintptr_t)*slot | (uintptr_t)flag);
+		}
+	}
+	if (is_closure) {
+		struct classify_verdict v;
+		struct closure_pos *c;
+
+		classify_diag(d, NULL, &v);
+		if (J->nclosures == J->capclosures) {
+			size_t nc = J->capclosures ? J->capclosures * 2 : 64;
+			struct closure_pos *n = realloc(J->closures, nc * sizeof(*n));
+
+			if (!n)
+				return err_set(J->e, ESC_ENOMEM, "out of memory");
+			J->closures = n;
+			J->capclosures = nc;
+		}
+		c = &J->closures[J->nclosures++];
+		c->file = strdup(base_name(d->norm_file));
+		c->func = dup0(d->func);
+		c->line = d->line;
+		c->col = d->col;
+		c->goroutine = !strcmp(v.cause, "goroutine");
+	}
+	line_key(key, sizeof(key), d->norm_file, d->line);
+	if (!hmap_get(&J->needed, key, strlen(key)))
+		return 0;
+	if (!strcmp(d->kind, "inline") && starts(d->message, "inlining call to ")) {
+		struct ivec *iv;
+
+		if (!(slot = hmap_put(&J->inlines, key, strlen(key))))
+			return err_set(J->e, ESC_ENOMEM, "out of memory");
+		if (!*slot && !(*slot = calloc(1, sizeof(struct ivec))))
+			return err_set(J->e, ESC_ENOMEM, "out of memory");
+		iv = *slot;
+		if (iv->n == iv->cap) {
+			size_t nc = iv->cap ? iv->cap * 2 : 4;
+			struct inline_call *n = realloc(iv->v, nc * sizeof(*n));
+
+			if (!n)
+				return err_set(J->e, ESC_ENOMEM, "out of memory");
+			iv->v = n;
+			iv->cap = nc;
+		}
+		iv->v[iv->n].col = d->col;
+		iv->v[iv->n].callee = strdup(d->message + strlen("inlining call to "));
+		iv->v[iv->n].callee[strcspn(iv->v[iv->n].callee, " ")] = '\0';
+		iv->n++;
+		return 0;
+	}
+	if (!alloc)
+		return 0;
+	{
+		struct jdiag *j = copy_diag(build, id, d);
+		uintptr_t minor = (uintptr_t)hmap_get(&J->build_minor, (const char *)&build, sizeof(build));
+
+		if (!j || !(slot = hmap_put(&J->by_line, key, strlen(key))))
+			return err_set(J->e, ESC_ENOMEM, "out of memory");
+		j->go_minor = (int)minor;
+		if (!*slot && !(*slot = calloc(1, sizeof(struct dvec))))
+			return err_set(J->e, ESC_ENOMEM, "out of memory");
+		if (dvec_push(*slot, j))
+			return err_set(J->e, ESC_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+/* classification context: map puts and goroutine closures seen in the build */
+static int ctx_is_map_put(void *ctx, const struct store_diag *d, const char *expr, size_t len)
+{
+	struct join *J = ctx;
+
+	(void)d;
+	return hmap_get(&J->map_puts, expr, len) != NULL;
+}
+
+static int ctx_closure_is_goroutine(void *ctx, const struct store_diag *d, const struct store_step *s)
+{
+	struct join *J = ctx;
+	const struct closure_pos *best = NULL;
+	size_t i;
+
+	/* the closure is the nearest func literal at or before the capture, in the same file */
+	for (i = 0; i < J->nclosures; i++) {
+		const struct closure_pos *c = &J->closures[i];
+
+		if (strcmp(c->file, base_name(s->file ? s->file : d->norm_file)))
+			continue;
+		if (d->func && c->func && strcmp(d->func, c->func))
+			continue;
+		if (c->line > s->line || (c->line == s->line && c->col > s->col))
+			continue;
+		if (!best || c->line > best->line || (c->line == best->line && c->col > best->col))
+			best = c;
+	}
+	return best && best->goroutine;
+}
+
+static void classify_all(struct join *J)
+{
+	struct classify_context cx = {J, 0, ctx_is_map_put, ctx_closure_is_goroutine};
+	size_t pos = 0, i;
+	const char *k;
+	void *v;
+
+	while (hmap_next(&J->by_line, &pos, &k, &v)) {
+		struct dvec *dv = v;
+
+		for (i = 0; i < dv->n; i++) {
+			cx.go_minor = dv->v[i]->go_minor;
+			classify_diag(&dv->v[i]->d, &cx, &dv->v[i]->v);
+		}
+	}
+}
+
+/* ---- pass C: each stack, then each sample ---- */
+
+static int has_diags(struct join *J, const struct store_frame *f)
+{
+	const struct dvec *dv = hmap_get(&J->files, base_name(f->file), strlen(base_name(f->file)));
+	char pkg[1024];
+	size_t i;
+
+	if (!dv)
+		return 0;
+	classify_package_of(f->function, pkg, sizeof(pkg));
+	for (i = 0; i < dv->n; i++)
+		if (compatible(f->file, pkg, dv->v[i]->d.norm_file, dv->v[i]->d.package))
+			return 1;
+	return 0;
+}
+
+/* Causes known from the leaf alone, when the leaf is code without diagnostics. */
+static const char *leaf_cause(const char *fn)
+{
+	static const struct { const char *prefix, *cause; } table[] = {
+		{"reflect.", "reflection"},
+		{"internal/reflectlite.", "reflection"},
+		{"internal/runtime/maps.", "map-growth"},
+		{"runtime.growslice", "append-growth"},
+		{"runtime.mapassign", "map-growth"},
+		{"runtime.hashGrow", "map-growth"},
+		{"runtime.makemap", "map-growth"},
+		{"runtime.concatstring", "string-build"},
+		{"runtime.slicebytetostring", "string-build"},
+		{"runtime.rawstring", "string-build"},
+		{"runtime.convT", "interface-conversion"},
+		{"bytes.growSlice", "append-growth"},
+		{"bytes.(*Buffer).grow", "append-growth"},
+		{"strings.(*Builder).grow", "append-growth"},
+		{"strings.(*Builder).Grow", "append-growth"},
+		{"strings.(*Builder).Write", "append-growth"},
+		{"strings.Join", "string-build"},
+		{"strings.To", "string-build"},
+		{"strings.Replace", "string-build"},
+		{"strings.Map", "string-build"},
+		{"bufio.(*Scanner).Text", "string-build"},
+		{"bytes.(*Buffer).String", "string-build"},
+		{"strings.Repeat", "string-build"},
+		{"strings.(*Builder).String", "string-build"},
+		{"strconv.", "string-build"},
+		{"fmt.Sprint", "string-build"},
+		{"fmt.Errorf", "string-build"},
+		{"runtime.", "runtime-internal"},
+		{"internal/runtime/", "runtime-internal"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (starts(fn, table[i].prefix))
+			return table[i].cause;
+	return NULL;
+}
+
+/* The cause named by the outermost known function among frames [from, to): the call the
+ * user's code made decides (strings.ToLower builds a string even though the allocation
+ * happens in a Builder's grow underneath it). */
+static const char *dependency_cause(const struct store_frame *f, size_t from, size_t to)
+{
+	const char *c = NULL;
+	size_t i;
+
+	for (i = to; i-- > from;) {
+		const char *x = leaf_cause(f[i].function);
+
+		if (x && strcmp(x, "runtime-internal")) {
+			c = x;
+			break;
+		}
+	}
+	return c;
+}
+
+/* What a source line says when the compiler said nothing that allocates there. */
+static const char *source_cause(const char *t, size_t n, double *conf)
+{
+	char line[1024];
+	char *c;
+
+	snprintf(line, sizeof(line), "%.*s", (int)n, t);
+	if ((c = strstr(line, "//")))
+		*c = '\0';
+	if (strstr(line, "append(")) {
+		*conf = 0.8;
+		return "append-growth";
+	}
+	if (strstr(line, "make(map") || strstr(line, "map[")) {
+		*conf = 0.7;
+		return "map-growth";
+	}
+	/* an index assignment allocates only when it indexes a map */
+	if ((c = strchr(line, '[')) && (strstr(c, "] =") || strstr(c, "]++") || strstr(c, "] +=") ||
+					 strstr(c, "]--") || strstr(c, "] -=")) &&
+	    !strstr(line, "make(")) {
+		*conf = 0.6;
+		return "map-growth";
+	}
+	if (strstr(line, "string(") || strstr(line, "[]byte(") || strstr(line, "[]rune(") ||
+	    strstr(line, "\" +") || strstr(line, "+ \"")) {
+		*conf = 0.6;
+		return "string-build";
+	}
+	return NULL;
+}
+
+static int cand_push(struct resolution *r, size_t *cap, struct jdiag *d)
+{
+	size_t i;
+
+	for (i = 0; i < r->ncand; i++)	/* the same line twice (two logs, -m at two levels) */
+		if (r->cand[i]->d.col == d->d.col && !strcmp(r->cand[i]->d.kind, d->d.kind) &&
+		    ((!r->cand[i]->d.subject && !d->d.subject) ||
+		     (r->cand[i]->d.subject && d->d.subject && !strcmp(r->cand[i]->d.subject, d->d.subject))))
+			return 0;
+	if (r->ncand == *cap) {
+		size_t nc = *cap ? *cap * 2 : 8;
+		struct jdiag **n = realloc(r->cand, nc * sizeof(*n));
+
+		if (!n)
+			return -1;
+		r->cand = n;
+		*cap = nc;
+	}
+	r->cand[r->ncand++] = d;
+	return 0;
+}
+
+/* Allocating diagnostics for frame f at line (and, when col != 0, that column only). */
+static int gather(struct join *J, const struct store_frame *f, const char *file, int64_t line,
+		  unsigned col, struct resolution *r, size_t *cap)
+{
+	char key[1024], pkg[1024];
+	const struct dvec *dv;
+	size_t i;
+
+	line_key(key, sizeof(key), file, line);
+	if (!(dv = hmap_get(&J->by_line, key, strlen(key))))
+		return 0;
+	classify_package_of(f->function, pkg, sizeof(pkg));
+	for (i = 0; i < dv->n; i++) {
+		struct jdiag *d = dv->v[i];
+
+		if (!d->v.allocating || (col && d->d.col != col))
+			continue;
+		if (!compatible(file, pkg, d->d.norm_file, d->d.package))
+			continue;
+		if (cand_push(r, cap, d))
+			return -1;
+	}
+	return 0;
+}
+
+/* An inlined allocation is reported at the outermost call site, where `inlining call to`
+ * names an inlined callee at the same column: frames j..m-1 are inlined into m. */
+static void inline_candidates(struct join *J, const struct store_frame *f, size_t j, size_t m,
+			      struct resolution *r, size_t *cap)
+{
+	const struct ivec *iv;
+	char key[1024], pkg[1024], callee[1024];
+	size_t x, y;
+
+	line_key(key, sizeof(key), f[m].file, f[m].line);
+	classify_package_of(f[m].function, pkg, sizeof(pkg));
+	if (!(iv = hmap_get(&J->inlines, key, strlen(key))))
+		return;
+	for (x = 0; x < iv->n; x++)
+		for (y = j; y < m; y++)
+			if (!strcmp(iv->v[x].callee, short_callee(f[y].function, callee, sizeof(callee), pkg)))
+				gather(J, &f[m], f[m].file, f[m].line, iv->v[x].col, r, cap);
+}
+
+static void resolve_stack(struct join *J, const struct store_sample *smp, struct resolution *r)
+{
+	const struct store_frame *f = smp->frames;
+	size_t n = smp->nframes, k, j, m, cap = 0;
+	const char *lc;
+	char key[1024];
+
+	free(r->cand);
+	memset(r, 0, sizeof(*r));
+	r->confidence = 1;
+	if (!n) {
+		r->cause = "unknown";
+		r->evidence = "no stack";
+		r->confidence = 0;
+		return;
+	}
+	for (k = 0; k < n && classify_is_runtime(f[k].function); k++)
+		;
+	if (k == n) {
+		r->site = 0;
+		r->cause = "runtime-internal";
+		r->evidence = "every frame is the runtime's";
+		return;
+	}
+	/* a runtime leaf above user code (Go 1.24 maps, or an untrimmed allocator frame) */
+	lc = k > 0 ? leaf_cause(f[0].function) : NULL;
+	if (lc && !strcmp(lc, "runtime-internal"))
+		lc = NULL;	/* the allocator itself: the user frame decides */
+	/* the leaf's location: frames k..m, m the outermost (not inlined) */
+	for (m = k; m + 1 < n && f[m].inlined; m++)
+		;
+	if (!lc && m > k && !has_diags(J, &f[k]) && has_diags(J, &f[m])) {
+		/* dependency code inlined into code with diagnostics: the compiler reported the
+		 * allocation at the call site, in the caller's own words */
+		inline_candidates(J, f, k, m, r, &cap);
+		if (r->ncand) {
+			r->site = m;
+			r->via = f[k].function;
+			return;
+		}
+	}
+	for (j = k; j < n && !has_diags(J, &f[j]); j++)
+		;
+	if (j == n) {
+		/* no frame of this stack is code with diagnostics loaded */
+		r->site = k;
+		r->cause = lc ? lc : dependency_cause(f, k, n - k > 8 ? k + 8 : n);
+		r->evidence = "what the leaf function does";
+		if (!r->cause && J->nbuilds) {
+			r->cause = "in-dependency";
+			r->evidence = "no frame of the stack has compiler diagnostics loaded";
+		}
+		goto source;
+	}
+	r->site = j;
+	if (j > k) {
+		/* located at the first frame with diagnostics; the cause is the leaf's */
+		r->via = f[k].function;
+		r->cause = lc ? lc : dependency_cause(f, k, j);
+		r->evidence = "what the leaf function does";
+		if (!r->cause) {
+			r->cause = "in-dependency";
+			r->evidence = "allocated in code without compiler diagnostics loaded";
+		}
+		return;
+	}
+	if (lc) {
+		r->cause = lc;
+		r->evidence = "what the runtime leaf does";
+		return;
+	}
+	if (m > j)
+		inline_candidates(J, f, j, m, r, &cap);
+	if (!r->ncand)
+		gather(J, &f[j], f[j].file, f[j].line, 0, r, &cap);
+	if (r->ncand)
+		return;
+	/* nothing that allocates at the line: what the line's other notes say */
+	{
+		uintptr_t flags;
+
+		line_key(key, sizeof(key), f[j].file, f[j].line);
+		flags = (uintptr_t)hmap_get(&J->line_flags, key, strlen(key));
+		if (flags & NOTE_APPEND) {
+			r->cause = "append-growth";
+			r->evidence = "an append at this line, and no allocation the compiler reports";
+			r->confidence = 0.8;
+			return;
+		}
+		if (flags & NOTE_MAP_PUT) {
+			r->cause = "map-growth";
+			r->evidence = "a map put at this line, and no allocation the compiler reports";
+			r->confidence = 0.8;
+			return;
+		}
+	}
+source:
+	if (!r->cause || !strcmp(r->cause, "in-dependency")) {
+		const char *t, *sc = NULL;
+		size_t len;
+		double conf = 0;
+
+		if (!classify_source_line(&J->src, f[r->site].file, f[r->site].line, &t, &len))
+			sc = source_cause(t, len, &conf);
+		if (sc && (!r->cause || r->site == k)) {
+			r->cause = sc;
+			r->evidence = "read from the source line";
+			r->confidence = conf;
+		}
+	}
+	if (!r->cause) {
+		r->cause = "unknown";
+		r->evidence = "no compiler diagnostic allocates at this line";
+		r->confidence = 0;
+	}
+}
+
+/* With several candidates, the sample's size and the verdicts decide. */
+static const struct jdiag *choose(const struct resolution *r, int64_t object_size, double *conf)
+{
+	const struct jdiag *best = NULL;
+	size_t i, distinct = 0;
+	const char *causes[16];
+
+	for (i = 0; i < r->ncand; i++) {
+		size_t c;
+
+		for (c = 0; c < distinct && strcmp(causes[c], r->cand[i]->v.cause); c++)
+			;
+		if (c == distinct && distinct < 16)
+			causes[distinct++] = r->cand[i]->v.cause;
+	}
+	/* a big object at a line that also has a too-large allocation is that one */
+	if (distinct > 1 && object_size >= 64 * 1024)
+		for (i = 0; i < r->ncand; i++)
+			if (!strcmp(r->cand[i]->v.cause, "too-large-for-stack")) {
+				*conf = r->cand[i]->v.confidence;
+				return r->cand[i];
+			}
+	for (i = 0; i < r->ncand; i++) {
+		const struct jdiag *d = r->cand[i];
+
+		/* escapes/moved over does_not_escape; explained over bare; surer over less sure */
+		if (!best || (strcmp(d->d.kind, "does_not_escape") && !strcmp(best->d.kind, "does_not_escape")) ||
+		    (!strcmp(d->d.kind, best->d.kind) && d->v.confidence > best->v.confidence))
+			best = d;
+	}
+	*conf = best->v.confidence / (double)(distinct ? distinct : 1);
+	return best;
+}
+
+static int add_to_site(struct join *J, const struct store_sample *smp, const struct store_frame *sf,
+		       const char *via, const char *cause, double conf, const struct jdiag *d,
+		       const char *evidence)
+{
+	struct buf key;
+	void **slot;
+	struct agg *a;
+	char pkg[1024];
+	int i;
+
+	buf_init(&key);
+	buf_printf(&key, "%s%c%s%c%lld%c%s%c%s%c%lld:%lld", sf->function, 0, sf->file, 0,
+		   (long long)sf->line, 0, via ? via : "", 0, cause, 0,
+		   (long long)(d ? d->build_id : 0), (long long)(d ? d->diag_id : 0));
+	slot = hmap_put(&J->sites, key.data, key.len);
+	buf_release(&key);
+	if (!slot)
+		return err_set(J->e, ESC_ENOMEM, "out of memory");
+	if (!*slot) {
+		if (!(a = calloc(1, sizeof(*a))))
+			return err_set(J->e, ESC_ENOMEM, "out of memory");
+		classify_package_of(sf->function, pkg, sizeof(pkg));
+		a->function = strdup(sf->function);
+		a->file = strdup(sf->file);
+		a->package = strdup(pkg);
+		a->via = dup0(via);
+		a->s.function = a->function;
+		a->s.file = a->file;
+		a->s.package = a->package;
+		a->s.attributed_via = a->via;
+		a->s.line = sf->line;
+		a->s.cause = cause;
+		a->s.confidence = conf;
+		a->s.build_id = d ? d->build_id : 0;
+		a->s.diag_id = d ? d->diag_id : 0;
+		a->s.decisive_seq = d && d->v.decisive >= 0 ? d->v.decisive + 1 : 0;
+		a->s.evidence = d ? d->v.evidence : evidence;
+		a->diagnostic = d ? dup0(d->d.message) : NULL;
+		a->s.diagnostic = a->diagnostic;
+		*slot = a;
+	}
+	a = *slot;
+	for (i = 0; i < STORE_NHEAP; i++)
+		a->s.values[i] += smp->values[i];
+	a->s.samples++;
+	for (i = 0; i < STORE_NHEAP; i++) {
+		J->r->total[i] += smp->values[i];
+		if (strcmp(cause, "unknown"))
+			J->r->attributed[i] += smp->values[i];
+		if (d)
+			J->r->joined[i] += smp->values[i];
+	}
+	return 0;
+}
+
+static int attribute(void *ctx, const struct store_sample *smp)
+{
+	struct join *J = ctx;
+	const struct jdiag *d = NULL;
+	const char *cause;
+	double conf;
+
+	if (!J->res_ok || smp->stack_id != J->cur_stack) {
+		resolve_stack(J, smp, &J->res);
+		J->cur_stack = smp->stack_id;
+		J->res_ok = 1;
+	}
+	if (!smp->nframes) {
+		static const struct store_frame none = {"(no frames)", "", 0, 0};
+
+		return add_to_site(J, smp, &none, NULL, "unknown", 0, NULL, "no stack");
+	}
+	if (J->res.ncand) {
+		d = choose(&J->res, smp->object_size, &conf);
+		cause = d->v.cause;
+	} else {
+		cause = J->res.cause;
+		conf = J->res.confidence;
+	}
+	return add_to_site(J, smp, &smp->frames[J->res.site], J->res.via, cause, conf, d,
+			   J->res.evidence);
+}
+
+static int cmp_site(const void *a, const void *b)
+{
+	const struct agg *x = *(const struct agg *const *)a, *y = *(const struct agg *const *)b;
+	int i;
+
+	/* bytes allocated first, then the other types, then a stable order */
+	static const int order[] = {STORE_ALLOC_SPACE, STORE_INUSE_SPACE, STORE_ALLOC_OBJECTS,
+				    STORE_INUSE_OBJECTS};
+	for (i = 0; i < 4; i++)
+		if (x->s.values[order[i]] != y->s.values[order[i]])
+			return x->s.values[order[i]] < y->s.values[order[i]] ? 1 : -1;
+	if ((i = strcmp(x->s.file, y->s.file)))
+		return i;
+	if (x->s.line != y->s.line)
+		return x->s.line < y->s.line ? -1 : 1;
+	return strcmp(x->s.cause, y->s.cause);
+}
+
+static int read_minor(void *ctx, size_t ncols, const char *const *names, const struct store_value *v)
+{
+	struct join *J = ctx;
+	void **slot;
+
+	(void)names;
+	if (!v || ncols < 2)
+		return 0;
+	if (!(slot = hmap_put(&J->build_minor, (const char *)&v[0].i, sizeof(v[0].i))))
+		return ESC_ENOMEM;
+	*slot = (void *)(uintptr_t)(v[1].type == STORE_TEXT ? classify_go_minor(v[1].s) : 0);
+	return 0;
+}
+
+static void free_dvec_map(struct hmap *m, int free_items)
+{
+	size_t pos = 0, i;
+	const char *k;
+	void *v;
+
+	while (hmap_next(m, &pos, &k, &v)) {
+		struct dvec *dv = v;
+
+		if (!dv || dv == (void *)1)
+			continue;
+		if (free_items)
+			for (i = 0; i < dv->n; i++)
+				free_diag(dv->v[i]);
+		free(dv->v);
+		free(dv);
+	}
+	hmap_release(m);
+}
+
+enum esc_status classify_analyze(struct store *s, int64_t profile_id, const int64_t *builds,
+				 size_t nbuilds, const struct classify_opts *o,
+				 struct classify_result *r, struct err *e)
+{
+	struct join J = {0};
+	enum esc_status st = ESC_OK;
+	size_t pos = 0, i;
+	const char *k;
+	void *v;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	J.st = s;
+	J.e = e;
+	J.o = o;
+	J.r = r;
+	J.nbuilds = (int)nbuilds;
+	J.cur_stack = -1;
+	classify_sources_init(&J.src, o ? o->source_path : NULL, o ? o->nsource : 0,
+			      o ? o->trim_path : NULL);
+	hmap_init(&J.needed);
+	hmap_init(&J.by_line);
+	hmap_init(&J.inlines);
+	hmap_init(&J.files);
+	hmap_init(&J.file_seen);
+	hmap_init(&J.map_puts);
+	hmap_init(&J.line_flags);
+	hmap_init(&J.build_minor);
+	hmap_init(&J.sites);
+	if ((st = store_heap_types_of(s, profile_id, r->has, e)))
+		goto out;
+	if ((rc = store_query(s, "SELECT build_id, go_version FROM builds", read_minor, &J, e))) {
+		st = e->status ? e->status : ESC_EDB;
+		goto out;
+	}
+	if ((rc = store_foreach_heap_sample(s, profile_id, collect_lines, &J, e)) ||
+	    (rc = store_foreach_diag(s, builds, nbuilds, keep_diag, &J, e))) {
+		st = e->status ? e->status : (enum esc_status)rc;
+		goto out;
+	}
+	classify_all(&J);
+	J.cur_stack = -1;
+	if ((rc = store_foreach_heap_sample(s, profile_id, attribute, &J, e))) {
+		st = e->status ? e->status : (enum esc_status)rc;
+		goto out;
+	}
+	/* the sites, biggest first */
+	r->sites = calloc(J.sites.len + 1, sizeof(*r->sites));
+	r->aggs = calloc(J.sites.len + 1, sizeof(void *));
+	if (!r->sites || !r->aggs) {
+		st = err_set(e, ESC_ENOMEM, "out of memory");
+		goto out;
+	}
+	while (hmap_next(&J.sites, &pos, &k, &v))
+		r->aggs[r->nsites++] = v;
+	qsort(r->aggs, r->nsites, sizeof(*r->aggs), cmp_site);
+	for (i = 0; i < r->nsites; i++)
+		r->sites[i] = ((struct agg *)r->aggs[i])->s;
+	hmap_release(&J.sites);
+out:
+	if (st) {
+		pos = 0;
+		while (hmap_next(&J.sites, &pos, &k, &v)) {
+			struct agg *a = v;
+
+			free(a->function);
+			free(a->file);
+			free(a->package);
+			free(a->via);
+			free(a->diagnostic);
+			free(a);
+		}
+		hmap_release(&J.sites);
+	}
+	free(J.res.cand);
+	free_dvec_map(&J.by_line, 1);
+	free_dvec_map(&J.files, 1);
+	pos = 0;
+	while (hmap_next(&J.inlines, &pos, &k, &v)) {
+		struct ivec *iv = v;
+
+		for (i = 0; i < iv->n; i++)
+			free(iv->v[i].callee);
+		free(iv->v);
+		free(iv);
+	}
+	hmap_release(&J.inlines);
+	for (i = 0; i < J.nclosures; i++) {
+		free(J.closures[i].file);
+		free(J.closures[i].func);
+	}
+	free(J.closures);
+	hmap_release(&J.needed);
+	hmap_release(&J.file_seen);
+	hmap_release(&J.map_puts);
+	hmap_release(&J.line_flags);
+	hmap_release(&J.build_minor);
+	classify_sources_release(&J.src);
+	if (st)
+		classify_result_release(r);
+	return st;
+}
+
+void classify_result_release(struct classify_result *r)
+{
+	size_t i;
+
+	if (r->aggs)
+		for (i = 0; i < r->nsites; i++) {
+			struct agg *a = r->aggs[i];
+
+			free(a->function);
+			free(a->file);
+			free(a->package);
+			free(a->via);
+			free(a->diagnostic);
+			free(a);
+		}
+	free(r->aggs);
+	free(r->sites);
+	memset(r, 0, sizeof(*r));
+}

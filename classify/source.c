@@ -1,0 +1,160 @@
+/* source.c — finding and reading the source lines of profile frames, as pprof does with
+ * -source_path and -trim_path: the profile's path (after trimming) is tried as is, then
+ * under each source directory with leading components dropped one at a time. Files are
+ * read once and kept for the life of the struct. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "classify.h"
+#include "common/buf.h"
+#include "common/hmap.h"
+
+struct src_file {
+	struct buf text;
+	size_t *line_off;	/* start of each line */
+	size_t nlines;
+	char *resolved;
+};
+
+void classify_sources_init(struct classify_sources *s, const char *const *dirs, size_t ndirs,
+			   const char *trim)
+{
+	s->dirs = dirs;
+	s->ndirs = ndirs;
+	s->trim = trim;
+	hmap_init(&s->files);
+}
+
+void classify_sources_release(struct classify_sources *s)
+{
+	size_t pos = 0;
+	const char *k;
+	void *v;
+
+	while (hmap_next(&s->files, &pos, &k, &v)) {
+		struct src_file *f = v;
+
+		if (f) {
+			buf_release(&f->text);
+			free(f->line_off);
+			free(f->resolved);
+			free(f);
+		}
+	}
+	hmap_release(&s->files);
+}
+
+static int is_file(const char *p)
+{
+	struct stat sb;
+
+	return stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+/* Writes the first existing candidate for path into out; 0 when found. */
+static int resolve(const struct classify_sources *s, const char *path, char *out, size_t n)
+{
+	const char *p = path;
+	size_t i;
+
+	if (s->trim && *s->trim) {
+		size_t tl = strlen(s->trim);
+
+		while (tl > 1 && s->trim[tl - 1] == '/')
+			tl--;
+		if (!strncmp(p, s->trim, tl) && (p[tl] == '/' || !p[tl]))
+			p += tl + (p[tl] == '/');
+	}
+	if (!s->ndirs) {
+		snprintf(out, n, "%s", p);
+		return is_file(out) ? 0 : -1;
+	}
+	for (i = 0; i < s->ndirs; i++) {
+		const char *suffix = p;
+
+		while (*suffix == '/')
+			suffix++;
+		for (;;) {
+			snprintf(out, n, "%s/%s", s->dirs[i], suffix);
+			if (is_file(out))
+				return 0;
+			suffix = strchr(suffix, '/');
+			if (!suffix)
+				break;
+			suffix++;
+		}
+	}
+	return -1;
+}
+
+static struct src_file *load(struct classify_sources *s, const char *path)
+{
+	void **slot = hmap_put(&s->files, path, strlen(path));
+	struct src_file *f;
+	char real[4096];
+	size_t i, cap = 256;
+
+	if (!slot)
+		return NULL;
+	if (*slot)
+		return *slot;
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	buf_init(&f->text);
+	*slot = f;
+	if (resolve(s, path, real, sizeof(real)) || buf_read_file(&f->text, real, 64 << 20))
+		return f;	/* remembered as missing: nlines 0 */
+	f->resolved = strdup(real);
+	f->line_off = malloc(cap * sizeof(*f->line_off));
+	if (!f->line_off)
+		return f;
+	f->line_off[f->nlines++] = 0;
+	for (i = 0; i < f->text.len; i++) {
+		if (f->text.data[i] != '\n' || i + 1 >= f->text.len)
+			continue;
+		if (f->nlines == cap) {
+			size_t *no = realloc(f->line_off, 2 * cap * sizeof(*no));
+
+			if (!no)
+				break;
+			f->line_off = no;
+			cap *= 2;
+		}
+		f->line_off[f->nlines++] = i + 1;
+	}
+	return f;
+}
+
+int classify_source_line(struct classify_sources *s, const char *path, int64_t line,
+			 const char **text, size_t *len)
+{
+	struct src_file *f = load(s, path);
+	size_t start, end;
+
+	if (!f || line < 1 || (size_t)line > f->nlines)
+		return -1;
+	start = f->line_off[line - 1];
+	end = (size_t)line < f->nlines ? f->line_off[line] : f->text.len;
+	while (end > start && (f->text.data[end - 1] == '\n' || f->text.data[end - 1] == '\r'))
+		end--;
+	*text = f->text.data + start;
+	*len = end - start;
+	return 0;
+}
+
+const char *classify_source_path(struct classify_sources *s, const char *path)
+{
+	struct src_file *f = load(s, path);
+
+	return f ? f->resolved : NULL;
+}
+
+int64_t classify_source_lines(struct classify_sources *s, const char *path)
+{
+	struct src_file *f = load(s, path);
+
+	return f ? (int64_t)f->nlines : 0;
+}

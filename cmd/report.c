@@ -1,0 +1,192 @@
+/* report.c — helpers shared by the reporting commands; see report.h. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+void report_pprof_args(int argc, char **argv)
+{
+	static const char *const names[] = {"-sample_index", "-source_path", "-trim_path", "-focus",
+					    "-nodecount"};
+	static char rewritten[5][32];
+	int i;
+	size_t k;
+
+	for (i = 1; i < argc; i++)
+		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+			size_t l = strlen(names[k]);
+
+			if (!strncmp(argv[i], names[k], l) && (argv[i][l] == '\0' || argv[i][l] == '=')) {
+				if (argv[i][l] == '=') {
+					/* keep "=value": build "--name=value" in place is not possible;
+					 * split into two arguments is not either, so allocate */
+					char *s = malloc(strlen(argv[i]) + 2);
+
+					if (s) {
+						s[0] = '-';
+						strcpy(s + 1, argv[i]);
+						argv[i] = s;	/* lives until exit */
+					}
+				} else {
+					snprintf(rewritten[k], sizeof(rewritten[k]), "-%s", names[k]);
+					argv[i] = rewritten[k];
+				}
+			}
+		}
+}
+
+const char *report_column(int ix)
+{
+	return store_heap_types[ix];
+}
+
+int report_is_bytes(int ix)
+{
+	return ix == STORE_ALLOC_SPACE || ix == STORE_INUSE_SPACE;
+}
+
+const char *report_size(char *buf, size_t n, int64_t v, int bytes)
+{
+	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+	double d = (double)v;
+	int u = 0;
+
+	if (!bytes) {
+		snprintf(buf, n, "%" PRId64, v);
+		return buf;
+	}
+	while ((d >= 1024 || d <= -1024) && u < 4) {
+		d /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, n, "%" PRId64 " B", v);
+	else
+		snprintf(buf, n, "%.*f %s", d < 10 ? 2 : d < 100 ? 1 : 0, d, units[u]);
+	return buf;
+}
+
+struct one_row {
+	char s[2][256];
+	int have;
+};
+
+static int take_row(void *ctx, size_t ncols, const char *const *names, const struct store_value *v)
+{
+	struct one_row *r = ctx;
+	size_t i;
+
+	(void)names;
+	if (!v || r->have)
+		return 0;
+	for (i = 0; i < ncols && i < 2; i++)
+		snprintf(r->s[i], sizeof(r->s[i]), "%.*s", v[i].type == STORE_TEXT ? (int)v[i].len : 0,
+			 v[i].type == STORE_TEXT ? v[i].s : "");
+	r->have = 1;
+	return 0;
+}
+
+enum esc_status report_sample_index(struct store *s, int64_t profile_id, const char *want,
+				    int *ix, struct err *e)
+{
+	int has[STORE_NHEAP], i;
+	char sql[512];
+	struct one_row r = {0};
+	enum esc_status st;
+
+	if ((st = store_heap_types_of(s, profile_id, has, e)))
+		return st;
+	snprintf(sql, sizeof(sql),
+		 "SELECT coalesce(p.default_sample_type, ''), (SELECT type FROM sample_types t WHERE"
+		 " t.profile_id = p.profile_id ORDER BY idx DESC LIMIT 1) FROM profiles p WHERE"
+		 " p.profile_id = %" PRId64, profile_id);
+	if (store_query(s, sql, take_row, &r, e))
+		return e->status ? e->status : ESC_EDB;
+	if (want) {
+		char *end;
+		long n = strtol(want, &end, 10);
+
+		if (*want && !*end) {
+			/* an index among the profile's own sample types */
+			snprintf(sql, sizeof(sql), "SELECT type, '' FROM sample_types WHERE profile_id = %"
+				 PRId64 " AND idx = %ld", profile_id, n);
+			memset(&r, 0, sizeof(r));
+			if (store_query(s, sql, take_row, &r, e))
+				return e->status ? e->status : ESC_EDB;
+			if (!r.have)
+				return err_set(e, ESC_EUSAGE, "sample index %ld out of range", n);
+			want = r.s[0];
+		}
+		for (i = 0; i < STORE_NHEAP; i++)
+			if (!strcmp(want, store_heap_types[i]) && has[i]) {
+				*ix = i;
+				return ESC_OK;
+			}
+		return err_set(e, ESC_EUSAGE,
+			       "sample type '%s' is not one of the profile's heap types", want);
+	}
+	for (i = 0; i < STORE_NHEAP; i++)
+		if (has[i] && !strcmp(r.s[0], store_heap_types[i])) {
+			*ix = i;
+			return ESC_OK;
+		}
+	for (i = 0; i < STORE_NHEAP; i++)
+		if (has[i] && !strcmp(r.s[1], store_heap_types[i])) {
+			*ix = i;
+			return ESC_OK;
+		}
+	for (i = STORE_NHEAP - 1; i >= 0; i--)
+		if (has[i]) {
+			*ix = i;
+			return ESC_OK;
+		}
+	return err_set(e, ESC_EINPUT, "the profile has no heap sample type");
+}
+
+enum esc_status report_analyze(struct store *s, int64_t profile_id, const int64_t *builds,
+			       size_t nbuilds, const struct classify_opts *o,
+			       int64_t *analysis_id, struct err *e)
+{
+	struct classify_result r;
+	struct store_cause_row rows[32];
+	const struct classify_cause *c;
+	size_t nc, i;
+	enum esc_status st;
+
+	c = classify_causes(&nc);
+	for (i = 0; i < nc && i < 32; i++)
+		rows[i] = (struct store_cause_row){c[i].id, c[i].title, c[i].hint};
+	if ((st = classify_analyze(s, profile_id, builds, nbuilds, o, &r, e)))
+		return st;
+	st = store_add_analysis(s, profile_id, builds, nbuilds, rows, i, r.sites, r.nsites,
+				analysis_id, e);
+	classify_result_release(&r);
+	return st;
+}
+
+struct id_row {
+	int64_t id;
+};
+
+static int take_id(void *ctx, size_t ncols, const char *const *names, const struct store_value *v)
+{
+	(void)names;
+	if (v && ncols && v[0].type == STORE_INT)
+		((struct id_row *)ctx)->id = v[0].i;
+	return 0;
+}
+
+enum esc_status report_latest_analysis(struct store *s, int64_t profile_id, int64_t *id,
+				       struct err *e)
+{
+	char sql[256];
+	struct id_row r = {0};
+
+	snprintf(sql, sizeof(sql), "SELECT max(id) FROM analysis WHERE profile_id = %"
+		 PRId64, profile_id);
+	if (store_query(s, sql, take_id, &r, e))
+		return e->status ? e->status : ESC_EDB;
+	*id = r.id;
+	return ESC_OK;
+}

@@ -1,0 +1,39 @@
+/* report.h — what analyze, top and explain share: choosing the sample type, running and
+ * storing an analysis, and printing sizes. */
+#ifndef ESC_REPORT_H
+#define ESC_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "classify/classify.h"
+#include "cli.h"
+#include "store/store.h"
+
+/* Rewrites pprof-style single-dash long options (-sample_index, -source_path, -trim_path,
+ * -focus, -nodecount) to the double-dash form getopt_long reads. */
+void report_pprof_args(int argc, char **argv);
+
+/* The heap type to report: want (a name or an index among the profile's sample types) or
+ * pprof's default (default_sample_type, else the last type). Sets *ix (STORE_*). */
+enum esc_status report_sample_index(struct store *s, int64_t profile_id, const char *want,
+				    int *ix, struct err *e);
+
+/* Runs the join of profile against builds and stores it; *analysis_id is the new one. */
+enum esc_status report_analyze(struct store *s, int64_t profile_id, const int64_t *builds,
+			       size_t nbuilds, const struct classify_opts *o,
+			       int64_t *analysis_id, struct err *e);
+
+/* The latest analysis of a profile (0 when none). */
+enum esc_status report_latest_analysis(struct store *s, int64_t profile_id, int64_t *id,
+				       struct err *e);
+
+/* "1.5 MiB", "312 B" for bytes; "12.3k" for counts: into buf, returned. */
+const char *report_size(char *buf, size_t n, int64_t v, int bytes);
+/* Whether the type at ix counts bytes. */
+int report_is_bytes(int ix);
+
+/* The column of alloc_site for a STORE_* index. */
+const char *report_column(int ix);
+
+#endif

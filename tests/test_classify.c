@@ -1,0 +1,287 @@
+/* test_classify.c — attribution against the hand-written expectations in
+ * sample-profiles/expected-causes.tsv, for every sample program and Go version: each
+ * expected site has its cause, no site of the programs' own code is left out, and every
+ * byte lands in exactly one cause (per sample type, the causes add up to the total). Plus
+ * unit cases of the chain classifier on compiler blocks quoted from real logs. */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "classify/classify.h"
+#include "testutil.h"
+
+struct expect {
+	char scen[64], fn[128], versions[32], via[128], cause[64];
+	long line;
+	int seen;
+};
+
+static struct expect *load_expect(size_t *n)
+{
+	struct buf b;
+	struct expect *v = calloc(256, sizeof(*v));
+	char *line, *save = NULL;
+
+	*n = 0;
+	t_read(&b, t_path("sample-profiles/expected-causes.tsv"));
+	for (line = strtok_r(b.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		struct expect *x = &v[*n];
+
+		if (line[0] == '#')
+			continue;
+		cr_assert_eq(sscanf(line, "%63[^\t]\t%127[^\t]\t%ld\t%31[^\t]\t%127[^\t]\t%63[^\t]",
+				    x->scen, x->fn, &x->line, x->versions, x->via, x->cause), 6,
+			     "bad line: %s", line);
+		(*n)++;
+	}
+	buf_release(&b);
+	return v;
+}
+
+static int version_matches(const char *spec, int minor)
+{
+	char tmp[32], *tok, *save = NULL;
+
+	if (!strcmp(spec, "all"))
+		return 1;
+	if (!strncmp(spec, ">=1.", 4))
+		return minor >= atoi(spec + 4);
+	if (!strncmp(spec, "<=1.", 4))
+		return minor <= atoi(spec + 4);
+	snprintf(tmp, sizeof(tmp), "%s", spec);
+	for (tok = strtok_r(tmp, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		if (!strncmp(tok, "1.", 2) && atoi(tok + 2) == minor)
+			return 1;
+	return 0;
+}
+
+static int via_matches(const char *want, const char *got)
+{
+	size_t n = strlen(want);
+
+	if (!strcmp(want, "-"))
+		return got == NULL;
+	if (!got)
+		return 0;
+	if (n && want[n - 1] == '*')
+		return !strncmp(want, got, n - 1);
+	return !strcmp(want, got);
+}
+
+static const char *const scenarios[] = {
+	"pointer_returned", "too_large", "nonconst_size", "iface_fmt", "iface_var",
+	"closure_capture", "chan_send", "slice_ptrs", "append_growth", "map_insert",
+	"iface_method", "string_concat", "goroutine", "realistic_json", "realistic_tokenizer",
+};
+
+Test(classify, every_sample_site_has_its_expected_cause_in_every_go_version)
+{
+	static const int minors[] = {19, 22, 24, 26};
+	size_t ne, i, k, m;
+	struct expect *ex = load_expect(&ne);
+
+	cr_assert_gt(ne, 40);
+	for (m = 0; m < 4; m++)
+		for (k = 0; k < sizeof(scenarios) / sizeof(scenarios[0]); k++) {
+			struct buf out, err;
+			json_error_t je;
+			json_t *j, *sites;
+			const char *sc = scenarios[k];
+
+			cr_assert_eq(t_run(&out, &err, "analyze --format json -n 1000 -source_path sample-profiles"
+					   " -trim_path /src/samples sample-profiles/out/go1.%d/%s.pb.gz"
+					   " sample-profiles/out/go1.%d/%s.mm.txt", minors[m], sc, minors[m], sc), 0,
+				     "%s", err.data);
+			j = json_loads(out.data, 0, &je);
+			cr_assert_not_null(j, "%s", je.text);
+			sites = json_object_get(j, "sites");
+			for (i = 0; i < ne; i++) {
+				size_t s;
+				int found = 0;
+
+				if (strcmp(ex[i].scen, sc) || !version_matches(ex[i].versions, minors[m]))
+					continue;
+				for (s = 0; s < json_array_size(sites); s++) {
+					json_t *x = json_array_get(sites, s);
+					const char *via = json_string_value(json_object_get(x, "attributed_via"));
+
+					if (strcmp(json_string_value(json_object_get(x, "function")), ex[i].fn) ||
+					    json_integer_value(json_object_get(x, "line")) != ex[i].line ||
+					    !via_matches(ex[i].via, via))
+						continue;
+					found = 1;
+					cr_expect_str_eq(json_string_value(json_object_get(x, "cause")), ex[i].cause,
+							 "go1.%d %s %s:%ld via %s", minors[m], sc, ex[i].fn, ex[i].line,
+							 ex[i].via);
+				}
+				cr_expect(found, "go1.%d %s: no site %s:%ld via %s", minors[m], sc, ex[i].fn,
+					  ex[i].line, ex[i].via);
+			}
+			/* every site of the program's own code with 2% or more is expected */
+			for (i = 0; i < json_array_size(sites); i++) {
+				json_t *x = json_array_get(sites, i);
+				const char *fn = json_string_value(json_object_get(x, "function"));
+				const char *via = json_string_value(json_object_get(x, "attributed_via"));
+				long line = (long)json_integer_value(json_object_get(x, "line"));
+				size_t e;
+				int listed = 0;
+
+				if (strncmp(fn, "main.", 5) || json_real_value(json_object_get(x, "percent")) < 2)
+					continue;
+				for (e = 0; e < ne; e++)
+					if (!strcmp(ex[e].scen, sc) && !strcmp(ex[e].fn, fn) && ex[e].line == line &&
+					    version_matches(ex[e].versions, minors[m]) && via_matches(ex[e].via, via))
+						listed = 1;
+				cr_expect(listed, "go1.%d %s: site %s:%ld via %s (%s) is not in expected-causes.tsv",
+					  minors[m], sc, fn, line, via ? via : "-",
+					  json_string_value(json_object_get(x, "cause")));
+			}
+			json_decref(j);
+			buf_release(&out);
+			buf_release(&err);
+		}
+	free(ex);
+}
+
+Test(classify, every_byte_lands_in_exactly_one_cause)
+{
+	char db[512];
+	size_t k;
+	static const char *const types[] = {"alloc_objects", "alloc_space", "inuse_objects", "inuse_space"};
+
+	snprintf(db, sizeof(db), "%s/sum-%d.db", t_tmpdir(), getpid());
+	unlink(db);
+	for (k = 0; k < sizeof(scenarios) / sizeof(scenarios[0]); k++) {
+		size_t t;
+
+		cr_assert_eq(t_run(NULL, NULL, "analyze -q --db '%s' sample-profiles/out/go1.26/%s.pb.gz"
+				   " sample-profiles/out/go1.26/%s.mm.txt >/dev/null", db, scenarios[k], scenarios[k]), 0);
+		for (t = 0; t < 4; t++) {
+			struct buf out;
+			char *nl;
+
+			/* the profile's total, per type, against the sum over causes */
+			cr_assert_eq(t_run(&out, NULL, "sql --db '%s' --format tsv \"SELECT (SELECT sum(%s) FROM"
+					   " heap_samples h JOIN profiles p USING (profile_id) WHERE p.name = '%s.pb.gz')"
+					   " - (SELECT sum(%s) FROM alloc_sites a JOIN profiles p USING (profile_id)"
+					   " WHERE p.name = '%s.pb.gz'), (SELECT count(DISTINCT cause) FROM alloc_sites)\"",
+					   db, types[t], scenarios[k], types[t], scenarios[k]), 0);
+			nl = strchr(out.data, '\n');
+			cr_assert_not_null(nl);
+			cr_expect_eq(atoll(nl + 1), 0, "%s %s: causes do not add up to the total", scenarios[k], types[t]);
+			buf_release(&out);
+		}
+	}
+	unlink(db);
+}
+
+/* ---- the chain classifier on blocks quoted from real compiler output ---- */
+
+#define STEP_FLOW(d, s) {"flow", d, s, 0, NULL, NULL, NULL, 0, 0, NULL}
+#define STEP_FROM(w, e) {"from", NULL, NULL, 0, w, e, "x.go", 1, 1, NULL}
+
+static const char *verdict(const char *kind, const char *subject, const struct store_step *steps,
+			   size_t n, int minor)
+{
+	struct store_diag d = {NULL, "x.go", "x.go", 1, 1, kind, subject, NULL, subject, steps, n};
+	struct classify_context cx = {NULL, minor, NULL, NULL};
+	static struct classify_verdict v;
+
+	classify_diag(&d, &cx, &v);
+	return v.allocating ? v.cause : "(none)";
+}
+
+Test(classify, size_reasons_come_first)
+{
+	/* ./main.go:36:13: make([]byte, 1048576) escapes to heap: (Go 1.22, gc-samples) */
+	struct store_step s[] = {STEP_FLOW("{heap}", "{storage for make([]byte, 1048576)}"),
+				 STEP_FROM("too large for stack", "make([]byte, 1048576)")};
+	struct store_step n[] = {STEP_FLOW("{heap}", "{storage for make([]byte, n)}"),
+				 STEP_FROM("non-constant size", "make([]byte, n)")};
+
+	cr_expect_str_eq(verdict("escapes", "make([]byte, 1048576)", s, 2, 22), "too-large-for-stack");
+	cr_expect_str_eq(verdict("escapes", "make([]byte, n)", n, 2, 22), "non-constant-size");
+}
+
+Test(classify, boxing_is_interface_conversion_whatever_the_sink)
+{
+	/* Go 1.19: i escapes to heap: flow: {storage for ... argument} = &{storage for i}:
+	 * from i (spill); from ... argument (slice-literal-element); flow: {heap} = ...;
+	 * from fmt.Sprint(... argument...) (call parameter) */
+	struct store_step fmt[] = {STEP_FLOW("{storage for ... argument}", "&{storage for i}"),
+				   STEP_FROM("spill", "i"), STEP_FROM("slice-literal-element", "... argument"),
+				   STEP_FLOW("{heap}", "{storage for ... argument}"),
+				   STEP_FROM("spill", "... argument"),
+				   STEP_FROM("call parameter", "fmt.Sprint(... argument...)")};
+	/* Go 1.26: v escapes to heap in storeValue: flow: {heap} ← &{storage for v}:
+	 * from v (spill); from sink = v (assign) */
+	struct store_step sink[] = {STEP_FLOW("{heap}", "&{storage for v}"), STEP_FROM("spill", "v"),
+				    STEP_FROM("assign", "sink = v")};
+
+	cr_expect_str_eq(verdict("escapes", "i", fmt, 6, 19), "interface-conversion");
+	cr_expect_str_eq(verdict("escapes", "v", sink, 3, 26), "interface-conversion");
+	cr_expect_str_eq(verdict("escapes", "celsius{...}", sink, 3, 26), "interface-conversion");
+	/* a constant boxed for a panic message points at read-only data */
+	cr_expect_str_eq(verdict("escapes", "\"strings: illegal use\"", NULL, 0, 26), "(none)");
+}
+
+Test(classify, the_sink_decides_for_explicit_allocations)
+{
+	struct store_step ret[] = {STEP_FLOW("~r0", "&t"), STEP_FROM("address-of", "&t"),
+				   STEP_FROM("return", "return &t")};
+	struct store_step send[] = {STEP_FLOW("{heap}", "&{storage for &job{...}}"),
+				    STEP_FROM("spill", "&job{...}"), STEP_FROM("send", "ch <- (&job{...})")};
+	struct store_step glob[] = {STEP_FLOW("{heap}", "p"), STEP_FROM("assign", "global = p")};
+	struct store_step call[] = {STEP_FLOW("buf", "&{storage for make([]byte, 256)}"),
+				    STEP_FROM("spill", "make([]byte, 256)"),
+				    STEP_FROM("assign", "buf := make([]byte, 256)"), STEP_FLOW("{heap}", "buf"),
+				    STEP_FROM("call parameter", "r.Read(buf)")};
+	struct store_step slice[] = {STEP_FLOW("{heap}", "&s"), STEP_FROM("address-of", "&s"),
+				     STEP_FROM("call parameter", "append(out, &s)")};
+	struct store_step clo[] = {STEP_FLOW("{storage for func literal}", "&n"),
+				   STEP_FROM("captured by a closure", "n"), STEP_FROM("reference", "n")};
+	struct store_step go[] = {STEP_FLOW("{heap}", "&{storage for func literal}"),
+				  STEP_FROM("spill", "func literal")};
+
+	cr_expect_str_eq(verdict("moved_to_heap", "t", ret, 3, 22), "pointer-returned");
+	cr_expect_str_eq(verdict("escapes", "&job{...}", send, 3, 26), "channel-send");
+	cr_expect_str_eq(verdict("moved_to_heap", "x", glob, 2, 22), "global-store");
+	cr_expect_str_eq(verdict("escapes", "make([]byte, 256)", call, 5, 26), "call-parameter");
+	cr_expect_str_eq(verdict("moved_to_heap", "s", slice, 3, 26), "slice-store");
+	cr_expect_str_eq(verdict("moved_to_heap", "n", clo, 3, 26), "closure-capture");
+	cr_expect_str_eq(verdict("escapes", "func literal", go, 2, 26), "goroutine");
+}
+
+Test(classify, the_compilers_does_not_escape_can_still_allocate)
+{
+	cr_expect_str_eq(verdict("does_not_escape", "make([]int, n)", NULL, 0, 26), "non-constant-size");
+	cr_expect_str_eq(verdict("does_not_escape", "a + b", NULL, 0, 22), "string-build");
+	cr_expect_str_eq(verdict("does_not_escape", "append", NULL, 0, 26), "append-growth");
+	cr_expect_str_eq(verdict("does_not_escape", "&T{...}", NULL, 0, 26), "(none)");
+	cr_expect_str_eq(verdict("append_escapes", "append", NULL, 0, 26), "append-growth");
+	/* no flow printed (-m): only what the expression itself proves */
+	cr_expect_str_eq(verdict("moved_to_heap", "x", NULL, 0, 0), "unknown");
+}
+
+Test(classify, paths_normalise_by_spelling_only)
+{
+	char out[256];
+
+	classify_norm_path("./main.go", out, sizeof(out));
+	cr_expect_str_eq(out, "main.go");
+	classify_norm_path("C:\\src\\app\\x.go", out, sizeof(out));
+	cr_expect_str_eq(out, "/src/app/x.go");
+	classify_norm_path("a/b/../c//d.go", out, sizeof(out));
+	cr_expect_str_eq(out, "a/c/d.go");
+	classify_norm_path("../sib/x.go", out, sizeof(out));
+	cr_expect_str_eq(out, "../sib/x.go");
+	cr_expect_eq(classify_package_of("go/token.(*File).AddLine", out, sizeof(out)), 8);
+	cr_expect_str_eq(out, "go/token");
+	classify_package_of("main.f", out, sizeof(out));
+	cr_expect_str_eq(out, "main");
+	classify_package_of("example.com/m/sub.F[go.shape.int]", out, sizeof(out));
+	cr_expect_str_eq(out, "example.com/m/sub");
+}
