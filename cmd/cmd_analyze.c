@@ -153,10 +153,6 @@ static int take_totals(void *ctx, size_t ncols, const char *const *names, const 
 	return 0;
 }
 
-/* Prints (or writes as JSON) the analysis; shared with top's default view. */
-int report_print_analysis(struct cli *c, struct store *s, int64_t analysis, const char *profile,
-			  int ix, int n, struct err *e);
-
 int report_print_analysis(struct cli *c, struct store *s, int64_t analysis, const char *profile,
 			  int ix, int n, struct err *e)
 {
@@ -301,7 +297,7 @@ int cmd_analyze(struct cli *c, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	temp = !c->db_set;
-	while ((opt = getopt_long(argc, argv, "+qhn:", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "qhn:", opts, NULL)) != -1) {
 		if ((r = cli_common(c, opt, optarg)) >= 100) {
 			ret = r - 100;
 			goto out;

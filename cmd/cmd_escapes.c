@@ -87,7 +87,7 @@ int cmd_escapes(struct cli *c, int argc, char **argv)
 	int opt, r, i, dry = 0, ret = EXIT_OK;
 
 	c->usage = usage;
-	while ((opt = getopt_long(argc, argv, "+qh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		if ((r = cli_common(c, opt, optarg)) >= 100)
 			return r - 100;
 		if (r)

@@ -45,7 +45,7 @@ int cmd_load(struct cli *c, int argc, char **argv)
 	labels = calloc((size_t)argc + 1, sizeof(*labels));
 	if (!labels)
 		return EXIT_FAIL;
-	while ((opt = getopt_long(argc, argv, "+qh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		if ((r = cli_common(c, opt, optarg)) >= 100) {
 			free(labels);
 			return r - 100;

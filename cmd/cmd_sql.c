@@ -57,7 +57,7 @@ int cmd_sql(struct cli *c, int argc, char **argv)
 	int opt, r, ret = EXIT_OK;
 
 	c->usage = usage;
-	while ((opt = getopt_long(argc, argv, "+qh", opts, NULL)) != -1)
+	while ((opt = getopt_long(argc, argv, "qh", opts, NULL)) != -1)
 		if ((r = cli_common(c, opt, optarg)) >= 100)
 			return r - 100;
 	if (argc - optind != 1)

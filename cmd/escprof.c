@@ -15,9 +15,12 @@ static const struct command {
 } commands[] = {	/* sorted by name */
 	{"analyze", cmd_analyze, "join a profile with compiler output: causes ranked by bytes, top sites"},
 	{"escapes", cmd_escapes, "store compiler diagnostics (-m, -m -m, -m=2 logs or -json trees)"},
+	{"explain", cmd_explain, "why one site allocates: the compiler's flow chain, the cause, the fix"},
 	{"info", cmd_info, "describe a profile: sample types with totals, counts, period"},
+	{"list", cmd_list, "source lines with the bytes, objects and cause at each line"},
 	{"load", cmd_load, "store heap profiles in the database"},
 	{"sql", cmd_sql, "run a read-only SQL query on the database"},
+	{"top", cmd_top, "rank a stored profile's allocations by site, function, package, cause, size"},
 };
 
 static void usage(FILE *f)

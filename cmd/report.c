@@ -5,6 +5,8 @@
 
 #include "report.h"
 
+#include <stdio.h>
+
 void report_pprof_args(int argc, char **argv)
 {
 	static const char *const names[] = {"-sample_index", "-source_path", "-trim_path", "-focus",
@@ -189,4 +191,51 @@ enum esc_status report_latest_analysis(struct store *s, int64_t profile_id, int6
 		return e->status ? e->status : ESC_EDB;
 	*id = r.id;
 	return ESC_OK;
+}
+
+enum esc_status report_select(struct cli *c, struct store *s, const char *profile_ref,
+			      const char *const *build_refs, size_t nbuild_refs,
+			      const struct classify_opts *o, int64_t *profile_id,
+			      int64_t *analysis_id, struct err *e)
+{
+	int64_t *builds = NULL, latest = 0;
+	enum esc_status st;
+	size_t i;
+
+	if (profile_ref)
+		st = store_resolve_profile(s, profile_ref, profile_id, e);
+	else if (!(st = store_latest_profile(s, profile_id, e)) && !*profile_id)
+		st = err_set(e, ESC_EUSAGE, "no profile in '%s' (escprof load one first)", c->db);
+	if (st)
+		return st;
+	if (!nbuild_refs) {
+		if ((st = report_latest_analysis(s, *profile_id, analysis_id, e)) || *analysis_id)
+			return st;
+		if ((st = store_latest_build(s, &latest, e)))
+			return st;
+		if (!c->quiet)
+			fprintf(stderr, latest ? "escprof %s: profile %" PRId64 " has no analysis yet: joining it with build %"
+				PRId64 " (the newest; choose with --build)\n" :
+				"escprof %s: profile %" PRId64 " has no analysis yet and the store holds no build:"
+				" causes come from the profile alone\n", c->cmd, *profile_id, latest);
+		return report_analyze(s, *profile_id, &latest, latest ? 1 : 0, o, analysis_id, e);
+	}
+	builds = calloc(nbuild_refs, sizeof(*builds));
+	if (!builds)
+		return err_set(e, ESC_ENOMEM, "out of memory");
+	for (i = 0; i < nbuild_refs; i++)
+		if ((st = store_resolve_build(s, build_refs[i], &builds[i], e)))
+			goto out;
+	st = report_analyze(s, *profile_id, builds, nbuild_refs, o, analysis_id, e);
+out:
+	free(builds);
+	return st;
+}
+
+int report_take_int(void *ctx, size_t ncols, const char *const *names, const struct store_value *v)
+{
+	(void)names;
+	if (v && ncols && v[0].type == STORE_INT)
+		*(int64_t *)ctx = v[0].i;
+	return 0;
 }

@@ -28,6 +28,22 @@ enum esc_status report_analyze(struct store *s, int64_t profile_id, const int64_
 enum esc_status report_latest_analysis(struct store *s, int64_t profile_id, int64_t *id,
 				       struct err *e);
 
+/* Picks the profile (ref, else the newest) and its analysis: a new one when builds are
+ * given, else the newest stored one, else one with the newest build (said on stderr
+ * unless quiet). Needs a read-write store only when it has to analyse. */
+enum esc_status report_select(struct cli *c, struct store *s, const char *profile_ref,
+			      const char *const *build_refs, size_t nbuild_refs,
+			      const struct classify_opts *o, int64_t *profile_id,
+			      int64_t *analysis_id, struct err *e);
+
+/* Prints (or writes as JSON) an analysis: causes, coverage and the top n sites. */
+int report_print_analysis(struct cli *c, struct store *s, int64_t analysis, const char *profile,
+			  int ix, int n, struct err *e);
+
+/* A store_query callback that keeps the first column of the first row (an integer) in
+ * *(int64_t *)ctx. */
+int report_take_int(void *ctx, size_t ncols, const char *const *names, const struct store_value *v);
+
 /* "1.5 MiB", "312 B" for bytes; "12.3k" for counts: into buf, returned. */
 const char *report_size(char *buf, size_t n, int64_t v, int bytes);
 /* Whether the type at ix counts bytes. */
