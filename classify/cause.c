@@ -316,12 +316,15 @@ void classify_diag(const struct store_diag *d, const struct classify_context *cx
 	for (i = 0; i < d->nsteps; i++) {
 		const struct store_step *s = &d->steps[i];
 
+		/* evidence strings are static: the verdict outlives the diagnostic */
 		if (why_is(s, "too large for stack") || why_is(s, "too aligned for stack")) {
-			set(v, "too-large-for-stack", 1, (int)i, s->why);
+			set(v, "too-large-for-stack", 1, (int)i, why_is(s, "too large for stack") ?
+			    "too large for stack" : "too aligned for stack");
 			return;
 		}
 		if (why_is(s, "non-constant size") || why_is(s, "zero-sized element")) {
-			set(v, "non-constant-size", 1, (int)i, s->why);
+			set(v, "non-constant-size", 1, (int)i, why_is(s, "non-constant size") ?
+			    "non-constant size" : "zero-sized element");
 			return;
 		}
 	}

@@ -464,7 +464,8 @@ enum esc_status profile_parse_legacy(struct profile *p, struct err *e)
 
 		if (!fns)
 			goto nomem;
-		memcpy(fns, t.fns, t.nfn * sizeof(*fns));
+		if (t.nfn)
+			memcpy(fns, t.fns, t.nfn * sizeof(*fns));
 		p->functions = fns;
 	}
 	for (i = 0; i < t.nloc; i++) {
