@@ -112,11 +112,17 @@ int classify_is_runtime(const char *function)
 
 size_t classify_package_of(const char *function, char *out, size_t n)
 {
-	const char *slash = strrchr(function, '/'), *start = slash ? slash + 1 : function;
-	const char *dot = strchr(start, '.');
-	size_t len = dot ? (size_t)(dot - function) : strlen(function);
+	/* only the part before type arguments or a receiver: "sync.OnceValue[go.shape.func(
+	 * *encoding/json.encodeState)]" is in sync, whatever slashes its brackets hold */
+	size_t end = strcspn(function, "[(");
+	const char *start = function, *dot;
+	size_t i, len;
 
-	/* a receiver or generic bracket before the dot means the name has no package */
+	for (i = 0; i < end; i++)
+		if (function[i] == '/')
+			start = function + i + 1;
+	dot = memchr(start, '.', (size_t)(function + end - start));
+	len = dot ? (size_t)(dot - function) : end;
 	if (n) {
 		size_t c = len < n - 1 ? len : n - 1;
 
@@ -163,9 +169,11 @@ static int count_common_tail(const char *a, const char *b)
 	}
 }
 
-/* Does the diagnostic's package and file fit the frame's? Basenames are already equal. */
+/* Does the diagnostic's package and file fit the frame's? Basenames are already equal.
+ * With generic != 0, a file of the frame's package reported in another package's log
+ * fits too (generic code is compiled where it is instantiated). */
 static int compatible(const char *frame_file, const char *frame_pkg, const char *diag_file,
-		      const char *diag_pkg)
+		      const char *diag_pkg, int generic)
 {
 	char nf[4096], nd[4096], p[1024];
 	int common;
@@ -194,9 +202,26 @@ static int compatible(const char *frame_file, const char *frame_pkg, const char 
 		*slash = '\0';
 		return count_common_tail(dir, last ? last + 1 : p) >= 1;
 	}
-	if (!strcmp(p, "main") || !strcmp(p, "command-line-arguments"))
+	if (!strcmp(p, frame_pkg))
+		return 1;
+	if (!generic)
 		return 0;
-	return !strcmp(p, frame_pkg);
+	/* generic code is compiled (and reported) in the instantiating package: the file's
+	 * own directory then names the function's package */
+	{
+		char dir[4096], *slash;
+		int want = 1;
+		const char *q;
+
+		snprintf(dir, sizeof(dir), "%s", nd);
+		slash = strrchr(dir, '/');
+		if (!slash)
+			return 0;
+		*slash = '\0';
+		for (q = frame_pkg; *q; q++)
+			want += *q == '/';
+		return count_common_tail(dir, frame_pkg) >= want;
+	}
 }
 
 static int dvec_push(struct dvec *v, struct jdiag *d)
@@ -493,7 +518,7 @@ static int has_diags(struct join *J, const struct store_frame *f)
 		return 0;
 	classify_package_of(f->function, pkg, sizeof(pkg));
 	for (i = 0; i < dv->n; i++)
-		if (compatible(f->file, pkg, dv->v[i]->d.norm_file, dv->v[i]->d.package))
+		if (compatible(f->file, pkg, dv->v[i]->d.norm_file, dv->v[i]->d.package, 0))
 			return 1;
 	return 0;
 }
@@ -630,7 +655,7 @@ static int gather(struct join *J, const struct store_frame *f, const char *file,
 
 		if (!d->v.allocating || (col && d->d.col != col))
 			continue;
-		if (!compatible(file, pkg, d->d.norm_file, d->d.package))
+		if (!compatible(file, pkg, d->d.norm_file, d->d.package, 1))
 			continue;
 		if (cand_push(r, cap, d))
 			return -1;
@@ -695,6 +720,15 @@ static void resolve_stack(struct join *J, const struct store_sample *smp, struct
 		if (r->ncand) {
 			r->site = m;
 			r->via = f[k].function;
+			return;
+		}
+	}
+	/* an allocation the log reports at the leaf's own line, even in a package whose
+	 * other code it does not cover (generic bodies are reported where instantiated) */
+	if (!lc && !has_diags(J, &f[k])) {
+		gather(J, &f[k], f[k].file, f[k].line, 0, r, &cap);
+		if (r->ncand) {
+			r->site = k;
 			return;
 		}
 	}

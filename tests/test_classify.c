@@ -284,4 +284,8 @@ Test(classify, paths_normalise_by_spelling_only)
 	cr_expect_str_eq(out, "main");
 	classify_package_of("example.com/m/sub.F[go.shape.int]", out, sizeof(out));
 	cr_expect_str_eq(out, "example.com/m/sub");
+	classify_package_of("sync.OnceValue[go.shape.func(*encoding/json.encodeState)].func1", out, sizeof(out));
+	cr_expect_str_eq(out, "sync");
+	classify_package_of("encoding/json.(*decodeState).object", out, sizeof(out));
+	cr_expect_str_eq(out, "encoding/json");
 }
