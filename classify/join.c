@@ -18,6 +18,7 @@ struct jdiag {
 	struct store_diag d;	/* deep copy */
 	struct classify_verdict v;
 	int go_minor;
+	int panics;		/* its storage flows into panic(): an error path */
 };
 
 struct dvec {
@@ -500,8 +501,15 @@ static void classify_all(struct join *J)
 		struct dvec *dv = v;
 
 		for (i = 0; i < dv->n; i++) {
+			const struct store_diag *d = &dv->v[i]->d;
+			size_t st;
+
 			cx.go_minor = dv->v[i]->go_minor;
-			classify_diag(&dv->v[i]->d, &cx, &dv->v[i]->v);
+			classify_diag(d, &cx, &dv->v[i]->v);
+			for (st = 0; st < d->nsteps; st++)
+				if (d->steps[st].why && !strcmp(d->steps[st].why, "call parameter") &&
+				    starts(d->steps[st].expr, "panic("))
+					dv->v[i]->panics = 1;
 		}
 	}
 }
@@ -665,12 +673,32 @@ static int gather(struct join *J, const struct store_frame *f, const char *file,
 
 /* An inlined allocation is reported at the outermost call site, where `inlining call to`
  * names an inlined callee at the same column: frames j..m-1 are inlined into m. */
+/* The head of an allocating expression as it would be written in the source:
+ * "&ast.Field{...}" -> "&ast.Field{", "append(params, field)" -> "append(". */
+static size_t expr_head(const char *subject, char *out, size_t n)
+{
+	size_t len = strcspn(subject, "({[ ");
+
+	if (subject[len] == '(' || subject[len] == '{')
+		len++;
+	if (len >= n)
+		len = n - 1;
+	memcpy(out, subject, len);
+	out[len] = '\0';
+	return len;
+}
+
+/* An inlined allocation is reported at the outermost call site, where `inlining call to`
+ * names an inlined callee at the same column: frames j..m-1 are inlined into m. Every
+ * allocation of every body inlined there shares that column, so when the innermost source
+ * line can be read, only the expressions written on it are kept. */
 static void inline_candidates(struct join *J, const struct store_frame *f, size_t j, size_t m,
 			      struct resolution *r, size_t *cap)
 {
 	const struct ivec *iv;
 	char key[1024], pkg[1024], callee[1024];
-	size_t x, y;
+	const char *text;
+	size_t x, y, len;
 
 	line_key(key, sizeof(key), f[m].file, f[m].line);
 	classify_package_of(f[m].function, pkg, sizeof(pkg));
@@ -680,6 +708,20 @@ static void inline_candidates(struct join *J, const struct store_frame *f, size_
 		for (y = j; y < m; y++)
 			if (!strcmp(iv->v[x].callee, short_callee(f[y].function, callee, sizeof(callee), pkg)))
 				gather(J, &f[m], f[m].file, f[m].line, iv->v[x].col, r, cap);
+	if (r->ncand > 1 && !classify_source_line(&J->src, f[j].file, f[j].line, &text, &len)) {
+		char line[4096], head[256];
+		size_t keep = 0;
+
+		snprintf(line, sizeof(line), "%.*s", (int)len, text);
+		for (x = 0; x < r->ncand; x++) {
+			const char *sub = r->cand[x]->d.subject;
+
+			if (sub && expr_head(sub, head, sizeof(head)) > 1 && strstr(line, head))
+				r->cand[keep++] = r->cand[x];
+		}
+		if (keep)
+			r->ncand = keep;
+	}
 }
 
 static void resolve_stack(struct join *J, const struct store_sample *smp, struct resolution *r)
@@ -762,10 +804,12 @@ static void resolve_stack(struct join *J, const struct store_sample *smp, struct
 		r->evidence = "what the runtime leaf does";
 		return;
 	}
-	if (m > j)
+	/* the leaf's own line first: the compiler's words for that very expression (from
+	 * the function's own compilation); the call site of an inlined leaf only when the
+	 * line has none, since every inlined body there shares one column */
+	gather(J, &f[j], f[j].file, f[j].line, 0, r, &cap);
+	if (!r->ncand && m > j)
 		inline_candidates(J, f, j, m, r, &cap);
-	if (!r->ncand)
-		gather(J, &f[j], f[j].file, f[j].line, 0, r, &cap);
 	if (r->ncand)
 		return;
 	/* nothing that allocates at the line: what the line's other notes say */
@@ -815,9 +859,16 @@ static const struct jdiag *choose(const struct resolution *r, int64_t object_siz
 	size_t i, distinct = 0;
 	const char *causes[16];
 
+	size_t off_panic = 0;
+
+	/* storage that only a panic keeps is an error path: the profile's bytes are the others */
+	for (i = 0; i < r->ncand; i++)
+		off_panic += !r->cand[i]->panics;
 	for (i = 0; i < r->ncand; i++) {
 		size_t c;
 
+		if (off_panic && r->cand[i]->panics)
+			continue;
 		for (c = 0; c < distinct && strcmp(causes[c], r->cand[i]->v.cause); c++)
 			;
 		if (c == distinct && distinct < 16)
@@ -833,6 +884,8 @@ static const struct jdiag *choose(const struct resolution *r, int64_t object_siz
 	for (i = 0; i < r->ncand; i++) {
 		const struct jdiag *d = r->cand[i];
 
+		if (off_panic && d->panics)
+			continue;
 		/* escapes/moved over does_not_escape; explained over bare; surer over less sure */
 		if (!best || (strcmp(d->d.kind, "does_not_escape") && !strcmp(best->d.kind, "does_not_escape")) ||
 		    (!strcmp(d->d.kind, best->d.kind) && d->v.confidence > best->v.confidence))
