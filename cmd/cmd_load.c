@@ -23,6 +23,13 @@ static const char usage[] =
 	"  --format F       text or json report of what was loaded\n"
 	"  -q, --quiet      print nothing but errors\n";
 
+static void progress(void *ctx, size_t done, size_t total)
+{
+	fprintf(stderr, "\r%s: %zu/%zu samples", (const char *)ctx, done, total);
+	if (done >= total)
+		fputc('\n', stderr);
+}
+
 int cmd_load(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -88,13 +95,18 @@ int cmd_load(struct cli *c, int argc, char **argv)
 	}
 	report = json_array();
 	for (i = optind; i < argc; i++) {
-		struct store_profile_opts o = {name, argv[i], NULL, labels, nlabels};
+		struct store_profile_opts o = {name, argv[i], NULL, labels, nlabels, NULL, argv[i]};
 		struct ingest_profile_result res;
 
+		/* progress on a terminal only, never into a pipe or a log */
+		if (cli_progress_ok(c))
+			o.progress = progress;
 		if (ingest_profile(s, argv[i], &o, &lim, &res, &e)) {
 			ret = cli_fail(c, &e);
 			goto out;
 		}
+		if (o.progress && res.nsamples > 0xffff)
+			fputc('\n', stderr);
 		if (c->format == OUT_JSON) {
 			json_t *row = json_object();
 

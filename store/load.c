@@ -34,6 +34,7 @@ struct str_slot {
 
 struct loader {
 	struct store *s;
+	const struct store_profile_opts *o;
 	const struct profile *p;
 	struct err *e;
 	int64_t profile_id;
@@ -349,6 +350,8 @@ static int add_sample(void *ctx, const struct profile_sample *s)
 	}
 	if (step_done(L, L->smp_put, "cannot store a sample"))
 		return ESC_EDB;
+	if (L->o->progress && (s->index & 0xffff) == 0xffff)
+		L->o->progress(L->o->progress_ctx, s->index + 1, L->p->nsamples);
 	for (i = 8; i < s->nvalues; i++) {
 		sqlite3_bind_int64(L->vx_put, 1, L->profile_id);
 		sqlite3_bind_int64(L->vx_put, 2, sid);
@@ -499,7 +502,7 @@ enum esc_status store_add_profile(struct store *s, const struct profile *p,
 				  const struct store_profile_opts *o, int64_t *id, int *added,
 				  struct err *e)
 {
-	struct loader L = {.s = s, .p = p, .e = e};
+	struct loader L = {.s = s, .o = o, .p = p, .e = e};
 	struct err local = {0};
 	enum esc_status st;
 	int rc;

@@ -30,6 +30,9 @@ struct store_profile_opts {
 	const char *sha256;		/* hex digest of the bytes as read */
 	const char *const *labels;	/* "key=value" strings */
 	size_t nlabels;
+	/* called now and then with the samples stored so far; may be NULL */
+	void (*progress)(void *ctx, size_t done, size_t total);
+	void *progress_ctx;
 };
 
 /* Looks up a profile by the sha256 of its bytes; *id = 0 when absent. */
