@@ -109,6 +109,53 @@ int classify_is_runtime(const char *function);
  * returns its length. */
 size_t classify_package_of(const char *function, char *out, size_t n);
 
+/* ---- CI budgets ---- */
+
+enum budget_scope {
+	BUDGET_SCOPE_NONE = -1,
+	BUDGET_TOTAL, BUDGET_PACKAGE, BUDGET_FUNCTION, BUDGET_SITE, BUDGET_CAUSE,
+	BUDGET_NEW_ESCAPES,
+};
+enum budget_limit { BUDGET_ABSOLUTE, BUDGET_SHARE, BUDGET_GROWTH };
+
+struct budget_rule {
+	size_t line;			/* in the budget file */
+	char *text;			/* the rule as written */
+	enum budget_scope scope;
+	char *pattern;			/* glob of names; NULL for total (new-escapes: of files) */
+	int type;			/* STORE_* sample type */
+	int growth;			/* a `grown` rule: against the baseline profile */
+	int strict;			/* < instead of <= */
+	enum budget_limit limit_kind;
+	double limit;			/* bytes or objects, percent, or growth percent */
+};
+
+struct budget {
+	struct budget_rule *rules;
+	size_t n, cap;
+};
+
+/* Parses a budget file's text; name is used in messages ("budget.txt:3: unknown unit"). */
+enum esc_status budget_parse(const char *name, const char *text, size_t len, struct budget *b,
+			     struct err *e);
+void budget_release(struct budget *b);
+const char *budget_scope_name(enum budget_scope s);
+
+/* An escape of one build, for comparing builds. */
+struct classify_escape {
+	const char *file;	/* normalised path */
+	unsigned line;
+	const char *kind;	/* moved_to_heap, escapes, append_escapes */
+	const char *subject;	/* the expression as printed */
+	int matched;		/* set by classify_match_escapes */
+};
+
+/* Pairs the escapes of two builds: the same (file, kind, expression) at the same line
+ * first, then at the nearest other line (code moved). Unmatched ones in cur were added,
+ * unmatched ones in base removed. Returns 0, or -1 when memory runs out. */
+int classify_match_escapes(struct classify_escape *base, size_t nb, struct classify_escape *cur,
+			   size_t nc);
+
 /* The minor version in a version string ("go1.26.10" -> 26, "go1.25+" -> 25), 0 if none. */
 int classify_go_minor(const char *version);
 

@@ -12,8 +12,11 @@
 
 enum { EXIT_OK = 0, EXIT_BREACH = 1, EXIT_USAGE = 2, EXIT_FAIL = 3 };
 
+enum check_format { CHECK_TEXT, CHECK_JSON, CHECK_JUNIT, CHECK_GITHUB, CHECK_SARIF };
+
 struct cli {
 	const char *cmd;		/* subcommand name */
+	enum check_format check_format;	/* check's own formats */
 	const char *usage;		/* its usage text */
 	const char *db;			/* --db, else $ESCPROF_DB, else escprof.db */
 	int db_set;			/* --db or $ESCPROF_DB was given */
@@ -55,6 +58,9 @@ int cmd_analyze(struct cli *c, int argc, char **argv);
 int cmd_top(struct cli *c, int argc, char **argv);
 int cmd_explain(struct cli *c, int argc, char **argv);
 int cmd_list(struct cli *c, int argc, char **argv);
+int cmd_check(struct cli *c, int argc, char **argv);
+int cmd_diff(struct cli *c, int argc, char **argv);
+
 
 
 #endif

@@ -23,6 +23,7 @@ static const char usage[] =
 	"or a -json=0,DIR tree. Without --db everything happens in a temporary store.\n"
 	"\n"
 	"  --db FILE            keep the profile, builds and analysis in FILE\n"
+	"  --name N             name the profile and the builds (for --baseline, --build)\n"
 	"  --build REF          also use a build already in --db (id or name; repeatable)\n"
 	"  -sample_index TYPE   alloc_space, alloc_objects, inuse_space or inuse_objects\n"
 	"                       (default: the profile's default, as pprof chooses)\n"
@@ -273,8 +274,10 @@ int cmd_analyze(struct cli *c, int argc, char **argv)
 		{"trim_path", required_argument, NULL, 't'},
 		{"build", required_argument, NULL, 'b'},
 		{"max-size", required_argument, NULL, 'S'},
+		{"name", required_argument, NULL, 'N'},
 		{NULL, 0, NULL, 0},
 	};
+	const char *name = NULL;
 	struct classify_opts co = {0};
 	struct profile_limits lim = {0};
 	const char **dirs = NULL, **brefs = NULL;
@@ -316,6 +319,7 @@ int cmd_analyze(struct cli *c, int argc, char **argv)
 			}
 			break;
 		case 't': co.trim_path = optarg; break;
+		case 'N': name = optarg; break;
 		case 'b': brefs[nbrefs++] = optarg; break;
 		case 'S':
 			if (cli_parse_size(optarg, &lim.max_size)) {
@@ -349,7 +353,7 @@ int cmd_analyze(struct cli *c, int argc, char **argv)
 	if (store_open(&s, temp ? ":memory:" : c->db, STORE_READ_WRITE, &e))
 		goto fail;
 	{
-		struct store_profile_opts po = {0};
+		struct store_profile_opts po = {.name = name};
 
 		if (ingest_profile(s, argv[optind], &po, &lim, &pr, &e))
 			goto fail;
@@ -357,7 +361,7 @@ int cmd_analyze(struct cli *c, int argc, char **argv)
 	for (i = optind + 1; i < argc; i++) {
 		struct ingest_build_result br;
 
-		if (ingest_build(s, argv[i], NULL, NULL, 0, &br, &e))
+		if (ingest_build(s, argv[i], name, NULL, 0, &br, &e))
 			goto fail;
 		builds[nbuilds++] = br.id;
 	}

@@ -14,6 +14,8 @@ static const struct command {
 	const char *summary;
 } commands[] = {	/* sorted by name */
 	{"analyze", cmd_analyze, "join a profile with compiler output: causes ranked by bytes, top sites"},
+	{"check", cmd_check, "CI gate: check a profile against a budget file; exit 1 on a breach"},
+	{"diff", cmd_diff, "what grew between two profiles; escapes added/removed between two builds"},
 	{"escapes", cmd_escapes, "store compiler diagnostics (-m, -m -m, -m=2 logs or -json trees)"},
 	{"explain", cmd_explain, "why one site allocates: the compiler's flow chain, the cause, the fix"},
 	{"info", cmd_info, "describe a profile: sample types with totals, counts, period"},

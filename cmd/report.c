@@ -205,7 +205,7 @@ enum esc_status report_select(struct cli *c, struct store *s, const char *profil
 	if (profile_ref)
 		st = store_resolve_profile(s, profile_ref, profile_id, e);
 	else if (!(st = store_latest_profile(s, profile_id, e)) && !*profile_id)
-		st = err_set(e, ESC_EUSAGE, "no profile in '%s' (escprof load one first)", c->db);
+		st = err_set(e, ESC_EINPUT, "no profile in '%s' (escprof load one first)", c->db);
 	if (st)
 		return st;
 	if (!nbuild_refs) {
