@@ -9,6 +9,7 @@
 
 #include "classify.h"
 #include "common/hmap.h"
+#include "common/vec.h"
 
 static const char *const sample_types[] = {"alloc_objects", "alloc_space", "inuse_objects",
 					   "inuse_space"};
@@ -248,18 +249,11 @@ enum esc_status budget_parse(const char *name, const char *text, size_t len,
 		r.growth = growth;
 		r.text = rule_text(text + off - ll - (nl ? 1 : 0), ll);
 		free(line);
-		if (b->n == b->cap) {
-			size_t nc = b->cap ? b->cap * 2 : 8;
-			struct budget_rule *nr = realloc(b->rules, nc * sizeof(*nr));
-
-			if (!nr) {
-				free(r.pattern);
-				free(r.text);
-				st = err_set(e, ESC_ENOMEM, "out of memory");
-				goto fail;
-			}
-			b->rules = nr;
-			b->cap = nc;
+		if (vec_reserve(&b->rules, &b->cap, b->n + 1, sizeof(*b->rules), 8)) {
+			free(r.pattern);
+			free(r.text);
+			st = err_set(e, ESC_ENOMEM, "out of memory");
+			goto fail;
 		}
 		b->rules[b->n++] = r;
 		continue;
@@ -338,16 +332,9 @@ int classify_match_escapes(struct classify_escape *base, size_t nb, struct class
 			goto out;
 		}
 		l = *slot;
-		if (l->n == l->cap) {
-			size_t ncap = l->cap ? l->cap * 2 : 4;
-			size_t *nv = realloc(l->v, ncap * sizeof(*nv));
-
-			if (!nv) {
-				ret = -1;
-				goto out;
-			}
-			l->v = nv;
-			l->cap = ncap;
+		if (vec_reserve(&l->v, &l->cap, l->n + 1, sizeof(*l->v), 4)) {
+			ret = -1;
+			goto out;
 		}
 		l->v[l->n++] = i;
 	}

@@ -12,6 +12,7 @@
 #include "classify.h"
 #include "common/buf.h"
 #include "common/hmap.h"
+#include "common/vec.h"
 
 struct jdiag {
 	int64_t build_id, diag_id;
@@ -227,15 +228,8 @@ static int compatible(const char *frame_file, const char *frame_pkg, const char 
 
 static int dvec_push(struct dvec *v, struct jdiag *d)
 {
-	if (v->n == v->cap) {
-		size_t nc = v->cap ? v->cap * 2 : 4;
-		struct jdiag **nv = realloc(v->v, nc * sizeof(*nv));
-
-		if (!nv)
-			return -1;
-		v->v = nv;
-		v->cap = nc;
-	}
+	if (vec_reserve(&v->v, &v->cap, v->n + 1, sizeof(*v->v), 4))
+		return -1;
 	v->v[v->n++] = d;
 	return 0;
 }
@@ -400,15 +394,8 @@ static int keep_diag(void *ctx, int64_t build, int64_t id, const struct store_di
 		struct closure_pos *c;
 
 		classify_diag(d, NULL, &v);
-		if (J->nclosures == J->capclosures) {
-			size_t nc = J->capclosures ? J->capclosures * 2 : 64;
-			struct closure_pos *n = realloc(J->closures, nc * sizeof(*n));
-
-			if (!n)
-				return err_set(J->e, ESC_ENOMEM, "out of memory");
-			J->closures = n;
-			J->capclosures = nc;
-		}
+		if (vec_reserve(&J->closures, &J->capclosures, J->nclosures + 1, sizeof(*J->closures), 64))
+			return err_set(J->e, ESC_ENOMEM, "out of memory");
 		c = &J->closures[J->nclosures++];
 		c->file = strdup(base_name(d->norm_file));
 		c->func = dup0(d->func);
@@ -427,15 +414,8 @@ static int keep_diag(void *ctx, int64_t build, int64_t id, const struct store_di
 		if (!*slot && !(*slot = calloc(1, sizeof(struct ivec))))
 			return err_set(J->e, ESC_ENOMEM, "out of memory");
 		iv = *slot;
-		if (iv->n == iv->cap) {
-			size_t nc = iv->cap ? iv->cap * 2 : 4;
-			struct inline_call *n = realloc(iv->v, nc * sizeof(*n));
-
-			if (!n)
-				return err_set(J->e, ESC_ENOMEM, "out of memory");
-			iv->v = n;
-			iv->cap = nc;
-		}
+		if (vec_reserve(&iv->v, &iv->cap, iv->n + 1, sizeof(*iv->v), 4))
+			return err_set(J->e, ESC_ENOMEM, "out of memory");
 		iv->v[iv->n].col = d->col;
 		iv->v[iv->n].callee = strdup(d->message + strlen("inlining call to "));
 		iv->v[iv->n].callee[strcspn(iv->v[iv->n].callee, " ")] = '\0';
@@ -633,15 +613,8 @@ static int cand_push(struct resolution *r, size_t *cap, struct jdiag *d)
 		    ((!r->cand[i]->d.subject && !d->d.subject) ||
 		     (r->cand[i]->d.subject && d->d.subject && !strcmp(r->cand[i]->d.subject, d->d.subject))))
 			return 0;
-	if (r->ncand == *cap) {
-		size_t nc = *cap ? *cap * 2 : 8;
-		struct jdiag **n = realloc(r->cand, nc * sizeof(*n));
-
-		if (!n)
-			return -1;
-		r->cand = n;
-		*cap = nc;
-	}
+	if (vec_reserve(&r->cand, cap, r->ncand + 1, sizeof(*r->cand), 8))
+		return -1;
 	r->cand[r->ncand++] = d;
 	return 0;
 }

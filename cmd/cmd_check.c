@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/vec.h"
 #include "escset.h"
 #include "report.h"
 
@@ -67,15 +68,8 @@ static int take_entity(void *ctx, size_t ncols, const char *const *names, const 
 	(void)names;
 	if (!v)
 		return 0;
-	if (es->n == es->cap) {
-		size_t nc = es->cap ? es->cap * 2 : 64;
-		struct entity *n = realloc(es->v, nc * sizeof(*n));
-
-		if (!n)
-			return ESC_ENOMEM;
-		es->v = n;
-		es->cap = nc;
-	}
+	if (vec_reserve(&es->v, &es->cap, es->n + 1, sizeof(*es->v), 64))
+		return ESC_ENOMEM;
 	x = &es->v[es->n++];
 	x->name = v[0].type == STORE_TEXT ? strndup(v[0].s, v[0].len) : strdup("");
 	x->value = v[1].i;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/vec.h"
 #include "escset.h"
 #include "ingest.h"
 #include "report.h"
@@ -113,16 +114,9 @@ static int take_row(void *ctx, size_t ncols, const char *const *names, const str
 	for (i = 0; i < rs->n && strcmp(rs->v[i].key, k); i++)
 		;
 	if (i == rs->n) {
-		if (rs->n == rs->cap) {
-			size_t nc = rs->cap ? rs->cap * 2 : 64;
-			struct row *nr = realloc(rs->v, nc * sizeof(*nr));
-
-			if (!nr) {
-				free(k);
-				return ESC_ENOMEM;
-			}
-			rs->v = nr;
-			rs->cap = nc;
+		if (vec_reserve(&rs->v, &rs->cap, rs->n + 1, sizeof(*rs->v), 64)) {
+			free(k);
+			return ESC_ENOMEM;
 		}
 		rs->v[rs->n++] = (struct row){k, 0, 0};
 	} else {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/vec.h"
 #include "report.h"
 
 static const char usage[] =
@@ -35,16 +36,6 @@ static char *vdup(const struct store_value *v)
 	return v->type == STORE_TEXT ? strndup(v->s, v->len) : NULL;
 }
 
-/* Whole trailing components: "main.go" matches "/src/x/main.go", "x/main.go" too; "in.go" not. */
-static int suffix_match(const char *path, const char *suffix)
-{
-	size_t pl = strlen(path), sl = strlen(suffix);
-
-	if (sl > pl || strcmp(path + pl - sl, suffix))
-		return 0;
-	return sl == pl || path[pl - sl - 1] == '/' || suffix[0] == '/';
-}
-
 static int take_site(void *ctx, size_t ncols, const char *const *names, const struct store_value *v)
 {
 	struct sites *ss = ctx;
@@ -55,17 +46,10 @@ static int take_site(void *ctx, size_t ncols, const char *const *names, const st
 	(void)names;
 	if (!v)
 		return 0;
-	if (ss->file && (v[2].type != STORE_TEXT || !suffix_match((const char *)v[2].s, ss->file)))
+	if (ss->file && (v[2].type != STORE_TEXT || !report_path_suffix((const char *)v[2].s, ss->file)))
 		return 0;
-	if (ss->n == ss->cap) {
-		size_t nc = ss->cap ? ss->cap * 2 : 8;
-		struct site *n = realloc(ss->v, nc * sizeof(*n));
-
-		if (!n)
-			return ESC_ENOMEM;
-		ss->v = n;
-		ss->cap = nc;
-	}
+	if (vec_reserve(&ss->v, &ss->cap, ss->n + 1, sizeof(*ss->v), 8))
+		return ESC_ENOMEM;
 	x = &ss->v[ss->n++];
 	memset(x, 0, sizeof(*x));
 	x->site_id = v[0].i;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/vec.h"
 #include "report.h"
 
 static const char usage[] =
@@ -31,15 +32,6 @@ struct lsites {
 	int64_t line;
 };
 
-static int suffix_match(const char *path, const char *suffix)
-{
-	size_t pl = strlen(path), sl = strlen(suffix);
-
-	if (sl > pl || strcmp(path + pl - sl, suffix))
-		return 0;
-	return sl == pl || path[pl - sl - 1] == '/' || suffix[0] == '/';
-}
-
 static int take(void *ctx, size_t ncols, const char *const *names, const struct store_value *v)
 {
 	struct lsites *ls = ctx;
@@ -54,17 +46,10 @@ static int take(void *ctx, size_t ncols, const char *const *names, const struct 
 	file = strndup(v[1].s, v[1].len);
 	if (!fn || !file)
 		goto skip;
-	if (ls->file ? !suffix_match(file, ls->file) : regexec(ls->re, fn, 0, NULL, 0) != 0)
+	if (ls->file ? !report_path_suffix(file, ls->file) : regexec(ls->re, fn, 0, NULL, 0) != 0)
 		goto skip;
-	if (ls->n == ls->cap) {
-		size_t nc = ls->cap ? ls->cap * 2 : 32;
-		struct lsite *n = realloc(ls->v, nc * sizeof(*n));
-
-		if (!n)
-			goto skip;
-		ls->v = n;
-		ls->cap = nc;
-	}
+	if (vec_reserve(&ls->v, &ls->cap, ls->n + 1, sizeof(*ls->v), 32))
+		goto skip;
 	x = &ls->v[ls->n++];
 	x->function = fn;
 	x->file = file;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/vec.h"
 #include "escset.h"
 
 static int take(void *ctx, size_t ncols, const char *const *names, const struct store_value *v)
@@ -17,20 +18,14 @@ static int take(void *ctx, size_t ncols, const char *const *names, const struct 
 	if (!v)
 		return 0;
 	if (set->n == set->cap) {
-		size_t nc = set->cap ? set->cap * 2 : 256;
-		struct classify_escape *nv = realloc(set->v, nc * sizeof(*nv));
-		char **nm, **nf;
+		/* three parallel arrays grow together */
+		size_t c1 = set->cap, c2 = set->cap, c3 = set->cap;
 
-		if (!nv)
+		if (vec_reserve(&set->v, &c1, set->n + 1, sizeof(*set->v), 256) ||
+		    vec_reserve(&set->msg, &c2, set->n + 1, sizeof(*set->msg), 256) ||
+		    vec_reserve(&set->file, &c3, set->n + 1, sizeof(*set->file), 256))
 			return ESC_ENOMEM;
-		set->v = nv;
-		if (!(nm = realloc(set->msg, nc * sizeof(*nm))))
-			return ESC_ENOMEM;
-		set->msg = nm;
-		if (!(nf = realloc(set->file, nc * sizeof(*nf))))
-			return ESC_ENOMEM;
-		set->file = nf;
-		set->cap = nc;
+		set->cap = c1;
 	}
 	x = &set->v[set->n];
 	set->file[set->n] = strndup(v[0].s, v[0].len);

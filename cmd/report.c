@@ -239,3 +239,12 @@ int report_take_int(void *ctx, size_t ncols, const char *const *names, const str
 		*(int64_t *)ctx = v[0].i;
 	return 0;
 }
+
+int report_path_suffix(const char *path, const char *suffix)
+{
+	size_t pl = strlen(path), sl = strlen(suffix);
+
+	if (sl > pl || strcmp(path + pl - sl, suffix))
+		return 0;
+	return sl == pl || path[pl - sl - 1] == '/' || suffix[0] == '/';
+}

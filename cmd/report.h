@@ -40,6 +40,10 @@ enum esc_status report_select(struct cli *c, struct store *s, const char *profil
 int report_print_analysis(struct cli *c, struct store *s, int64_t analysis, const char *profile,
 			  int ix, int n, struct err *e);
 
+/* Whether path ends with suffix by whole components: "main.go" matches "/src/x/main.go"
+ * and "x/main.go", "in.go" does not. */
+int report_path_suffix(const char *path, const char *suffix);
+
 /* A store_query callback that keeps the first column of the first row (an integer) in
  * *(int64_t *)ctx. */
 int report_take_int(void *ctx, size_t ncols, const char *const *names, const struct store_value *v);

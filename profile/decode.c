@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/vec.h"
 #include "profile/profile.pb-c.h"
 #include "profile_int.h"
 
@@ -143,15 +144,8 @@ static int push(void *arr_p, size_t *n, size_t *cap, size_t elem, const void *it
 {
 	void **arr = arr_p;
 
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 16;
-		void *na = realloc(*arr, nc * elem);
-
-		if (!na)
-			return -1;
-		*arr = na;
-		*cap = nc;
-	}
+	if (vec_reserve(arr_p, cap, *n + 1, elem, 16))
+		return -1;
 	memcpy((char *)*arr + *n * elem, item, elem);
 	(*n)++;
 	return 0;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/vec.h"
 #include "profile_int.h"
 
 struct ltab {
@@ -37,21 +38,7 @@ struct ltab {
 
 static int grow(void *pp, size_t *cap, size_t need, size_t elem)
 {
-	void **p = pp;
-	size_t nc;
-	void *np;
-
-	if (need <= *cap)
-		return 0;
-	nc = *cap ? *cap : 64;
-	while (nc < need)
-		nc *= 2;
-	np = realloc(*p, nc * elem);
-	if (!np)
-		return -1;
-	*p = np;
-	*cap = nc;
-	return 0;
+	return vec_reserve(pp, cap, need, elem, 64);
 }
 
 static uint64_t mix(uint64_t x)
