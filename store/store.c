@@ -221,8 +221,9 @@ static int readonly_authorizer(void *ctx, int action, const char *a, const char 
 	case SQLITE_RECURSIVE:
 		return SQLITE_OK;
 	case SQLITE_PRAGMA:
-		/* reading pragmas such as table_info is fine; setting one is not */
-		return b == NULL ? SQLITE_OK : SQLITE_DENY;
+		/* table_info(x) and friends read; a pragma that sets something is refused by
+		 * sqlite3_stmt_readonly below and by the read-only connection */
+		return SQLITE_OK;
 	default:
 		(void)a;
 		return SQLITE_DENY;

@@ -282,6 +282,8 @@ Test(cli, sql_is_read_only)
 		cr_expect_neq(err.len, 0);
 	}
 	cr_expect_eq(t_run(NULL, &err, "sql --db '%s' \"SELECT 1; DELETE FROM profile\"", db), 2);
+	cr_expect_eq(t_run(NULL, &err, "sql --db '%s' \"PRAGMA table_info(frames)\"", db), 0,
+		     "reading pragmas is allowed: %s", err.data);
 	file_bytes(db, &after);
 	cr_expect(before.len == after.len && !memcmp(before.data, after.data, before.len));
 	cr_expect_eq(t_run(NULL, &err, "sql --db /nonexistent/x.db \"SELECT 1\""), 3);
