@@ -115,6 +115,17 @@ demo: $(BIN)
 	./$(BIN) analyze -source_path sample-profiles -trim_path /src/samples -n 5 \
 		$(DEMO).pb.gz $(DEMO).mm.txt
 
+# bench: figures as ratios against baselines run side by side (see bench/run.sh)
+$(B)/measure: bench/measure.c | $(DEPS_OK)
+	$(CC) $(BASE_CFLAGS) $(WARN) -O2 -o $@ $<
+
+$(B)/gen_profile: bench/gen_profile.c $(B)/profile/profile.pb-c.o
+	$(CC) $(BASE_CFLAGS) $(WARN) -O2 $(pkgcflags) -o $@ $< $(B)/profile/profile.pb-c.o $(pkglibs)
+
+bench: $(BIN) $(B)/measure $(B)/gen_profile
+	@command -v sqlite3 >/dev/null || ./scripts/install-deps.sh test
+	bash bench/run.sh
+
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/escprof

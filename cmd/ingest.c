@@ -38,6 +38,8 @@ static int on_diag(void *ctx, const struct gc_diag *d)
 
 	if ((size_t)d->kind < GC_KIND_COUNT)
 		r->kinds[d->kind]++;
+	if (!r->b)
+		return 0;	/* a dry run counts; it neither stores nor needs the digest */
 	/* the content digest: what a build says, independent of how it was spelled on disk */
 	hash_str(&r->sha, d->package);
 	hash_str(&r->sha, d->file);
@@ -46,8 +48,6 @@ static int on_diag(void *ctx, const struct gc_diag *d)
 	hash_str(&r->sha, d->message);
 	for (i = 0; i < d->nsteps; i++)
 		hash_str(&r->sha, d->steps[i].text);
-	if (!r->b)
-		return 0;
 	if (d->nsteps > r->capsteps) {
 		size_t nc = d->nsteps * 2;
 		struct store_step *ns = realloc(r->steps, nc * sizeof(*ns));
