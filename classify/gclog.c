@@ -303,6 +303,7 @@ enum enc { ENC_UTF8, ENC_UTF16LE, ENC_UTF16BE };
 struct gc_log {
 	char *name;
 	size_t max_line;
+	int counting;			/* deliver without steps (parsed, not kept) */
 	int status;			/* sticky first non-zero result */
 
 	int started;			/* encoding decided */
@@ -1428,7 +1429,7 @@ static int step_line(struct gc_log *p, const struct pos *ps, const char *t, size
 		p->vflags |= V_GE125;
 	if (!(p->vflags & V_LE119) && old_names(t, n))
 		p->vflags |= V_LE119;
-	if (rec_add_step(r, t, n, &sp))
+	if (!p->counting && rec_add_step(r, t, n, &sp))
 		return oom(e);
 	return 0;
 }
@@ -1746,6 +1747,11 @@ struct gc_log *gc_log_new(const char *name)
 	buf_init(&p->tb);
 	buf_init(&p->pkg);
 	return p;
+}
+
+void gc_log_set_counting(struct gc_log *p, int on)
+{
+	p->counting = on;
 }
 
 void gc_log_set_max_line(struct gc_log *p, size_t max)

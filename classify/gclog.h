@@ -140,6 +140,9 @@ int gc_parse_log_file(const char *path, gc_diag_fn fn, void *ctx, struct gc_stat
 int gc_parse_json_dir(const char *dir, gc_diag_fn fn, void *ctx, struct gc_stats *st, struct err *e);
 /* Max line length (default 1 MiB); a longer line is an ESC_ELIMIT error naming the line. */
 void gc_log_set_max_line(struct gc_log *p, size_t max);
+/* Counting only: every step line is still parsed (and counted in blocks), but diagnostics
+ * are delivered without their steps, so nothing is kept for them. */
+void gc_log_set_counting(struct gc_log *p, int on);
 
 /* --- helpers shared by the text and JSON parsers (usable by callers too) --- */
 

@@ -97,8 +97,8 @@ static int parse_input(const char *path, size_t max_line, struct escapes_run *r,
 {
 	if (is_dir(path) || is_json_file(path))
 		return gc_parse_json_dir(path, on_diag, r, st, e);
-	if (max_line) {
-		/* the streaming API, to apply the limit */
+	if (max_line || !r->b) {
+		/* the streaming API: to apply the limit, or to count without keeping steps */
 		FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
 		struct gc_log *p;
 		char *chunk;
@@ -116,7 +116,9 @@ static int parse_input(const char *path, size_t max_line, struct escapes_run *r,
 			free(chunk);
 			return err_set(e, ESC_ENOMEM, "out of memory");
 		}
-		gc_log_set_max_line(p, max_line);
+		if (max_line)
+			gc_log_set_max_line(p, max_line);
+		gc_log_set_counting(p, !r->b);
 		while (!rc && (n = fread(chunk, 1, 1 << 16, f)) > 0)
 			rc = gc_log_feed(p, chunk, n, on_diag, r, e);
 		if (!rc && ferror(f))
