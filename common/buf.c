@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/stat.h>
 
 static char empty[1];
 
@@ -113,11 +115,15 @@ char *buf_detach(struct buf *b, size_t *len)
 int buf_read_file(struct buf *b, const char *path, size_t max)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	struct stat sb;
 	size_t n;
 	int r = 0;
 
 	if (!f)
 		return -1;
+	/* a regular file's size is known: one allocation instead of doublings */
+	if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && (uint64_t)sb.st_size <= max)
+		buf_grow(b, (size_t)sb.st_size + 1);
 	for (;;) {
 		if (buf_grow(b, 1 << 16)) {
 			errno = ENOMEM;

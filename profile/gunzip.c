@@ -36,6 +36,15 @@ enum esc_status profile_inflate(const char *name, const unsigned char *in, size_
 		return err_set(e, ESC_ENOMEM, "'%s': cannot start %s decoder", name, what);
 	zs.next_in = (unsigned char *)in;
 	zs.avail_in = len > UINT32_MAX ? UINT32_MAX : (uInt)len;
+	/* a gzip member ends with its size mod 2^32: reserve that much (within the cap) so
+	 * the output is not copied again and again as it grows */
+	if (gzip && len >= 18) {
+		uint64_t isize = (uint64_t)in[len - 4] | (uint64_t)in[len - 3] << 8 |
+				 (uint64_t)in[len - 2] << 16 | (uint64_t)in[len - 1] << 24;
+
+		if (isize && isize < max)
+			buf_grow(out, (size_t)isize + 1);	/* a hint only: failure is harmless */
+	}
 	for (;;) {
 		size_t room;
 
