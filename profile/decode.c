@@ -699,6 +699,24 @@ int profile_foreach_sample(const struct profile *p, profile_sample_fn fn, void *
 	return foreach_pprof(p, fn, ctx, e);
 }
 
+/* Whether the first byte can start a Profile: a known field with its wire type. Anything
+ * else is not a pprof profile at all, and is said so rather than "bad field at byte 0". */
+static int starts_like_profile(const unsigned char *d, size_t n)
+{
+	unsigned f, wt;
+
+	if (!n)
+		return 1;	/* an empty message is a valid, empty profile */
+	f = d[0] >> 3;
+	wt = d[0] & 7;
+	switch (f) {
+	case 1: case 2: case 3: case 4: case 5: case 6: case 11: return wt == 2;
+	case 7: case 8: case 9: case 10: case 12: case 14: case 15: return wt == 0;
+	case 13: return wt == 0 || wt == 2;
+	default: return 0;
+	}
+}
+
 static int looks_like_text(const unsigned char *d, size_t n)
 {
 	size_t i, lim = n < 64 ? n : 64;
@@ -760,9 +778,10 @@ enum esc_status profile_open(struct profile **out, const char *name, const void 
 		st = profile_parse_legacy(p, e);
 	} else {
 		st = decode_pprof(p, e);
-		/* a text file that fails as protobuf is most likely not a profile at all */
-		if (st == ESC_EINPUT && looks_like_text((const unsigned char *)pv->data.data,
-							pv->data.len)) {
+		/* a text file, or bytes that cannot start a Profile, are not a profile at all */
+		if (st == ESC_EINPUT && (looks_like_text((const unsigned char *)pv->data.data, pv->data.len) ||
+					 !starts_like_profile((const unsigned char *)pv->data.data,
+							      pv->data.len))) {
 			err_clear(e);
 			st = err_set(e, ESC_EINPUT,
 				     "'%s': not a pprof profile (gzip, zlib or protobuf) nor a Go heap text profile",
