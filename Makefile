@@ -104,8 +104,8 @@ $(B)/tests/%.o: tests/%.c
 	$(CC) $(BASE_CFLAGS) $(WARN) $(CFLAGS) $(pkgcflags) -Wno-missing-prototypes -Wno-format-truncation -c -o $@ $<
 
 # Tests find the binary, the sample data and ../shared through these variables.
-check: $(BIN) $(B)/tests/unit
-	ESCPROF=$(abspath $(BIN)) ESCPROF_SRC=$(CURDIR) \
+check: $(BIN) $(B)/tests/unit $(B)/gen_profile
+	ESCPROF=$(abspath $(BIN)) ESCPROF_SRC=$(CURDIR) ESCPROF_GEN=$(abspath $(B)/gen_profile) \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	$(B)/tests/unit --jobs=2 $(CRITERION_ARGS)

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "store/store.h"
 
 static const struct command {
 	const char *name;
@@ -133,6 +134,9 @@ int main(int argc, char **argv)
 
 	c.db = env && *env ? env : "escprof.db";
 	c.db_set = env && *env;
+	/* tests only: make the store run out of room part way through a write */
+	if ((env = getenv("ESCPROF_TEST_MAX_DB_PAGES")) && *env)
+		store_test_max_pages(strtoul(env, NULL, 10));
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

@@ -12,6 +12,13 @@
 #include "store_int.h"
 
 extern const char *const store_migrations[];
+
+static unsigned long max_pages;	/* fault injection, see store_test_max_pages */
+
+void store_test_max_pages(unsigned long pages)
+{
+	max_pages = pages;
+}
 extern const int store_nmigrations;
 
 enum esc_status store_fail(struct store *s, struct err *e, const char *what)
@@ -61,6 +68,14 @@ static int table_count(struct store *s, int *n)
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
+/* No schema yet: a new file, or one whose creator has not committed. */
+static int is_empty(struct store *s)
+{
+	int v, n;
+
+	return !user_version(s, &v) && !table_count(s, &n) && v == 0 && n == 0;
+}
+
 /* Checks the schema version; read-only handles only check. */
 static enum esc_status check_version(struct store *s, struct err *e)
 {
@@ -105,9 +120,21 @@ enum esc_status store_open(struct store **out, const char *path, enum store_mode
 		goto fail;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, 10000);
-	if (!s->created && (st = check_version(s, e)))
+	/* writers queue behind each other (WAL: readers never wait) */
+	sqlite3_busy_timeout(s->db, 60000);
+	if ((st = check_version(s, e)))
 		goto fail;
+	if (max_pages) {
+		char pragma[64];
+
+		snprintf(pragma, sizeof(pragma), "PRAGMA max_page_count = %lu", max_pages);
+		sqlite3_exec(s->db, pragma, NULL, NULL, NULL);
+	}
+	if (mode == STORE_READ_WRITE && strcmp(path, ":memory:") && is_empty(s) &&
+	    sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK) {
+		st = store_fail(s, e, "cannot choose the WAL journal");
+		goto fail;
+	}
 	*out = s;
 	return ESC_OK;
 fail:
@@ -117,17 +144,25 @@ fail:
 
 void store_close(struct store *s)
 {
+	int remove;
+
 	if (!s)
 		return;
 	if (s->in_tx)
 		store_rollback(s);
+	/* a file this process created and nobody (another process may have) filled: as if
+	 * the command had never run */
+	remove = s->created && !s->committed && strcmp(s->path, ":memory:") && s->db && is_empty(s);
 	sqlite3_close(s->db);
-	if (s->created && !s->committed && strcmp(s->path, ":memory:")) {
-		char j[4096];
+	if (remove) {
+		static const char *const ext[] = {"", "-journal", "-wal", "-shm"};
+		char f[4096];
+		size_t i;
 
-		unlink(s->path);
-		snprintf(j, sizeof(j), "%s-journal", s->path);
-		unlink(j);
+		for (i = 0; i < 4; i++) {
+			snprintf(f, sizeof(f), "%s%s", s->path, ext[i]);
+			unlink(f);
+		}
 	}
 	free(s->path);
 	free(s);

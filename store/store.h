@@ -21,6 +21,11 @@ enum store_mode {
 
 enum esc_status store_open(struct store **out, const char *path, enum store_mode mode,
 			   struct err *e);
+
+/* Fault injection for tests: every store opened afterwards may grow to at most `pages`
+ * pages (PRAGMA max_page_count), so a write fails with "database or disk is full" part way
+ * through. 0 (the default) leaves SQLite's limit. */
+void store_test_max_pages(unsigned long pages);
 /* Closes s; when s created its file and nothing was ever committed, removes the file. */
 void store_close(struct store *s);
 

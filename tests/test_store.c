@@ -1,0 +1,187 @@
+/* test_store.c — the store under faults and load: a write that runs out of room part way
+ * (PRAGMA max_page_count) and a process killed mid-load leave only whole profiles and the
+ * same bytes; eight concurrent loads into one database all succeed, each profile once;
+ * a database from a newer escprof is refused and an older one migrated. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+static const char *db_path(const char *name)
+{
+	static char p[4][512];
+	static int n;
+	char *b = p[n++ & 3];
+
+	snprintf(b, 512, "%s/st-%s-%d.db", t_tmpdir(), name, getpid());
+	unlink(b);
+	return b;
+}
+
+static long long q1(const char *db, const char *sql)
+{
+	struct buf out, err;
+	long long v;
+
+	cr_assert_eq(t_run(&out, &err, "sql --db '%s' --format tsv \"%s\"", db, sql), 0, "%s", err.data);
+	v = atoll(strchr(out.data, '\n') + 1);
+	buf_release(&out);
+	buf_release(&err);
+	return v;
+}
+
+static int same_bytes(const char *a, const char *b)
+{
+	struct buf x, y;
+	int same;
+
+	t_read(&x, a);
+	t_read(&y, b);
+	same = x.len == y.len && !memcmp(x.data, y.data, x.len);
+	buf_release(&x);
+	buf_release(&y);
+	return same;
+}
+
+Test(store, a_disk_full_in_the_middle_of_a_load_changes_nothing)
+{
+	const char *db = db_path("full");
+	char copy[600];
+	long long pages;
+
+	cr_assert_eq(t_run(NULL, NULL, "load -q --db '%s' sample-profiles/out/go1.19/chan_send.pb.gz", db), 0);
+	snprintf(copy, sizeof(copy), "%s.copy", db);
+	{
+		struct buf b;
+
+		t_read(&b, db);
+		t_write(copy, b.data, b.len);
+		buf_release(&b);
+	}
+	pages = q1(db, "PRAGMA page_count");
+	/* room for a few pages more: the 9,000-sample profile cannot fit */
+	{
+		char cmd[2048];
+		int st;
+
+		snprintf(cmd, sizeof(cmd), "cd '%s' && ESCPROF_TEST_MAX_DB_PAGES=%lld '%s' load --db '%s'"
+			 " sample-profiles/std/go1.26/go_parser.pb.gz 2>'%s.err'", t_src(), pages + 8,
+			 getenv("ESCPROF"), db, db);
+		st = system(cmd);
+		cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 3, "exit %d", WEXITSTATUS(st));
+	}
+	{
+		char ef[600];
+		struct buf e;
+
+		snprintf(ef, sizeof(ef), "%s.err", db);
+		t_read(&e, ef);
+		cr_expect(strstr(e.data, "database or disk is full"), "%s", e.data);
+		buf_release(&e);
+	}
+	cr_expect(same_bytes(db, copy), "the database changed");
+	cr_expect_eq(q1(db, "SELECT count(*) FROM profiles"), 1);
+}
+
+Test(store, a_load_killed_midway_leaves_only_whole_profiles)
+{
+	const char *db = db_path("kill");
+	const char *gen = getenv("ESCPROF_GEN");
+	char big[600], cmd[2048];
+	int st;
+
+	cr_assert_not_null(gen, "ESCPROF_GEN is not set: run through make check");
+	snprintf(big, sizeof(big), "%s/big-%d.pb.gz", t_tmpdir(), getpid());
+	snprintf(cmd, sizeof(cmd), "'%s' 200000 '%s'", gen, big);
+	cr_assert_eq(system(cmd), 0);
+	cr_assert_eq(t_run(NULL, NULL, "load -q --db '%s' sample-profiles/out/go1.19/chan_send.pb.gz", db), 0);
+	/* a 200,000-sample load takes seconds: KILL it well before the end */
+	snprintf(cmd, sizeof(cmd), "exec 2>/dev/null; timeout -s KILL 0.5 '%s' load -q --db '%s' '%s'", getenv("ESCPROF"), db, big);
+	st = system(cmd);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 137, "the load was not killed (status %d)", st);
+	/* the store opens, and every profile in it is whole */
+	cr_expect_eq(q1(db, "SELECT count(*) FROM profiles"), 1);
+	cr_expect_eq(q1(db, "SELECT count(*) FROM profile p WHERE p.nsamples != (SELECT count(*) FROM sample s"
+			    " WHERE s.profile_id = p.id)"), 0);
+	/* and the same load then runs to the end */
+	cr_expect_eq(t_run(NULL, NULL, "load -q --db '%s' '%s'", db, big), 0);
+	cr_expect_eq(q1(db, "SELECT count(*) FROM heap_samples"), 200000 + q1(db, "SELECT nsamples FROM profile WHERE id = 1"));
+	unlink(big);
+}
+
+Test(store, eight_concurrent_loads_into_one_database_all_succeed)
+{
+	const char *db = db_path("eight");
+	static const char *const s[] = {"chan_send", "iface_fmt", "map_insert", "goroutine",
+					"too_large", "slice_ptrs", "string_concat", "iface_var"};
+	char cmd[8192];
+	size_t i, n = 0;
+	int st;
+
+	/* the same database, created by whichever process gets there first */
+	n += (size_t)snprintf(cmd + n, sizeof(cmd) - n, "cd '%s' && fails=0; ", t_src());
+	for (i = 0; i < 8; i++)
+		n += (size_t)snprintf(cmd + n, sizeof(cmd) - n,
+				      "('%s' load -q --db '%s' sample-profiles/out/go1.26/%s.pb.gz"
+				      " sample-profiles/out/go1.22/%s.pb.gz || touch '%s.fail%zu') & ",
+				      getenv("ESCPROF"), db, s[i], s[i], db, i);
+	snprintf(cmd + n, sizeof(cmd) - n, "wait; ls '%s'.fail* 2>/dev/null | wc -l | grep -qx 0", db);
+	st = system(cmd);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "a concurrent load failed");
+	cr_expect_eq(q1(db, "SELECT count(*) FROM profiles"), 16);
+	cr_expect_eq(q1(db, "SELECT count(DISTINCT sha256) FROM profiles"), 16);
+}
+
+Test(store, a_database_from_a_newer_escprof_is_refused)
+{
+	const char *db = db_path("newer");
+	struct buf err;
+	char cmd[1024];
+
+	cr_assert_eq(t_run(NULL, NULL, "load -q --db '%s' sample-profiles/out/go1.19/chan_send.pb.gz", db), 0);
+	snprintf(cmd, sizeof(cmd), "sqlite3 '%s' 'PRAGMA user_version = 99'", db);
+	cr_assert_eq(system(cmd), 0);
+	cr_expect_eq(t_run(NULL, &err, "sql --db '%s' \"SELECT 1\"", db), 3);
+	cr_expect(strstr(err.data, "schema version 99, newer than this escprof"), "%s", err.data);
+	cr_expect_eq(t_run(NULL, &err, "load --db '%s' sample-profiles/out/go1.22/chan_send.pb.gz", db), 3);
+	buf_release(&err);
+}
+
+Test(store, an_older_database_is_migrated)
+{
+	const char *db = db_path("older");
+	char cmd[1024];
+
+	/* a version 1 store: the first migration only */
+	snprintf(cmd, sizeof(cmd), "cd '%s' && sqlite3 '%s' < store/schema/001.sql && sqlite3 '%s' 'PRAGMA user_version = 1'",
+		 t_src(), db, db);
+	cr_assert_eq(system(cmd), 0);
+	cr_expect_eq(t_run(NULL, NULL, "analyze -q --db '%s' sample-profiles/out/go1.26/chan_send.pb.gz"
+			   " sample-profiles/out/go1.26/chan_send.mm.txt >/dev/null", db), 0);
+	cr_expect_eq(q1(db, "PRAGMA user_version"), 2);
+	cr_expect_gt(q1(db, "SELECT count(*) FROM alloc_sites"), 0);
+}
+
+Test(store, a_file_that_is_not_a_store_is_refused_untouched)
+{
+	const char *db = db_path("foreign");
+	char cmd[1024], copy[600];
+
+	snprintf(cmd, sizeof(cmd), "sqlite3 '%s' 'CREATE TABLE t (x); INSERT INTO t VALUES (1)'", db);
+	cr_assert_eq(system(cmd), 0);
+	snprintf(copy, sizeof(copy), "%s.copy", db);
+	{
+		struct buf b;
+
+		t_read(&b, db);
+		t_write(copy, b.data, b.len);
+		buf_release(&b);
+	}
+	cr_expect_eq(t_run(NULL, NULL, "load --db '%s' sample-profiles/out/go1.19/chan_send.pb.gz", db), 3);
+	cr_expect(same_bytes(db, copy));
+}
