@@ -36,6 +36,8 @@ LIB_SRC := $(filter-out profile/profile.pb-c.c $(EXCLUDE),$(LIB_SRC))
 CMD_SRC := $(filter-out $(EXCLUDE),$(wildcard cmd/*.c))
 TEST_SRC := $(filter-out $(EXCLUDE),$(wildcard tests/test_*.c) tests/testutil.c)
 
+FUZZ_TARGETS ?= profile legacy gclog gcjson budget
+
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/profile/profile.pb-c.o $(B)/store/schema.o
 CMD_OBJ := $(CMD_SRC:%.c=$(B)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(B)/%.o)
@@ -46,7 +48,7 @@ else
 BIN := $(B)/escprof
 endif
 
-.PHONY: all check demo install clean deps test-deps bench fuzz memcheck
+.PHONY: all check demo install clean deps test-deps bench fuzz fuzz-replay memcheck
 all: $(BIN)
 
 $(DEPS_OK): scripts/install-deps.sh
@@ -70,7 +72,7 @@ $(B)/profile/profile.pb-c.o: $(B)/profile/profile.pb-c.c
 SCHEMA := $(sort $(wildcard store/schema/*.sql))
 $(B)/store/schema.c: $(SCHEMA) Makefile
 	@mkdir -p $(@D)
-	@{ echo '/* generated from store/schema/*.sql: one string per migration */'; \
+	@{ echo '/* generated from the store/schema/NNN.sql files: one string per migration */'; \
 	   echo 'const char *const store_migrations[] = {'; \
 	   for f in $(SCHEMA); do \
 	     sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $$f; echo ','; \
@@ -103,8 +105,26 @@ $(B)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(WARN) $(CFLAGS) $(pkgcflags) -Wno-missing-prototypes -Wno-format-truncation -c -o $@ $<
 
+# Fuzz targets replayed without libFuzzer: the committed regression inputs and the seeds.
+REPLAY := $(FUZZ_TARGETS:%=$(B)/fuzz/replay-%)
+$(B)/fuzz/replay-%: $(B)/fuzz/fuzz_%.o $(B)/fuzz/replay.o $(B)/libescprof.a
+	$(CC) $(CFLAGS) $(SAN_LDFLAGS) -o $@ $^ $(pkglibs) -lm
+.PRECIOUS: $(B)/fuzz/%.o
+
+SEEDS_profile := sample-profiles/out/go1.19 sample-profiles/out/go1.26
+SEEDS_legacy := $(wildcard sample-profiles/out/*/*.heap.txt)
+SEEDS_gclog := sample-profiles/out tests/data/gclog
+SEEDS_gcjson := $(wildcard sample-profiles/out/*/*.json/*/*.json)
+SEEDS_budget := fuzz/seeds/budget
+
+fuzz-replay: $(REPLAY)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  case $$t in profile) s="$(SEEDS_profile)";; legacy) s="$(SEEDS_legacy)";; \
+	    gclog) s="$(SEEDS_gclog)";; gcjson) s="$(SEEDS_gcjson)";; budget) s="$(SEEDS_budget)";; esac; \
+	  $(B)/fuzz/replay-$$t fuzz/regress/$$t $$s; done
+
 # Tests find the binary, the sample data and ../shared through these variables.
-check: $(BIN) $(B)/tests/unit $(B)/gen_profile
+check: $(BIN) $(B)/tests/unit $(B)/gen_profile fuzz-replay
 	ESCPROF=$(abspath $(BIN)) ESCPROF_SRC=$(CURDIR) ESCPROF_GEN=$(abspath $(B)/gen_profile) \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -125,6 +145,26 @@ $(B)/gen_profile: bench/gen_profile.c $(B)/profile/profile.pb-c.o
 bench: $(BIN) $(B)/measure $(B)/gen_profile
 	@command -v sqlite3 >/dev/null || ./scripts/install-deps.sh test
 	bash bench/run.sh
+
+# fuzz: each target under libFuzzer (clang) for FUZZ_SECONDS, from the seeds plus
+# ../shared/corpus when present. A crash is saved in fuzz/regress/TARGET/ for make check.
+FUZZ_SECONDS ?= 60
+FZ := build/libfuzzer
+fuzz: | $(DEPS_OK)
+	@./scripts/install-deps.sh fuzz
+	$(MAKE) --no-print-directory CC=clang B=$(FZ) SANITIZE=fuzzer-no-link,address,undefined \
+		$(FZ)/libescprof.a
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  echo "clang ... -o $(FZ)/fuzz-$$t fuzz/fuzz_$$t.c"; \
+	  clang -std=c11 -D_GNU_SOURCE -I. -I$(FZ) $(CFLAGS) $(pkgcflags) \
+	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	    -o $(FZ)/fuzz-$$t fuzz/fuzz_$$t.c $(FZ)/libescprof.a $(pkglibs) -lm; done
+	bash fuzz/run.sh $(FUZZ_SECONDS) $(FZ) $(FUZZ_TARGETS)
+
+# memcheck: the fuzz replays and a subset of the suite under valgrind memcheck
+memcheck: $(BIN) $(REPLAY) $(B)/tests/unit $(B)/gen_profile
+	@./scripts/install-deps.sh memcheck
+	bash fuzz/memcheck.sh $(B)
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -859,14 +859,14 @@ static const char *at32(const struct rec *r, uint32_t off)
 	return off == NONE32 ? NULL : r->s.data + off;
 }
 
-/* Fills out[] from r; rebuilt texts go to p->tb, their offsets to p->toff (pointers are
+/* Fills p->sc[base...] from r; rebuilt texts go to p->tb, their offsets to p->toff (pointers are
  * set once tb stops moving). */
-static int steps_fill(struct gc_log *p, struct gc_step *out, size_t base, const struct rec *r)
+static int steps_fill(struct gc_log *p, size_t base, const struct rec *r)
 {
 	for (size_t i = 0; i < r->nsteps; i++) {
 		const struct sstep *s = &r->steps[i];
 
-		out[i] = (struct gc_step){
+		p->sc[base + i] = (struct gc_step){
 			.kind = (enum gc_step_kind)s->kind, .dst = at32(r, s->dst), .src = at32(r, s->src),
 			.derefs = s->derefs, .why = at32(r, s->why), .expr = at32(r, s->expr),
 			.file = at32(r, s->file), .line = s->line, .col = s->col,
@@ -900,11 +900,11 @@ static int deliver(struct gc_log *p, struct rec *d, gc_diag_fn fn, void *ctx, st
 	n = 0;
 	buf_reset(&p->tb);
 	for (struct rec *r = p->taken; r; r = r->next) {
-		if (steps_fill(p, p->sc + n, n, r))
+		if (steps_fill(p, n, r))
 			return oom(e);
 		n += r->nsteps;
 	}
-	if (steps_fill(p, p->sc + n, n, d))
+	if (steps_fill(p, n, d))
 		return oom(e);
 	n += d->nsteps;
 	for (size_t i = 0; i < n; i++)

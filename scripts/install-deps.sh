@@ -1,6 +1,7 @@
 #!/bin/sh
-# install-deps.sh [test] — install the Debian packages escprof needs, only those that
-# pkg-config (or the PATH, for tools) says are missing. With "test", also the test ones.
+# install-deps.sh [test|fuzz|memcheck] — install the Debian packages escprof needs, only
+# those that pkg-config (or the PATH, for tools) says are missing. With "test", also the
+# test ones; "fuzz" adds clang (libFuzzer), "memcheck" valgrind.
 set -eu
 need=""
 have_pc() { pkg-config --exists "$1" 2>/dev/null; }
@@ -13,6 +14,12 @@ command -v protoc-c >/dev/null 2>&1 || need="$need protobuf-c-compiler"
 if [ "${1:-}" = test ]; then
 	have_pc criterion || need="$need libcriterion-dev"
 	command -v sqlite3 >/dev/null 2>&1 || need="$need sqlite3"
+fi
+if [ "${1:-}" = fuzz ]; then
+	command -v clang >/dev/null 2>&1 || need="$need clang"
+fi
+if [ "${1:-}" = memcheck ]; then
+	command -v valgrind >/dev/null 2>&1 || need="$need valgrind"
 fi
 [ -z "$need" ] && exit 0
 echo "installing missing packages:$need" >&2

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# memcheck.sh BUILD-DIR — a subset of the suite under valgrind memcheck: every fuzz replay
+# over its regression inputs and a few seeds, the CLI's main paths (decode, load, escapes,
+# analyze, report, check, sql, bad input), and the gclog and profile unit suites with the
+# escprof processes they start. Any invalid read or write, use of uninitialised memory,
+# definite leak or unexpected exit status fails the run.
+set -euo pipefail
+b=$1
+vg=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
+    --show-leak-kinds=definite)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+s=sample-profiles/out/go1.26 o=sample-profiles/out/go1.19
+n=0
+run() {
+	local rc=0 want=${WANT:-0}
+	local opts=()
+	while [[ $1 == --* ]]; do opts+=("$1"); shift; done
+	"${vg[@]}" "${opts[@]}" "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
+	n=$((n + 1))
+	if [ $rc != "$want" ] || grep -q '^==[0-9]*== ' "$tmp/err"; then
+		echo "memcheck: FAILED (exit $rc, want $want): $*" >&2
+		cat "$tmp/err" >&2
+		exit 1
+	fi
+}
+run "$b/fuzz/replay-profile" fuzz/regress/profile $s/iface_fmt.pb.gz $o/map_insert.pb.gz
+run "$b/fuzz/replay-legacy" fuzz/regress/legacy $o/chan_send.heap.txt
+run "$b/fuzz/replay-gclog" fuzz/regress/gclog $s/iface_fmt.mm.txt $o/closure_capture.mm.txt
+run "$b/fuzz/replay-gcjson" fuzz/regress/gcjson sample-profiles/out/go1.22/iface_fmt.json
+run "$b/fuzz/replay-budget" fuzz/regress/budget fuzz/seeds/budget
+e=./escprof
+db=$tmp/m.db
+run $e info $s/iface_fmt.pb.gz
+run $e info --format json $o/chan_send.heap.txt
+run $e load --db "$db" --name before $s/iface_fmt.pb.gz
+run $e load --db "$db" $s/map_insert.pb.gz $s/closure_capture.pb.gz
+run $e escapes --db "$db" $s/iface_fmt.mm.txt
+run $e escapes --db "$db" sample-profiles/out/go1.22/iface_fmt.json
+run $e analyze -source_path sample-profiles -trim_path /src/samples $s/iface_fmt.pb.gz $s/iface_fmt.mm.txt
+run $e analyze --format json $s/closure_capture.pb.gz $s/closure_capture.mm.txt
+run $e top --db "$db" -n 5
+run $e list --db "$db" -source_path sample-profiles -trim_path /src/samples 'main\.'
+run $e sql --db "$db" "SELECT stack_id, sum(alloc_space) FROM heap_samples GROUP BY 1 ORDER BY 2 DESC LIMIT 3"
+run $e diff --db "$db" --format csv before 2
+printf 'total alloc_space <= 1KiB\ncause * alloc_space <= 50%%\n' >"$tmp/b.budget"
+WANT=1 run $e check --db "$db" --budget "$tmp/b.budget" --format junit
+printf 'not a profile' >"$tmp/bad.pb.gz"
+WANT=3 run $e load --db "$db" "$tmp/bad.pb.gz"
+# two Criterion suites, the escprof processes they start included
+for suite in gclog profile; do
+	ESCPROF=$PWD/escprof ESCPROF_SRC=$PWD ESCPROF_GEN=$PWD/$b/gen_profile \
+		run --trace-children=yes "$b/tests/unit" --jobs=1 --filter "$suite/*"
+done
+echo "memcheck: $n runs clean under valgrind"
