@@ -299,20 +299,29 @@ static void describe(const struct result *x, char *buf, size_t n)
 static void xml_escape(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	size_t left = strlen(s), n;
 
-	for (; *p; p++) {
+	for (; *p; p += n, left -= n) {
+		n = 1;
 		switch (*p) {
 		case '<': fputs("&lt;", f); break;
 		case '>': fputs("&gt;", f); break;
 		case '&': fputs("&amp;", f); break;
 		case '"': fputs("&quot;", f); break;
 		case '\'': fputs("&apos;", f); break;
+		/* references, so that attribute values keep them */
+		case '\t': fputs("&#9;", f); break;
+		case '\n': fputs("&#10;", f); break;
+		case '\r': fputs("&#13;", f); break;
 		default:
-			/* XML 1.0 has no place for other control characters */
-			if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+			/* XML 1.0 has no place for other control characters, nor for bytes
+			 * that are not UTF-8: both become U+FFFD */
+			if (*p < 0x20 || !(n = out_utf8_seq(p, left))) {
 				fputs("\xef\xbf\xbd", f);
-			else
-				fputc(*p, f);
+				n = 1;
+			} else {
+				fwrite(p, 1, n, f);
+			}
 		}
 	}
 }

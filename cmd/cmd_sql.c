@@ -12,7 +12,7 @@ static const char usage[] =
 	"\n"
 	"Runs one read-only SQL statement on the store. The public views are profiles,\n"
 	"profile_labels, sample_types, sample_values, heap_samples, sample_labels, frames,\n"
-	"builds, diagnostics and flow_steps (see README.md).\n";
+	"builds, diagnostics, flow_steps, alloc_sites and causes (see README.md).\n";
 
 struct sql_out {
 	enum out_format fmt;

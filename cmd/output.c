@@ -34,8 +34,7 @@ const char *out_format_name(enum out_format f)
 	return "text";
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
+size_t out_utf8_seq(const unsigned char *s, size_t n)
 {
 	size_t len, i;
 	uint32_t cp;
@@ -75,13 +74,13 @@ json_t *out_json_string(const char *s, size_t len)
 	json_t *j;
 
 	for (i = 0; i < len; i += n)
-		if (!(n = utf8_seq(u + i, len - i)) || u[i] == 0)
+		if (!(n = out_utf8_seq(u + i, len - i)) || u[i] == 0)
 			break;
 	if (i == len)
 		return json_stringn(s, len);
 	buf_init(&b);
 	for (i = 0; i < len; i += n) {
-		n = u[i] ? utf8_seq(u + i, len - i) : 0;
+		n = u[i] ? out_utf8_seq(u + i, len - i) : 0;
 		if (n) {
 			buf_add(&b, u + i, n);
 		} else {

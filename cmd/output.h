@@ -35,6 +35,10 @@ struct out_table *out_table_new(FILE *f, enum out_format fmt, size_t ncols,
 int out_table_row(struct out_table *t, const struct out_cell *cells);
 int out_table_end(struct out_table *t);
 
+/* Length of the valid UTF-8 sequence at s (at most n bytes, n >= 1), or 0 when invalid
+ * (overlong forms, surrogates and code points past U+10FFFF included). */
+size_t out_utf8_seq(const unsigned char *s, size_t n);
+
 /* A JSON string from len bytes, invalid UTF-8 replaced by U+FFFD; NULL on no memory. */
 json_t *out_json_string(const char *s, size_t len);
 /* Writes v to f followed by a newline, then drops the reference; 0 or -1. */
