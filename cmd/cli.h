@@ -49,6 +49,22 @@ int cli_progress_ok(const struct cli *c);
  * powers of 1024 here, as for memory limits). Returns 0 or -1. */
 int cli_parse_size(const char *s, uint64_t *out);
 
+/* --max-size, --max-depth and --max-string: the decoder's resource limits, for the
+ * commands that read profiles. */
+enum { CLI_OPT_MAX_SIZE = 0x200, CLI_OPT_MAX_DEPTH, CLI_OPT_MAX_STRING };
+#define CLI_LIMIT_OPTIONS \
+	{"max-size", required_argument, NULL, CLI_OPT_MAX_SIZE}, \
+	{"max-depth", required_argument, NULL, CLI_OPT_MAX_DEPTH}, \
+	{"max-string", required_argument, NULL, CLI_OPT_MAX_STRING}
+#define CLI_LIMIT_HELP \
+	"  --max-size N     refuse profiles larger than N bytes decompressed (default 1G)\n" \
+	"  --max-depth N    refuse samples of more than N frames (default 4096)\n" \
+	"  --max-string N   refuse strings longer than N bytes (default 1M)\n"
+struct profile_limits;
+/* Returns 1 when opt is a limit option and its value is good, -1 when the value is bad
+ * (a usage error printed), 0 when opt is not a limit option. */
+int cli_limit_option(struct cli *c, int opt, const char *arg, struct profile_limits *lim);
+
 typedef int (*cmd_fn)(struct cli *c, int argc, char **argv);
 int cmd_info(struct cli *c, int argc, char **argv);
 int cmd_load(struct cli *c, int argc, char **argv);

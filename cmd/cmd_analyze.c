@@ -13,6 +13,7 @@
 static const char usage[] =
 	"usage: escprof analyze [--db FILE] [-sample_index TYPE] [-n N] [--format text|json]\n"
 	"                       [-source_path DIR]... [-trim_path PREFIX] [--build REF]...\n"
+	"                       [--max-size N] [--max-depth N] [--max-string N] [--max-line N]\n"
 	"                       PROFILE [LOG|DIR...]\n"
 	"\n"
 	"Joins a heap profile with the Go compiler's escape analysis of the same code and\n"
@@ -31,7 +32,11 @@ static const char usage[] =
 	"  -source_path DIR     where to find sources for allocations the compiler does\n"
 	"                       not report (append/map growth); repeatable or DIR:DIR\n"
 	"  -trim_path PREFIX    strip PREFIX from profile paths before looking them up\n"
-	"  --format text|json   output format\n";
+	"  --format text|json   output format\n"
+	"  --max-size N         refuse profiles larger than N bytes decompressed (default 1G)\n"
+	"  --max-depth N        refuse samples of more than N frames (default 4096)\n"
+	"  --max-string N       refuse strings longer than N bytes (default 1M)\n"
+	"  --max-line N         refuse log lines longer than N bytes (default 1M)\n";
 
 struct causes_acc {
 	json_t *arr;
@@ -273,13 +278,15 @@ int cmd_analyze(struct cli *c, int argc, char **argv)
 		{"source_path", required_argument, NULL, 's'},
 		{"trim_path", required_argument, NULL, 't'},
 		{"build", required_argument, NULL, 'b'},
-		{"max-size", required_argument, NULL, 'S'},
+		CLI_LIMIT_OPTIONS,
+		{"max-line", required_argument, NULL, 'L'},
 		{"name", required_argument, NULL, 'N'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *name = NULL;
 	struct classify_opts co = {0};
 	struct profile_limits lim = {0};
+	uint64_t max_line = 0;
 	const char **dirs = NULL, **brefs = NULL;
 	const char *want = NULL;
 	size_t ndirs = 0, capdirs = 0, nbrefs = 0;
@@ -321,9 +328,17 @@ int cmd_analyze(struct cli *c, int argc, char **argv)
 		case 't': co.trim_path = optarg; break;
 		case 'N': name = optarg; break;
 		case 'b': brefs[nbrefs++] = optarg; break;
-		case 'S':
-			if (cli_parse_size(optarg, &lim.max_size)) {
-				ret = cli_usage_error(c, "bad size '%s'", optarg);
+		case 'L':
+			if (cli_parse_size(optarg, &max_line) || !max_line) {
+				ret = cli_usage_error(c, "bad line length '%s'", optarg);
+				goto out;
+			}
+			break;
+		case CLI_OPT_MAX_SIZE:
+		case CLI_OPT_MAX_DEPTH:
+		case CLI_OPT_MAX_STRING:
+			if (cli_limit_option(c, opt, optarg, &lim) < 0) {
+				ret = EXIT_USAGE;
 				goto out;
 			}
 			break;
@@ -361,7 +376,7 @@ int cmd_analyze(struct cli *c, int argc, char **argv)
 	for (i = optind + 1; i < argc; i++) {
 		struct ingest_build_result br;
 
-		if (ingest_build(s, argv[i], name, NULL, 0, &br, &e))
+		if (ingest_build(s, argv[i], name, NULL, (size_t)max_line, &br, &e))
 			goto fail;
 		builds[nbuilds++] = br.id;
 	}

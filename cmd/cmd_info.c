@@ -10,14 +10,17 @@
 #include "profile/profile.h"
 
 static const char usage[] =
-	"usage: escprof info [--format text|json] [--max-size N] PROFILE\n"
+	"usage: escprof info [--format text|json] [--max-size N] [--max-depth N]\n"
+	"                    [--max-string N] PROFILE\n"
 	"\n"
 	"Decodes PROFILE (gzip, zlib or raw pprof protobuf, or a Go legacy text heap\n"
 	"profile) and prints its sample types with totals, the number of samples,\n"
 	"locations, functions and mappings, the period, time and the deepest inlining.\n"
 	"\n"
 	"  --format text|json   output format (default text)\n"
-	"  --max-size N         refuse profiles larger than N bytes decompressed (default 1G)\n";
+	"  --max-size N         refuse profiles larger than N bytes decompressed (default 1G)\n"
+	"  --max-depth N        refuse samples of more than N frames (default 4096)\n"
+	"  --max-string N       refuse strings longer than N bytes (default 1M)\n";
 
 struct totals {
 	int64_t *sum;
@@ -106,7 +109,7 @@ int cmd_info(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		CLI_COMMON_OPTIONS,
-		{"max-size", required_argument, NULL, 'S'},
+		CLI_LIMIT_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
 	struct profile_limits lim = {0};
@@ -121,8 +124,8 @@ int cmd_info(struct cli *c, int argc, char **argv)
 			return r - 100;
 		if (r)
 			continue;
-		if (opt == 'S' && cli_parse_size(optarg, &lim.max_size))
-			return cli_usage_error(c, "bad size '%s'", optarg);
+		if (cli_limit_option(c, opt, optarg, &lim) < 0)
+			return EXIT_USAGE;
 	}
 	if (c->format != OUT_TEXT && c->format != OUT_JSON)
 		return cli_usage_error(c, "info writes text or json");

@@ -10,7 +10,8 @@
 #include "ingest.h"
 
 static const char usage[] =
-	"usage: escprof load [--db FILE] [--name N] [--label k=v]... [--max-size N] PROFILE...\n"
+	"usage: escprof load [--db FILE] [--name N] [--label k=v]... [--max-size N]\n"
+	"                    [--max-depth N] [--max-string N] PROFILE...\n"
 	"\n"
 	"Stores heap profiles (gzip/zlib/raw pprof protobuf, or Go legacy text heap\n"
 	"profiles) in the database, one transaction per profile. Loading the same bytes\n"
@@ -19,7 +20,7 @@ static const char usage[] =
 	"  --db FILE        database (default escprof.db or $ESCPROF_DB)\n"
 	"  --name N         name of the profile (default: the file's base name)\n"
 	"  --label k=v      attach a label to the profile (repeatable)\n"
-	"  --max-size N     refuse profiles larger than N bytes decompressed (default 1G)\n"
+	CLI_LIMIT_HELP
 	"  --format F       text or json report of what was loaded\n"
 	"  -q, --quiet      print nothing but errors\n";
 
@@ -36,7 +37,7 @@ int cmd_load(struct cli *c, int argc, char **argv)
 		CLI_COMMON_OPTIONS,
 		{"name", required_argument, NULL, 'n'},
 		{"label", required_argument, NULL, 'l'},
-		{"max-size", required_argument, NULL, 'S'},
+		CLI_LIMIT_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
 	struct profile_limits lim = {0};
@@ -69,9 +70,9 @@ int cmd_load(struct cli *c, int argc, char **argv)
 				return cli_usage_error(c, "label '%s' is not key=value", optarg);
 			}
 			labels[nlabels++] = optarg;
-		} else if (opt == 'S' && cli_parse_size(optarg, &lim.max_size)) {
+		} else if (cli_limit_option(c, opt, optarg, &lim) < 0) {
 			free(labels);
-			return cli_usage_error(c, "bad size '%s'", optarg);
+			return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {

@@ -121,6 +121,26 @@ int cli_parse_size(const char *s, uint64_t *out)
 	return -1;
 }
 
+int cli_limit_option(struct cli *c, int opt, const char *arg, struct profile_limits *lim)
+{
+	uint64_t v;
+
+	if (opt != CLI_OPT_MAX_SIZE && opt != CLI_OPT_MAX_DEPTH && opt != CLI_OPT_MAX_STRING)
+		return 0;
+	if (cli_parse_size(arg, &v) || v == 0 || (opt != CLI_OPT_MAX_SIZE && v > UINT32_MAX)) {
+		cli_usage_error(c, "bad %s '%s'", opt == CLI_OPT_MAX_SIZE ? "size" :
+				opt == CLI_OPT_MAX_DEPTH ? "depth" : "string length", arg);
+		return -1;
+	}
+	if (opt == CLI_OPT_MAX_SIZE)
+		lim->max_size = v;
+	else if (opt == CLI_OPT_MAX_DEPTH)
+		lim->max_depth = (uint32_t)v;
+	else
+		lim->max_string = (uint32_t)v;
+	return 1;
+}
+
 int cli_progress_ok(const struct cli *c)
 {
 	return !c->quiet && isatty(STDERR_FILENO);

@@ -241,7 +241,8 @@ static enum esc_status walk_tables(struct profile *p, struct table_state *t, str
 		case 6:
 			if (f.v > pv->limits.max_string)
 				return err_set(e, ESC_ELIMIT,
-					       "'%s': string of %llu bytes at byte %zu exceeds the limit of %u",
+					       "'%s': string of %llu bytes at byte %zu exceeds the limit of %u"
+					       " (raise it with --max-string)",
 					       p->name, (unsigned long long)f.v, f.off,
 					       pv->limits.max_string);
 			if (push(&t->strfields, &t->nstrings, &t->cap_strings, sizeof(f), &f))
@@ -626,7 +627,8 @@ static int foreach_pprof(const struct profile *p, profile_sample_fn fn, void *ct
 		}
 		if (s->n_location_id > pv->limits.max_depth) {
 			ret = err_set(e, ESC_ELIMIT,
-				      "'%s': sample %zu at byte %zu has %zu frames, more than the limit of %u",
+				      "'%s': sample %zu at byte %zu has %zu frames, more than the limit of %u"
+				      " (raise it with --max-depth)",
 				      p->name, index + 1, f.off, s->n_location_id, pv->limits.max_depth);
 			break;
 		}

@@ -406,7 +406,7 @@ enum esc_status profile_parse_legacy(struct profile *p, struct err *e)
 				goto out;
 			}
 			if (t.nlocref - cur_sample_first >= pv->limits.max_depth) {
-				st = err_set(e, ESC_ELIMIT, "'%s':%zu: sample has more than %u frames",
+				st = err_set(e, ESC_ELIMIT, "'%s':%zu: sample has more than %u frames (raise it with --max-depth)",
 					     p->name, lineno, pv->limits.max_depth);
 				goto out;
 			}
