@@ -1,18 +1,23 @@
 /* cmd_sql.c — `escprof sql "SELECT ..."`: one read-only statement on the store, written
  * in any table format. The database is opened read-only and an authorizer refuses
- * anything that would write. */
+ * anything that would write, unless --write asks for one statement that may write, run
+ * in its own transaction. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "store/store.h"
 
 static const char usage[] =
-	"usage: escprof sql [--db FILE] [--format text|csv|tsv|json] \"SELECT ...\"\n"
+	"usage: escprof sql [--db FILE] [--format text|csv|tsv|json] [--write] \"SELECT ...\"\n"
 	"\n"
 	"Runs one read-only SQL statement on the store. The public views are profiles,\n"
 	"profile_labels, sample_types, sample_values, heap_samples, sample_labels, frames,\n"
-	"builds, diagnostics, flow_steps, alloc_sites and causes (see README.md).\n";
+	"builds, diagnostics, flow_steps, alloc_sites and causes (see README.md).\n"
+	"\n"
+	"  --write   allow one statement that changes the store (your own tables or\n"
+	"            views, deleting old profiles), run in its own transaction\n";
 
 struct sql_out {
 	enum out_format fmt;
@@ -49,23 +54,34 @@ int cmd_sql(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		CLI_COMMON_OPTIONS,
+		{"write", no_argument, NULL, 'w'},
 		{NULL, 0, NULL, 0},
 	};
 	struct sql_out o = {0};
 	struct store *s = NULL;
 	struct err e = {0};
-	int opt, r, ret = EXIT_OK;
+	int opt, r, ret = EXIT_OK, write = 0;
 
 	c->usage = usage;
-	while ((opt = getopt_long(argc, argv, "qh", opts, NULL)) != -1)
+	while ((opt = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		if ((r = cli_common(c, opt, optarg)) >= 100)
 			return r - 100;
+		if (opt == 'w')
+			write = 1;
+	}
 	if (argc - optind != 1)
 		return cli_usage_error(c, "need exactly one SQL statement (quote it)");
 	o.fmt = c->format;
-	if (store_open(&s, c->db, STORE_READ_ONLY, &e))
+	/* --write changes a store; it never creates one */
+	if (write && access(c->db, F_OK) != 0)
+	{
+		err_set(&e, ESC_EIO, "'%s': no such store (--write does not create one)", c->db);
 		return cli_fail(c, &e);
-	r = store_query(s, argv[optind], on_row, &o, &e);
+	}
+	if (store_open(&s, c->db, write ? STORE_READ_WRITE : STORE_READ_ONLY, &e))
+		return cli_fail(c, &e);
+	r = write ? store_query_write(s, argv[optind], on_row, &o, &e) :
+		    store_query(s, argv[optind], on_row, &o, &e);
 	if (o.t && out_table_end(o.t) && !r)
 		r = err_set(&e, ESC_EIO, "cannot write the result");
 	if (r)

@@ -265,7 +265,8 @@ static int readonly_authorizer(void *ctx, int action, const char *a, const char 
 	}
 }
 
-int store_query(struct store *s, const char *sql, store_row_fn fn, void *ctx, struct err *e)
+static int query(struct store *s, const char *sql, int write, store_row_fn fn, void *ctx,
+		 struct err *e)
 {
 	sqlite3_stmt *st = NULL;
 	const char *tail = NULL;
@@ -273,12 +274,13 @@ int store_query(struct store *s, const char *sql, store_row_fn fn, void *ctx, st
 	struct store_value *vals = NULL;
 	int rc, ret = 0, n, i;
 
-	sqlite3_set_authorizer(s->db, readonly_authorizer, NULL);
+	if (!write)
+		sqlite3_set_authorizer(s->db, readonly_authorizer, NULL);
 	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, &tail);
 	sqlite3_set_authorizer(s->db, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		ret = rc == SQLITE_AUTH ?
-			err_set(e, ESC_EUSAGE, "sql: only reading statements are allowed: %s",
+			err_set(e, ESC_EUSAGE, "sql: only reading statements are allowed without --write (%s)",
 				sqlite3_errmsg(s->db)) :
 			err_set(e, ESC_EUSAGE, "sql: %s", sqlite3_errmsg(s->db));
 		goto out;
@@ -293,8 +295,8 @@ int store_query(struct store *s, const char *sql, store_row_fn fn, void *ctx, st
 		ret = err_set(e, ESC_EUSAGE, "sql: one statement at a time (extra text: '%.40s')", tail);
 		goto out;
 	}
-	if (!sqlite3_stmt_readonly(st)) {
-		ret = err_set(e, ESC_EUSAGE, "sql: only reading statements are allowed");
+	if (!write && !sqlite3_stmt_readonly(st)) {
+		ret = err_set(e, ESC_EUSAGE, "sql: only reading statements are allowed without --write");
 		goto out;
 	}
 	n = sqlite3_column_count(st);
@@ -343,4 +345,22 @@ out:
 	free(names);
 	free(vals);
 	return ret;
+}
+
+int store_query(struct store *s, const char *sql, store_row_fn fn, void *ctx, struct err *e)
+{
+	return query(s, sql, 0, fn, ctx, e);
+}
+
+int store_query_write(struct store *s, const char *sql, store_row_fn fn, void *ctx, struct err *e)
+{
+	int r;
+
+	if ((r = store_begin(s, e)))
+		return r;
+	if ((r = query(s, sql, 1, fn, ctx, e))) {
+		store_rollback(s);
+		return r;
+	}
+	return store_commit(s, e);
 }

@@ -177,5 +177,8 @@ typedef int (*store_row_fn)(void *ctx, size_t ncols, const char *const *names,
 
 /* Runs one read-only SQL statement (an authorizer refuses anything that writes). */
 int store_query(struct store *s, const char *sql, store_row_fn fn, void *ctx, struct err *e);
+/* Runs one statement that may write (escprof sql --write), in its own transaction: an
+ * error rolls it back. */
+int store_query_write(struct store *s, const char *sql, store_row_fn fn, void *ctx, struct err *e);
 
 #endif

@@ -394,3 +394,51 @@ Test(cli, every_resource_limit_names_its_flag_and_the_flag_raises_it)
 		buf_release(&err);
 	}
 }
+
+/* sql reads: a statement that writes, however it is dressed, is refused and the file is
+ * untouched; --write runs one statement in a transaction, so a failing one changes nothing;
+ * and --write never creates a store. */
+Test(cli, sql_is_read_only_unless_write_and_write_is_one_transaction)
+{
+	const char *db = db_path("sqlw");
+	static const char *const writes[] = {
+		"DELETE FROM profile",
+		"DROP VIEW heap_samples",
+		"CREATE TABLE t(x)",
+		"ATTACH 'other.db' AS o",
+		"PRAGMA user_version = 7",
+		"WITH x AS (SELECT 1) UPDATE profile SET name = 'x'",
+		"SELECT 1; DELETE FROM profile",
+	};
+	struct buf before, after, err;
+	size_t i;
+
+	cr_assert_eq(t_run(NULL, NULL, "load -q --db '%s' sample-profiles/out/go1.26/iface_fmt.pb.gz", db), 0);
+	t_read(&before, db);
+	for (i = 0; i < sizeof(writes) / sizeof(writes[0]); i++) {
+		buf_init(&err);
+		cr_expect_neq(t_run(NULL, &err, "sql --db '%s' \"%s\"", db, writes[i]), 0, "%s ran", writes[i]);
+		buf_release(&err);
+	}
+	t_read(&after, db);
+	cr_expect(before.len == after.len && memcmp(before.data, after.data, before.len) == 0,
+		  "a refused statement changed the store");
+	cr_expect_str_eq(q1(db, "SELECT count(*) FROM profiles"), "1");
+
+	cr_assert_eq(t_run(NULL, NULL, "sql --db '%s' --write \"CREATE TABLE notes(x UNIQUE)\"", db), 0);
+	/* the third row breaks the constraint: the first two must not stay */
+	cr_expect_eq(t_run(NULL, NULL, "sql --db '%s' --write \"INSERT INTO notes VALUES (1), (2), (1)\"", db), 3);
+	cr_expect_str_eq(q1(db, "SELECT count(*) FROM notes"), "0");
+	cr_expect_eq(t_run(NULL, NULL, "sql --db '%s' --write \"INSERT INTO notes VALUES (1), (2)\"", db), 0);
+	cr_expect_str_eq(q1(db, "SELECT count(*) FROM notes"), "2");
+
+	char none[600];
+
+	snprintf(none, sizeof(none), "%s/none.db", t_tmpdir());
+	buf_init(&err);
+	cr_expect_eq(t_run(NULL, &err, "sql --db '%s' --write \"SELECT 1\"", none), 3);
+	cr_expect_neq(access(none, F_OK), 0, "--write created a store");
+	buf_release(&err);
+	buf_release(&before);
+	buf_release(&after);
+}
