@@ -88,22 +88,25 @@ Test(store, a_disk_full_in_the_middle_of_a_load_changes_nothing)
 	cr_expect_eq(q1(db, "SELECT count(*) FROM profiles"), 1);
 }
 
-Test(store, a_load_killed_midway_leaves_only_whole_profiles)
+/* A load stopped half-way by sig (the status the shell reports: 128 + signal number)
+ * leaves a store that opens and holds only whole profiles; the same load then completes. */
+static void stopped_load(const char *sig, int status)
 {
-	const char *db = db_path("kill");
+	const char *db = db_path(sig);
 	const char *gen = getenv("ESCPROF_GEN");
 	char big[600], cmd[2048];
 	int st;
 
 	cr_assert_not_null(gen, "ESCPROF_GEN is not set: run through make check");
-	snprintf(big, sizeof(big), "%s/big-%d.pb.gz", t_tmpdir(), getpid());
+	snprintf(big, sizeof(big), "%s/big-%s-%d.pb.gz", t_tmpdir(), sig, getpid());
 	snprintf(cmd, sizeof(cmd), "'%s' 200000 '%s'", gen, big);
 	cr_assert_eq(system(cmd), 0);
 	cr_assert_eq(t_run(NULL, NULL, "load -q --db '%s' sample-profiles/out/go1.19/chan_send.pb.gz", db), 0);
-	/* a 200,000-sample load takes seconds: KILL it well before the end */
-	snprintf(cmd, sizeof(cmd), "exec 2>/dev/null; timeout -s KILL 0.5 '%s' load -q --db '%s' '%s'", getenv("ESCPROF"), db, big);
+	/* a 200,000-sample load takes seconds: stop it well before the end */
+	snprintf(cmd, sizeof(cmd), "exec 2>/dev/null; timeout --preserve-status -s %s 0.5 '%s' load -q --db '%s' '%s'",
+		 sig, getenv("ESCPROF"), db, big);
 	st = system(cmd);
-	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 137, "the load was not killed (status %d)", st);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == status, "the load was not stopped by %s (status %d)", sig, st);
 	/* the store opens, and every profile in it is whole */
 	cr_expect_eq(q1(db, "SELECT count(*) FROM profiles"), 1);
 	cr_expect_eq(q1(db, "SELECT count(*) FROM profile p WHERE p.nsamples != (SELECT count(*) FROM sample s"
@@ -112,6 +115,16 @@ Test(store, a_load_killed_midway_leaves_only_whole_profiles)
 	cr_expect_eq(t_run(NULL, NULL, "load -q --db '%s' '%s'", db, big), 0);
 	cr_expect_eq(q1(db, "SELECT count(*) FROM heap_samples"), 200000 + q1(db, "SELECT nsamples FROM profile WHERE id = 1"));
 	unlink(big);
+}
+
+Test(store, a_load_killed_midway_leaves_only_whole_profiles)
+{
+	stopped_load("KILL", 128 + 9);
+}
+
+Test(store, a_load_interrupted_midway_leaves_only_whole_profiles)
+{
+	stopped_load("INT", 128 + 2);
 }
 
 Test(store, eight_concurrent_loads_into_one_database_all_succeed)
