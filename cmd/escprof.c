@@ -154,6 +154,9 @@ int main(int argc, char **argv)
 
 	c.db = env && *env ? env : "escprof.db";
 	c.db_set = env && *env;
+	/* how long to wait on another escprof writing the same store, in milliseconds */
+	if ((env = getenv("ESCPROF_BUSY_TIMEOUT")) && *env)
+		store_set_busy_timeout((int)strtol(env, NULL, 10));
 	/* tests only: make the store run out of room part way through a write */
 	if ((env = getenv("ESCPROF_TEST_MAX_DB_PAGES")) && *env)
 		store_test_max_pages(strtoul(env, NULL, 10));

@@ -19,6 +19,13 @@ void store_test_max_pages(unsigned long pages)
 {
 	max_pages = pages;
 }
+
+static int busy_ms = STORE_DEFAULT_BUSY_MS;
+
+void store_set_busy_timeout(int ms)
+{
+	busy_ms = ms;
+}
 extern const int store_nmigrations;
 
 enum esc_status store_fail(struct store *s, struct err *e, const char *what)
@@ -121,7 +128,7 @@ enum esc_status store_open(struct store **out, const char *path, enum store_mode
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	/* writers queue behind each other (WAL: readers never wait) */
-	sqlite3_busy_timeout(s->db, 60000);
+	sqlite3_busy_timeout(s->db, busy_ms);
 	if ((st = check_version(s, e)))
 		goto fail;
 	if (max_pages) {

@@ -22,6 +22,11 @@ enum store_mode {
 enum esc_status store_open(struct store **out, const char *path, enum store_mode mode,
 			   struct err *e);
 
+/* How long a store waits for another process's write to finish before failing with
+ * "database is locked" (applies to stores opened afterwards). */
+#define STORE_DEFAULT_BUSY_MS 60000
+void store_set_busy_timeout(int ms);
+
 /* Fault injection for tests: every store opened afterwards may grow to at most `pages`
  * pages (PRAGMA max_page_count), so a write fails with "database or disk is full" part way
  * through. 0 (the default) leaves SQLite's limit. */

@@ -198,3 +198,46 @@ Test(store, a_file_that_is_not_a_store_is_refused_untouched)
 	cr_expect_eq(t_run(NULL, NULL, "load --db '%s' sample-profiles/out/go1.19/chan_send.pb.gz", db), 3);
 	cr_expect(same_bytes(db, copy));
 }
+
+/* Another process holds the write lock past the busy timeout: the load fails with a
+ * one-line "database is locked" error and exit 3, and the store is as it was. */
+Test(store, a_load_that_times_out_on_a_locked_store_changes_nothing)
+{
+	const char *db = db_path("busy");
+	char copy[600], cmd[4096];
+	int st;
+
+	cr_assert_eq(t_run(NULL, NULL, "load -q --db '%s' sample-profiles/out/go1.19/chan_send.pb.gz", db), 0);
+	snprintf(copy, sizeof(copy), "%s.copy", db);
+	{
+		struct buf b;
+
+		t_read(&b, db);
+		t_write(copy, b.data, b.len);
+		buf_release(&b);
+	}
+	/* sqlite3 takes the write lock and keeps it for three seconds, then rolls back */
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && { { echo 'BEGIN IMMEDIATE;'; echo 'DELETE FROM sample;'; sleep 3; echo 'ROLLBACK;'; }"
+		 " | sqlite3 '%s' & } && sleep 1 && ESCPROF_BUSY_TIMEOUT=300 '%s' load --db '%s'"
+		 " sample-profiles/out/go1.19/map_insert.pb.gz 2>'%s.err'; st=$?; wait; exit $st",
+		 t_src(), db, getenv("ESCPROF"), db, db);
+	st = system(cmd);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 3, "exit %d", WEXITSTATUS(st));
+	{
+		char ef[600];
+		struct buf e;
+
+		snprintf(ef, sizeof(ef), "%s.err", db);
+		t_read(&e, ef);
+		buf_addc(&e, '\0');
+		cr_expect(strstr(e.data, "database is locked") != NULL, "%s", e.data);
+		cr_expect(strchr(e.data, '\n') == e.data + e.len - 2, "not one line: %s", e.data);
+		buf_release(&e);
+	}
+	cr_expect(same_bytes(db, copy), "the database changed");
+	cr_expect_eq(q1(db, "SELECT count(*) FROM profiles"), 1);
+	/* with the lock gone the same load goes through */
+	cr_expect_eq(t_run(NULL, NULL, "load -q --db '%s' sample-profiles/out/go1.19/map_insert.pb.gz", db), 0);
+	cr_expect_eq(q1(db, "SELECT count(*) FROM profiles"), 2);
+}
