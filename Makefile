@@ -109,7 +109,7 @@ $(B)/tests/%.o: tests/%.c
 REPLAY := $(FUZZ_TARGETS:%=$(B)/fuzz/replay-%)
 $(B)/fuzz/replay-%: $(B)/fuzz/fuzz_%.o $(B)/fuzz/replay.o $(B)/libescprof.a
 	$(CC) $(CFLAGS) $(SAN_LDFLAGS) -o $@ $^ $(pkglibs) -lm
-.PRECIOUS: $(B)/fuzz/%.o
+.SECONDARY: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%.o) $(B)/fuzz/replay.o
 
 SEEDS_profile := sample-profiles/out/go1.19 sample-profiles/out/go1.26
 SEEDS_legacy := $(wildcard sample-profiles/out/*/*.heap.txt)

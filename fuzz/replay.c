@@ -77,7 +77,8 @@ static int replay(const char *path)
 		sprintf(names[n++], "%s/%s", path, d->d_name);
 	}
 	closedir(dir);
-	qsort(names, n, sizeof(*names), cmp);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp);
 	for (i = 0; i < n; i++) {
 		if (total >= 0 && (r = replay(names[i])) >= 0)
 			total += r;
