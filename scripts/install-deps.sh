@@ -16,7 +16,13 @@ if [ "${1:-}" = test ]; then
 	command -v sqlite3 >/dev/null 2>&1 || need="$need sqlite3"
 fi
 if [ "${1:-}" = fuzz ]; then
-	command -v clang >/dev/null 2>&1 || need="$need clang"
+	# clang only recommends its runtime libraries, where libFuzzer lives
+	if ! command -v clang >/dev/null 2>&1; then
+		need="$need clang libclang-rt-14-dev"
+	elif ! printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' |
+	     clang -fsanitize=fuzzer -x c - -o /dev/null >/dev/null 2>&1; then
+		need="$need libclang-rt-14-dev"
+	fi
 fi
 if [ "${1:-}" = memcheck ]; then
 	command -v valgrind >/dev/null 2>&1 || need="$need valgrind"
