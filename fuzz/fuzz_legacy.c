@@ -3,19 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fuzz/fuzz.h"
-#include "profile/profile.h"
-
-static int sample(void *ctx, const struct profile_sample *s)
-{
-	size_t *n = ctx, i, j;
-
-	for (i = 0; i < s->nlocations; i++)
-		for (j = 0; j < s->locations[i]->nlines; j++)
-			if (s->locations[i]->lines[j].function)
-				*n += fuzz_touch(s->locations[i]->lines[j].function->name);
-	return 0;
-}
+#include "fuzz/walk.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -23,7 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct profile_limits lim = { .max_size = 16u << 20, .max_depth = 256, .max_string = 4096 };
 	struct profile *p = NULL;
 	struct err e;
-	size_t n = 0, off = 0;
+	size_t off = 0;
 	char *buf;
 
 	if (size < sizeof(head) - 1 || memcmp(data, head, sizeof(head) - 1) != 0)
@@ -34,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size)
 		memcpy(buf + off, data, size);
 	if (profile_open(&p, "fuzz", buf, off + size, &lim, &e) == ESC_OK) {
-		profile_foreach_sample(p, sample, &n, &e);
+		fuzz_walk(p);
 		profile_free(p);
 	}
 	free(buf);

@@ -48,6 +48,17 @@ static int same_bytes(const char *a, const char *b)
 	return same;
 }
 
+/* Copies db to db.copy (its name into copy) to compare with afterwards. */
+static void keep_copy(const char *db, char *copy, size_t n)
+{
+	struct buf b;
+
+	snprintf(copy, n, "%s.copy", db);
+	t_read(&b, db);
+	t_write(copy, b.data, b.len);
+	buf_release(&b);
+}
+
 Test(store, a_disk_full_in_the_middle_of_a_load_changes_nothing)
 {
 	const char *db = db_path("full");
@@ -55,14 +66,7 @@ Test(store, a_disk_full_in_the_middle_of_a_load_changes_nothing)
 	long long pages;
 
 	cr_assert_eq(t_run(NULL, NULL, "load -q --db '%s' sample-profiles/out/go1.19/chan_send.pb.gz", db), 0);
-	snprintf(copy, sizeof(copy), "%s.copy", db);
-	{
-		struct buf b;
-
-		t_read(&b, db);
-		t_write(copy, b.data, b.len);
-		buf_release(&b);
-	}
+	keep_copy(db, copy, sizeof(copy));
 	pages = q1(db, "PRAGMA page_count");
 	/* room for a few pages more: the 9,000-sample profile cannot fit */
 	{
@@ -187,14 +191,7 @@ Test(store, a_file_that_is_not_a_store_is_refused_untouched)
 
 	snprintf(cmd, sizeof(cmd), "sqlite3 '%s' 'CREATE TABLE t (x); INSERT INTO t VALUES (1)'", db);
 	cr_assert_eq(system(cmd), 0);
-	snprintf(copy, sizeof(copy), "%s.copy", db);
-	{
-		struct buf b;
-
-		t_read(&b, db);
-		t_write(copy, b.data, b.len);
-		buf_release(&b);
-	}
+	keep_copy(db, copy, sizeof(copy));
 	cr_expect_eq(t_run(NULL, NULL, "load --db '%s' sample-profiles/out/go1.19/chan_send.pb.gz", db), 3);
 	cr_expect(same_bytes(db, copy));
 }
@@ -208,14 +205,7 @@ Test(store, a_load_that_times_out_on_a_locked_store_changes_nothing)
 	int st;
 
 	cr_assert_eq(t_run(NULL, NULL, "load -q --db '%s' sample-profiles/out/go1.19/chan_send.pb.gz", db), 0);
-	snprintf(copy, sizeof(copy), "%s.copy", db);
-	{
-		struct buf b;
-
-		t_read(&b, db);
-		t_write(copy, b.data, b.len);
-		buf_release(&b);
-	}
+	keep_copy(db, copy, sizeof(copy));
 	/* sqlite3 takes the write lock and keeps it for three seconds, then rolls back */
 	snprintf(cmd, sizeof(cmd),
 		 "cd '%s' && { { echo 'BEGIN IMMEDIATE;'; echo 'DELETE FROM sample;'; sleep 3; echo 'ROLLBACK;'; }"
