@@ -206,12 +206,15 @@ Test(store, a_load_that_times_out_on_a_locked_store_changes_nothing)
 
 	cr_assert_eq(t_run(NULL, NULL, "load -q --db '%s' sample-profiles/out/go1.19/chan_send.pb.gz", db), 0);
 	keep_copy(db, copy, sizeof(copy));
-	/* sqlite3 takes the write lock and keeps it for three seconds, then rolls back */
+	/* sqlite3 takes the write lock, says so by creating db.locked, keeps the lock for
+	 * three seconds more and rolls back; the load starts once the lock is held */
 	snprintf(cmd, sizeof(cmd),
-		 "cd '%s' && { { echo 'BEGIN IMMEDIATE;'; echo 'DELETE FROM sample;'; sleep 3; echo 'ROLLBACK;'; }"
-		 " | sqlite3 '%s' & } && sleep 1 && ESCPROF_BUSY_TIMEOUT=300 '%s' load --db '%s'"
+		 "cd '%s' && rm -f '%s.locked' && { { echo 'BEGIN IMMEDIATE;'; echo 'DELETE FROM sample;';"
+		 " echo \".shell touch '%s.locked'\"; while [ ! -e '%s.locked' ]; do sleep 0.05; done; sleep 3;"
+		 " echo 'ROLLBACK;'; } | sqlite3 '%s' & } &&"
+		 " while [ ! -e '%s.locked' ]; do sleep 0.05; done && ESCPROF_BUSY_TIMEOUT=300 '%s' load --db '%s'"
 		 " sample-profiles/out/go1.19/map_insert.pb.gz 2>'%s.err'; st=$?; wait; exit $st",
-		 t_src(), db, getenv("ESCPROF"), db, db);
+		 t_src(), db, db, db, db, db, getenv("ESCPROF"), db, db);
 	st = system(cmd);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 3, "exit %d", WEXITSTATUS(st));
 	{
