@@ -538,10 +538,7 @@ static double duration_scale(struct store *s, int64_t base, int64_t cur, struct 
 int cmd_check(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'D'},
-		{"format", required_argument, NULL, 'f'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
+		CLI_COMMON_OPTIONS,
 		{"budget", required_argument, NULL, 'B'},
 		{"profile", required_argument, NULL, 'p'},
 		{"build", required_argument, NULL, 'b'},
@@ -566,7 +563,7 @@ int cmd_check(struct cli *c, int argc, char **argv)
 		return EXIT_FAIL;
 	while ((opt = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		switch (opt) {
-		case 'f':
+		case 'F':	/* check's own formats, before cli_common sees the table ones */
 			if (!strcmp(optarg, "text")) c->check_format = CHECK_TEXT;
 			else if (!strcmp(optarg, "json")) c->check_format = CHECK_JSON;
 			else if (!strcmp(optarg, "junit")) c->check_format = CHECK_JUNIT;
