@@ -140,50 +140,21 @@ static int site_row(void *ctx, size_t ncols, const char *const *names, const str
 	return 0;
 }
 
-struct totals_row {
-	int64_t total, attributed, joined, objects;
-};
-
-static int take_totals(void *ctx, size_t ncols, const char *const *names, const struct store_value *v)
-{
-	struct totals_row *t = ctx;
-
-	(void)ncols;
-	(void)names;
-	if (v) {
-		t->total = v[0].i;
-		t->attributed = v[1].i;
-		t->joined = v[2].i;
-		t->objects = v[3].i;
-	}
-	return 0;
-}
-
 int report_print_analysis(struct cli *c, struct store *s, int64_t analysis, const char *profile,
 			  int ix, int n, struct err *e)
 {
 	const char *col = report_column(ix);
-	const char *obj = report_is_bytes(ix) ? (ix == STORE_ALLOC_SPACE ? "alloc_objects" : "inuse_objects") : col;
+	const char *obj = report_objects_column(ix);
 	char sql[2048], b[32];
-	struct totals_row t = {0};
+	struct report_totals t = {0};
 	struct causes_acc ca = {0};
 	struct sites_acc sa = {0};
 
-	snprintf(sql, sizeof(sql),
-		 "SELECT coalesce(sum(%s), 0), coalesce(sum(CASE WHEN cause != 'unknown' THEN %s END), 0),"
-		 " coalesce(sum(CASE WHEN diag_id IS NOT NULL THEN %s END), 0), coalesce(sum(%s), 0)"
-		 " FROM alloc_site WHERE analysis_id = %" PRId64, col, col, col, obj, analysis);
-	if (store_query(s, sql, take_totals, &t, e))
+	if (report_get_totals(s, analysis, ix, &t, e))
 		return cli_fail(c, e);
 	ca.ix = sa.ix = ix;
 	ca.total = sa.total = t.total;
-	/* every cause with a value, and unknown always: it is never hidden */
-	snprintf(sql, sizeof(sql),
-		 "SELECT cause, coalesce(sum(%s), 0), count(*), coalesce(sum(%s), 0) FROM alloc_site"
-		 " WHERE analysis_id = %" PRId64 " GROUP BY cause HAVING sum(%s) != 0 OR cause = 'unknown'"
-		 " UNION ALL SELECT 'unknown', 0, 0, 0 WHERE NOT EXISTS (SELECT 1 FROM alloc_site"
-		 " WHERE analysis_id = %" PRId64 " AND cause = 'unknown') ORDER BY 2 DESC, 1",
-		 col, obj, analysis, col, analysis);
+	report_causes_sql(sql, sizeof(sql), analysis, ix);
 	if (c->format == OUT_JSON) {
 		json_t *o = json_object(), *cov = json_object();
 		int r;
@@ -227,12 +198,7 @@ int report_print_analysis(struct cli *c, struct store *s, int64_t analysis, cons
 		ca.t = out_table_new(stdout, OUT_TEXT, 5, heads);
 		if (!ca.t)
 			return EXIT_FAIL;
-		snprintf(sql, sizeof(sql),
-			 "SELECT cause, coalesce(sum(%s), 0), count(*), coalesce(sum(%s), 0) FROM alloc_site"
-			 " WHERE analysis_id = %" PRId64 " GROUP BY cause HAVING sum(%s) != 0 OR cause = 'unknown'"
-			 " UNION ALL SELECT 'unknown', 0, 0, 0 WHERE NOT EXISTS (SELECT 1 FROM alloc_site"
-			 " WHERE analysis_id = %" PRId64 " AND cause = 'unknown') ORDER BY 2 DESC, 1",
-			 col, obj, analysis, col, analysis);
+		report_causes_sql(sql, sizeof(sql), analysis, ix);
 		if (store_query(s, sql, cause_row, &ca, e)) {
 			out_table_end(ca.t);
 			return cli_fail(c, e);
@@ -249,25 +215,6 @@ int report_print_analysis(struct cli *c, struct store *s, int64_t analysis, cons
 	if (store_query(s, sql, site_row, &sa, e))
 		return cli_fail(c, e);
 	return EXIT_OK;
-}
-
-static int add_dirs(const char ***dirs, size_t *n, size_t *cap, char *arg)
-{
-	char *save = NULL, *tok;
-
-	for (tok = strtok_r(arg, ":", &save); tok; tok = strtok_r(NULL, ":", &save)) {
-		if (*n == *cap) {
-			size_t nc = *cap ? *cap * 2 : 4;
-			const char **nd = realloc(*dirs, nc * sizeof(*nd));
-
-			if (!nd)
-				return -1;
-			*dirs = nd;
-			*cap = nc;
-		}
-		(*dirs)[(*n)++] = tok;
-	}
-	return 0;
 }
 
 int cmd_analyze(struct cli *c, int argc, char **argv)
@@ -320,7 +267,7 @@ int cmd_analyze(struct cli *c, int argc, char **argv)
 		switch (opt) {
 		case 'i': want = optarg; break;
 		case 's':
-			if (add_dirs(&dirs, &ndirs, &capdirs, optarg)) {
+			if (report_add_dirs(&dirs, &ndirs, &capdirs, optarg)) {
 				ret = EXIT_FAIL;
 				goto out;
 			}

@@ -296,36 +296,6 @@ static void describe(const struct result *x, char *buf, size_t n)
 		 x->breaches > 1 ? " (and more)" : "", x->v == V_BREACH ? "" : "");
 }
 
-static void xml_escape(FILE *f, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t left = strlen(s), n;
-
-	for (; *p; p += n, left -= n) {
-		n = 1;
-		switch (*p) {
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '&': fputs("&amp;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&apos;", f); break;
-		/* references, so that attribute values keep them */
-		case '\t': fputs("&#9;", f); break;
-		case '\n': fputs("&#10;", f); break;
-		case '\r': fputs("&#13;", f); break;
-		default:
-			/* XML 1.0 has no place for other control characters, nor for bytes
-			 * that are not UTF-8: both become U+FFFD */
-			if (*p < 0x20 || !(n = out_utf8_seq(p, left))) {
-				fputs("\xef\xbf\xbd", f);
-				n = 1;
-			} else {
-				fwrite(p, 1, n, f);
-			}
-		}
-	}
-}
-
 /* GitHub workflow command escaping: data escapes %, CR, LF; properties also : and , */
 static void gh_escape(FILE *f, const char *s, int property)
 {
@@ -417,22 +387,22 @@ static int write_results(struct cli *c, const char *budget, const struct result 
 		printf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 		printf("<testsuites name=\"escprof\" tests=\"%zu\" failures=\"%zu\">\n", n, breaches);
 		printf("  <testsuite name=\"");
-		xml_escape(stdout, budget);
+		out_markup_escape(stdout, budget, strlen(budget));
 		printf("\" tests=\"%zu\" failures=\"%zu\" skipped=\"%zu\">\n", n, breaches, (size_t)0);
 		for (i = 0; i < n; i++) {
 			describe(&res[i], line, sizeof(line));
 			printf("    <testcase classname=\"escprof.budget\" name=\"");
-			xml_escape(stdout, res[i].r->text);
+			out_markup_escape(stdout, res[i].r->text, strlen(res[i].r->text));
 			printf("\">");
 			if (res[i].v == V_BREACH) {
 				printf("\n      <failure type=\"budget\" message=\"");
-				xml_escape(stdout, line);
+				out_markup_escape(stdout, line, strlen(line));
 				printf("\">");
-				xml_escape(stdout, line);
+				out_markup_escape(stdout, line, strlen(line));
 				printf("</failure>\n    ");
 			} else if (res[i].v == V_NOMATCH) {
 				printf("\n      <system-out>");
-				xml_escape(stdout, line);
+				out_markup_escape(stdout, line, strlen(line));
 				printf("</system-out>\n    ");
 			}
 			printf("</testcase>\n");

@@ -84,7 +84,7 @@ int cmd_list(struct cli *c, int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char **brefs = calloc((size_t)argc + 1, sizeof(*brefs));
-	const char **dirs = calloc((size_t)argc + 1, sizeof(*dirs));
+	const char **dirs = NULL;
 	const char *profile = NULL, *want = NULL, *trim = NULL;
 	struct classify_sources src;
 	struct lsites ls = {0};
@@ -92,18 +92,15 @@ int cmd_list(struct cli *c, int argc, char **argv)
 	struct err e = {0};
 	regex_t re;
 	json_t *out = NULL;
-	size_t nb = 0, nd = 0, i, j;
+	size_t nb = 0, nd = 0, capd = 0, i, j;
 	int opt, rc, ret = EXIT_OK, ix, have_re = 0;
 	int64_t pid, aid;
 	char sql[1024], *target = NULL;
 
 	c->usage = usage;
 	report_pprof_args(argc, argv);
-	if (!brefs || !dirs) {
-		free(brefs);
-		free(dirs);
+	if (!brefs)
 		return EXIT_FAIL;
-	}
 	while ((opt = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		if ((rc = cli_common(c, opt, optarg)) >= 100) {
 			ret = rc - 100;
@@ -113,13 +110,12 @@ int cmd_list(struct cli *c, int argc, char **argv)
 		case 'p': profile = optarg; break;
 		case 'b': brefs[nb++] = optarg; break;
 		case 'i': want = optarg; break;
-		case 's': {
-			char *tok, *save = NULL;
-
-			for (tok = strtok_r(optarg, ":", &save); tok; tok = strtok_r(NULL, ":", &save))
-				dirs[nd++] = tok;
+		case 's':
+			if (report_add_dirs(&dirs, &nd, &capd, optarg)) {
+				ret = EXIT_FAIL;
+				goto out;
+			}
 			break;
-		}
 		case 't': trim = optarg; break;
 		}
 	}

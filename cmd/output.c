@@ -372,3 +372,33 @@ int out_table_end(struct out_table *t)
 	table_free(t);
 	return err;
 }
+
+void out_markup_escape(FILE *f, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+	size_t n;
+
+	for (; p < end; p += n) {
+		n = 1;
+		switch (*p) {
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '&': fputs("&amp;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&apos;", f); break;
+		/* references, so that attribute values keep them */
+		case '\t': fputs("&#9;", f); break;
+		case '\n': fputs("&#10;", f); break;
+		case '\r': fputs("&#13;", f); break;
+		default:
+			/* XML 1.0 has no place for other control characters (HTML calls them
+			 * parse errors), nor for bytes that are not UTF-8: both become U+FFFD */
+			if (*p < 0x20 || *p == 0x7f || !(n = out_utf8_seq(p, (size_t)(end - p)))) {
+				fputs("\xef\xbf\xbd", f);
+				n = 1;
+			} else {
+				fwrite(p, 1, n, f);
+			}
+		}
+	}
+}

@@ -48,4 +48,9 @@ int out_json_dump(FILE *f, json_t *v);
 void out_csv_field(FILE *f, const char *s, size_t len);
 void out_tsv_field(FILE *f, const char *s, size_t len);
 
+/* Writes len bytes of s as XML/HTML character data that is also safe inside a quoted
+ * attribute: markup characters and TAB/CR/LF become references, other control characters
+ * and invalid UTF-8 become U+FFFD. */
+void out_markup_escape(FILE *f, const char *s, size_t len);
+
 #endif

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/vec.h"
 #include "report.h"
 
 #include <stdio.h>
@@ -38,9 +39,74 @@ void report_pprof_args(int argc, char **argv)
 		}
 }
 
+int report_add_dirs(const char ***dirs, size_t *n, size_t *cap, char *arg)
+{
+	char *save = NULL, *tok;
+
+	for (tok = strtok_r(arg, ":", &save); tok; tok = strtok_r(NULL, ":", &save)) {
+		if (vec_reserve(dirs, cap, *n + 1, sizeof(**dirs), 4))
+			return -1;
+		(*dirs)[(*n)++] = tok;
+	}
+	return 0;
+}
+
 const char *report_column(int ix)
 {
 	return store_heap_types[ix];
+}
+
+const char *report_objects_column(int ix)
+{
+	if (ix == STORE_ALLOC_SPACE)
+		return store_heap_types[STORE_ALLOC_OBJECTS];
+	if (ix == STORE_INUSE_SPACE)
+		return store_heap_types[STORE_INUSE_OBJECTS];
+	return store_heap_types[ix];
+}
+
+static int take_totals(void *ctx, size_t ncols, const char *const *names, const struct store_value *v)
+{
+	struct report_totals *t = ctx;
+
+	(void)ncols;
+	(void)names;
+	if (v) {
+		t->total = v[0].i;
+		t->attributed = v[1].i;
+		t->joined = v[2].i;
+		t->objects = v[3].i;
+	}
+	return 0;
+}
+
+enum esc_status report_get_totals(struct store *s, int64_t analysis, int ix,
+				  struct report_totals *t, struct err *e)
+{
+	const char *col = report_column(ix);
+	char sql[1024];
+
+	snprintf(sql, sizeof(sql),
+		 "SELECT coalesce(sum(%s), 0), coalesce(sum(CASE WHEN cause != 'unknown' THEN %s END), 0),"
+		 " coalesce(sum(CASE WHEN diag_id IS NOT NULL THEN %s END), 0), coalesce(sum(%s), 0)"
+		 " FROM alloc_site WHERE analysis_id = %" PRId64, col, col, col,
+		 report_objects_column(ix), analysis);
+	memset(t, 0, sizeof(*t));
+	if (store_query(s, sql, take_totals, t, e))
+		return e->status ? e->status : ESC_EDB;
+	return ESC_OK;
+}
+
+void report_causes_sql(char *sql, size_t n, int64_t analysis, int ix)
+{
+	const char *col = report_column(ix);
+
+	snprintf(sql, n,
+		 "SELECT cause, coalesce(sum(%s), 0), count(*), coalesce(sum(%s), 0) FROM alloc_site"
+		 " WHERE analysis_id = %" PRId64 " GROUP BY cause HAVING sum(%s) != 0 OR cause = 'unknown'"
+		 " UNION ALL SELECT 'unknown', 0, 0, 0 WHERE NOT EXISTS (SELECT 1 FROM alloc_site"
+		 " WHERE analysis_id = %" PRId64 " AND cause = 'unknown') ORDER BY 2 DESC, 1",
+		 col, report_objects_column(ix), analysis, col, analysis);
 }
 
 int report_is_bytes(int ix)

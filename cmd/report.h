@@ -14,6 +14,10 @@
  * -focus, -nodecount) to the double-dash form getopt_long reads. */
 void report_pprof_args(int argc, char **argv);
 
+/* Appends the DIR:DIR... list arg (split in place; the array borrows its pieces) to the
+ * growing array *dirs of *n entries; -1 when memory runs out. */
+int report_add_dirs(const char ***dirs, size_t *n, size_t *cap, char *arg);
+
 /* The heap type to report: want (a name or an index among the profile's sample types) or
  * pprof's default (default_sample_type, else the last type). Sets *ix (STORE_*). */
 enum esc_status report_sample_index(struct store *s, int64_t profile_id, const char *want,
@@ -53,7 +57,21 @@ const char *report_size(char *buf, size_t n, int64_t v, int bytes);
 /* Whether the type at ix counts bytes. */
 int report_is_bytes(int ix);
 
-/* The column of alloc_site for a STORE_* index. */
+/* The column of alloc_site for a STORE_* index, and the object count that goes with it
+ * (the index's own column for the object types). */
 const char *report_column(int ix);
+const char *report_objects_column(int ix);
+
+/* An analysis's totals for one sample type: everything, what has a cause other than
+ * unknown, what was joined to a compiler diagnostic, and the objects. */
+struct report_totals {
+	int64_t total, attributed, joined, objects;
+};
+enum esc_status report_get_totals(struct store *s, int64_t analysis, int ix,
+				  struct report_totals *t, struct err *e);
+
+/* Writes into sql the query of an analysis's causes, biggest first: cause, value, sites,
+ * objects; every cause with a value, and unknown always (it is never hidden). */
+void report_causes_sql(char *sql, size_t n, int64_t analysis, int ix);
 
 #endif

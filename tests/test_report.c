@@ -179,6 +179,11 @@ Test(report, list_reads_sources_through_source_path_and_trim_path)
 	cr_assert_eq(t_run(&out, NULL, "list --db '%s' 'main.join$'", db), 0);
 	cr_expect(strstr(out.data, "source not found"), "%s", out.data);
 	buf_release(&out);
+	/* more DIR:DIR components than arguments: the list grows, the right one is found */
+	cr_assert_eq(t_run(&out, NULL, "list --db '%s' -source_path a:b:c:d:e:f:g:h:i:j:k:l:m:n:o:p:q:r:s:t:u:v:w:x:y:z:sample-profiles"
+			   " -trim_path /src/samples 'main.join$'", db), 0);
+	cr_expect(strstr(out.data, "return a + \"/\" + b"), "%s", out.data);
+	buf_release(&out);
 }
 
 Test(report, the_views_alloc_sites_and_causes_are_queryable)
