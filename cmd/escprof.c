@@ -22,6 +22,7 @@ static const struct command {
 	{"info", cmd_info, "describe a profile: sample types with totals, counts, period"},
 	{"list", cmd_list, "source lines with the bytes, objects and cause at each line"},
 	{"load", cmd_load, "store heap profiles in the database"},
+	{"report", cmd_report, "a self-contained HTML report: charts by cause, package and site, a sortable table"},
 	{"sql", cmd_sql, "run a read-only SQL query on the database"},
 	{"top", cmd_top, "rank a stored profile's allocations by site, function, package, cause, size"},
 };

@@ -102,11 +102,11 @@ void report_causes_sql(char *sql, size_t n, int64_t analysis, int ix)
 	const char *col = report_column(ix);
 
 	snprintf(sql, n,
-		 "SELECT cause, coalesce(sum(%s), 0), count(*), coalesce(sum(%s), 0) FROM alloc_site"
+		 "SELECT cause, coalesce(sum(%s), 0), count(nullif(%s, 0)), coalesce(sum(%s), 0) FROM alloc_site"
 		 " WHERE analysis_id = %" PRId64 " GROUP BY cause HAVING sum(%s) != 0 OR cause = 'unknown'"
 		 " UNION ALL SELECT 'unknown', 0, 0, 0 WHERE NOT EXISTS (SELECT 1 FROM alloc_site"
 		 " WHERE analysis_id = %" PRId64 " AND cause = 'unknown') ORDER BY 2 DESC, 1",
-		 col, report_objects_column(ix), analysis, col, analysis);
+		 col, col, report_objects_column(ix), analysis, col, analysis);
 }
 
 int report_is_bytes(int ix)

@@ -70,8 +70,9 @@ struct report_totals {
 enum esc_status report_get_totals(struct store *s, int64_t analysis, int ix,
 				  struct report_totals *t, struct err *e);
 
-/* Writes into sql the query of an analysis's causes, biggest first: cause, value, sites,
- * objects; every cause with a value, and unknown always (it is never hidden). */
+/* Writes into sql the query of an analysis's causes, biggest first: cause, value, sites
+ * (those with a value), objects; every cause with a value, and unknown always (it is
+ * never hidden). */
 void report_causes_sql(char *sql, size_t n, int64_t analysis, int ix);
 
 #endif
