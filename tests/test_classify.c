@@ -13,83 +13,19 @@
 #include "classify/classify.h"
 #include "testutil.h"
 
-struct expect {
-	char scen[64], fn[128], versions[32], via[128], cause[64];
-	long line;
-	int seen;
-};
-
-static struct expect *load_expect(size_t *n)
-{
-	struct buf b;
-	struct expect *v = calloc(256, sizeof(*v));
-	char *line, *save = NULL;
-
-	*n = 0;
-	t_read(&b, t_path("sample-profiles/expected-causes.tsv"));
-	for (line = strtok_r(b.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		struct expect *x = &v[*n];
-
-		if (line[0] == '#')
-			continue;
-		cr_assert_eq(sscanf(line, "%63[^\t]\t%127[^\t]\t%ld\t%31[^\t]\t%127[^\t]\t%63[^\t]",
-				    x->scen, x->fn, &x->line, x->versions, x->via, x->cause), 6,
-			     "bad line: %s", line);
-		(*n)++;
-	}
-	buf_release(&b);
-	return v;
-}
-
-static int version_matches(const char *spec, int minor)
-{
-	char tmp[32], *tok, *save = NULL;
-
-	if (!strcmp(spec, "all"))
-		return 1;
-	if (!strncmp(spec, ">=1.", 4))
-		return minor >= atoi(spec + 4);
-	if (!strncmp(spec, "<=1.", 4))
-		return minor <= atoi(spec + 4);
-	snprintf(tmp, sizeof(tmp), "%s", spec);
-	for (tok = strtok_r(tmp, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-		if (!strncmp(tok, "1.", 2) && atoi(tok + 2) == minor)
-			return 1;
-	return 0;
-}
-
-static int via_matches(const char *want, const char *got)
-{
-	size_t n = strlen(want);
-
-	if (!strcmp(want, "-"))
-		return got == NULL;
-	if (!got)
-		return 0;
-	if (n && want[n - 1] == '*')
-		return !strncmp(want, got, n - 1);
-	return !strcmp(want, got);
-}
-
-static const char *const scenarios[] = {
-	"pointer_returned", "too_large", "nonconst_size", "iface_fmt", "iface_var",
-	"closure_capture", "chan_send", "slice_ptrs", "append_growth", "map_insert",
-	"iface_method", "string_concat", "goroutine", "realistic_json", "realistic_tokenizer",
-};
-
 Test(classify, every_sample_site_has_its_expected_cause_in_every_go_version)
 {
 	static const int minors[] = {19, 22, 24, 26};
 	size_t ne, i, k, m;
-	struct expect *ex = load_expect(&ne);
+	struct t_expect_cause *ex = t_expect_causes(&ne);
 
 	cr_assert_gt(ne, 40);
 	for (m = 0; m < 4; m++)
-		for (k = 0; k < sizeof(scenarios) / sizeof(scenarios[0]); k++) {
+		for (k = 0; k < T_NSCENARIOS; k++) {
 			struct buf out, err;
 			json_error_t je;
 			json_t *j, *sites;
-			const char *sc = scenarios[k];
+			const char *sc = t_scenarios[k];
 
 			cr_assert_eq(t_run(&out, &err, "analyze --format json -n 1000 -source_path sample-profiles"
 					   " -trim_path /src/samples sample-profiles/out/go1.%d/%s.pb.gz"
@@ -102,7 +38,7 @@ Test(classify, every_sample_site_has_its_expected_cause_in_every_go_version)
 				size_t s;
 				int found = 0;
 
-				if (strcmp(ex[i].scen, sc) || !version_matches(ex[i].versions, minors[m]))
+				if (strcmp(ex[i].scen, sc) || !t_version_matches(ex[i].versions, minors[m]))
 					continue;
 				for (s = 0; s < json_array_size(sites); s++) {
 					json_t *x = json_array_get(sites, s);
@@ -110,7 +46,7 @@ Test(classify, every_sample_site_has_its_expected_cause_in_every_go_version)
 
 					if (strcmp(json_string_value(json_object_get(x, "function")), ex[i].fn) ||
 					    json_integer_value(json_object_get(x, "line")) != ex[i].line ||
-					    !via_matches(ex[i].via, via))
+					    !t_via_matches(ex[i].via, via))
 						continue;
 					found = 1;
 					cr_expect_str_eq(json_string_value(json_object_get(x, "cause")), ex[i].cause,
@@ -133,7 +69,7 @@ Test(classify, every_sample_site_has_its_expected_cause_in_every_go_version)
 					continue;
 				for (e = 0; e < ne; e++)
 					if (!strcmp(ex[e].scen, sc) && !strcmp(ex[e].fn, fn) && ex[e].line == line &&
-					    version_matches(ex[e].versions, minors[m]) && via_matches(ex[e].via, via))
+					    t_version_matches(ex[e].versions, minors[m]) && t_via_matches(ex[e].via, via))
 						listed = 1;
 				cr_expect(listed, "go1.%d %s: site %s:%ld via %s (%s) is not in expected-causes.tsv",
 					  minors[m], sc, fn, line, via ? via : "-",
@@ -154,11 +90,11 @@ Test(classify, every_byte_lands_in_exactly_one_cause)
 
 	snprintf(db, sizeof(db), "%s/sum-%d.db", t_tmpdir(), getpid());
 	unlink(db);
-	for (k = 0; k < sizeof(scenarios) / sizeof(scenarios[0]); k++) {
+	for (k = 0; k < T_NSCENARIOS; k++) {
 		size_t t;
 
 		cr_assert_eq(t_run(NULL, NULL, "analyze -q --db '%s' sample-profiles/out/go1.26/%s.pb.gz"
-				   " sample-profiles/out/go1.26/%s.mm.txt >/dev/null", db, scenarios[k], scenarios[k]), 0);
+				   " sample-profiles/out/go1.26/%s.mm.txt >/dev/null", db, t_scenarios[k], t_scenarios[k]), 0);
 		for (t = 0; t < 4; t++) {
 			struct buf out;
 			char *nl;
@@ -168,10 +104,10 @@ Test(classify, every_byte_lands_in_exactly_one_cause)
 					   " heap_samples h JOIN profiles p USING (profile_id) WHERE p.name = '%s.pb.gz')"
 					   " - (SELECT sum(%s) FROM alloc_sites a JOIN profiles p USING (profile_id)"
 					   " WHERE p.name = '%s.pb.gz'), (SELECT count(DISTINCT cause) FROM alloc_sites)\"",
-					   db, types[t], scenarios[k], types[t], scenarios[k]), 0);
+					   db, types[t], t_scenarios[k], types[t], t_scenarios[k]), 0);
 			nl = strchr(out.data, '\n');
 			cr_assert_not_null(nl);
-			cr_expect_eq(atoll(nl + 1), 0, "%s %s: causes do not add up to the total", scenarios[k], types[t]);
+			cr_expect_eq(atoll(nl + 1), 0, "%s %s: causes do not add up to the total", t_scenarios[k], types[t]);
 			buf_release(&out);
 		}
 	}

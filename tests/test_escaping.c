@@ -352,3 +352,51 @@ Test(escaping, sarif_is_valid_json_with_the_names)
 	expect_json("sarif", &out, 1);
 	buf_release(&out);
 }
+
+static void html_report(struct buf *page, char *path, size_t n)
+{
+	snprintf(path, n, "%s/hostile.html", t_tmpdir());
+	cr_assert_eq(t_run(NULL, NULL, "report -q --db '%s' --html '%s' -n 0", crafted_db(), path), 0);
+	t_read(page, path);
+}
+
+Test(escaping, the_html_report_escapes_every_name)
+{
+	struct buf page;
+	char path[600];
+
+	html_report(&page, path, sizeof(path));
+	cr_expect(valid_utf8(page.data, page.len), "the page is not valid UTF-8");
+	cr_expect_eq(strstr(page.data, "<script") - page.data, strstr(page.data, "<script>\n(function") - page.data,
+		     "a <script> before the page's own");
+	cr_expect_null(strstr(strstr(page.data, "<script") + 1, "<script"), "a second <script>");
+	cr_expect_null(strstr(page.data, "<x>"), "markup from a file name reached the page");
+	cr_expect_not_null(strstr(page.data, "<td class=\"fn\">main.&lt;script&gt;alert(1)&lt;/script&gt;</td>"));
+	cr_expect_not_null(strstr(page.data, "data-function=\"main.(*T).Quote&quot;d,comma\""));
+	cr_expect_not_null(strstr(page.data, "data-function=\"main.new&#10;line\""));
+	cr_expect_not_null(strstr(page.data, "data-file=\"/src/&lt;x&gt;&amp;y.go\""));
+	cr_expect_not_null(strstr(page.data, "main.bad\xef\xbf\xbd\xef\xbf\xbdutf8"), "invalid UTF-8 is not U+FFFD");
+	for (const char *s = page.data; *s; s++)
+		cr_expect(!((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t'), "a raw control byte 0x%02x", *s);
+	buf_release(&page);
+}
+
+Test(escaping, a_browser_shows_the_hostile_names_as_text, .timeout = 300)
+{
+	struct buf page, dom;
+	char path[600];
+
+	if (!t_chromium())
+		cr_skip_test("chromium is not installed (apt-get install chromium); the browser check is skipped");
+	html_report(&page, path, sizeof(path));
+	cr_assert_eq(t_chromium_dom(&dom, path, NULL), 0);
+	/* the page's script ran to its end, and it is the only script there is */
+	cr_expect_not_null(strstr(dom.data, "data-ready=\"yes\""), "the script did not finish");
+	cr_expect_null(strstr(strstr(dom.data, "<script") + 1, "<script"), "a name became a script element");
+	cr_expect_null(strstr(dom.data, "<x>"), "a file name became an element");
+	cr_expect_not_null(strstr(dom.data, "<td class=\"fn\">main.&lt;script&gt;alert(1)&lt;/script&gt;</td>"),
+			   "the <script> name is not text in a cell");
+	cr_expect_not_null(strstr(dom.data, "main.(*T).Quote\"d,comma</td>"), "the quoted name is not text");
+	buf_release(&page);
+	buf_release(&dom);
+}

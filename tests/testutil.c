@@ -171,3 +171,130 @@ long long t_expect(const char *path, const char *key)
 	fclose(f);
 	return v;
 }
+
+const char *const t_scenarios[T_NSCENARIOS] = {
+	"pointer_returned", "too_large", "nonconst_size", "iface_fmt", "iface_var",
+	"closure_capture", "chan_send", "slice_ptrs", "append_growth", "map_insert",
+	"iface_method", "string_concat", "goroutine", "realistic_json", "realistic_tokenizer",
+};
+
+struct t_expect_cause *t_expect_causes(size_t *n)
+{
+	struct buf b;
+	struct t_expect_cause *v = calloc(256, sizeof(*v));
+	char *line, *save = NULL;
+
+	cr_assert_not_null(v);
+	*n = 0;
+	t_read(&b, t_path("sample-profiles/expected-causes.tsv"));
+	for (line = strtok_r(b.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		struct t_expect_cause *x = &v[*n];
+
+		if (line[0] == '#')
+			continue;
+		cr_assert_lt(*n, 256);
+		cr_assert_eq(sscanf(line, "%63[^\t]\t%127[^\t]\t%ld\t%31[^\t]\t%127[^\t]\t%63[^\t]",
+				    x->scen, x->fn, &x->line, x->versions, x->via, x->cause), 6,
+			     "bad line: %s", line);
+		(*n)++;
+	}
+	buf_release(&b);
+	return v;
+}
+
+int t_version_matches(const char *spec, int minor)
+{
+	char tmp[32], *tok, *save = NULL;
+
+	if (!strcmp(spec, "all"))
+		return 1;
+	if (!strncmp(spec, ">=1.", 4))
+		return minor >= atoi(spec + 4);
+	if (!strncmp(spec, "<=1.", 4))
+		return minor <= atoi(spec + 4);
+	snprintf(tmp, sizeof(tmp), "%s", spec);
+	for (tok = strtok_r(tmp, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		if (!strncmp(tok, "1.", 2) && atoi(tok + 2) == minor)
+			return 1;
+	return 0;
+}
+
+int t_via_matches(const char *want, const char *got)
+{
+	size_t n = strlen(want);
+
+	if (!strcmp(want, "-"))
+		return got == NULL;
+	if (!got)
+		return 0;
+	if (n && want[n - 1] == '*')
+		return !strncmp(want, got, n - 1);
+	return !strcmp(want, got);
+}
+
+const char *t_chromium(void)
+{
+	static const char *const names[] = {"chromium", "chromium-browser"};
+	static char found[4096];
+	const char *env = getenv("ESCPROF_CHROMIUM"), *path = getenv("PATH");
+	size_t i;
+
+	if (env && *env)
+		return access(env, X_OK) == 0 ? env : NULL;
+	if (found[0])
+		return found;
+	for (i = 0; path && i < sizeof(names) / sizeof(names[0]); i++) {
+		const char *p = path;
+
+		while (*p) {
+			size_t n = strcspn(p, ":");
+
+			snprintf(found, sizeof(found), "%.*s/%s", (int)n, p, names[i]);
+			if (n && access(found, X_OK) == 0)
+				return found;
+			p += n + (p[n] == ':');
+		}
+	}
+	found[0] = '\0';
+	return NULL;
+}
+
+/* Runs headless Chromium on file://path with extra arguments, its own profile directory
+ * (so that runs in parallel do not share one) and a time limit. */
+static int chromium(struct buf *out, const char *path, const char *fragment, const char *args)
+{
+	char cmd[16384], abs[4096], prof[600], o[600];
+	const char *bin = t_chromium();
+	int st;
+
+	cr_assert_not_null(bin);
+	cr_assert_not_null(realpath(path, abs), "no file %s", path);
+	snprintf(prof, sizeof(prof), "%s/chromium-%d-XXXXXX", t_tmpdir(), getpid());
+	cr_assert_not_null(mkdtemp(prof));
+	snprintf(o, sizeof(o), "%s/dom", prof);
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && HOME='%s' timeout 90 '%s' --headless --no-sandbox --disable-gpu"
+		 " --no-first-run --user-data-dir='%s' %s 'file://%s%s%s' >'%s' 2>/dev/null",
+		 prof, prof, bin, prof, args, abs, fragment ? "#" : "", fragment ? fragment : "", o);
+	st = system(cmd);
+	slurp(out, o);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", prof);
+	if (system(cmd)) {
+		/* a leftover profile directory in the test's temporary directory is harmless */
+	}
+	cr_assert(WIFEXITED(st), "chromium did not exit normally");
+	return WEXITSTATUS(st);
+}
+
+int t_chromium_dom(struct buf *dom, const char *path, const char *fragment)
+{
+	return chromium(dom, path, fragment, "--dump-dom");
+}
+
+int t_chromium_screenshot(const char *png, const char *path, int width, int height)
+{
+	char args[1200];
+
+	snprintf(args, sizeof(args), "--hide-scrollbars --window-size=%d,%d --screenshot='%s'", width, height, png);
+	return chromium(NULL, path, NULL, args);
+}

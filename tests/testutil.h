@@ -39,4 +39,31 @@ void t_gzip(struct buf *out, const void *in, size_t len);
 /* value of "key=N" in a key=value file (the .expect oracles); -1 when absent */
 long long t_expect(const char *path, const char *key);
 
+/* the sample programs under sample-profiles/, one per scenario */
+#define T_NSCENARIOS 15
+extern const char *const t_scenarios[T_NSCENARIOS];
+
+/* One row of sample-profiles/expected-causes.tsv (written by hand from the programs). */
+struct t_expect_cause {
+	char scen[64], fn[128], versions[32], via[128], cause[64];
+	long line;
+	int seen;
+};
+/* Every row; free() the array. */
+struct t_expect_cause *t_expect_causes(size_t *n);
+/* Whether a row's versions ("all", "<=1.23", ">=1.24", "1.19,1.24") include go1.minor. */
+int t_version_matches(const char *spec, int minor);
+/* Whether a row's via ("-", a function, or a prefix ending in '*') matches got (NULL
+ * when the site allocates itself). */
+int t_via_matches(const char *want, const char *got);
+
+/* Headless Chromium ($ESCPROF_CHROMIUM, else chromium or chromium-browser on PATH), or
+ * NULL when there is none. */
+const char *t_chromium(void);
+/* Loads file://path#fragment (fragment may be NULL) and puts the DOM after the page's
+ * scripts ran into dom; returns the exit code. */
+int t_chromium_dom(struct buf *dom, const char *path, const char *fragment);
+/* Screenshots file://path at width x height into png; returns the exit code. */
+int t_chromium_screenshot(const char *png, const char *path, int width, int height);
+
 #endif
