@@ -48,7 +48,7 @@ else
 BIN := $(B)/escprof
 endif
 
-.PHONY: all check demo install clean deps test-deps bench fuzz fuzz-replay memcheck
+.PHONY: all check demo docs install clean deps test-deps bench fuzz fuzz-replay memcheck
 all: $(BIN)
 
 $(DEPS_OK): scripts/install-deps.sh
@@ -134,6 +134,14 @@ DEMO := sample-profiles/out/go1.26/iface_fmt
 demo: $(BIN)
 	./$(BIN) analyze -source_path sample-profiles -trim_path /src/samples -n 5 \
 		$(DEMO).pb.gz $(DEMO).mm.txt
+	@mkdir -p $(B)
+	./$(BIN) report -q --html $(B)/demo-report.html -source_path sample-profiles \
+		-trim_path /src/samples $(DEMO).pb.gz $(DEMO).mm.txt
+	@echo "the same as one HTML page, to open in any browser: $(B)/demo-report.html"
+
+# docs: the demo's HTML report and its screenshot under docs/ (needs Chromium)
+docs: $(BIN)
+	./scripts/docs-report.sh ./$(BIN)
 
 # bench: figures as ratios against baselines run side by side (see bench/run.sh)
 $(B)/measure: bench/measure.c | $(DEPS_OK)

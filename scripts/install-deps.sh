@@ -1,7 +1,8 @@
 #!/bin/sh
-# install-deps.sh [test|fuzz|memcheck] — install the Debian packages escprof needs, only
-# those that pkg-config (or the PATH, for tools) says are missing. With "test", also the
-# test ones; "fuzz" adds clang (libFuzzer), "memcheck" valgrind.
+# install-deps.sh [test|fuzz|memcheck|browser] — install the Debian packages escprof
+# needs, only those that pkg-config (or the PATH, for tools) says are missing. With
+# "test", also the test ones; "fuzz" adds clang (libFuzzer), "memcheck" valgrind,
+# "browser" Chromium (the HTML report's browser tests, which skip without it).
 set -eu
 need=""
 have_pc() { pkg-config --exists "$1" 2>/dev/null; }
@@ -26,6 +27,9 @@ if [ "${1:-}" = fuzz ]; then
 fi
 if [ "${1:-}" = memcheck ]; then
 	command -v valgrind >/dev/null 2>&1 || need="$need valgrind"
+fi
+if [ "${1:-}" = browser ]; then
+	command -v chromium >/dev/null 2>&1 || need="$need chromium"
 fi
 [ -z "$need" ] && exit 0
 echo "installing missing packages:$need" >&2
