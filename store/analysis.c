@@ -21,8 +21,6 @@ static enum esc_status resolve(struct store *s, const char *table, const char *w
 	int rc;
 
 	*id = 0;
-	if (s->created && !s->committed)
-		return err_set(e, ESC_EUSAGE, "no %s '%s' in '%s' (it has no data yet)", what, ref, s->path);
 	if (*ref && !*end) {
 		snprintf(sql, sizeof(sql), "SELECT id FROM %s WHERE id = ?", table);
 		if (store_prepare(s, sql, &st, e))
@@ -61,8 +59,6 @@ static enum esc_status latest(struct store *s, const char *sql, int64_t *id, str
 	int rc;
 
 	*id = 0;
-	if (s->created && !s->committed)
-		return ESC_OK;	/* a store never written to holds nothing */
 	if (store_prepare(s, sql, &st, e))
 		return ESC_EDB;
 	rc = sqlite3_step(st);

@@ -370,9 +370,6 @@ enum esc_status store_find_profile(struct store *s, const char *sha256, int64_t 
 	int rc;
 
 	*id = 0;
-	/* a store that has never been written has no tables yet */
-	if (s->created && !s->committed)
-		return ESC_OK;
 	if (store_prepare(s, "SELECT id FROM profile WHERE sha256 = ?", &st, e))
 		return ESC_EDB;
 	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);

@@ -1,10 +1,15 @@
 /* store.c — opening the database, schema creation and migration by PRAGMA user_version,
  * transactions, and the read-only query path. A database from a newer escprof is refused
- * rather than guessed at; writes happen only inside store_begin/store_commit. */
+ * rather than guessed at; writes happen only inside store_begin/store_commit. A new
+ * store appears whole (schema and WAL) or not at all, however many processes race to
+ * create it, and one that ends up holding nothing is removed only when no other escprof
+ * has it open. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -49,46 +54,46 @@ void store_now(char out[32])
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static int user_version(struct store *s, int *v)
+/* The schema version and the number of schema objects, read in one statement so that
+ * both come from one snapshot (another process may commit between two). */
+static int schema_state(struct store *s, int *v, int *n)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, "SELECT (SELECT user_version FROM pragma_user_version),"
+			       " (SELECT count(*) FROM sqlite_schema)", -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	rc = sqlite3_step(st);
 	*v = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	*n = rc == SQLITE_ROW ? sqlite3_column_int(st, 1) : 0;
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
-static int table_count(struct store *s, int *n)
+/* Whether the store has neither a profile nor a build: nothing anyone would miss. */
+static int holds_nothing(struct store *s)
 {
 	sqlite3_stmt *st;
-	int rc;
+	int rc, none = 0;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_schema", -1, &st, NULL) != SQLITE_OK)
-		return -1;
+	if (sqlite3_prepare_v2(s->db, "SELECT NOT EXISTS (SELECT 1 FROM profile) AND"
+			       " NOT EXISTS (SELECT 1 FROM build)", -1, &st, NULL) != SQLITE_OK)
+		return 0;
 	rc = sqlite3_step(st);
-	*n = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	if (rc == SQLITE_ROW)
+		none = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : -1;
+	return none;
 }
 
-/* No schema yet: a new file, or one whose creator has not committed. */
-static int is_empty(struct store *s)
+/* Checks the schema version; read-only handles only check. *empty is set for a file
+ * with no schema at all (a new file, or one made empty outside escprof). */
+static enum esc_status check_version(struct store *s, int *empty, struct err *e)
 {
 	int v, n;
 
-	return !user_version(s, &v) && !table_count(s, &n) && v == 0 && n == 0;
-}
-
-/* Checks the schema version; read-only handles only check. */
-static enum esc_status check_version(struct store *s, struct err *e)
-{
-	int v, n;
-
-	if (user_version(s, &v) || table_count(s, &n))
+	if (schema_state(s, &v, &n))
 		return store_fail(s, e, "cannot read the schema version");
 	if (v > store_nmigrations)
 		return err_set(e, ESC_ESCHEMA,
@@ -97,31 +102,131 @@ static enum esc_status check_version(struct store *s, struct err *e)
 	if (v == 0 && n > 0)
 		return err_set(e, ESC_EINPUT, "'%s' is an SQLite database but not an escprof store",
 			       s->path);
+	*empty = v == 0;
 	return ESC_OK;
+}
+
+/* Gives a store with no schema the current one, in one transaction; files switch to WAL
+ * first (readers never wait for the writer). */
+static enum esc_status init_schema(struct store *s, int wal, struct err *e)
+{
+	enum esc_status st;
+
+	if (wal && sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(s, e, "cannot choose the WAL journal");
+	if ((st = store_begin(s, e)))
+		return st;
+	return store_commit(s, e);
+}
+
+/* Creates the store at path whole or not at all: built under a temporary name in the
+ * same directory (schema, WAL), then linked into place. *won says whether this link made
+ * path; when another process got there first, its store is the one used. */
+static enum esc_status create_file(const char *path, int *won, struct err *e)
+{
+	struct store t = {0};
+	char *tmp = NULL, f[4096];
+	enum esc_status st = ESC_OK;
+	mode_t m;
+	size_t i;
+	int fd;
+
+	*won = 0;
+	if (asprintf(&tmp, "%s.new-XXXXXX", path) < 0)
+		return err_set(e, ESC_ENOMEM, "out of memory");
+	if ((fd = mkstemp(tmp)) < 0) {
+		st = err_set(e, ESC_EIO, "cannot create database '%s': %s", path, strerror(errno));
+		free(tmp);
+		return st;
+	}
+	/* the permissions sqlite3_open would have given it */
+	m = umask(0);
+	umask(m);
+	if (fchmod(fd, 0666 & ~m)) {
+		/* mkstemp's 0600 is safe if narrower */
+	}
+	close(fd);
+	t.path = (char *)path;	/* messages name the store, not the temporary */
+	t.mode = STORE_READ_WRITE;
+	if (sqlite3_open_v2(tmp, &t.db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+		st = err_set(e, ESC_EDB, "cannot create database '%s': %s", path,
+			     t.db ? sqlite3_errmsg(t.db) : "out of memory");
+	else
+		st = init_schema(&t, 1, e);
+	sqlite3_close(t.db);	/* the last connection: the WAL is folded in and removed */
+	if (!st) {
+		if (link(tmp, path) == 0)
+			*won = 1;
+		else if (errno != EEXIST)
+			st = err_set(e, ESC_EIO, "cannot create database '%s': %s", path, strerror(errno));
+	}
+	for (i = 0; i < 4; i++) {
+		static const char *const ext[] = {"", "-journal", "-wal", "-shm"};
+
+		snprintf(f, sizeof(f), "%s%s", tmp, ext[i]);
+		unlink(f);
+	}
+	free(tmp);
+	return st;
+}
+
+/* Opens path with a shared advisory lock held for the store's life: an escprof that
+ * created the file may remove it again only while nobody else holds one. Retries when
+ * the file was removed between the lookup and the lock. */
+static enum esc_status open_locked(struct store *s, struct err *e)
+{
+	struct stat a, b;
+	int tries, won;
+	enum esc_status st;
+
+	for (tries = 0; tries < 100; tries++) {
+		if (stat(s->path, &b)) {
+			if (errno != ENOENT)
+				return err_set(e, ESC_EIO, "cannot open database '%s': %s", s->path, strerror(errno));
+			if (s->mode == STORE_READ_ONLY)
+				return err_set(e, ESC_EIO, "no database '%s' (load a profile first)", s->path);
+			if ((st = create_file(s->path, &won, e)))
+				return st;
+			s->created = won;
+		}
+		s->lock_fd = open(s->path, (s->mode == STORE_READ_ONLY ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+		if (s->lock_fd < 0) {
+			if (errno == ENOENT) {
+				s->created = 0;
+				continue;
+			}
+			return err_set(e, ESC_EIO, "cannot open database '%s': %s", s->path, strerror(errno));
+		}
+		while (flock(s->lock_fd, LOCK_SH) && errno == EINTR)
+			;
+		if (!fstat(s->lock_fd, &a) && !stat(s->path, &b) && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+			return ESC_OK;
+		close(s->lock_fd);
+		s->lock_fd = -1;
+		s->created = 0;
+	}
+	return err_set(e, ESC_EIO, "cannot open database '%s': it keeps being removed", s->path);
 }
 
 enum esc_status store_open(struct store **out, const char *path, enum store_mode mode,
 			   struct err *e)
 {
 	struct store *s;
-	struct stat sb;
-	int flags, exists;
+	int memory = !strcmp(path, ":memory:"), empty = 0;
 	enum esc_status st;
 
 	*out = NULL;
-	exists = !strcmp(path, ":memory:") || stat(path, &sb) == 0;
-	if (mode == STORE_READ_ONLY && !exists)
-		return err_set(e, ESC_EIO, "no database '%s' (load a profile first)", path);
 	s = calloc(1, sizeof(*s));
 	if (!s || !(s->path = strdup(path))) {
 		free(s);
 		return err_set(e, ESC_ENOMEM, "out of memory");
 	}
 	s->mode = mode;
-	s->created = !exists;
-	flags = mode == STORE_READ_ONLY ? SQLITE_OPEN_READONLY :
-		SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+	s->lock_fd = -1;
+	if (!memory && (st = open_locked(s, e)))
+		goto fail;
+	if (sqlite3_open_v2(path, &s->db, mode == STORE_READ_ONLY ? SQLITE_OPEN_READONLY :
+			    SQLITE_OPEN_READWRITE | (memory ? SQLITE_OPEN_CREATE : 0), NULL) != SQLITE_OK) {
 		st = err_set(e, ESC_EDB, "cannot open database '%s': %s", path,
 			     s->db ? sqlite3_errmsg(s->db) : "out of memory");
 		goto fail;
@@ -129,7 +234,7 @@ enum esc_status store_open(struct store **out, const char *path, enum store_mode
 	sqlite3_extended_result_codes(s->db, 1);
 	/* writers queue behind each other (WAL: readers never wait) */
 	sqlite3_busy_timeout(s->db, busy_ms);
-	if ((st = check_version(s, e)))
+	if ((st = check_version(s, &empty, e)))
 		goto fail;
 	if (max_pages) {
 		char pragma[64];
@@ -137,11 +242,9 @@ enum esc_status store_open(struct store **out, const char *path, enum store_mode
 		snprintf(pragma, sizeof(pragma), "PRAGMA max_page_count = %lu", max_pages);
 		sqlite3_exec(s->db, pragma, NULL, NULL, NULL);
 	}
-	if (mode == STORE_READ_WRITE && strcmp(path, ":memory:") && is_empty(s) &&
-	    sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK) {
-		st = store_fail(s, e, "cannot choose the WAL journal");
+	/* a store in memory, or a file emptied outside escprof, gets its schema now */
+	if (empty && mode == STORE_READ_WRITE && (st = init_schema(s, !memory, e)))
 		goto fail;
-	}
 	*out = s;
 	return ESC_OK;
 fail:
@@ -157,9 +260,10 @@ void store_close(struct store *s)
 		return;
 	if (s->in_tx)
 		store_rollback(s);
-	/* a file this process created and nobody (another process may have) filled: as if
-	 * the command had never run */
-	remove = s->created && !s->committed && strcmp(s->path, ":memory:") && s->db && is_empty(s);
+	/* a file this process created that holds nothing, and that no other escprof has
+	 * open (the exclusive lock proves it): as if the command had never run */
+	remove = s->created && s->db && s->lock_fd >= 0 && !flock(s->lock_fd, LOCK_EX | LOCK_NB) &&
+		 holds_nothing(s);
 	sqlite3_close(s->db);
 	if (remove) {
 		static const char *const ext[] = {"", "-journal", "-wal", "-shm"};
@@ -171,6 +275,9 @@ void store_close(struct store *s)
 			unlink(f);
 		}
 	}
+	/* only now: closing any descriptor of the file drops this process's SQLite locks */
+	if (s->lock_fd >= 0)
+		close(s->lock_fd);
 	free(s->path);
 	free(s);
 }
@@ -198,7 +305,7 @@ enum esc_status store_begin(struct store *s, struct err *e)
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return store_fail(s, e, "cannot begin a transaction");
 	s->in_tx = 1;
-	if (user_version(s, &v) || table_count(s, &n)) {
+	if (schema_state(s, &v, &n)) {
 		st = store_fail(s, e, "cannot read the schema version");
 		goto fail;
 	}
@@ -237,7 +344,6 @@ enum esc_status store_commit(struct store *s, struct err *e)
 		return st;
 	}
 	s->in_tx = 0;
-	s->committed = 1;
 	return ESC_OK;
 }
 

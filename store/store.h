@@ -15,7 +15,7 @@ struct store;
 
 enum store_mode {
 	STORE_READ_ONLY,	/* fails when the file does not exist; writes are refused */
-	STORE_READ_WRITE,	/* creates the file (and schema) on first write */
+	STORE_READ_WRITE,	/* creates the file with its schema when there is none */
 };
 
 
@@ -31,7 +31,8 @@ void store_set_busy_timeout(int ms);
  * pages (PRAGMA max_page_count), so a write fails with "database or disk is full" part way
  * through. 0 (the default) leaves SQLite's limit. */
 void store_test_max_pages(unsigned long pages);
-/* Closes s; when s created its file and nothing was ever committed, removes the file. */
+/* Closes s; when s created its file, the file holds no profile and no build, and no other
+ * escprof has it open, removes the file. */
 void store_close(struct store *s);
 
 struct store_profile_opts {

@@ -11,7 +11,7 @@ struct store {
 	char *path;
 	enum store_mode mode;
 	int created;		/* this process created the file */
-	int committed;		/* something was committed through this handle */
+	int lock_fd;		/* holds the shared flock on the file; -1 in memory */
 	int in_tx;
 };
 
