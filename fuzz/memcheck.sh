@@ -40,6 +40,9 @@ run $e escapes --db "$db" sample-profiles/out/go1.22/iface_fmt.json
 run $e analyze -source_path sample-profiles -trim_path /src/samples $s/iface_fmt.pb.gz $s/iface_fmt.mm.txt
 run $e analyze --format json $s/closure_capture.pb.gz $s/closure_capture.mm.txt
 run $e top --db "$db" -n 5
+run $e report --html "$tmp/r.html" -source_path sample-profiles -trim_path /src/samples \
+	$s/iface_fmt.pb.gz $s/iface_fmt.mm.txt
+run $e report --db "$db" --html "$tmp/r2.html" --baseline before -n 3
 run $e list --db "$db" -source_path sample-profiles -trim_path /src/samples 'main\.'
 run $e sql --db "$db" "SELECT stack_id, sum(alloc_space) FROM heap_samples GROUP BY 1 ORDER BY 2 DESC LIMIT 3"
 run $e diff --db "$db" --format csv before 2
@@ -47,6 +50,7 @@ printf 'total alloc_space <= 1KiB\ncause * alloc_space <= 50%%\n' >"$tmp/b.budge
 WANT=1 run $e check --db "$db" --budget "$tmp/b.budget" --format junit
 printf 'not a profile' >"$tmp/bad.pb.gz"
 WANT=3 run $e load --db "$db" "$tmp/bad.pb.gz"
+WANT=3 run $e report --html "$tmp/r3.html" "$tmp/bad.pb.gz"
 # two Criterion suites, the escprof processes they start included
 for suite in gclog profile; do
 	ESCPROF=$PWD/escprof ESCPROF_SRC=$PWD ESCPROF_GEN=$PWD/$b/gen_profile \
