@@ -348,9 +348,30 @@ static void release_report(struct rep *r)
 
 /* ---- writing the page ----------------------------------------------------------------- */
 
+/* Counts with thousands separators (a heap profile counts objects in the billions). */
+static const char *count_of(char *buf, int64_t v)
+{
+	char digits[32];
+	size_t n, i, k = 0;
+	int neg = v < 0;
+
+	snprintf(digits, sizeof(digits), "%" PRId64, v);
+	n = strlen(digits + neg);
+	if (neg)
+		buf[k++] = '-';
+	for (i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			buf[k++] = ',';
+		buf[k++] = digits[neg + i];
+	}
+	buf[k] = '\0';
+	return buf;
+}
+
+/* A value of sample type ix, in a 32-byte buf. */
 static const char *size_of(char *buf, int64_t v, int ix)
 {
-	return report_size(buf, 32, v, report_is_bytes(ix));
+	return report_is_bytes(ix) ? report_size(buf, 32, v, 1) : count_of(buf, v);
 }
 
 static const char *base_name(const char *path)
@@ -394,8 +415,10 @@ static void write_summary(struct rep *r)
 	fputs("<section id=\"summary\">\n<div class=\"grid\">\n", f);
 	snprintf(w, sizeof(w), "%s, in total", report_column(r->ix));
 	write_stat(f, size_of(b, r->t.total, r->ix), w, -1);
-	snprintf(w, sizeof(w), "%s", report_objects_column(r->ix));
-	write_stat(f, report_size(b, sizeof(b), r->t.objects, 0), w, -1);
+	if (report_is_bytes(r->ix)) {
+		snprintf(w, sizeof(w), "%s", report_objects_column(r->ix));
+		write_stat(f, count_of(b, r->t.objects), w, -1);
+	}
 	snprintf(b, sizeof(b), "%" PRId64, r->all_sites);
 	write_stat(f, b, "allocation sites", -1);
 	snprintf(b, sizeof(b), "%.1f%%", pct(r->t.attributed, r->t.total));
@@ -513,7 +536,7 @@ static void write_causes(struct rep *r)
 		fprintf(f, "</td><td class=\"num\">%s</td><td class=\"num\">%.1f%%</td>"
 			"<td class=\"num\">%" PRId64 "</td><td class=\"num\">%s</td><td class=\"hint\">",
 			size_of(b, x->value, r->ix), pct(x->value, r->t.total), x->sites,
-			report_size(o, sizeof(o), x->objects, 0));
+			count_of(o, x->objects));
 		html_str(f, cc ? cc->hint : "");
 		fputs("</td></tr>\n", f);
 	}
@@ -928,7 +951,7 @@ static enum esc_status write_sites(struct rep *r, struct err *e)
 			html_cause_class(x->cause));
 		html_str(f, x->cause);
 		fprintf(f, "</td><td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"num\">%.1f%%</td>"
-			"<td class=\"hint\"><div>", size_of(b, x->value, r->ix), report_size(o, sizeof(o), x->objects, 0),
+			"<td class=\"hint\"><div>", size_of(b, x->value, r->ix), count_of(o, x->objects),
 			pct(x->value, r->t.total));
 		html_str(f, cc ? cc->hint : "");
 		fputs("</div></td></tr>\n", f);

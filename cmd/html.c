@@ -66,7 +66,8 @@ static const char style[] =
 	"svg.chart{width:100%;height:auto;display:block;font-size:12px}\n"
 	"svg.chart text{fill:var(--fg)}svg.chart .lbl{text-anchor:end}svg.chart .val{fill:var(--mute)}\n"
 	"svg.chart .axis{stroke:#9aa3b2;stroke-width:1}\n"
-	"svg.chart g.bar[data-attr]{cursor:pointer}svg.chart g.bar:hover rect{opacity:.8}\n"
+	"svg.chart g.bar[data-attr]{cursor:pointer}svg.chart g.bar:hover rect,svg.chart g.bar:focus rect{opacity:.75}\n"
+	"svg.chart g.bar:focus{outline:none}svg.chart g.bar:focus .lbl{text-decoration:underline}\n"
 	"table{border-collapse:collapse;width:100%}\n"
 	"th,td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top}\n"
 	"th{font-size:12px;color:var(--mute);font-weight:600;white-space:nowrap}\n"
@@ -196,6 +197,9 @@ static const char script[] =
 	"    if (row && (ev.key === 'Enter' || ev.key === ' ')) { ev.preventDefault(); toggleAndKeep(row); }\n"
 	"  });\n"
 	"  Array.prototype.forEach.call(document.querySelectorAll('svg g.bar[data-attr]'), function (g) {\n"
+	"    g.addEventListener('keydown', function (ev) {\n"
+	"      if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); g.dispatchEvent(new Event('click')); }\n"
+	"    });\n"
 	"    g.addEventListener('click', function () {\n"
 	"      var a = g.getAttribute('data-attr'), v = g.getAttribute('data-value');\n"
 	"      if (a === 'site') {\n"
@@ -280,7 +284,7 @@ enum {
 	BAR_X = 400,
 	BAR_W = 390,
 	VALUE_X = BAR_X + BAR_W + 10,
-	LABEL_CHARS = 60,
+	LABEL_CHARS = 56,
 };
 
 static int64_t bar_total(const struct html_bar *b)
@@ -324,7 +328,7 @@ void html_bar_chart(FILE *f, const char *id, const char *title, const struct htm
 		t = bar_total(b);
 		fputs("<g class=\"bar\"", f);
 		if (b->attr) {
-			fprintf(f, " data-attr=\"%s\" data-value=\"", b->attr);
+			fprintf(f, " tabindex=\"0\" role=\"button\" data-attr=\"%s\" data-value=\"", b->attr);
 			html_str(f, b->attr_value);
 			fputs("\"", f);
 		}
