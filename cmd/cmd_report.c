@@ -504,7 +504,8 @@ static void write_causes(struct rep *r)
 
 	if (!bars || !segs || !texts)
 		goto out;
-	fputs("<section id=\"causes\">\n<h2>Where the bytes go, by cause</h2>\n", f);
+	fprintf(f, "<section id=\"causes\">\n<h2>Where the %s go, by cause</h2>\n",
+		report_is_bytes(r->ix) ? "bytes" : "objects");
 	for (i = 0; i < r->ncauses; i++) {
 		const struct cause_sum *x = &r->causes[i];
 
@@ -517,7 +518,7 @@ static void write_causes(struct rep *r)
 					    &segs[n], 1};
 		n++;
 	}
-	html_bar_chart(f, "chart-cause", "bytes by cause", bars, n);
+	html_bar_chart(f, "chart-cause", report_is_bytes(r->ix) ? "bytes by cause" : "objects by cause", bars, n);
 	fputs("<table class=\"legend\">\n<thead><tr><th>cause</th><th>what it means</th>"
 	      "<th class=\"num\">value</th><th class=\"num\">%</th><th class=\"num\">sites</th>"
 	      "<th class=\"num\">objects</th><th>the fix</th></tr></thead>\n<tbody>\n", f);
@@ -548,137 +549,119 @@ out:
 }
 
 /* Packages, biggest first, each bar split by cause; the rest summed into one bar. */
+struct pkg_seg {
+	int64_t value;
+	char *cause;
+	char tip[128];
+};
+
 struct pkg_acc {
-	struct rep *r;
-	struct html_bar bars[CHART_PACKAGES + 1];
-	struct html_seg *segs;
+	char *names[CHART_PACKAGES];	/* "" for sites with no package */
+	int64_t totals[CHART_PACKAGES];
+	size_t first[CHART_PACKAGES + 1];	/* each package's first segment */
+	size_t npkgs;
+	struct pkg_seg *segs;
 	size_t nsegs, capsegs;
-	char *names[CHART_PACKAGES + 1];
-	char texts[CHART_PACKAGES + 1][48];
-	char *tips_mem;
-	size_t nbars;
-	int64_t totals[CHART_PACKAGES + 1];
-	size_t first_seg[CHART_PACKAGES + 2];
+	char *last;			/* the package of the previous row */
 	int64_t other_pkgs, other_value;
-	char last[512];
-	int have_last;
 };
 
 static int take_pkg(void *ctx, size_t ncols, const char *const *names, const struct store_value *v)
 {
 	struct pkg_acc *a = ctx;
-	int same;
+	struct pkg_seg *x;
 
 	(void)ncols;
 	(void)names;
 	if (!v)
 		return 0;
-	/* package, cause, value, package total */
-	same = a->have_last && strlen(a->last) == v[0].len && !memcmp(a->last, v[0].s, v[0].len);
-	if (!same) {
-		snprintf(a->last, sizeof(a->last), "%.*s", (int)v[0].len, v[0].s);
-		a->have_last = 1;
-		if (a->nbars == CHART_PACKAGES) {
+	/* package, cause, value, package total; a package's rows come together */
+	if (!a->last || strlen(a->last) != v[0].len || memcmp(a->last, v[0].s, v[0].len)) {
+		free(a->last);
+		if (!(a->last = vdup(&v[0])))
+			return ESC_ENOMEM;
+		if (a->npkgs == CHART_PACKAGES) {
 			a->other_pkgs++;
 			a->other_value += v[3].i;
 			return 0;
 		}
-		a->first_seg[a->nbars] = a->nsegs;
-		a->names[a->nbars] = vdup(&v[0]);
-		if (!a->names[a->nbars])
+		if (!(a->names[a->npkgs] = vdup(&v[0])))
 			return ESC_ENOMEM;
-		a->totals[a->nbars++] = v[3].i;
-	} else if (a->nbars == CHART_PACKAGES && a->other_pkgs) {
-		return 0;
+		a->first[a->npkgs] = a->nsegs;
+		a->totals[a->npkgs++] = v[3].i;
+	} else if (a->other_pkgs) {
+		return 0;	/* a further cause of a package summed into "other" */
 	}
 	if (vec_reserve(&a->segs, &a->capsegs, a->nsegs + 1, sizeof(*a->segs), 16))
 		return ESC_ENOMEM;
-	/* the cause name is kept in tip until the bars are built */
-	a->segs[a->nsegs++] = (struct html_seg){v[2].i, NULL, vdup(&v[1])};
+	x = &a->segs[a->nsegs++];
+	x->value = v[2].i;
+	x->tip[0] = '\0';
+	if (!(x->cause = vdup(&v[1])))
+		return ESC_ENOMEM;
 	return 0;
 }
 
 static enum esc_status write_packages(struct rep *r, struct err *e)
 {
 	const char *col = report_column(r->ix);
-	struct pkg_acc *a = calloc(1, sizeof(*a));
-	char sql[1024], b[32], **tips = NULL;
+	struct pkg_acc a = {0};
+	struct html_bar bars[CHART_PACKAGES + 1];
+	struct html_seg *segs = NULL, other;
+	char sql[1024], b[32], texts[CHART_PACKAGES + 1][48], label[64];
 	enum esc_status st = ESC_OK;
-	size_t i, k;
+	size_t i, n;
 
-	if (!a)
-		return err_set(e, ESC_ENOMEM, "out of memory");
-	a->r = r;
 	snprintf(sql, sizeof(sql),
 		 "SELECT p, cause, v, pt FROM (SELECT coalesce(package, '') AS p, cause, sum(%s) AS v,"
 		 " sum(sum(%s)) OVER (PARTITION BY coalesce(package, '')) AS pt FROM alloc_site"
 		 " WHERE analysis_id = %" PRId64 " GROUP BY 1, 2) WHERE v != 0 ORDER BY pt DESC, p, v DESC",
 		 col, col, r->aid);
-	if (store_query(r->s, sql, take_pkg, a, e)) {
+	if (store_query(r->s, sql, take_pkg, &a, e)) {
 		st = e->status ? e->status : ESC_EDB;
 		goto out;
 	}
-	a->first_seg[a->nbars] = a->nsegs;
-	tips = calloc(a->nsegs + 1, sizeof(*tips));
-	if (!tips) {
+	a.first[a.npkgs] = a.nsegs;
+	if (!(segs = calloc(a.nsegs + 1, sizeof(*segs)))) {
 		st = err_set(e, ESC_ENOMEM, "out of memory");
 		goto out;
 	}
-	for (i = 0; i < a->nsegs; i++) {
-		const char *cause = a->segs[i].tip ? a->segs[i].tip : "unknown";
-
-		tips[i] = malloc(128);
-		if (!tips[i]) {
-			st = err_set(e, ESC_ENOMEM, "out of memory");
-			goto out;
-		}
-		cause_tip(tips[i], 128, cause, a->segs[i].value, r->t.total, r->ix);
-		a->segs[i].cls = html_cause_class(cause);
+	for (i = 0; i < a.nsegs; i++) {
+		cause_tip(a.segs[i].tip, sizeof(a.segs[i].tip), a.segs[i].cause, a.segs[i].value,
+			  r->t.total, r->ix);
+		segs[i] = (struct html_seg){a.segs[i].value, html_cause_class(a.segs[i].cause), a.segs[i].tip};
 	}
-	for (i = 0; i < a->nbars; i++) {
-		const char *name = a->names[i][0] ? a->names[i] : "(no package)";
+	for (n = 0; n < a.npkgs; n++) {
+		const char *name = a.names[n][0] ? a.names[n] : "(no package)";
 
-		snprintf(a->texts[i], sizeof(a->texts[i]), "%s  %.1f%%", size_of(b, a->totals[i], r->ix),
-			 pct(a->totals[i], r->t.total));
-		a->bars[i] = (struct html_bar){name, strlen(name), a->texts[i], a->names[i][0] ? "q" : NULL,
-					       a->names[i], &a->segs[a->first_seg[i]],
-					       a->first_seg[i + 1] - a->first_seg[i]};
+		snprintf(texts[n], sizeof(texts[n]), "%s  %.1f%%", size_of(b, a.totals[n], r->ix),
+			 pct(a.totals[n], r->t.total));
+		bars[n] = (struct html_bar){name, strlen(name), texts[n], a.names[n][0] ? "q" : NULL,
+					    a.names[n], &segs[a.first[n]], a.first[n + 1] - a.first[n]};
 	}
-	/* the segments' tips were cause names; now they are the sentences */
-	for (i = 0; i < a->nsegs; i++) {
-		free((char *)a->segs[i].tip);
-		a->segs[i].tip = tips[i];
-	}
-	if (a->other_pkgs) {
-		static char label[64];
-		static struct html_seg other;
-
-		snprintf(label, sizeof(label), "(%" PRId64 " other packages)", a->other_pkgs);
-		other = (struct html_seg){a->other_value, html_cause_class(NULL), NULL};
-		snprintf(a->texts[a->nbars], sizeof(a->texts[a->nbars]), "%s  %.1f%%",
-			 size_of(b, a->other_value, r->ix), pct(a->other_value, r->t.total));
-		a->bars[a->nbars++] = (struct html_bar){label, strlen(label), a->texts[a->nbars - 1],
-							NULL, NULL, &other, 1};
+	if (a.other_pkgs) {
+		snprintf(label, sizeof(label), "(%" PRId64 " other packages)", a.other_pkgs);
+		other = (struct html_seg){a.other_value, html_cause_class(NULL), NULL};
+		snprintf(texts[n], sizeof(texts[n]), "%s  %.1f%%", size_of(b, a.other_value, r->ix),
+			 pct(a.other_value, r->t.total));
+		bars[n] = (struct html_bar){label, strlen(label), texts[n], NULL, NULL, &other, 1};
+		n++;
 	}
 	fputs("<section id=\"packages\">\n<h2>By package</h2>\n", r->f);
-	if (a->nbars)
-		html_bar_chart(r->f, "chart-package", "bytes by package, split by cause", a->bars, a->nbars);
+	if (n)
+		html_bar_chart(r->f, "chart-package", report_is_bytes(r->ix) ?
+			       "bytes by package, split by cause" : "objects by package, split by cause", bars, n);
 	else
 		fputs("<p>Nothing was allocated.</p>\n", r->f);
 	fputs("</section>\n", r->f);
 out:
-	if (tips) {
-		for (k = 0; k < a->nsegs; k++)
-			free(tips[k]);
-		free(tips);
-	} else {
-		for (k = 0; k < a->nsegs; k++)
-			free((char *)a->segs[k].tip);
-	}
-	for (k = 0; k < a->nbars && k < CHART_PACKAGES; k++)
-		free(a->names[k]);
-	free(a->segs);
-	free(a);
+	for (i = 0; i < a.npkgs; i++)
+		free(a.names[i]);
+	for (i = 0; i < a.nsegs; i++)
+		free(a.segs[i].cause);
+	free(a.segs);
+	free(a.last);
+	free(segs);
 	return st;
 }
 
@@ -1148,7 +1131,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
 	struct ids builds = {0};
 	struct rep r = {0};
 	struct err e = {0};
-	int opt, rc, n = 500, ret = EXIT_OK, temp;
+	int opt, rc, n = 500, ret = EXIT_OK, temp, stored;
 
 	c->usage = usage;
 	r.c = c;
@@ -1218,7 +1201,9 @@ int cmd_report(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	temp = optind < argc && !c->db_set;
-	if (temp && (nbrefs || (baseline && !is_file(baseline)))) {
+	for (i = 0, stored = nbrefs > 0; i < nbbrefs; i++)
+		stored |= !is_file(bbrefs[i]);
+	if (temp && (stored || (baseline && !is_file(baseline)))) {
 		ret = cli_usage_error(c, "stored builds and profiles need --db");
 		goto out;
 	}

@@ -1,11 +1,13 @@
 /* html.c — the page shell and the SVG bar charts of the HTML report; see html.h. The page
  * must open anywhere, offline: no external script, style, font or image, and a CSP meta
- * that makes the browser refuse any fetch. The script only sorts, filters and expands
- * what the HTML already holds; it reads data-* attributes, never markup from strings. */
+ * that makes the browser refuse any fetch and run no script but the page's own (by its
+ * hash). The script only sorts, filters and expands what the HTML already holds; it
+ * reads data-* attributes, never markup from strings. */
 #include <inttypes.h>
 #include <string.h>
 
 #include "classify/classify.h"
+#include "common/digest.h"
 #include "html.h"
 #include "output.h"
 
@@ -220,15 +222,42 @@ static const char script[] =
 	"  document.documentElement.setAttribute('data-ready', 'yes');\n"
 	"})();\n";
 
+/* The CSP source that allows the page's own script and nothing else: even markup that
+ * escaped escaping could not run. "sha256-" and the base64 of the digest, in out. */
+static void script_source(char out[52])
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned char d[33] = {0};
+	char hex[65];
+	size_t i, k = 0;
+
+	digest_sha256_hex(script, strlen(script), hex);
+	for (i = 0; i < 32; i++)
+		d[i] = (unsigned char)((hex[2 * i] <= '9' ? hex[2 * i] - '0' : hex[2 * i] - 'a' + 10) << 4 |
+				       (hex[2 * i + 1] <= '9' ? hex[2 * i + 1] - '0' : hex[2 * i + 1] - 'a' + 10));
+	k = (size_t)snprintf(out, 52, "sha256-");
+	for (i = 0; i < 33; i += 3) {
+		unsigned v = (unsigned)d[i] << 16 | (unsigned)d[i + 1] << 8 | d[i + 2];
+
+		out[k++] = b64[v >> 18 & 63];
+		out[k++] = b64[v >> 12 & 63];
+		out[k++] = i + 1 < 32 ? b64[v >> 6 & 63] : '=';
+		out[k++] = i + 2 < 32 ? b64[v & 63] : '=';
+	}
+	out[k] = '\0';
+}
+
 void html_page_begin(FILE *f, const char *title)
 {
+	char src[52];
 	size_t i;
 
-	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-	      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-	      "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n"
-	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-	      "<meta name=\"generator\" content=\"escprof\">\n<title>", f);
+	script_source(src);
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+		"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+		"style-src 'unsafe-inline'; script-src '%s'; img-src data:\">\n"
+		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+		"<meta name=\"generator\" content=\"escprof\">\n<title>", src);
 	html_str(f, title);
 	fputs("</title>\n<style>\n", f);
 	fputs(style, f);
@@ -241,7 +270,7 @@ void html_page_begin(FILE *f, const char *title)
 
 void html_page_end(FILE *f)
 {
-	fputs("</main>\n<script>\n", f);
+	fputs("</main>\n<script>", f);	/* the script's text is exactly what the CSP hashed */
 	fputs(script, f);
 	fputs("</script>\n</body>\n</html>\n", f);
 }

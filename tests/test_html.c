@@ -179,6 +179,9 @@ static void expect_self_contained(const char *html, const char *what)
 	cr_expect(!strncmp(html, "<!DOCTYPE html>", 15), "%s: no doctype", what);
 	cr_expect(strstr(html, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';"),
 		  "%s: no CSP", what);
+	/* only the page's own script may run: by its hash, never 'unsafe-inline' */
+	cr_expect(strstr(html, "script-src 'sha256-") && !strstr(html, "script-src 'unsafe-inline'"),
+		  "%s: the CSP lets any inline script run", what);
 	cr_expect_eq(count(html, "<script"), 1, "%s: one inline script, no other", what);
 	cr_expect_eq(count(html, "http://") + count(html, "https://") + count(html, " src=") +
 		     count(html, "<link") + count(html, "url(") + count(html, "@import") +
@@ -516,6 +519,10 @@ Test(html, bad_input_leaves_no_report_and_an_old_one_untouched)
 	cr_expect_eq(t_run(NULL, NULL, "report --html '%s' -n -1 " S26 "iface_fmt.pb.gz", out), 2);
 	cr_expect_eq(t_run(NULL, NULL, "report --html '%s' -sample_index cpu " S26 "iface_fmt.pb.gz", out), 2);
 	cr_expect_eq(t_run(NULL, NULL, "report --html '%s' --baseline-build x " S26 "iface_fmt.pb.gz", out), 2);
+	cr_expect_eq(t_run(NULL, NULL, "report --html '%s' --baseline " S22 "iface_fmt.pb.gz --baseline-build stored "
+			   S26 "iface_fmt.pb.gz", out), 2, "a stored build without --db");
+	cr_expect_eq(t_run(NULL, NULL, "report --html '%s' --baseline before " S26 "iface_fmt.pb.gz", out), 2,
+		     "a stored profile without --db");
 }
 
 Test(html, the_title_and_standard_output_are_escaped_too)
