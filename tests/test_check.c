@@ -18,13 +18,7 @@
 
 static const char *db_path(const char *name)
 {
-	static char p[4][512];
-	static int n;
-	char *b = p[n++ & 3];
-
-	snprintf(b, 512, "%s/chk-%s-%d.db", t_tmpdir(), name, getpid());
-	unlink(b);
-	return b;
+	return t_fresh("chk-%s.db", name);
 }
 
 static const char *budget(const char *text)

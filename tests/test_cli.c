@@ -16,13 +16,7 @@
 
 static const char *db_path(const char *name)
 {
-	static char p[8][512];
-	static int n;
-	char *b = p[n++ & 7];
-
-	snprintf(b, 512, "%s/%s-%d.db", t_tmpdir(), name, getpid());
-	unlink(b);
-	return b;
+	return t_fresh("%s.db", name);
 }
 
 /* runs a query and returns its single value as text (static buffer) */

@@ -18,13 +18,7 @@
 
 static const char *out_path(const char *name)
 {
-	static char p[4][512];
-	static int n;
-	char *b = p[n++ & 3];
-
-	snprintf(b, 512, "%s/%s-%d.html", t_tmpdir(), name, getpid());
-	unlink(b);
-	return b;
+	return t_fresh("%s.html", name);
 }
 
 static void need_chromium(void)
@@ -508,7 +502,7 @@ Test(html, bad_input_leaves_no_report_and_an_old_one_untouched)
 	t_read(&b, out);
 	cr_expect(b.len == 3 && !memcmp(b.data, "old", 3), "the old report was touched");
 	buf_release(&b);
-	snprintf(cmd, sizeof(cmd), "ls '%s' | grep -c '^bad-%d.html.' >/dev/null", t_tmpdir(), getpid());
+	snprintf(cmd, sizeof(cmd), "ls '%s' | grep -c '^%d-bad.html.' >/dev/null", t_tmpdir(), getpid());
 	cr_expect_neq(system(cmd), 0, "a temporary file was left behind");
 
 	cr_expect_eq(t_run(NULL, &err, "report --html '%s/no/such/dir/r.html' " S26 "iface_fmt.pb.gz", t_tmpdir()), 3);

@@ -15,13 +15,7 @@
 
 static const char *db_path(const char *name)
 {
-	static char p[4][512];
-	static int n;
-	char *b = p[n++ & 3];
-
-	snprintf(b, 512, "%s/rep-%s-%d.db", t_tmpdir(), name, getpid());
-	unlink(b);
-	return b;
+	return t_fresh("rep-%s.db", name);
 }
 
 static json_t *run_json(const char *fmt, const char *a, const char *b)

@@ -14,13 +14,7 @@
 
 static const char *db_path(const char *name)
 {
-	static char p[4][512];
-	static int n;
-	char *b = p[n++ & 3];
-
-	snprintf(b, 512, "%s/st-%s-%d.db", t_tmpdir(), name, getpid());
-	unlink(b);
-	return b;
+	return t_fresh("st-%s.db", name);
 }
 
 static long long q1(const char *db, const char *sql)

@@ -53,6 +53,21 @@ const char *t_tmpdir(void)
 	return p;
 }
 
+const char *t_fresh(const char *fmt, ...)
+{
+	static char bufs[8][600];
+	static int next;
+	char *b = bufs[next++ & 7], name[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(name, sizeof(name), fmt, ap);
+	va_end(ap);
+	snprintf(b, 600, "%s/%d-%s", t_tmpdir(), getpid(), name);
+	unlink(b);
+	return b;
+}
+
 void t_read(struct buf *b, const char *path)
 {
 	buf_init(b);

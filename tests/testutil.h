@@ -18,6 +18,10 @@ const char *t_shared(void);
 /* a fresh temporary directory for this test (removed at exit is not guaranteed) */
 const char *t_tmpdir(void);
 
+/* a path in t_tmpdir() named by fmt plus this process's id, removed if it exists: a
+ * fresh file name per test process (in a rotating buffer of 8) */
+const char *t_fresh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* reads a file; aborts the test when it cannot */
 void t_read(struct buf *b, const char *path);
 void t_write(const char *path, const void *data, size_t len);
