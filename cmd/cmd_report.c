@@ -692,8 +692,90 @@ static void write_top_sites(struct rep *r)
 	fputs("</section>\n", r->f);
 }
 
-static void write_growth(struct rep *r)
+/* The sites that grew most since the baseline. A site is its function, file name, line
+ * and the dependency it allocated in: file names rather than paths, so that builds in
+ * different directories (or Go versions in different GOROOTs) still meet. */
+enum { GROWTH_SITES = 15 };
+
+struct growth_out {
+	struct rep *r;
+	int rows;
+};
+
+static int write_growth_site(void *ctx, size_t ncols, const char *const *names,
+			     const struct store_value *v)
 {
+	struct growth_out *o = ctx;
+	struct rep *r = o->r;
+	FILE *f = r->f;
+	char b1[32], b2[32], b3[32];
+	const struct store_value *cause;
+	int64_t base, d;
+
+	(void)ncols;
+	(void)names;
+	if (!v)
+		return 0;
+	/* function, file name, line, via, cause now, cause before, now, before */
+	cause = v[4].type == STORE_TEXT ? &v[4] : &v[5];
+	base = (int64_t)((double)v[7].i * r->base_scale + 0.5);
+	d = v[6].i - base;
+	if (!o->rows++)
+		fprintf(f, "<h3>The sites that grew most</h3>\n<table class=\"legend\" id=\"growth-sites\">\n"
+			"<thead><tr><th>function</th><th>file:line</th><th>cause</th><th class=\"num\">baseline</th>"
+			"<th class=\"num\">now</th><th class=\"num\">change</th></tr></thead>\n<tbody>\n");
+	fputs("<tr data-function=\"", f);
+	html_text(f, v[0].s, v[0].len);
+	fputs("\" data-file=\"", f);
+	html_text(f, v[1].s, v[1].len);
+	fprintf(f, "\" data-line=\"%" PRId64 "\" data-base=\"%" PRId64 "\" data-now=\"%" PRId64
+		"\" data-delta=\"%" PRId64 "\"><td>", v[2].i, base, v[6].i, d);
+	html_text(f, v[0].s, v[0].len);
+	if (v[3].len) {
+		fputs(" <small>&rarr; ", f);
+		html_text(f, v[3].s, v[3].len);
+		fputs("</small>", f);
+	}
+	fputs("</td><td>", f);
+	html_text(f, v[1].s, v[1].len);
+	fprintf(f, ":%" PRId64 "</td><td class=\"cz\"><span class=\"sw %s\"></span>", v[2].i,
+		html_cause_class(cause->type == STORE_TEXT ? (const char *)cause->s : NULL));
+	if (cause->type == STORE_TEXT)
+		html_text(f, cause->s, cause->len);
+	fprintf(f, "</td><td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"num grow\">+%s</td></tr>\n",
+		size_of(b1, base, r->ix), size_of(b2, v[6].i, r->ix), size_of(b3, d, r->ix));
+	return 0;
+}
+
+static enum esc_status write_growth_sites(struct rep *r, struct err *e)
+{
+	const char *col = report_column(r->ix);
+	struct growth_out o = {r, 0};
+	char sql[2048], scale[32];
+
+	snprintf(scale, sizeof(scale), "%.17g", r->base_scale);
+	snprintf(sql, sizeof(sql),
+		 "SELECT function, b, line, via, max(CASE WHEN a = %" PRId64 " THEN cause END),"
+		 " max(CASE WHEN a = %" PRId64 " THEN cause END), sum(CASE WHEN a = %" PRId64 " THEN v ELSE 0 END) AS now,"
+		 " sum(CASE WHEN a = %" PRId64 " THEN v ELSE 0 END) AS base FROM (SELECT analysis_id AS a, function,"
+		 " replace(file, rtrim(file, replace(file, '/', '')), '') AS b, line,"
+		 " coalesce(attributed_via, '') AS via, cause, %s AS v FROM alloc_site WHERE analysis_id IN (%"
+		 PRId64 ", %" PRId64 ")) GROUP BY function, b, line, via HAVING now - %s * base >= 0.5"
+		 " ORDER BY now - %s * base DESC, function, b, line, via LIMIT %d",
+		 r->aid, r->aid, r->aid, r->base_aid, col, r->aid, r->base_aid, scale, scale, GROWTH_SITES);
+	/* the cause shown is the site's cause now, else the one it had */
+	if (store_query(r->s, sql, write_growth_site, &o, e))
+		return e->status ? e->status : ESC_EDB;
+	if (o.rows)
+		fputs("</tbody></table>\n", r->f);
+	else
+		fputs("<p>No site grew.</p>\n", r->f);
+	return ESC_OK;
+}
+
+static enum esc_status write_growth(struct rep *r, struct err *e)
+{
+	enum esc_status st = ESC_OK;
 	FILE *f = r->f;
 	struct html_bar *bars = calloc(r->ncauses + 1, sizeof(*bars));
 	struct html_seg *segs = calloc(r->ncauses + 1, sizeof(*segs));
@@ -703,8 +785,10 @@ static void write_growth(struct rep *r)
 	char b1[32], b2[32], b3[32];
 	size_t i, j, n = 0;
 
-	if (!bars || !segs || !texts || !tips || !order)
+	if (!bars || !segs || !texts || !tips || !order) {
+		st = err_set(e, ESC_ENOMEM, "out of memory");
 		goto out;
+	}
 	/* biggest growth first */
 	for (i = 0; i < r->ncauses; i++)
 		order[i] = i;
@@ -766,13 +850,16 @@ static void write_growth(struct rep *r)
 			d > 0 ? "grow" : d < 0 ? "shrink" : "", d > 0 ? "+" : d < 0 ? "\xe2\x88\x92" : "",
 			size_of(b3, d < 0 ? -d : d, r->ix));
 	}
-	fputs("</tbody></table>\n</section>\n", f);
+	fputs("</tbody></table>\n", f);
+	st = write_growth_sites(r, e);
+	fputs("</section>\n", f);
 out:
 	free(bars);
 	free(segs);
 	free(texts);
 	free(tips);
 	free(order);
+	return st;
 }
 
 struct flow_out {
@@ -964,8 +1051,8 @@ static enum esc_status write_page(struct rep *r, const char *title, struct err *
 	if (write_packages(r, e))
 		return e->status;
 	write_top_sites(r);
-	if (r->base_aid)
-		write_growth(r);
+	if (r->base_aid && write_growth(r, e))
+		return e->status;
 	if (write_sites(r, e))
 		return e->status;
 	fputs("<footer>escprof " ESCPROF_VERSION " &middot; analysis ", f);

@@ -459,6 +459,133 @@ Test(html, the_growth_by_cause_adds_up_to_the_change_between_profiles)
 	}
 }
 
+/* The oracle for a site's own bytes: the alloc_space of the samples whose leaf (the
+ * first line of their first location) is fn at line, summed from `pprof -raw`. */
+static long long raw_leaf_bytes(const char *raw_path, const char *fn, long line)
+{
+	struct buf b;
+	char *l, *save = NULL, want[300];
+	long long sum = 0;
+	int section = 0, col = -1;
+	size_t nsamples = 0, i;
+	struct { unsigned long loc; long long v; } *smp = calloc(4096, sizeof(*smp));
+	unsigned long *hits = calloc(4096, sizeof(*hits));
+	size_t nhits = 0;
+
+	cr_assert(smp && hits);
+	t_read(&b, t_path("%s", raw_path));
+	snprintf(want, sizeof(want), " %s ", fn);
+	for (l = strtok_r(b.data, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (!strcmp(l, "Samples:")) {
+			section = 1;
+			continue;
+		}
+		if (!strcmp(l, "Locations")) {
+			section = 2;
+			continue;
+		}
+		if (!strcmp(l, "Mappings"))
+			break;
+		if (section == 1 && col < 0) {
+			/* the header: which column is alloc_space */
+			char *t, *s2 = NULL;
+			int k = 0;
+
+			for (t = strtok_r(l, " ", &s2); t; t = strtok_r(NULL, " ", &s2), k++)
+				if (!strncmp(t, "alloc_space/", 12))
+					col = k;
+			cr_assert_geq(col, 0);
+			continue;
+		}
+		if (section == 1 && strchr(l, ':') && !strstr(l, "bytes:[")) {
+			char *p = l, *end;
+			long long v = 0;
+
+			for (int k = 0; k <= col; k++)
+				v = strtoll(p, &end, 10), p = end;
+			p = strchr(l, ':') + 1;
+			cr_assert_lt(nsamples, 4096);
+			smp[nsamples].loc = strtoul(p, NULL, 10);
+			smp[nsamples++].v = v;
+			continue;
+		}
+		if (section == 2 && strchr(l, ':') && l[strspn(l, " ")] >= '0' && l[strspn(l, " ")] <= '9') {
+			/* "   N: 0xaddr M=1 func file:line[:col] s=..": the location's first line */
+			char *at = strstr(l, want), *colon;
+
+			if (!at)
+				continue;
+			colon = strchr(at + strlen(want), ':');
+			if (colon && atol(colon + 1) == line)
+				hits[nhits++] = strtoul(l, NULL, 10);
+		}
+	}
+	for (i = 0; i < nsamples; i++)
+		for (size_t h = 0; h < nhits; h++)
+			if (smp[i].loc == hits[h])
+				sum += smp[i].v;
+	free(smp);
+	free(hits);
+	buf_release(&b);
+	return sum;
+}
+
+Test(html, the_sites_that_grew_most_match_pprof_line_by_line)
+{
+	static const char *const scen[] = {"too_large", "nonconst_size", "realistic_json"};
+	size_t k;
+	char args[2048];
+
+	for (k = 0; k < 3; k++) {
+		const char *out = out_path("growth-sites"), *p, *t;
+		struct buf b;
+		int checked = 0;
+		long long last = -1;
+
+		snprintf(args, sizeof(args), "--baseline " S22 "%s.pb.gz --baseline-build " S22 "%s.mm.txt "
+			 S26 "%s.pb.gz " S26 "%s.mm.txt", scen[k], scen[k], scen[k], scen[k]);
+		report(out, args);
+		t_read(&b, out);
+		t = strstr(b.data, "id=\"growth-sites\"");
+		cr_assert_not_null(t, "%s: no table of growing sites", scen[k]);
+		for (p = t; (p = strstr(p, "<tr data-function=")); p++) {
+			char fn[256], file[256], v[64], raw22[128], raw26[128];
+			long line;
+			long long base, now, delta;
+
+			cr_assert(attr(p, "data-function", fn, sizeof(fn)) && attr(p, "data-file", file, sizeof(file)));
+			cr_assert(attr(p, "data-line", v, sizeof(v)));
+			line = atol(v);
+			cr_assert(attr(p, "data-base", v, sizeof(v)));
+			base = atoll(v);
+			cr_assert(attr(p, "data-now", v, sizeof(v)));
+			now = atoll(v);
+			cr_assert(attr(p, "data-delta", v, sizeof(v)));
+			delta = atoll(v);
+			cr_expect_eq(delta, now - base);
+			cr_expect_gt(delta, 0, "%s %s:%ld did not grow", scen[k], fn, line);
+			if (last >= 0)
+				cr_expect_leq(delta, last, "%s: not biggest growth first", scen[k]);
+			last = delta;
+			/* a main.* site that allocates itself (no dependency after the name) is the
+			 * leaf of its samples: pprof's own numbers */
+			{
+				const char *via = strstr(p, "<small>&rarr;"), *end = strstr(p, "</tr>");
+
+				if (strncmp(fn, "main.", 5) || (via && via < end))
+					continue;
+			}
+			snprintf(raw22, sizeof(raw22), S22 "%s.raw.txt", scen[k]);
+			snprintf(raw26, sizeof(raw26), S26 "%s.raw.txt", scen[k]);
+			cr_expect_eq(base, raw_leaf_bytes(raw22, fn, line), "%s %s:%ld: baseline %lld", scen[k], fn, line, base);
+			cr_expect_eq(now, raw_leaf_bytes(raw26, fn, line), "%s %s:%ld: now %lld", scen[k], fn, line, now);
+			checked++;
+		}
+		cr_expect_gt(checked, 0, "%s: no main.* row checked against pprof", scen[k]);
+		buf_release(&b);
+	}
+}
+
 Test(html, n_limits_the_table_and_says_what_is_left_out)
 {
 	const char *all = out_path("all"), *three = out_path("three");
