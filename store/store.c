@@ -190,6 +190,9 @@ static enum esc_status open_locked(struct store *s, struct err *e)
 			s->created = won;
 		}
 		s->lock_fd = open(s->path, (s->mode == STORE_READ_ONLY ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+		if (s->lock_fd < 0 && (errno == EACCES || errno == EROFS))
+			/* a write-protected store still reads; SQLite opens it read-only too */
+			s->lock_fd = open(s->path, O_RDONLY | O_CLOEXEC);
 		if (s->lock_fd < 0) {
 			if (errno == ENOENT) {
 				s->created = 0;
