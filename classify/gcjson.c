@@ -310,11 +310,13 @@ static int flush_group(struct jrd *j)
 /* "parameter p leaks to LOC[ for F] with derefs=N" */
 static int leak_entry(struct jrd *j, json_t *en, const char *m)
 {
-	const char *p = m + 10, *to = strstr(m, " leaks to "), *loc, *w, *f = NULL;
+	const char *p, *to, *loc, *w, *f = NULL;
 	size_t ll, fl = 0;
 	long d;
 
-	if (strncmp(m, "parameter ", 10) != 0 || !to)
+	/* the name is what lies between "parameter " and " leaks to ": search after it, as a
+	 * name may be missing ("parameter leaks to s ...") */
+	if (strncmp(m, "parameter ", 10) != 0 || !(to = strstr((p = m + 10), " leaks to ")))
 		return deliver(j, en, GC_OTHER, m, NULL, 0, NULL, 0);
 	loc = to + 10;
 	w = strstr(loc, " with derefs=");

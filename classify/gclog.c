@@ -1153,7 +1153,8 @@ static void classify(struct gc_log *p, const struct pos *ps, const char *m, size
 			p->vflags |= V_GE125;
 			return;
 		}
-		if (starts(m, n, LIT("parameter ")) && (q = find(m, n, LIT(" leaks to "))) != NULL) {
+		/* " leaks to " after the name: one that starts at the name's place means no name */
+		if (starts(m, n, LIT("parameter ")) && (q = find(m + 10, n - 10, LIT(" leaks to "))) != NULL) {
 			const char *l = q + 10, *dq;
 			size_t rest = (size_t)(m + n - 1 - l), ll = loc_len(l, rest);
 			unsigned d = 0;
