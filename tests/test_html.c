@@ -463,70 +463,15 @@ Test(html, the_growth_by_cause_adds_up_to_the_change_between_profiles)
  * first line of their first location) is fn at line, summed from `pprof -raw`. */
 static long long raw_leaf_bytes(const char *raw_path, const char *fn, long line)
 {
-	struct buf b;
-	char *l, *save = NULL, want[300];
+	struct t_raw r;
 	long long sum = 0;
-	int section = 0, col = -1;
-	size_t nsamples = 0, i;
-	struct { unsigned long loc; long long v; } *smp = calloc(4096, sizeof(*smp));
-	unsigned long *hits = calloc(4096, sizeof(*hits));
-	size_t nhits = 0;
+	size_t i;
 
-	cr_assert(smp && hits);
-	t_read(&b, t_path("%s", raw_path));
-	snprintf(want, sizeof(want), " %s ", fn);
-	for (l = strtok_r(b.data, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		if (!strcmp(l, "Samples:")) {
-			section = 1;
-			continue;
-		}
-		if (!strcmp(l, "Locations")) {
-			section = 2;
-			continue;
-		}
-		if (!strcmp(l, "Mappings"))
-			break;
-		if (section == 1 && col < 0) {
-			/* the header: which column is alloc_space */
-			char *t, *s2 = NULL;
-			int k = 0;
-
-			for (t = strtok_r(l, " ", &s2); t; t = strtok_r(NULL, " ", &s2), k++)
-				if (!strncmp(t, "alloc_space/", 12))
-					col = k;
-			cr_assert_geq(col, 0);
-			continue;
-		}
-		if (section == 1 && strchr(l, ':') && !strstr(l, "bytes:[")) {
-			char *p = l, *end;
-			long long v = 0;
-
-			for (int k = 0; k <= col; k++)
-				v = strtoll(p, &end, 10), p = end;
-			p = strchr(l, ':') + 1;
-			cr_assert_lt(nsamples, 4096);
-			smp[nsamples].loc = strtoul(p, NULL, 10);
-			smp[nsamples++].v = v;
-			continue;
-		}
-		if (section == 2 && strchr(l, ':') && l[strspn(l, " ")] >= '0' && l[strspn(l, " ")] <= '9') {
-			/* "   N: 0xaddr M=1 func file:line[:col] s=..": the location's first line */
-			char *at = strstr(l, want), *colon;
-
-			if (!at)
-				continue;
-			colon = strchr(at + strlen(want), ':');
-			if (colon && atol(colon + 1) == line)
-				hits[nhits++] = strtoul(l, NULL, 10);
-		}
-	}
-	for (i = 0; i < nsamples; i++)
-		for (size_t h = 0; h < nhits; h++)
-			if (smp[i].loc == hits[h])
-				sum += smp[i].v;
-	free(smp);
-	free(hits);
-	buf_release(&b);
+	t_raw_read(&r, t_path("%s", raw_path));
+	for (i = 0; i < r.n; i++)
+		if (r.s[i].function && !strcmp(r.s[i].function, fn) && atol(strrchr(r.s[i].pos, ':') + 1) == line)
+			sum += r.s[i].alloc_space;
+	t_raw_release(&r);
 	return sum;
 }
 

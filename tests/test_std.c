@@ -63,109 +63,25 @@ static void allocating_lines(const char *log, struct hmap *lines)
 	buf_release(&b);
 }
 
-/* bytes of the profile per leaf "file:line" (line[0] of the first location), from -raw */
+/* bytes of the profile per leaf "file:line" among lines, from -raw; returns the total */
 static long long leaf_bytes_at(const char *raw, const struct hmap *lines, struct hmap *per_line)
 {
-	struct buf b;
-	char *line, *save = NULL;
-	int section = 0, ix = -1;
-	long long total = 0;
-	/* location id -> "file:line" of its first line */
-	struct hmap locs;
-	struct { long long v; unsigned long long loc; } *smp = calloc(200000, sizeof(*smp));
-	size_t ns = 0, i;
+	struct t_raw r;
+	long long total;
+	size_t i;
 
-	hmap_init(&locs);
-	t_read(&b, raw);
-	for (line = strtok_r(b.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (!strncmp(line, "Samples:", 8)) {
-			section = 1;
-			continue;
-		}
-		if (!strncmp(line, "Locations", 9)) {
-			section = 2;
-			continue;
-		}
-		if (!strncmp(line, "Mappings", 8)) {
-			section = 3;
-			continue;
-		}
-		if (section == 1 && ix < 0) {
-			/* the type header: which column is alloc_space */
-			char *t = line;
-			int k = 0;
+	t_raw_read(&r, raw);
+	for (i = 0; i < r.n; i++) {
+		const char *fl = r.s[i].pos ? strip(r.s[i].pos) : NULL;
 
-			while (*t) {
-				while (*t == ' ')
-					t++;
-				if (!strncmp(t, "alloc_space/", 12))
-					ix = k;
-				while (*t && *t != ' ')
-					t++;
-				k++;
-			}
-			continue;
-		}
-		if (section == 1 && strchr(line, ':') && !strchr(line, '[')) {
-			char *colon = strchr(line, ':'), *t = line;
-			long long v = 0;
-			int k;
-
-			for (k = 0; k <= ix; k++)
-				v = strtoll(t, &t, 10);
-			smp[ns].v = v;
-			smp[ns].loc = strtoull(colon + 1, NULL, 10);
-			ns++;
-			total += v;
-		} else if (section == 2 && strstr(line, ": 0x")) {
-			unsigned long long id = strtoull(line, NULL, 10);
-			char *s = strstr(line, " s="), *pos, key[64];
-
-			if (!s)
-				continue;
-			*s = '\0';
-			pos = strrchr(line, ' ');
-			if (!pos)
-				continue;
-			pos++;
-			/* "file:line[:col]" -> "file:line" */
-			{
-				char *c1 = strrchr(pos, ':'), *c2;
-
-				if (c1) {
-					*c1 = '\0';
-					c2 = strrchr(pos, ':');
-					if (!c2 || !c2[1] || strspn(c2 + 1, "0123456789") != strlen(c2 + 1))
-						*c1 = ':';	/* no column: keep "file:line" */
-				}
-			}
-			snprintf(key, sizeof(key), "%llu", id);
-			*hmap_put(&locs, key, strlen(key)) = strdup(strip(pos));
-		}
-	}
-	for (i = 0; i < ns; i++) {
-		char key[64];
-		const char *fl;
-
-		snprintf(key, sizeof(key), "%llu", smp[i].loc);
-		fl = hmap_get(&locs, key, strlen(key));
 		if (fl && hmap_get(lines, fl, strlen(fl))) {
 			void **slot = hmap_put(per_line, fl, strlen(fl));
 
-			*slot = (void *)((long long)(intptr_t)*slot + smp[i].v);
+			*slot = (void *)((long long)(intptr_t)*slot + r.s[i].alloc_space);
 		}
 	}
-	{
-		size_t pos = 0;
-		const char *k;
-		void *v;
-
-		while (hmap_next(&locs, &pos, &k, &v))
-			free(v);
-	}
-	hmap_release(&locs);
-	buf_release(&b);
-	free(smp);
+	total = r.total;
+	t_raw_release(&r);
 	return total;
 }
 

@@ -187,6 +187,118 @@ long long t_expect(const char *path, const char *key)
 	return v;
 }
 
+void t_raw_read(struct t_raw *r, const char *path)
+{
+	struct buf b;
+	char *line, *save = NULL;
+	int section = 0, ix = -1;
+	size_t i, capsmp = 1024, caploc = 256, nloc = 0;
+	struct { unsigned long long loc; long long v; } *smp = malloc(capsmp * sizeof(*smp));
+	struct { unsigned long long id; char *function, *pos; } *locs = malloc(caploc * sizeof(*locs));
+
+	cr_assert(smp && locs);
+	memset(r, 0, sizeof(*r));
+	t_read(&b, path);
+	for (line = strtok_r(b.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "Samples:", 8)) {
+			section = 1;
+			continue;
+		}
+		if (!strncmp(line, "Locations", 9)) {
+			section = 2;
+			continue;
+		}
+		if (!strncmp(line, "Mappings", 8))
+			break;
+		if (section == 1 && ix < 0) {
+			/* the type header: which column is alloc_space */
+			char *t = line;
+			int k = 0;
+
+			for (; *t; k++) {
+				while (*t == ' ')
+					t++;
+				if (!strncmp(t, "alloc_space/", 12))
+					ix = k;
+				while (*t && *t != ' ')
+					t++;
+			}
+			cr_assert_geq(ix, 0, "%s: no alloc_space column", path);
+		} else if (section == 1 && strchr(line, ':') && !strchr(line, '[')) {
+			/* "   v0 v1 v2 v3: loc loc ..." (label lines hold "[") */
+			char *t = line;
+			long long v = 0;
+
+			for (int k = 0; k <= ix; k++)
+				v = strtoll(t, &t, 10);
+			if (r->n == capsmp)
+				cr_assert_not_null(smp = realloc(smp, (capsmp *= 2) * sizeof(*smp)));
+			smp[r->n].v = v;
+			smp[r->n++].loc = strtoull(strchr(line, ':') + 1, NULL, 10);
+			r->total += v;
+		} else if (section == 2 && strstr(line, ": 0x")) {
+			/* "   id: 0xaddr M=1 function file:line[:col] s=N"; lines without an id are
+			 * the location's inlined callers */
+			char *s = strstr(line, " s="), *pos, *fn, *c1, *c2;
+
+			if (!s)
+				continue;
+			*s = '\0';
+			if (!(pos = strrchr(line, ' ')))
+				continue;
+			*pos++ = '\0';
+			fn = strrchr(line, ' ');
+			fn = fn ? fn + 1 : line;
+			if ((c1 = strrchr(pos, ':'))) {
+				*c1 = '\0';
+				c2 = strrchr(pos, ':');
+				if (!c2 || !c2[1] || strspn(c2 + 1, "0123456789") != strlen(c2 + 1))
+					*c1 = ':';	/* no column: keep "file:line" */
+			}
+			if (nloc == caploc)
+				cr_assert_not_null(locs = realloc(locs, (caploc *= 2) * sizeof(*locs)));
+			locs[nloc].id = strtoull(line, NULL, 10);
+			cr_assert_not_null(locs[nloc].function = strdup(fn));
+			cr_assert_not_null(locs[nloc++].pos = strdup(pos));
+		}
+	}
+	cr_assert_not_null(r->s = calloc(r->n + 1, sizeof(*r->s)));
+	cr_assert_not_null(r->strs = calloc(2 * nloc + 1, sizeof(*r->strs)));
+	for (i = 0; i < nloc; i++) {
+		r->strs[r->nstrs++] = locs[i].function;
+		r->strs[r->nstrs++] = locs[i].pos;
+	}
+	for (i = 0; i < r->n; i++) {
+		size_t at = nloc;
+
+		r->s[i].alloc_space = smp[i].v;
+		/* -raw numbers locations 1..n in order; search only when it did not */
+		if (smp[i].loc >= 1 && smp[i].loc <= nloc && locs[smp[i].loc - 1].id == smp[i].loc)
+			at = smp[i].loc - 1;
+		else
+			for (at = 0; at < nloc && locs[at].id != smp[i].loc; at++)
+				;
+		if (at < nloc) {
+			r->s[i].function = locs[at].function;
+			r->s[i].pos = locs[at].pos;
+		}
+	}
+	free(smp);
+	free(locs);
+	buf_release(&b);
+}
+
+void t_raw_release(struct t_raw *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nstrs; i++)
+		free(r->strs[i]);
+	free(r->strs);
+	free(r->s);
+	memset(r, 0, sizeof(*r));
+}
+
 const char *const t_scenarios[T_NSCENARIOS] = {
 	"pointer_returned", "too_large", "nonconst_size", "iface_fmt", "iface_var",
 	"closure_capture", "chan_send", "slice_ptrs", "append_growth", "map_insert",

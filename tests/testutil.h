@@ -61,6 +61,23 @@ int t_version_matches(const char *spec, int minor);
  * when the site allocates itself). */
 int t_via_matches(const char *want, const char *got);
 
+/* The leaves of a `go tool pprof -raw` dump: every sample's alloc_space with the
+ * function and "file:line" of the first line of its first location (NULL when the dump
+ * does not list that location). The oracle for bytes per allocating line. */
+struct t_raw_sample {
+	long long alloc_space;
+	const char *function, *pos;	/* owned by the t_raw */
+};
+struct t_raw {
+	struct t_raw_sample *s;
+	size_t n;
+	long long total;		/* sum of alloc_space */
+	char **strs;			/* what function and pos point into */
+	size_t nstrs;
+};
+void t_raw_read(struct t_raw *r, const char *path);
+void t_raw_release(struct t_raw *r);
+
 /* Headless Chromium ($ESCPROF_CHROMIUM, else chromium or chromium-browser on PATH), or
  * NULL when there is none. */
 const char *t_chromium(void);
