@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "common/vec.h"
 #include "escset.h"
@@ -31,13 +30,6 @@ struct side {
 	char *label;
 };
 
-static int is_file(const char *p)
-{
-	struct stat sb;
-
-	return stat(p, &sb) == 0;
-}
-
 /* A file becomes a stored profile or build; a name or id is looked up. */
 static enum esc_status resolve_side(struct cli *c, struct store *s, const char *arg, struct side *x,
 				    struct err *e)
@@ -45,7 +37,7 @@ static enum esc_status resolve_side(struct cli *c, struct store *s, const char *
 	struct err quiet = {0};
 
 	x->label = strdup(arg);
-	if (is_file(arg)) {
+	if (report_is_file(arg)) {
 		struct profile *p = NULL;
 		char sha[65];
 

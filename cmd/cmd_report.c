@@ -1063,19 +1063,12 @@ static enum esc_status write_page(struct rep *r, const char *title, struct err *
 
 /* ---- choosing what to report ------------------------------------------------------------ */
 
-static int is_file(const char *p)
-{
-	struct stat sb;
-
-	return stat(p, &sb) == 0;
-}
-
 /* A --build or --baseline-build argument: a stored build, or a file loaded now. */
 static enum esc_status resolve_build(struct store *s, const char *ref, int64_t *id, struct err *e)
 {
 	struct ingest_build_result br;
 
-	if (!is_file(ref))
+	if (!report_is_file(ref))
 		return store_resolve_build(s, ref, id, e);
 	if (ingest_build(s, ref, NULL, NULL, 0, &br, e))
 		return e->status;
@@ -1111,7 +1104,7 @@ static enum esc_status select_baseline(struct rep *r, const char *ref, char **br
 	char sql[256];
 	size_t i;
 
-	if (is_file(ref)) {
+	if (report_is_file(ref)) {
 		struct store_profile_opts po = {0};
 		struct ingest_profile_result pr;
 
@@ -1289,8 +1282,8 @@ int cmd_report(struct cli *c, int argc, char **argv)
 	}
 	temp = optind < argc && !c->db_set;
 	for (i = 0, stored = nbrefs > 0; i < nbbrefs; i++)
-		stored |= !is_file(bbrefs[i]);
-	if (temp && (stored || (baseline && !is_file(baseline)))) {
+		stored |= !report_is_file(bbrefs[i]);
+	if (temp && (stored || (baseline && !report_is_file(baseline)))) {
 		ret = cli_usage_error(c, "stored builds and profiles need --db");
 		goto out;
 	}

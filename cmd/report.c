@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/vec.h"
 #include "report.h"
@@ -304,6 +305,13 @@ int report_take_int(void *ctx, size_t ncols, const char *const *names, const str
 	if (v && ncols && v[0].type == STORE_INT)
 		*(int64_t *)ctx = v[0].i;
 	return 0;
+}
+
+int report_is_file(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0;
 }
 
 int report_path_suffix(const char *path, const char *suffix)

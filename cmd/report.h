@@ -44,6 +44,9 @@ enum esc_status report_select(struct cli *c, struct store *s, const char *profil
 int report_print_analysis(struct cli *c, struct store *s, int64_t analysis, const char *profile,
 			  int ix, int n, struct err *e);
 
+/* Whether path names something that exists: a file argument rather than a stored name. */
+int report_is_file(const char *path);
+
 /* Whether path ends with suffix by whole components: "main.go" matches "/src/x/main.go"
  * and "x/main.go", "in.go" does not. */
 int report_path_suffix(const char *path, const char *suffix);
