@@ -74,6 +74,9 @@ struct join {
 	struct hmap map_puts;		/* "m[k]" destinations of map puts */
 	struct hmap line_flags;		/* "base:line" -> flags of notes at that line */
 	struct hmap build_minor;	/* build id -> go minor */
+	struct hmap profile_pkgs;	/* import paths the profile's symbols name */
+	struct hmap covered;		/* packages of the builds' "# pkg" headers */
+	struct hmap user;		/* the user's packages among them (see user_packages) */
 	struct closure_pos *closures;
 	size_t nclosures, capclosures;
 	struct hmap sites;		/* key -> struct agg */
@@ -107,6 +110,17 @@ static int starts(const char *s, const char *p)
 	return s && !strncmp(s, p, strlen(p));
 }
 
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 int classify_is_runtime(const char *function)
 {
 	return starts(function, "runtime.") || starts(function, "internal/runtime/");
@@ -118,35 +132,99 @@ size_t classify_package_of(const char *function, char *out, size_t n)
 	 * *encoding/json.encodeState)]" is in sync, whatever slashes its brackets hold */
 	size_t end = strcspn(function, "[(");
 	const char *start = function, *dot;
-	size_t i, len;
+	size_t i, len, o = 0;
 
 	for (i = 0; i < end; i++)
 		if (function[i] == '/')
 			start = function + i + 1;
 	dot = memchr(start, '.', (size_t)(function + end - start));
 	len = dot ? (size_t)(dot - function) : end;
-	if (n) {
-		size_t c = len < n - 1 ? len : n - 1;
+	/* the linker escapes '.' in the last element and other odd bytes as %xx
+	 * ("gopkg.in/yaml%2ev3"): the import path is the decoded text */
+	for (i = 0; i < len && n; i++) {
+		char c = function[i];
+		int hi, lo;
 
-		memcpy(out, function, c);
-		out[c] = '\0';
+		if (c == '%' && i + 2 < len && (hi = hexval(function[i + 1])) >= 0 &&
+		    (lo = hexval(function[i + 2])) >= 0) {
+			c = (char)(hi << 4 | lo);
+			i += 2;
+		}
+		if (o + 1 < n)
+			out[o++] = c;
 	}
+	if (n)
+		out[o] = '\0';
 	return len;
 }
 
-/* The name `inlining call to` prints for a function of another package or the same one:
- * "newT", "sub.F", "(*S).Get", "fmt.Println". */
-static const char *short_callee(const char *function, char *out, size_t n, const char *pkg)
+/* A standard-library import path: no dot in its first element (main and
+ * command-line-arguments are the user's). */
+static int is_std_path(const char *pkg)
 {
-	char fp[512];
-	size_t pl = classify_package_of(function, fp, sizeof(fp));
-	const char *last = strrchr(fp, '/');
+	size_t first = strcspn(pkg, "/"), len = strlen(pkg);
 
-	if (!strcmp(fp, pkg))
-		snprintf(out, n, "%s", function + pl + 1);
-	else
-		snprintf(out, n, "%s.%s", last ? last + 1 : fp, function + pl + 1);
-	return out;
+	if (!strcmp(pkg, "main") || !strcmp(pkg, "command-line-arguments"))
+		return 0;
+	if (len > 5 && !strcmp(pkg + len - 5, ".test") && first == len)
+		first -= 5;	/* "regexp.test": the test main of regexp */
+	return !memchr(pkg, '.', first);
+}
+
+/* Frames that are never the user's line, whatever diagnostics are loaded: the runtime,
+ * reflect and the standard library's internal packages. */
+static int never_user(const char *function, const char *pkg)
+{
+	return classify_is_runtime(function) || !strcmp(pkg, "reflect") || starts(pkg, "internal/") ||
+	       starts(pkg, "vendor/");
+}
+
+/* Copies s without the contents of its square brackets: "F[go.shape.int]" and "F[...]"
+ * are both "F[]". */
+static void strip_type_args(const char *s, char *out, size_t n)
+{
+	size_t o = 0;
+	int depth = 0;
+
+	for (; *s && o + 1 < n; s++) {
+		if (*s == '[' && depth++ == 0)
+			out[o++] = '[';
+		else if (*s == ']' && --depth == 0)
+			out[o++] = ']';
+		else if (!depth)
+			out[o++] = *s;
+	}
+	out[o] = '\0';
+}
+
+/* Does `inlining call to CALLEE` name the frame's function? The log prints a function of
+ * the same package bare ("newT", "(*S).Get") and one of another package with the
+ * package's name, which the import path does not always end with ("jsoniter.Get",
+ * "yaml.(*parser).node"); type arguments are spelled differently on each side. */
+static int names_callee(const char *callee, const char *function)
+{
+	char c[1024], f[1024];
+	size_t pl = classify_package_of(function, NULL, 0), cl, fl;
+
+	if (!function[pl])
+		return 0;
+	strip_type_args(callee, c, sizeof(c));
+	strip_type_args(function + pl + 1, f, sizeof(f));
+	cl = strlen(c);
+	fl = strlen(f);
+	if (!strcmp(c, f))
+		return 1;
+	/* "name." + f, name an identifier */
+	if (cl > fl + 1 && !strcmp(c + cl - fl, f) && c[cl - fl - 1] == '.') {
+		size_t i;
+
+		for (i = 0; i < cl - fl - 1; i++)
+			if (!(c[i] == '_' || (c[i] >= '0' && c[i] <= '9') || (c[i] >= 'a' && c[i] <= 'z') ||
+			      (c[i] >= 'A' && c[i] <= 'Z') || (unsigned char)c[i] >= 0x80))
+				return 0;
+		return 1;
+	}
+	return 0;
 }
 
 static int count_common_tail(const char *a, const char *b)
@@ -171,11 +249,55 @@ static int count_common_tail(const char *a, const char *b)
 	}
 }
 
+static int count_components(const char *p)
+{
+	int n = *p ? 1 : 0;
+
+	for (; *p; p++)
+		n += *p == '/' && p[1];
+	return n;
+}
+
+/* The log's path of a main package's file, as the part that must end the frame's path:
+ * leading "../" dropped, and the package's import path when -trimpath printed it
+ * ("example.com/shop/main.go" for a module built in /src). */
+static const char *main_log_tail(const char *nd, const char *pkg)
+{
+	size_t pl = strlen(pkg);
+
+	while (starts(nd, "../"))
+		nd += 3;
+	if (pl && !strncmp(nd, pkg, pl) && nd[pl] == '/')
+		nd += pl + 1;
+	return nd;
+}
+
+/* How well a main package of the log fits the frame: the components its file path shares
+ * with the frame's, plus those its import path shares with the frame's directory (two
+ * mains built each in its own directory both print "./main.go"). */
+static int main_fit(const char *frame_file, const char *diag_file, const char *diag_pkg)
+{
+	char nf[4096], nd[4096], p[1024], *slash;
+	int file_fit;
+
+	classify_norm_path(frame_file, nf, sizeof(nf));
+	classify_norm_path(diag_file, nd, sizeof(nd));
+	snprintf(p, sizeof(p), "%s", diag_pkg ? diag_pkg : "");
+	p[strcspn(p, " ")] = '\0';
+	file_fit = count_common_tail(nf, main_log_tail(nd, p));
+	if ((slash = strrchr(nf, '/')))
+		*slash = '\0';
+	return 2 * file_fit + count_common_tail(nf, p);
+}
+
 /* Does the diagnostic's package and file fit the frame's? Basenames are already equal.
- * With generic != 0, a file of the frame's package reported in another package's log
- * fits too (generic code is compiled where it is instantiated). */
-static int compatible(const char *frame_file, const char *frame_pkg, const char *diag_file,
-		      const char *diag_pkg, int generic)
+ * A frame of package main fits a log package that the profile does not name by its own
+ * import path (the header prints the main package's import path, which need not end
+ * with its directory) when the log's relative path ends the frame's path. With generic
+ * != 0, a file of the frame's package reported in another package's log fits too
+ * (generic code is compiled where it is instantiated). */
+static int compatible(const struct join *J, const char *frame_file, const char *frame_pkg,
+		      const char *diag_file, const char *diag_pkg, int generic)
 {
 	char nf[4096], nd[4096], p[1024];
 	int common;
@@ -190,19 +312,15 @@ static int compatible(const char *frame_file, const char *frame_pkg, const char 
 	snprintf(p, sizeof(p), "%s", diag_pkg);
 	p[strcspn(p, " ")] = '\0';	/* "pkg [pkg.test]" */
 	if (!strcmp(frame_pkg, "main")) {
-		const char *last = strrchr(p, '/');
-		char dir[4096];
-		char *slash;
+		const char *tail;
 
-		if (!strcmp(p, "main") || !strcmp(p, "command-line-arguments") || common >= 2)
-			return 1;
-		/* the main package's import path ends with the directory it was built from */
-		snprintf(dir, sizeof(dir), "%s", nf);
-		slash = strrchr(dir, '/');
-		if (!slash)
-			return 0;
-		*slash = '\0';
-		return count_common_tail(dir, last ? last + 1 : p) >= 1;
+		if (strcmp(p, "main") && strcmp(p, "command-line-arguments") &&
+		    hmap_get(&J->profile_pkgs, p, strlen(p)))
+			return 0;	/* the profile names that package by its path: not main */
+		if (nd[0] == '/')
+			return common >= 2;
+		tail = main_log_tail(nd, p);
+		return count_common_tail(nf, tail) == count_components(tail);
 	}
 	if (!strcmp(p, frame_pkg))
 		return 1;
@@ -319,9 +437,14 @@ static int collect_lines(void *ctx, const struct store_sample *smp)
 	J->cur_stack = smp->stack_id;
 	for (i = 0; i < smp->nframes; i++) {
 		void **slot;
+		char pkg[1024];
 
 		line_key(key, sizeof(key), smp->frames[i].file, smp->frames[i].line);
 		if (!(slot = hmap_put(&J->needed, key, strlen(key))))
+			return err_set(J->e, ESC_ENOMEM, "out of memory");
+		*slot = (void *)1;
+		classify_package_of(smp->frames[i].function, pkg, sizeof(pkg));
+		if (!(slot = hmap_put(&J->profile_pkgs, pkg, strlen(pkg))))
 			return err_set(J->e, ESC_ENOMEM, "out of memory");
 		*slot = (void *)1;
 	}
@@ -340,6 +463,13 @@ static int keep_diag(void *ctx, int64_t build, int64_t id, const struct store_di
 	int is_closure = d->subject && !strcmp(d->subject, "func literal") && !strcmp(d->kind, "escapes");
 	void **slot;
 
+	if (d->package && *d->package) {
+		size_t pl = strcspn(d->package, " ");
+
+		if (!(slot = hmap_put(&J->covered, d->package, pl)))
+			return err_set(J->e, ESC_ENOMEM, "out of memory");
+		*slot = (void *)1;
+	}
 	/* which (package, file) pairs have diagnostics at all */
 	snprintf(fk, sizeof(fk), "%s%c%s", d->package ? d->package : "", 0, d->norm_file);
 	{
@@ -496,7 +626,9 @@ static void classify_all(struct join *J)
 
 /* ---- pass C: each stack, then each sample ---- */
 
-static int has_diags(struct join *J, const struct store_frame *f)
+/* Whether a build has diagnostics for the frame's file in the frame's package; with
+ * user != 0, in one of the user's packages. */
+static int has_diags_in(struct join *J, const struct store_frame *f, int user)
 {
 	const struct dvec *dv = hmap_get(&J->files, base_name(f->file), strlen(base_name(f->file)));
 	char pkg[1024];
@@ -505,9 +637,78 @@ static int has_diags(struct join *J, const struct store_frame *f)
 	if (!dv)
 		return 0;
 	classify_package_of(f->function, pkg, sizeof(pkg));
-	for (i = 0; i < dv->n; i++)
-		if (compatible(f->file, pkg, dv->v[i]->d.norm_file, dv->v[i]->d.package, 0))
+	for (i = 0; i < dv->n; i++) {
+		const struct store_diag *d = &dv->v[i]->d;
+
+		if (user && (!d->package || !hmap_get(&J->user, d->package, strcspn(d->package, " "))))
+			continue;
+		if (compatible(J, f->file, pkg, d->norm_file, d->package, 0))
 			return 1;
+	}
+	return 0;
+}
+
+/* The user's own code: a frame of one of the user's packages (for main, of a main
+ * package of the builds that fits the frame's file), never the runtime, reflect or the
+ * standard library's internals. A standard-library generic instantiated for the caller
+ * (slices.Grow[...], sync.OnceValue[...]) is reported in the caller's build but is the
+ * caller's only when that package is itself under test. */
+static int is_user(struct join *J, const struct store_frame *f)
+{
+	char pkg[1024];
+
+	classify_package_of(f->function, pkg, sizeof(pkg));
+	if (never_user(f->function, pkg))
+		return 0;
+	if (!strcmp(pkg, "main"))
+		return has_diags_in(J, f, 1);
+	return hmap_get(&J->user, pkg, strlen(pkg)) != NULL;
+}
+
+/* The user's packages among those the builds cover: the ones outside the standard
+ * library; when all of them are the standard library's and the runtime is among them
+ * (-gcflags=all: every package of the binary), the packages under test (P for a covered
+ * P_test or P.test); else all of them. */
+static int user_packages(struct join *J)
+{
+	size_t pos = 0;
+	const char *k;
+	void *v;
+	int pass;
+
+	for (pass = 0; pass < 3 && !J->user.len; pass++) {
+		if (pass == 1 && !hmap_get(&J->covered, "runtime", 7))
+			continue;
+		pos = 0;
+		while (hmap_next(&J->covered, &pos, &k, &v)) {
+			size_t kl = strlen(k), base = kl;
+			void **slot;
+
+			if (pass == 0 && is_std_path(k))
+				continue;
+			if (pass == 1) {
+				if (kl > 5 && (!strcmp(k + kl - 5, ".test") || !strcmp(k + kl - 5, "_test")))
+					base = kl - 5;
+				else
+					continue;
+				if (!(slot = hmap_put(&J->user, k, base)))
+					return -1;
+				*slot = (void *)1;
+				{
+					char t[1024];
+
+					snprintf(t, sizeof(t), "%.*s_test", (int)base, k);
+					if (!(slot = hmap_put(&J->user, t, strlen(t))))
+						return -1;
+					*slot = (void *)1;
+				}
+				continue;
+			}
+			if (!(slot = hmap_put(&J->user, k, kl)))
+				return -1;
+			*slot = (void *)1;
+		}
+	}
 	return 0;
 }
 
@@ -619,13 +820,15 @@ static int cand_push(struct resolution *r, size_t *cap, struct jdiag *d)
 	return 0;
 }
 
-/* Allocating diagnostics for frame f at line (and, when col != 0, that column only). */
+/* Allocating diagnostics for frame f at line (and, when col != 0, that column only). For
+ * a frame of package main, only those of the main package that fits it best. */
 static int gather(struct join *J, const struct store_frame *f, const char *file, int64_t line,
 		  unsigned col, struct resolution *r, size_t *cap)
 {
 	char key[1024], pkg[1024];
 	const struct dvec *dv;
-	size_t i;
+	size_t i, first = r->ncand;
+	int best = -1;
 
 	line_key(key, sizeof(key), file, line);
 	if (!(dv = hmap_get(&J->by_line, key, strlen(key))))
@@ -636,16 +839,23 @@ static int gather(struct join *J, const struct store_frame *f, const char *file,
 
 		if (!d->v.allocating || (col && d->d.col != col))
 			continue;
-		if (!compatible(file, pkg, d->d.norm_file, d->d.package, 1))
+		if (!compatible(J, file, pkg, d->d.norm_file, d->d.package, 1))
 			continue;
+		if (!strcmp(pkg, "main")) {
+			int fit = main_fit(file, d->d.norm_file, d->d.package);
+
+			if (fit < best)
+				continue;
+			if (fit > best)
+				r->ncand = first;	/* a better-fitting main package */
+			best = fit;
+		}
 		if (cand_push(r, cap, d))
 			return -1;
 	}
 	return 0;
 }
 
-/* An inlined allocation is reported at the outermost call site, where `inlining call to`
- * names an inlined callee at the same column: frames j..m-1 are inlined into m. */
 /* The head of an allocating expression as it would be written in the source:
  * "&ast.Field{...}" -> "&ast.Field{", "append(params, field)" -> "append(". */
 static size_t expr_head(const char *subject, char *out, size_t n)
@@ -669,17 +879,16 @@ static void inline_candidates(struct join *J, const struct store_frame *f, size_
 			      struct resolution *r, size_t *cap)
 {
 	const struct ivec *iv;
-	char key[1024], pkg[1024], callee[1024];
+	char key[1024];
 	const char *text;
 	size_t x, y, len;
 
 	line_key(key, sizeof(key), f[m].file, f[m].line);
-	classify_package_of(f[m].function, pkg, sizeof(pkg));
 	if (!(iv = hmap_get(&J->inlines, key, strlen(key))))
 		return;
 	for (x = 0; x < iv->n; x++)
 		for (y = j; y < m; y++)
-			if (!strcmp(iv->v[x].callee, short_callee(f[y].function, callee, sizeof(callee), pkg)))
+			if (names_callee(iv->v[x].callee, f[y].function))
 				gather(J, &f[m], f[m].file, f[m].line, iv->v[x].col, r, cap);
 	if (r->ncand > 1 && !classify_source_line(&J->src, f[j].file, f[j].line, &text, &len)) {
 		char line[4096], head[256];
@@ -695,6 +904,33 @@ static void inline_candidates(struct join *J, const struct store_frame *f, size_
 		if (keep)
 			r->ncand = keep;
 	}
+}
+
+/* What the source line of frame x says, when nothing else did. */
+static void from_source(struct join *J, const struct store_frame *x, struct resolution *r)
+{
+	const char *t, *sc;
+	size_t len;
+	double conf = 0;
+
+	if (classify_source_line(&J->src, x->file, x->line, &t, &len))
+		return;
+	if ((sc = source_cause(t, len, &conf))) {
+		r->cause = sc;
+		r->evidence = "read from the source line";
+		r->confidence = conf;
+	}
+}
+
+/* Frames k..j-1 all inlined, the last into frame j: one location. */
+static int inlined_into(const struct store_frame *f, size_t k, size_t j)
+{
+	size_t i;
+
+	for (i = k; i < j; i++)
+		if (!f[i].inlined)
+			return 0;
+	return 1;
 }
 
 static void resolve_stack(struct join *J, const struct store_sample *smp, struct resolution *r)
@@ -725,58 +961,63 @@ static void resolve_stack(struct join *J, const struct store_sample *smp, struct
 	lc = k > 0 ? leaf_cause(f[0].function) : NULL;
 	if (lc && !strcmp(lc, "runtime-internal"))
 		lc = NULL;	/* the allocator itself: the user frame decides */
-	/* the leaf's location: frames k..m, m the outermost (not inlined) */
-	for (m = k; m + 1 < n && f[m].inlined; m++)
+	/* the site: the first frame of the user's code */
+	for (j = k; j < n && !is_user(J, &f[j]); j++)
 		;
-	if (!lc && m > k && !has_diags(J, &f[k]) && has_diags(J, &f[m])) {
-		/* dependency code inlined into code with diagnostics: the compiler reported the
-		 * allocation at the call site, in the caller's own words */
-		inline_candidates(J, f, k, m, r, &cap);
-		if (r->ncand) {
-			r->site = m;
-			r->via = f[k].function;
-			return;
-		}
-	}
-	/* an allocation the log reports at the leaf's own line, even in a package whose
-	 * other code it does not cover (generic bodies are reported where instantiated) */
-	if (!lc && !has_diags(J, &f[k])) {
-		gather(J, &f[k], f[k].file, f[k].line, 0, r, &cap);
-		if (r->ncand) {
-			r->site = k;
-			return;
-		}
-	}
-	for (j = k; j < n && !has_diags(J, &f[j]); j++)
-		;
-	if (j == n) {
-		/* no frame of this stack is code with diagnostics loaded */
-		r->site = k;
-		r->cause = lc ? lc : dependency_cause(f, k, n - k > 8 ? k + 8 : n);
-		r->evidence = "what the leaf function does";
-		if (!r->cause && J->nbuilds) {
-			r->cause = "in-dependency";
-			r->evidence = "no frame of the stack has compiler diagnostics loaded";
-		}
-		goto source;
-	}
-	r->site = j;
-	if (j > k) {
-		/* located at the first frame with diagnostics; the cause is the leaf's */
+	if (j < n && j > k) {
+		/* reached from a dependency: located at the user's line, the cause is what the
+		 * dependency did for it */
+		r->site = j;
 		r->via = f[k].function;
+		if (!lc && inlined_into(f, k, j)) {
+			/* inlined into the user's function: the compiler reported the
+			 * allocation at the call site, in the caller's own words */
+			inline_candidates(J, f, k, j, r, &cap);
+			if (r->ncand)
+				return;
+		}
 		r->cause = lc ? lc : dependency_cause(f, k, j);
-		r->evidence = "what the leaf function does";
+		r->evidence = lc ? "what the runtime leaf does" : "what the dependency call does";
+		if (r->cause)
+			return;
+		/* the dependency's own diagnostics, when they are loaded */
+		gather(J, &f[k], f[k].file, f[k].line, 0, r, &cap);
+		if (r->ncand)
+			return;
+		from_source(J, &f[k], r);
 		if (!r->cause) {
 			r->cause = "in-dependency";
 			r->evidence = "allocated in code without compiler diagnostics loaded";
 		}
 		return;
 	}
+	if (j == n) {
+		/* no frame of this stack is the user's code */
+		r->site = k;
+		r->cause = lc ? lc : dependency_cause(f, k, n - k > 8 ? k + 8 : n);
+		r->evidence = "what the leaf function does";
+		if (r->cause)
+			return;
+		gather(J, &f[k], f[k].file, f[k].line, 0, r, &cap);
+		if (r->ncand)
+			return;
+		from_source(J, &f[k], r);
+		if (!r->cause && J->nbuilds) {
+			r->cause = "in-dependency";
+			r->evidence = "no frame of the stack is code with compiler diagnostics loaded";
+		}
+		goto unknown;
+	}
+	/* the leaf is the user's own code */
+	r->site = j;
 	if (lc) {
 		r->cause = lc;
 		r->evidence = "what the runtime leaf does";
 		return;
 	}
+	/* the leaf's location: frames j..m, m the outermost (not inlined) */
+	for (m = j; m + 1 < n && f[m].inlined; m++)
+		;
 	/* the leaf's own line first: the compiler's words for that very expression (from
 	 * the function's own compilation); the call site of an inlined leaf only when the
 	 * line has none, since every inlined body there shares one column */
@@ -804,20 +1045,8 @@ static void resolve_stack(struct join *J, const struct store_sample *smp, struct
 			return;
 		}
 	}
-source:
-	if (!r->cause || !strcmp(r->cause, "in-dependency")) {
-		const char *t, *sc = NULL;
-		size_t len;
-		double conf = 0;
-
-		if (!classify_source_line(&J->src, f[r->site].file, f[r->site].line, &t, &len))
-			sc = source_cause(t, len, &conf);
-		if (sc && (!r->cause || r->site == k)) {
-			r->cause = sc;
-			r->evidence = "read from the source line";
-			r->confidence = conf;
-		}
-	}
+	from_source(J, &f[j], r);
+unknown:
 	if (!r->cause) {
 		r->cause = "unknown";
 		r->evidence = "no compiler diagnostic allocates at this line";
@@ -1031,6 +1260,9 @@ enum esc_status classify_analyze(struct store *s, int64_t profile_id, const int6
 	hmap_init(&J.map_puts);
 	hmap_init(&J.line_flags);
 	hmap_init(&J.build_minor);
+	hmap_init(&J.profile_pkgs);
+	hmap_init(&J.covered);
+	hmap_init(&J.user);
 	hmap_init(&J.sites);
 	if ((st = store_heap_types_of(s, profile_id, r->has, e)))
 		goto out;
@@ -1041,6 +1273,10 @@ enum esc_status classify_analyze(struct store *s, int64_t profile_id, const int6
 	if ((rc = store_foreach_heap_sample(s, profile_id, collect_lines, &J, e)) ||
 	    (rc = store_foreach_diag(s, builds, nbuilds, keep_diag, &J, e))) {
 		st = e->status ? e->status : (enum esc_status)rc;
+		goto out;
+	}
+	if (user_packages(&J)) {
+		st = err_set(e, ESC_ENOMEM, "out of memory");
 		goto out;
 	}
 	classify_all(&J);
@@ -1100,6 +1336,9 @@ out:
 	hmap_release(&J.map_puts);
 	hmap_release(&J.line_flags);
 	hmap_release(&J.build_minor);
+	hmap_release(&J.profile_pkgs);
+	hmap_release(&J.covered);
+	hmap_release(&J.user);
 	classify_sources_release(&J.src);
 	if (st)
 		classify_result_release(r);

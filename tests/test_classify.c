@@ -224,4 +224,9 @@ Test(classify, paths_normalise_by_spelling_only)
 	cr_expect_str_eq(out, "sync");
 	classify_package_of("encoding/json.(*decodeState).object", out, sizeof(out));
 	cr_expect_str_eq(out, "encoding/json");
+	/* the linker escapes '.' in the last element and other odd bytes as %xx */
+	cr_expect_eq(classify_package_of("gopkg.in/yaml%2ev2.(*parser).node", out, sizeof(out)), 18);
+	cr_expect_str_eq(out, "gopkg.in/yaml.v2");
+	classify_package_of("example.com/a%20b%2ex.F", out, sizeof(out));
+	cr_expect_str_eq(out, "example.com/a b.x");
 }
