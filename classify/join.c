@@ -716,30 +716,51 @@ static int user_packages(struct join *J)
 static const char *leaf_cause(const char *fn)
 {
 	static const struct { const char *prefix, *cause; } table[] = {
+		/* reflect.mapassign* is the runtime's map assignment on reflect's behalf */
+		{"reflect.mapassign", "map-growth"},
+		{"reflect.Value.SetMapIndex", "map-growth"},
 		{"reflect.", "reflection"},
 		{"internal/reflectlite.", "reflection"},
 		{"internal/runtime/maps.", "map-growth"},
+		{"maps.Copy", "map-growth"},
+		{"maps.Insert", "map-growth"},
+		{"maps.Collect", "map-growth"},
 		{"runtime.growslice", "append-growth"},
 		{"runtime.mapassign", "map-growth"},
 		{"runtime.hashGrow", "map-growth"},
 		{"runtime.makemap", "map-growth"},
+		{"runtime.makechan", "channel-make"},
 		{"runtime.concatstring", "string-build"},
 		{"runtime.slicebytetostring", "string-build"},
+		{"runtime.slicerunetostring", "string-build"},
+		{"runtime.stringtoslice", "string-build"},
+		{"runtime.intstring", "string-build"},
 		{"runtime.rawstring", "string-build"},
+		{"runtime.rawbyteslice", "string-build"},
 		{"runtime.convT", "interface-conversion"},
+		{"slices.Grow", "append-growth"},
+		{"slices.Insert", "append-growth"},
+		{"slices.AppendSeq", "append-growth"},
+		{"slices.Collect", "append-growth"},
 		{"bytes.growSlice", "append-growth"},
 		{"bytes.(*Buffer).grow", "append-growth"},
+		{"bytes.(*Buffer).Grow", "append-growth"},
+		{"bytes.(*Buffer).Write", "append-growth"},
+		{"bytes.(*Buffer).ReadFrom", "append-growth"},
 		{"strings.(*Builder).grow", "append-growth"},
 		{"strings.(*Builder).Grow", "append-growth"},
 		{"strings.(*Builder).Write", "append-growth"},
 		{"strings.Join", "string-build"},
 		{"strings.To", "string-build"},
 		{"strings.Replace", "string-build"},
+		{"strings.(*Replacer).Replace", "string-build"},
 		{"strings.Map", "string-build"},
-		{"bufio.(*Scanner).Text", "string-build"},
-		{"bytes.(*Buffer).String", "string-build"},
+		{"strings.Title", "string-build"},
 		{"strings.Repeat", "string-build"},
 		{"strings.(*Builder).String", "string-build"},
+		{"bufio.(*Scanner).Text", "string-build"},
+		{"bufio.(*Reader).ReadString", "string-build"},
+		{"bytes.(*Buffer).String", "string-build"},
 		{"strconv.", "string-build"},
 		{"fmt.Sprint", "string-build"},
 		{"fmt.Errorf", "string-build"},
@@ -782,6 +803,10 @@ static const char *source_cause(const char *t, size_t n, double *conf)
 	snprintf(line, sizeof(line), "%.*s", (int)n, t);
 	if ((c = strstr(line, "//")))
 		*c = '\0';
+	if (strstr(line, "make(chan ")) {
+		*conf = 0.9;
+		return "channel-make";
+	}
 	if (strstr(line, "append(")) {
 		*conf = 0.8;
 		return "append-growth";

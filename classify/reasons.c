@@ -41,6 +41,9 @@ static const struct classify_cause causes[] = {
 	 "preallocate: make([]T, 0, n) with the expected length, or reuse the slice (s = s[:0])"},
 	{"map-growth", "map buckets grew",
 	 "size the map up front: make(map[K]V, n), or clear and reuse it"},
+	{"channel-make", "make(chan T, n): a channel always lives on the heap",
+	 "create the channel once and reuse it (or a pool of workers sharing it); buffered "
+	 "channels cost their buffer: size it to what is really in flight"},
 	{"reflection", "allocated inside reflect on the caller's behalf",
 	 "avoid reflection on hot paths: generated or hand-written code, or cache the reflected values"},
 	{"runtime-internal", "goroutine stacks, timers, GC metadata: not the program's own code",

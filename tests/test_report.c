@@ -187,7 +187,10 @@ Test(report, the_views_alloc_sites_and_causes_are_queryable)
 
 	cr_assert_eq(t_run(NULL, NULL, "analyze -q --db '%s' " S26 "too_large.pb.gz " S26 "too_large.mm.txt >/dev/null", db), 0);
 	cr_assert_eq(t_run(&out, NULL, "sql --db '%s' --format tsv \"SELECT count(*) FROM causes\"", db), 0);
-	cr_expect(strstr(out.data, "\n18\n"), "the taxonomy has 18 causes: %s", out.data);
+	cr_expect(strstr(out.data, "\n19\n"), "the taxonomy has 19 causes: %s", out.data);
+	buf_release(&out);
+	cr_assert_eq(t_run(&out, NULL, "sql --db '%s' --format tsv \"SELECT title FROM causes WHERE cause = 'channel-make'\"", db), 0);
+	cr_expect(strstr(out.data, "channel always lives on the heap"), "%s", out.data);
 	buf_release(&out);
 	cr_assert_eq(t_run(&out, NULL, "sql --db '%s' --format tsv \"SELECT a.function, a.line, a.cause, d.kind"
 			   " FROM alloc_sites a JOIN diagnostics d USING (build_id, diag_id) WHERE a.function = 'main.bigTable'\"", db), 0);
