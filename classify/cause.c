@@ -282,6 +282,7 @@ void classify_diag(const struct store_diag *d, const struct classify_context *cx
 
 	set(v, "unknown", 0, -1, "not an allocation");
 	v->allocating = 1;
+	v->by_size = 0;
 	if (!strcmp(d->kind, "append_escapes")) {
 		set(v, "append-growth", 1, -1, "append escapes to heap");
 		return;
@@ -320,11 +321,13 @@ void classify_diag(const struct store_diag *d, const struct classify_context *cx
 		if (why_is(s, "too large for stack") || why_is(s, "too aligned for stack")) {
 			set(v, "too-large-for-stack", 1, (int)i, why_is(s, "too large for stack") ?
 			    "too large for stack" : "too aligned for stack");
+			v->by_size = 1;
 			return;
 		}
 		if (why_is(s, "non-constant size") || why_is(s, "zero-sized element")) {
 			set(v, "non-constant-size", 1, (int)i, why_is(s, "non-constant size") ?
 			    "non-constant size" : "zero-sized element");
+			v->by_size = 1;
 			return;
 		}
 	}
@@ -390,8 +393,10 @@ void classify_diag(const struct store_diag *d, const struct classify_context *cx
 	classify_sink(d, cx, v);
 	if (!d->nsteps) {
 		/* -m (level 1): no chain to read; only the size reason of a make is certain */
-		if (ek == CLASSIFY_EXPR_EXPLICIT && make_is_variable(d->subject) && !modern)
+		if (ek == CLASSIFY_EXPR_EXPLICIT && make_is_variable(d->subject) && !modern) {
 			set(v, "non-constant-size", 0.7, -1, "variable-size make (no flow printed)");
+			v->by_size = 1;
+		}
 		else if (ek == CLASSIFY_EXPR_MAP)
 			set(v, "unknown", 0, -1, "map allocation escapes (no flow printed)");
 	}

@@ -72,6 +72,9 @@ struct classify_verdict {
 	int decisive;		/* index of the deciding step, -1 when none */
 	const char *evidence;	/* why, in a few words; static storage */
 	int allocating;		/* 0: the diagnostic describes no allocation */
+	int by_size;		/* the cause is a size reason, the only one the chain printed:
+				   a sink the compiler did not print may still apply (the source
+				   tells: the join reads it) */
 };
 
 /* Classifies one diagnostic; cx may be NULL. */

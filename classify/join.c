@@ -20,6 +20,7 @@ struct jdiag {
 	struct classify_verdict v;
 	int go_minor;
 	int panics;		/* its storage flows into panic(): an error path */
+	int sink_read;		/* a size verdict was checked against the source */
 };
 
 struct dvec {
@@ -896,6 +897,202 @@ static size_t expr_head(const char *subject, char *out, size_t n)
 	return len;
 }
 
+static int is_ident_char(char c)
+{
+	return c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (unsigned char)c >= 0x80;
+}
+
+/* The first occurrence of the identifier w in s as a whole word, or NULL. */
+static const char *find_word(const char *s, const char *w)
+{
+	size_t wl = strlen(w);
+	const char *p;
+
+	for (p = s; (p = strstr(p, w)); p++)
+		if ((p == s || (!is_ident_char(p[-1]) && p[-1] != '.')) && !is_ident_char(p[wl]))
+			return p;
+	return NULL;
+}
+
+/* Source line `line` of frame x's file, without its comment, into out; -1 when unknown. */
+static int code_line(struct join *J, const struct store_frame *x, int64_t line, char *out, size_t n)
+{
+	const char *t;
+	size_t len;
+	char *c;
+
+	if (classify_source_line(&J->src, x->file, line, &t, &len))
+		return -1;
+	snprintf(out, n, "%.*s", (int)len, t);
+	if ((c = strstr(out, "//")))
+		*c = '\0';
+	return 0;
+}
+
+/* Is var itself (or its address, or a slice of it) one of the comma-separated operands
+ * of list? An element, a length or a conversion of it is a copy, not the variable. */
+static int operand_in_list(const char *list, const char *var)
+{
+	size_t vl = strlen(var);
+	const char *p = list;
+
+	for (;;) {
+		int depth = 0;
+		const char *end;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '&')
+			p++;
+		if (!strncmp(p, var, vl) && !is_ident_char(p[vl])) {
+			const char *q = p + vl;
+
+			if (!*q || *q == ',' || *q == ' ' || *q == ')' || *q == ';')
+				return 1;
+			if (*q == '[') {
+				const char *close = strchr(q, ']');
+
+				if (close && memchr(q, ':', (size_t)(close - q)))
+					return 1;	/* a slice of it shares its array */
+			}
+		}
+		for (end = p; *end && !(depth == 0 && *end == ','); end++) {
+			if (*end == '(' || *end == '[' || *end == '{')
+				depth++;
+			else if ((*end == ')' || *end == ']' || *end == '}') && depth)
+				depth--;
+		}
+		if (!*end)
+			return 0;
+		p = end + 1;
+	}
+}
+
+/* Where a statement "LHS = ..." stores: through a pointer or a field (global-store), an
+ * index (map-store when the build saw that expression as a map put, else slice-store);
+ * NULL for a plain variable. */
+static const char *store_sink(struct join *J, const char *lhs, size_t n)
+{
+	while (n && lhs[n - 1] == ' ')
+		n--;
+	while (n && *lhs == ' ')
+		lhs++, n--;
+	if (!n)
+		return NULL;
+	if (lhs[n - 1] == ']' && memchr(lhs, '[', n))
+		return hmap_get(&J->map_puts, lhs, n) ? "map-store" : "slice-store";
+	if (*lhs == '*' || memchr(lhs, '.', n))
+		return "global-store";
+	return NULL;
+}
+
+/* Go prints one reason per allocation, and a size reason (non-constant size, too large
+ * for stack) hides a sink that would keep the value on the heap anyway: a make that is
+ * returned or stored. Reads the source from the allocating line to the end of its
+ * function for that sink; NULL when the value stays local (the size decides). */
+static const char *sink_in_source(struct join *J, const struct store_frame *x, const char *subject)
+{
+	char line[4096], var[256], *at, *op;
+	int64_t l, nl = classify_source_lines(&J->src, x->file);
+	const char *sink;
+
+	if (!subject || code_line(J, x, x->line, line, sizeof(line)))
+		return NULL;
+	var[0] = '\0';
+	if (starts(subject, "make(") || starts(subject, "new(")) {
+		if (!(at = strstr(line, starts(subject, "make(") ? "make(" : "new(")))
+			return NULL;
+		*at = '\0';
+		if (find_word(line, "return"))
+			return "pointer-returned";
+		/* "LHS = make(" or "LHS := make(" */
+		op = at;
+		while (op > line && op[-1] == ' ')
+			op--;
+		if (op == line || op[-1] != '=')
+			return NULL;	/* an argument or a field of a literal: not read here */
+		op--;
+		if (op > line && op[-1] == ':') {
+			op--;
+		} else if (op > line && strchr("!<>+-*/%&|^", op[-1])) {
+			return NULL;
+		} else if ((sink = store_sink(J, line, (size_t)(op - line)))) {
+			return sink;
+		}
+		*op = '\0';
+		at = op;
+		while (at > line && at[-1] == ' ')
+			at--;
+		*at = '\0';
+		if ((at = strrchr(line, ',')))	/* "a, b := make(...), x": rare; keep the last */
+			memmove(line, at + 1, strlen(at + 1) + 1);
+		for (at = line; *at == ' ' || *at == '\t'; at++)
+			;
+		if (starts(at, "var "))
+			at += 4;
+		snprintf(var, sizeof(var), "%.*s", (int)strspn(at, "_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"), at);
+	} else {
+		snprintf(var, sizeof(var), "%s", subject);	/* moved to heap: x */
+	}
+	if (!var[0] || !is_ident_char(var[0]))
+		return NULL;
+	/* a named result */
+	for (l = x->line; l >= 1 && l > x->line - 400; l--) {
+		if (code_line(J, x, l, line, sizeof(line)))
+			return NULL;
+		if (starts(line, "func ")) {
+			char *close = strstr(line, ") (");
+
+			if (close && find_word(close, var))
+				return "pointer-returned";
+			break;
+		}
+	}
+	/* what the function does with the variable afterwards */
+	for (l = x->line + 1; l <= nl; l++) {
+		const char *ret, *eq, *send;
+
+		if (code_line(J, x, l, line, sizeof(line)) || line[0] == '}' || starts(line, "func "))
+			break;
+		if (!find_word(line, var))
+			continue;
+		if ((ret = find_word(line, "return")) && operand_in_list(ret + 6, var))
+			return "pointer-returned";
+		if ((eq = strstr(line, " = ")) && !strstr(line, ":=") && operand_in_list(eq + 3, var) &&
+		    (sink = store_sink(J, line, (size_t)(eq - line))))
+			return sink;
+		if ((send = strstr(line, "<- ")) && operand_in_list(send + 3, var))
+			return "channel-send";
+	}
+	return NULL;
+}
+
+/* Candidates whose cause is a size reason: the sink the source shows comes first. */
+static void sinks_before_size(struct join *J, const struct store_frame *x, struct resolution *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->ncand; i++) {
+		struct jdiag *d = r->cand[i];
+		const char *sink;
+
+		if (!d->v.by_size || d->sink_read)
+			continue;
+		d->sink_read = 1;
+		if (!(sink = sink_in_source(J, x, d->d.subject)))
+			continue;
+		d->v.cause = sink;
+		d->v.confidence = 0.8;
+		d->v.decisive = -1;
+		d->v.evidence = !strcmp(sink, "pointer-returned") ? "returned (read from the source; "
+				"the compiler printed only the size)" :
+				!strcmp(sink, "channel-send") ? "sent on a channel (read from the source; "
+				"the compiler printed only the size)" :
+				"stored (read from the source; the compiler printed only the size)";
+	}
+}
+
 /* An inlined allocation is reported at the outermost call site, where `inlining call to`
  * names an inlined callee at the same column: frames j..m-1 are inlined into m. Every
  * allocation of every body inlined there shares that column, so when the innermost source
@@ -998,8 +1195,10 @@ static void resolve_stack(struct join *J, const struct store_sample *smp, struct
 			/* inlined into the user's function: the compiler reported the
 			 * allocation at the call site, in the caller's own words */
 			inline_candidates(J, f, k, j, r, &cap);
-			if (r->ncand)
+			if (r->ncand) {
+				sinks_before_size(J, &f[k], r);
 				return;
+			}
 		}
 		r->cause = lc ? lc : dependency_cause(f, k, j);
 		r->evidence = lc ? "what the runtime leaf does" : "what the dependency call does";
@@ -1049,8 +1248,10 @@ static void resolve_stack(struct join *J, const struct store_sample *smp, struct
 	gather(J, &f[j], f[j].file, f[j].line, 0, r, &cap);
 	if (!r->ncand && m > j)
 		inline_candidates(J, f, j, m, r, &cap);
-	if (r->ncand)
+	if (r->ncand) {
+		sinks_before_size(J, &f[j], r);
 		return;
+	}
 	/* nothing that allocates at the line: what the line's other notes say */
 	{
 		uintptr_t flags;
