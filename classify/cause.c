@@ -134,6 +134,27 @@ static int assigns_through_pointer(const char *expr)
 	return expr[0] == '*' || memchr(expr, '.', (size_t)(eqs - expr)) != NULL;
 }
 
+/* The destination of the flow that step i belongs to. */
+static const char *flow_of(const struct store_diag *d, size_t i)
+{
+	while (i > 0 && strcmp(d->steps[i].kind, "flow"))
+		i--;
+	return !strcmp(d->steps[i].kind, "flow") ? d->steps[i].dst : NULL;
+}
+
+/* Does the chain flow into a result (~r0, a return statement)? */
+static int returned(const struct store_diag *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nsteps; i++)
+		if (why_is(&d->steps[i], "return") ||
+		    (!strcmp(d->steps[i].kind, "flow") && d->steps[i].dst &&
+		     (starts(d->steps[i].dst, "~r") || starts(d->steps[i].dst, "~R"))))
+			return 1;
+	return 0;
+}
+
 /* The sink: where the chain's storage was forced to the heap. */
 static void classify_sink(const struct store_diag *d, const struct classify_context *cx,
 			  struct classify_verdict *v)
@@ -163,6 +184,14 @@ static void classify_sink(const struct store_diag *d, const struct classify_cont
 	for (i = 0; i < end; i++) {
 		const struct store_step *s = &d->steps[i];
 
+		/* the last note of a flow into something other than the heap is a call: the
+		 * value entered a callee's parameter (a function of the same recursive batch,
+		 * whose body the chain then follows); what the callee does is its business */
+		if (why_is(s, "call parameter") && i + 1 < d->nsteps && !strcmp(d->steps[i + 1].kind, "flow") &&
+		    !starts(s->expr, "append(") && !starts(s->expr, "go ") && !eq(flow_of(d, i), "{heap}")) {
+			set(v, "call-parameter", 0.9, (int)i, "passed to a callee whose parameter leaks");
+			return;
+		}
 		if (why_is(s, "send")) {
 			set(v, "channel-send", 1, (int)i, "sent on a channel");
 			return;
@@ -189,8 +218,16 @@ static void classify_sink(const struct store_diag *d, const struct classify_cont
 		}
 	}
 	if (heap_flow < d->nsteps) {
+		size_t lo = heap_flow + 1, hi = end;
+
+		/* a {heap} flow with no notes of its own: the previous flow's notes say how */
+		if (lo == hi && heap_flow > 0) {
+			for (lo = heap_flow; lo > 0 && strcmp(d->steps[lo - 1].kind, "flow"); lo--)
+				;
+			hi = heap_flow;
+		}
 		/* the statement that moved it to the heap: the last note of that flow */
-		for (i = end; i-- > heap_flow + 1;) {
+		for (i = hi; i-- > lo;) {
 			const struct store_step *s = &d->steps[i];
 			size_t lhs;
 
@@ -212,6 +249,10 @@ static void classify_sink(const struct store_diag *d, const struct classify_cont
 					set(v, "global-store", s->expr && assigns_through_pointer(s->expr) ? 0.9 : 1,
 					    (int)i, "stored into a package variable or through a pointer");
 				}
+				return;
+			}
+			if (why_is(s, "return")) {
+				set(v, "pointer-returned", 0.9, (int)i, "returned");
 				return;
 			}
 			if (why_is(s, "spill") && i == heap_flow + 1 && end == heap_flow + 2) {
@@ -241,6 +282,19 @@ static void classify_sink(const struct store_diag *d, const struct classify_cont
 			}
 		if (root->dst && starts(root->dst, "{storage for ")) {
 			set(v, "global-store", 0.7, (int)last_flow, "stored into another heap object");
+			return;
+		}
+		/* the root is a variable that outlives the function: passed on to a callee's
+		 * parameter that leaks (in the same recursive batch), or a named result */
+		for (i = d->nsteps; i-- > last_flow + 1;)
+			if (why_is(&d->steps[i], "call parameter")) {
+				set(v, "call-parameter", 0.9, (int)i,
+				    "passed to a callee whose parameter leaks (a recursive call)");
+				return;
+			}
+		if (root->dst && (root->dst[0] == '_' || (root->dst[0] >= 'a' && root->dst[0] <= 'z') ||
+				  (root->dst[0] >= 'A' && root->dst[0] <= 'Z'))) {
+			set(v, "pointer-returned", 0.7, (int)last_flow, "flows to a named result");
 			return;
 		}
 	}
@@ -373,6 +427,14 @@ void classify_diag(const struct store_diag *d, const struct classify_context *cx
 				else
 					set(v, "string-build", 0.7, spilled - 1, "string concatenation");
 				return;
+			}
+			if (!boxed && is_composite(d->subject) && strcmp(d->subject, "func literal") &&
+			    returned(d)) {
+				/* T{...} returned and never converted: a map or slice literal of a
+				 * named type (a struct value would be copied out) */
+				classify_sink(d, cx, v);
+				if (strcmp(v->cause, "unknown"))
+					return;
 			}
 			if (boxed)
 				set(v, "interface-conversion", 1, boxed - 1, "value converted to an interface");

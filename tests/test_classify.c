@@ -191,6 +191,43 @@ Test(classify, the_sink_decides_for_explicit_allocations)
 	cr_expect_str_eq(verdict("escapes", "func literal", go, 2, 26), "goroutine");
 }
 
+Test(classify, chains_are_read_whole)
+{
+	/* Go 1.19 and 1.26, `return Header{k: {v}}` with type Header map[string][]string:
+	 * Header{...} escapes to heap: flow: ~r0 = &{storage for Header{...}}: from
+	 * Header{...} (spill); from return Header{...} (return) */
+	struct store_step lit[] = {STEP_FLOW("~r0", "&{storage for Header{...}}"),
+				   STEP_FROM("spill", "Header{...}"), STEP_FROM("return", "return Header{...}")};
+	/* func named(n int) (res *node) { x := node{v: n}; res = &x; return }:
+	 * x escapes to heap: flow: res = &x: from &x (address-of); from res = &x (assign) */
+	struct store_step named[] = {STEP_FLOW("res", "&x"), STEP_FROM("address-of", "&x"),
+				     STEP_FROM("assign", "res = &x")};
+	/* func walk(p *node, depth int) int { if depth == 0 { gsink = p; ... }; q := node{...};
+	 * return walk(&q, depth-1) }: q escapes to heap: flow: p = &q: from &q (address-of);
+	 * from walk(&q, depth - 1) (call parameter); flow: {heap} = p: from gsink = p (assign) */
+	struct store_step rec[] = {STEP_FLOW("p", "&q"), STEP_FROM("address-of", "&q"),
+				   STEP_FROM("call parameter", "walk(&q, depth - 1)"), STEP_FLOW("{heap}", "p"),
+				   STEP_FROM("assign", "gsink = p")};
+	/* Go 1.26, buf := make([]byte, n); ...; return buf: flow: buf ← &{storage for
+	 * make([]byte, n)}: (spill), (assign); flow: ~r0 ← buf: from return buf (return) */
+	struct store_step mk[] = {STEP_FLOW("buf", "&{storage for make([]byte, n)}"),
+				  STEP_FROM("spill", "make([]byte, n)"), STEP_FROM("assign", "buf := make([]byte, n)"),
+				  STEP_FLOW("~r0", "buf"), STEP_FROM("return", "return buf")};
+	/* a {heap} flow with no notes of its own takes the previous flow's */
+	struct store_step bare[] = {STEP_FLOW("x", "&{storage for T{...}}"), STEP_FROM("spill", "&T{...}"),
+				    STEP_FROM("assign", "s[i] = x"), STEP_FLOW("{heap}", "x")};
+	/* Go 1.19 map literal value: []string{...} (spill); Header{...} (map literal value) */
+	struct store_step mv[] = {STEP_FLOW("{heap}", "&{storage for []string{...}}"),
+				  STEP_FROM("spill", "[]string{...}"), STEP_FROM("map literal value", "Header{...}")};
+
+	cr_expect_str_eq(verdict("escapes", "Header{...}", lit, 3, 19), "pointer-returned");
+	cr_expect_str_eq(verdict("moved_to_heap", "x", named, 3, 19), "pointer-returned");
+	cr_expect_str_eq(verdict("moved_to_heap", "q", rec, 5, 26), "call-parameter");
+	cr_expect_str_eq(verdict("escapes", "make([]byte, n)", mk, 5, 26), "pointer-returned");
+	cr_expect_str_eq(verdict("escapes", "&T{...}", bare, 4, 22), "slice-store");
+	cr_expect_str_eq(verdict("escapes", "[]string{...}", mv, 3, 19), "map-store");
+}
+
 Test(classify, the_compilers_does_not_escape_can_still_allocate)
 {
 	cr_expect_str_eq(verdict("does_not_escape", "make([]int, n)", NULL, 0, 26), "non-constant-size");
