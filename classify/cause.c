@@ -81,8 +81,7 @@ enum classify_expr classify_expr_kind(const char *subject)
 	return CLASSIFY_EXPR_OPERAND;
 }
 
-/* A make whose length (or capacity) is not an integer literal. */
-static int make_is_variable(const char *subject)
+int classify_make_is_variable(const char *subject)
 {
 	const char *p = strrchr(subject, ','), *q;
 
@@ -349,7 +348,7 @@ void classify_diag(const struct store_diag *d, const struct classify_context *cx
 			set(v, "string-build", 0.9, -1, "result longer than the 32-byte stack buffer");
 		else if (ek == CLASSIFY_EXPR_MAP)
 			set(v, "map-growth", 0.9, -1, "map outgrew its stack buckets");
-		else if (ek == CLASSIFY_EXPR_EXPLICIT && make_is_variable(d->subject) && !old)
+		else if (ek == CLASSIFY_EXPR_EXPLICIT && classify_make_is_variable(d->subject) && !old)
 			set(v, "non-constant-size", 0.9, -1,
 			    "variable-size make outgrew its stack buffer (Go 1.25+)");
 		else if (ek == CLASSIFY_EXPR_OPERAND)
@@ -455,7 +454,7 @@ void classify_diag(const struct store_diag *d, const struct classify_context *cx
 	classify_sink(d, cx, v);
 	if (!d->nsteps) {
 		/* -m (level 1): no chain to read; only the size reason of a make is certain */
-		if (ek == CLASSIFY_EXPR_EXPLICIT && make_is_variable(d->subject) && !modern) {
+		if (ek == CLASSIFY_EXPR_EXPLICIT && classify_make_is_variable(d->subject) && !modern) {
 			set(v, "non-constant-size", 0.7, -1, "variable-size make (no flow printed)");
 			v->by_size = 1;
 		}

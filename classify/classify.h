@@ -55,6 +55,8 @@ enum classify_expr {
 	CLASSIFY_EXPR_OPERAND,		/* x, x.f, f(x), 42: printed alone, an implicit conversion */
 };
 enum classify_expr classify_expr_kind(const char *subject);
+/* A make whose length (or capacity) is not an integer literal: "make([]T, n)". */
+int classify_make_is_variable(const char *subject);
 
 /* What one diagnostic's classification may ask of the rest of the build. */
 struct classify_context {

@@ -38,6 +38,13 @@ struct ivec {
 	size_t n, cap;
 };
 
+/* The object sizes allocated at one leaf line, with their object counts. */
+#define SIZE_HIST_MAX 32
+struct size_hist {
+	int64_t size[SIZE_HIST_MAX], objects[SIZE_HIST_MAX];
+	size_t n;
+};
+
 struct closure_pos {
 	char *file;
 	char *func;
@@ -48,6 +55,7 @@ struct closure_pos {
 /* what a stack resolves to */
 struct resolution {
 	size_t site;		/* frame index of the site */
+	size_t leaf;		/* frame index of the first frame that is not the runtime's */
 	const char *via;	/* function the site was reached from, or NULL */
 	const char *cause;	/* a cause known without a diagnostic, or NULL */
 	const char *evidence;	/* how it was known */
@@ -78,6 +86,7 @@ struct join {
 	struct hmap profile_pkgs;	/* import paths the profile's symbols name */
 	struct hmap covered;		/* packages of the builds' "# pkg" headers */
 	struct hmap user;		/* the user's packages among them (see user_packages) */
+	struct hmap sizes;		/* "base:line" of a leaf -> struct size_hist */
 	struct closure_pos *closures;
 	size_t nclosures, capclosures;
 	struct hmap sites;		/* key -> struct agg */
@@ -427,12 +436,46 @@ static void free_diag(struct jdiag *j)
 
 /* ---- pass A: which lines matter ---- */
 
+/* Counts the sample's object size at its leaf line (runtime frames skipped). */
+static int note_size(struct join *J, const struct store_sample *smp)
+{
+	char key[1024];
+	struct size_hist *h;
+	size_t i;
+	void **slot;
+	int64_t objects = smp->values[STORE_ALLOC_OBJECTS] ? smp->values[STORE_ALLOC_OBJECTS] : 1;
+
+	if (smp->object_size <= 0)
+		return 0;
+	for (i = 0; i < smp->nframes && classify_is_runtime(smp->frames[i].function); i++)
+		;
+	if (i == smp->nframes)
+		return 0;
+	line_key(key, sizeof(key), smp->frames[i].file, smp->frames[i].line);
+	if (!(slot = hmap_put(&J->sizes, key, strlen(key))))
+		return -1;
+	if (!*slot && !(*slot = calloc(1, sizeof(struct size_hist))))
+		return -1;
+	h = *slot;
+	for (i = 0; i < h->n && h->size[i] != smp->object_size; i++)
+		;
+	if (i == h->n) {
+		if (h->n == SIZE_HIST_MAX)
+			return 0;	/* many sizes: a variable one; the counted ones are enough */
+		h->size[h->n++] = smp->object_size;
+	}
+	h->objects[i] += objects;
+	return 0;
+}
+
 static int collect_lines(void *ctx, const struct store_sample *smp)
 {
 	struct join *J = ctx;
 	char key[1024];
 	size_t i;
 
+	if (note_size(J, smp))
+		return err_set(J->e, ESC_ENOMEM, "out of memory");
 	if (smp->stack_id == J->cur_stack)
 		return 0;
 	J->cur_stack = smp->stack_id;
@@ -846,10 +889,39 @@ static int cand_push(struct resolution *r, size_t *cap, struct jdiag *d)
 	return 0;
 }
 
-/* Allocating diagnostics for frame f at line (and, when col != 0, that column only). For
- * a frame of package main, only those of the main package that fits it best. */
+/* Whether col at f's line is where `inlining call to X` put an inlined body of a callee
+ * that is not among the frames below f in this stack (callees[0..ncallees)): the
+ * compiler reports such a body's allocations at the call's column, and they are not
+ * this sample's. */
+static int foreign_inline_col(struct join *J, const struct store_frame *f, unsigned col,
+			      const struct store_frame *callees, size_t ncallees)
+{
+	const struct ivec *iv;
+	char key[1024];
+	size_t x, y;
+	int at_call = 0;
+
+	line_key(key, sizeof(key), f->file, f->line);
+	if (!col || !(iv = hmap_get(&J->inlines, key, strlen(key))))
+		return 0;
+	for (x = 0; x < iv->n; x++) {
+		if (iv->v[x].col != col)
+			continue;
+		at_call = 1;
+		for (y = 0; y < ncallees; y++)
+			if (names_callee(iv->v[x].callee, callees[y].function))
+				return 0;
+	}
+	return at_call;
+}
+
+/* Allocating diagnostics for frame f at line (and, when col != 0, that column only; when
+ * col == 0, not those at the column of a call inlined from a callee that is not among
+ * callees[0..ncallees)). For a frame of package main, only those of the main package that
+ * fits it best. */
 static int gather(struct join *J, const struct store_frame *f, const char *file, int64_t line,
-		  unsigned col, struct resolution *r, size_t *cap)
+		  unsigned col, const struct store_frame *callees, size_t ncallees,
+		  struct resolution *r, size_t *cap)
 {
 	char key[1024], pkg[1024];
 	const struct dvec *dv;
@@ -864,6 +936,11 @@ static int gather(struct join *J, const struct store_frame *f, const char *file,
 		struct jdiag *d = dv->v[i];
 
 		if (!d->v.allocating || (col && d->d.col != col))
+			continue;
+		/* (the caller's own use of the inlined call's result, "string(~r0)", shares
+		 * that column too) */
+		if (!col && !(d->d.subject && (strstr(d->d.subject, "~r") || strstr(d->d.subject, "~R"))) &&
+		    foreign_inline_col(J, f, d->d.col, callees, ncallees))
 			continue;
 		if (!compatible(J, file, pkg, d->d.norm_file, d->d.package, 1))
 			continue;
@@ -895,6 +972,36 @@ static size_t expr_head(const char *subject, char *out, size_t n)
 	memcpy(out, subject, len);
 	out[len] = '\0';
 	return len;
+}
+
+static int is_ident_char(char c);
+static const char *find_word(const char *s, const char *w);
+
+/* Is the expression a diagnostic names written on this source line? 1 yes, 0 no, -1
+ * cannot tell ("... argument", "func literal"). Variables of an inlined body are printed
+ * qualified ("sub.s"); conversions as "([]byte)(s)". */
+static int written_on(const char *subject, const char *line)
+{
+	char head[256];
+
+	if (!subject || !*subject || !strcmp(subject, "... argument") || starts(subject, "func literal"))
+		return -1;
+	if (subject[0] == '(') {
+		const char *close = strchr(subject, ')');
+
+		if (!close || close[1] != '(')
+			return -1;
+		snprintf(head, sizeof(head), "%.*s(", (int)(close - subject - 1), subject + 1);
+		return strstr(line, head) != NULL;
+	}
+	if (is_ident_char(subject[0]) && !strpbrk(subject, "({[ ")) {
+		const char *dot = strrchr(subject, '.');
+
+		return find_word(line, dot ? dot + 1 : subject) != NULL;
+	}
+	if (expr_head(subject, head, sizeof(head)) <= 1)
+		return -1;
+	return strstr(line, head) != NULL;
 }
 
 static int is_ident_char(char c)
@@ -1111,20 +1218,21 @@ static void inline_candidates(struct join *J, const struct store_frame *f, size_
 	for (x = 0; x < iv->n; x++)
 		for (y = j; y < m; y++)
 			if (names_callee(iv->v[x].callee, f[y].function))
-				gather(J, &f[m], f[m].file, f[m].line, iv->v[x].col, r, cap);
-	if (r->ncand > 1 && !classify_source_line(&J->src, f[j].file, f[j].line, &text, &len)) {
-		char line[4096], head[256];
-		size_t keep = 0;
+				gather(J, &f[m], f[m].file, f[m].line, iv->v[x].col, NULL, 0, r, cap);
+	if (r->ncand && !classify_source_line(&J->src, f[j].file, f[j].line, &text, &len)) {
+		char line[4096];
+		size_t keep = 0, unsure = 0;
 
 		snprintf(line, sizeof(line), "%.*s", (int)len, text);
-		for (x = 0; x < r->ncand; x++) {
-			const char *sub = r->cand[x]->d.subject;
-
-			if (sub && expr_head(sub, head, sizeof(head)) > 1 && strstr(line, head))
+		for (x = 0; x < r->ncand; x++)
+			if (written_on(r->cand[x]->d.subject, line) > 0)
 				r->cand[keep++] = r->cand[x];
-		}
-		if (keep)
-			r->ncand = keep;
+		if (!keep)
+			for (x = 0; x < r->ncand; x++)
+				if (written_on(r->cand[x]->d.subject, line) < 0)
+					r->cand[unsure++] = r->cand[x];
+		/* none of them is written there: the line's own text decides */
+		r->ncand = keep ? keep : unsure;
 	}
 }
 
@@ -1179,6 +1287,7 @@ static void resolve_stack(struct join *J, const struct store_sample *smp, struct
 		r->evidence = "every frame is the runtime's";
 		return;
 	}
+	r->leaf = k;
 	/* a runtime leaf above user code (Go 1.24 maps, or an untrimmed allocator frame) */
 	lc = k > 0 ? leaf_cause(f[0].function) : NULL;
 	if (lc && !strcmp(lc, "runtime-internal"))
@@ -1205,7 +1314,7 @@ static void resolve_stack(struct join *J, const struct store_sample *smp, struct
 		if (r->cause)
 			return;
 		/* the dependency's own diagnostics, when they are loaded */
-		gather(J, &f[k], f[k].file, f[k].line, 0, r, &cap);
+		gather(J, &f[k], f[k].file, f[k].line, 0, NULL, 0, r, &cap);
 		if (r->ncand)
 			return;
 		from_source(J, &f[k], r);
@@ -1222,7 +1331,7 @@ static void resolve_stack(struct join *J, const struct store_sample *smp, struct
 		r->evidence = "what the leaf function does";
 		if (r->cause)
 			return;
-		gather(J, &f[k], f[k].file, f[k].line, 0, r, &cap);
+		gather(J, &f[k], f[k].file, f[k].line, 0, NULL, 0, r, &cap);
 		if (r->ncand)
 			return;
 		from_source(J, &f[k], r);
@@ -1245,7 +1354,7 @@ static void resolve_stack(struct join *J, const struct store_sample *smp, struct
 	/* the leaf's own line first: the compiler's words for that very expression (from
 	 * the function's own compilation); the call site of an inlined leaf only when the
 	 * line has none, since every inlined body there shares one column */
-	gather(J, &f[j], f[j].file, f[j].line, 0, r, &cap);
+	gather(J, &f[j], f[j].file, f[j].line, 0, NULL, 0, r, &cap);
 	if (!r->ncand && m > j)
 		inline_candidates(J, f, j, m, r, &cap);
 	if (r->ncand) {
@@ -1280,13 +1389,54 @@ unknown:
 	}
 }
 
-/* With several candidates, the sample's size and the verdicts decide. */
-static const struct jdiag *choose(const struct resolution *r, int64_t object_size, double *conf)
+/* Whether a candidate's object size depends on run-time values (an append, a conversion,
+ * a concatenation, a variable make, a map), rather than its type (&T{}, new(T), a boxed
+ * value, []T{x}, a variable moved to the heap, a closure). */
+static int variable_size(const struct jdiag *d)
+{
+	switch (classify_expr_kind(d->d.subject)) {
+	case CLASSIFY_EXPR_APPEND:
+	case CLASSIFY_EXPR_STRING:
+	case CLASSIFY_EXPR_PLUS:
+	case CLASSIFY_EXPR_MAP:
+		return 1;
+	case CLASSIFY_EXPR_EXPLICIT:
+		return classify_make_is_variable(d->d.subject);
+	default:
+		return !strcmp(d->d.kind, "append_escapes");
+	}
+}
+
+/* The best of the candidates that pass the filter (fixed: 1 fixed-size only, 0 variable
+ * only, -1 all). */
+static const struct jdiag *best_of(const struct resolution *r, int off_panic, int fixed)
 {
 	const struct jdiag *best = NULL;
-	size_t i, distinct = 0;
-	const char *causes[16];
+	size_t i;
 
+	for (i = 0; i < r->ncand; i++) {
+		const struct jdiag *d = r->cand[i];
+
+		if ((off_panic && d->panics) || (fixed >= 0 && variable_size(d) == fixed))
+			continue;
+		/* escapes/moved over does_not_escape; explained over bare; surer over less sure */
+		if (!best || (strcmp(d->d.kind, "does_not_escape") && !strcmp(best->d.kind, "does_not_escape")) ||
+		    (!strcmp(d->d.kind, best->d.kind) && d->v.confidence > best->v.confidence))
+			best = d;
+	}
+	return best;
+}
+
+/* With several candidates, the sample's size and the verdicts decide. Several
+ * allocations on one line are told apart by object size: the fixed-size ones (&T{}, a
+ * boxed value) allocate the same size every time, the line's most frequent one; the
+ * variable ones (append, conversion, variable make, map buckets) the others. */
+static const struct jdiag *choose(struct join *J, const struct store_sample *smp,
+				  const struct resolution *r, double *conf)
+{
+	const struct jdiag *best = NULL;
+	size_t i, distinct = 0, nfixed = 0, nvar = 0;
+	const char *causes[16];
 	size_t off_panic = 0;
 
 	/* storage that only a panic keeps is an error path: the profile's bytes are the others */
@@ -1297,28 +1447,42 @@ static const struct jdiag *choose(const struct resolution *r, int64_t object_siz
 
 		if (off_panic && r->cand[i]->panics)
 			continue;
+		if (variable_size(r->cand[i]))
+			nvar++;
+		else
+			nfixed++;
 		for (c = 0; c < distinct && strcmp(causes[c], r->cand[i]->v.cause); c++)
 			;
 		if (c == distinct && distinct < 16)
 			causes[distinct++] = r->cand[i]->v.cause;
 	}
 	/* a big object at a line that also has a too-large allocation is that one */
-	if (distinct > 1 && object_size >= 64 * 1024)
+	if (distinct > 1 && smp->object_size >= 64 * 1024)
 		for (i = 0; i < r->ncand; i++)
 			if (!strcmp(r->cand[i]->v.cause, "too-large-for-stack")) {
 				*conf = r->cand[i]->v.confidence;
 				return r->cand[i];
 			}
-	for (i = 0; i < r->ncand; i++) {
-		const struct jdiag *d = r->cand[i];
+	if (distinct > 1 && nfixed && nvar && smp->object_size > 0) {
+		const struct size_hist *h;
+		const struct store_frame *leaf = &smp->frames[r->leaf];
+		char key[1024];
 
-		if (off_panic && d->panics)
-			continue;
-		/* escapes/moved over does_not_escape; explained over bare; surer over less sure */
-		if (!best || (strcmp(d->d.kind, "does_not_escape") && !strcmp(best->d.kind, "does_not_escape")) ||
-		    (!strcmp(d->d.kind, best->d.kind) && d->v.confidence > best->v.confidence))
-			best = d;
+		line_key(key, sizeof(key), leaf->file, leaf->line);
+		if ((h = hmap_get(&J->sizes, key, strlen(key))) && h->n > 1) {
+			size_t top = 0;
+
+			for (i = 1; i < h->n; i++)
+				if (h->objects[i] > h->objects[top])
+					top = i;
+			best = best_of(r, (int)off_panic, smp->object_size == h->size[top]);
+			if (best) {
+				*conf = best->v.confidence * 0.9;
+				return best;
+			}
+		}
 	}
+	best = best_of(r, (int)off_panic, -1);
 	*conf = best->v.confidence / (double)(distinct ? distinct : 1);
 	return best;
 }
@@ -1396,7 +1560,7 @@ static int attribute(void *ctx, const struct store_sample *smp)
 		return add_to_site(J, smp, &none, NULL, "unknown", 0, NULL, "no stack");
 	}
 	if (J->res.ncand) {
-		d = choose(&J->res, smp->object_size, &conf);
+		d = choose(J, smp, &J->res, &conf);
 		cause = d->v.cause;
 	} else {
 		cause = J->res.cause;
@@ -1489,6 +1653,7 @@ enum esc_status classify_analyze(struct store *s, int64_t profile_id, const int6
 	hmap_init(&J.profile_pkgs);
 	hmap_init(&J.covered);
 	hmap_init(&J.user);
+	hmap_init(&J.sizes);
 	hmap_init(&J.sites);
 	if ((st = store_heap_types_of(s, profile_id, r->has, e)))
 		goto out;
@@ -1565,6 +1730,10 @@ out:
 	hmap_release(&J.profile_pkgs);
 	hmap_release(&J.covered);
 	hmap_release(&J.user);
+	pos = 0;
+	while (hmap_next(&J.sizes, &pos, &k, &v))
+		free(v);
+	hmap_release(&J.sizes);
 	classify_sources_release(&J.src);
 	if (st)
 		classify_result_release(r);
