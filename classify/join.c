@@ -207,6 +207,26 @@ static void strip_type_args(const char *s, char *out, size_t n)
 	out[o] = '\0';
 }
 
+/* "F[]" -> "F[...]": a dependency named readably, without its instantiation's shapes. */
+static char *readable_args(const char *stripped)
+{
+	char *out = malloc(strlen(stripped) * 5 / 2 + 1), *o = out;
+	const char *p;
+
+	if (!out)
+		return NULL;
+	for (p = stripped; *p; p++)
+		if (p[0] == '[' && p[1] == ']') {
+			memcpy(o, "[...]", 5);
+			o += 5;
+			p++;
+		} else {
+			*o++ = *p;
+		}
+	*o = '\0';
+	return out;
+}
+
 /* Does `inlining call to CALLEE` name the frame's function? The log prints a function of
  * the same package bare ("newT", "(*S).Get") and one of another package with the
  * package's name, which the import path does not always end with ("jsoniter.Get",
@@ -1512,7 +1532,12 @@ static int add_to_site(struct join *J, const struct store_sample *smp, const str
 		a->function = strdup(sf->function);
 		a->file = strdup(sf->file);
 		a->package = strdup(pkg);
-		a->via = dup0(via);
+		if (via) {
+			char rv[1024];
+
+			strip_type_args(via, rv, sizeof(rv));
+			a->via = readable_args(rv);
+		}
 		a->s.function = a->function;
 		a->s.file = a->file;
 		a->s.package = a->package;

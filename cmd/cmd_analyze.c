@@ -85,70 +85,229 @@ static int cause_row(void *ctx, size_t ncols, const char *const *names, const st
 	return 0;
 }
 
+/* One cause of a line: the alloc_site rows of the same cause and diagnostic, whatever
+ * dependency they were allocated through. */
+struct site_part {
+	char *cause, *vias, *message, *hint, *evidence;
+	double confidence;
+	int64_t value, objects;
+};
+
+/* The top lines, each once with its parts biggest first. */
 struct sites_acc {
 	json_t *arr;
 	int ix;
 	int64_t total;
 	int rank;
+	/* the line being gathered */
+	char *function, *file;
+	int64_t line, value, objects;
+	struct site_part *parts;
+	size_t nparts, cap;
 };
 
-static json_t *opt_string(const struct store_value *v)
+static json_t *opt_str(const char *s)
 {
-	return v->type == STORE_TEXT ? out_json_string(v->s, v->len) : json_null();
+	return s ? out_json_string(s, strlen(s)) : json_null();
+}
+
+static char *text_or_null(const struct store_value *v)
+{
+	return v->type == STORE_TEXT ? strndup(v->s, v->len) : NULL;
+}
+
+static int same(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static void line_release(struct sites_acc *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nparts; i++) {
+		free(a->parts[i].cause);
+		free(a->parts[i].vias);
+		free(a->parts[i].message);
+		free(a->parts[i].hint);
+		free(a->parts[i].evidence);
+	}
+	a->nparts = 0;
+	free(a->function);
+	free(a->file);
+	a->function = a->file = NULL;
+	a->value = a->objects = 0;
+}
+
+static void print_part(const struct sites_acc *a, const struct site_part *p, int alone)
+{
+	char b1[32], b2[32];
+
+	if (alone)
+		printf("      %s (confidence %.2f), %s objects\n", p->cause, p->confidence,
+		       report_size(b2, sizeof(b2), p->objects, 0));
+	else
+		printf("      %s %s (%.0f%%), confidence %.2f, %s objects\n", p->cause,
+		       report_size(b1, sizeof(b1), p->value, report_is_bytes(a->ix)), pct(p->value, a->value),
+		       p->confidence, report_size(b2, sizeof(b2), p->objects, 0));
+	if (p->vias)
+		printf("      allocated in %s\n", p->vias);
+	if (p->message)
+		printf("      compiler: %s\n", p->message);
+	else if (p->evidence)
+		printf("      why: %s\n", p->evidence);
+	if (p->hint)
+		printf("      fix: %s\n", p->hint);
+}
+
+/* Prints (or appends to the JSON) the line gathered so far. */
+static int line_flush(struct sites_acc *a)
+{
+	char b1[32];
+	size_t i;
+
+	if (!a->function)
+		return 0;
+	if (a->arr) {
+		json_t *o = json_object(), *parts = json_array();
+		const struct site_part *top = &a->parts[0];
+
+		json_object_set_new(o, "function", opt_str(a->function));
+		json_object_set_new(o, "file", opt_str(a->file));
+		json_object_set_new(o, "line", json_integer(a->line));
+		json_object_set_new(o, "value", json_integer(a->value));
+		json_object_set_new(o, "percent", json_real(pct(a->value, a->total)));
+		json_object_set_new(o, "cause", opt_str(top->cause));
+		json_object_set_new(o, "confidence", json_real(top->confidence));
+		json_object_set_new(o, "attributed_via", opt_str(top->vias));
+		json_object_set_new(o, "diagnostic", opt_str(top->message));
+		json_object_set_new(o, "hint", opt_str(top->hint));
+		for (i = 0; i < a->nparts; i++) {
+			const struct site_part *p = &a->parts[i];
+			json_t *x = json_object();
+
+			json_object_set_new(x, "cause", opt_str(p->cause));
+			json_object_set_new(x, "value", json_integer(p->value));
+			json_object_set_new(x, "percent", json_real(pct(p->value, a->total)));
+			json_object_set_new(x, "objects", json_integer(p->objects));
+			json_object_set_new(x, "confidence", json_real(p->confidence));
+			json_object_set_new(x, "attributed_via", opt_str(p->vias));
+			json_object_set_new(x, "diagnostic", opt_str(p->message));
+			json_object_set_new(x, "evidence", opt_str(p->evidence));
+			json_object_set_new(x, "hint", opt_str(p->hint));
+			json_array_append_new(parts, x);
+		}
+		json_object_set_new(o, "parts", parts);
+		json_array_append_new(a->arr, o);
+	} else {
+		a->rank++;
+		printf("%3d. %10s %5.1f%%  %s  %s:%" PRId64 "\n", a->rank,
+		       report_size(b1, sizeof(b1), a->value, report_is_bytes(a->ix)), pct(a->value, a->total),
+		       a->function, a->file, a->line);
+		for (i = 0; i < a->nparts; i++)
+			print_part(a, &a->parts[i], a->nparts == 1);
+	}
+	line_release(a);
+	return 0;
 }
 
 static int site_row(void *ctx, size_t ncols, const char *const *names, const struct store_value *v)
 {
 	struct sites_acc *a = ctx;
-	char b1[32], b2[32];
+	struct site_part *p = NULL;
+	char *msg;
+	size_t i;
 
 	(void)ncols;
 	(void)names;
 	if (!v)
 		return 0;
 	/* function, file, line, value, cause, confidence, via, message, hint, objects, evidence */
-	if (a->arr) {
-		json_t *o = json_object();
-
-		json_object_set_new(o, "function", out_json_string(v[0].s, v[0].len));
-		json_object_set_new(o, "file", out_json_string(v[1].s, v[1].len));
-		json_object_set_new(o, "line", json_integer(v[2].i));
-		json_object_set_new(o, "value", json_integer(v[3].i));
-		json_object_set_new(o, "percent", json_real(pct(v[3].i, a->total)));
-		json_object_set_new(o, "cause", out_json_string(v[4].s, v[4].len));
-		json_object_set_new(o, "confidence", json_real(v[5].r));
-		json_object_set_new(o, "attributed_via", opt_string(&v[6]));
-		json_object_set_new(o, "diagnostic", opt_string(&v[7]));
-		json_object_set_new(o, "hint", opt_string(&v[8]));
-		json_array_append_new(a->arr, o);
-		return 0;
+	if (a->function && (a->line != v[2].i || strlen(a->function) != v[0].len ||
+			    memcmp(a->function, v[0].s, v[0].len) || strlen(a->file) != v[1].len ||
+			    memcmp(a->file, v[1].s, v[1].len)))
+		line_flush(a);
+	if (!a->function) {
+		a->function = strndup(v[0].s, v[0].len);
+		a->file = strndup(v[1].s, v[1].len);
+		a->line = v[2].i;
+		if (!a->function || !a->file)
+			return ESC_ENOMEM;
 	}
-	a->rank++;
-	printf("%3d. %10s %5.1f%%  %.*s  %.*s:%" PRId64 "\n", a->rank,
-	       report_size(b1, sizeof(b1), v[3].i, report_is_bytes(a->ix)), pct(v[3].i, a->total),
-	       (int)v[0].len, v[0].s, (int)v[1].len, v[1].s, v[2].i);
-	printf("      %.*s (confidence %.2f), %s objects\n", (int)v[4].len, v[4].s, v[5].r,
-	       report_size(b2, sizeof(b2), v[9].i, 0));
-	if (v[6].type == STORE_TEXT)
-		printf("      allocated in %.*s\n", (int)v[6].len, v[6].s);
-	if (v[7].type == STORE_TEXT)
-		printf("      compiler: %.*s\n", (int)v[7].len, v[7].s);
-	else if (v[10].type == STORE_TEXT)
-		printf("      why: %.*s\n", (int)v[10].len, v[10].s);
-	if (v[8].type == STORE_TEXT)
-		printf("      fix: %.*s\n", (int)v[8].len, v[8].s);
+	a->value += v[3].i;
+	a->objects += v[9].i;
+	msg = text_or_null(&v[7]);
+	for (i = 0; i < a->nparts; i++)
+		if (a->parts[i].cause && strlen(a->parts[i].cause) == v[4].len &&
+		    !memcmp(a->parts[i].cause, v[4].s, v[4].len) && same(a->parts[i].message, msg))
+			p = &a->parts[i];
+	if (!p) {
+		if (a->nparts == a->cap) {
+			size_t nc = a->cap ? 2 * a->cap : 4;
+			struct site_part *np = realloc(a->parts, nc * sizeof(*np));
+
+			if (!np) {
+				free(msg);
+				return ESC_ENOMEM;
+			}
+			a->parts = np;
+			a->cap = nc;
+		}
+		p = &a->parts[a->nparts++];
+		memset(p, 0, sizeof(*p));
+		p->cause = strndup(v[4].s, v[4].len);
+		p->message = msg;
+		p->hint = text_or_null(&v[8]);
+		p->evidence = text_or_null(&v[10]);
+		p->confidence = v[5].r;
+		msg = NULL;
+	}
+	free(msg);
+	p->value += v[3].i;
+	p->objects += v[9].i;
+	if (v[6].type == STORE_TEXT) {
+		size_t ol = p->vias ? strlen(p->vias) : 0;
+		char *nv = realloc(p->vias, ol + v[6].len + 3);
+
+		if (!nv)
+			return ESC_ENOMEM;
+		if (ol)
+			memcpy(nv + ol, ", ", 2), ol += 2;
+		memcpy(nv + ol, v[6].s, v[6].len);
+		nv[ol + v[6].len] = '\0';
+		p->vias = nv;
+	}
 	return 0;
+}
+
+/* The query of the top n source lines of an analysis, every alloc_site row of each, the
+ * line's biggest first; rows of one line are consecutive. */
+static void sites_sql(char *sql, size_t n, int64_t analysis, int ix, int lines)
+{
+	const char *col = report_column(ix), *obj = report_objects_column(ix);
+
+	snprintf(sql, n,
+		 "WITH l AS (SELECT function, file, line, sum(%s) AS t FROM alloc_site WHERE"
+		 " analysis_id = %" PRId64 " AND %s != 0 GROUP BY function, file, line"
+		 " ORDER BY t DESC, file, line LIMIT %d)"
+		 " SELECT s.function, s.file, s.line, s.%s, s.cause, s.confidence, s.attributed_via,"
+		 " d.message, k.hint, s.%s, s.evidence FROM alloc_site s JOIN l ON l.function = s.function"
+		 " AND l.file = s.file AND l.line = s.line LEFT JOIN diagnostic d ON"
+		 " d.build_id = s.build_id AND d.diag_id = s.diag_id LEFT JOIN cause k ON"
+		 " k.cause = s.cause WHERE s.analysis_id = %" PRId64 " AND s.%s != 0"
+		 " ORDER BY l.t DESC, s.file, s.line, s.function, s.%s DESC, s.cause",
+		 col, analysis, col, lines, col, obj, analysis, col, col);
 }
 
 int report_print_analysis(struct cli *c, struct store *s, int64_t analysis, const char *profile,
 			  int ix, int n, struct err *e)
 {
 	const char *col = report_column(ix);
-	const char *obj = report_objects_column(ix);
 	char sql[2048], b[32];
 	struct report_totals t = {0};
 	struct causes_acc ca = {0};
 	struct sites_acc sa = {0};
+	int r;
 
 	if (report_get_totals(s, analysis, ix, &t, e))
 		return cli_fail(c, e);
@@ -157,7 +316,6 @@ int report_print_analysis(struct cli *c, struct store *s, int64_t analysis, cons
 	report_causes_sql(sql, sizeof(sql), analysis, ix);
 	if (c->format == OUT_JSON) {
 		json_t *o = json_object(), *cov = json_object();
-		int r;
 
 		ca.arr = json_array();
 		sa.arr = json_array();
@@ -167,13 +325,11 @@ int report_print_analysis(struct cli *c, struct store *s, int64_t analysis, cons
 			json_decref(sa.arr);
 			return cli_fail(c, e);
 		}
-		snprintf(sql, sizeof(sql),
-			 "SELECT s.function, s.file, s.line, s.%s, s.cause, s.confidence, s.attributed_via,"
-			 " d.message, k.hint, s.%s, s.evidence FROM alloc_site s LEFT JOIN diagnostic d ON"
-			 " d.build_id = s.build_id AND d.diag_id = s.diag_id LEFT JOIN cause k ON"
-			 " k.cause = s.cause WHERE s.analysis_id = %" PRId64 " AND s.%s != 0"
-			 " ORDER BY s.%s DESC, s.file, s.line LIMIT %d", col, obj, analysis, col, col, n);
-		r = store_query(s, sql, site_row, &sa, e);
+		sites_sql(sql, sizeof(sql), analysis, ix, n);
+		if (!(r = store_query(s, sql, site_row, &sa, e)))
+			line_flush(&sa);
+		line_release(&sa);
+		free(sa.parts);
 		json_object_set_new(o, "profile", out_json_string(profile, strlen(profile)));
 		json_object_set_new(o, "sample_index", json_string(col));
 		json_object_set_new(o, "total", json_integer(t.total));
@@ -206,15 +362,13 @@ int report_print_analysis(struct cli *c, struct store *s, int64_t analysis, cons
 		out_table_end(ca.t);
 	}
 	printf("\ntop sites by %s:\n", col);
-	snprintf(sql, sizeof(sql),
-		 "SELECT s.function, s.file, s.line, s.%s, s.cause, s.confidence, s.attributed_via,"
-		 " d.message, k.hint, s.%s, s.evidence FROM alloc_site s LEFT JOIN diagnostic d ON"
-		 " d.build_id = s.build_id AND d.diag_id = s.diag_id LEFT JOIN cause k ON"
-		 " k.cause = s.cause WHERE s.analysis_id = %" PRId64 " AND s.%s != 0"
-		 " ORDER BY s.%s DESC, s.file, s.line LIMIT %d", col, obj, analysis, col, col, n);
-	if (store_query(s, sql, site_row, &sa, e))
-		return cli_fail(c, e);
-	return EXIT_OK;
+	sites_sql(sql, sizeof(sql), analysis, ix, n);
+	r = store_query(s, sql, site_row, &sa, e);
+	if (!r)
+		line_flush(&sa);
+	line_release(&sa);
+	free(sa.parts);
+	return r ? cli_fail(c, e) : EXIT_OK;
 }
 
 int cmd_analyze(struct cli *c, int argc, char **argv)

@@ -195,11 +195,17 @@ int cmd_top(struct cli *c, int argc, char **argv)
 				 " FROM heap_samples WHERE profile_id = %" PRId64 " GROUP BY 1 HAVING sum(%s) != 0"
 				 " ORDER BY 2 DESC, 1", col, obj, pid, col);
 		else if (!strcmp(by, "site"))
+			/* a source line once, with its causes (and the dependencies it allocated
+			 * through) biggest first */
 			snprintf(sql, sizeof(sql),
-				 "SELECT function, file, line, cause, confidence, coalesce(attributed_via, '') AS via,"
-				 " sum(%s), sum(%s) FROM alloc_site WHERE analysis_id = %" PRId64
-				 " GROUP BY function, file, line, cause, via HAVING sum(%s) != 0 ORDER BY 7 DESC, 2, 3",
-				 col, obj, aid, col);
+				 "SELECT function, file, line, group_concat(cause, ', ') AS cause,"
+				 " coalesce(group_concat(via, ', '), '') AS via, sum(v), sum(o) FROM"
+				 " (SELECT function, file, line, cause,"
+				 " replace(group_concat(DISTINCT attributed_via), ',', ', ') AS via,"
+				 " sum(%s) AS v, sum(%s) AS o FROM alloc_site WHERE analysis_id = %" PRId64
+				 " GROUP BY function, file, line, cause HAVING v != 0 ORDER BY function, file, line, v DESC)"
+				 " GROUP BY function, file, line ORDER BY 6 DESC, 2, 3",
+				 col, obj, aid);
 		else if (!strcmp(by, "function"))
 			snprintf(sql, sizeof(sql),
 				 "SELECT function, group_concat(DISTINCT cause) AS causes, sum(%s), sum(%s) FROM"

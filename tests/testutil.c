@@ -354,9 +354,18 @@ int t_via_matches(const char *want, const char *got)
 		return got == NULL;
 	if (!got)
 		return 0;
-	if (n && want[n - 1] == '*')
-		return !strncmp(want, got, n - 1);
-	return !strcmp(want, got);
+	/* got may list several dependencies: "a, b" */
+	for (;;) {
+		size_t gl = strcspn(got, ",");
+
+		if (n && want[n - 1] == '*' ? !strncmp(want, got, n - 1) : (gl == n && !strncmp(want, got, n)))
+			return 1;
+		if (!got[gl])
+			return 0;
+		got += gl + 1;
+		while (*got == ' ')
+			got++;
+	}
 }
 
 const char *t_chromium(void)
