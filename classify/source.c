@@ -53,37 +53,54 @@ static int is_file(const char *p)
 	return stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
-/* Writes the first existing candidate for path into out; 0 when found. */
+/* path without the first of the ':'-separated trim prefixes it starts with (pprof's
+ * -trim_path, plus the /proc/self/cwd/ of builds in containers). */
+static const char *trimmed(const struct classify_sources *s, const char *path)
+{
+	const char *t = s->trim ? s->trim : "";
+
+	for (;;) {
+		size_t tl = strcspn(t, ":");
+		size_t l = tl;
+
+		while (l > 1 && t[l - 1] == '/')
+			l--;
+		if (l && !strncmp(path, t, l) && (path[l] == '/' || !path[l]))
+			return path + l + (path[l] == '/');
+		if (!t[tl])
+			break;
+		t += tl + 1;
+	}
+	if (!strncmp(path, "/proc/self/cwd/", 15))
+		return path + 15;
+	return path;
+}
+
+/* Writes the first existing candidate for path into out; 0 when found. As pprof does:
+ * the profile's own path (after trimming) first, then under each source directory, the
+ * whole path and then with leading components dropped one at a time — down to a
+ * directory and a file name, never the file name alone (that would find a same-named
+ * file of another package), unless trimming left only the file name. */
 static int resolve(const struct classify_sources *s, const char *path, char *out, size_t n)
 {
-	const char *p = path;
+	const char *p = trimmed(s, path);
 	size_t i;
 
-	if (s->trim && *s->trim) {
-		size_t tl = strlen(s->trim);
-
-		while (tl > 1 && s->trim[tl - 1] == '/')
-			tl--;
-		if (!strncmp(p, s->trim, tl) && (p[tl] == '/' || !p[tl]))
-			p += tl + (p[tl] == '/');
-	}
-	if (!s->ndirs) {
-		snprintf(out, n, "%s", p);
-		return is_file(out) ? 0 : -1;
-	}
+	if ((size_t)snprintf(out, n, "%s", p) < n && is_file(out))
+		return 0;
 	for (i = 0; i < s->ndirs; i++) {
 		const char *suffix = p;
 
 		while (*suffix == '/')
 			suffix++;
 		for (;;) {
-			snprintf(out, n, "%s/%s", s->dirs[i], suffix);
-			if (is_file(out))
+			const char *next = strchr(suffix, '/');
+
+			if ((size_t)snprintf(out, n, "%s/%s", s->dirs[i], suffix) < n && is_file(out))
 				return 0;
-			suffix = strchr(suffix, '/');
-			if (!suffix)
-				break;
-			suffix++;
+			if (!next || !strchr(next + 1, '/'))
+				break;	/* what is left is "dir/file.go" */
+			suffix = next + 1;
 		}
 	}
 	return -1;

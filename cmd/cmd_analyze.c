@@ -31,7 +31,7 @@ static const char usage[] =
 	"  -n N                 sites to show (default 10)\n"
 	"  -source_path DIR     where to find sources for allocations the compiler does\n"
 	"                       not report (append/map growth); repeatable or DIR:DIR\n"
-	"  -trim_path PREFIX    strip PREFIX from profile paths before looking them up\n"
+	"  -trim_path PREFIX    strip PREFIX (or one of PREFIX:PREFIX...) from profile paths\n"
 	"  --format text|json   output format\n"
 	"  --max-size N         refuse profiles larger than N bytes decompressed (default 1G)\n"
 	"  --max-depth N        refuse samples of more than N frames (default 4096)\n"

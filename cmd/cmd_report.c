@@ -43,7 +43,7 @@ static const char usage[] =
 	"  -sample_index TYPE    alloc_space, alloc_objects, inuse_space or inuse_objects\n"
 	"  -n N                  sites in the table, largest first (default 500; 0: all)\n"
 	"  -source_path DIR      where to find sources to show around each site\n"
-	"  -trim_path PREFIX     strip PREFIX from profile paths before looking them up\n"
+	"  -trim_path PREFIX     strip PREFIX (or one of PREFIX:PREFIX...) from profile paths\n"
 	"  --title TEXT          the page's title (default: the profile's name)\n"
 	CLI_LIMIT_HELP;
 

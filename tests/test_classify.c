@@ -279,3 +279,35 @@ Test(classify, paths_normalise_by_spelling_only)
 	classify_package_of("example.com/a%20b%2ex.F", out, sizeof(out));
 	cr_expect_str_eq(out, "example.com/a b.x");
 }
+
+Test(classify, sources_resolve_as_pprof_does_never_by_file_name_alone)
+{
+	char dir[512], path[700];
+	struct classify_sources src;
+	const char *dirs[1] = {dir}, *text;
+	size_t len;
+
+	snprintf(dir, sizeof(dir), "%s/src-%d", t_tmpdir(), getpid());
+	snprintf(path, sizeof(path), "mkdir -p '%s/cmd/a' '%s/cmd/b'", dir, dir);
+	cr_assert_eq(system(path), 0);
+	snprintf(path, sizeof(path), "%s/cmd/a/main.go", dir);
+	t_write(path, "package main // a\n", 18);
+	snprintf(path, sizeof(path), "%s/cmd/b/main.go", dir);
+	t_write(path, "package main // b\n", 18);
+	classify_sources_init(&src, dirs, 1, "/nowhere:/build/checkout");
+	/* by trailing components under the search root, after trimming either prefix */
+	cr_assert_eq(classify_source_line(&src, "/ci/work/cmd/b/main.go", 1, &text, &len), 0);
+	cr_expect(len == 17 && !memcmp(text, "package main // b", 17));
+	cr_assert_eq(classify_source_line(&src, "/build/checkout/cmd/a/main.go", 1, &text, &len), 0);
+	cr_expect(len == 17 && !memcmp(text, "package main // a", 17));
+	/* a main.go of another directory is never taken for this one */
+	cr_expect_eq(classify_source_line(&src, "/ci/work/cmd/c/main.go", 1, &text, &len), -1);
+	cr_expect_eq(classify_source_line(&src, "/ci/work/main.go", 1, &text, &len), -1);
+	classify_sources_release(&src);
+	/* the profile's own path first, when it exists */
+	classify_sources_init(&src, NULL, 0, NULL);
+	cr_expect_eq(classify_source_line(&src, path, 1, &text, &len), 0);
+	classify_sources_release(&src);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	cr_expect_eq(system(path), 0);
+}
