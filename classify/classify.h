@@ -91,6 +91,17 @@ struct classify_opts {
 	const char *trim_path;		/* prefix to strip from profile paths first */
 };
 
+/* How well a build fits the profile: of the profile's frame lines in packages the build
+ * covers, how many carry a diagnostic of that build. */
+struct classify_match {
+	int64_t build_id;
+	size_t lines, matched;
+};
+/* Whether a build fits the profile: its diagnostics are at a third or more of the
+ * profile's own lines it covers (the build of the same code is at most of them; another
+ * program's or another commit's at few). */
+int classify_build_fits(const struct classify_match *m);
+
 struct classify_result {
 	struct store_site *sites;	/* biggest alloc_space first; strings owned by the result */
 	size_t nsites;
@@ -99,6 +110,8 @@ struct classify_result {
 	int64_t total[STORE_NHEAP];	/* per type: every sample's value */
 	int64_t attributed[STORE_NHEAP];	/* values whose cause is not unknown */
 	int64_t joined[STORE_NHEAP];	/* values joined to a compiler diagnostic */
+	struct classify_match *matches;	/* one per build, in the order given */
+	size_t nmatches;
 };
 
 /* Attributes every sample of the profile to a site and a cause using the diagnostics of

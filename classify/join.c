@@ -87,6 +87,9 @@ struct join {
 	struct hmap covered;		/* packages of the builds' "# pkg" headers */
 	struct hmap user;		/* the user's packages among them (see user_packages) */
 	struct hmap sizes;		/* "base:line" of a leaf -> struct size_hist */
+	struct hmap own_lines;		/* "pkg\0base:line" of every frame outside the runtime */
+	struct hmap build_pkgs;		/* "build\0pkg" for the packages each build covers */
+	struct hmap build_hits;		/* "build\0base:line" where a build has a diagnostic */
 	struct closure_pos *closures;
 	size_t nclosures, capclosures;
 	struct hmap sites;		/* key -> struct agg */
@@ -511,6 +514,20 @@ static int collect_lines(void *ctx, const struct store_sample *smp)
 		if (!(slot = hmap_put(&J->profile_pkgs, pkg, strlen(pkg))))
 			return err_set(J->e, ESC_ENOMEM, "out of memory");
 		*slot = (void *)1;
+		/* the lines where a build of this code must have said something: the leaf's
+		 * (what allocates) and those where a callee was inlined */
+		if (!classify_is_runtime(smp->frames[i].function) &&
+		    ((i > 0 && smp->frames[i - 1].inlined) || i == 0 ||
+		     classify_is_runtime(smp->frames[i - 1].function))) {
+			char own[2048];
+			int ol = snprintf(own, sizeof(own), "%s%c%s", pkg, 0, key);
+
+			if (ol > 0 && (size_t)ol < sizeof(own)) {
+				if (!(slot = hmap_put(&J->own_lines, own, (size_t)ol)))
+					return err_set(J->e, ESC_ENOMEM, "out of memory");
+				*slot = (void *)1;
+			}
+		}
 	}
 	return 0;
 }
@@ -529,10 +546,18 @@ static int keep_diag(void *ctx, int64_t build, int64_t id, const struct store_di
 
 	if (d->package && *d->package) {
 		size_t pl = strcspn(d->package, " ");
+		char bk[1100];
 
 		if (!(slot = hmap_put(&J->covered, d->package, pl)))
 			return err_set(J->e, ESC_ENOMEM, "out of memory");
 		*slot = (void *)1;
+		if (pl < 1024) {
+			memcpy(bk, &build, sizeof(build));
+			memcpy(bk + sizeof(build), d->package, pl);
+			if (!(slot = hmap_put(&J->build_pkgs, bk, sizeof(build) + pl)))
+				return err_set(J->e, ESC_ENOMEM, "out of memory");
+			*slot = (void *)1;
+		}
 	}
 	/* which (package, file) pairs have diagnostics at all */
 	snprintf(fk, sizeof(fk), "%s%c%s", d->package ? d->package : "", 0, d->norm_file);
@@ -600,6 +625,16 @@ static int keep_diag(void *ctx, int64_t build, int64_t id, const struct store_di
 	line_key(key, sizeof(key), d->norm_file, d->line);
 	if (!hmap_get(&J->needed, key, strlen(key)))
 		return 0;
+	{
+		char hk[1100];
+		size_t kl = strlen(key);
+
+		memcpy(hk, &build, sizeof(build));
+		memcpy(hk + sizeof(build), key, kl);
+		if (!(slot = hmap_put(&J->build_hits, hk, sizeof(build) + kl)))
+			return err_set(J->e, ESC_ENOMEM, "out of memory");
+		*slot = (void *)1;
+	}
 	if (!strcmp(d->kind, "inline") && starts(d->message, "inlining call to ")) {
 		struct ivec *iv;
 
@@ -727,6 +762,64 @@ static int is_user(struct join *J, const struct store_frame *f)
 	if (!strcmp(pkg, "main"))
 		return has_diags_in(J, f, 1);
 	return hmap_get(&J->user, pkg, strlen(pkg)) != NULL;
+}
+
+/* How well each build fits the profile: of the profile's own frame lines (outside the
+ * runtime) in packages the build covers (main: when the build has a package the profile
+ * does not name by its path), the share where the build has a diagnostic of any kind.
+ * The build of the profile's own code has one at most lines of its stacks (inlined
+ * calls, allocations, parameters); another program's, or another commit's, at few. */
+static int build_match(struct join *J, const int64_t *builds, size_t nbuilds)
+{
+	size_t b;
+
+	J->r->matches = calloc(nbuilds ? nbuilds : 1, sizeof(*J->r->matches));
+	if (!J->r->matches)
+		return -1;
+	J->r->nmatches = nbuilds;
+	for (b = 0; b < nbuilds; b++) {
+		struct classify_match *m = &J->r->matches[b];
+		size_t pos = 0;
+		const char *k;
+		void *v;
+		int main_fits = 0;
+		char key[2100];
+
+		m->build_id = builds[b];
+		/* a main package: one the profile does not name by its own import path */
+		while (hmap_next(&J->build_pkgs, &pos, &k, &v)) {
+			int64_t id;
+
+			memcpy(&id, k, sizeof(id));
+			if (id == builds[b] && !hmap_get(&J->profile_pkgs, k + sizeof(id), strlen(k + sizeof(id))))
+				main_fits = 1;
+		}
+		pos = 0;
+		while (hmap_next(&J->own_lines, &pos, &k, &v)) {
+			const char *line = k + strlen(k) + 1;
+			size_t pl = strlen(k), ll = strlen(line);
+
+			memcpy(key, &builds[b], sizeof(builds[b]));
+			if (strcmp(k, "main") || !main_fits) {
+				if (pl >= 1024)
+					continue;
+				memcpy(key + sizeof(builds[b]), k, pl);
+				if (!hmap_get(&J->build_pkgs, key, sizeof(builds[b]) + pl))
+					continue;
+			}
+			m->lines++;
+			if (ll < 1024) {
+				memcpy(key + sizeof(builds[b]), line, ll);
+				m->matched += hmap_get(&J->build_hits, key, sizeof(builds[b]) + ll) != NULL;
+			}
+		}
+	}
+	return 0;
+}
+
+int classify_build_fits(const struct classify_match *m)
+{
+	return m->lines > 0 && 3 * m->matched >= m->lines;
 }
 
 /* The user's packages among those the builds cover: the ones outside the standard
@@ -1679,6 +1772,9 @@ enum esc_status classify_analyze(struct store *s, int64_t profile_id, const int6
 	hmap_init(&J.covered);
 	hmap_init(&J.user);
 	hmap_init(&J.sizes);
+	hmap_init(&J.own_lines);
+	hmap_init(&J.build_pkgs);
+	hmap_init(&J.build_hits);
 	hmap_init(&J.sites);
 	if ((st = store_heap_types_of(s, profile_id, r->has, e)))
 		goto out;
@@ -1691,7 +1787,7 @@ enum esc_status classify_analyze(struct store *s, int64_t profile_id, const int6
 		st = e->status ? e->status : (enum esc_status)rc;
 		goto out;
 	}
-	if (user_packages(&J)) {
+	if (user_packages(&J) || build_match(&J, builds, nbuilds)) {
 		st = err_set(e, ESC_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -1759,6 +1855,9 @@ out:
 	while (hmap_next(&J.sizes, &pos, &k, &v))
 		free(v);
 	hmap_release(&J.sizes);
+	hmap_release(&J.own_lines);
+	hmap_release(&J.build_pkgs);
+	hmap_release(&J.build_hits);
 	classify_sources_release(&J.src);
 	if (st)
 		classify_result_release(r);
@@ -1782,5 +1881,6 @@ void classify_result_release(struct classify_result *r)
 		}
 	free(r->aggs);
 	free(r->sites);
+	free(r->matches);
 	memset(r, 0, sizeof(*r));
 }

@@ -280,6 +280,26 @@ static int site_row(void *ctx, size_t ncols, const char *const *names, const str
 	return 0;
 }
 
+/* "builds": how each build given to the analysis fits the profile, and whether it was used */
+static int build_row(void *ctx, size_t ncols, const char *const *names, const struct store_value *v)
+{
+	json_t *o;
+
+	(void)ncols;
+	(void)names;
+	if (!v)
+		return 0;
+	o = json_object();
+	json_object_set_new(o, "build_id", json_integer(v[0].i));
+	json_object_set_new(o, "name", v[1].type == STORE_TEXT ? out_json_string(v[1].s, v[1].len) : json_null());
+	json_object_set_new(o, "match", json_real(pct(v[3].i, v[2].i)));
+	json_object_set_new(o, "lines", json_integer(v[2].i));
+	json_object_set_new(o, "matched", json_integer(v[3].i));
+	json_object_set_new(o, "used", json_boolean(v[4].i));
+	json_array_append_new(ctx, o);
+	return 0;
+}
+
 /* The query of the top n source lines of an analysis, every alloc_site row of each, the
  * line's biggest first; rows of one line are consecutive. */
 static void sites_sql(char *sql, size_t n, int64_t analysis, int ix, int lines)
@@ -330,6 +350,15 @@ int report_print_analysis(struct cli *c, struct store *s, int64_t analysis, cons
 			line_flush(&sa);
 		line_release(&sa);
 		free(sa.parts);
+		if (!r) {
+			json_t *fits = json_array();
+
+			snprintf(sql, sizeof(sql), "SELECT x.build_id, b.name, x.lines, x.matched, x.used FROM"
+				 " analysis_build x LEFT JOIN builds b USING (build_id) WHERE x.analysis_id = %"
+				 PRId64 " ORDER BY x.build_id", analysis);
+			r = store_query(s, sql, build_row, fits, e);
+			json_object_set_new(o, "builds", fits);
+		}
 		json_object_set_new(o, "profile", out_json_string(profile, strlen(profile)));
 		json_object_set_new(o, "sample_index", json_string(col));
 		json_object_set_new(o, "total", json_integer(t.total));
@@ -485,7 +514,7 @@ int cmd_analyze(struct cli *c, int argc, char **argv)
 		if (store_resolve_build(s, brefs[i], &builds[nbuilds++], &e))
 			goto fail;
 	if (report_sample_index(s, pr.id, want, &ix, &e) ||
-	    report_analyze(s, pr.id, builds, nbuilds, &co, &analysis, &e))
+	    report_analyze(c, s, pr.id, builds, nbuilds, &co, &analysis, &e))
 		goto fail;
 	ret = report_print_analysis(c, s, analysis, argv[optind], ix, n, &e);
 	goto out;

@@ -1130,7 +1130,7 @@ static enum esc_status select_baseline(struct rep *r, const char *ref, char **br
 			st = e->status ? e->status : ESC_EDB;
 	}
 	if (!st)
-		st = report_analyze(r->s, r->base_pid, builds.v, builds.n, co, &r->base_aid, e);
+		st = report_analyze(r->c, r->s, r->base_pid, builds.v, builds.n, co, &r->base_aid, e);
 out:
 	free(builds.v);
 	return st;
@@ -1317,7 +1317,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
 				goto fail;
 			builds.n++;
 		}
-		if (report_analyze(r.s, r.pid, builds.v, builds.n, &co, &r.aid, &e))
+		if (report_analyze(c, r.s, r.pid, builds.v, builds.n, &co, &r.aid, &e))
 			goto fail;
 	} else if (report_select(c, r.s, profile, (const char *const *)brefs, nbrefs, &co, &r.pid,
 				 &r.aid, &e)) {

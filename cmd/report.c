@@ -213,24 +213,79 @@ enum esc_status report_sample_index(struct store *s, int64_t profile_id, const c
 	return err_set(e, ESC_EINPUT, "the profile has no heap sample type");
 }
 
-enum esc_status report_analyze(struct store *s, int64_t profile_id, const int64_t *builds,
-			       size_t nbuilds, const struct classify_opts *o,
+static int take_text(void *ctx, size_t ncols, const char *const *names, const struct store_value *v)
+{
+	(void)names;
+	if (v && ncols && v[0].type == STORE_TEXT)
+		snprintf(ctx, 256, "%.*s", (int)v[0].len, v[0].s);
+	return 0;
+}
+
+enum esc_status report_analyze(struct cli *c, struct store *s, int64_t profile_id,
+			       const int64_t *builds, size_t nbuilds, const struct classify_opts *o,
 			       int64_t *analysis_id, struct err *e)
 {
 	struct classify_result r;
 	struct store_cause_row rows[32];
-	const struct classify_cause *c;
-	size_t nc, i;
+	struct store_build_fit *fits = NULL;
+	int64_t *used = NULL;
+	const struct classify_cause *cs;
+	size_t nc, i, nused = 0;
 	enum esc_status st;
 
-	c = classify_causes(&nc);
-	for (i = 0; i < nc && i < 32; i++)
-		rows[i] = (struct store_cause_row){c[i].id, c[i].title, c[i].hint};
+	cs = classify_causes(&nc);
+	if (nc > 32)
+		nc = 32;
+	for (i = 0; i < nc; i++)
+		rows[i] = (struct store_cause_row){cs[i].id, cs[i].title, cs[i].hint};
 	if ((st = classify_analyze(s, profile_id, builds, nbuilds, o, &r, e)))
 		return st;
-	st = store_add_analysis(s, profile_id, builds, nbuilds, rows, i, r.sites, r.nsites,
-				analysis_id, e);
+	fits = calloc(nbuilds + 1, sizeof(*fits));
+	used = calloc(nbuilds + 1, sizeof(*used));
+	if (!fits || !used) {
+		st = err_set(e, ESC_ENOMEM, "out of memory");
+		goto out;
+	}
+	/* a build that does not fit the profile would give confident, wrong causes: it is
+	 * left out, and that is said */
+	for (i = 0; i < r.nmatches; i++) {
+		const struct classify_match *m = &r.matches[i];
+
+		fits[i] = (struct store_build_fit){m->build_id, (int64_t)m->lines, (int64_t)m->matched,
+						   classify_build_fits(m)};
+		if (fits[i].used) {
+			used[nused++] = m->build_id;
+		} else if (!c->quiet) {
+			char name[256] = "";
+			char q[128];
+
+			snprintf(q, sizeof(q), "SELECT name FROM builds WHERE build_id = %" PRId64, m->build_id);
+			store_query(s, q, take_text, name, e);
+			for (char *p = name; *p; p++)
+				if ((unsigned char)*p < 0x20 || *p == 0x7f)
+					*p = '?';
+			fprintf(stderr, "escprof %s: build %" PRId64 " ('%s') ", c->cmd, m->build_id, name);
+			if (m->lines)
+				fprintf(stderr, "has diagnostics at %zu of the %zu lines of the profile's own code it "
+					"covers (%.0f%%): it is not the build of this profile (another program or "
+					"commit?); not used\n", m->matched, m->lines,
+					100.0 * (double)m->matched / (double)m->lines);
+			else
+				fprintf(stderr, "covers none of the profile's own code: it is not the build of this "
+					"profile; not used\n");
+		}
+	}
+	if (nused < r.nmatches) {
+		classify_result_release(&r);
+		if ((st = classify_analyze(s, profile_id, used, nused, o, &r, e)))
+			goto out;
+	}
+	st = store_add_analysis(s, profile_id, used, nused, rows, nc, r.sites, r.nsites,
+				fits, nbuilds, analysis_id, e);
 	classify_result_release(&r);
+out:
+	free(fits);
+	free(used);
 	return st;
 }
 
@@ -285,7 +340,7 @@ enum esc_status report_select(struct cli *c, struct store *s, const char *profil
 				PRId64 " (the newest; choose with --build)\n" :
 				"escprof %s: profile %" PRId64 " has no analysis yet and the store holds no build:"
 				" causes come from the profile alone\n", c->cmd, *profile_id, latest);
-		return report_analyze(s, *profile_id, &latest, latest ? 1 : 0, o, analysis_id, e);
+		return report_analyze(c, s, *profile_id, &latest, latest ? 1 : 0, o, analysis_id, e);
 	}
 	builds = calloc(nbuild_refs, sizeof(*builds));
 	if (!builds)
@@ -293,7 +348,7 @@ enum esc_status report_select(struct cli *c, struct store *s, const char *profil
 	for (i = 0; i < nbuild_refs; i++)
 		if ((st = store_resolve_build(s, build_refs[i], &builds[i], e)))
 			goto out;
-	st = report_analyze(s, *profile_id, builds, nbuild_refs, o, analysis_id, e);
+	st = report_analyze(c, s, *profile_id, builds, nbuild_refs, o, analysis_id, e);
 out:
 	free(builds);
 	return st;

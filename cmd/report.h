@@ -23,9 +23,11 @@ int report_add_dirs(const char ***dirs, size_t *n, size_t *cap, char *arg);
 enum esc_status report_sample_index(struct store *s, int64_t profile_id, const char *want,
 				    int *ix, struct err *e);
 
-/* Runs the join of profile against builds and stores it; *analysis_id is the new one. */
-enum esc_status report_analyze(struct store *s, int64_t profile_id, const int64_t *builds,
-			       size_t nbuilds, const struct classify_opts *o,
+/* Runs the join of profile against builds and stores it; *analysis_id is the new one. A
+ * build that does not fit the profile (classify_build_fits) is left out of the join, and
+ * that is said on stderr unless quiet; how each build fits is stored with the analysis. */
+enum esc_status report_analyze(struct cli *c, struct store *s, int64_t profile_id,
+			       const int64_t *builds, size_t nbuilds, const struct classify_opts *o,
 			       int64_t *analysis_id, struct err *e);
 
 /* The latest analysis of a profile (0 when none). */

@@ -317,6 +317,7 @@ static void bind_opt(sqlite3_stmt *st, int i, const char *v)
 enum esc_status store_add_analysis(struct store *s, int64_t profile_id, const int64_t *builds,
 				   size_t nbuilds, const struct store_cause_row *causes,
 				   size_t ncauses, const struct store_site *sites, size_t nsites,
+				   const struct store_build_fit *fits, size_t nfits,
 				   int64_t *analysis_id, struct err *e)
 {
 	sqlite3_stmt *st = NULL;
@@ -391,6 +392,22 @@ enum esc_status store_add_analysis(struct store *s, int64_t profile_id, const in
 		bind_opt(st, 18, x->evidence);
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			ret = store_fail(s, e, "cannot store a site");
+			goto fail;
+		}
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if ((ret = store_prepare(s, "INSERT OR REPLACE INTO analysis_build VALUES (?,?,?,?,?)", &st, e)))
+		goto fail;
+	for (i = 0; i < nfits; i++) {
+		sqlite3_bind_int64(st, 1, *analysis_id);
+		sqlite3_bind_int64(st, 2, fits[i].build_id);
+		sqlite3_bind_int64(st, 3, fits[i].lines);
+		sqlite3_bind_int64(st, 4, fits[i].matched);
+		sqlite3_bind_int(st, 5, fits[i].used);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			ret = store_fail(s, e, "cannot store how a build fits");
 			goto fail;
 		}
 		sqlite3_reset(st);

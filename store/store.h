@@ -160,10 +160,19 @@ struct store_site {
 	const char *diagnostic;		/* the compiler's message (not stored: diagnostics has it) */
 };
 
-/* Stores one analysis (the taxonomy, then every site) in one transaction. */
+/* How well a build given to an analysis fits its profile, and whether it was used. */
+struct store_build_fit {
+	int64_t build_id;
+	int64_t lines, matched;	/* the profile's own lines the build covers; with a diagnostic */
+	int used;
+};
+
+/* Stores one analysis (the taxonomy, then every site, then how each build given fitted;
+ * builds[] are those used) in one transaction. */
 enum esc_status store_add_analysis(struct store *s, int64_t profile_id, const int64_t *builds,
 				   size_t nbuilds, const struct store_cause_row *causes,
 				   size_t ncauses, const struct store_site *sites, size_t nsites,
+				   const struct store_build_fit *fits, size_t nfits,
 				   int64_t *analysis_id, struct err *e);
 
 enum store_vtype { STORE_NULL, STORE_INT, STORE_REAL, STORE_TEXT, STORE_BLOB };

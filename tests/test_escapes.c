@@ -16,21 +16,6 @@ static const char *db_path(const char *name)
 	return t_fresh("esc-%s.db", name);
 }
 
-static long long q1(const char *db, const char *sql)
-{
-	struct buf out, err;
-	long long v;
-	char *nl;
-
-	cr_assert_eq(t_run(&out, &err, "sql --db '%s' --format tsv \"%s\"", db, sql), 0, "%s", err.data);
-	nl = strchr(out.data, '\n');
-	cr_assert_not_null(nl);
-	v = atoll(nl + 1);
-	buf_release(&out);
-	buf_release(&err);
-	return v;
-}
-
 /* lines of path containing needle (the oracle: what grep -c would say) */
 static long long grep_c(const char *path, const char *needle)
 {
@@ -66,17 +51,17 @@ Test(escapes, every_sample_log_stores_one_diagnostic_per_summary_line)
 		cr_assert_eq(t_run(NULL, &err, "escapes -q --db '%s' '%s'", db, log), 0, "%s: %s", log, err.data);
 		buf_release(&err);
 		snprintf(sql, sizeof(sql), "SELECT count(*) FROM diagnostics WHERE kind = 'moved_to_heap'");
-		cr_expect_eq(q1(db, sql), grep_c(log, ": moved to heap: "), "%s moved_to_heap", log);
+		cr_expect_eq(t_sql_int(db, sql), grep_c(log, ": moved to heap: "), "%s moved_to_heap", log);
 		snprintf(sql, sizeof(sql), "SELECT count(*) FROM diagnostics WHERE kind = 'cannot_inline'");
-		cr_expect_eq(q1(db, sql), grep_c(log, ": cannot inline "), "%s cannot_inline", log);
+		cr_expect_eq(t_sql_int(db, sql), grep_c(log, ": cannot inline "), "%s cannot_inline", log);
 		snprintf(sql, sizeof(sql), "SELECT count(*) FROM diagnostics WHERE kind = 'inline'");
-		cr_expect_eq(q1(db, sql), grep_c(log, ": can inline ") + grep_c(log, ": inlining call to "),
+		cr_expect_eq(t_sql_int(db, sql), grep_c(log, ": can inline ") + grep_c(log, ": inlining call to "),
 			     "%s inline", log);
 		snprintf(sql, sizeof(sql), "SELECT count(*) FROM diagnostics WHERE kind = 'append_escapes'");
-		cr_expect_eq(q1(db, sql), grep_c(log, ": append escapes to heap"), "%s append", log);
+		cr_expect_eq(t_sql_int(db, sql), grep_c(log, ": append escapes to heap"), "%s append", log);
 		/* every step line of the log is stored once */
 		snprintf(sql, sizeof(sql), "SELECT count(*) FROM flow_steps");
-		cr_expect_eq(q1(db, sql), grep_c(log, ":   flow: ") + grep_c(log, ":     from ") +
+		cr_expect_eq(t_sql_int(db, sql), grep_c(log, ":   flow: ") + grep_c(log, ":     from ") +
 					  grep_c(log, ":   warning: "), "%s steps", log);
 		unlink(db);
 	}
@@ -107,7 +92,7 @@ Test(escapes, a_block_is_stored_step_by_step_as_printed)
 			 "1\tflow\t~r0\tt\t-1\t\t\t\t\t\n"
 			 "2\tfrom\t\t\t\taddress-of\t&t\t./main.go\t18\t9\n"
 			 "3\tfrom\t\t\t\treturn\treturn &t\t./main.go\t18\t2\n");
-	cr_expect_eq(q1(db, "SELECT count(*) FROM diagnostics WHERE line = 17 AND col = 2"), 1,
+	cr_expect_eq(t_sql_int(db, "SELECT count(*) FROM diagnostics WHERE line = 17 AND col = 2"), 1,
 		     "header and summary are one diagnostic");
 	buf_release(&out);
 }
@@ -131,7 +116,7 @@ Test(escapes, the_arrow_form_of_go_1_25_is_stored_alike)
 			 "func\tkind\tdst\tsrc\tderefs\twhy\n"
 			 "makes\tflow\t{heap}\t{storage for make([]byte, 1048576)}\t-1\t\n"
 			 "makes\tfrom\t\t\t\ttoo large for stack\n");
-	cr_expect_eq(q1(db, "SELECT count(*) FROM builds WHERE go_version = 'go1.25+'"), 1);
+	cr_expect_eq(t_sql_int(db, "SELECT count(*) FROM builds WHERE go_version = 'go1.25+'"), 1);
 	buf_release(&out);
 }
 
@@ -147,15 +132,15 @@ static void same_sets(const char *db, long long tb, long long jb)
 		 " line, col, kind FROM diagnostics WHERE build_id = %lld AND kind IN %s EXCEPT"
 		 " SELECT replace(file, rtrim(file, replace(file, '/', '')), ''), line, col, kind FROM"
 		 " diagnostics WHERE build_id = %lld AND kind IN %s)", tb, kinds, jb, kinds);
-	cr_expect_eq(q1(db, sql), 0, "text has diagnostics the json lacks");
+	cr_expect_eq(t_sql_int(db, sql), 0, "text has diagnostics the json lacks");
 	snprintf(sql, sizeof(sql),
 		 "SELECT count(*) FROM (SELECT replace(file, rtrim(file, replace(file, '/', '')), ''),"
 		 " line, col, kind FROM diagnostics WHERE build_id = %lld AND kind IN %s EXCEPT"
 		 " SELECT replace(file, rtrim(file, replace(file, '/', '')), ''), line, col, kind FROM"
 		 " diagnostics WHERE build_id = %lld AND kind IN %s)", jb, kinds, tb, kinds);
-	cr_expect_eq(q1(db, sql), 0, "json has diagnostics the text lacks");
+	cr_expect_eq(t_sql_int(db, sql), 0, "json has diagnostics the text lacks");
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM diagnostics WHERE build_id = %lld AND kind IN %s", tb, kinds);
-	cr_expect_gt(q1(db, sql), 3);
+	cr_expect_gt(t_sql_int(db, sql), 3);
 }
 
 Test(escapes, the_text_and_json_forms_of_one_build_agree)
@@ -171,7 +156,7 @@ Test(escapes, the_text_and_json_forms_of_one_build_agree)
 			cr_assert_eq(t_run(NULL, NULL, "escapes -q --db '%s' sample-profiles/out/%s/%s.mm.txt"
 					   " sample-profiles/out/%s/%s.json", db, vers[v], scen[i], vers[v], scen[i]), 0);
 			same_sets(db, 1, 2);
-			cr_expect_eq(q1(db, "SELECT count(*) FROM builds WHERE build_id = 2 AND go_version LIKE 'go1.%.%'"), 1);
+			cr_expect_eq(t_sql_int(db, "SELECT count(*) FROM builds WHERE build_id = 2 AND go_version LIKE 'go1.%.%'"), 1);
 		}
 }
 
@@ -212,8 +197,8 @@ Test(escapes, the_same_build_twice_is_stored_once_and_the_version_can_be_given)
 	cr_assert_eq(t_run(NULL, NULL, "escapes -q --db '%s' --go-version go1.19.8 sample-profiles/out/go1.19/chan_send.mm.txt", db), 0);
 	cr_assert_eq(t_run(&out, NULL, "escapes --db '%s' sample-profiles/out/go1.19/chan_send.mm.txt", db), 0);
 	cr_expect(strstr(out.data, "already stored as build 1"), "%s", out.data);
-	cr_expect_eq(q1(db, "SELECT count(*) FROM builds"), 1);
-	cr_expect_eq(q1(db, "SELECT count(*) FROM builds WHERE go_version = 'go1.19.8'"), 1);
+	cr_expect_eq(t_sql_int(db, "SELECT count(*) FROM builds"), 1);
+	cr_expect_eq(t_sql_int(db, "SELECT count(*) FROM builds WHERE go_version = 'go1.19.8'"), 1);
 	cr_assert_eq(t_run(&out, NULL, "escapes --dry-run --format json sample-profiles/out/go1.19/chan_send.mm.txt"), 0);
 	cr_expect(strstr(out.data, "\"build_id\": null") && strstr(out.data, "\"go_version\": \"go1.14-1.24\""),
 		  "%s", out.data);
@@ -235,7 +220,7 @@ Test(escapes, windows_utf16_logs_store_like_their_utf8_transcoding)
 		cr_skip_test("iconv is not available");
 	cr_assert_eq(t_run(NULL, NULL, "escapes -q --db '%s' '%s/corpus/escape-logs/m1_discordcore_utf16le_powershell.txt'",
 			   db, sh), 0);
-	cr_expect_gt(q1(db, "SELECT count(*) FROM diagnostics WHERE build_id = 1"), 500);
+	cr_expect_gt(t_sql_int(db, "SELECT count(*) FROM diagnostics WHERE build_id = 1"), 500);
 	/* the content digest covers every diagnostic and step: the transcoding is the same build */
 	{
 		struct buf out;
@@ -244,7 +229,7 @@ Test(escapes, windows_utf16_logs_store_like_their_utf8_transcoding)
 		cr_expect(strstr(out.data, "already stored as build 1"), "%s", out.data);
 		buf_release(&out);
 	}
-	cr_expect_eq(q1(db, "SELECT count(*) FROM builds"), 1);
+	cr_expect_eq(t_sql_int(db, "SELECT count(*) FROM builds"), 1);
 }
 
 Test(escapes, every_corpus_log_parses)

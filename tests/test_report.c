@@ -197,3 +197,40 @@ Test(report, the_views_alloc_sites_and_causes_are_queryable)
 	cr_expect(strstr(out.data, "main.bigTable\t47\ttoo-large-for-stack\tmoved_to_heap"), "%s", out.data);
 	buf_release(&out);
 }
+
+Test(report, a_build_of_another_program_is_not_joined_and_that_is_said)
+{
+	const char *db = db_path("fit");
+	struct buf out, err;
+	json_t *j, *builds;
+	json_error_t je;
+
+	/* the chan_send profile with the goroutine program's log, then with both logs */
+	cr_assert_eq(t_run(&out, &err, "analyze --format json " S26 "chan_send.pb.gz " S26 "goroutine.mm.txt "
+			   S26 "chan_send.mm.txt"), 0);
+	cr_expect(strstr(err.data, "('goroutine.mm.txt')") && strstr(err.data, "not the build of this profile"),
+		  "%s", err.data);
+	cr_expect(!strstr(err.data, "chan_send.mm.txt"), "%s", err.data);
+	j = json_loads(out.data, 0, &je);
+	cr_assert_not_null(j, "%s", je.text);
+	builds = json_object_get(j, "builds");
+	cr_assert_eq(json_array_size(builds), 2);
+	cr_expect(json_is_false(json_object_get(json_array_get(builds, 0), "used")));
+	cr_expect_lt(json_real_value(json_object_get(json_array_get(builds, 0), "match")), 33.4);
+	cr_expect(json_is_true(json_object_get(json_array_get(builds, 1), "used")));
+	cr_expect_geq(json_real_value(json_object_get(json_array_get(builds, 1), "match")), 33.4);
+	/* its own build alone gives the profile's causes: nothing of the other was joined */
+	cr_expect_gt(json_real_value(json_object_get(json_object_get(j, "coverage"), "joined_pct")), 50);
+	json_decref(j);
+	buf_release(&out);
+	buf_release(&err);
+	/* top with no analysis yet never joins the newest build silently when it does not fit */
+	cr_assert_eq(t_run(NULL, NULL, "load -q --db '%s' " S26 "chan_send.pb.gz", db), 0);
+	cr_assert_eq(t_run(NULL, NULL, "escapes -q --db '%s' " S26 "goroutine.mm.txt", db), 0);
+	cr_assert_eq(t_run(&out, &err, "top --db '%s' --format csv", db), 0);
+	cr_expect(strstr(err.data, "not the build of this profile"), "%s", err.data);
+	cr_expect_eq(t_sql_int(db, "SELECT count(*) FROM alloc_sites WHERE diag_id IS NOT NULL"), 0);
+	cr_expect_eq(t_sql_int(db, "SELECT used FROM analysis_build"), 0);
+	buf_release(&out);
+	buf_release(&err);
+}

@@ -17,18 +17,6 @@ static const char *db_path(const char *name)
 	return t_fresh("st-%s.db", name);
 }
 
-static long long q1(const char *db, const char *sql)
-{
-	struct buf out, err;
-	long long v;
-
-	cr_assert_eq(t_run(&out, &err, "sql --db '%s' --format tsv \"%s\"", db, sql), 0, "%s", err.data);
-	v = atoll(strchr(out.data, '\n') + 1);
-	buf_release(&out);
-	buf_release(&err);
-	return v;
-}
-
 static int same_bytes(const char *a, const char *b)
 {
 	struct buf x, y;
@@ -61,7 +49,7 @@ Test(store, a_disk_full_in_the_middle_of_a_load_changes_nothing)
 
 	cr_assert_eq(t_run(NULL, NULL, "load -q --db '%s' sample-profiles/out/go1.19/chan_send.pb.gz", db), 0);
 	keep_copy(db, copy, sizeof(copy));
-	pages = q1(db, "PRAGMA page_count");
+	pages = t_sql_int(db, "PRAGMA page_count");
 	/* room for a few pages more: the 9,000-sample profile cannot fit */
 	{
 		char cmd[2048];
@@ -83,7 +71,7 @@ Test(store, a_disk_full_in_the_middle_of_a_load_changes_nothing)
 		buf_release(&e);
 	}
 	cr_expect(same_bytes(db, copy), "the database changed");
-	cr_expect_eq(q1(db, "SELECT count(*) FROM profiles"), 1);
+	cr_expect_eq(t_sql_int(db, "SELECT count(*) FROM profiles"), 1);
 }
 
 /* A load stopped half-way by sig (the status the shell reports: 128 + signal number)
@@ -106,12 +94,12 @@ static void stopped_load(const char *sig, int status)
 	st = system(cmd);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == status, "the load was not stopped by %s (status %d)", sig, st);
 	/* the store opens, and every profile in it is whole */
-	cr_expect_eq(q1(db, "SELECT count(*) FROM profiles"), 1);
-	cr_expect_eq(q1(db, "SELECT count(*) FROM profile p WHERE p.nsamples != (SELECT count(*) FROM sample s"
+	cr_expect_eq(t_sql_int(db, "SELECT count(*) FROM profiles"), 1);
+	cr_expect_eq(t_sql_int(db, "SELECT count(*) FROM profile p WHERE p.nsamples != (SELECT count(*) FROM sample s"
 			    " WHERE s.profile_id = p.id)"), 0);
 	/* and the same load then runs to the end */
 	cr_expect_eq(t_run(NULL, NULL, "load -q --db '%s' '%s'", db, big), 0);
-	cr_expect_eq(q1(db, "SELECT count(*) FROM heap_samples"), 200000 + q1(db, "SELECT nsamples FROM profile WHERE id = 1"));
+	cr_expect_eq(t_sql_int(db, "SELECT count(*) FROM heap_samples"), 200000 + t_sql_int(db, "SELECT nsamples FROM profile WHERE id = 1"));
 	unlink(big);
 }
 
@@ -157,8 +145,8 @@ static void concurrent_round(int round, int fail_escapes)
 	snprintf(cmd + n, sizeof(cmd) - n, "wait; ls '%s'.fail* 2>/dev/null | wc -l | grep -qx 0", db);
 	st = system(cmd);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "round %d: a concurrent command did not do as expected", round);
-	cr_expect_eq(q1(db, "SELECT count(*) FROM profiles"), (long long)good, "round %d", round);
-	cr_expect_eq(q1(db, "SELECT count(DISTINCT sha256) FROM profiles"), (long long)good, "round %d", round);
+	cr_expect_eq(t_sql_int(db, "SELECT count(*) FROM profiles"), (long long)good, "round %d", round);
+	cr_expect_eq(t_sql_int(db, "SELECT count(DISTINCT sha256) FROM profiles"), (long long)good, "round %d", round);
 }
 
 Test(store, eight_concurrent_loads_into_one_new_database_all_succeed)
@@ -199,8 +187,9 @@ Test(store, an_older_database_is_migrated)
 	cr_assert_eq(system(cmd), 0);
 	cr_expect_eq(t_run(NULL, NULL, "analyze -q --db '%s' sample-profiles/out/go1.26/chan_send.pb.gz"
 			   " sample-profiles/out/go1.26/chan_send.mm.txt >/dev/null", db), 0);
-	cr_expect_eq(q1(db, "PRAGMA user_version"), 2);
-	cr_expect_gt(q1(db, "SELECT count(*) FROM alloc_sites"), 0);
+	cr_expect_eq(t_sql_int(db, "PRAGMA user_version"), 3);
+	cr_expect_gt(t_sql_int(db, "SELECT count(*) FROM alloc_sites"), 0);
+	cr_expect_eq(t_sql_int(db, "SELECT used FROM analysis_build"), 1);
 }
 
 Test(store, a_file_that_is_not_a_store_is_refused_untouched)
@@ -248,8 +237,8 @@ Test(store, a_load_that_times_out_on_a_locked_store_changes_nothing)
 		buf_release(&e);
 	}
 	cr_expect(same_bytes(db, copy), "the database changed");
-	cr_expect_eq(q1(db, "SELECT count(*) FROM profiles"), 1);
+	cr_expect_eq(t_sql_int(db, "SELECT count(*) FROM profiles"), 1);
 	/* with the lock gone the same load goes through */
 	cr_expect_eq(t_run(NULL, NULL, "load -q --db '%s' sample-profiles/out/go1.19/map_insert.pb.gz", db), 0);
-	cr_expect_eq(q1(db, "SELECT count(*) FROM profiles"), 2);
+	cr_expect_eq(t_sql_int(db, "SELECT count(*) FROM profiles"), 2);
 }

@@ -434,3 +434,18 @@ int t_chromium_screenshot(const char *png, const char *path, int width, int heig
 	snprintf(args, sizeof(args), "--hide-scrollbars --window-size=%d,%d --screenshot='%s'", width, height, png);
 	return chromium(NULL, path, NULL, args);
 }
+
+long long t_sql_int(const char *db, const char *sql)
+{
+	struct buf out, err;
+	long long v;
+	char *nl;
+
+	cr_assert_eq(t_run(&out, &err, "sql --db '%s' --format tsv \"%s\"", db, sql), 0, "%s", err.data);
+	nl = strchr(out.data, '\n');
+	cr_assert_not_null(nl);
+	v = atoll(nl + 1);
+	buf_release(&out);
+	buf_release(&err);
+	return v;
+}

@@ -76,6 +76,8 @@ struct t_raw {
 	size_t nstrs;
 };
 void t_raw_read(struct t_raw *r, const char *path);
+/* The integer in the first column of the first row of `escprof sql` on db. */
+long long t_sql_int(const char *db, const char *sql);
 void t_raw_release(struct t_raw *r);
 
 /* Headless Chromium ($ESCPROF_CHROMIUM, else chromium or chromium-browser on PATH), or
