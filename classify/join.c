@@ -56,6 +56,7 @@ struct closure_pos {
 struct resolution {
 	size_t site;		/* frame index of the site */
 	size_t leaf;		/* frame index of the first frame that is not the runtime's */
+	int deferred;		/* the site called the dependency in a defer statement */
 	const char *via;	/* function the site was reached from, or NULL */
 	const char *cause;	/* a cause known without a diagnostic, or NULL */
 	const char *evidence;	/* how it was known */
@@ -66,7 +67,7 @@ struct resolution {
 
 struct agg {
 	struct store_site s;
-	char *function, *package, *file, *via, *diagnostic;
+	char *function, *package, *file, *via, *diagnostic, *evidence;
 };
 
 struct join {
@@ -1365,6 +1366,37 @@ static void from_source(struct join *J, const struct store_frame *x, struct reso
 	}
 }
 
+/* Whether the site frame f[j] called f[j-1] through a defer statement: the function's
+ * source, from the site line up to its declaration, has "defer" and that call. A
+ * deferred call runs at the return, and is attributed to the return's line. */
+static int deferred_call(struct join *J, const struct store_frame *f, size_t j)
+{
+	char line[4096], name[256];
+	const char *callee = f[j - 1].function, *p;
+	size_t pl = classify_package_of(callee, NULL, 0);
+	int64_t l;
+
+	p = callee + pl + (callee[pl] == '.');
+	if (strstr(p, ".func") || strstr(p, ".gowrap"))
+		snprintf(name, sizeof(name), "func(");	/* a deferred func literal */
+	else {
+		const char *last = strrchr(p, '.');
+
+		snprintf(name, sizeof(name), "%s(", last ? last + 1 : p);
+	}
+	for (l = f[j].line; l >= 1 && l > f[j].line - 300; l--) {
+		const char *d;
+
+		if (code_line(J, &f[j], l, line, sizeof(line)))
+			return 0;
+		if ((d = find_word(line, "defer")) && strstr(d, name))
+			return 1;
+		if (starts(line, "func "))
+			break;
+	}
+	return 0;
+}
+
 /* Frames k..j-1 all inlined, the last into frame j: one location. */
 static int inlined_into(const struct store_frame *f, size_t k, size_t j)
 {
@@ -1413,6 +1445,7 @@ static void resolve_stack(struct join *J, const struct store_sample *smp, struct
 		 * dependency did for it */
 		r->site = j;
 		r->via = f[k].function;
+		r->deferred = !f[j - 1].inlined && deferred_call(J, f, j);
 		if (!lc && inlined_into(f, k, j)) {
 			/* inlined into the user's function: the compiler reported the
 			 * allocation at the call site, in the caller's own words */
@@ -1602,7 +1635,7 @@ static const struct jdiag *choose(struct join *J, const struct store_sample *smp
 
 static int add_to_site(struct join *J, const struct store_sample *smp, const struct store_frame *sf,
 		       const char *via, const char *cause, double conf, const struct jdiag *d,
-		       const char *evidence)
+		       const char *evidence, int deferred)
 {
 	struct buf key;
 	void **slot;
@@ -1611,8 +1644,8 @@ static int add_to_site(struct join *J, const struct store_sample *smp, const str
 	int i;
 
 	buf_init(&key);
-	buf_printf(&key, "%s%c%s%c%lld%c%s%c%s%c%lld:%lld", sf->function, 0, sf->file, 0,
-		   (long long)sf->line, 0, via ? via : "", 0, cause, 0,
+	buf_printf(&key, "%s%c%s%c%lld%c%s%c%s%c%d:%lld:%lld", sf->function, 0, sf->file, 0,
+		   (long long)sf->line, 0, via ? via : "", 0, cause, 0, deferred,
 		   (long long)(d ? d->build_id : 0), (long long)(d ? d->diag_id : 0));
 	slot = hmap_put(&J->sites, key.data, key.len);
 	buf_release(&key);
@@ -1642,6 +1675,13 @@ static int add_to_site(struct join *J, const struct store_sample *smp, const str
 		a->s.diag_id = d ? d->diag_id : 0;
 		a->s.decisive_seq = d && d->v.decisive >= 0 ? d->v.decisive + 1 : 0;
 		a->s.evidence = d ? d->v.evidence : evidence;
+		if (deferred && a->s.evidence) {
+			size_t el = strlen(a->s.evidence) + 40;
+
+			if ((a->evidence = malloc(el)))
+				snprintf(a->evidence, el, "in a deferred call: %s", a->s.evidence);
+			a->s.evidence = a->evidence;
+		}
 		a->diagnostic = d ? dup0(d->d.message) : NULL;
 		a->s.diagnostic = a->diagnostic;
 		*slot = a;
@@ -1675,7 +1715,7 @@ static int attribute(void *ctx, const struct store_sample *smp)
 	if (!smp->nframes) {
 		static const struct store_frame none = {"(no frames)", "", 0, 0};
 
-		return add_to_site(J, smp, &none, NULL, "unknown", 0, NULL, "no stack");
+		return add_to_site(J, smp, &none, NULL, "unknown", 0, NULL, "no stack", 0);
 	}
 	if (J->res.ncand) {
 		d = choose(J, smp, &J->res, &conf);
@@ -1685,7 +1725,7 @@ static int attribute(void *ctx, const struct store_sample *smp)
 		conf = J->res.confidence;
 	}
 	return add_to_site(J, smp, &smp->frames[J->res.site], J->res.via, cause, conf, d,
-			   J->res.evidence);
+			   J->res.evidence, J->res.deferred);
 }
 
 static int cmp_site(const void *a, const void *b)
@@ -1821,6 +1861,7 @@ out:
 			free(a->package);
 			free(a->via);
 			free(a->diagnostic);
+			free(a->evidence);
 			free(a);
 		}
 		hmap_release(&J.sites);
@@ -1877,6 +1918,7 @@ void classify_result_release(struct classify_result *r)
 			free(a->package);
 			free(a->via);
 			free(a->diagnostic);
+			free(a->evidence);
 			free(a);
 		}
 	free(r->aggs);
