@@ -267,22 +267,21 @@ static void classify_sink(const struct store_diag *d, const struct classify_cont
 	{
 		const struct store_step *root = &d->steps[last_flow];
 
-		/* into a result: the function returns it (an inlined callee's result too) */
-		for (i = 0; i < d->nsteps; i++)
-			if (!strcmp(d->steps[i].kind, "flow") && d->steps[i].dst &&
-			    (starts(d->steps[i].dst, "~r") || starts(d->steps[i].dst, "~R"))) {
-				set(v, "pointer-returned", i == last_flow ? 1 : 0.9, (int)i, "flows to a result");
-				return;
-			}
+		/* into a result: the function returns it. A ~R0 on the way is only the result
+		 * of a call inlined here, passed on; the root says where it ends */
+		if (root->dst && (starts(root->dst, "~r") || starts(root->dst, "~R"))) {
+			set(v, "pointer-returned", 1, (int)last_flow, "flows to a result");
+			return;
+		}
+		if (root->dst && starts(root->dst, "{storage for ")) {
+			set(v, "global-store", 0.7, (int)last_flow, "stored into another heap object");
+			return;
+		}
 		for (i = 0; i < d->nsteps; i++)
 			if (why_is(&d->steps[i], "return")) {
 				set(v, "pointer-returned", 1, (int)i, "returned");
 				return;
 			}
-		if (root->dst && starts(root->dst, "{storage for ")) {
-			set(v, "global-store", 0.7, (int)last_flow, "stored into another heap object");
-			return;
-		}
 		/* the root is a variable that outlives the function: passed on to a callee's
 		 * parameter that leaks (in the same recursive batch), or a named result */
 		for (i = d->nsteps; i-- > last_flow + 1;)

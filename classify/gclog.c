@@ -319,6 +319,7 @@ struct gc_log {
 
 	struct buf pkg;
 	int has_pkg;
+	int in_raw;			/* inside a raw string of a `can inline ... as:` body */
 	struct rec *cur;		/* the -m=2 block receiving flow/from lines */
 	struct rec *held;		/* the last summary line, not delivered yet */
 	int held_param;			/* it is a "leaking param" line */
@@ -1378,6 +1379,27 @@ static int is_blank(const char *s, size_t n)
 	return 1;
 }
 
+/* "import/path" or "import/path [variant]": what cmd/go prints after "# ". Anything else
+ * starting with "# " is not a header (Go 1.19 prints a raw string's lines inside a
+ * `can inline ... as:` body as they are: "# Top comment."). */
+static int is_header(const char *s, size_t n)
+{
+	size_t k = scan_depth0(s, n, LIT(" ")), i;
+
+	if (!k)
+		return 0;
+	for (i = 0; i < k; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!(c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      strchr("-._~/+@!", c)))
+			return 0;
+	}
+	while (n > k && (s[n - 1] == ' ' || s[n - 1] == '\r'))
+		n--;
+	return k == n || (n - k >= 4 && s[k + 1] == '[' && s[n - 1] == ']');
+}
+
 static int header_line(struct gc_log *p, const char *s, size_t n, gc_diag_fn fn, void *ctx, struct err *e)
 {
 	size_t k;
@@ -1385,6 +1407,10 @@ static int header_line(struct gc_log *p, const char *s, size_t n, gc_diag_fn fn,
 
 	if (n && s[0] == '[')
 		return 0;	/* "# [desc]": second line of a two-line header */
+	if (!is_header(s, n)) {
+		p->skipped++;
+		return 0;
+	}
 	k = scan_depth0(s, n, LIT(" "));
 	if ((rc = flush_held(p, 0, fn, ctx, e)) || (rc = flush_pending(p, fn, ctx, e)))
 		return rc;
@@ -1524,11 +1550,30 @@ static int diag_line(struct gc_log *p, const struct pos *ps, const char *m, size
 	return rc ? oom(e) : 0;
 }
 
+static int odd_backquotes(const char *s, size_t n)
+{
+	int odd = 0;
+
+	while (n--)
+		odd ^= *s++ == '`';
+	return odd;
+}
+
 static int logical_line(struct gc_log *p, const char *s, size_t n, gc_diag_fn fn, void *ctx, struct err *e)
 {
 	struct pos ps;
 	size_t ind;
 
+	if (p->in_raw) {
+		/* the lines of a raw string printed in an expression (Go 1.19 inlining bodies):
+		 * text, not headers, up to its closing backquote or the next diagnostic */
+		if (parse_pos(s, n, &ps)) {
+			p->in_raw = !odd_backquotes(s, n);
+			p->skipped++;
+			return 0;
+		}
+		p->in_raw = 0;
+	}
 	if (is_blank(s, n))
 		return 0;
 	if (starts(s, n, LIT("# ")))
@@ -1539,6 +1584,8 @@ static int logical_line(struct gc_log *p, const char *s, size_t n, gc_diag_fn fn
 		p->skipped++;
 		return 0;
 	}
+	if (odd_backquotes(ps.rest, ps.rest_len))
+		p->in_raw = 1;	/* an expression whose raw string goes on over the next lines */
 	/* rest is " message" or an indented explanation line */
 	ind = 0;
 	while (ind < ps.rest_len && (ps.rest[ind] == ' ' || ps.rest[ind] == '\t'))

@@ -5,6 +5,7 @@
  * walked over (attributed_via), the leaf's location joined by (package, file, line) and,
  * for an inlined leaf, by the call site the compiler reported it at — and each sample's
  * values are added to its site. Every value lands in exactly one site. */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@ struct jdiag {
 	int go_minor;
 	int panics;		/* its storage flows into panic(): an error path */
 	int sink_read;		/* a size verdict was checked against the source */
+	int index_read;		/* a slice-store verdict was checked against the source */
 };
 
 struct dvec {
@@ -57,6 +59,8 @@ struct resolution {
 	size_t site;		/* frame index of the site */
 	size_t leaf;		/* frame index of the first frame that is not the runtime's */
 	int deferred;		/* the site called the dependency in a defer statement */
+	const char *alt_cause;	/* a second allocation at the line with no diagnostic, of
+				   the sizes other than the line's most frequent one */
 	const char *via;	/* function the site was reached from, or NULL */
 	const char *cause;	/* a cause known without a diagnostic, or NULL */
 	const char *evidence;	/* how it was known */
@@ -88,6 +92,7 @@ struct join {
 	struct hmap covered;		/* packages of the builds' "# pkg" headers */
 	struct hmap user;		/* the user's packages among them (see user_packages) */
 	struct hmap sizes;		/* "base:line" of a leaf -> struct size_hist */
+	struct hmap map_names;		/* "dir\0name" -> 1 declared a map there, 2 not */
 	struct hmap own_lines;		/* "pkg\0base:line" of every frame outside the runtime */
 	struct hmap build_pkgs;		/* "build\0pkg" for the packages each build covers */
 	struct hmap build_hits;		/* "build\0base:line" where a build has a diagnostic */
@@ -749,8 +754,8 @@ static int has_diags_in(struct join *J, const struct store_frame *f, int user)
 }
 
 /* The user's own code: a frame of one of the user's packages (for main, of a main
- * package of the builds that fits the frame's file), never the runtime, reflect or the
- * standard library's internals. A standard-library generic instantiated for the caller
+ * package of the builds that fits the frame's file, but never go test's generated
+ * _testmain.go), never the runtime, reflect or the standard library's internals. A standard-library generic instantiated for the caller
  * (slices.Grow[...], sync.OnceValue[...]) is reported in the caller's build but is the
  * caller's only when that package is itself under test. */
 static int is_user(struct join *J, const struct store_frame *f)
@@ -759,6 +764,9 @@ static int is_user(struct join *J, const struct store_frame *f)
 
 	classify_package_of(f->function, pkg, sizeof(pkg));
 	if (never_user(f->function, pkg))
+		return 0;
+	/* the test main go test generates is nobody's code */
+	if (!strcmp(pkg, "main") && !strcmp(base_name(f->file), "_testmain.go"))
 		return 0;
 	if (!strcmp(pkg, "main"))
 		return has_diags_in(J, f, 1);
@@ -953,7 +961,7 @@ static const char *dependency_cause(const struct store_frame *f, size_t from, si
 }
 
 /* What a source line says when the compiler said nothing that allocates there. */
-static const char *source_cause(const char *t, size_t n, double *conf)
+static const char *source_cause(const char *t, size_t n, int dependency, double *conf)
 {
 	char line[1024];
 	char *c;
@@ -969,7 +977,9 @@ static const char *source_cause(const char *t, size_t n, double *conf)
 		*conf = 0.8;
 		return "append-growth";
 	}
-	if (strstr(line, "make(map") || strstr(line, "map[")) {
+	/* a map made in the user's code has a diagnostic of its own; one made inside a
+	 * dependency is that dependency's business, not growth */
+	if (!dependency && (strstr(line, "make(map") || strstr(line, "map["))) {
 		*conf = 0.7;
 		return "map-growth";
 	}
@@ -1115,7 +1125,20 @@ static int written_on(const char *subject, const char *line)
 	}
 	if (expr_head(subject, head, sizeof(head)) <= 1)
 		return -1;
-	return strstr(line, head) != NULL;
+	if (strstr(line, head))
+		return 1;
+	/* a type of the inlined body's own package is printed qualified: "&io.LimitedReader{"
+	 * is written "&LimitedReader{" in package io */
+	{
+		char *start = head + strspn(head, "&[]*"), *dot = strchr(start, '.');
+		char *brace = strpbrk(start, "({");
+
+		if (dot && dot > start && (!brace || dot < brace)) {
+			memmove(start, dot + 1, strlen(dot + 1) + 1);
+			return strstr(line, head) != NULL;
+		}
+	}
+	return 0;
 }
 
 static int is_ident_char(char c)
@@ -1190,29 +1213,150 @@ static int operand_in_list(const char *list, const char *var)
 	}
 }
 
+/* Whether the identifier name is declared a map in the Go files of x's source directory:
+ * "name map[...]" (a field, a variable, a parameter) or "name := make(map[" and the like.
+ * Cached per directory and name. */
+static int declared_map(struct join *J, const struct store_frame *x, const char *name, size_t nl)
+{
+	const char *path = classify_source_path(&J->src, x->file);
+	char dir[4096], key[4400], *slash;
+	void **slot;
+	DIR *dh;
+	struct dirent *de;
+	int found = 0;
+
+	if (!path || nl == 0 || nl > 200)
+		return 0;
+	snprintf(dir, sizeof(dir), "%s", path);
+	if (!(slash = strrchr(dir, '/')))
+		return 0;
+	*slash = '\0';
+	snprintf(key, sizeof(key), "%s%c%.*s", dir, 0, (int)nl, name);
+	if (!(slot = hmap_put(&J->map_names, key, strlen(dir) + 1 + nl)))
+		return 0;
+	if (*slot)
+		return *slot == (void *)1;
+	if ((dh = opendir(dir))) {
+		while (!found && (de = readdir(dh))) {
+			size_t dl = strlen(de->d_name);
+			char file[4400], w[256];
+			struct buf b;
+			const char *p;
+
+			if (dl < 4 || strcmp(de->d_name + dl - 3, ".go"))
+				continue;
+			snprintf(file, sizeof(file), "%s/%s", dir, de->d_name);
+			buf_init(&b);
+			if (!buf_read_file(&b, file, 16 << 20)) {
+				snprintf(w, sizeof(w), "%.*s", (int)nl, name);
+				for (p = b.data; !found && (p = find_word(p, w)); p += nl) {
+					const char *q = p + nl;
+
+					while (*q == ' ' || *q == '\t')
+						q++;
+					if (starts(q, "map[") || ((starts(q, ":=") || starts(q, "=") || *q == ':') &&
+					    (q += strspn(q, ":= \t"), starts(q, "make(map[") || starts(q, "map["))))
+						found = 1;
+				}
+			}
+			buf_release(&b);
+		}
+		closedir(dh);
+	}
+	*slot = found ? (void *)1 : (void *)2;
+	return found;
+}
+
+/* Whether the indexed expression of an assignment's left side ("s.keys[name]", "m[k]")
+ * is a map: a map put the build saw, else a map the source declares. */
+static int indexes_map(struct join *J, const struct store_frame *x, const char *lhs, size_t n)
+{
+	const char *br = memchr(lhs, '[', n), *start;
+
+	if (hmap_get(&J->map_puts, lhs, n))
+		return 1;
+	if (!br || !x)
+		return 0;
+	for (start = br; start > lhs && is_ident_char(start[-1]); start--)
+		;
+	return declared_map(J, x, start, (size_t)(br - start));
+}
+
 /* Where a statement "LHS = ..." stores: through a pointer or a field (global-store), an
- * index (map-store when the build saw that expression as a map put, else slice-store);
- * NULL for a plain variable. */
-static const char *store_sink(struct join *J, const char *lhs, size_t n)
+ * index (map-store for a map, else slice-store); NULL for a plain variable. */
+static const char *store_sink(struct join *J, const struct store_frame *x, const char *lhs, size_t n)
 {
 	while (n && lhs[n - 1] == ' ')
 		n--;
-	while (n && *lhs == ' ')
+	while (n && (*lhs == ' ' || *lhs == '\t'))
 		lhs++, n--;
 	if (!n)
 		return NULL;
 	if (lhs[n - 1] == ']' && memchr(lhs, '[', n))
-		return hmap_get(&J->map_puts, lhs, n) ? "map-store" : "slice-store";
+		return indexes_map(J, x, lhs, n) ? "map-store" : "slice-store";
 	if (*lhs == '*' || memchr(lhs, '.', n))
 		return "global-store";
 	return NULL;
+}
+
+/* A store the chain called an element of a slice because the build saw no map put there:
+ * when the source declares the indexed expression a map, it is a map store. */
+static void index_stores(struct join *J, const struct store_frame *x, struct resolution *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->ncand; i++) {
+		struct jdiag *d = r->cand[i];
+		const struct store_step *s;
+		const char *eq;
+
+		if (d->index_read || strcmp(d->v.cause, "slice-store") || d->v.decisive < 0 ||
+		    (size_t)d->v.decisive >= d->d.nsteps)
+			continue;
+		d->index_read = 1;
+		s = &d->d.steps[d->v.decisive];
+		if (!s->why || (strcmp(s->why, "assign") && strcmp(s->why, "assign-pair")) || !s->expr ||
+		    !(eq = strstr(s->expr, " = ")))
+			continue;
+		if (indexes_map(J, x, s->expr, (size_t)(eq - s->expr))) {
+			d->v.cause = "map-store";
+			d->v.confidence = 0.9;
+			d->v.evidence = "stored into a map (the source declares it one)";
+		}
+	}
 }
 
 /* Go prints one reason per allocation, and a size reason (non-constant size, too large
  * for stack) hides a sink that would keep the value on the heap anyway: a make that is
  * returned or stored. Reads the source from the allocating line to the end of its
  * function for that sink; NULL when the value stays local (the size decides). */
-static const char *sink_in_source(struct join *J, const struct store_frame *x, const char *subject)
+static const char SINK_LITERAL[] = "literal";
+
+/* The line where the composite literal holding the text before `at` on line l opens: the
+ * nearest unclosed '{' going back (at most 30 lines); 0 when none. */
+static int64_t literal_opening(struct join *J, const struct store_frame *x, int64_t l, const char *before)
+{
+	char line[4096];
+	int depth = 0;
+	const char *p;
+
+	for (p = before + strlen(before); p > before; p--)
+		depth += p[-1] == '}' ? 1 : p[-1] == '{' ? -1 : 0;
+	if (depth < 0)
+		return l;
+	for (l--; l >= 1 && l > x->line - 30; l--) {
+		if (code_line(J, x, l, line, sizeof(line)) || starts(line, "func "))
+			return 0;
+		for (p = line + strlen(line); p > line; p--)
+			depth += p[-1] == '}' ? 1 : p[-1] == '{' ? -1 : 0;
+		if (depth < 0)
+			return l;
+	}
+	return 0;
+}
+
+static const char *sink_in_source(struct join *J, const struct store_frame *x, const char *subject,
+				  int64_t *literal_line)
 {
 	char line[4096], var[256], *at, *op;
 	int64_t l, nl = classify_source_lines(&J->src, x->file);
@@ -1231,14 +1375,17 @@ static const char *sink_in_source(struct join *J, const struct store_frame *x, c
 		op = at;
 		while (op > line && op[-1] == ' ')
 			op--;
+		if (op > line && op[-1] == ':' && (op - 1 == line || op[-2] != '=') &&
+		    (*literal_line = literal_opening(J, x, x->line, line)))
+			return SINK_LITERAL;	/* "field: make(...)": the literal's fate is its own */
 		if (op == line || op[-1] != '=')
-			return NULL;	/* an argument or a field of a literal: not read here */
+			return NULL;	/* an argument: not read here */
 		op--;
 		if (op > line && op[-1] == ':') {
 			op--;
 		} else if (op > line && strchr("!<>+-*/%&|^", op[-1])) {
 			return NULL;
-		} else if ((sink = store_sink(J, line, (size_t)(op - line)))) {
+		} else if ((sink = store_sink(J, x, line, (size_t)(op - line)))) {
 			return sink;
 		}
 		*op = '\0';
@@ -1281,7 +1428,7 @@ static const char *sink_in_source(struct join *J, const struct store_frame *x, c
 		if ((ret = find_word(line, "return")) && operand_in_list(ret + 6, var))
 			return "pointer-returned";
 		if ((eq = strstr(line, " = ")) && !strstr(line, ":=") && operand_in_list(eq + 3, var) &&
-		    (sink = store_sink(J, line, (size_t)(eq - line))))
+		    (sink = store_sink(J, x, line, (size_t)(eq - line))))
 			return sink;
 		if ((send = strstr(line, "<- ")) && operand_in_list(send + 3, var))
 			return "channel-send";
@@ -1289,29 +1436,83 @@ static const char *sink_in_source(struct join *J, const struct store_frame *x, c
 	return NULL;
 }
 
-/* Candidates whose cause is a size reason: the sink the source shows comes first. */
-static void sinks_before_size(struct join *J, const struct store_frame *x, struct resolution *r)
+/* The cause of the composite literal that opens at line lit of x's file: its own
+ * diagnostic, at that line — or, for a body inlined at call site `site`, at the call's
+ * column — whose expression is written there and whose cause is not a size. */
+static const char *literal_cause(struct join *J, const struct store_frame *x, int64_t lit,
+				 const struct store_frame *site, unsigned col)
+{
+	struct resolution t = {0};
+	char text[4096];
+	const char *cause = NULL;
+	size_t cap = 0, i;
+
+	if (code_line(J, x, lit, text, sizeof(text)))
+		return NULL;
+	if (site)
+		gather(J, site, site->file, site->line, col, NULL, 0, &t, &cap);
+	else
+		gather(J, x, x->file, lit, 0, NULL, 0, &t, &cap);
+	for (i = 0; i < t.ncand && !cause; i++) {
+		const struct jdiag *d = t.cand[i];
+
+		if (d->d.subject && strchr(d->d.subject, '{') && !d->v.by_size &&
+		    written_on(d->d.subject, text) > 0)
+			cause = d->v.cause;
+	}
+	free(t.cand);
+	return cause;
+}
+
+/* Candidates whose cause is a size reason: the sink the source shows comes first. x is
+ * the frame whose line holds the expression; for a body inlined into `site`, col is the
+ * call's column there. Slice stores that the source shows are map stores become so. */
+static void sinks_before_size(struct join *J, const struct store_frame *x, const struct store_frame *site,
+			      unsigned col, struct resolution *r)
 {
 	size_t i;
 
+	index_stores(J, site ? site : x, r);
 	for (i = 0; i < r->ncand; i++) {
 		struct jdiag *d = r->cand[i];
 		const char *sink;
+		int64_t lit = 0;
 
 		if (!d->v.by_size || d->sink_read)
 			continue;
 		d->sink_read = 1;
-		if (!(sink = sink_in_source(J, x, d->d.subject)))
+		if (!(sink = sink_in_source(J, x, d->d.subject, &lit)))
+			continue;
+		if (sink == SINK_LITERAL && !(sink = literal_cause(J, x, lit, site, col)))
 			continue;
 		d->v.cause = sink;
 		d->v.confidence = 0.8;
 		d->v.decisive = -1;
-		d->v.evidence = !strcmp(sink, "pointer-returned") ? "returned (read from the source; "
+		d->v.evidence = lit ? "a field of a composite literal that escapes (read from the source; "
+				"the compiler printed only the size)" :
+				!strcmp(sink, "pointer-returned") ? "returned (read from the source; "
 				"the compiler printed only the size)" :
 				!strcmp(sink, "channel-send") ? "sent on a channel (read from the source; "
 				"the compiler printed only the size)" :
 				"stored (read from the source; the compiler printed only the size)";
 	}
+}
+
+/* The column of the `inlining call to` at f[m]'s line that names one of f[j..m-1]. */
+static unsigned inline_col(struct join *J, const struct store_frame *f, size_t j, size_t m)
+{
+	const struct ivec *iv;
+	char key[1024];
+	size_t x, y;
+
+	line_key(key, sizeof(key), f[m].file, f[m].line);
+	if (!(iv = hmap_get(&J->inlines, key, strlen(key))))
+		return 0;
+	for (x = 0; x < iv->n; x++)
+		for (y = j; y < m; y++)
+			if (names_callee(iv->v[x].callee, f[y].function))
+				return iv->v[x].col;
+	return 0;
 }
 
 /* An inlined allocation is reported at the outermost call site, where `inlining call to`
@@ -1351,7 +1552,8 @@ static void inline_candidates(struct join *J, const struct store_frame *f, size_
 }
 
 /* What the source line of frame x says, when nothing else did. */
-static void from_source(struct join *J, const struct store_frame *x, struct resolution *r)
+static void from_source(struct join *J, const struct store_frame *x, int dependency,
+			struct resolution *r)
 {
 	const char *t, *sc;
 	size_t len;
@@ -1359,11 +1561,22 @@ static void from_source(struct join *J, const struct store_frame *x, struct reso
 
 	if (classify_source_line(&J->src, x->file, x->line, &t, &len))
 		return;
-	if ((sc = source_cause(t, len, &conf))) {
+	if ((sc = source_cause(t, len, dependency, &conf))) {
 		r->cause = sc;
 		r->evidence = "read from the source line";
 		r->confidence = conf;
 	}
+}
+
+/* Whether x's source line assigns to an element of a map ("m[k] = ..."). */
+static int assigns_map(struct join *J, const struct store_frame *x)
+{
+	char line[4096];
+	const char *eq;
+
+	if (code_line(J, x, x->line, line, sizeof(line)) || !(eq = strstr(line, "] = ")))
+		return 0;
+	return indexes_map(J, x, line, (size_t)(eq + 1 - line));
 }
 
 /* Whether the site frame f[j] called f[j-1] through a defer statement: the function's
@@ -1395,17 +1608,6 @@ static int deferred_call(struct join *J, const struct store_frame *f, size_t j)
 			break;
 	}
 	return 0;
-}
-
-/* Frames k..j-1 all inlined, the last into frame j: one location. */
-static int inlined_into(const struct store_frame *f, size_t k, size_t j)
-{
-	size_t i;
-
-	for (i = k; i < j; i++)
-		if (!f[i].inlined)
-			return 0;
-	return 1;
 }
 
 static void resolve_stack(struct join *J, const struct store_sample *smp, struct resolution *r)
@@ -1446,12 +1648,15 @@ static void resolve_stack(struct join *J, const struct store_sample *smp, struct
 		r->site = j;
 		r->via = f[k].function;
 		r->deferred = !f[j - 1].inlined && deferred_call(J, f, j);
-		if (!lc && inlined_into(f, k, j)) {
-			/* inlined into the user's function: the compiler reported the
-			 * allocation at the call site, in the caller's own words */
-			inline_candidates(J, f, k, j, r, &cap);
+		for (m = k; m + 1 < n && f[m].inlined; m++)
+			;
+		if (!lc && m >= j) {
+			/* inlined into the user's function (and that, perhaps, into its caller m):
+			 * the compiler reported the allocation where the code ran, at the call
+			 * site in m, in the words of m's compilation */
+			inline_candidates(J, f, k, m, r, &cap);
 			if (r->ncand) {
-				sinks_before_size(J, &f[k], r);
+				sinks_before_size(J, &f[k], &f[m], inline_col(J, f, k, m), r);
 				return;
 			}
 		}
@@ -1463,7 +1668,7 @@ static void resolve_stack(struct join *J, const struct store_sample *smp, struct
 		gather(J, &f[k], f[k].file, f[k].line, 0, NULL, 0, r, &cap);
 		if (r->ncand)
 			return;
-		from_source(J, &f[k], r);
+		from_source(J, &f[k], 1, r);
 		if (!r->cause) {
 			r->cause = "in-dependency";
 			r->evidence = "allocated in code without compiler diagnostics loaded";
@@ -1473,14 +1678,14 @@ static void resolve_stack(struct join *J, const struct store_sample *smp, struct
 	if (j == n) {
 		/* no frame of this stack is the user's code */
 		r->site = k;
-		r->cause = lc ? lc : dependency_cause(f, k, n - k > 8 ? k + 8 : n);
+		r->cause = lc ? lc : dependency_cause(f, k, k + 1);
 		r->evidence = "what the leaf function does";
 		if (r->cause)
 			return;
 		gather(J, &f[k], f[k].file, f[k].line, 0, NULL, 0, r, &cap);
 		if (r->ncand)
 			return;
-		from_source(J, &f[k], r);
+		from_source(J, &f[k], 1, r);
 		if (!r->cause && J->nbuilds) {
 			r->cause = "in-dependency";
 			r->evidence = "no frame of the stack is code with compiler diagnostics loaded";
@@ -1497,14 +1702,19 @@ static void resolve_stack(struct join *J, const struct store_sample *smp, struct
 	/* the leaf's location: frames j..m, m the outermost (not inlined) */
 	for (m = j; m + 1 < n && f[m].inlined; m++)
 		;
-	/* the leaf's own line first: the compiler's words for that very expression (from
-	 * the function's own compilation); the call site of an inlined leaf only when the
-	 * line has none, since every inlined body there shares one column */
-	gather(J, &f[j], f[j].file, f[j].line, 0, NULL, 0, r, &cap);
-	if (!r->ncand && m > j)
+	/* an inlined leaf's bytes were allocated by its copy at the call site, whose escape
+	 * the compiler judged in the caller's context and reported at that call's column
+	 * (the expressions written on the leaf's line tell the body's allocations apart);
+	 * otherwise, and when that says nothing, the leaf's own line */
+	if (m > j)
 		inline_candidates(J, f, j, m, r, &cap);
 	if (r->ncand) {
-		sinks_before_size(J, &f[j], r);
+		sinks_before_size(J, &f[j], &f[m], inline_col(J, f, j, m), r);
+		return;
+	}
+	gather(J, &f[j], f[j].file, f[j].line, 0, NULL, 0, r, &cap);
+	if (r->ncand) {
+		sinks_before_size(J, &f[j], NULL, 0, r);
 		return;
 	}
 	/* nothing that allocates at the line: what the line's other notes say */
@@ -1517,6 +1727,9 @@ static void resolve_stack(struct join *J, const struct store_sample *smp, struct
 			r->cause = "append-growth";
 			r->evidence = "an append at this line, and no allocation the compiler reports";
 			r->confidence = 0.8;
+			/* m[k] = append(m[k], v): the map's buckets grow too, less often */
+			if ((flags & NOTE_MAP_PUT) || assigns_map(J, &f[j]))
+				r->alt_cause = "map-growth";
 			return;
 		}
 		if (flags & NOTE_MAP_PUT) {
@@ -1526,7 +1739,7 @@ static void resolve_stack(struct join *J, const struct store_sample *smp, struct
 			return;
 		}
 	}
-	from_source(J, &f[j], r);
+	from_source(J, &f[j], 0, r);
 unknown:
 	if (!r->cause) {
 		r->cause = "unknown";
@@ -1573,6 +1786,22 @@ static const struct jdiag *best_of(const struct resolution *r, int off_panic, in
 	return best;
 }
 
+/* The object size allocated most often at frame x's line (by objects), 0 when unknown. */
+static int64_t most_frequent_size(struct join *J, const struct store_frame *x)
+{
+	const struct size_hist *h;
+	char key[1024];
+	size_t i, top = 0;
+
+	line_key(key, sizeof(key), x->file, x->line);
+	if (!(h = hmap_get(&J->sizes, key, strlen(key))) || !h->n)
+		return 0;
+	for (i = 1; i < h->n; i++)
+		if (h->objects[i] > h->objects[top])
+			top = i;
+	return h->size[top];
+}
+
 /* With several candidates, the sample's size and the verdicts decide. Several
  * allocations on one line are told apart by object size: the fixed-size ones (&T{}, a
  * boxed value) allocate the same size every time, the line's most frequent one; the
@@ -1616,12 +1845,7 @@ static const struct jdiag *choose(struct join *J, const struct store_sample *smp
 
 		line_key(key, sizeof(key), leaf->file, leaf->line);
 		if ((h = hmap_get(&J->sizes, key, strlen(key))) && h->n > 1) {
-			size_t top = 0;
-
-			for (i = 1; i < h->n; i++)
-				if (h->objects[i] > h->objects[top])
-					top = i;
-			best = best_of(r, (int)off_panic, smp->object_size == h->size[top]);
+			best = best_of(r, (int)off_panic, smp->object_size == most_frequent_size(J, leaf));
 			if (best) {
 				*conf = best->v.confidence * 0.9;
 				return best;
@@ -1723,6 +1947,9 @@ static int attribute(void *ctx, const struct store_sample *smp)
 	} else {
 		cause = J->res.cause;
 		conf = J->res.confidence;
+		if (J->res.alt_cause && smp->object_size > 0 &&
+		    smp->object_size != most_frequent_size(J, &smp->frames[J->res.leaf]))
+			cause = J->res.alt_cause;
 	}
 	return add_to_site(J, smp, &smp->frames[J->res.site], J->res.via, cause, conf, d,
 			   J->res.evidence, J->res.deferred);
@@ -1812,6 +2039,7 @@ enum esc_status classify_analyze(struct store *s, int64_t profile_id, const int6
 	hmap_init(&J.covered);
 	hmap_init(&J.user);
 	hmap_init(&J.sizes);
+	hmap_init(&J.map_names);
 	hmap_init(&J.own_lines);
 	hmap_init(&J.build_pkgs);
 	hmap_init(&J.build_hits);
@@ -1896,6 +2124,7 @@ out:
 	while (hmap_next(&J.sizes, &pos, &k, &v))
 		free(v);
 	hmap_release(&J.sizes);
+	hmap_release(&J.map_names);
 	hmap_release(&J.own_lines);
 	hmap_release(&J.build_pkgs);
 	hmap_release(&J.build_hits);

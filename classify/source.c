@@ -77,10 +77,11 @@ static const char *trimmed(const struct classify_sources *s, const char *path)
 }
 
 /* Writes the first existing candidate for path into out; 0 when found. As pprof does:
- * the profile's own path (after trimming) first, then under each source directory, the
- * whole path and then with leading components dropped one at a time — down to a
- * directory and a file name, never the file name alone (that would find a same-named
- * file of another package), unless trimming left only the file name. */
+ * the profile's own path (after trimming) first, then under each source directory what
+ * follows that directory's own name in the path, the whole path and then with leading
+ * components dropped one at a time — down to a directory and a file name, never the file
+ * name alone (that would find a same-named file of another package), unless trimming
+ * left only the file name. */
 static int resolve(const struct classify_sources *s, const char *path, char *out, size_t n)
 {
 	const char *p = trimmed(s, path);
@@ -89,8 +90,16 @@ static int resolve(const struct classify_sources *s, const char *path, char *out
 	if ((size_t)snprintf(out, n, "%s", p) < n && is_file(out))
 		return 0;
 	for (i = 0; i < s->ndirs; i++) {
-		const char *suffix = p;
+		const char *suffix = p, *base = strrchr(s->dirs[i], '/'), *at;
+		char want[1024];
 
+		/* pprof's guess: the search directory's own name in the path, and the rest
+		 * under it ("/go/src/example.com/tool/main.go" in ".../tool") */
+		base = base ? base + 1 : s->dirs[i];
+		if (*base && (size_t)snprintf(want, sizeof(want), "/%s/", base) < sizeof(want) &&
+		    (at = strstr(path, want)) &&
+		    (size_t)snprintf(out, n, "%s/%s", s->dirs[i], at + strlen(want)) < n && is_file(out))
+			return 0;
 		while (*suffix == '/')
 			suffix++;
 		for (;;) {

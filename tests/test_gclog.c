@@ -1097,6 +1097,36 @@ Test(gclog, package_headers_name_each_diagnostic)
 	coll_free(&c);
 }
 
+Test(gclog, raw_strings_printed_over_several_lines_are_not_headers)
+{
+	/* Go 1.19's -m -m of go-toml's tests (abridged): a raw string inside an inlining
+	 * body and inside an expression goes on over lines that start with "# " */
+	static const char log[] =
+		"# github.com/pelletier/go-toml [github.com/pelletier/go-toml.test]\n"
+		"./toml_testgen_test.go:361:6: can inline TestValidCommentsEverywhere with cost 72 as:"
+		" func(*testing.T) { input := `# Top comment.\n"
+		"# Top comment.\n"
+		"# Evil.\n"
+		"`; testgenValid(t, input, jsonRef) }\n"
+		"./marshal_test.go:1247:24: ([]byte)(`# MultilineString = \"\"\"\n"
+		"# I\n"
+		"# am\n"
+		"`) does not escape\n"
+		"./lexer.go:542:9: l.lexVoid escapes to heap\n"
+		"# Not a header either\n";
+	struct coll c;
+	struct gc_stats st;
+	struct err e;
+
+	cr_assert_eq(parse_mem("raw.log", log, sizeof(log) - 1, 7, 0, &c, &st, &e), 0, "%s", e.msg);
+	cr_assert_eq(c.n, 3);
+	for (size_t i = 0; i < c.n; i++)
+		cr_expect_str_eq(c.v[i].package, "github.com/pelletier/go-toml");
+	cr_expect_eq(c.v[2].line, 542);
+	cr_expect_eq(st.skipped, 7);
+	coll_free(&c);
+}
+
 static void write_tmp(const char *name, const void *data, size_t len, char *path, size_t cap)
 {
 	snprintf(path, cap, "%s/%s", t_tmpdir(), name);
