@@ -123,9 +123,18 @@ fuzz-replay: $(REPLAY)
 	    gclog) s="$(SEEDS_gclog)";; gcjson) s="$(SEEDS_gcjson)";; budget) s="$(SEEDS_budget)";; esac; \
 	  $(B)/fuzz/replay-$$t fuzz/regress/$$t $$s; done
 
+# The standard library's sources of the Go versions the real-code cases were built with
+# (sample-profiles/real): Debian's golang-X-src, installed or fetched by the script.
+REAL_GO := 1.19 1.26
+GOSRC := build/gosrc
+$(GOSRC)/.ok: scripts/go-sources.sh
+	./scripts/go-sources.sh $(GOSRC) $(REAL_GO)
+	@touch $@
+
 # Tests find the binary, the sample data and ../shared through these variables.
-check: $(BIN) $(B)/tests/unit $(B)/gen_profile fuzz-replay
+check: $(BIN) $(B)/tests/unit $(B)/gen_profile fuzz-replay $(GOSRC)/.ok
 	ESCPROF=$(abspath $(BIN)) ESCPROF_SRC=$(CURDIR) ESCPROF_GEN=$(abspath $(B)/gen_profile) \
+	ESCPROF_GOSRC=$(abspath $(GOSRC)) \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	$(B)/tests/unit --jobs=2 $(CRITERION_ARGS)

@@ -1550,13 +1550,26 @@ static int diag_line(struct gc_log *p, const struct pos *ps, const char *m, size
 	return rc ? oom(e) : 0;
 }
 
-static int odd_backquotes(const char *s, size_t n)
+/* Whether Go text ends inside a raw string, having started inside one when `raw`:
+ * backquotes count outside "..." and '...' only. */
+static int ends_in_raw(const char *s, size_t n, int raw)
 {
-	int odd = 0;
+	char in = raw ? '`' : 0;
+	size_t i;
 
-	while (n--)
-		odd ^= *s++ == '`';
-	return odd;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (!in) {
+			if (c == '"' || c == '`' || c == '\'')
+				in = c;
+		} else if (in != '`' && c == '\\') {
+			i++;
+		} else if (c == in) {
+			in = 0;
+		}
+	}
+	return in == '`';
 }
 
 static int logical_line(struct gc_log *p, const char *s, size_t n, gc_diag_fn fn, void *ctx, struct err *e)
@@ -1568,7 +1581,7 @@ static int logical_line(struct gc_log *p, const char *s, size_t n, gc_diag_fn fn
 		/* the lines of a raw string printed in an expression (Go 1.19 inlining bodies):
 		 * text, not headers, up to its closing backquote or the next diagnostic */
 		if (parse_pos(s, n, &ps)) {
-			p->in_raw = !odd_backquotes(s, n);
+			p->in_raw = ends_in_raw(s, n, 1);
 			p->skipped++;
 			return 0;
 		}
@@ -1584,7 +1597,7 @@ static int logical_line(struct gc_log *p, const char *s, size_t n, gc_diag_fn fn
 		p->skipped++;
 		return 0;
 	}
-	if (odd_backquotes(ps.rest, ps.rest_len))
+	if (ends_in_raw(ps.rest, ps.rest_len, 0))
 		p->in_raw = 1;	/* an expression whose raw string goes on over the next lines */
 	/* rest is " message" or an indented explanation line */
 	ind = 0;

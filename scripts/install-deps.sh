@@ -1,8 +1,10 @@
 #!/bin/sh
 # install-deps.sh [test|fuzz|memcheck|browser] — install the Debian packages escprof
 # needs, only those that pkg-config (or the PATH, for tools) says are missing. With
-# "test", also the test ones; "fuzz" adds clang (libFuzzer), "memcheck" valgrind,
-# "browser" Chromium (the HTML report's browser tests, which skip without it).
+# "test", also the test ones (and the sources of the Debian Go libraries whose real
+# profiles the tests judge: sample-profiles/real); "fuzz" adds clang (libFuzzer),
+# "memcheck" valgrind, "browser" Chromium (the HTML report's browser tests, which skip
+# without it).
 set -eu
 need=""
 have_pc() { pkg-config --exists "$1" 2>/dev/null; }
@@ -15,6 +17,12 @@ command -v protoc-c >/dev/null 2>&1 || need="$need protobuf-c-compiler"
 if [ "${1:-}" = test ]; then
 	have_pc criterion || need="$need libcriterion-dev"
 	command -v sqlite3 >/dev/null 2>&1 || need="$need sqlite3"
+	for pair in gopkg.in/yaml.v2:golang-gopkg-yaml.v2-dev gopkg.in/ini.v1:golang-gopkg-ini.v1-dev \
+	            github.com/json-iterator/go:golang-github-json-iterator-go-dev \
+	            github.com/gorilla/mux:golang-github-gorilla-mux-dev \
+	            github.com/pelletier/go-toml:golang-github-pelletier-go-toml-dev; do
+		[ -d "/usr/share/gocode/src/${pair%%:*}" ] || need="$need ${pair#*:}"
+	done
 fi
 if [ "${1:-}" = fuzz ]; then
 	# clang only recommends its runtime libraries, where libFuzzer lives
