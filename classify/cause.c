@@ -335,6 +335,7 @@ void classify_diag(const struct store_diag *d, const struct classify_context *cx
 	set(v, "unknown", 0, -1, "not an allocation");
 	v->allocating = 1;
 	v->by_size = 0;
+	v->selector = 0;
 	if (!strcmp(d->kind, "append_escapes")) {
 		set(v, "append-growth", 1, -1, "append escapes to heap");
 		return;
@@ -440,6 +441,9 @@ void classify_diag(const struct store_diag *d, const struct classify_context *cx
 				set(v, "interface-conversion", 0.9, spilled - 1, "value converted to an interface");
 			else
 				set(v, "interface-conversion", 0.8, -1, "value converted to an interface");
+			/* "l.lexVoid" with no conversion printed may be a method value */
+			v->selector = !boxed && ek == CLASSIFY_EXPR_OPERAND && strchr(d->subject, '.') &&
+				      !strpbrk(d->subject, "()[]{} *&\"");
 			return;
 		}
 		case CLASSIFY_EXPR_APPEND:

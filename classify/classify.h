@@ -77,6 +77,8 @@ struct classify_verdict {
 	int by_size;		/* the cause is a size reason, the only one the chain printed:
 				   a sink the compiler did not print may still apply (the source
 				   tells: the join reads it) */
+	int selector;		/* "x.f" taken for boxing with no conversion printed: a method
+				   value (a closure) when the source declares f a method */
 };
 
 /* Classifies one diagnostic; cx may be NULL. */

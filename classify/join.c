@@ -92,7 +92,7 @@ struct join {
 	struct hmap covered;		/* packages of the builds' "# pkg" headers */
 	struct hmap user;		/* the user's packages among them (see user_packages) */
 	struct hmap sizes;		/* "base:line" of a leaf -> struct size_hist */
-	struct hmap map_names;		/* "dir\0name" -> 1 declared a map there, 2 not */
+	struct hmap map_names;		/* "dir\0kind name" -> 1 declared so there, 2 not */
 	struct hmap own_lines;		/* "pkg\0base:line" of every frame outside the runtime */
 	struct hmap build_pkgs;		/* "build\0pkg" for the packages each build covers */
 	struct hmap build_hits;		/* "build\0base:line" where a build has a diagnostic */
@@ -1213,17 +1213,58 @@ static int operand_in_list(const char *list, const char *var)
 	}
 }
 
-/* Whether the identifier name is declared a map in the Go files of x's source directory:
- * "name map[...]" (a field, a variable, a parameter) or "name := make(map[" and the like.
- * Cached per directory and name. */
-static int declared_map(struct join *J, const struct store_frame *x, const char *name, size_t nl)
+enum decl_kind { DECL_MAP, DECL_METHOD };
+
+/* Whether, in the Go text t, the identifier at p (name, nl bytes) is declared as asked:
+ * DECL_MAP "name map[", "name := make(map[", "name: map[", or "name T" for a type T
+ * declared "type T map[" in t; DECL_METHOD "func (r T) name(". */
+static int declares(const char *t, const char *p, size_t nl, enum decl_kind k)
+{
+	const char *q = p + nl, *line = p;
+
+	while (line > t && line[-1] != '\n')
+		line--;
+	if (k == DECL_METHOD)
+		return starts(line, "func (") && *q == '(' && memchr(line, ')', (size_t)(p - line)) != NULL;
+	while (*q == ' ' || *q == '\t')
+		q++;
+	if (starts(q, "map["))
+		return 1;
+	if ((starts(q, ":=") || starts(q, "=") || *q == ':') &&
+	    (q += strspn(q, ":= \t"), starts(q, "make(map[") || starts(q, "map[")))
+		return 1;
+	/* "h MIMEHeader": a named map type declared in the same text */
+	if (q > p + nl && is_ident_char(*q) && *q != '_') {
+		char tl[300];
+		size_t n = 0;
+
+		while (*q == '*')
+			q++;
+		while (is_ident_char(q[n]) && n < 250)
+			n++;
+		if (n && n < 250) {
+			const char *d;
+
+			snprintf(tl, sizeof(tl), "type %.*s map[", (int)n, q);
+			for (d = t; (d = strstr(d, tl)); d++)
+				if (d == t || d[-1] == '\n')
+					return 1;
+		}
+	}
+	return 0;
+}
+
+/* Whether the identifier name is declared as asked (see declares) in the Go files of x's
+ * source directory. Cached per directory, kind and name. */
+static int declared(struct join *J, const struct store_frame *x, const char *name, size_t nl,
+		    enum decl_kind kind)
 {
 	const char *path = classify_source_path(&J->src, x->file);
 	char dir[4096], key[4400], *slash;
 	void **slot;
 	DIR *dh;
 	struct dirent *de;
-	int found = 0;
+	int found = 0, kl;
 
 	if (!path || nl == 0 || nl > 200)
 		return 0;
@@ -1231,8 +1272,8 @@ static int declared_map(struct join *J, const struct store_frame *x, const char 
 	if (!(slash = strrchr(dir, '/')))
 		return 0;
 	*slash = '\0';
-	snprintf(key, sizeof(key), "%s%c%.*s", dir, 0, (int)nl, name);
-	if (!(slot = hmap_put(&J->map_names, key, strlen(dir) + 1 + nl)))
+	kl = snprintf(key, sizeof(key), "%s%c%d%.*s", dir, 0, (int)kind, (int)nl, name);
+	if (kl < 0 || (size_t)kl >= sizeof(key) || !(slot = hmap_put(&J->map_names, key, (size_t)kl)))
 		return 0;
 	if (*slot)
 		return *slot == (void *)1;
@@ -1249,15 +1290,8 @@ static int declared_map(struct join *J, const struct store_frame *x, const char 
 			buf_init(&b);
 			if (!buf_read_file(&b, file, 16 << 20)) {
 				snprintf(w, sizeof(w), "%.*s", (int)nl, name);
-				for (p = b.data; !found && (p = find_word(p, w)); p += nl) {
-					const char *q = p + nl;
-
-					while (*q == ' ' || *q == '\t')
-						q++;
-					if (starts(q, "map[") || ((starts(q, ":=") || starts(q, "=") || *q == ':') &&
-					    (q += strspn(q, ":= \t"), starts(q, "make(map[") || starts(q, "map["))))
-						found = 1;
-				}
+				for (p = b.data; !found && (p = find_word(p, w)); p += nl)
+					found = declares(b.data, p, nl, kind);
 			}
 			buf_release(&b);
 		}
@@ -1279,7 +1313,7 @@ static int indexes_map(struct join *J, const struct store_frame *x, const char *
 		return 0;
 	for (start = br; start > lhs && is_ident_char(start[-1]); start--)
 		;
-	return declared_map(J, x, start, (size_t)(br - start));
+	return declared(J, x, start, (size_t)(br - start), DECL_MAP);
 }
 
 /* Where a statement "LHS = ..." stores: through a pointer or a field (global-store), an
@@ -1297,6 +1331,27 @@ static const char *store_sink(struct join *J, const struct store_frame *x, const
 	if (*lhs == '*' || memchr(lhs, '.', n))
 		return "global-store";
 	return NULL;
+}
+
+/* "x.m escapes to heap" with no conversion printed: when the source declares m a method,
+ * it is a method value, a closure binding x. */
+static void method_values(struct join *J, const struct store_frame *x, struct resolution *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->ncand; i++) {
+		struct jdiag *d = r->cand[i];
+		const char *dot;
+
+		if (!d->v.selector)
+			continue;
+		d->v.selector = 0;
+		dot = strrchr(d->d.subject, '.');
+		if (declared(J, x, dot + 1, strlen(dot + 1), DECL_METHOD)) {
+			d->v.cause = "closure-capture";
+			d->v.evidence = "a method value: a closure binding its receiver";
+		}
+	}
 }
 
 /* A store the chain called an element of a slice because the build saw no map put there:
@@ -1473,6 +1528,7 @@ static void sinks_before_size(struct join *J, const struct store_frame *x, const
 	size_t i;
 
 	index_stores(J, site ? site : x, r);
+	method_values(J, x, r);
 	for (i = 0; i < r->ncand; i++) {
 		struct jdiag *d = r->cand[i];
 		const char *sink;
@@ -1551,6 +1607,8 @@ static void inline_candidates(struct join *J, const struct store_frame *f, size_
 	}
 }
 
+static int explicit_rhs(const char *t, size_t n);
+
 /* What the source line of frame x says, when nothing else did. */
 static void from_source(struct join *J, const struct store_frame *x, int dependency,
 			struct resolution *r)
@@ -1565,7 +1623,29 @@ static void from_source(struct join *J, const struct store_frame *x, int depende
 		r->cause = sc;
 		r->evidence = "read from the source line";
 		r->confidence = conf;
+		/* "h[k] = []string{v}" inside a dependency: the literal is the dependency's
+		 * own allocation, the map's buckets are the other sizes */
+		if (dependency && !strcmp(sc, "map-growth") && explicit_rhs(t, len)) {
+			r->cause = "in-dependency";
+			r->evidence = "allocated in code without compiler diagnostics loaded";
+			r->alt_cause = "map-growth";
+		}
 	}
+}
+
+/* Whether the right side of "LHS = RHS" on a source line allocates by itself: a
+ * composite literal, make, new or &T{}. */
+static int explicit_rhs(const char *t, size_t n)
+{
+	char line[1024];
+	const char *eq;
+
+	snprintf(line, sizeof(line), "%.*s", (int)n, t);
+	if (!(eq = strstr(line, " = ")))
+		return 0;
+	eq += 3;
+	return starts(eq, "make(") || starts(eq, "new(") || starts(eq, "&") ||
+	       (strchr(eq, '{') && !strchr(eq, '('));
 }
 
 /* Whether x's source line assigns to an element of a map ("m[k] = ..."). */
@@ -1577,6 +1657,21 @@ static int assigns_map(struct join *J, const struct store_frame *x)
 	if (code_line(J, x, x->line, line, sizeof(line)) || !(eq = strstr(line, "] = ")))
 		return 0;
 	return indexes_map(J, x, line, (size_t)(eq + 1 - line));
+}
+
+/* A line that stores into a map ("m[k] = &T{}", "h[k] = []string{v}") allocates the map's
+ * buckets as well, with no diagnostic: unless a candidate is the map itself, the sizes
+ * other than the line's most frequent are those buckets. */
+static void map_buckets_too(struct join *J, const struct store_frame *x, struct resolution *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->ncand; i++)
+		if (classify_expr_kind(r->cand[i]->d.subject) == CLASSIFY_EXPR_MAP ||
+		    !strcmp(r->cand[i]->v.cause, "map-growth"))
+			return;
+	if (assigns_map(J, x))
+		r->alt_cause = "map-growth";
 }
 
 /* Whether the site frame f[j] called f[j-1] through a defer statement: the function's
@@ -1710,11 +1805,13 @@ static void resolve_stack(struct join *J, const struct store_sample *smp, struct
 		inline_candidates(J, f, j, m, r, &cap);
 	if (r->ncand) {
 		sinks_before_size(J, &f[j], &f[m], inline_col(J, f, j, m), r);
+		map_buckets_too(J, &f[j], r);
 		return;
 	}
 	gather(J, &f[j], f[j].file, f[j].line, 0, NULL, 0, r, &cap);
 	if (r->ncand) {
 		sinks_before_size(J, &f[j], NULL, 0, r);
+		map_buckets_too(J, &f[j], r);
 		return;
 	}
 	/* nothing that allocates at the line: what the line's other notes say */
@@ -1796,8 +1893,10 @@ static int64_t most_frequent_size(struct join *J, const struct store_frame *x)
 	line_key(key, sizeof(key), x->file, x->line);
 	if (!(h = hmap_get(&J->sizes, key, strlen(key))) || !h->n)
 		return 0;
+	/* on a tie, the smaller: a map's buckets are bigger than what is stored in them */
 	for (i = 1; i < h->n; i++)
-		if (h->objects[i] > h->objects[top])
+		if (h->objects[i] > h->objects[top] ||
+		    (h->objects[i] == h->objects[top] && h->size[i] < h->size[top]))
 			top = i;
 	return h->size[top];
 }
@@ -1941,15 +2040,17 @@ static int attribute(void *ctx, const struct store_sample *smp)
 
 		return add_to_site(J, smp, &none, NULL, "unknown", 0, NULL, "no stack", 0);
 	}
-	if (J->res.ncand) {
+	if (J->res.alt_cause && smp->object_size > 0 &&
+	    smp->object_size != most_frequent_size(J, &smp->frames[J->res.leaf])) {
+		/* the line's other allocation, with no diagnostic: a map's buckets */
+		cause = J->res.alt_cause;
+		conf = 0.7;
+	} else if (J->res.ncand) {
 		d = choose(J, smp, &J->res, &conf);
 		cause = d->v.cause;
 	} else {
 		cause = J->res.cause;
 		conf = J->res.confidence;
-		if (J->res.alt_cause && smp->object_size > 0 &&
-		    smp->object_size != most_frequent_size(J, &smp->frames[J->res.leaf]))
-			cause = J->res.alt_cause;
 	}
 	return add_to_site(J, smp, &smp->frames[J->res.site], J->res.via, cause, conf, d,
 			   J->res.evidence, J->res.deferred);
