@@ -106,7 +106,7 @@ struct join {
 	int res_ok;
 };
 
-enum { NOTE_MAP_PUT = 1, NOTE_APPEND = 2 };
+enum { NOTE_MAP_PUT = 1, NOTE_APPEND = 2, NOTE_APPEND_RETURNED = 4 };
 
 /* ---- small helpers ---- */
 
@@ -596,6 +596,16 @@ static int keep_diag(void *ctx, int64_t build, int64_t id, const struct store_di
 
 		if (!s->why || !s->file)
 			continue;
+		/* Go 1.25+: a slice built by appends on the stack is moved to the heap, at its
+		 * exact length, where it escapes: at the return the chain goes through */
+		if (!strcmp(s->why, "return") &&
+		    (!strcmp(d->kind, "append_escapes") || (!strcmp(d->kind, "escapes") && starts(d->subject, "append(")))) {
+			line_key(key, sizeof(key), s->file, s->line);
+			if (!(slot = hmap_put(&J->line_flags, key, strlen(key))))
+				return err_set(J->e, ESC_ENOMEM, "out of memory");
+			*slot = (void *)((uintptr_t)*slot | (uintptr_t)NOTE_APPEND_RETURNED);
+			continue;
+		}
 		if (!strcmp(s->why, "key of map put")) {
 			flag = NOTE_MAP_PUT;
 			if (s->expr) {
@@ -1820,6 +1830,12 @@ static void resolve_stack(struct join *J, const struct store_sample *smp, struct
 
 		line_key(key, sizeof(key), f[j].file, f[j].line);
 		flags = (uintptr_t)hmap_get(&J->line_flags, key, strlen(key));
+		if (flags & NOTE_APPEND_RETURNED) {
+			r->cause = "pointer-returned";
+			r->evidence = "an append-built slice moved to the heap at its return (Go 1.25+)";
+			r->confidence = 0.8;
+			return;
+		}
 		if (flags & NOTE_APPEND) {
 			r->cause = "append-growth";
 			r->evidence = "an append at this line, and no allocation the compiler reports";
