@@ -1366,7 +1366,8 @@ static void method_values(struct join *J, const struct store_frame *x, struct re
 
 /* A store the chain called an element of a slice because the build saw no map put there:
  * when the source declares the indexed expression a map, it is a map store. */
-static void index_stores(struct join *J, const struct store_frame *x, struct resolution *r)
+static void index_stores(struct join *J, const struct store_frame *x, const struct store_frame *inner,
+			 struct resolution *r)
 {
 	size_t i;
 
@@ -1383,7 +1384,8 @@ static void index_stores(struct join *J, const struct store_frame *x, struct res
 		if (!s->why || (strcmp(s->why, "assign") && strcmp(s->why, "assign-pair")) || !s->expr ||
 		    !(eq = strstr(s->expr, " = ")))
 			continue;
-		if (indexes_map(J, x, s->expr, (size_t)(eq - s->expr))) {
+		if (indexes_map(J, x, s->expr, (size_t)(eq - s->expr)) ||
+		    (inner && indexes_map(J, inner, s->expr, (size_t)(eq - s->expr)))) {
 			d->v.cause = "map-store";
 			d->v.confidence = 0.9;
 			d->v.evidence = "stored into a map (the source declares it one)";
@@ -1395,6 +1397,164 @@ static void index_stores(struct join *J, const struct store_frame *x, struct res
  * for stack) hides a sink that would keep the value on the heap anyway: a make that is
  * returned or stored. Reads the source from the allocating line to the end of its
  * function for that sink; NULL when the value stays local (the size decides). */
+/* Whether the right side of an assignment holds var itself: one of its operands, or a
+ * field value of a composite literal ("Reader{buf: buf, rd: r}"). */
+static int rhs_holds(const char *rhs, const char *var)
+{
+	const char *w;
+
+	if (operand_in_list(rhs, var))
+		return 1;
+	if (!strchr(rhs, '{'))
+		return 0;
+	for (w = rhs; (w = find_word(w, var)); w++) {
+		const char *b = w, *a = w + strlen(var);
+
+		while (b > rhs && b[-1] == ' ')
+			b--;
+		while (*a == ' ')
+			a++;
+		if (b > rhs && strchr(":{,", b[-1]) && (*a == ',' || *a == '}'))
+			return 1;
+	}
+	return 0;
+}
+
+/* What a function of x's source directory does with its parameter number argi (a
+ * method's or a plain function's, named name): stores it through a pointer, into a map or
+ * a slice, sends it. NULL when it does none of these (or cannot be found). */
+static const char *callee_stores(struct join *J, const struct store_frame *x, const char *name,
+				 size_t nl, int argi)
+{
+	const char *path = classify_source_path(&J->src, x->file);
+	char dir[4096], want[300], *slash;
+	const char *sink = NULL;
+	DIR *dh;
+	struct dirent *de;
+
+	if (!path || !nl || nl > 200)
+		return NULL;
+	snprintf(dir, sizeof(dir), "%s", path);
+	if (!(slash = strrchr(dir, '/')))
+		return NULL;
+	*slash = '\0';
+	snprintf(want, sizeof(want), "%.*s(", (int)nl, name);
+	if (!(dh = opendir(dir)))
+		return NULL;
+	while (!sink && (de = readdir(dh))) {
+		size_t dl = strlen(de->d_name);
+		char file[4400];
+		struct buf b;
+		char *ln, *save = NULL;
+		char param[256] = "";
+		int in_body = 0;
+
+		if (dl < 4 || strcmp(de->d_name + dl - 3, ".go"))
+			continue;
+		snprintf(file, sizeof(file), "%s/%s", dir, de->d_name);
+		buf_init(&b);
+		if (buf_read_file(&b, file, 16 << 20)) {
+			buf_release(&b);
+			continue;
+		}
+		for (ln = strtok_r(b.data, "\n", &save); ln && !sink; ln = strtok_r(NULL, "\n", &save)) {
+			char *c;
+
+			if ((c = strstr(ln, "//")))
+				*c = '\0';
+			if (!in_body) {
+				const char *at, *p;
+				int k;
+
+				/* "func name(" or "func (r *T) name(" */
+				if (!starts(ln, "func ") || !(at = strstr(ln, want)) ||
+				    (at > ln && (is_ident_char(at[-1]) || at[-1] == '.')) ||
+				    (at != ln + 5 && !(at > ln + 5 && at[-1] == ' ' && at[-2] == ')')))
+					continue;
+				/* the argi-th parameter's name */
+				p = at + nl + 1;
+				for (k = 0; k < argi && p; k++)
+					if ((p = strchr(p, ',')))
+						p++;
+				if (!p)
+					break;
+				while (*p == ' ')
+					p++;
+				snprintf(param, sizeof(param), "%.*s", (int)strspn(p,
+					 "_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"), p);
+				in_body = param[0] != '\0';
+				continue;
+			}
+			if (ln[0] == '}')
+				break;
+			{
+				const char *eq = strstr(ln, " = ");
+				struct buf stmt;
+				int open = 0;
+				const char *q;
+
+				/* a statement whose composite literal goes on over the next lines */
+				buf_init(&stmt);
+				buf_adds(&stmt, ln);
+				for (q = ln; *q; q++)
+					open += *q == '{' ? 1 : *q == '}' ? -1 : 0;
+				while (eq && open > 0 && (ln = strtok_r(NULL, "\n", &save))) {
+					for (q = ln; *q; q++)
+						open += *q == '{' ? 1 : *q == '}' ? -1 : 0;
+					buf_addc(&stmt, ' ');
+					buf_adds(&stmt, ln);
+				}
+				eq = strstr(stmt.data, " = ");
+				if (eq && !strstr(stmt.data, ":=") && rhs_holds(eq + 3, param))
+					sink = store_sink(J, x, stmt.data, (size_t)(eq - stmt.data));
+				else if ((eq = strstr(stmt.data, "<- ")) && operand_in_list(eq + 3, param))
+					sink = "channel-send";
+				buf_release(&stmt);
+				if (!ln)
+					break;
+			}
+		}
+		buf_release(&b);
+	}
+	closedir(dh);
+	return sink;
+}
+
+/* A make passed straight to a call ("r.reset(make([]byte, size), rd)"): where the callee
+ * puts that parameter. line[0..at) is the text before the make. */
+static const char *argument_sink(struct join *J, const struct store_frame *x, const char *line,
+				 size_t at)
+{
+	int depth = 0, argi = 0;
+	size_t i = at, end;
+
+	/* back to the call's '(' at this depth, counting the arguments before */
+	while (i > 0) {
+		char c = line[--i];
+
+		if (c == ')' || c == ']' || c == '}')
+			depth++;
+		else if (c == '[' || c == '{')
+			depth--;
+		else if (c == '(') {
+			if (!depth)
+				break;
+			depth--;
+		} else if (c == ',' && !depth)
+			argi++;
+		if (depth < 0)
+			return NULL;
+	}
+	if (line[i] != '(')
+		return NULL;
+	end = i;
+	while (i > 0 && is_ident_char(line[i - 1]))
+		i--;
+	if (i == end || !strncmp(line + i, "append", end - i))
+		return NULL;
+	return callee_stores(J, x, line + i, end - i, argi);
+}
+
 static const char SINK_LITERAL[] = "literal";
 
 /* The line where the composite literal holding the text before `at` on line l opens: the
@@ -1444,7 +1604,7 @@ static const char *sink_in_source(struct join *J, const struct store_frame *x, c
 		    (*literal_line = literal_opening(J, x, x->line, line)))
 			return SINK_LITERAL;	/* "field: make(...)": the literal's fate is its own */
 		if (op == line || op[-1] != '=')
-			return NULL;	/* an argument: not read here */
+			return argument_sink(J, x, line, at - line);	/* "f(make(...))" */
 		op--;
 		if (op > line && op[-1] == ':') {
 			op--;
@@ -1537,7 +1697,7 @@ static void sinks_before_size(struct join *J, const struct store_frame *x, const
 {
 	size_t i;
 
-	index_stores(J, site ? site : x, r);
+	index_stores(J, site ? site : x, site ? x : NULL, r);
 	method_values(J, x, r);
 	for (i = 0; i < r->ncand; i++) {
 		struct jdiag *d = r->cand[i];
@@ -1762,6 +1922,7 @@ static void resolve_stack(struct join *J, const struct store_sample *smp, struct
 			inline_candidates(J, f, k, m, r, &cap);
 			if (r->ncand) {
 				sinks_before_size(J, &f[k], &f[m], inline_col(J, f, k, m), r);
+				map_buckets_too(J, &f[k], r);
 				return;
 			}
 		}
