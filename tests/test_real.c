@@ -340,3 +340,84 @@ Test(real, judged_causes_hold_on_code_nobody_here_wrote_go_1_26, .timeout = 600)
 {
 	check_version("1.26");
 }
+
+/* The same build's log as Go prints it on Windows (backslashes in positions, CRLF) joins
+ * the same way: every (site, cause) gets the same bytes. */
+static json_t *sites_by_cause(const char *log)
+{
+	struct buf out, err;
+	json_t *j, *res = json_object(), *sites;
+	json_error_t je;
+	size_t i, q;
+
+	cr_assert_eq(t_run(&out, &err, "analyze --format json -n 1000000 -source_path %s -trim_path /src"
+			   " -source_path /usr/share/gocode/src " REAL "/mod-shop/go1.26/heap.pb.gz '%s'",
+			   t_path(REAL "/mod-shop"), log), 0, "%s", err.data);
+	j = json_loads(out.data, 0, &je);
+	cr_assert_not_null(j, "%s", je.text);
+	sites = json_object_get(j, "sites");
+	for (i = 0; i < json_array_size(sites); i++) {
+		json_t *s = json_array_get(sites, i), *parts = json_object_get(s, "parts");
+
+		for (q = 0; q < json_array_size(parts); q++) {
+			json_t *p = json_array_get(parts, q);
+			char key[2048];
+
+			snprintf(key, sizeof(key), "%s:%lld %s", json_string_value(json_object_get(s, "function")),
+				 (long long)json_integer_value(json_object_get(s, "line")),
+				 json_string_value(json_object_get(p, "cause")));
+			json_object_set_new(res, key, json_integer(json_integer_value(json_object_get(res, key)) +
+								   json_integer_value(json_object_get(p, "value"))));
+		}
+	}
+	cr_expect_gt(json_real_value(json_object_get(json_object_get(j, "coverage"), "joined_pct")), 40);
+	json_decref(j);
+	buf_release(&out);
+	buf_release(&err);
+	return res;
+}
+
+Test(real, a_windows_log_of_the_same_build_joins_the_same)
+{
+	struct buf in, win;
+	const char *path = t_fresh("win-%d.log", 1), *p, *end;
+	json_t *a, *b;
+	const char *k;
+	json_t *v;
+
+	t_read(&in, t_path(REAL "/mod-shop/go1.26/build.mm.txt"));
+	buf_init(&win);
+	for (p = in.data; *p; p = end + (*end == '\n')) {
+		const char *colon, *at;
+
+		end = strchr(p, '\n');
+		if (!end)
+			end = p + strlen(p);
+		colon = strstr(p, ": ");
+		if (p[0] == '#' || !colon || colon > end)
+			colon = p;	/* headers keep the import path's slashes */
+		for (; p < end; p++) {
+			int in_pos = p < colon;
+
+			/* " at PATH:LINE:COL" positions of the flow steps */
+			if (!in_pos && (at = strstr(p, " at ")) && at < end && p >= at + 4) {
+				const char *stop = strchr(at + 4, ':');
+
+				in_pos = stop && p < stop;
+			}
+			buf_addc(&win, *p == '/' && in_pos ? '\\' : *p);
+		}
+		buf_add(&win, "\r\n", 2);
+	}
+	t_write(path, win.data, win.len);
+	cr_assert(strstr(win.data, "vendor\\gopkg.in\\ini.v1\\") && strstr(win.data, ".\\main.go:"));
+	a = sites_by_cause(t_path(REAL "/mod-shop/go1.26/build.mm.txt"));
+	b = sites_by_cause(path);
+	cr_expect_eq(json_object_size(a), json_object_size(b));
+	json_object_foreach(a, k, v)
+		cr_expect_eq(json_integer_value(json_object_get(b, k)), json_integer_value(v), "%s", k);
+	json_decref(a);
+	json_decref(b);
+	buf_release(&in);
+	buf_release(&win);
+}
