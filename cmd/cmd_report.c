@@ -665,31 +665,73 @@ out:
 	return st;
 }
 
+/* A source line of the top-sites chart: its alloc_site rows (causes, dependencies)
+ * added up, one segment per cause. */
+enum { LINE_CAUSES = 6 };
+struct top_line {
+	const struct site *first;	/* its biggest row: names the line, opens on click */
+	int64_t value;
+	struct html_seg segs[LINE_CAUSES];
+	size_t nsegs;
+};
+
+static int same_line(const struct site *a, const struct site *b)
+{
+	return a->line == b->line && !strcmp(a->function, b->function) && !strcmp(a->file, b->file);
+}
+
+static int by_line_value(const void *a, const void *b)
+{
+	const struct top_line *x = a, *y = b;
+
+	return x->value != y->value ? (x->value < y->value ? 1 : -1) : 0;
+}
+
+/* The largest source lines, each once (a line allocating through several dependencies
+ * or for several causes is one bar, split by cause). */
 static void write_top_sites(struct rep *r)
 {
-	size_t n = r->nsites < CHART_SITES ? r->nsites : CHART_SITES, i;
+	struct top_line *lines = calloc(r->nsites + 1, sizeof(*lines));
+	size_t nl = 0, n, i, k;
 	struct html_bar bars[CHART_SITES];
-	struct html_seg segs[CHART_SITES];
 	char labels[CHART_SITES][512], texts[CHART_SITES][48], ids[CHART_SITES][24], b[32];
 
 	fputs("<section id=\"top\">\n<h2>Top sites</h2>\n", r->f);
-	if (!n) {
+	if (!lines || !r->nsites) {
 		fputs("<p>Nothing was allocated.</p>\n</section>\n", r->f);
+		free(lines);
 		return;
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < r->nsites; i++) {
 		const struct site *x = &r->sites[i];
 
-		snprintf(labels[i], sizeof(labels[i]), "%s %s:%" PRId64 "%s%s", x->function, base_name(x->file),
-			 x->line, x->via ? " \xe2\x86\x92 " : "", x->via ? x->via : "");
-		snprintf(texts[i], sizeof(texts[i]), "%s  %.1f%%", size_of(b, x->value, r->ix),
-			 pct(x->value, r->t.total));
+		for (k = 0; k < nl && !same_line(lines[k].first, x); k++)
+			;
+		if (k == nl)
+			lines[nl++].first = x;
+		lines[k].value += x->value;
+		for (n = 0; n < lines[k].nsegs && strcmp(lines[k].segs[n].tip, x->cause); n++)
+			;
+		if (n == lines[k].nsegs && n < LINE_CAUSES)
+			lines[k].segs[lines[k].nsegs++] = (struct html_seg){0, html_cause_class(x->cause), x->cause};
+		if (n < LINE_CAUSES)
+			lines[k].segs[n].value += x->value;
+	}
+	qsort(lines, nl, sizeof(*lines), by_line_value);
+	n = nl < CHART_SITES ? nl : CHART_SITES;
+	for (i = 0; i < n; i++) {
+		const struct site *x = lines[i].first;
+
+		snprintf(labels[i], sizeof(labels[i]), "%s %s:%" PRId64, x->function, base_name(x->file), x->line);
+		snprintf(texts[i], sizeof(texts[i]), "%s  %.1f%%", size_of(b, lines[i].value, r->ix),
+			 pct(lines[i].value, r->t.total));
 		snprintf(ids[i], sizeof(ids[i]), "%" PRId64, x->site_id);
-		segs[i] = (struct html_seg){x->value, html_cause_class(x->cause), x->cause};
-		bars[i] = (struct html_bar){labels[i], strlen(labels[i]), texts[i], "site", ids[i], &segs[i], 1};
+		bars[i] = (struct html_bar){labels[i], strlen(labels[i]), texts[i], "site", ids[i],
+					    lines[i].segs, lines[i].nsegs};
 	}
 	html_bar_chart(r->f, "chart-sites", "the largest allocation sites, coloured by cause", bars, n);
 	fputs("</section>\n", r->f);
+	free(lines);
 }
 
 /* The sites that grew most since the baseline. A site is its function, file name, line

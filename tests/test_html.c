@@ -654,8 +654,19 @@ Test(html, chromium_renders_the_charts_and_the_rows, .timeout = 600)
 		for (i = 0; i < n; i++)
 			cr_expect_eq(fr[i].site, rs[i].site, "row %zu: the script reordered the page's order", i);
 	}
-	nbars = count(strstr(dom.data, "id=\"chart-sites\""), "data-attr=\"site\"");
-	cr_expect_eq(nbars, n < 15 ? n : 15);
+	/* the chart shows a source line once, however many causes and dependencies it has */
+	{
+		size_t lines = 0, j;
+
+		for (i = 0; i < n; i++) {
+			for (j = 0; j < i && !(rs[j].line == rs[i].line && !strcmp(rs[j].function, rs[i].function) &&
+					      !strcmp(rs[j].file, rs[i].file)); j++)
+				;
+			lines += j == i;
+		}
+		nbars = count(strstr(dom.data, "id=\"chart-sites\""), "data-attr=\"site\"");
+		cr_expect_eq(nbars, lines < 15 ? lines : 15);
+	}
 	cr_assert(attr(strstr(dom.data, "<table id=\"sites\""), "data-shown", shown, sizeof(shown)));
 	cr_expect_eq((size_t)atol(shown), n, "every row is shown before any filter");
 	cr_expect_eq(count(dom.data, "<script"), 1);
