@@ -281,21 +281,16 @@ static int site_row(void *ctx, size_t ncols, const char *const *names, const str
 }
 
 /* "builds": how each build given to the analysis fits the profile, and whether it was used */
-static int build_row(void *ctx, size_t ncols, const char *const *names, const struct store_value *v)
+static int build_row(void *ctx, const struct store_build_fit *f, const char *name)
 {
-	json_t *o;
+	json_t *o = json_object();
 
-	(void)ncols;
-	(void)names;
-	if (!v)
-		return 0;
-	o = json_object();
-	json_object_set_new(o, "build_id", json_integer(v[0].i));
-	json_object_set_new(o, "name", v[1].type == STORE_TEXT ? out_json_string(v[1].s, v[1].len) : json_null());
-	json_object_set_new(o, "match", json_real(pct(v[3].i, v[2].i)));
-	json_object_set_new(o, "lines", json_integer(v[2].i));
-	json_object_set_new(o, "matched", json_integer(v[3].i));
-	json_object_set_new(o, "used", json_boolean(v[4].i));
+	json_object_set_new(o, "build_id", json_integer(f->build_id));
+	json_object_set_new(o, "name", out_json_string(name, strlen(name)));
+	json_object_set_new(o, "match", json_real(pct(f->matched, f->lines)));
+	json_object_set_new(o, "lines", json_integer(f->lines));
+	json_object_set_new(o, "matched", json_integer(f->matched));
+	json_object_set_new(o, "used", json_boolean(f->used));
 	json_array_append_new(ctx, o);
 	return 0;
 }
@@ -353,10 +348,7 @@ int report_print_analysis(struct cli *c, struct store *s, int64_t analysis, cons
 		if (!r) {
 			json_t *fits = json_array();
 
-			snprintf(sql, sizeof(sql), "SELECT x.build_id, b.name, x.lines, x.matched, x.used FROM"
-				 " analysis_build x LEFT JOIN builds b USING (build_id) WHERE x.analysis_id = %"
-				 PRId64 " ORDER BY x.build_id", analysis);
-			r = store_query(s, sql, build_row, fits, e);
+			r = store_foreach_build_fit(s, analysis, build_row, fits, e);
 			json_object_set_new(o, "builds", fits);
 		}
 		json_object_set_new(o, "profile", out_json_string(profile, strlen(profile)));

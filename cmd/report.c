@@ -213,11 +213,24 @@ enum esc_status report_sample_index(struct store *s, int64_t profile_id, const c
 	return err_set(e, ESC_EINPUT, "the profile has no heap sample type");
 }
 
-static int take_text(void *ctx, size_t ncols, const char *const *names, const struct store_value *v)
+/* Says on stderr which builds given were left out: they do not fit the profile. */
+static int say_unfit(void *ctx, const struct store_build_fit *m, const char *name)
 {
-	(void)names;
-	if (v && ncols && v[0].type == STORE_TEXT)
-		snprintf(ctx, 256, "%.*s", (int)v[0].len, v[0].s);
+	const struct cli *c = ctx;
+	const char *p;
+
+	if (m->used)
+		return 0;
+	fprintf(stderr, "escprof %s: build %" PRId64 " ('", c->cmd, m->build_id);
+	for (p = name; *p; p++)
+		fputc((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p, stderr);
+	if (m->lines)
+		fprintf(stderr, "') has diagnostics at %" PRId64 " of the %" PRId64 " lines of the profile's "
+			"own code it covers (%.0f%%): it is not the build of this profile (another program or "
+			"commit?); not used\n", m->matched, m->lines, 100.0 * (double)m->matched / (double)m->lines);
+	else
+		fprintf(stderr, "') covers none of the profile's own code: it is not the build of this "
+			"profile; not used\n");
 	return 0;
 }
 
@@ -247,33 +260,14 @@ enum esc_status report_analyze(struct cli *c, struct store *s, int64_t profile_i
 		goto out;
 	}
 	/* a build that does not fit the profile would give confident, wrong causes: it is
-	 * left out, and that is said */
+	 * left out (and that is said once the analysis is stored) */
 	for (i = 0; i < r.nmatches; i++) {
 		const struct classify_match *m = &r.matches[i];
 
 		fits[i] = (struct store_build_fit){m->build_id, (int64_t)m->lines, (int64_t)m->matched,
 						   classify_build_fits(m)};
-		if (fits[i].used) {
+		if (fits[i].used)
 			used[nused++] = m->build_id;
-		} else if (!c->quiet) {
-			char name[256] = "";
-			char q[128];
-
-			snprintf(q, sizeof(q), "SELECT name FROM builds WHERE build_id = %" PRId64, m->build_id);
-			store_query(s, q, take_text, name, e);
-			for (char *p = name; *p; p++)
-				if ((unsigned char)*p < 0x20 || *p == 0x7f)
-					*p = '?';
-			fprintf(stderr, "escprof %s: build %" PRId64 " ('%s') ", c->cmd, m->build_id, name);
-			if (m->lines)
-				fprintf(stderr, "has diagnostics at %zu of the %zu lines of the profile's own code it "
-					"covers (%.0f%%): it is not the build of this profile (another program or "
-					"commit?); not used\n", m->matched, m->lines,
-					100.0 * (double)m->matched / (double)m->lines);
-			else
-				fprintf(stderr, "covers none of the profile's own code: it is not the build of this "
-					"profile; not used\n");
-		}
 	}
 	if (nused < r.nmatches) {
 		classify_result_release(&r);
@@ -283,6 +277,8 @@ enum esc_status report_analyze(struct cli *c, struct store *s, int64_t profile_i
 	st = store_add_analysis(s, profile_id, used, nused, rows, nc, r.sites, r.nsites,
 				fits, nbuilds, analysis_id, e);
 	classify_result_release(&r);
+	if (!st && nused < nbuilds && !c->quiet)
+		st = store_foreach_build_fit(s, *analysis_id, say_unfit, c, e);
 out:
 	free(fits);
 	free(used);

@@ -423,3 +423,26 @@ done:
 	buf_release(&list);
 	return ret;
 }
+
+int store_foreach_build_fit(struct store *s, int64_t analysis_id, store_fit_fn fn, void *ctx,
+			    struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc, ret = 0;
+
+	if (store_prepare(s, "SELECT x.build_id, x.lines, x.matched, x.used, b.name FROM analysis_build x"
+			  " LEFT JOIN build b ON b.id = x.build_id WHERE x.analysis_id = ? ORDER BY x.build_id",
+			  &st, e))
+		return ESC_EDB;
+	sqlite3_bind_int64(st, 1, analysis_id);
+	while (!ret && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_build_fit f = {sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+					    sqlite3_column_int64(st, 2), sqlite3_column_int(st, 3)};
+
+		ret = fn(ctx, &f, col_text(st, 4) ? col_text(st, 4) : "");
+	}
+	if (!ret && rc != SQLITE_DONE)
+		ret = store_fail(s, e, "cannot read how the builds fit");
+	sqlite3_finalize(st);
+	return ret;
+}

@@ -167,6 +167,12 @@ struct store_build_fit {
 	int used;
 };
 
+/* Calls fn for every build given to an analysis, in build order: how it fitted the
+ * profile, whether it was used, and its name (valid during the call). */
+typedef int (*store_fit_fn)(void *ctx, const struct store_build_fit *fit, const char *name);
+int store_foreach_build_fit(struct store *s, int64_t analysis_id, store_fit_fn fn, void *ctx,
+			    struct err *e);
+
 /* Stores one analysis (the taxonomy, then every site, then how each build given fitted;
  * builds[] are those used) in one transaction. */
 enum esc_status store_add_analysis(struct store *s, int64_t profile_id, const int64_t *builds,
