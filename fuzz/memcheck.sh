@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # memcheck.sh BUILD-DIR — a subset of the suite under valgrind memcheck: every fuzz replay
 # over its regression inputs and a few seeds, the CLI's main paths (decode, load, escapes,
-# analyze, report, check, sql, bad input), and the gclog and profile unit suites with the
-# escprof processes they start. Any invalid read or write, use of uninitialised memory,
-# definite leak or unexpected exit status fails the run.
+# analyze, report, check, sql, bad input, two real-code cases with their sources), and the
+# gclog and profile unit suites with the escprof processes they start. Any invalid read or
+# write, use of uninitialised memory, definite leak or unexpected exit status fails the run.
 set -euo pipefail
 b=$1
 vg=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
@@ -48,6 +48,13 @@ run $e sql --db "$db" "SELECT stack_id, sum(alloc_space) FROM heap_samples GROUP
 run $e diff --db "$db" --format csv before 2
 printf 'total alloc_space <= 1KiB\ncause * alloc_space <= 50%%\n' >"$tmp/b.budget"
 WANT=1 run $e check --db "$db" --budget "$tmp/b.budget" --format junit
+# a real build with its sources: the source reading (a make's sink in a callee, maps and
+# methods by declaration, literal fields) and a main package built in another directory
+r=sample-profiles/real
+run $e analyze -source_path build/gosrc/go1.19/src -source_path $r/mod-shop -source_path /usr/share/gocode/src \
+	$r/mod-shop/go1.19/heap.pb.gz $r/mod-shop/go1.19/build.mm.txt
+run $e analyze --format json -source_path /usr/share/gocode/src -source_path $r/yaml-v2 \
+	$r/yaml-v2/go1.26/heap.pb.gz $r/yaml-v2/go1.26/build.mm.txt
 printf 'not a profile' >"$tmp/bad.pb.gz"
 WANT=3 run $e load --db "$db" "$tmp/bad.pb.gz"
 WANT=3 run $e report --html "$tmp/r3.html" "$tmp/bad.pb.gz"
