@@ -93,3 +93,35 @@ real_finish() {
 		return 1
 	fi
 }
+
+# real_std_bench PKG BENCH BENCHTIME [GCFLAGS]: a standard-library package's own
+# benchmarks, for the version real_go chose. One build gives the test binary and its log
+# ($out/build.mm.txt): -a recompiles every package, so the log is printed by this very
+# compilation; -trimpath names std files by import path (encoding/csv/reader.go) in the
+# binary, so in the profile; GCFLAGS defaults to 'PKG=-m -m' (PKG, its test variant and
+# its test package). The build runs in an empty directory (no ./ paths), the benchmarks
+# in the package's directory as go test runs them, into $out/heap.pb.gz.
+real_std_bench() {
+	local pkg=$1 bench=$2 benchtime=$3 gcflags=${4:-"$1=-m -m"}
+	mkdir -p "$scratch/cwd"
+	if ! (cd "$scratch/cwd" && "$go" test -c -a -trimpath -o "$bin/pkg.test" \
+		-gcflags="$gcflags" "$pkg") 2>"$out/build.mm.txt"; then
+		cat "$out/build.mm.txt" >&2
+		return 1
+	fi
+	real_clean_log "$out/build.mm.txt"
+	(cd "$goroot/src/$pkg" && "$bin/pkg.test" -test.run='^$' -test.bench="$bench" \
+		-test.benchtime="$benchtime" -test.memprofile="$out/heap.pb.gz" \
+		-test.memprofilerate=1) >&2
+}
+
+# real_gzip_log FILE: compresses a cleaned log (gzip -9n, FILE.gz), after checking it
+# names no directory of this machine (real_finish cannot look inside a gzip file).
+real_gzip_log() {
+	local f=$1
+	if grep -nF -m 5 -e "$goroot/" -e "$scratch" -e "$case_dir" "$f" >&2; then
+		echo "$case: $f names a directory of this machine (above)" >&2
+		return 1
+	fi
+	gzip -9nf "$f"
+}

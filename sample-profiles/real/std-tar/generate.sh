@@ -22,23 +22,9 @@ bench='^Benchmark$'
 # start-up; the profile stays small and the run takes about a second.
 benchtime=200x
 
-mkdir -p "$scratch/cwd"
 for v in $(real_versions); do
 	real_go "$v" || continue
-	# One build gives the binary and its log: -a recompiles every package, so the log is
-	# printed by this very compilation; -trimpath names std files by import path
-	# (archive/tar/reader.go) in the binary, so in the profile. 'PKG=-m -m' applies to
-	# PKG, its test variant and its test package. Run from an empty directory: no ./ paths.
-	if ! (cd "$scratch/cwd" && "$go" test -c -a -trimpath -o "$bin/pkg.test" \
-		-gcflags="$pkg=-m -m" "$pkg") 2>"$out/build.mm.txt"; then
-		cat "$out/build.mm.txt" >&2
-		exit 1
-	fi
-	real_clean_log "$out/build.mm.txt"
-	# The benchmarks run in the package directory, as go test would run them.
-	(cd "$goroot/src/$pkg" && "$bin/pkg.test" -test.run='^$' -test.bench="$bench" \
-		-test.benchtime="$benchtime" -test.memprofile="$out/heap.pb.gz" \
-		-test.memprofilerate=1) >&2
+	real_std_bench "$pkg" "$bench" "$benchtime"
 	real_finish "$v"
 	ls -l "$out" >&2
 done

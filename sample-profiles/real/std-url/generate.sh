@@ -26,30 +26,11 @@ bench='^Benchmark(String|ResolvePath|(Query|Path)(Escape|Unescape))$'
 # bookkeeping; the profile stays small and the run takes a few seconds.
 benchtime=1000x
 
-mkdir -p "$scratch/cwd"
 for v in $(real_versions); do
 	real_go "$v" || continue
-	# One build gives the binary and its log: -a recompiles every package, so the log is
-	# printed by this very compilation; -trimpath names std files by import path
-	# (net/url/url.go) in the binary, so in the profile. 'all=-m -m' applies to every
-	# package of the binary. Run from an empty directory: no ./ paths.
-	if ! (cd "$scratch/cwd" && "$go" test -c -a -trimpath -o "$bin/pkg.test" \
-		-gcflags="all=-m -m" "$pkg") 2>"$out/build.mm.txt"; then
-		cat "$out/build.mm.txt" >&2
-		exit 1
-	fi
-	real_clean_log "$out/build.mm.txt"
-	# real_finish checks the committed files, but cannot look into a gzip file: check the
-	# log before compressing it.
-	if grep -nF -m 5 -e "$goroot/" -e "$scratch" -e "$here" "$out/build.mm.txt" >&2; then
-		echo "$case: go$v: build.mm.txt names a directory of this machine (above)" >&2
-		exit 1
-	fi
-	gzip -9n "$out/build.mm.txt"
-	# The benchmarks run in the package directory, as go test would run them.
-	(cd "$goroot/src/$pkg" && "$bin/pkg.test" -test.run='^$' -test.bench="$bench" \
-		-test.benchtime="$benchtime" -test.memprofile="$out/heap.pb.gz" \
-		-test.memprofilerate=1) >&2
+	# 'all=-m -m': every package of the binary in the log, compressed
+	real_std_bench "$pkg" "$bench" "$benchtime" 'all=-m -m'
+	real_gzip_log "$out/build.mm.txt"
 	real_finish "$v"
 	ls -l "$out" >&2
 done
