@@ -125,3 +125,33 @@ real_gzip_log() {
 	fi
 	gzip -9nf "$f"
 }
+
+# real_gopath_setup: the case's driver (main.go) as package example.com/$case in a scratch
+# GOPATH after Debian's /usr/share/gocode, in GOPATH mode. Sets $drv (its directory) and
+# $pkg (its import path).
+real_gopath_setup() {
+	pkg=example.com/$case
+	export GO111MODULE=off GOPATH="/usr/share/gocode:$scratch/gopath"
+	drv="$scratch/gopath/src/$pkg"
+	rm -rf "$scratch/gopath"
+	mkdir -p "$drv"
+	cp "$case_dir/main.go" "$drv/"
+}
+
+# real_gopath_run LIB: for the version real_go chose, the -m -m log of the library LIB and
+# the driver ($out/build.mm.txt; the build cache replays it verbatim on reruns), then the
+# profile's binary — the same code, with this machine's directories rewritten (GOROOT as
+# /usr/local/go, the scratch GOPATH as /go) — run into $out/heap.pb.gz.
+real_gopath_run() {
+	local lib=$1 rewrite="$real_rewrite;$scratch/gopath=>/go"
+	if ! (cd "$drv" && "$go" build -gcflags="$lib=-m -m" -gcflags="$pkg=-m -m" -o "$bin/mm" .) \
+		2>"$out/build.mm.txt"; then
+		cat "$out/build.mm.txt" >&2
+		return 1
+	fi
+	rm -f "$bin/mm"
+	real_clean_log "$out/build.mm.txt"
+	(cd "$drv" && "$go" build -gcflags="all='-trimpath=$rewrite'" -asmflags="all='-trimpath=$rewrite'" \
+		-o "$bin/$case" .)
+	"$bin/$case" "$out/heap.pb.gz"
+}

@@ -17,30 +17,10 @@ set -euo pipefail
 real_init
 
 lib=github.com/gorilla/mux
-pkg=example.com/$case
-export GO111MODULE=off GOPATH="/usr/share/gocode:$scratch/gopath"
-drv="$scratch/gopath/src/$pkg"
-rm -rf "$scratch/gopath"
-mkdir -p "$drv"
-cp "$case_dir/main.go" "$drv/"
-
+real_gopath_setup
 for v in $(real_versions); do
 	real_go "$v" || continue
-	cd "$drv"
-	# 1. the log (the build cache replays it verbatim on reruns)
-	if ! "$go" build -gcflags="$lib=-m -m" -gcflags="$pkg=-m -m" -o "$bin/mm" . \
-		2>"$out/build.mm.txt"; then
-		cat "$out/build.mm.txt" >&2
-		exit 1
-	fi
-	rm -f "$bin/mm"
-	real_clean_log "$out/build.mm.txt"
-	# 2. the profile's binary: the same code, this machine's directories rewritten
-	rewrite="$real_rewrite;$scratch/gopath=>/go"
-	"$go" build -gcflags="all='-trimpath=$rewrite'" -asmflags="all='-trimpath=$rewrite'" \
-		-o "$bin/$case" .
-	"$bin/$case" "$out/heap.pb.gz"
-	cd "$case_dir"
+	real_gopath_run "$lib"
 	real_finish "$v"
 	ls -l "$out" >&2
 done
