@@ -1647,20 +1647,6 @@ static int cmp_site(const void *a, const void *b)
 	return strcmp(x->s.cause, y->s.cause);
 }
 
-static int read_minor(void *ctx, size_t ncols, const char *const *names, const struct store_value *v)
-{
-	struct join *J = ctx;
-	void **slot;
-
-	(void)names;
-	if (!v || ncols < 2)
-		return 0;
-	if (!(slot = hmap_put(&J->build_minor, (const char *)&v[0].i, sizeof(v[0].i))))
-		return ESC_ENOMEM;
-	*slot = (void *)(uintptr_t)(v[1].type == STORE_TEXT ? classify_go_minor(v[1].s) : 0);
-	return 0;
-}
-
 static void free_dvec_map(struct hmap *m, int free_items)
 {
 	size_t pos = 0, i;
@@ -1720,9 +1706,17 @@ enum esc_status classify_analyze(struct store *s, int64_t profile_id, const int6
 	hmap_init(&J.sites);
 	if ((st = store_heap_types_of(s, profile_id, r->has, e)))
 		goto out;
-	if ((rc = store_query(s, "SELECT build_id, go_version FROM builds", read_minor, &J, e))) {
-		st = e->status ? e->status : ESC_EDB;
-		goto out;
+	for (i = 0; i < nbuilds; i++) {
+		char version[64];
+		void **slot;
+
+		if ((st = store_build_go_version(s, builds[i], version, sizeof(version), e)))
+			goto out;
+		if (!(slot = hmap_put(&J.build_minor, (const char *)&builds[i], sizeof(builds[i])))) {
+			st = err_set(e, ESC_ENOMEM, "out of memory");
+			goto out;
+		}
+		*slot = (void *)(uintptr_t)classify_go_minor(version);
 	}
 	if ((rc = store_foreach_heap_sample(s, profile_id, collect_lines, &J, e)) ||
 	    (rc = store_foreach_diag(s, builds, nbuilds, keep_diag, &J, e))) {

@@ -446,3 +446,23 @@ int store_foreach_build_fit(struct store *s, int64_t analysis_id, store_fit_fn f
 	sqlite3_finalize(st);
 	return ret;
 }
+
+enum esc_status store_build_go_version(struct store *s, int64_t build_id, char *out, size_t n,
+				       struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (n)
+		out[0] = '\0';
+	if (store_prepare(s, "SELECT go_version FROM build WHERE id = ?", &st, e))
+		return ESC_EDB;
+	sqlite3_bind_int64(st, 1, build_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && col_text(st, 0) && n)
+		snprintf(out, n, "%s", col_text(st, 0));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s, e, "cannot read a build's Go version");
+	return ESC_OK;
+}

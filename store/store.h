@@ -107,6 +107,10 @@ enum esc_status store_resolve_build(struct store *s, const char *ref, int64_t *i
 enum esc_status store_latest_profile(struct store *s, int64_t *id, struct err *e);
 enum esc_status store_latest_build(struct store *s, int64_t *id, struct err *e);
 
+/* The Go version a build was made with ("go1.26.10", "go1.25+") into out; "" when unknown. */
+enum esc_status store_build_go_version(struct store *s, int64_t build_id, char *out, size_t n,
+				       struct err *e);
+
 /* Calls fn for every diagnostic of the builds (in build, diag order) with its steps. */
 typedef int (*store_diag_fn)(void *ctx, int64_t build_id, int64_t diag_id,
 			     const struct store_diag *d);
