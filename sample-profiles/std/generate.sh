@@ -110,7 +110,7 @@ for v in "${versions[@]}"; do
 		sed -i -e "s#$goroot_re#$GOROOT_ALIAS#g" \
 			-e 's#\([^ ]*/\)\{0,1\}go-build[0-9]*/\(b[0-9]*\)/\{0,1\}_testmain\.go#$WORK/\2/_testmain.go#g' \
 			"$out/$n.mm.txt"
-		if grep -n -e 'go-build[0-9]' -e '^\.\.\{0,1\}/' "$out/$n.mm.txt" | head -n 5 | grep .; then
+		if grep -n -m 5 -e 'go-build[0-9]' -e '^\.\.\{0,1\}/' "$out/$n.mm.txt" >&2; then
 			echo "generate.sh: go$v $p: unexpected paths in $n.mm.txt (above)" >&2
 			exit 1
 		fi
