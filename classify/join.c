@@ -782,7 +782,7 @@ static int is_user(struct join *J, const struct store_frame *f)
 	if (!strcmp(pkg, "main") && !strcmp(base_name(f->file), "_testmain.go"))
 		return 0;
 	if (!strcmp(pkg, "main"))
-		return has_diags_in(J, f, 1);
+		return J->covered.len ? has_diags_in(J, f, 1) : 1;
 	return hmap_get(&J->user, pkg, strlen(pkg)) != NULL;
 }
 
@@ -847,7 +847,8 @@ int classify_build_fits(const struct classify_match *m)
 /* The user's packages among those the builds cover: the ones outside the standard
  * library; when all of them are the standard library's and the runtime is among them
  * (-gcflags=all: every package of the binary), the packages under test (P for a covered
- * P_test or P.test); else all of them. */
+ * P_test or P.test); else all of them. With no build, the profile's own packages outside
+ * the standard library (and main). */
 static int user_packages(struct join *J)
 {
 	size_t pos = 0;
@@ -855,6 +856,19 @@ static int user_packages(struct join *J)
 	void *v;
 	int pass;
 
+	/* no build at all: the profile's own packages outside the standard library */
+	if (!J->covered.len) {
+		while (hmap_next(&J->profile_pkgs, &pos, &k, &v)) {
+			void **slot;
+
+			if (is_std_path(k))
+				continue;
+			if (!(slot = hmap_put(&J->user, k, strlen(k))))
+				return -1;
+			*slot = (void *)1;
+		}
+		return 0;
+	}
 	for (pass = 0; pass < 3 && !J->user.len; pass++) {
 		if (pass == 1 && !hmap_get(&J->covered, "runtime", 7))
 			continue;
