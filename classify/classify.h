@@ -125,8 +125,10 @@ void classify_result_release(struct classify_result *r);
 
 /* Whether a function symbol is the runtime's own (runtime.*, internal/runtime/...). */
 int classify_is_runtime(const char *function);
-/* The import path of a function symbol ("go/token.(*File).AddLine" -> "go/token") into out;
- * returns its length. */
+/* The import path of a function symbol ("go/token.(*File).AddLine" -> "go/token") into out
+ * (n bytes, NUL included; n may be 0), with the linker's %xx escapes decoded
+ * ("gopkg.in/yaml%2ev3.F" -> "gopkg.in/yaml.v3"); returns the length of the package part
+ * as the symbol spells it (where the name within the package starts, minus one). */
 size_t classify_package_of(const char *function, char *out, size_t n);
 
 /* ---- CI budgets ---- */
