@@ -466,6 +466,48 @@ static void free_diag(struct jdiag *j)
 	free(j);
 }
 
+/* The value slot of the key a[0..al) followed by b[0..bl), inserted when absent; NULL
+ * when memory runs out. Keys are built whole, whatever their length. */
+static void **put_pair(struct hmap *m, const void *a, size_t al, const void *b, size_t bl)
+{
+	struct buf k;
+	void **slot;
+
+	buf_init(&k);
+	if (buf_add(&k, a, al) || buf_add(&k, b, bl)) {
+		buf_release(&k);
+		return NULL;
+	}
+	slot = hmap_put(m, k.data, k.len);
+	buf_release(&k);
+	return slot;
+}
+
+static void *get_pair(const struct hmap *m, const void *a, size_t al, const void *b, size_t bl)
+{
+	struct buf k;
+	void *v = NULL;
+
+	buf_init(&k);
+	if (!buf_add(&k, a, al) && !buf_add(&k, b, bl))
+		v = hmap_get(m, k.data, k.len);
+	buf_release(&k);
+	return v;
+}
+
+/* Marks the pair seen: 1 when it already was, 0 when new, -1 when memory runs out. */
+static int pair_seen(struct hmap *m, const void *a, size_t al, const void *b, size_t bl)
+{
+	void **slot = put_pair(m, a, al, b, bl);
+
+	if (!slot)
+		return -1;
+	if (*slot)
+		return 1;
+	*slot = (void *)1;
+	return 0;
+}
+
 /* ---- pass A: which lines matter ---- */
 
 /* Counts the sample's object size at its leaf line (runtime frames skipped). */
@@ -528,14 +570,9 @@ static int collect_lines(void *ctx, const struct store_sample *smp)
 		if (!classify_is_runtime(smp->frames[i].function) &&
 		    ((i > 0 && smp->frames[i - 1].inlined) || i == 0 ||
 		     classify_is_runtime(smp->frames[i - 1].function))) {
-			char own[2048];
-			int ol = snprintf(own, sizeof(own), "%s%c%s", pkg, 0, key);
-
-			if (ol > 0 && (size_t)ol < sizeof(own)) {
-				if (!(slot = hmap_put(&J->own_lines, own, (size_t)ol)))
-					return err_set(J->e, ESC_ENOMEM, "out of memory");
-				*slot = (void *)1;
-			}
+			if (!(slot = put_pair(&J->own_lines, pkg, strlen(pkg) + 1, key, strlen(key))))
+				return err_set(J->e, ESC_ENOMEM, "out of memory");
+			*slot = (void *)1;
 		}
 	}
 	return 0;
@@ -546,7 +583,7 @@ static int collect_lines(void *ctx, const struct store_sample *smp)
 static int keep_diag(void *ctx, int64_t build, int64_t id, const struct store_diag *d)
 {
 	struct join *J = ctx;
-	char key[1024], fk[4096];
+	char key[1024];
 	size_t i;
 	int alloc = !strcmp(d->kind, "moved_to_heap") || !strcmp(d->kind, "escapes") ||
 		    !strcmp(d->kind, "append_escapes") || !strcmp(d->kind, "does_not_escape");
@@ -555,31 +592,23 @@ static int keep_diag(void *ctx, int64_t build, int64_t id, const struct store_di
 
 	if (d->package && *d->package) {
 		size_t pl = strcspn(d->package, " ");
-		char bk[1100];
 
-		if (!(slot = hmap_put(&J->covered, d->package, pl)))
+		if (!(slot = hmap_put(&J->covered, d->package, pl)) ||
+		    !(*slot = (void *)1, slot = put_pair(&J->build_pkgs, &build, sizeof(build), d->package, pl)))
 			return err_set(J->e, ESC_ENOMEM, "out of memory");
 		*slot = (void *)1;
-		if (pl < 1024) {
-			memcpy(bk, &build, sizeof(build));
-			memcpy(bk + sizeof(build), d->package, pl);
-			if (!(slot = hmap_put(&J->build_pkgs, bk, sizeof(build) + pl)))
-				return err_set(J->e, ESC_ENOMEM, "out of memory");
-			*slot = (void *)1;
-		}
 	}
 	/* which (package, file) pairs have diagnostics at all */
-	snprintf(fk, sizeof(fk), "%s%c%s", d->package ? d->package : "", 0, d->norm_file);
 	{
-		size_t fkl = strlen(fk) + 1 + strlen(d->norm_file);
+		const char *pkg = d->package ? d->package : "";
+		int seen = pair_seen(&J->file_seen, pkg, strlen(pkg) + 1, d->norm_file, strlen(d->norm_file));
 
-		if (!hmap_get(&J->file_seen, fk, fkl)) {
+		if (seen < 0)
+			return err_set(J->e, ESC_ENOMEM, "out of memory");
+		if (!seen) {
 			struct jdiag *rep;
 			struct store_diag bare = *d;
 
-			if (!(slot = hmap_put(&J->file_seen, fk, fkl)))
-				return err_set(J->e, ESC_ENOMEM, "out of memory");
-			*slot = (void *)1;
 			bare.steps = NULL;
 			bare.nsteps = 0;
 			rep = copy_diag(build, id, &bare);
@@ -644,16 +673,9 @@ static int keep_diag(void *ctx, int64_t build, int64_t id, const struct store_di
 	line_key(key, sizeof(key), d->norm_file, d->line);
 	if (!hmap_get(&J->needed, key, strlen(key)))
 		return 0;
-	{
-		char hk[1100];
-		size_t kl = strlen(key);
-
-		memcpy(hk, &build, sizeof(build));
-		memcpy(hk + sizeof(build), key, kl);
-		if (!(slot = hmap_put(&J->build_hits, hk, sizeof(build) + kl)))
-			return err_set(J->e, ESC_ENOMEM, "out of memory");
-		*slot = (void *)1;
-	}
+	if (!(slot = put_pair(&J->build_hits, &build, sizeof(build), key, strlen(key))))
+		return err_set(J->e, ESC_ENOMEM, "out of memory");
+	*slot = (void *)1;
 	if (!strcmp(d->kind, "inline") && starts(d->message, "inlining call to ")) {
 		struct ivec *iv;
 
@@ -805,7 +827,6 @@ static int build_match(struct join *J, const int64_t *builds, size_t nbuilds)
 		const char *k;
 		void *v;
 		int main_fits = 0;
-		char key[2100];
 
 		m->build_id = builds[b];
 		/* a main package: one the profile does not name by its own import path */
@@ -819,21 +840,12 @@ static int build_match(struct join *J, const int64_t *builds, size_t nbuilds)
 		pos = 0;
 		while (hmap_next(&J->own_lines, &pos, &k, &v)) {
 			const char *line = k + strlen(k) + 1;
-			size_t pl = strlen(k), ll = strlen(line);
 
-			memcpy(key, &builds[b], sizeof(builds[b]));
-			if (strcmp(k, "main") || !main_fits) {
-				if (pl >= 1024)
-					continue;
-				memcpy(key + sizeof(builds[b]), k, pl);
-				if (!hmap_get(&J->build_pkgs, key, sizeof(builds[b]) + pl))
-					continue;
-			}
+			if ((strcmp(k, "main") || !main_fits) &&
+			    !get_pair(&J->build_pkgs, &builds[b], sizeof(builds[b]), k, strlen(k)))
+				continue;
 			m->lines++;
-			if (ll < 1024) {
-				memcpy(key + sizeof(builds[b]), line, ll);
-				m->matched += hmap_get(&J->build_hits, key, sizeof(builds[b]) + ll) != NULL;
-			}
+			m->matched += get_pair(&J->build_hits, &builds[b], sizeof(builds[b]), line, strlen(line)) != NULL;
 		}
 	}
 	return 0;

@@ -311,3 +311,26 @@ Test(classify, sources_resolve_as_pprof_does_never_by_file_name_alone)
 	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
 	cr_expect_eq(system(path), 0);
 }
+
+Test(classify, a_package_path_longer_than_any_buffer_is_keyed_whole)
+{
+	/* a 6 KB "# pkg" header: the join's keys of (package, file) once over-read a 4 KB
+	 * stack buffer (ASan: stack-buffer-overflow; release builds hashed garbage) */
+	const char *log = t_fresh("longpkg-%d.log", 1);
+	struct buf b, out, err;
+	int i;
+
+	buf_init(&b);
+	buf_adds(&b, "# example.com/");
+	for (i = 0; i < 1500; i++)
+		buf_adds(&b, "deep/");
+	buf_adds(&b, "pkg\nchan_send/main.go:27:8: &job{...} escapes to heap\n"
+		     "chan_send/main.go:34:2: moved to heap: s\n");
+	t_write(log, b.data, b.len);
+	cr_assert_eq(t_run(&out, &err, "analyze --format json sample-profiles/out/go1.26/chan_send.pb.gz '%s'", log),
+		     0, "%s", err.data);
+	cr_expect(strstr(out.data, "\"builds\""), "%s", out.data);
+	buf_release(&b);
+	buf_release(&out);
+	buf_release(&err);
+}
