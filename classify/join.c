@@ -85,6 +85,7 @@ struct join {
 	int nbuilds;
 	struct hmap needed;		/* "base:line" of every frame */
 	struct hmap by_line;		/* "base:line" -> struct dvec (allocating + inline) */
+	struct hmap diag_seen;		/* an allocating diagnostic's identity -> its jdiag */
 	struct hmap inlines;		/* "base:line" -> struct ivec */
 	struct hmap files;		/* "base" -> struct dvec of one diagnostic per (package, file) */
 	struct hmap file_seen;		/* "package\0normfile" */
@@ -110,6 +111,9 @@ struct join {
 };
 
 enum { NOTE_MAP_PUT = 1, NOTE_APPEND = 2, NOTE_APPEND_RETURNED = 4 };
+
+/* The most allocating diagnostics (and inlined calls) kept at one source line. */
+enum { LINE_DIAGS = 64 };
 
 /* ---- small helpers ---- */
 
@@ -684,27 +688,63 @@ static int keep_diag(void *ctx, int64_t build, int64_t id, const struct store_di
 		if (!*slot && !(*slot = calloc(1, sizeof(struct ivec))))
 			return err_set(J->e, ESC_ENOMEM, "out of memory");
 		iv = *slot;
-		if (vec_reserve(&iv->v, &iv->cap, iv->n + 1, sizeof(*iv->v), 4))
-			return err_set(J->e, ESC_ENOMEM, "out of memory");
-		iv->v[iv->n].col = d->col;
-		iv->v[iv->n].callee = strdup(d->message + strlen("inlining call to "));
-		iv->v[iv->n].callee[strcspn(iv->v[iv->n].callee, " ")] = '\0';
-		iv->n++;
+		{
+			const char *callee = d->message + strlen("inlining call to ");
+			size_t cl = strcspn(callee, " "), x;
+
+			for (x = 0; x < iv->n; x++)	/* the same call twice (two logs, test variants) */
+				if (iv->v[x].col == d->col && strlen(iv->v[x].callee) == cl &&
+				    !memcmp(iv->v[x].callee, callee, cl))
+					return 0;
+			if (iv->n >= LINE_DIAGS)
+				return 0;
+			if (vec_reserve(&iv->v, &iv->cap, iv->n + 1, sizeof(*iv->v), 4) ||
+			    !(iv->v[iv->n].callee = strndup(callee, cl)))
+				return err_set(J->e, ESC_ENOMEM, "out of memory");
+			iv->v[iv->n++].col = d->col;
+		}
 		return 0;
 	}
 	if (!alloc)
 		return 0;
 	{
-		struct jdiag *j = copy_diag(build, id, d);
+		struct jdiag *j;
 		uintptr_t minor = (uintptr_t)hmap_get(&J->build_minor, (const char *)&build, sizeof(build));
+		void **same;
+		struct dvec *dv;
+		struct buf sk;
 
-		if (!j || !(slot = hmap_put(&J->by_line, key, strlen(key))))
+		/* the same diagnostic twice (two logs of one build, -m and -m -m) is one
+		 * candidate: the one that explains more */
+		buf_init(&sk);
+		buf_printf(&sk, "%s%c%u%c%s%c%s%c%s%c%s", key, 0, d->col, 0, d->kind, 0,
+			   d->subject ? d->subject : "", 0, d->package ? d->package : "", 0, d->norm_file);
+		same = hmap_put(&J->diag_seen, sk.data, sk.len);
+		buf_release(&sk);
+		if (!same || !(slot = hmap_put(&J->by_line, key, strlen(key))))
 			return err_set(J->e, ESC_ENOMEM, "out of memory");
-		j->go_minor = (int)minor;
 		if (!*slot && !(*slot = calloc(1, sizeof(struct dvec))))
 			return err_set(J->e, ESC_ENOMEM, "out of memory");
-		if (dvec_push(*slot, j))
+		dv = *slot;
+		if (*same && ((struct jdiag *)*same)->d.nsteps >= d->nsteps)
+			return 0;
+		/* a line holds a handful of allocations: past LINE_DIAGS, a log is hostile or
+		 * absurd, and more candidates would only make every stack there slower */
+		if (!*same && dv->n >= LINE_DIAGS)
+			return 0;
+		if (!(j = copy_diag(build, id, d)))
 			return err_set(J->e, ESC_ENOMEM, "out of memory");
+		j->go_minor = (int)minor;
+		if (*same) {
+			for (i = 0; i < dv->n && dv->v[i] != *same; i++)
+				;
+			free_diag(dv->v[i]);
+			dv->v[i] = j;
+		} else if (dvec_push(dv, j)) {
+			free_diag(j);
+			return err_set(J->e, ESC_ENOMEM, "out of memory");
+		}
+		*same = j;
 	}
 	return 0;
 }
@@ -1716,6 +1756,7 @@ enum esc_status classify_analyze(struct store *s, int64_t profile_id, const int6
 	srcread_init(&J.sr, &J.src, &J.map_puts);
 	hmap_init(&J.needed);
 	hmap_init(&J.by_line);
+	hmap_init(&J.diag_seen);
 	hmap_init(&J.inlines);
 	hmap_init(&J.files);
 	hmap_init(&J.file_seen);
@@ -1790,6 +1831,7 @@ out:
 	}
 	free(J.res.cand);
 	free_dvec_map(&J.by_line, 1);
+	hmap_release(&J.diag_seen);
 	free_dvec_map(&J.files, 1);
 	pos = 0;
 	while (hmap_next(&J.inlines, &pos, &k, &v)) {

@@ -334,3 +334,84 @@ Test(classify, a_package_path_longer_than_any_buffer_is_keyed_whole)
 	buf_release(&out);
 	buf_release(&err);
 }
+
+/* A profile of nstacks distinct stacks that all allocate at main.go:5 (the leaf), each
+ * called from its own line of main.main. */
+static void many_stacks_one_line(struct buf *b, int nstacks)
+{
+	struct buf vt, fn, loc, line, smp, ids, vals;
+	const char *strs[] = {"", "alloc_space", "bytes", "main.f", "/src/main.go", "main.main"};
+	int i;
+
+	buf_init(b);
+	buf_init(&vt);
+	pb_int(&vt, 1, 1);
+	pb_int(&vt, 2, 2);
+	pb_bytes(b, 1, vt.data, vt.len);
+	buf_init(&smp);
+	buf_init(&ids);
+	buf_init(&vals);
+	buf_init(&line);
+	buf_init(&loc);
+	for (i = 0; i < nstacks; i++) {
+		buf_reset(&smp);
+		buf_reset(&ids);
+		buf_reset(&vals);
+		pb_varint(&ids, 1);
+		pb_varint(&ids, (uint64_t)i + 2);
+		pb_bytes(&smp, 1, ids.data, ids.len);
+		pb_varint(&vals, 64);
+		pb_bytes(&smp, 2, vals.data, vals.len);
+		pb_bytes(b, 2, smp.data, smp.len);
+	}
+	for (i = 0; i <= nstacks; i++) {
+		buf_reset(&line);
+		buf_reset(&loc);
+		pb_int(&line, 1, i ? 2 : 1);			/* main.main callers, main.f the leaf */
+		pb_int(&line, 2, i ? 100 + i : 5);
+		pb_int(&loc, 1, (uint64_t)i + 1);
+		pb_bytes(&loc, 4, line.data, line.len);
+		pb_bytes(b, 4, loc.data, loc.len);
+	}
+	for (i = 1; i <= 2; i++) {
+		buf_init(&fn);
+		pb_int(&fn, 1, (uint64_t)i);
+		pb_int(&fn, 2, i == 1 ? 3 : 5);
+		pb_int(&fn, 4, 4);
+		pb_bytes(b, 5, fn.data, fn.len);
+		buf_release(&fn);
+	}
+	for (i = 0; i < (int)(sizeof(strs) / sizeof(strs[0])); i++)
+		pb_str(b, 6, strs[i]);
+	buf_release(&vt);
+	buf_release(&loc);
+	buf_release(&line);
+	buf_release(&smp);
+	buf_release(&ids);
+	buf_release(&vals);
+}
+
+Test(classify, many_stacks_times_many_diagnostics_at_one_line_stay_linear, .timeout = 60)
+{
+	/* 2,000 stacks at main.go:5 and 200,000 distinct allocating diagnostics there: every
+	 * stack once compared every diagnostic (and deduplicated them pairwise), minutes of
+	 * work (36 s for half as many); a line keeps a bounded number of candidates: about a
+	 * second */
+	const char *prof = t_fresh("many-%d.pb", 1), *log = t_fresh("many-%d.log", 2);
+	struct buf p, l, out, err;
+	int i;
+
+	many_stacks_one_line(&p, 2000);
+	t_write(prof, p.data, p.len);
+	buf_init(&l);
+	buf_adds(&l, "# example.com/m\n./main.go:4:6: can inline f\n");
+	for (i = 0; i < 200000; i++)
+		buf_printf(&l, "./main.go:5:%d: moved to heap: v%d\n", 2 + i % 200, i);
+	t_write(log, l.data, l.len);
+	cr_assert_eq(t_run(&out, &err, "analyze --format json '%s' '%s'", prof, log), 0, "%s", err.data);
+	cr_expect(strstr(out.data, "\"total\": 128000"), "%.400s", out.data);
+	buf_release(&p);
+	buf_release(&l);
+	buf_release(&out);
+	buf_release(&err);
+}
