@@ -587,6 +587,15 @@ static enum esc_status decode_pprof(struct profile *p, struct err *e)
 	return st;
 }
 
+/* Every type's sum of magnitudes must fit 64 bits: then no sum of any subset of the
+ * samples (a site's, a cause's, a diff's) can overflow, whatever the signs. */
+static int add_magnitude(uint64_t *total, int64_t v)
+{
+	uint64_t m = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	return __builtin_add_overflow(*total, m, total) || *total > INT64_MAX;
+}
+
 /* Pass two: one Sample at a time. */
 static int foreach_pprof(const struct profile *p, profile_sample_fn fn, void *ctx,
 			 struct err *e)
@@ -603,7 +612,10 @@ static int foreach_pprof(const struct profile *p, profile_sample_fn fn, void *ct
 	const char *why = NULL;
 	size_t index = 0;
 	int rc, ret = 0;
+	uint64_t *totals = calloc(p->nsample_types + 1, sizeof(*totals));
 
+	if (!totals)
+		return err_set(e, ESC_ENOMEM, "'%s': out of memory", p->name);
 	arena_init(&scratch, 64 * 1024);
 	while ((rc = next_field(&r, &f, &why)) == 0) {
 		Perftools__Profiles__Sample *s;
@@ -661,6 +673,12 @@ static int foreach_pprof(const struct profile *p, profile_sample_fn fn, void *ct
 			labels[i].num = l->num;
 			labels[i].num_unit = l->num_unit ? strings[l->num_unit] : NULL;
 		}
+		for (i = 0; i < s->n_value; i++)
+			if (add_magnitude(&totals[i], s->value[i])) {
+				ret = bad(e, p->name, f.off, "sample %zu makes the %s total overflow 64 bits",
+					  index + 1, p->sample_types[i].type);
+				goto out;
+			}
 		ps = (struct profile_sample){index, locs, s->n_location_id, s->value, s->n_value,
 					     labels, s->n_label};
 		index++;
@@ -672,9 +690,11 @@ static int foreach_pprof(const struct profile *p, profile_sample_fn fn, void *ct
 		ret = bad(e, p->name, f.off, "%s", why);
 out:
 	arena_release(&scratch);
+	free(totals);
 	return ret;
 }
 
+/* Legacy samples were checked as they were parsed, their sums within 64 bits included. */
 static int foreach_legacy(const struct profile *p, profile_sample_fn fn, void *ctx)
 {
 	const struct profile_priv *pv = p->priv;

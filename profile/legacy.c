@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -211,23 +212,33 @@ int profile_is_legacy_heap(const char *data, size_t len)
 	return end - s >= 13 && !memcmp(s, "heap profile:", 13);
 }
 
-static void scale(uint64_t count, uint64_t size, int64_t rate, int64_t *c, int64_t *b)
+/* Unsamples a count and a size as pprof does for a sampling rate; -1 when a result does
+ * not fit 64 bits (a double out of range must not be cast). */
+static int scale(uint64_t count, uint64_t size, int64_t rate, int64_t *c, int64_t *b)
 {
-	double avg, sc;
+	double avg, sc, dc, db;
 
 	if (count == 0 || size == 0) {
 		*c = *b = 0;
-		return;
+		return 0;
 	}
 	if (rate <= 1) {
+		if (count > INT64_MAX || size > INT64_MAX)
+			return -1;
 		*c = (int64_t)count;
 		*b = (int64_t)size;
-		return;
+		return 0;
 	}
 	avg = (double)size / (double)count;
 	sc = 1 / (1 - exp(-avg / (double)rate));
-	*c = (int64_t)((double)count * sc);
-	*b = (int64_t)((double)size * sc);
+	dc = (double)count * sc;
+	db = (double)size * sc;
+	/* 2^63 is exact as a double; !(x < 2^63) also catches NaN */
+	if (!(dc < 9223372036854775808.0) || !(db < 9223372036854775808.0))
+		return -1;
+	*c = (int64_t)dc;
+	*b = (int64_t)db;
+	return 0;
 }
 
 enum esc_status profile_parse_legacy(struct profile *p, struct err *e)
@@ -240,6 +251,7 @@ enum esc_status profile_parse_legacy(struct profile *p, struct err *e)
 	struct profile_location *locs;
 	struct profile_label *labels = NULL;
 	uint64_t hv[4], rate = 0;
+	int64_t totals[4] = {0};	/* the four columns' sums, each within 64 bits */
 	long cur_loc = -1;	/* location the current frame lines extend */
 	size_t cur_sample_first = 0, cur_k = 0, lineno = 0, i;
 	int has_alloc, v2 = 1, in_sample = 0;
@@ -423,8 +435,19 @@ enum esc_status profile_parse_legacy(struct profile *p, struct err *e)
 			int64_t blocksize = hv[0] ? (int64_t)(hv[1] / hv[0]) :
 					    hv[2] ? (int64_t)(hv[3] / hv[2]) : 0;
 
-			scale(hv[0], hv[1], p->period, &ic, &ib);
-			scale(hv[2], hv[3], p->period, &ac, &ab);
+			if (scale(hv[0], hv[1], p->period, &ic, &ib) || scale(hv[2], hv[3], p->period, &ac, &ab)) {
+				st = err_set(e, ESC_EINPUT, "'%s':%zu: the sample's values do not fit 64 bits",
+					     p->name, lineno);
+				goto out;
+			}
+			if (__builtin_add_overflow(totals[0], ic, &totals[0]) ||
+			    __builtin_add_overflow(totals[1], ib, &totals[1]) ||
+			    __builtin_add_overflow(totals[2], ac, &totals[2]) ||
+			    __builtin_add_overflow(totals[3], ab, &totals[3])) {
+				st = err_set(e, ESC_EINPUT, "'%s':%zu: the sample makes a total overflow 64 bits",
+					     p->name, lineno);
+				goto out;
+			}
 			if (has_alloc) {
 				t.vals[t.nvals++] = ac;
 				t.vals[t.nvals++] = ab;

@@ -123,7 +123,8 @@ enum esc_status profile_open_file(struct profile **out, const char *path,
 				  const struct profile_limits *limits, struct err *e);
 
 /* Calls fn for each sample in file order after validating it (location ids exist, one
- * value per sample type, label strings in range). A non-zero return from fn stops the
+ * value per sample type, label strings in range, and each type's sum of magnitudes so
+ * far within 64 bits, so no sum over any set of samples overflows). A non-zero return from fn stops the
  * walk and is returned as is; a bad sample returns ESC_EINPUT with e set. */
 typedef int (*profile_sample_fn)(void *ctx, const struct profile_sample *s);
 int profile_foreach_sample(const struct profile *p, profile_sample_fn fn, void *ctx,

@@ -653,6 +653,86 @@ Test(profile, value_count_must_equal_sample_type_count)
 	buf_release(&b);
 }
 
+/* Appends to a minimal() profile one more sample at its one location with value v. */
+static void add_sample_value(struct buf *b, int64_t v)
+{
+	struct buf smp, pk;
+
+	buf_init(&smp);
+	buf_init(&pk);
+	pb_varint(&pk, 1);
+	pb_bytes(&smp, 1, pk.data, pk.len);
+	buf_reset(&pk);
+	pb_varint(&pk, (uint64_t)v);
+	pb_bytes(&smp, 2, pk.data, pk.len);
+	pb_bytes(b, 2, smp.data, smp.len);
+	buf_release(&smp);
+	buf_release(&pk);
+}
+
+/* Totals past 64 bits are refused at the sample that makes them so, naming it, the type
+ * and the byte: a sum made of them later (a site's, a cause's, info's) would wrap. Signs
+ * do not hide it: +2^62, -2^62, +2^62 total 2^62, but the first and third alone sum past
+ * 2^63 - 1, so the bound is on magnitudes and the second sample already breaks it. */
+Test(profile, sample_totals_past_64_bits_are_refused_whatever_the_signs)
+{
+	const int64_t big = (int64_t)1 << 62;
+	const int64_t ok[] = {INT64_MAX / 2 - 100, INT64_MAX / 2};
+	const int64_t signs[] = {big, -big};
+	struct buf b;
+	struct err e = {0};
+	size_t i;
+
+	minimal(&b, 0, 0, 1);	/* 100 + (MAX/2 - 100) + MAX/2 = MAX - 1: fits */
+	for (i = 0; i < 2; i++)
+		add_sample_value(&b, ok[i]);
+	cr_expect_eq(open_bytes(b.data, b.len, &e), ESC_OK, "%s", e.msg);
+	add_sample_value(&b, 2);	/* one past */
+	cr_expect_eq(open_bytes(b.data, b.len, &e), ESC_EINPUT);
+	cr_expect(strstr(e.msg, "bad.pb") && strstr(e.msg, "sample 4 makes the alloc_space total overflow") &&
+		  strstr(e.msg, "at byte "), "%s", e.msg);
+	buf_release(&b);
+
+	minimal(&b, 0, 0, 1);
+	for (i = 0; i < 2; i++)
+		add_sample_value(&b, signs[i]);
+	add_sample_value(&b, big);
+	memset(&e, 0, sizeof(e));
+	cr_expect_eq(open_bytes(b.data, b.len, &e), ESC_EINPUT);
+	cr_expect(strstr(e.msg, "sample 3 makes the alloc_space total overflow"), "%s", e.msg);
+	buf_release(&b);
+
+	minimal(&b, 0, 0, 1);
+	add_sample_value(&b, INT64_MIN);	/* its magnitude alone is 2^63 */
+	memset(&e, 0, sizeof(e));
+	cr_expect_eq(open_bytes(b.data, b.len, &e), ESC_EINPUT);
+	cr_expect(strstr(e.msg, "sample 2 makes"), "%s", e.msg);
+	buf_release(&b);
+}
+
+/* Legacy text: a count or size that unsamples past 2^63 - 1 is an error on its line (a
+ * double out of range cast to int64 is undefined), and so is a total that wraps. */
+Test(profile, legacy_text_values_past_64_bits_are_refused_on_their_line)
+{
+	static const char *const cases[][2] = {
+		{"heap profile: 1: 1 [1: 1] @ heap/524288\n"
+		 "1: 9223372036854775807 [1: 9223372036854775807] @ 0x1\n", ":2: the sample's values do not fit 64 bits"},
+		{"heap profile: 1: 1 [1: 1] @ heap/1\n"
+		 "1: 9223372036854775808 [1: 1] @ 0x1\n", ":2: the sample's values do not fit 64 bits"},
+		{"heap profile: 2: 2 [2: 2] @ heap/1\n"
+		 "1: 5000000000000000000 [1: 5000000000000000000] @ 0x1\n"
+		 "1: 5000000000000000000 [1: 5000000000000000000] @ 0x2\n", ":3: the sample makes a total overflow 64 bits"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct err e = {0};
+
+		cr_expect_eq(open_bytes(cases[i][0], strlen(cases[i][0]), &e), ESC_EINPUT, "case %zu", i);
+		cr_expect(strstr(e.msg, "bad.pb") && strstr(e.msg, cases[i][1]), "case %zu: %s", i, e.msg);
+	}
+}
+
 Test(profile, a_2_gib_declared_length_is_reported_not_allocated)
 {
 	struct buf b;
