@@ -1,6 +1,7 @@
 /* store.c — opening the database, schema creation and migration by PRAGMA user_version,
  * transactions, and the read-only query path. A database from a newer escprof is refused
- * rather than guessed at; writes happen only inside store_begin/store_commit. A new
+ * rather than guessed at; writes happen only inside store_begin/store_commit, which in a
+ * batch are savepoints of one transaction that only store_batch_commit commits. A new
  * store appears whole (schema and WAL) or not at all, however many processes race to
  * create it, and one that ends up holding nothing is removed only when no other escprof
  * has it open. */
@@ -69,6 +70,15 @@ static int schema_state(struct store *s, int *v, int *n)
 	*n = rc == SQLITE_ROW ? sqlite3_column_int(st, 1) : 0;
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* Ends the open transaction, with every savepoint in it. */
+static void rollback_all(struct store *s)
+{
+	if (s->in_tx && s->db && !sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->in_tx = 0;
+	s->depth = 0;
 }
 
 /* Whether the store has neither a profile nor a build: nothing anyone would miss. */
@@ -261,8 +271,7 @@ void store_close(struct store *s)
 
 	if (!s)
 		return;
-	if (s->in_tx)
-		store_rollback(s);
+	rollback_all(s);
 	/* a file this process created that holds nothing, and that no other escprof has
 	 * open (the exclusive lock proves it): as if the command had never run */
 	remove = s->created && s->db && s->lock_fd >= 0 && !flock(s->lock_fd, LOCK_EX | LOCK_NB) &&
@@ -297,14 +306,13 @@ static enum esc_status migrate(struct store *s, int from, struct err *e)
 	return ESC_OK;
 }
 
-enum esc_status store_begin(struct store *s, struct err *e)
+/* BEGIN IMMEDIATE and the schema checks that must see the same snapshot as the write. */
+static enum esc_status begin_tx(struct store *s, struct err *e)
 {
 	int v, n;
 	enum esc_status st;
 	char pragma[64];
 
-	if (s->mode == STORE_READ_ONLY)
-		return err_set(e, ESC_EUSAGE, "database '%s' is open read-only", s->path);
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return store_fail(s, e, "cannot begin a transaction");
 	s->in_tx = 1;
@@ -334,27 +342,87 @@ enum esc_status store_begin(struct store *s, struct err *e)
 	}
 	return ESC_OK;
 fail:
-	store_rollback(s);
+	rollback_all(s);
 	return st;
+}
+
+enum esc_status store_begin(struct store *s, struct err *e)
+{
+	enum esc_status st;
+
+	if (s->mode == STORE_READ_ONLY)
+		return err_set(e, ESC_EUSAGE, "database '%s' is open read-only", s->path);
+	if (s->lost)
+		return err_set(e, ESC_EDB, "database '%s': an earlier write of this command was rolled back",
+			       s->path);
+	if (!(s->batch && s->in_tx) && (st = begin_tx(s, e)))
+		return st;
+	if (!s->batch)
+		return ESC_OK;
+	if (sqlite3_exec(s->db, "SAVEPOINT write", NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(s, e, "cannot begin a transaction");
+	s->depth++;
+	return ESC_OK;
 }
 
 enum esc_status store_commit(struct store *s, struct err *e)
 {
-	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+	const char *sql = s->batch ? "RELEASE write" : "COMMIT";
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
 		enum esc_status st = store_fail(s, e, "cannot commit");
 
 		store_rollback(s);
 		return st;
 	}
-	s->in_tx = 0;
+	if (s->batch)
+		s->depth--;
+	else
+		s->in_tx = 0;
 	return ESC_OK;
 }
 
 void store_rollback(struct store *s)
 {
-	if (s->in_tx)
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	s->in_tx = 0;
+	if (!s->batch || !s->depth) {
+		rollback_all(s);
+		return;
+	}
+	s->depth--;
+	/* a full disk or an I/O error can make SQLite end the whole transaction itself: the
+	 * batch's earlier writes are gone too, and the batch must not commit what is left */
+	if (sqlite3_get_autocommit(s->db)) {
+		s->lost = 1;
+		s->in_tx = 0;
+		s->depth = 0;
+		return;
+	}
+	sqlite3_exec(s->db, "ROLLBACK TO write", NULL, NULL, NULL);
+	sqlite3_exec(s->db, "RELEASE write", NULL, NULL, NULL);
+}
+
+void store_batch_begin(struct store *s)
+{
+	if (s && s->mode == STORE_READ_WRITE)
+		s->batch = 1;
+}
+
+enum esc_status store_batch_commit(struct store *s, struct err *e)
+{
+	enum esc_status st = ESC_OK;
+
+	if (!s)
+		return ESC_OK;
+	if (s->lost || (s->in_tx && sqlite3_get_autocommit(s->db)))
+		st = err_set(e, ESC_EDB, "database '%s': a write failed and was rolled back", s->path);
+	else if (s->depth)
+		st = err_set(e, ESC_EDB, "database '%s': a write was left unfinished", s->path);
+	else if (s->in_tx && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		st = store_fail(s, e, "cannot commit");
+	rollback_all(s);
+	s->batch = 0;
+	s->lost = 0;
+	return st;
 }
 
 /* The `sql` command is read-only even on a read-write handle. */

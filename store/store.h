@@ -35,6 +35,17 @@ void store_test_max_pages(unsigned long pages);
  * escprof has it open, removes the file. */
 void store_close(struct store *s);
 
+/* One transaction for everything a command writes. After store_batch_begin, each write
+ * through s (store_add_profile, a build, store_add_analysis, store_query_write) joins a
+ * single transaction that the first of them begins: a write that fails is still undone
+ * alone, but nothing is committed until store_batch_commit, and store_close before it
+ * rolls every write of the batch back. A store that holds a read-write batch is locked
+ * for other writers from its first write to the commit. */
+void store_batch_begin(struct store *s);
+/* Commits the batch (nothing to do when it wrote nothing) and ends it; ESC_EDB when
+ * the commit fails or SQLite already rolled the batch back after a failed write. */
+enum esc_status store_batch_commit(struct store *s, struct err *e);
+
 struct store_profile_opts {
 	const char *name;		/* NULL: the file's base name */
 	const char *source;		/* where it was read from */
