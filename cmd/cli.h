@@ -42,6 +42,13 @@ int cli_fail(const struct cli *c, const struct err *e);
 int cli_usage_error(const struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int cli_exit_code(enum esc_status st);
 
+struct store;
+/* Ends a command that wrote through s in a batch (store_batch_begin): when ret is a
+ * success (EXIT_OK, or EXIT_BREACH: a breach is a finding, not a failure) and standard
+ * output took everything printed to it, commits the batch; otherwise leaves it for
+ * store_close to roll back. Returns the command's exit code. */
+int cli_store_done(struct cli *c, struct store *s, int ret, struct err *e);
+
 /* Whether stderr is a terminal (progress goes there, never into pipes). */
 int cli_progress_ok(const struct cli *c);
 

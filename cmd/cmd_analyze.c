@@ -489,6 +489,8 @@ int cmd_analyze(struct cli *c, int argc, char **argv)
 	co.nsource = ndirs;
 	if (store_open(&s, temp ? ":memory:" : c->db, STORE_READ_WRITE, &e))
 		goto fail;
+	/* the profile, the builds and the analysis are kept together or not at all */
+	store_batch_begin(s);
 	{
 		struct store_profile_opts po = {.name = name};
 
@@ -509,6 +511,7 @@ int cmd_analyze(struct cli *c, int argc, char **argv)
 	    report_analyze(c, s, pr.id, builds, nbuilds, &co, &analysis, &e))
 		goto fail;
 	ret = report_print_analysis(c, s, analysis, argv[optind], ix, n, &e);
+	ret = cli_store_done(c, s, ret, &e);
 	goto out;
 fail:
 	ret = cli_fail(c, &e);

@@ -568,8 +568,11 @@ int cmd_check(struct cli *c, int argc, char **argv)
 	}
 	if (budget_parse(budget_path, text.data, text.len, &b, &e))
 		goto fail;
-	if (store_open(&s, c->db, STORE_READ_WRITE, &e) ||
-	    report_select(c, s, profile, brefs, nb, NULL, &cx.profile, &cx.analysis, &e))
+	if (store_open(&s, c->db, STORE_READ_WRITE, &e))
+		goto fail;
+	/* an analysis made on the way is kept only when the check comes to a verdict */
+	store_batch_begin(s);
+	if (report_select(c, s, profile, brefs, nb, NULL, &cx.profile, &cx.analysis, &e))
 		goto fail;
 	cx.s = s;
 	cx.e = &e;
@@ -624,7 +627,7 @@ int cmd_check(struct cli *c, int argc, char **argv)
 		err_set(&e, ESC_EIO, "cannot write the report");
 		goto fail;
 	}
-	ret = breaches ? EXIT_BREACH : EXIT_OK;
+	ret = cli_store_done(c, s, breaches ? EXIT_BREACH : EXIT_OK, &e);
 	goto out;
 fail:
 	ret = cli_fail(c, &e);

@@ -352,8 +352,13 @@ int cmd_diff(struct cli *c, int argc, char **argv)
 		return cli_usage_error(c, "--by takes site, function or cause");
 	if (c->format == OUT_TSV)
 		return cli_usage_error(c, "diff writes text, json or csv");
-	if (store_open(&s, c->db_set ? c->db : ":memory:", STORE_READ_WRITE, &e) ||
-	    resolve_side(c, s, argv[optind], &b, &e) || resolve_side(c, s, argv[optind + 1], &n, &e)) {
+	if (store_open(&s, c->db_set ? c->db : ":memory:", STORE_READ_WRITE, &e)) {
+		ret = cli_fail(c, &e);
+		goto out;
+	}
+	/* both sides and their analyses are kept together, and only when the diff is made */
+	store_batch_begin(s);
+	if (resolve_side(c, s, argv[optind], &b, &e) || resolve_side(c, s, argv[optind + 1], &n, &e)) {
 		ret = cli_fail(c, &e);
 		goto out;
 	}
@@ -362,6 +367,7 @@ int cmd_diff(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	ret = b.is_profile ? diff_profiles(c, s, &b, &n, by, want, limit, &e) : diff_builds(c, s, &b, &n, &e);
+	ret = cli_store_done(c, s, ret, &e);
 out:
 	store_close(s);
 	free(b.label);

@@ -1,6 +1,6 @@
 /* cmd_escapes.c — `escprof escapes LOG|DIR|-...`: parse Go compiler diagnostics (-m text
- * logs of any form, or -json=0,DIR trees) and store each input as one build in one
- * transaction. --dry-run parses and counts without a database. */
+ * logs of any form, or -json=0,DIR trees) and store each input as one build, all of them
+ * in one transaction. --dry-run parses and counts without a database. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +16,9 @@ static const char usage[] =
 	"Stores the Go compiler's escape-analysis output: text logs of -m, -m -m, -m=2\n"
 	"or -m=3 (`go build -gcflags='-m -m' ./... 2>build.log`; Go 1.13 to 1.27, both\n"
 	"flow forms, # pkg headers, CRLF, UTF-16 from PowerShell), or a -json=0,DIR tree.\n"
-	"Each input is one build, stored in one transaction. Lines that are not\n"
-	"diagnostics (banners, prompts, build errors) are skipped and counted; an input\n"
-	"with no diagnostics at all is an error.\n"
+	"Each input is one build; all are stored in one transaction, so when one fails\n"
+	"nothing is stored. Lines that are not diagnostics (banners, prompts, build\n"
+	"errors) are skipped and counted; an input with no diagnostics at all is an error.\n"
 	"\n"
 	"  --db FILE        database (default escprof.db or $ESCPROF_DB)\n"
 	"  --name N         name of the build (default: the input's base name)\n"
@@ -82,7 +82,7 @@ int cmd_escapes(struct cli *c, int argc, char **argv)
 	const char *name = NULL, *version = NULL;
 	struct store *s = NULL;
 	struct err e = {0};
-	json_t *report = NULL;
+	struct ingest_build_result *results;
 	uint64_t max_line = 0;
 	int opt, r, i, dry = 0, ret = EXIT_OK;
 
@@ -105,26 +105,31 @@ int cmd_escapes(struct cli *c, int argc, char **argv)
 		return cli_usage_error(c, "need at least one LOG, DIR or -");
 	if (c->format != OUT_TEXT && c->format != OUT_JSON)
 		return cli_usage_error(c, "escapes reports in text or json");
-	if (!dry && store_open(&s, c->db, STORE_READ_WRITE, &e))
+	results = calloc((size_t)argc, sizeof(*results));
+	if (!results)
+		return EXIT_FAIL;
+	/* every input in one transaction: a bad one leaves the store as it was */
+	if (!dry && store_open(&s, c->db, STORE_READ_WRITE, &e)) {
+		free(results);
 		return cli_fail(c, &e);
-	report = json_array();
-	for (i = optind; i < argc; i++) {
-		struct ingest_build_result res;
-
-		if (ingest_build(dry ? NULL : s, argv[i], name, version, (size_t)max_line, &res, &e)) {
+	}
+	store_batch_begin(s);
+	for (i = optind; i < argc && ret == EXIT_OK; i++)
+		if (ingest_build(dry ? NULL : s, argv[i], name, version, (size_t)max_line, &results[i], &e))
 			ret = cli_fail(c, &e);
-			break;
-		}
-		if (c->format == OUT_JSON)
-			json_array_append_new(report, report_json(argv[i], &res));
-		else if (!c->quiet)
-			report_text(argv[i], &res, dry);
+	if (ret == EXIT_OK) {
+		json_t *report = c->format == OUT_JSON ? json_array() : NULL;
+
+		for (i = optind; i < argc; i++)
+			if (report)
+				json_array_append_new(report, report_json(argv[i], &results[i]));
+			else if (!c->quiet)
+				report_text(argv[i], &results[i], dry);
+		if (report)
+			out_json_dump(stdout, report);
+		ret = cli_store_done(c, s, ret, &e);
 	}
-	if (ret == EXIT_OK && c->format == OUT_JSON) {
-		out_json_dump(stdout, report);
-		report = NULL;
-	}
-	json_decref(report);
 	store_close(s);
+	free(results);
 	return ret;
 }

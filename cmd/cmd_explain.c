@@ -329,8 +329,11 @@ int cmd_explain(struct cli *c, int argc, char **argv)
 		free(target);
 		return cli_usage_error(c, "'%s' is neither FILE:LINE nor a site id", argv[optind]);
 	}
-	if (store_open(&s, c->db, STORE_READ_WRITE, &e) ||
-	    report_select(c, s, profile, brefs, nb, NULL, &pid, &aid, &e))
+	if (store_open(&s, c->db, STORE_READ_WRITE, &e))
+		goto fail;
+	/* an analysis made on the way is kept only when the command succeeds */
+	store_batch_begin(s);
+	if (report_select(c, s, profile, brefs, nb, NULL, &pid, &aid, &e))
 		goto fail;
 	snprintf(sql, sizeof(sql),
 		 "SELECT site_id, function, file, line, alloc_objects, alloc_space, inuse_objects, inuse_space,"
@@ -353,6 +356,7 @@ int cmd_explain(struct cli *c, int argc, char **argv)
 		out_json_dump(stdout, out);
 		out = NULL;
 	}
+	ret = cli_store_done(c, s, ret, &e);
 	goto done;
 fail:
 	ret = cli_fail(c, &e);

@@ -149,8 +149,11 @@ int cmd_list(struct cli *c, int argc, char **argv)
 			ls.re = &re;
 		}
 	}
-	if (store_open(&s, c->db, STORE_READ_WRITE, &e) ||
-	    report_select(c, s, profile, brefs, nb, NULL, &pid, &aid, &e) ||
+	if (store_open(&s, c->db, STORE_READ_WRITE, &e))
+		goto fail;
+	/* an analysis made on the way is kept only when the command succeeds */
+	store_batch_begin(s);
+	if (report_select(c, s, profile, brefs, nb, NULL, &pid, &aid, &e) ||
 	    report_sample_index(s, pid, want, &ix, &e))
 		goto fail;
 	snprintf(sql, sizeof(sql),
@@ -235,6 +238,7 @@ int cmd_list(struct cli *c, int argc, char **argv)
 		out_json_dump(stdout, out);
 		out = NULL;
 	}
+	ret = cli_store_done(c, s, ret, &e);
 	goto done;
 fail:
 	ret = cli_fail(c, &e);

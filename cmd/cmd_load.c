@@ -1,6 +1,6 @@
-/* cmd_load.c — `escprof load PROFILE...`: every file is decoded and validated before the
- * first write, so bad input leaves the database as it was; then each profile is stored
- * in its own transaction. Bytes already stored (same sha256) are reported, not stored. */
+/* cmd_load.c — `escprof load PROFILE...`: every file is read once and stored, all of
+ * them in one transaction, so a bad file (or any failure before the commit) leaves the
+ * database as it was. Bytes already stored (same sha256) are reported, not stored. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +14,9 @@ static const char usage[] =
 	"                    [--max-depth N] [--max-string N] PROFILE...\n"
 	"\n"
 	"Stores heap profiles (gzip/zlib/raw pprof protobuf, or Go legacy text heap\n"
-	"profiles) in the database, one transaction per profile. Loading the same bytes\n"
-	"again is a no-op. Query the result with `escprof sql`.\n"
+	"profiles) in the database, all of them in one transaction: when one fails,\n"
+	"nothing is stored. Loading the same bytes again is a no-op. Query the result\n"
+	"with `escprof sql`.\n"
 	"\n"
 	"  --db FILE        database (default escprof.db or $ESCPROF_DB)\n"
 	"  --name N         name of the profile (default: the file's base name)\n"
@@ -29,6 +30,37 @@ static void progress(void *ctx, size_t done, size_t total)
 	fprintf(stderr, "\r%s: %zu/%zu samples", (const char *)ctx, done, total);
 	if (done >= total)
 		fputc('\n', stderr);
+}
+
+/* What was stored, said once every file is in (and before it is committed). */
+static void report_results(const struct cli *c, int first, int argc, char **argv,
+			   const struct ingest_profile_result *results)
+{
+	json_t *report = c->format == OUT_JSON ? json_array() : NULL;
+	int i;
+
+	for (i = first; i < argc; i++) {
+		const struct ingest_profile_result *res = &results[i];
+
+		if (report) {
+			json_t *row = json_object();
+
+			json_object_set_new(row, "file", out_json_string(argv[i], strlen(argv[i])));
+			json_object_set_new(row, "profile_id", json_integer(res->id));
+			json_object_set_new(row, "added", json_boolean(res->added));
+			json_object_set_new(row, "samples", json_integer((json_int_t)res->nsamples));
+			json_object_set_new(row, "sha256", json_string(res->sha256));
+			json_array_append_new(report, row);
+		} else if (!c->quiet) {
+			if (res->added)
+				printf("%s: loaded as profile %" PRId64 " (%zu samples, %zu sample types)\n",
+				       argv[i], res->id, res->nsamples, res->nsample_types);
+			else
+				printf("%s: already loaded as profile %" PRId64 "\n", argv[i], res->id);
+		}
+	}
+	if (report)
+		out_json_dump(stdout, report);
 }
 
 int cmd_load(struct cli *c, int argc, char **argv)
@@ -45,7 +77,7 @@ int cmd_load(struct cli *c, int argc, char **argv)
 	struct err e = {0};
 	const char **labels = NULL;
 	const char *name = NULL;
-	json_t *report = NULL;
+	struct ingest_profile_result *results = NULL;
 	size_t nlabels = 0;
 	int opt, r, i, ret = EXIT_OK;
 
@@ -83,55 +115,35 @@ int cmd_load(struct cli *c, int argc, char **argv)
 		free(labels);
 		return cli_usage_error(c, "load reports in text or json");
 	}
-	/* validate everything first: a bad file must not leave the others half-loaded */
-	if (argc - optind > 1)
-		for (i = optind; i < argc; i++)
-			if (ingest_check_profile(argv[i], &lim, &e)) {
-				ret = cli_fail(c, &e);
-				goto out;
-			}
+	results = calloc((size_t)argc, sizeof(*results));
+	if (!results) {
+		ret = EXIT_FAIL;
+		goto out;
+	}
+	/* one transaction for every file: a bad one leaves the store as it was */
 	if (store_open(&s, c->db, STORE_READ_WRITE, &e)) {
 		ret = cli_fail(c, &e);
 		goto out;
 	}
-	report = json_array();
+	store_batch_begin(s);
 	for (i = optind; i < argc; i++) {
 		struct store_profile_opts o = {name, argv[i], NULL, labels, nlabels, NULL, argv[i]};
-		struct ingest_profile_result res;
 
 		/* progress on a terminal only, never into a pipe or a log */
 		if (cli_progress_ok(c))
 			o.progress = progress;
-		if (ingest_profile(s, argv[i], &o, &lim, &res, &e)) {
+		if (ingest_profile(s, argv[i], &o, &lim, &results[i], &e)) {
 			ret = cli_fail(c, &e);
 			goto out;
 		}
-		if (o.progress && res.nsamples > 0xffff)
+		if (o.progress && results[i].nsamples > 0xffff)
 			fputc('\n', stderr);
-		if (c->format == OUT_JSON) {
-			json_t *row = json_object();
-
-			json_object_set_new(row, "file", out_json_string(argv[i], strlen(argv[i])));
-			json_object_set_new(row, "profile_id", json_integer(res.id));
-			json_object_set_new(row, "added", json_boolean(res.added));
-			json_object_set_new(row, "samples", json_integer((json_int_t)res.nsamples));
-			json_object_set_new(row, "sha256", json_string(res.sha256));
-			json_array_append_new(report, row);
-		} else if (!c->quiet) {
-			if (res.added)
-				printf("%s: loaded as profile %" PRId64 " (%zu samples, %zu sample types)\n",
-				       argv[i], res.id, res.nsamples, res.nsample_types);
-			else
-				printf("%s: already loaded as profile %" PRId64 "\n", argv[i], res.id);
-		}
 	}
-	if (c->format == OUT_JSON) {
-		out_json_dump(stdout, report);
-		report = NULL;
-	}
+	report_results(c, optind, argc, argv, results);
+	ret = cli_store_done(c, s, ret, &e);
 out:
-	json_decref(report);
 	store_close(s);
+	free(results);
 	free(labels);
 	return ret;
 }

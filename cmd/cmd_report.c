@@ -1334,6 +1334,8 @@ int cmd_report(struct cli *c, int argc, char **argv)
 	classify_sources_init(&r.src, dirs, ndirs, co.trim_path);
 	if (store_open(&r.s, temp ? ":memory:" : c->db, STORE_READ_WRITE, &e))
 		goto fail;
+	/* what is loaded and analysed for the report is kept only when the report is written */
+	store_batch_begin(r.s);
 	if (optind < argc) {
 		struct store_profile_opts po = {0};
 		struct ingest_profile_result pr;
@@ -1371,6 +1373,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
 		goto fail;
 	if (read_report(&r, n, &e) || emit(&r, out, title, &e))
 		goto fail;
+	ret = cli_store_done(c, r.s, ret, &e);
 	goto done;
 fail:
 	ret = cli_fail(c, &e);

@@ -174,8 +174,11 @@ int cmd_top(struct cli *c, int argc, char **argv)
 		have_re = 1;
 		r.focus = &re;
 	}
-	if (store_open(&s, c->db, STORE_READ_WRITE, &e) ||
-	    report_select(c, s, profile, brefs, nb, NULL, &pid, &aid, &e) ||
+	if (store_open(&s, c->db, STORE_READ_WRITE, &e))
+		goto fail;
+	/* an analysis made on the way is kept only when the command succeeds */
+	store_batch_begin(s);
+	if (report_select(c, s, profile, brefs, nb, NULL, &pid, &aid, &e) ||
 	    report_sample_index(s, pid, want, &r.ix, &e))
 		goto fail;
 	{
@@ -229,6 +232,7 @@ int cmd_top(struct cli *c, int argc, char **argv)
 		rc = err_set(&e, ESC_EIO, "cannot write the result");
 	if (rc)
 		goto fail;
+	ret = cli_store_done(c, s, ret, &e);
 	goto out;
 fail:
 	ret = cli_fail(c, &e);

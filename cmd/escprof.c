@@ -142,6 +142,19 @@ int cli_limit_option(struct cli *c, int opt, const char *arg, struct profile_lim
 	return 1;
 }
 
+int cli_store_done(struct cli *c, struct store *s, int ret, struct err *e)
+{
+	if (!s || (ret != EXIT_OK && ret != EXIT_BREACH))
+		return ret;
+	/* what a reader never got is not kept either; the write error is reported where
+	 * standard output is checked at exit */
+	if (fflush(stdout) || ferror(stdout))
+		return EXIT_FAIL;
+	if (store_batch_commit(s, e))
+		return cli_fail(c, e);
+	return ret;
+}
+
 int cli_progress_ok(const struct cli *c)
 {
 	return !c->quiet && isatty(STDERR_FILENO);

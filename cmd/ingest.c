@@ -166,13 +166,6 @@ enum esc_status ingest_build(struct store *s, const char *path, const char *name
 	return ESC_OK;
 }
 
-static int count_sample(void *ctx, const struct profile_sample *smp)
-{
-	(void)smp;
-	(*(size_t *)ctx)++;
-	return 0;
-}
-
 enum esc_status ingest_open_profile(const char *path, const struct profile_limits *lim,
 				    struct profile **p, char sha[65], struct err *e)
 {
@@ -193,20 +186,6 @@ enum esc_status ingest_open_profile(const char *path, const struct profile_limit
 		st = profile_open(p, path, b.data, b.len, lim, e);
 	}
 	buf_release(&b);
-	return st;
-}
-
-enum esc_status ingest_check_profile(const char *path, const struct profile_limits *lim,
-				     struct err *e)
-{
-	struct profile *p = NULL;
-	char sha[65];
-	size_t n = 0;
-	enum esc_status st = ingest_open_profile(path, lim, &p, sha, e);
-
-	if (!st && profile_foreach_sample(p, count_sample, &n, e))
-		st = e->status ? e->status : ESC_EINPUT;
-	profile_free(p);
 	return st;
 }
 

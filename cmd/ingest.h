@@ -32,9 +32,6 @@ struct ingest_profile_result {
 /* Reads and decodes path (sha256 of its bytes into sha). */
 enum esc_status ingest_open_profile(const char *path, const struct profile_limits *lim,
 				    struct profile **p, char sha[65], struct err *e);
-/* Decodes and validates every sample of path without storing anything. */
-enum esc_status ingest_check_profile(const char *path, const struct profile_limits *lim,
-				     struct err *e);
 /* Stores the profile at path (o->sha256 and o->source are filled in here). */
 enum esc_status ingest_profile(struct store *s, const char *path, const struct store_profile_opts *o,
 			       const struct profile_limits *lim, struct ingest_profile_result *res,
