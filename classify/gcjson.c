@@ -401,16 +401,14 @@ static int is_header(json_t *h)
 	       json_is_string(json_object_get(h, "file"));
 }
 
-static int read_file(struct jrd *j, const char *path)
+/* Reads one logopt file from f (named path in messages); f stays open. */
+static int read_stream(struct jrd *j, const char *path, FILE *f)
 {
-	FILE *f = fopen(path, "rb");
 	char *line = NULL;
 	size_t cap = 0, lineno = 0;
 	ssize_t n;
 	int rc = 0, skip_file = 0;
 
-	if (!f)
-		return err_set(j->e, ESC_EIO, "cannot open '%s': %s", path, strerror(errno));
 	j->path = path;
 	while ((n = getline(&line, &cap, f)) >= 0) {
 		json_t *o;
@@ -459,6 +457,17 @@ static int read_file(struct jrd *j, const char *path)
 	j->header = NULL;
 	j->pkg = j->file = NULL;
 	free(line);
+	return rc;
+}
+
+static int read_file(struct jrd *j, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	int rc;
+
+	if (!f)
+		return err_set(j->e, ESC_EIO, "cannot open '%s': %s", path, strerror(errno));
+	rc = read_stream(j, path, f);
 	fclose(f);
 	return rc;
 }
@@ -522,6 +531,22 @@ static int cmp_path(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The totals of a parse into st, and what j holds released. */
+static void finish(struct jrd *j, struct gc_stats *st)
+{
+	if (st) {
+		st->lines = j->lines;
+		st->diagnostics = j->diags;
+		st->skipped = j->skipped;
+		st->blocks = j->blocks;
+		memcpy(st->go_version, j->version, sizeof(st->go_version));
+	}
+	free(j->group);
+	free(j->js);
+	free(j->steps);
+	buf_release(&j->sb);
+}
+
 int gc_parse_json_dir(const char *dir, gc_diag_fn fn, void *ctx, struct gc_stats *st, struct err *e)
 {
 	struct jrd j = { .fn = fn, .ctx = ctx, .e = e };
@@ -549,19 +574,25 @@ int gc_parse_json_dir(const char *dir, gc_diag_fn fn, void *ctx, struct gc_stats
 	if (!rc && j.diags == 0)
 		rc = err_set(e, ESC_EINPUT, "'%s': no Go compiler diagnostics found (%zu lines)", dir, j.lines);
 out:
-	if (st) {
-		st->lines = j.lines;
-		st->diagnostics = j.diags;
-		st->skipped = j.skipped;
-		st->blocks = j.blocks;
-		memcpy(st->go_version, j.version, sizeof(st->go_version));
-	}
+	finish(&j, st);
 	for (size_t i = 0; i < ps.n; i++)
 		free(ps.v[i]);
 	free(ps.v);
-	free(j.group);
-	free(j.js);
-	free(j.steps);
-	buf_release(&j.sb);
+	return rc;
+}
+
+int gc_parse_json_stream(FILE *f, const char *name, gc_diag_fn fn, void *ctx, struct gc_stats *st,
+			 struct err *e)
+{
+	struct jrd j = { .fn = fn, .ctx = ctx, .e = e };
+	int rc;
+
+	if (st)
+		memset(st, 0, sizeof(*st));
+	buf_init(&j.sb);
+	rc = read_stream(&j, name, f);
+	if (!rc && j.diags == 0)
+		rc = err_set(e, ESC_EINPUT, "'%s': no Go compiler diagnostics found (%zu lines)", name, j.lines);
+	finish(&j, st);
 	return rc;
 }

@@ -8,6 +8,7 @@
 
 #include "common/err.h"
 #include <stddef.h>
+#include <stdio.h>
 
 enum gc_kind {	/* the `kind` column of the diagnostics view */
 	GC_MOVED_TO_HEAP, GC_ESCAPES, GC_DOES_NOT_ESCAPE, GC_LEAKING_PARAM,
@@ -138,6 +139,10 @@ int gc_parse_log_file(const char *path, gc_diag_fn fn, void *ctx, struct gc_stat
  * their location; their text has no " at POS"); "inlineLoc" entries are not steps.
  * go_version is the first header's "gc_version". */
 int gc_parse_json_dir(const char *dir, gc_diag_fn fn, void *ctx, struct gc_stats *st, struct err *e);
+/* The same for one logopt file read from f to its end (a pipe or standard input as well
+ * as a file), called name in messages; f is left open. */
+int gc_parse_json_stream(FILE *f, const char *name, gc_diag_fn fn, void *ctx, struct gc_stats *st,
+			 struct err *e);
 /* Max line length (default 1 MiB); a longer line is an ESC_ELIMIT error naming the line. */
 void gc_log_set_max_line(struct gc_log *p, size_t max);
 /* Counting only: every step line is still parsed (and counted in blocks), but diagnostics

@@ -749,6 +749,11 @@ static int looks_like_text(const unsigned char *d, size_t n)
 	return n > 0;
 }
 
+bool profile_sniff(const void *head, size_t len)
+{
+	return !looks_like_text(head, len) || profile_is_legacy_heap(head, len);
+}
+
 enum esc_status profile_open(struct profile **out, const char *name, const void *data,
 			     size_t len, const struct profile_limits *limits, struct err *e)
 {

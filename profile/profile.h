@@ -118,6 +118,12 @@ struct profile {
 enum esc_status profile_open(struct profile **out, const char *name, const void *data,
 			     size_t len, const struct profile_limits *limits, struct err *e);
 
+/* Whether head, the first bytes of an input (a few KiB are plenty), can begin a profile
+ * that profile_open reads: gzip, zlib and protobuf are binary, so that is anything that
+ * is not text, and text only when it is the header of a Go legacy heap profile. A
+ * compiler log (UTF-8) is text and answers false. */
+bool profile_sniff(const void *head, size_t len);
+
 /* Reads path ("-" for stdin) and decodes it as profile_open does. */
 enum esc_status profile_open_file(struct profile **out, const char *path,
 				  const struct profile_limits *limits, struct err *e);
