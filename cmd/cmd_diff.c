@@ -38,25 +38,9 @@ static enum esc_status resolve_side(struct cli *c, struct store *s, const char *
 
 	x->label = strdup(arg);
 	if (report_is_file(arg)) {
-		struct profile *p = NULL;
-		char sha[65];
-
-		if (!ingest_open_profile(arg, NULL, &p, sha, &quiet)) {
-			struct store_profile_opts o = {0};
-			struct ingest_profile_result r;
-
-			profile_free(p);
-			x->is_profile = 1;
-			if (ingest_profile(s, arg, &o, NULL, &r, e))
-				return e->status;
-			x->id = r.id;
-		} else {
-			struct ingest_build_result r;
-
-			if (ingest_build(s, arg, NULL, NULL, 0, &r, e))
-				return e->status;
-			x->id = r.id;
-		}
+		/* read once: a pipe or FIFO cannot be read again */
+		if (ingest_profile_or_build(s, arg, &x->id, &x->is_profile, e))
+			return e->status;
 	} else if (!store_resolve_profile(s, arg, &x->id, &quiet)) {
 		x->is_profile = 1;
 	} else if (store_resolve_build(s, arg, &x->id, e)) {

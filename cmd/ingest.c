@@ -1,10 +1,15 @@
-/* ingest.c — reading inputs into the store, shared by load, escapes and analyze: a
- * profile file (decoded and validated, then stored in one transaction) and a compiler
- * log or -json tree (streamed into one build, also one transaction). */
+/* ingest.c — reading inputs into the store, shared by the commands that take files: a
+ * profile (decoded and validated as it is stored) and a compiler log or -json tree
+ * (streamed into one build). Every input is opened and read exactly once — standard
+ * input, pipes, <(...) and named FIFOs included — and its format is told from the bytes
+ * already read, never by reading it again. */
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 
 #include "classify/classify.h"
 #include "cmd/ingest.h"
@@ -77,68 +82,171 @@ static int is_dir(const char *path)
 	return strcmp(path, "-") && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
-/* A single -json file (first byte '{' and a logopt header) is parsed as JSON too. */
-static int is_json_file(const char *path)
-{
+/* ---- inputs, each read once ----
+ * "-" (standard input), a file, a pipe, a <(...) substitution or a named FIFO is opened
+ * once; the bytes read to tell what it holds stay in head and are handed out again
+ * before the rest, so nothing is read twice (a pipe cannot be) and nothing is lost. */
+struct input {
+	const char *path;
 	FILE *f;
-	char head[256];
-	size_t n;
+	struct buf head;
+	size_t pos;		/* next byte of head to hand out */
+	int error;		/* errno of a failed read, 0 while none */
+};
 
-	if (!strcmp(path, "-") || !(f = fopen(path, "rb")))
-		return 0;
-	n = fread(head, 1, sizeof(head) - 1, f);
-	fclose(f);
-	head[n] = '\0';
-	return n && head[0] == '{' && strstr(head, "\"gc_version\"");
+enum { SNIFF = 4096 };	/* what is read to tell a log from JSON or a profile */
+
+static enum esc_status input_open(struct input *in, const char *path, struct err *e)
+{
+	memset(in, 0, sizeof(*in));
+	in->path = path;
+	buf_init(&in->head);
+	in->f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	if (!in->f)
+		return err_set(e, ESC_EIO, "cannot open '%s': %s", path, strerror(errno));
+	return ESC_OK;
 }
 
-static int parse_input(const char *path, size_t max_line, struct escapes_run *r,
+static void input_close(struct input *in)
+{
+	if (in->f && in->f != stdin)
+		fclose(in->f);
+	buf_release(&in->head);
+}
+
+static int read_failed(struct input *in)
+{
+	in->error = errno ? errno : EIO;
+	return -1;
+}
+
+/* Reads on until head holds want bytes or the input ends: 0, -1 on a read error (in
+ * error), -2 when memory runs out. */
+static int input_fill(struct input *in, size_t want)
+{
+	while (in->head.len < want) {
+		size_t room, n;
+		int c;
+
+		/* a buffer sized to the file is not grown just to find its end */
+		if (in->head.len + 1 >= in->head.cap) {
+			if ((c = getc(in->f)) == EOF)
+				return ferror(in->f) ? read_failed(in) : 0;
+			ungetc(c, in->f);
+		}
+		if (buf_grow(&in->head, want - in->head.len < (1 << 16) ? want - in->head.len : 1 << 16))
+			return -2;
+		room = in->head.cap - in->head.len - 1;
+		if (room > want - in->head.len)
+			room = want - in->head.len;
+		n = fread(in->head.data + in->head.len, 1, room, in->f);
+		in->head.len += n;
+		in->head.data[in->head.len] = '\0';
+		if (n < room)
+			return ferror(in->f) ? read_failed(in) : 0;
+	}
+	return 0;
+}
+
+/* Up to n bytes: what is left of head, then the input; 0 at its end or on a read error
+ * (in->error tells which). */
+static size_t input_read(struct input *in, char *out, size_t n)
+{
+	size_t k;
+
+	if (in->pos < in->head.len) {
+		k = in->head.len - in->pos < n ? in->head.len - in->pos : n;
+		memcpy(out, in->head.data + in->pos, k);
+		in->pos += k;
+		return k;
+	}
+	if (in->error)
+		return 0;
+	k = fread(out, 1, n, in->f);
+	if (!k && ferror(in->f))
+		read_failed(in);
+	return k;
+}
+
+static ssize_t cookie_read(void *cookie, char *out, size_t n)
+{
+	struct input *in = cookie;
+	size_t k = input_read(in, out, n);
+
+	if (!k && in->error) {
+		errno = in->error;
+		return -1;
+	}
+	return (ssize_t)k;
+}
+
+/* A -json=0 file: its first line is a logopt header, '{' first and a "gc_version". */
+static int input_is_json(const struct input *in)
+{
+	const char *nl = memchr(in->head.data, '\n', in->head.len);
+	size_t n = nl ? (size_t)(nl - in->head.data) : in->head.len;
+
+	return n && in->head.data[0] == '{' && memmem(in->head.data, n, "\"gc_version\"", 12);
+}
+
+static int parse_json(struct input *in, struct escapes_run *r, struct gc_stats *st,
+		      struct err *e)
+{
+	static const cookie_io_functions_t io = {.read = cookie_read};
+	FILE *f = fopencookie(in, "rb", io);
+	int rc;
+
+	if (!f)
+		return err_set(e, ESC_ENOMEM, "out of memory");
+	rc = gc_parse_json_stream(f, in->path, on_diag, r, st, e);
+	fclose(f);
+	return rc;
+}
+
+static int parse_text(struct input *in, size_t max_line, struct escapes_run *r,
+		      struct gc_stats *st, struct err *e)
+{
+	struct gc_log *p = gc_log_new(strcmp(in->path, "-") ? in->path : "<stdin>");
+	char *chunk = malloc(1 << 16);
+	size_t n;
+	int rc = 0;
+
+	if (!p || !chunk) {
+		rc = err_set(e, ESC_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (max_line)
+		gc_log_set_max_line(p, max_line);
+	/* a dry run counts without keeping steps */
+	gc_log_set_counting(p, !r->b);
+	while (!rc && (n = input_read(in, chunk, 1 << 16)) > 0)
+		rc = gc_log_feed(p, chunk, n, on_diag, r, e);
+	if (!rc && in->error)
+		rc = err_set(e, ESC_EIO, "cannot read '%s': %s", in->path, strerror(in->error));
+	if (!rc)
+		rc = gc_log_finish(p, on_diag, r, st, e);
+out:
+	gc_log_free(p);
+	free(chunk);
+	return rc;
+}
+
+/* A log or a single -json file, told apart by its first line. */
+static int parse_input(struct input *in, size_t max_line, struct escapes_run *r,
 		       struct gc_stats *st, struct err *e)
 {
-	if (is_dir(path) || is_json_file(path))
-		return gc_parse_json_dir(path, on_diag, r, st, e);
-	if (max_line || !r->b) {
-		/* the streaming API: to apply the limit, or to count without keeping steps */
-		FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-		struct gc_log *p;
-		char *chunk;
-		size_t n;
-		int rc = 0;
-
-		if (!f)
-			return err_set(e, ESC_EIO, "cannot read '%s': %m", path);
-		p = gc_log_new(path);
-		chunk = malloc(1 << 16);
-		if (!p || !chunk) {
-			if (f != stdin)
-				fclose(f);
-			gc_log_free(p);
-			free(chunk);
-			return err_set(e, ESC_ENOMEM, "out of memory");
-		}
-		if (max_line)
-			gc_log_set_max_line(p, max_line);
-		gc_log_set_counting(p, !r->b);
-		while (!rc && (n = fread(chunk, 1, 1 << 16, f)) > 0)
-			rc = gc_log_feed(p, chunk, n, on_diag, r, e);
-		if (!rc && ferror(f))
-			rc = err_set(e, ESC_EIO, "cannot read '%s'", path);
-		if (!rc)
-			rc = gc_log_finish(p, on_diag, r, st, e);
-		if (f != stdin)
-			fclose(f);
-		gc_log_free(p);
-		free(chunk);
-		return rc;
-	}
-	return gc_parse_log_file(path, on_diag, r, st, e);
+	if (input_fill(in, SNIFF) == -2)
+		return err_set(e, ESC_ENOMEM, "out of memory");
+	/* a read error is reported by the parser when it gets there */
+	return input_is_json(in) ? parse_json(in, r, st, e) : parse_text(in, max_line, r, st, e);
 }
 
-
-enum esc_status ingest_build(struct store *s, const char *path, const char *name,
-			     const char *version, size_t max_line, struct ingest_build_result *res,
-			     struct err *e)
+/* Stores (s NULL: parses only) the build that in or the -json tree at dir holds. */
+static enum esc_status build_from(struct store *s, struct input *in, const char *dir,
+				  const char *name, const char *version, size_t max_line,
+				  struct ingest_build_result *res, struct err *e)
 {
+	const char *path = in ? in->path : dir;
 	struct store_build_opts o = {name, path};
 	struct escapes_run run = {0};
 	const char *v;
@@ -149,7 +257,9 @@ enum esc_status ingest_build(struct store *s, const char *path, const char *name
 	digest_sha256_init(&run.sha);
 	if (s && store_build_begin(s, &o, &run.b, e))
 		return e->status;
-	if ((r = parse_input(path, max_line, &run, &res->st, e))) {
+	r = in ? parse_input(in, max_line, &run, &res->st, e) :
+		 gc_parse_json_dir(dir, on_diag, &run, &res->st, e);
+	if (r) {
 		if (!e->status)
 			err_set(e, (enum esc_status)r, "'%s': cannot parse", path);
 		store_build_abort(run.b);
@@ -166,26 +276,67 @@ enum esc_status ingest_build(struct store *s, const char *path, const char *name
 	return ESC_OK;
 }
 
-enum esc_status ingest_open_profile(const char *path, const struct profile_limits *lim,
+enum esc_status ingest_build(struct store *s, const char *path, const char *name,
+			     const char *version, size_t max_line, struct ingest_build_result *res,
+			     struct err *e)
+{
+	struct input in;
+	enum esc_status st;
+
+	if (is_dir(path))
+		return build_from(s, NULL, path, name, version, max_line, res, e);
+	memset(res, 0, sizeof(*res));
+	if ((st = input_open(&in, path, e)))
+		return st;
+	st = build_from(s, &in, NULL, name, version, max_line, res, e);
+	input_close(&in);
+	return st;
+}
+
+/* Reads the rest of in into its head and decodes all of it (sha256 of the bytes into sha). */
+static enum esc_status profile_from(struct input *in, const struct profile_limits *lim,
 				    struct profile **p, char sha[65], struct err *e)
 {
-	struct buf b;
-	enum esc_status st;
+	uint64_t max = lim && lim->max_size ? lim->max_size : PROFILE_DEFAULT_MAX_SIZE;
+	struct stat sb;
 	int r;
 
 	*p = NULL;
-	buf_init(&b);
-	r = buf_read_file(&b, path, lim && lim->max_size ? lim->max_size : PROFILE_DEFAULT_MAX_SIZE);
+	/* a file's size is known: one allocation instead of doublings */
+	if (!fstat(fileno(in->f), &sb) && S_ISREG(sb.st_mode) && (uint64_t)sb.st_size <= max &&
+	    buf_grow(&in->head, (size_t)sb.st_size + 1))
+		return err_set(e, ESC_ENOMEM, "'%s': out of memory", in->path);
+	/* compressed input is at most the cap too: deflate never expands much */
+	r = input_fill(in, max > SIZE_MAX - 1 ? SIZE_MAX - 1 : (size_t)max + 1);
 	if (r == -1)
-		st = err_set(e, ESC_EIO, "cannot read '%s': %m", path);
-	else if (r == -2)
-		st = err_set(e, ESC_ELIMIT, "'%s': larger than the size limit (raise it with --max-size)",
-			     path);
-	else {
-		digest_sha256_hex(b.data, b.len, sha);
-		st = profile_open(p, path, b.data, b.len, lim, e);
-	}
-	buf_release(&b);
+		return err_set(e, ESC_EIO, "cannot read '%s': %s", in->path, strerror(in->error));
+	if (r == -2)
+		return err_set(e, ESC_ENOMEM, "'%s': out of memory", in->path);
+	if (in->head.len > max)
+		return err_set(e, ESC_ELIMIT, "'%s': larger than the size limit (raise it with --max-size)",
+			       in->path);
+	digest_sha256_hex(in->head.data, in->head.len, sha);
+	return profile_open(p, in->path, in->head.data, in->head.len, lim, e);
+}
+
+/* Stores the profile in holds (o->sha256 and o->source are filled in here). */
+static enum esc_status add_profile(struct store *s, struct input *in,
+				   const struct store_profile_opts *o, const struct profile_limits *lim,
+				   struct ingest_profile_result *res, struct err *e)
+{
+	struct store_profile_opts oo = *o;
+	struct profile *p = NULL;
+	enum esc_status st;
+
+	memset(res, 0, sizeof(*res));
+	if ((st = profile_from(in, lim, &p, res->sha256, e)))
+		return st;
+	oo.sha256 = res->sha256;
+	oo.source = in->path;
+	res->nsamples = p->nsamples;
+	res->nsample_types = p->nsample_types;
+	st = store_add_profile(s, p, &oo, &res->id, &res->added, e);
+	profile_free(p);
 	return st;
 }
 
@@ -193,18 +344,65 @@ enum esc_status ingest_profile(struct store *s, const char *path, const struct s
 			       const struct profile_limits *lim, struct ingest_profile_result *res,
 			       struct err *e)
 {
-	struct store_profile_opts oo = *o;
-	struct profile *p = NULL;
+	struct input in;
 	enum esc_status st;
 
 	memset(res, 0, sizeof(*res));
-	if ((st = ingest_open_profile(path, lim, &p, res->sha256, e)))
+	if ((st = input_open(&in, path, e)))
 		return st;
-	oo.sha256 = res->sha256;
-	oo.source = path;
-	res->nsamples = p->nsamples;
-	res->nsample_types = p->nsample_types;
-	st = store_add_profile(s, p, &oo, &res->id, &res->added, e);
-	profile_free(p);
+	st = add_profile(s, &in, o, lim, res, e);
+	input_close(&in);
+	return st;
+}
+
+enum esc_status ingest_profile_or_build(struct store *s, const char *path, int64_t *id,
+					int *is_profile, struct err *e)
+{
+	struct ingest_profile_result pr;
+	struct ingest_build_result br;
+	struct store_profile_opts po = {0};
+	struct err perr = {0};
+	struct input in;
+	enum esc_status st;
+
+	*id = 0;
+	*is_profile = 0;
+	if (is_dir(path)) {
+		if ((st = build_from(s, NULL, path, NULL, NULL, 0, &br, e)))
+			return st;
+		*id = br.id;
+		return ESC_OK;
+	}
+	if ((st = input_open(&in, path, e)))
+		return st;
+	if (input_fill(&in, SNIFF) == -2) {
+		st = err_set(e, ESC_ENOMEM, "out of memory");
+		goto out;
+	}
+	/* text that is not a legacy heap profile is a log; what may be a profile is tried as
+	 * one, and as a log (UTF-16) when it is not, from the same bytes */
+	if (profile_sniff(in.head.data, in.head.len)) {
+		st = add_profile(s, &in, &po, NULL, &pr, &perr);
+		if (!st) {
+			*id = pr.id;
+			*is_profile = 1;
+			goto out;
+		}
+		if (st != ESC_EINPUT) {
+			*e = perr;
+			goto out;
+		}
+	}
+	if ((st = build_from(s, &in, NULL, NULL, NULL, 0, &br, e))) {
+		/* bytes that are not a log and looked like a profile are a broken profile */
+		if (st == ESC_EINPUT && perr.status) {
+			*e = perr;
+			st = perr.status;
+		}
+		goto out;
+	}
+	*id = br.id;
+out:
+	input_close(&in);
 	return st;
 }

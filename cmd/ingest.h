@@ -1,5 +1,5 @@
-/* ingest.h — reading profiles and compiler logs into the store (used by load, escapes
- * and analyze). */
+/* ingest.h — reading profiles and compiler logs into the store, for every command that
+ * takes files. Each input (a file, "-", a pipe, <(...) or a named FIFO) is read once. */
 #ifndef ESC_INGEST_H
 #define ESC_INGEST_H
 
@@ -16,7 +16,7 @@ struct ingest_build_result {
 	char sha256[65];
 };
 
-/* Parses a log, directory (-json tree) or "-" and stores it as one build; s NULL parses
+/* Parses a log, a -json file or tree, or "-" and stores it as one build; s NULL parses
  * only. */
 enum esc_status ingest_build(struct store *s, const char *path, const char *name,
 			     const char *version, size_t max_line, struct ingest_build_result *res,
@@ -29,12 +29,16 @@ struct ingest_profile_result {
 	char sha256[65];
 };
 
-/* Reads and decodes path (sha256 of its bytes into sha). */
-enum esc_status ingest_open_profile(const char *path, const struct profile_limits *lim,
-				    struct profile **p, char sha[65], struct err *e);
-/* Stores the profile at path (o->sha256 and o->source are filled in here). */
+/* Stores the profile at path ("-" for standard input; o->sha256 and o->source are filled
+ * in here). */
 enum esc_status ingest_profile(struct store *s, const char *path, const struct store_profile_opts *o,
 			       const struct profile_limits *lim, struct ingest_profile_result *res,
 			       struct err *e);
+
+/* Stores path as a profile when its bytes are one, else as a build (a log, a -json file or
+ * tree); *is_profile says which and *id is the stored profile or build. A broken profile
+ * is reported as one. */
+enum esc_status ingest_profile_or_build(struct store *s, const char *path, int64_t *id,
+					int *is_profile, struct err *e);
 
 #endif

@@ -436,3 +436,244 @@ Test(cli, sql_is_read_only_unless_write_and_write_is_one_transaction)
 	buf_release(&before);
 	buf_release(&after);
 }
+
+/* ---- inputs read once: pipes, process substitution, FIFOs and standard input ---- */
+
+#include <criterion/logging.h>
+#include <stdarg.h>
+#include <sys/wait.h>
+
+/* Runs a bash script in the repository with $E set to escprof and $T to a fresh directory,
+ * stdout into out; a run that takes more than 20 seconds is killed (exit 124), so a hang
+ * fails the test instead of stalling the suite. Returns the exit code. */
+static int bash_run(struct buf *out, const char *script)
+{
+	static int runs;
+	const char *dir = t_fresh("pipe%d", runs++);
+	char path[700], cmd[4096];
+	int st;
+
+	cr_assert_eq(mkdir(dir, 0700), 0);
+	snprintf(path, sizeof(path), "%s/script.sh", dir);
+	t_write(path, script, strlen(script));
+	snprintf(cmd, sizeof(cmd), "cd '%s' && E='%s' T='%s' timeout -k 2 20 bash '%s' >'%s/out' 2>'%s/err'",
+		 t_src(), getenv("ESCPROF"), dir, path, dir, dir);
+	st = system(cmd);
+	snprintf(path, sizeof(path), "%s/out", dir);
+	t_read(out, path);
+	cr_assert(WIFEXITED(st), "the script did not exit normally");
+	if (WEXITSTATUS(st)) {
+		struct buf err;
+
+		snprintf(path, sizeof(path), "%s/err", dir);
+		t_read(&err, path);
+		cr_log_error("exit %d: %s", WEXITSTATUS(st), err.data);
+		buf_release(&err);
+	}
+	return WEXITSTATUS(st);
+}
+
+/* The first integer of a command's output (grep -c, wc -l). */
+static long long shell_int(const char *fmt, ...)
+{
+	char cmd[2048], line[128] = "";
+	va_list ap;
+	FILE *p;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	p = popen(cmd, "r");
+	cr_assert_not_null(p);
+	cr_assert_not_null(fgets(line, sizeof(line), p), "%s printed nothing", cmd);
+	pclose(p);
+	return atoll(line);
+}
+
+static json_t *json_of(const struct buf *b)
+{
+	json_error_t je;
+	json_t *j = json_loadb(b->data, b->len, 0, &je);
+
+	cr_assert_not_null(j, "not JSON (%s): %.200s", je.text, b->data);
+	return j;
+}
+
+/* A 16 KB go1.19 -m -m log, four times the 4 KB a sniffing read could swallow. In Go
+ * 1.19's form every diagnostic is one unindented "pos: message" line that does not end
+ * in ':' (block headers do, flow lines are indented), so grep counts them. */
+#define PIPE_LOG "sample-profiles/out/go1.19/realistic_tokenizer.mm.txt"
+#define PIPE_PROFILE "sample-profiles/out/go1.19/realistic_tokenizer.pb.gz"
+
+Test(cli, a_log_through_a_pipe_a_substitution_or_a_fifo_loses_no_diagnostic)
+{
+	static const char *const ways[] = {
+		"\"$E\" escapes --dry-run --format json " PIPE_LOG,
+		"cat " PIPE_LOG " | \"$E\" escapes --dry-run --format json -",
+		"cat " PIPE_LOG " | \"$E\" escapes --dry-run --format json /dev/stdin",
+		"\"$E\" escapes --dry-run --format json <(cat " PIPE_LOG ")",
+		"mkfifo \"$T/fifo\"; cat " PIPE_LOG " >\"$T/fifo\" & \"$E\" escapes --dry-run --format json \"$T/fifo\"",
+	};
+	long long want = shell_int("cd '%s' && grep -cE '^[^ ]+:[0-9]+:[0-9]+: [^ ](.*[^:])?$' " PIPE_LOG, t_src());
+	long long lines = shell_int("cd '%s' && wc -l < " PIPE_LOG, t_src());
+	size_t i;
+
+	cr_assert_gt(want, 40);
+	for (i = 0; i < sizeof(ways) / sizeof(ways[0]); i++) {
+		struct buf out;
+		json_t *j, *r;
+
+		cr_assert_eq(bash_run(&out, ways[i]), 0, "%s", ways[i]);
+		j = json_of(&out);
+		r = json_array_get(j, 0);
+		cr_expect_eq(json_integer_value(json_object_get(r, "diagnostics")), want, "%s", ways[i]);
+		cr_expect_eq(json_integer_value(json_object_get(r, "lines")), lines, "%s", ways[i]);
+		cr_expect_eq(json_integer_value(json_object_get(r, "skipped")), 0, "%s", ways[i]);
+		json_decref(j);
+		buf_release(&out);
+	}
+}
+
+/* The analysis of a log or a profile read from a pipe is the analysis of the same file:
+ * the same causes, sites and coverage (only the build's name, taken from the path, may
+ * differ). */
+Test(cli, analyze_reads_pipes_and_fifos_as_it_reads_files)
+{
+	static const char *const ways[] = {
+		"\"$E\" analyze --format json -n 50 " PIPE_PROFILE " <(cat " PIPE_LOG ")",
+		"cat " PIPE_LOG " | \"$E\" analyze --format json -n 50 " PIPE_PROFILE " -",
+		"cat " PIPE_PROFILE " | \"$E\" analyze --format json -n 50 - " PIPE_LOG,
+		"\"$E\" analyze --format json -n 50 <(cat " PIPE_PROFILE ") <(cat " PIPE_LOG ")",
+		"mkfifo \"$T/fifo\"; cat " PIPE_LOG " >\"$T/fifo\" & \"$E\" analyze --format json -n 50 "
+		PIPE_PROFILE " \"$T/fifo\"",
+	};
+	struct buf out;
+	json_t *want;
+	size_t i;
+
+	cr_assert_eq(bash_run(&out, "\"$E\" analyze --format json -n 50 " PIPE_PROFILE " " PIPE_LOG), 0);
+	want = json_of(&out);
+	buf_release(&out);
+	cr_assert_gt(json_array_size(json_object_get(want, "sites")), 5);
+	for (i = 0; i < sizeof(ways) / sizeof(ways[0]); i++) {
+		json_t *got;
+		static const char *const keys[] = {"total", "coverage", "causes", "sites"};
+		size_t k;
+
+		cr_assert_eq(bash_run(&out, ways[i]), 0, "%s", ways[i]);
+		got = json_of(&out);
+		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+			cr_expect(json_equal(json_object_get(want, keys[k]), json_object_get(got, keys[k])),
+				  "%s: %s differs", ways[i], keys[k]);
+		cr_expect_eq(json_integer_value(json_object_get(json_array_get(json_object_get(got, "builds"), 0),
+								  "matched")),
+			     json_integer_value(json_object_get(json_array_get(json_object_get(want, "builds"), 0),
+								  "matched")), "%s", ways[i]);
+		json_decref(got);
+		buf_release(&out);
+	}
+	json_decref(want);
+}
+
+/* load reads each argument once: two process substitutions, a gzip profile on standard
+ * input and one through a FIFO are all stored, with the sha256 of their bytes. */
+Test(cli, load_stores_profiles_from_substitutions_stdin_and_fifos)
+{
+	static const char *const a = "sample-profiles/out/go1.26/chan_send.pb.gz";
+	static const char *const b = "sample-profiles/out/go1.26/iface_fmt.pb.gz";
+	static const char *const c = "sample-profiles/out/go1.22/map_insert.pb.gz";
+	static const char *const d = "sample-profiles/out/go1.19/closure_capture.pb.gz";
+	const char *db = db_path("pipes");
+	char script[2048], want[4][65];
+	struct buf out;
+	const char *files[4] = {a, b, c, d};
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		char cmd[1024];
+		FILE *p;
+
+		snprintf(cmd, sizeof(cmd), "cd '%s' && sha256sum %s", t_src(), files[i]);
+		p = popen(cmd, "r");
+		cr_assert_not_null(p);
+		cr_assert_not_null(fgets(want[i], sizeof(want[i]), p));
+		pclose(p);
+	}
+	snprintf(script, sizeof(script),
+		 "set -e; \"$E\" load -q --db '%s' <(cat %s) <(cat %s)\n"
+		 "cat %s | \"$E\" load -q --db '%s' -\n"
+		 "mkfifo \"$T/fifo\"; cat %s >\"$T/fifo\" & \"$E\" load -q --db '%s' \"$T/fifo\"\n",
+		 db, a, b, c, db, d, db);
+	cr_assert_eq(bash_run(&out, script), 0);
+	buf_release(&out);
+	cr_expect_eq(t_sql_int(db, "SELECT count(*) FROM profiles"), 4);
+	for (i = 0; i < 4; i++) {
+		char sql[256];
+
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM profiles WHERE sha256 = '%s'", want[i]);
+		cr_expect_eq(t_sql_int(db, sql), 1, "%s is not stored with its sha256", files[i]);
+	}
+}
+
+/* A single -json=0 file is recognised by its first line wherever it comes from. */
+Test(cli, a_json_log_on_stdin_is_parsed_as_json)
+{
+	static const char json[] = "sample-profiles/out/go1.26/realistic_tokenizer.json/main/main.json";
+	long long lines = shell_int("cd '%s' && wc -l < %s", t_src(), json);
+	struct buf file, out;
+	json_t *rf, *rp, *jf, *jp;
+	char script[512];
+
+	snprintf(script, sizeof(script), "\"$E\" escapes --dry-run --format json %s", json);
+	cr_assert_eq(bash_run(&file, script), 0);
+	snprintf(script, sizeof(script), "cat %s | \"$E\" escapes --dry-run --format json -", json);
+	cr_assert_eq(bash_run(&out, script), 0);
+	rf = json_of(&file);
+	rp = json_of(&out);
+	jf = json_array_get(rf, 0);
+	jp = json_array_get(rp, 0);
+	cr_expect_eq(json_integer_value(json_object_get(jp, "lines")), lines);
+	cr_expect_gt(json_integer_value(json_object_get(jf, "diagnostics")), 20);
+	cr_expect_eq(json_integer_value(json_object_get(jp, "diagnostics")),
+		     json_integer_value(json_object_get(jf, "diagnostics")));
+	cr_expect_str_eq(json_string_value(json_object_get(jp, "go_version")), "go1.26.10");
+	json_decref(rf);
+	json_decref(rp);
+	buf_release(&file);
+	buf_release(&out);
+}
+
+/* diff tells a profile from a log by the bytes it has read, so two pipes are diffed as
+ * the two files are (only the names of the sides differ). */
+Test(cli, diff_reads_both_sides_from_pipes)
+{
+	static const char *const pairs[][2] = {
+		{"sample-profiles/out/go1.19/iface_fmt.pb.gz", "sample-profiles/out/go1.26/iface_fmt.pb.gz"},
+		{"sample-profiles/out/go1.19/iface_fmt.mm.txt", "sample-profiles/out/go1.26/iface_fmt.mm.txt"},
+	};
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		char script[1024];
+		struct buf out;
+		json_t *files, *pipes;
+
+		snprintf(script, sizeof(script), "\"$E\" diff -q --format json %s %s", pairs[i][0], pairs[i][1]);
+		cr_assert_eq(bash_run(&out, script), 0, "%s", script);
+		files = json_of(&out);
+		buf_release(&out);
+		snprintf(script, sizeof(script), "\"$E\" diff -q --format json <(cat %s) <(cat %s)", pairs[i][0],
+			 pairs[i][1]);
+		cr_assert_eq(bash_run(&out, script), 0, "%s", script);
+		pipes = json_of(&out);
+		buf_release(&out);
+		json_object_del(files, "base");
+		json_object_del(files, "new");
+		json_object_del(pipes, "base");
+		json_object_del(pipes, "new");
+		cr_expect_gt(json_object_size(files), 2);
+		cr_expect(json_equal(files, pipes), "%s: the diff of two pipes differs", script);
+		json_decref(files);
+		json_decref(pipes);
+	}
+}
