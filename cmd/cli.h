@@ -36,7 +36,8 @@ struct cli {
  * code + 100 when the command must stop (help printed: 100; bad value: 102). */
 int cli_common(struct cli *c, int opt, const char *arg);
 
-/* Prints "escprof CMD: message" and returns the exit code for status. */
+/* Prints "escprof CMD: message" and returns the exit code for status. Strings in messages
+ * are shown as out_text shows them: a message is always one line. */
 int cli_fail(const struct cli *c, const struct err *e);
 /* Prints a usage error and the usage text; returns EXIT_USAGE. */
 int cli_usage_error(const struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

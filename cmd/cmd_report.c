@@ -432,7 +432,9 @@ static void write_summary(struct rep *r)
 		html_str(f, r->p.source);
 		fputs(")", f);
 	}
-	fprintf(f, ", %s, id %" PRId64 "</dd>\n<dt>taken</dt><dd>", r->p.format ? r->p.format : "", r->pid);
+	fputs(", ", f);
+	html_str(f, r->p.format);
+	fprintf(f, ", id %" PRId64 "</dd>\n<dt>taken</dt><dd>", r->pid);
 	write_time(f, r->p.time_nanos);
 	fputs("</dd>\n<dt>sha256</dt><dd><code>", f);
 	html_str(f, r->p.sha256);

@@ -53,8 +53,7 @@ int cli_exit_code(enum esc_status st)
 
 int cli_fail(const struct cli *c, const struct err *e)
 {
-	fprintf(stderr, "escprof %s: %s\n", c->cmd,
-		e->msg[0] ? e->msg : err_status_name(e->status));
+	out_textf(stderr, "escprof %s: %s\n", c->cmd, e->msg[0] ? e->msg : err_status_name(e->status));
 	return cli_exit_code(e->status);
 }
 
@@ -64,7 +63,7 @@ int cli_usage_error(const struct cli *c, const char *fmt, ...)
 
 	fprintf(stderr, "escprof %s: ", c->cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	out_vtextf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\n%s", c->usage);
 	return EXIT_USAGE;
@@ -179,7 +178,7 @@ int main(int argc, char **argv)
 			return commands[i].fn(&c, argc - 1, argv + 1);
 		}
 	}
-	fprintf(stderr, "escprof: unknown command '%s'\n", argv[1]);
+	out_textf(stderr, "escprof: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;
 }

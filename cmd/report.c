@@ -217,13 +217,10 @@ enum esc_status report_sample_index(struct store *s, int64_t profile_id, const c
 static int say_unfit(void *ctx, const struct store_build_fit *m, const char *name)
 {
 	const struct cli *c = ctx;
-	const char *p;
 
 	if (m->used)
 		return 0;
-	fprintf(stderr, "escprof %s: build %" PRId64 " ('", c->cmd, m->build_id);
-	for (p = name; *p; p++)
-		fputc((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p, stderr);
+	out_textf(stderr, "escprof %s: build %" PRId64 " ('%s", c->cmd, m->build_id, name);
 	if (m->lines)
 		fprintf(stderr, "') has diagnostics at %" PRId64 " of the %" PRId64 " lines of the profile's "
 			"own code it covers (%.0f%%): it is not the build of this profile (another program or "
