@@ -43,6 +43,11 @@ int cli_fail(const struct cli *c, const struct err *e);
 int cli_usage_error(const struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int cli_exit_code(enum esc_status st);
 
+/* What a command returns when a writer to standard output failed: EXIT_FAIL. A failed
+ * write is reported once, at the end of the run (with every other failed write to
+ * standard output); anything else (memory) is reported here. */
+int cli_write_failed(const struct cli *c);
+
 /* Whether stderr is a terminal (progress goes there, never into pipes). */
 int cli_progress_ok(const struct cli *c);
 

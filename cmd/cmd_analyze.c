@@ -363,7 +363,7 @@ int report_print_analysis(struct cli *c, struct store *s, int64_t analysis, cons
 			json_decref(o);
 			return cli_fail(c, e);
 		}
-		return out_json_dump(stdout, o) ? EXIT_FAIL : EXIT_OK;
+		return out_json_dump(stdout, o) ? cli_write_failed(c) : EXIT_OK;
 	}
 	out_textf(stdout, "%s: %s, total %s in %s objects\n", profile, col,
 		  report_size(b, sizeof(b), t.total, report_is_bytes(ix)), report_size(sql, 32, t.objects, 0));

@@ -610,11 +610,10 @@ int cmd_check(struct cli *c, int argc, char **argv)
 			goto fail;
 		breaches += res[i].v == V_BREACH;
 	}
-	if (write_results(c, budget_path, res, b.n, cx.profile)) {
-		err_set(&e, ESC_EIO, "cannot write the report");
-		goto fail;
-	}
-	ret = breaches ? EXIT_BREACH : EXIT_OK;
+	if (write_results(c, budget_path, res, b.n, cx.profile))
+		ret = cli_write_failed(c);
+	else
+		ret = breaches ? EXIT_BREACH : EXIT_OK;
 	goto out;
 fail:
 	ret = cli_fail(c, &e);

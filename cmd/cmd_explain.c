@@ -360,8 +360,10 @@ int cmd_explain(struct cli *c, int argc, char **argv)
 		if (explain_site(c, s, aid, &ss.v[i], out, &e))
 			goto fail;
 	if (out) {
-		out_json_dump(stdout, out);
+		rc = out_json_dump(stdout, out);
 		out = NULL;
+		if (rc)
+			ret = cli_write_failed(c);
 	}
 	goto done;
 fail:

@@ -143,7 +143,7 @@ int cmd_info(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	if (c->format == OUT_JSON)
-		ret = print_json(p, &t) ? EXIT_FAIL : EXIT_OK;
+		ret = print_json(p, &t) ? cli_write_failed(c) : EXIT_OK;
 	else
 		print_text(p, &t), ret = EXIT_OK;
 out:

@@ -242,8 +242,10 @@ int cmd_list(struct cli *c, int argc, char **argv)
 		}
 	}
 	if (out) {
-		out_json_dump(stdout, out);
+		rc = out_json_dump(stdout, out);
 		out = NULL;
+		if (rc)
+			ret = cli_write_failed(c);
 	}
 	goto done;
 fail:

@@ -103,7 +103,7 @@ static int top_row(void *ctx, size_t ncols, const char *const *names, const stru
 		}
 	}
 	r->shown++;
-	return out_table_row(r->t, c) ? ESC_EIO : 0;
+	return out_table_row(r->t, c) ? ESC_ENOMEM : 0;
 }
 
 int cmd_top(struct cli *c, int argc, char **argv)
@@ -225,8 +225,10 @@ int cmd_top(struct cli *c, int argc, char **argv)
 	r.by = by;
 	r.fmt = c->format;
 	rc = store_query(s, sql, top_row, &r, &e);
-	if (r.t && out_table_end(r.t) && !rc)
-		rc = err_set(&e, ESC_EIO, "cannot write the result");
+	if (r.t && out_table_end(r.t) && !rc) {
+		ret = cli_write_failed(c);
+		goto out;
+	}
 	if (rc)
 		goto fail;
 	goto out;

@@ -1,5 +1,6 @@
 /* escprof.c — the command table and dispatch. Each subcommand lives in cmd_<name>.c with
  * its own usage text and option table; this file only finds it. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +68,43 @@ int cli_usage_error(const struct cli *c, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\n%s", c->usage);
 	return EXIT_USAGE;
+}
+
+int cli_write_failed(const struct cli *c)
+{
+	if (!ferror(stdout))
+		fprintf(stderr, "escprof %s: out of memory while writing the output\n", c->cmd);
+	return EXIT_FAIL;
+}
+
+/* Standard output, when it could be opened as an out_file (it always can, but for lack of
+ * memory): the end of the run learns from it why a write failed. */
+static struct out_file std_out;
+
+static void watch_stdout(void)
+{
+	if (!out_file_open(&std_out, STDOUT_FILENO))
+		stdout = std_out.f;
+}
+
+/* The end of every run: standard output is flushed and closed here, so that a write that
+ * failed anywhere (a full disk, a file too large) is exit 3 with one message, whatever
+ * the command returned. */
+static int finish(struct cli *c, int ret)
+{
+	int failed = 0;
+
+	errno = 0;
+	if (std_out.f)
+		failed = out_file_close(&std_out);
+	else if ((fflush(stdout) || ferror(stdout) || fclose(stdout)))
+		failed = errno ? errno : EIO;
+	if (failed) {
+		fprintf(stderr, "escprof%s%s: cannot write to standard output: %s\n", c->cmd ? " " : "",
+			c->cmd ? c->cmd : "", strerror(failed));
+		ret = EXIT_FAIL;
+	}
+	return ret;
 }
 
 int cli_common(struct cli *c, int opt, const char *arg)
@@ -160,25 +198,26 @@ int main(int argc, char **argv)
 	/* tests only: make the store run out of room part way through a write */
 	if ((env = getenv("ESCPROF_TEST_MAX_DB_PAGES")) && *env)
 		store_test_max_pages(strtoul(env, NULL, 10));
+	watch_stdout();
 	if (argc < 2) {
 		usage(stderr);
-		return EXIT_USAGE;
+		return finish(&c, EXIT_USAGE);
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
 		printf("escprof %s\n", ESCPROF_VERSION);
-		return EXIT_OK;
+		return finish(&c, EXIT_OK);
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(stdout);
-		return EXIT_OK;
+		return finish(&c, EXIT_OK);
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (!strcmp(argv[1], commands[i].name)) {
 			c.cmd = commands[i].name;
-			return commands[i].fn(&c, argc - 1, argv + 1);
+			return finish(&c, commands[i].fn(&c, argc - 1, argv + 1));
 		}
 	}
 	out_textf(stderr, "escprof: unknown command '%s'\n", argv[1]);
 	usage(stderr);
-	return EXIT_USAGE;
+	return finish(&c, EXIT_USAGE);
 }

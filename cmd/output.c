@@ -6,14 +6,74 @@
  * XML/HTML replace what they cannot hold. Text tables align columns (numbers right). */
 #include "output.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "common/buf.h"
+
+/* stdio drops a buffer it could not write and forgets why, so that the last flush may
+ * well succeed: an out_file's stream writes through these, which keep the first errno.
+ * A cookie stream takes a short count as an error, so the write is finished here. */
+static ssize_t file_write(void *cookie, const char *p, size_t n)
+{
+	struct out_file *o = cookie;
+	size_t done = 0;
+	ssize_t w;
+
+	while (done < n) {
+		if ((w = write(o->fd, p + done, n - done)) > 0) {
+			done += (size_t)w;
+		} else if (w < 0 && errno == EINTR) {
+			continue;
+		} else {
+			if (!o->err)
+				o->err = w < 0 ? errno : EIO;
+			break;
+		}
+	}
+	return (ssize_t)done;
+}
+
+/* A descriptor closed before the run (>&-) is an error only when something was written
+ * to it, and then the write said so. */
+static int file_close(void *cookie)
+{
+	struct out_file *o = cookie;
+
+	if (close(o->fd) && !o->err && errno != EBADF)
+		o->err = errno;
+	return o->err ? -1 : 0;
+}
+
+int out_file_open(struct out_file *o, int fd)
+{
+	static const cookie_io_functions_t io = {.write = file_write, .close = file_close};
+
+	o->fd = fd;
+	o->err = 0;
+	o->f = fopencookie(o, "w", io);
+	if (o->f && setvbuf(o->f, NULL, isatty(fd) ? _IOLBF : _IOFBF, BUFSIZ)) {
+		fclose(o->f);
+		o->f = NULL;
+	}
+	return o->f ? 0 : -1;
+}
+
+int out_file_close(struct out_file *o)
+{
+	int failed = ferror(o->f);
+
+	if (fclose(o->f))
+		failed = 1;
+	o->f = NULL;
+	return failed ? (o->err ? o->err : EIO) : 0;
+}
 
 int out_parse_format(const char *s, enum out_format *f)
 {

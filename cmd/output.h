@@ -15,6 +15,20 @@
 
 #include "common/buf.h"
 
+/* An output stream on a file descriptor that remembers why a write failed (stdio keeps
+ * only that one did): standard output and the files the commands write. */
+struct out_file {
+	FILE *f;
+	int fd;
+	int err;	/* errno of the first failed write or of the close */
+};
+/* Opens o->f on fd, line-buffered on a terminal; 0, or -1 when memory runs out. o must
+ * stay where it is until out_file_close. */
+int out_file_open(struct out_file *o, int fd);
+/* Flushes and closes o->f and fd: 0 when every write succeeded, else the errno of the
+ * first that failed (EIO when none was given). */
+int out_file_close(struct out_file *o);
+
 enum out_format { OUT_TEXT, OUT_JSON, OUT_CSV, OUT_TSV };
 
 /* Parses "text", "json", "csv", "tsv"; returns 0 or -1. */

@@ -1,11 +1,13 @@
-/* test_writers.c — every writer of every command on hostile names. The profile, the
- * compiler log, the sources and the budget are made by hand: function names, file names,
- * compiler messages and source lines hold every control byte, invalid UTF-8 of each kind,
- * markup and forged GitHub workflow commands. Each output is parsed as what it claims to
- * be (JSON with jansson, CSV by RFC 4180, JUnit by xmllint, HTML by a strict checker
- * below) and text is checked for what a terminal or a CI log would act on. */
+/* test_writers.c — every writer of every command on hostile names, and every command on a
+ * standard output that cannot be written. The profile, the compiler log, the sources and
+ * the budget are made by hand: function names, file names, compiler messages and source
+ * lines hold every control byte, invalid UTF-8 of each kind, markup and forged GitHub
+ * workflow commands. Each output is parsed as what it claims to be (JSON with jansson,
+ * CSV by RFC 4180, JUnit by xmllint, HTML by a strict checker below) and text is checked
+ * for what a terminal or a CI log would act on. */
 #include <criterion/criterion.h>
 #include <ctype.h>
+#include <errno.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -957,4 +959,127 @@ Test(writers, the_html_report_is_well_formed_and_holds_no_control_byte)
 	expect_markup_chars("the report", &page);
 	cr_expect_eq(html_check(page.data, page.len), 1, "more than the page's own script");
 	buf_release(&page);
+}
+
+/* ---- writes that fail ------------------------------------------------------------------- */
+
+/* Runs escprof with standard output on /dev/full (a device where every write fails with
+ * ENOSPC); returns the exit code and puts stderr in err. */
+static int run_full(struct buf *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int run_full(struct buf *err, const char *fmt, ...)
+{
+	char args[8192], cmd[12288];
+	const char *e = t_fresh("full.err");
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "cd %s && %s %s </dev/null >/dev/full 2>%s", shq(t_src()),
+		 shq(getenv("ESCPROF")), args, shq(e));
+	st = system(cmd);
+	t_read(err, e);
+	unlink(e);
+	cr_assert(WIFEXITED(st), "'%s' did not exit normally", args);
+	return WEXITSTATUS(st);
+}
+
+/* args with @D (the store), @P (the profile), @L (the log), @B (the budget) and @N (a new
+ * store) replaced, each quoted for sh */
+static void expand(char *out, size_t n, const char *args)
+{
+	const struct hostile *h = hostile();
+	size_t k = 0;
+
+	for (; *args && k + 1 < n; args++) {
+		const char *v = NULL;
+
+		if (*args == '@') {
+			switch (*++args) {
+			case 'D': v = h->db; break;
+			case 'P': v = h->profile; break;
+			case 'L': v = h->log; break;
+			case 'B': v = h->budget; break;
+			case 'N': v = t_fresh("new.db"); break;
+			}
+			cr_assert_not_null(v, "bad placeholder @%c", *args);
+			k += (size_t)snprintf(out + k, n - k, "%s", shq(v));
+		} else {
+			out[k++] = *args;
+		}
+	}
+	out[k < n ? k : n - 1] = '\0';
+}
+
+Test(writers, every_command_on_a_full_standard_output_is_exit_3_with_one_line)
+{
+	static const struct { const char *cmd, *args; } cases[] = {
+		{NULL, "--version"},
+		{NULL, "--help"},
+		{"top", "top --help"},
+		{"info", "info @P"},
+		{"info", "info --format json @P"},
+		{"load", "load --db @N @P"},
+		{"load", "load --db @N --format json @P"},
+		{"escapes", "escapes --dry-run @L"},
+		{"escapes", "escapes --dry-run --format json @L"},
+		{"analyze", "analyze @P @L"},
+		{"analyze", "analyze --format json @P @L"},
+		{"top", "top --db @D"},
+		{"top", "top --db @D --format json"},
+		{"top", "top --db @D --format csv"},
+		{"top", "top --db @D --format tsv"},
+		{"explain", "explain --db @D 1"},
+		{"explain", "explain --db @D --format json 1"},
+		{"list", "list --db @D main"},
+		{"list", "list --db @D --format json main"},
+		{"check", "check --db @D --budget @B --baseline-build base"},
+		{"check", "check --db @D --budget @B --baseline-build base --format json"},
+		{"check", "check --db @D --budget @B --baseline-build base --format junit"},
+		{"check", "check --db @D --budget @B --baseline-build base --format github"},
+		{"check", "check --db @D --budget @B --baseline-build base --format sarif"},
+		{"sql", "sql --db @D 'SELECT * FROM frames'"},
+		{"sql", "sql --db @D --format json 'SELECT * FROM frames'"},
+		{"sql", "sql --db @D --format csv 'SELECT * FROM frames'"},
+		{"sql", "sql --db @D --format tsv 'SELECT * FROM frames'"},
+		{"diff", "diff -q --db @D old new"},
+		{"diff", "diff -q --db @D --format json old new"},
+		{"diff", "diff -q --db @D --format csv old new"},
+		{"report", "report --db @D --html -"},
+	};
+	char want[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char args[4096];
+		struct buf err;
+		int rc;
+
+		expand(args, sizeof(args), cases[i].args);
+		rc = run_full(&err, "%s", args);
+		snprintf(want, sizeof(want), "escprof%s%s: cannot write to standard output: %s\n",
+			 cases[i].cmd ? " " : "", cases[i].cmd ? cases[i].cmd : "", strerror(ENOSPC));
+		cr_expect_eq(rc, 3, "%s: exit %d", cases[i].args, rc);
+		cr_expect_str_eq(err.data, want, "%s", cases[i].args);
+		buf_release(&err);
+	}
+}
+
+Test(writers, a_report_file_that_cannot_be_written_is_exit_3_naming_it)
+{
+	const struct hostile *h = hostile();
+	struct buf err;
+	char want[256];
+	struct stat sb;
+
+	/* a device is written in place (never renamed over), and the failure says why */
+	cr_assert_eq(stat("/dev/full", &sb), 0);
+	cr_assert(S_ISCHR(sb.st_mode));
+	cr_expect_eq(t_run(NULL, &err, "report --db %s --html /dev/full", shq(h->db)), 3);
+	snprintf(want, sizeof(want), "escprof report: cannot write '/dev/full': %s\n", strerror(ENOSPC));
+	cr_expect_str_eq(err.data, want);
+	cr_assert_eq(stat("/dev/full", &sb), 0);
+	cr_expect(S_ISCHR(sb.st_mode), "/dev/full is no longer a device");
+	buf_release(&err);
 }
