@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "cmd/output.h"
+#include "common/buf.h"
 #include "common/err.h"
 
 #define ESCPROF_VERSION "0.1.0"
@@ -23,6 +24,7 @@ struct cli {
 	enum out_format format;
 	int format_set;
 	int quiet;
+	struct buf notes;		/* cli_note's lines, said once the run is known good */
 };
 
 /* Long options every subcommand accepts; splice into a getopt_long table. */
@@ -42,6 +44,10 @@ int cli_fail(const struct cli *c, const struct err *e);
 /* Prints a usage error and the usage text; returns EXIT_USAGE. */
 int cli_usage_error(const struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int cli_exit_code(enum esc_status st);
+
+/* A notice for stderr ("escprof CMD: ..."), held until the command has succeeded and its
+ * output is written: a failing command says its error and nothing else. */
+void cli_note(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* What a command returns when a writer to standard output failed: EXIT_FAIL. A failed
  * write is reported once, at the end of the run (with every other failed write to

@@ -150,8 +150,9 @@ int cmd_list(struct cli *c, int argc, char **argv)
 		}
 	}
 	if (store_open(&s, c->db, STORE_READ_WRITE, &e) ||
-	    report_select(c, s, profile, brefs, nb, NULL, &pid, &aid, &e) ||
-	    report_sample_index(s, pid, want, &ix, &e))
+	    report_select_profile(c, s, profile, &pid, &e) ||
+	    report_sample_index(s, pid, want, &ix, &e) ||
+	    report_select(c, s, profile, brefs, nb, NULL, &pid, &aid, &e))
 		goto fail;
 	snprintf(sql, sizeof(sql),
 		 "SELECT function, file, line, group_concat(DISTINCT cause), sum(%s), sum(%s) FROM alloc_site"

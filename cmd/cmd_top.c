@@ -174,9 +174,11 @@ int cmd_top(struct cli *c, int argc, char **argv)
 		have_re = 1;
 		r.focus = &re;
 	}
+	/* the arguments are checked against the profile before an analysis is run for it */
 	if (store_open(&s, c->db, STORE_READ_WRITE, &e) ||
-	    report_select(c, s, profile, brefs, nb, NULL, &pid, &aid, &e) ||
-	    report_sample_index(s, pid, want, &r.ix, &e))
+	    report_select_profile(c, s, profile, &pid, &e) ||
+	    report_sample_index(s, pid, want, &r.ix, &e) ||
+	    report_select(c, s, profile, brefs, nb, NULL, &pid, &aid, &e))
 		goto fail;
 	{
 		const char *col = report_column(r.ix);

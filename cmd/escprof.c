@@ -70,6 +70,17 @@ int cli_usage_error(const struct cli *c, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+void cli_note(struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	buf_printf(&c->notes, "escprof %s: ", c->cmd);
+	va_start(ap, fmt);
+	out_text_vformat(&c->notes, fmt, ap);
+	va_end(ap);
+	buf_addc(&c->notes, '\n');
+}
+
 int cli_write_failed(const struct cli *c)
 {
 	if (!ferror(stdout))
@@ -89,7 +100,7 @@ static void watch_stdout(void)
 
 /* The end of every run: standard output is flushed and closed here, so that a write that
  * failed anywhere (a full disk, a file too large) is exit 3 with one message, whatever
- * the command returned. */
+ * the command returned; the notes are said only after a run that did what it was asked. */
 static int finish(struct cli *c, int ret)
 {
 	int failed = 0;
@@ -103,7 +114,10 @@ static int finish(struct cli *c, int ret)
 		fprintf(stderr, "escprof%s%s: cannot write to standard output: %s\n", c->cmd ? " " : "",
 			c->cmd ? c->cmd : "", strerror(failed));
 		ret = EXIT_FAIL;
+	} else if (ret == EXIT_OK || ret == EXIT_BREACH) {
+		fputs(c->notes.data, stderr);
 	}
+	buf_release(&c->notes);
 	return ret;
 }
 
@@ -198,6 +212,7 @@ int main(int argc, char **argv)
 	/* tests only: make the store run out of room part way through a write */
 	if ((env = getenv("ESCPROF_TEST_MAX_DB_PAGES")) && *env)
 		store_test_max_pages(strtoul(env, NULL, 10));
+	buf_init(&c.notes);
 	watch_stdout();
 	if (argc < 2) {
 		usage(stderr);

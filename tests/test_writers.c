@@ -1083,3 +1083,35 @@ Test(writers, a_report_file_that_cannot_be_written_is_exit_3_naming_it)
 	cr_expect(S_ISCHR(sb.st_mode), "/dev/full is no longer a device");
 	buf_release(&err);
 }
+
+Test(writers, a_failing_top_prints_its_error_and_nothing_else)
+{
+	const struct hostile *h = hostile();
+	const char *db = t_fresh("fresh.db"), *db2 = t_fresh("fresh2.db");
+	struct buf out, err;
+	const char *want = "escprof top: sample type 'bogus' is not one of the profile's heap types\n";
+
+	/* stores with a profile and a build, and no analysis yet */
+	cr_assert_eq(t_run(NULL, NULL, "load -q --db %s %s", shq(db), shq(h->profile)), 0);
+	cr_assert_eq(t_run(NULL, NULL, "escapes -q --db %s %s", shq(db), shq(h->log)), 0);
+	cr_assert_eq(t_run(NULL, NULL, "load -q --db %s %s", shq(db2), shq(h->profile)), 0);
+	cr_assert_eq(t_run(NULL, NULL, "escapes -q --db %s %s", shq(db2), shq(h->log)), 0);
+	cr_expect_eq(t_run(&out, &err, "top --db %s -sample_index bogus", shq(db)), 2);
+	cr_expect_str_eq(err.data, want);
+	cr_expect_eq(out.len, 0);
+	buf_release(&out);
+	buf_release(&err);
+	/* nothing was analysed for a command that failed on its arguments */
+	cr_expect_eq(t_sql_int(db, "SELECT count(*) FROM analysis"), 0);
+	/* a top whose output cannot be written says that alone */
+	cr_expect_eq(run_full(&err, "top --db %s", shq(db)), 3);
+	cr_expect_eq(strchr(err.data, '\n'), err.data + err.len - 1, "not one line: %s", err.data);
+	cr_expect_not_null(strstr(err.data, "cannot write to standard output"), "%s", err.data);
+	buf_release(&err);
+	/* and one that succeeds says what it did */
+	cr_expect_eq(t_run(&out, &err, "top --db %s", shq(db2)), 0);
+	cr_expect_not_null(strstr(err.data, "escprof top: profile 1 had no analysis yet: joined it with build 1"),
+			   "%s", err.data);
+	buf_release(&out);
+	buf_release(&err);
+}
