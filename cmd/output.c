@@ -160,6 +160,24 @@ static void add_utf8(struct buf *b, const char *s, size_t len)
 	}
 }
 
+/* Whether len bytes of s are valid UTF-8 without NUL: the common case, written as it is. */
+static int clean_utf8(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, n;
+
+	while (i < len) {
+		if (u[i] >= 0x20 && u[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (!u[i] || !(n = out_utf8_seq(u + i, len - i)))
+			return 0;
+		i += n;
+	}
+	return 1;
+}
+
 /* Writes b to f and releases it; 0, or -1 when f took less. */
 static int put_buf(FILE *f, struct buf *b)
 {
@@ -379,6 +397,8 @@ json_t *out_json_string(const char *s, size_t len)
 	struct buf b;
 	json_t *j;
 
+	if (clean_utf8(s, len))
+		return json_stringn(s, len);
 	buf_init(&b);
 	add_utf8(&b, s, len);
 	j = json_stringn(b.data, b.len);
@@ -431,39 +451,50 @@ int out_json_dump(FILE *f, json_t *v)
 void out_csv_field(FILE *f, const char *s, size_t len)
 {
 	struct buf b;
-	size_t i;
+	const char *p, *q, *end;
 
 	buf_init(&b);
-	add_utf8(&b, s, len);
-	if (!strpbrk(b.data, ",\"\r\n")) {
-		put_buf(f, &b);
-		return;
+	if (!clean_utf8(s, len)) {
+		add_utf8(&b, s, len);
+		s = b.data;
+		len = b.len;
 	}
-	fputc('"', f);
-	for (i = 0; i < b.len; i++) {
-		if (b.data[i] == '"')
+	end = s + len;
+	for (p = s; p < end && *p != ',' && *p != '"' && *p != '\r' && *p != '\n'; p++)
+		;
+	if (p == end) {
+		fwrite(s, 1, len, f);
+	} else {
+		/* quoted, a quote doubled: each run written up to and with its quote */
+		fputc('"', f);
+		for (p = s; (q = memchr(p, '"', (size_t)(end - p))); p = q + 1) {
+			fwrite(p, 1, (size_t)(q - p) + 1, f);
 			fputc('"', f);
-		fputc(b.data[i], f);
+		}
+		fwrite(p, 1, (size_t)(end - p), f);
+		fputc('"', f);
 	}
-	fputc('"', f);
 	buf_release(&b);
 }
 
 void out_tsv_field(FILE *f, const char *s, size_t len)
 {
 	struct buf b;
-	size_t i;
+	const char *p, *end;
 
 	buf_init(&b);
-	add_utf8(&b, s, len);
-	for (i = 0; i < b.len; i++) {
-		switch (b.data[i]) {
-		case '\t': fputs("\\t", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '\\': fputs("\\\\", f); break;
-		default: fputc(b.data[i], f);
-		}
+	if (!clean_utf8(s, len)) {
+		add_utf8(&b, s, len);
+		s = b.data;
+		len = b.len;
+	}
+	for (end = s + len; s < end; s = p + 1) {
+		for (p = s; p < end && *p != '\t' && *p != '\n' && *p != '\r' && *p != '\\'; p++)
+			;
+		fwrite(s, 1, (size_t)(p - s), f);
+		if (p == end)
+			break;
+		fputs(*p == '\t' ? "\\t" : *p == '\n' ? "\\n" : *p == '\r' ? "\\r" : "\\\\", f);
 	}
 	buf_release(&b);
 }
