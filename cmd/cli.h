@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "cmd/output.h"
+#include "common/buf.h"
 #include "common/err.h"
 
 #define ESCPROF_VERSION "0.1.0"
@@ -23,6 +24,7 @@ struct cli {
 	enum out_format format;
 	int format_set;
 	int quiet;
+	struct buf notes;		/* cli_note's lines, said once the run is known good */
 };
 
 /* Long options every subcommand accepts; splice into a getopt_long table. */
@@ -36,7 +38,8 @@ struct cli {
  * code + 100 when the command must stop (help printed: 100; bad value: 102). */
 int cli_common(struct cli *c, int opt, const char *arg);
 
-/* Prints "escprof CMD: message" and returns the exit code for status. */
+/* Prints "escprof CMD: message" and returns the exit code for status. Strings in messages
+ * are shown as out_text shows them: a message is always one line. */
 int cli_fail(const struct cli *c, const struct err *e);
 /* Prints a usage error and the usage text; returns EXIT_USAGE. */
 int cli_usage_error(const struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -48,6 +51,15 @@ struct store;
  * output took everything printed to it, commits the batch; otherwise leaves it for
  * store_close to roll back. Returns the command's exit code. */
 int cli_store_done(struct cli *c, struct store *s, int ret, struct err *e);
+
+/* A notice for stderr ("escprof CMD: ..."), held until the command has succeeded and its
+ * output is written: a failing command says its error and nothing else. */
+void cli_note(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* What a command returns when a writer to standard output failed: EXIT_FAIL. A failed
+ * write is reported once, at the end of the run (with every other failed write to
+ * standard output); anything else (memory) is reported here. */
+int cli_write_failed(const struct cli *c);
 
 /* Whether stderr is a terminal (progress goes there, never into pipes). */
 int cli_progress_ok(const struct cli *c);

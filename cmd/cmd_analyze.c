@@ -144,20 +144,20 @@ static void print_part(const struct sites_acc *a, const struct site_part *p, int
 	char b1[32], b2[32];
 
 	if (alone)
-		printf("      %s (confidence %.2f), %s objects\n", p->cause, p->confidence,
-		       report_size(b2, sizeof(b2), p->objects, 0));
+		out_textf(stdout, "      %s (confidence %.2f), %s objects\n", p->cause, p->confidence,
+			  report_size(b2, sizeof(b2), p->objects, 0));
 	else
-		printf("      %s %s (%.0f%%), confidence %.2f, %s objects\n", p->cause,
-		       report_size(b1, sizeof(b1), p->value, report_is_bytes(a->ix)), pct(p->value, a->value),
-		       p->confidence, report_size(b2, sizeof(b2), p->objects, 0));
+		out_textf(stdout, "      %s %s (%.0f%%), confidence %.2f, %s objects\n", p->cause,
+			  report_size(b1, sizeof(b1), p->value, report_is_bytes(a->ix)),
+			  pct(p->value, a->value), p->confidence, report_size(b2, sizeof(b2), p->objects, 0));
 	if (p->vias)
-		printf("      allocated in %s\n", p->vias);
+		out_textf(stdout, "      allocated in %s\n", p->vias);
 	if (p->message)
-		printf("      compiler: %s\n", p->message);
+		out_textf(stdout, "      compiler: %s\n", p->message);
 	else if (p->evidence)
-		printf("      why: %s\n", p->evidence);
+		out_textf(stdout, "      why: %s\n", p->evidence);
 	if (p->hint)
-		printf("      fix: %s\n", p->hint);
+		out_textf(stdout, "      fix: %s\n", p->hint);
 }
 
 /* Prints (or appends to the JSON) the line gathered so far. */
@@ -201,9 +201,9 @@ static int line_flush(struct sites_acc *a)
 		json_array_append_new(a->arr, o);
 	} else {
 		a->rank++;
-		printf("%3d. %10s %5.1f%%  %s  %s:%" PRId64 "\n", a->rank,
-		       report_size(b1, sizeof(b1), a->value, report_is_bytes(a->ix)), pct(a->value, a->total),
-		       a->function, a->file, a->line);
+		out_textf(stdout, "%3d. %10s %5.1f%%  %s  %s:%" PRId64 "\n", a->rank,
+			  report_size(b1, sizeof(b1), a->value, report_is_bytes(a->ix)),
+			  pct(a->value, a->total), a->function, a->file, a->line);
 		for (i = 0; i < a->nparts; i++)
 			print_part(a, &a->parts[i], a->nparts == 1);
 	}
@@ -363,12 +363,12 @@ int report_print_analysis(struct cli *c, struct store *s, int64_t analysis, cons
 			json_decref(o);
 			return cli_fail(c, e);
 		}
-		return out_json_dump(stdout, o) ? EXIT_FAIL : EXIT_OK;
+		return out_json_dump(stdout, o) ? cli_write_failed(c) : EXIT_OK;
 	}
-	printf("%s: %s, total %s in %s objects\n", profile, col,
-	       report_size(b, sizeof(b), t.total, report_is_bytes(ix)), report_size(sql, 32, t.objects, 0));
-	printf("coverage: %.1f%% attributed to a cause, %.1f%% joined to a compiler diagnostic\n\n",
-	       pct(t.attributed, t.total), pct(t.joined, t.total));
+	out_textf(stdout, "%s: %s, total %s in %s objects\n", profile, col,
+		  report_size(b, sizeof(b), t.total, report_is_bytes(ix)), report_size(sql, 32, t.objects, 0));
+	out_textf(stdout, "coverage: %.1f%% attributed to a cause, %.1f%% joined to a compiler diagnostic\n\n",
+		  pct(t.attributed, t.total), pct(t.joined, t.total));
 	{
 		static const char *const heads[] = {"cause", "value", "%", "objects", "sites"};
 

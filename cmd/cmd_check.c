@@ -296,19 +296,9 @@ static void describe(const struct result *x, char *buf, size_t n)
 		 x->breaches > 1 ? " (and more)" : "", x->v == V_BREACH ? "" : "");
 }
 
-/* GitHub workflow command escaping: data escapes %, CR, LF; properties also : and , */
 static void gh_escape(FILE *f, const char *s, int property)
 {
-	for (; *s; s++) {
-		switch (*s) {
-		case '%': fputs("%25", f); break;
-		case '\r': fputs("%0D", f); break;
-		case '\n': fputs("%0A", f); break;
-		case ':': property ? fputs("%3A", f) : fputc(':', f); break;
-		case ',': property ? fputs("%2C", f) : fputc(',', f); break;
-		default: fputc(*s, f);
-		}
-	}
+	out_github_escape(f, s, strlen(s), property);
 }
 
 static int write_results(struct cli *c, const char *budget, const struct result *res, size_t n,
@@ -460,7 +450,7 @@ static int write_results(struct cli *c, const char *budget, const struct result 
 				if (res[i].file) {
 					json_t *loc = json_object(), *phys = json_object(), *art = json_object();
 
-					json_object_set_new(art, "uri", out_json_string(res[i].file, strlen(res[i].file)));
+					json_object_set_new(art, "uri", out_json_uri(res[i].file, strlen(res[i].file)));
 					json_object_set_new(phys, "artifactLocation", art);
 					if (res[i].line) {
 						json_t *reg = json_object();
@@ -623,11 +613,10 @@ int cmd_check(struct cli *c, int argc, char **argv)
 			goto fail;
 		breaches += res[i].v == V_BREACH;
 	}
-	if (write_results(c, budget_path, res, b.n, cx.profile)) {
-		err_set(&e, ESC_EIO, "cannot write the report");
-		goto fail;
-	}
-	ret = cli_store_done(c, s, breaches ? EXIT_BREACH : EXIT_OK, &e);
+	if (write_results(c, budget_path, res, b.n, cx.profile))
+		ret = cli_write_failed(c);
+	else
+		ret = cli_store_done(c, s, breaches ? EXIT_BREACH : EXIT_OK, &e);
 	goto out;
 fail:
 	ret = cli_fail(c, &e);

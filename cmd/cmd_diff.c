@@ -149,7 +149,7 @@ static int diff_profiles(struct cli *c, struct store *s, const struct side *b, c
 		goto fail;
 	qsort_r(rs.v, rs.n, sizeof(*rs.v), cmp_rows, &scale);
 	if (c->format == OUT_TEXT) {
-		printf("%s -> %s, %s by %s", b->label, n->label, report_column(ix), by);
+		out_textf(stdout, "%s -> %s, %s by %s", b->label, n->label, report_column(ix), by);
 		if (scale != 1.0)
 			printf("; BASE scaled by %.4g to NEW's duration", scale);
 		printf("\n");
@@ -251,7 +251,7 @@ static int diff_builds(struct cli *c, struct store *s, const struct side *b, con
 
 		t = out_table_new(stdout, c->format, 5, heads);
 	} else {
-		printf("escapes %s -> %s\n", b->label, n->label);
+		out_textf(stdout, "escapes %s -> %s\n", b->label, n->label);
 	}
 	/* added: unmatched in NEW; removed: unmatched in BASE */
 	for (pass = 0; pass < 2; pass++) {
@@ -282,7 +282,7 @@ static int diff_builds(struct cli *c, struct store *s, const struct side *b, con
 
 				out_table_row(t, cell);
 			} else {
-				printf("%s %s:%u: %s\n", sign, set->file[i], set->v[i].line, set->msg[i]);
+				out_textf(stdout, "%s %s:%u: %s\n", sign, set->file[i], set->v[i].line, set->msg[i]);
 			}
 		}
 	}

@@ -34,20 +34,21 @@ static void report_text(const char *path, const struct ingest_build_result *r, i
 	int first = 1;
 
 	if (dry)
-		printf("%s: %zu diagnostics", path, r->st.diagnostics);
+		out_textf(stdout, "%s: %zu diagnostics", path, r->st.diagnostics);
 	else if (r->added)
-		printf("%s: stored as build %lld: %zu diagnostics", path, (long long)r->id, r->st.diagnostics);
+		out_textf(stdout, "%s: stored as build %lld: %zu diagnostics", path, (long long)r->id,
+			  r->st.diagnostics);
 	else
-		printf("%s: already stored as build %lld: %zu diagnostics", path, (long long)r->id,
-		       r->st.diagnostics);
+		out_textf(stdout, "%s: already stored as build %lld: %zu diagnostics", path, (long long)r->id,
+			  r->st.diagnostics);
 	for (k = 0; k < GC_KIND_COUNT; k++) {
 		if (!r->kinds[k])
 			continue;
 		printf("%s%s %zu", first ? " (" : ", ", gc_kind_name((enum gc_kind)k), r->kinds[k]);
 		first = 0;
 	}
-	printf("%s; %zu of %zu lines not understood; Go version %s\n", first ? "" : ")", r->st.skipped,
-	       r->st.lines, r->version[0] ? r->version : "unknown");
+	out_textf(stdout, "%s; %zu of %zu lines not understood; Go version %s\n", first ? "" : ")",
+		  r->st.skipped, r->st.lines, r->version[0] ? r->version : "unknown");
 }
 
 static json_t *report_json(const char *path, const struct ingest_build_result *r)
@@ -60,7 +61,8 @@ static json_t *report_json(const char *path, const struct ingest_build_result *r
 	json_object_set_new(o, "input", out_json_string(path, strlen(path)));
 	json_object_set_new(o, "build_id", r->id ? json_integer(r->id) : json_null());
 	json_object_set_new(o, "added", json_boolean(r->added));
-	json_object_set_new(o, "go_version", r->version[0] ? json_string(r->version) : json_null());
+	json_object_set_new(o, "go_version", r->version[0] ? out_json_string(r->version, strlen(r->version)) :
+			    json_null());
 	json_object_set_new(o, "lines", json_integer((json_int_t)r->st.lines));
 	json_object_set_new(o, "diagnostics", json_integer((json_int_t)r->st.diagnostics));
 	json_object_set_new(o, "skipped", json_integer((json_int_t)r->st.skipped));

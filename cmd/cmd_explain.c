@@ -92,8 +92,10 @@ static int print_step(void *ctx, size_t ncols, const char *const *names, const s
 		json_array_append_new(o->arr, s);
 		return 0;
 	}
-	printf("  %s %s%.*s\n", v[0].i == o->decisive ? ">>" : "  ",
-	       v[2].len == 4 && !memcmp(v[2].s, "flow", 4) ? "" : "  ", (int)v[1].len, v[1].s);
+	out_textf(stdout, "  %s %s", v[0].i == o->decisive ? ">>" : "  ",
+		  v[2].len == 4 && !memcmp(v[2].s, "flow", 4) ? "" : "  ");
+	out_text(stdout, v[1].s, v[1].len);
+	putchar('\n');
 	return 0;
 }
 
@@ -119,11 +121,14 @@ static int print_diag(void *ctx, size_t ncols, const char *const *names, const s
 		json_object_set_new(o->obj, "message", out_json_string(v[4].s, v[4].len));
 		return 0;
 	}
+	fputs("  ", stdout);
+	out_text(stdout, v[0].s, v[0].len);
 	if (v[2].type == STORE_INT)
-		printf("  %.*s:%" PRId64 ":%" PRId64 ": %.*s\n", (int)v[0].len, v[0].s, v[1].i, v[2].i,
-		       (int)v[4].len, v[4].s);
+		printf(":%" PRId64 ":%" PRId64 ": ", v[1].i, v[2].i);
 	else
-		printf("  %.*s:%" PRId64 ": %.*s\n", (int)v[0].len, v[0].s, v[1].i, (int)v[4].len, v[4].s);
+		printf(":%" PRId64 ": ", v[1].i);
+	out_text(stdout, v[4].s, v[4].len);
+	putchar('\n');
 	return 0;
 }
 
@@ -169,9 +174,12 @@ static int print_also(void *ctx, size_t ncols, const char *const *names, const s
 	}
 	if (!a->printed++)
 		printf("also at this line:\n");
-	printf("  %.*s:%" PRId64 "%s%.0" PRId64 ": %.*s\n", (int)v[0].len, v[0].s, v[1].i,
-	       v[2].type == STORE_INT ? ":" : "", v[2].type == STORE_INT ? v[2].i : 0,
-	       (int)v[4].len, v[4].s);
+	fputs("  ", stdout);
+	out_text(stdout, v[0].s, v[0].len);
+	printf(":%" PRId64 "%s%.0" PRId64 ": ", v[1].i, v[2].type == STORE_INT ? ":" : "",
+	       v[2].type == STORE_INT ? v[2].i : 0);
+	out_text(stdout, v[4].s, v[4].len);
+	putchar('\n');
 	return 0;
 }
 
@@ -197,18 +205,19 @@ static int explain_site(struct cli *c, struct store *s, int64_t aid, const struc
 	json_t *o = out ? json_object() : NULL;
 
 	if (!o) {
-		printf("site %" PRId64 ": %s  %s:%" PRId64 "\n", x->site_id, x->function, x->file, x->line);
+		out_textf(stdout, "site %" PRId64 ": %s  %s:%" PRId64 "\n", x->site_id, x->function, x->file,
+			  x->line);
 		printf("  alloc: %s in %s objects; in use: %s in %s objects; %" PRId64 " samples\n",
 		       report_size(b[0], 32, x->values[STORE_ALLOC_SPACE], 1),
 		       report_size(b[1], 32, x->values[STORE_ALLOC_OBJECTS], 0),
 		       report_size(b[2], 32, x->values[STORE_INUSE_SPACE], 1),
 		       report_size(b[3], 32, x->values[STORE_INUSE_OBJECTS], 0), x->samples);
 		if (x->via)
-			printf("  allocated in %s, called from this line\n", x->via);
-		printf("cause: %s (confidence %.2f)%s%s\n", x->cause, x->confidence, cc ? ": " : "",
-		       cc ? cc->title : "");
+			out_textf(stdout, "  allocated in %s, called from this line\n", x->via);
+		out_textf(stdout, "cause: %s (confidence %.2f)%s%s\n", x->cause, x->confidence, cc ? ": " : "",
+			  cc ? cc->title : "");
 		if (x->evidence)
-			printf("  because: %s\n", x->evidence);
+			out_textf(stdout, "  because: %s\n", x->evidence);
 	} else {
 		static const char *const keys[] = {"alloc_objects", "alloc_space", "inuse_objects", "inuse_space"};
 
@@ -218,10 +227,11 @@ static int explain_site(struct cli *c, struct store *s, int64_t aid, const struc
 		json_object_set_new(o, "line", json_integer(x->line));
 		for (int i = 0; i < 4; i++)
 			json_object_set_new(o, keys[i], json_integer(x->values[i]));
-		json_object_set_new(o, "cause", json_string(x->cause));
+		json_object_set_new(o, "cause", out_json_string(x->cause, strlen(x->cause)));
 		json_object_set_new(o, "confidence", json_real(x->confidence));
 		json_object_set_new(o, "attributed_via", x->via ? out_json_string(x->via, strlen(x->via)) : json_null());
-		json_object_set_new(o, "evidence", x->evidence ? json_string(x->evidence) : json_null());
+		json_object_set_new(o, "evidence", x->evidence ? out_json_string(x->evidence, strlen(x->evidence)) :
+				    json_null());
 		json_object_set_new(o, "hint", cc ? json_string(cc->hint) : json_null());
 	}
 	if (x->diag_id) {
@@ -353,8 +363,10 @@ int cmd_explain(struct cli *c, int argc, char **argv)
 		if (explain_site(c, s, aid, &ss.v[i], out, &e))
 			goto fail;
 	if (out) {
-		out_json_dump(stdout, out);
+		rc = out_json_dump(stdout, out);
 		out = NULL;
+		if (rc)
+			ret = cli_write_failed(c);
 	}
 	ret = cli_store_done(c, s, ret, &e);
 	goto done;

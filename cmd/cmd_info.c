@@ -78,10 +78,10 @@ static void print_text(const struct profile *p, const struct totals *t)
 	int def = profile_default_sample_index(p);
 	size_t i;
 
-	printf("file:        %s\n", p->name);
+	out_textf(stdout, "file:        %s\n", p->name);
 	printf("format:      %s (%" PRIu64 " bytes read, %" PRIu64 " decoded)\n",
 	       profile_format_name(p->format), p->input_size, p->decoded_size);
-	printf("period:      %" PRId64 " %s/%s\n", p->period, p->period_type.type, p->period_type.unit);
+	out_textf(stdout, "period:      %" PRId64 " %s/%s\n", p->period, p->period_type.type, p->period_type.unit);
 	if (p->time_nanos) {
 		time_t secs = (time_t)(p->time_nanos / 1000000000);
 		struct tm tm;
@@ -99,8 +99,8 @@ static void print_text(const struct profile *p, const struct totals *t)
 	printf("mappings:    %zu\n", p->nmappings);
 	printf("sample types%s:\n", def >= 0 ? " (* = default)" : "");
 	for (i = 0; i < p->nsample_types; i++)
-		printf("  %c %-16s %-12s %20" PRId64 "\n", (int)i == def ? '*' : ' ',
-		       p->sample_types[i].type, p->sample_types[i].unit, t->sum[i]);
+		out_textf(stdout, "  %c %-16s %-12s %20" PRId64 "\n", (int)i == def ? '*' : ' ',
+			  p->sample_types[i].type, p->sample_types[i].unit, t->sum[i]);
 }
 
 int cmd_info(struct cli *c, int argc, char **argv)
@@ -143,7 +143,7 @@ int cmd_info(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	if (c->format == OUT_JSON)
-		ret = print_json(p, &t) ? EXIT_FAIL : EXIT_OK;
+		ret = print_json(p, &t) ? cli_write_failed(c) : EXIT_OK;
 	else
 		print_text(p, &t), ret = EXIT_OK;
 out:

@@ -153,8 +153,9 @@ int cmd_list(struct cli *c, int argc, char **argv)
 		goto fail;
 	/* an analysis made on the way is kept only when the command succeeds */
 	store_batch_begin(s);
-	if (report_select(c, s, profile, brefs, nb, NULL, &pid, &aid, &e) ||
-	    report_sample_index(s, pid, want, &ix, &e))
+	if (report_select_profile(c, s, profile, &pid, &e) ||
+	    report_sample_index(s, pid, want, &ix, &e) ||
+	    report_select(c, s, profile, brefs, nb, NULL, &pid, &aid, &e))
 		goto fail;
 	snprintf(sql, sizeof(sql),
 		 "SELECT function, file, line, group_concat(DISTINCT cause), sum(%s), sum(%s) FROM alloc_site"
@@ -195,9 +196,10 @@ int cmd_list(struct cli *c, int argc, char **argv)
 				for (q = i; q < k && strcmp(ls.v[q].function, ls.v[k].function); q++)
 					;
 				if (q == k)
-					printf("%s%s", k > i ? ", " : "", ls.v[k].function);
+					out_textf(stdout, "%s%s", k > i ? ", " : "", ls.v[k].function);
 			}
-			printf(" in %s\n", classify_source_path(&src, path) ? classify_source_path(&src, path) : path);
+			out_textf(stdout, " in %s\n", classify_source_path(&src, path) ?
+				  classify_source_path(&src, path) : path);
 		}
 		if (!total_lines && !out)
 			printf("(source not found: give -source_path and -trim_path)\n");
@@ -218,25 +220,36 @@ int cmd_list(struct cli *c, int argc, char **argv)
 				json_object_set_new(o, "line", json_integer(ln));
 				json_object_set_new(o, "value", json_integer(hit ? hit->value : 0));
 				json_object_set_new(o, "objects", json_integer(hit ? hit->objects : 0));
-				json_object_set_new(o, "cause", hit ? json_string(hit->cause) : json_null());
+				json_object_set_new(o, "cause", hit ? out_json_string(hit->cause, strlen(hit->cause)) :
+						    json_null());
 				json_object_set_new(o, "source", text ? out_json_string(text, len) : json_null());
 				json_array_append_new(out, o);
 				continue;
 			}
 			if (hit)
-				printf("%10s %8" PRId64 "  %-22s %5" PRId64 ": ",
-				       report_size(b1, sizeof(b1), hit->value, report_is_bytes(ix)), hit->objects,
-				       hit->cause, ln);
+				out_textf(stdout, "%10s %8" PRId64 "  %-22s %5" PRId64 ": ",
+					  report_size(b1, sizeof(b1), hit->value, report_is_bytes(ix)), hit->objects,
+					  hit->cause, ln);
 			else
 				printf("%10s %8s  %-22s %5" PRId64 ": ", ".", ".", "", ln);
-			for (k = 0; text && k < len; k++)
-				putchar((unsigned char)text[k] < 0x20 && text[k] != '\t' ? '?' : text[k]);
+			/* the source as out_text shows it, but for its indentation */
+			for (k = 0; text && k < len; k++) {
+				const char *tab = memchr(text + k, '\t', len - k);
+				size_t n = tab ? (size_t)(tab - (text + k)) : len - k;
+
+				out_text(stdout, text + k, n);
+				k += n;
+				if (tab)
+					putchar('\t');
+			}
 			putchar('\n');
 		}
 	}
 	if (out) {
-		out_json_dump(stdout, out);
+		rc = out_json_dump(stdout, out);
 		out = NULL;
+		if (rc)
+			ret = cli_write_failed(c);
 	}
 	ret = cli_store_done(c, s, ret, &e);
 	goto done;

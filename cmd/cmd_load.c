@@ -53,10 +53,10 @@ static void report_results(const struct cli *c, int first, int argc, char **argv
 			json_array_append_new(report, row);
 		} else if (!c->quiet) {
 			if (res->added)
-				printf("%s: loaded as profile %" PRId64 " (%zu samples, %zu sample types)\n",
-				       argv[i], res->id, res->nsamples, res->nsample_types);
+				out_textf(stdout, "%s: loaded as profile %" PRId64 " (%zu samples, %zu sample types)\n",
+					  argv[i], res->id, res->nsamples, res->nsample_types);
 			else
-				printf("%s: already loaded as profile %" PRId64 "\n", argv[i], res->id);
+				out_textf(stdout, "%s: already loaded as profile %" PRId64 "\n", argv[i], res->id);
 		}
 	}
 	if (report)

@@ -5,6 +5,7 @@
  * the compiler's flow chain and the source around the line. The page is written to a
  * temporary file renamed into place, so a failed run leaves no half report. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -432,7 +433,9 @@ static void write_summary(struct rep *r)
 		html_str(f, r->p.source);
 		fputs(")", f);
 	}
-	fprintf(f, ", %s, id %" PRId64 "</dd>\n<dt>taken</dt><dd>", r->p.format ? r->p.format : "", r->pid);
+	fputs(", ", f);
+	html_str(f, r->p.format);
+	fprintf(f, ", id %" PRId64 "</dd>\n<dt>taken</dt><dd>", r->pid);
 	write_time(f, r->p.time_nanos);
 	fputs("</dd>\n<dt>sha256</dt><dd><code>", f);
 	html_str(f, r->p.sha256);
@@ -1178,29 +1181,49 @@ out:
 	return st;
 }
 
-/* Writes the page to a temporary file beside out, then renames it into place. */
+/* Writes the page to fd, which out names, and closes it. */
+static enum esc_status emit_fd(struct rep *r, int fd, const char *out, const char *title,
+			       struct err *e)
+{
+	struct out_file o;
+	enum esc_status st;
+	int err;
+
+	if (out_file_open(&o, fd)) {
+		close(fd);
+		return err_set(e, ESC_ENOMEM, "out of memory");
+	}
+	r->f = o.f;
+	st = write_page(r, title, e);
+	r->f = NULL;
+	if ((err = out_file_close(&o)) && !st)
+		st = err_set(e, ESC_EIO, "cannot write '%s': %s", out, strerror(err));
+	return st;
+}
+
+/* Writes the page to a temporary file beside out, then renames it into place; what is
+ * not a regular file (a device, a FIFO, /dev/stdout) is written in place, as nothing
+ * can be renamed over it. Standard output ("-") is checked at the end of the run. */
 static enum esc_status emit(struct rep *r, const char *out, const char *title, struct err *e)
 {
+	struct stat sb;
 	char *tmp = NULL;
 	enum esc_status st;
 	int fd;
 
 	if (!strcmp(out, "-")) {
 		r->f = stdout;
-		if ((st = write_page(r, title, e)))
-			return st;
-		if (fflush(stdout) || ferror(stdout))
-			return err_set(e, ESC_EIO, "cannot write the report to standard output");
-		return ESC_OK;
+		return write_page(r, title, e);
+	}
+	if (stat(out, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		if ((fd = open(out, O_WRONLY | O_CLOEXEC)) < 0)
+			return err_set(e, ESC_EIO, "cannot open '%s': %s", out, strerror(errno));
+		return emit_fd(r, fd, out, title, e);
 	}
 	if (asprintf(&tmp, "%s.XXXXXX", out) < 0)
 		return err_set(e, ESC_ENOMEM, "out of memory");
-	if ((fd = mkstemp(tmp)) < 0 || !(r->f = fdopen(fd, "w"))) {
+	if ((fd = mkstemp(tmp)) < 0) {
 		st = err_set(e, ESC_EIO, "cannot create '%s': %s", out, strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmp);
-		}
 		free(tmp);
 		return st;
 	}
@@ -1211,14 +1234,7 @@ static enum esc_status emit(struct rep *r, const char *out, const char *title, s
 		umask(m);
 		fchmod(fd, 0666 & ~m);
 	}
-	st = write_page(r, title, e);
-	if (fflush(r->f) || ferror(r->f)) {
-		if (!st)
-			st = err_set(e, ESC_EIO, "cannot write '%s': %s", out, strerror(errno));
-	}
-	if (fclose(r->f) && !st)
-		st = err_set(e, ESC_EIO, "cannot write '%s': %s", out, strerror(errno));
-	r->f = NULL;
+	st = emit_fd(r, fd, out, title, e);
 	if (!st && rename(tmp, out))
 		st = err_set(e, ESC_EIO, "cannot write '%s': %s", out, strerror(errno));
 	if (st)

@@ -47,7 +47,7 @@ static int on_row(void *ctx, size_t ncols, const char *const *names,
 		default: *c = (struct out_cell){.type = OUT_NULL};
 		}
 	}
-	return out_table_row(o->t, o->cells) ? ESC_EIO : 0;
+	return out_table_row(o->t, o->cells) ? ESC_ENOMEM : 0;
 }
 
 int cmd_sql(struct cli *c, int argc, char **argv)
@@ -83,8 +83,8 @@ int cmd_sql(struct cli *c, int argc, char **argv)
 	r = write ? store_query_write(s, argv[optind], on_row, &o, &e) :
 		    store_query(s, argv[optind], on_row, &o, &e);
 	if (o.t && out_table_end(o.t) && !r)
-		r = err_set(&e, ESC_EIO, "cannot write the result");
-	if (r)
+		ret = cli_write_failed(c);
+	else if (r)
 		ret = cli_fail(c, &e);
 	free(o.cells);
 	store_close(s);

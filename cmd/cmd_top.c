@@ -103,7 +103,7 @@ static int top_row(void *ctx, size_t ncols, const char *const *names, const stru
 		}
 	}
 	r->shown++;
-	return out_table_row(r->t, c) ? ESC_EIO : 0;
+	return out_table_row(r->t, c) ? ESC_ENOMEM : 0;
 }
 
 int cmd_top(struct cli *c, int argc, char **argv)
@@ -176,10 +176,12 @@ int cmd_top(struct cli *c, int argc, char **argv)
 	}
 	if (store_open(&s, c->db, STORE_READ_WRITE, &e))
 		goto fail;
-	/* an analysis made on the way is kept only when the command succeeds */
+	/* an analysis made on the way is kept only when the command succeeds; the arguments
+	 * are checked against the profile before an analysis is run for it */
 	store_batch_begin(s);
-	if (report_select(c, s, profile, brefs, nb, NULL, &pid, &aid, &e) ||
-	    report_sample_index(s, pid, want, &r.ix, &e))
+	if (report_select_profile(c, s, profile, &pid, &e) ||
+	    report_sample_index(s, pid, want, &r.ix, &e) ||
+	    report_select(c, s, profile, brefs, nb, NULL, &pid, &aid, &e))
 		goto fail;
 	{
 		const char *col = report_column(r.ix);
@@ -228,8 +230,10 @@ int cmd_top(struct cli *c, int argc, char **argv)
 	r.by = by;
 	r.fmt = c->format;
 	rc = store_query(s, sql, top_row, &r, &e);
-	if (r.t && out_table_end(r.t) && !rc)
-		rc = err_set(&e, ESC_EIO, "cannot write the result");
+	if (r.t && out_table_end(r.t) && !rc) {
+		ret = cli_write_failed(c);
+		goto out;
+	}
 	if (rc)
 		goto fail;
 	ret = cli_store_done(c, s, ret, &e);

@@ -1,5 +1,6 @@
 /* escprof.c — the command table and dispatch. Each subcommand lives in cmd_<name>.c with
  * its own usage text and option table; this file only finds it. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,8 +54,7 @@ int cli_exit_code(enum esc_status st)
 
 int cli_fail(const struct cli *c, const struct err *e)
 {
-	fprintf(stderr, "escprof %s: %s\n", c->cmd,
-		e->msg[0] ? e->msg : err_status_name(e->status));
+	out_textf(stderr, "escprof %s: %s\n", c->cmd, e->msg[0] ? e->msg : err_status_name(e->status));
 	return cli_exit_code(e->status);
 }
 
@@ -64,10 +64,61 @@ int cli_usage_error(const struct cli *c, const char *fmt, ...)
 
 	fprintf(stderr, "escprof %s: ", c->cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	out_vtextf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\n%s", c->usage);
 	return EXIT_USAGE;
+}
+
+void cli_note(struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	buf_printf(&c->notes, "escprof %s: ", c->cmd);
+	va_start(ap, fmt);
+	out_text_vformat(&c->notes, fmt, ap);
+	va_end(ap);
+	buf_addc(&c->notes, '\n');
+}
+
+int cli_write_failed(const struct cli *c)
+{
+	if (!ferror(stdout))
+		fprintf(stderr, "escprof %s: out of memory while writing the output\n", c->cmd);
+	return EXIT_FAIL;
+}
+
+/* Standard output, when it could be opened as an out_file (it always can, but for lack of
+ * memory): the end of the run learns from it why a write failed. */
+static struct out_file std_out;
+
+static void watch_stdout(void)
+{
+	if (!out_file_open(&std_out, STDOUT_FILENO))
+		stdout = std_out.f;
+}
+
+/* The end of every run: standard output is flushed and closed here, so that a write that
+ * failed anywhere (a full disk, a file too large) is exit 3 with one message, whatever
+ * the command returned; the notes are said only after a run that did what it was asked. */
+static int finish(struct cli *c, int ret)
+{
+	int failed = 0;
+
+	errno = 0;
+	if (std_out.f)
+		failed = out_file_close(&std_out);
+	else if ((fflush(stdout) || ferror(stdout) || fclose(stdout)))
+		failed = errno ? errno : EIO;
+	if (failed) {
+		fprintf(stderr, "escprof%s%s: cannot write to standard output: %s\n", c->cmd ? " " : "",
+			c->cmd ? c->cmd : "", strerror(failed));
+		ret = EXIT_FAIL;
+	} else if (ret == EXIT_OK || ret == EXIT_BREACH) {
+		fputs(c->notes.data, stderr);
+	}
+	buf_release(&c->notes);
+	return ret;
 }
 
 int cli_common(struct cli *c, int opt, const char *arg)
@@ -174,25 +225,27 @@ int main(int argc, char **argv)
 	/* tests only: make the store run out of room part way through a write */
 	if ((env = getenv("ESCPROF_TEST_MAX_DB_PAGES")) && *env)
 		store_test_max_pages(strtoul(env, NULL, 10));
+	buf_init(&c.notes);
+	watch_stdout();
 	if (argc < 2) {
 		usage(stderr);
-		return EXIT_USAGE;
+		return finish(&c, EXIT_USAGE);
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
 		printf("escprof %s\n", ESCPROF_VERSION);
-		return EXIT_OK;
+		return finish(&c, EXIT_OK);
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(stdout);
-		return EXIT_OK;
+		return finish(&c, EXIT_OK);
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (!strcmp(argv[1], commands[i].name)) {
 			c.cmd = commands[i].name;
-			return commands[i].fn(&c, argc - 1, argv + 1);
+			return finish(&c, commands[i].fn(&c, argc - 1, argv + 1));
 		}
 	}
-	fprintf(stderr, "escprof: unknown command '%s'\n", argv[1]);
+	out_textf(stderr, "escprof: unknown command '%s'\n", argv[1]);
 	usage(stderr);
-	return EXIT_USAGE;
+	return finish(&c, EXIT_USAGE);
 }

@@ -1,14 +1,79 @@
-/* output.c — tabular writers. Text mode aligns columns (numbers right, text left) and
- * shows control characters escaped, so a crafted function name cannot forge lines; CSV
- * follows RFC 4180; TSV escapes tab, newline, CR and backslash; JSON is one array of
- * objects with invalid UTF-8 replaced, never passed through. */
+/* output.c — the writers' text helpers and the tabular writers. Every string from a
+ * profile, a log or a source file is escaped for where it goes: text (tables, the
+ * commands' own lines, stderr) shows control characters as \xNN and invalid UTF-8 as
+ * U+FFFD through one escape, escape_into, so a crafted name can neither forge lines nor
+ * drive a terminal; CSV (RFC 4180), TSV and JSON carry the string itself as valid UTF-8;
+ * XML/HTML replace what they cannot hold. Text tables align columns (numbers right). */
 #include "output.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 #include "common/buf.h"
+
+/* stdio drops a buffer it could not write and forgets why, so that the last flush may
+ * well succeed: an out_file's stream writes through these, which keep the first errno.
+ * A cookie stream takes a short count as an error, so the write is finished here. */
+static ssize_t file_write(void *cookie, const char *p, size_t n)
+{
+	struct out_file *o = cookie;
+	size_t done = 0;
+	ssize_t w;
+
+	while (done < n) {
+		if ((w = write(o->fd, p + done, n - done)) > 0) {
+			done += (size_t)w;
+		} else if (w < 0 && errno == EINTR) {
+			continue;
+		} else {
+			if (!o->err)
+				o->err = w < 0 ? errno : EIO;
+			break;
+		}
+	}
+	return (ssize_t)done;
+}
+
+/* A descriptor closed before the run (>&-) is an error only when something was written
+ * to it, and then the write said so. */
+static int file_close(void *cookie)
+{
+	struct out_file *o = cookie;
+
+	if (close(o->fd) && !o->err && errno != EBADF)
+		o->err = errno;
+	return o->err ? -1 : 0;
+}
+
+int out_file_open(struct out_file *o, int fd)
+{
+	static const cookie_io_functions_t io = {.write = file_write, .close = file_close};
+
+	o->fd = fd;
+	o->err = 0;
+	o->f = fopencookie(o, "w", io);
+	if (o->f && setvbuf(o->f, NULL, isatty(fd) ? _IOLBF : _IOFBF, BUFSIZ)) {
+		fclose(o->f);
+		o->f = NULL;
+	}
+	return o->f ? 0 : -1;
+}
+
+int out_file_close(struct out_file *o)
+{
+	int failed = ferror(o->f);
+
+	if (fclose(o->f))
+		failed = 1;
+	o->f = NULL;
+	return failed ? (o->err ? o->err : EIO) : 0;
+}
 
 int out_parse_format(const char *s, enum out_format *f)
 {
@@ -66,26 +131,303 @@ size_t out_utf8_seq(const unsigned char *s, size_t n)
 	return len;
 }
 
-json_t *out_json_string(const char *s, size_t len)
+/* The code point of the valid UTF-8 sequence of n bytes at s. */
+static uint32_t utf8_cp(const unsigned char *s, size_t n)
+{
+	uint32_t cp = n == 1 ? s[0] : n == 2 ? s[0] & 0x1fu : n == 3 ? s[0] & 0x0fu : s[0] & 0x07u;
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		cp = (cp << 6) | (s[i] & 0x3fu);
+	return cp;
+}
+
+/* Appends len bytes of s as valid UTF-8: each byte that starts no valid sequence becomes
+ * U+FFFD, and so does NUL. */
+static void add_utf8(struct buf *b, const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	struct buf b;
-	size_t i = 0, n;
-	json_t *j;
+	size_t i, n;
 
-	for (i = 0; i < len; i += n)
-		if (!(n = out_utf8_seq(u + i, len - i)) || u[i] == 0)
-			break;
-	if (i == len)
-		return json_stringn(s, len);
-	buf_init(&b);
 	for (i = 0; i < len; i += n) {
 		n = u[i] ? out_utf8_seq(u + i, len - i) : 0;
 		if (n) {
-			buf_add(&b, u + i, n);
+			buf_add(b, u + i, n);
 		} else {
-			buf_adds(&b, "\xef\xbf\xbd");
+			buf_adds(b, "\xef\xbf\xbd");
 			n = 1;
+		}
+	}
+}
+
+/* Whether len bytes of s are valid UTF-8 without NUL: the common case, written as it is. */
+static int clean_utf8(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, n;
+
+	while (i < len) {
+		if (u[i] >= 0x20 && u[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (!u[i] || !(n = out_utf8_seq(u + i, len - i)))
+			return 0;
+		i += n;
+	}
+	return 1;
+}
+
+/* Writes b to f and releases it; 0, or -1 when f took less. */
+static int put_buf(FILE *f, struct buf *b)
+{
+	int r = fwrite(b->data, 1, b->len, f) == b->len ? 0 : -1;
+
+	buf_release(b);
+	return r;
+}
+
+enum esc_mode { ESC_TEXT, ESC_GITHUB_DATA, ESC_GITHUB_PROPERTY };
+
+/* The one escape of text meant for people, terminals and CI logs. C0 controls and DEL
+ * are shown as \xNN and C1 controls as \u00NN (Go's %q spelling), so that no string can
+ * end a line, start a workflow command or reach the terminal as an escape sequence;
+ * bytes that are not UTF-8 become U+FFFD. In a GitHub workflow command CR, LF and %
+ * take the runner's own %XX escapes (it decodes them back), and in a property : and ,
+ * too; the other controls are shown as in text. */
+static void escape_into(struct buf *b, const char *s, size_t len, enum esc_mode mode)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i, n;
+
+	for (i = 0; i < len; i += n) {
+		unsigned char c = u[i];
+		uint32_t cp;
+
+		n = 1;
+		if (mode != ESC_TEXT && (c == '%' || c == '\r' || c == '\n' ||
+					  (mode == ESC_GITHUB_PROPERTY && (c == ':' || c == ',')))) {
+			buf_printf(b, "%%%02X", c);
+		} else if (c < 0x20 || c == 0x7f) {
+			buf_printf(b, "\\x%02x", c);
+		} else if (c < 0x80) {
+			buf_addc(b, (char)c);
+		} else if (!(n = out_utf8_seq(u + i, len - i))) {
+			buf_adds(b, "\xef\xbf\xbd");
+			n = 1;
+		} else if ((cp = utf8_cp(u + i, n)) < 0xa0) {
+			buf_printf(b, "\\u%04x", (unsigned)cp);
+		} else {
+			buf_add(b, u + i, n);
+		}
+	}
+}
+
+int out_text(FILE *f, const char *s, size_t len)
+{
+	struct buf b;
+
+	buf_init(&b);
+	escape_into(&b, s, len, ESC_TEXT);
+	return put_buf(f, &b);
+}
+
+int out_github_escape(FILE *f, const char *s, size_t len, int property)
+{
+	struct buf b;
+
+	buf_init(&b);
+	escape_into(&b, s, len, property ? ESC_GITHUB_PROPERTY : ESC_GITHUB_DATA);
+	return put_buf(f, &b);
+}
+
+/* One numeric conversion of a format, its spec rebuilt with every * replaced by the
+ * number. The caller's format was checked by the compiler (out_textf's attribute), so a
+ * spec cut from it takes exactly the argument fetched here. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+static void add_number(struct buf *b, const char *spec, char conv, const char *mod, va_list *ap)
+{
+	int l = !strcmp(mod, "ll") ? 2 : !strcmp(mod, "l") ? 1 : 0;
+
+	switch (conv) {
+	case 'd': case 'i':
+		if (l == 2) buf_printf(b, spec, va_arg(*ap, long long));
+		else if (l == 1) buf_printf(b, spec, va_arg(*ap, long));
+		else if (*mod == 'j') buf_printf(b, spec, va_arg(*ap, intmax_t));
+		else if (*mod == 'z') buf_printf(b, spec, va_arg(*ap, ssize_t));
+		else if (*mod == 't') buf_printf(b, spec, va_arg(*ap, ptrdiff_t));
+		else buf_printf(b, spec, va_arg(*ap, int));
+		break;
+	case 'o': case 'u': case 'x': case 'X':
+		if (l == 2) buf_printf(b, spec, va_arg(*ap, unsigned long long));
+		else if (l == 1) buf_printf(b, spec, va_arg(*ap, unsigned long));
+		else if (*mod == 'j') buf_printf(b, spec, va_arg(*ap, uintmax_t));
+		else if (*mod == 'z') buf_printf(b, spec, va_arg(*ap, size_t));
+		else if (*mod == 't') buf_printf(b, spec, va_arg(*ap, ptrdiff_t));
+		else buf_printf(b, spec, va_arg(*ap, unsigned));
+		break;
+	case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': case 'a': case 'A':
+		if (*mod == 'L') buf_printf(b, spec, va_arg(*ap, long double));
+		else buf_printf(b, spec, va_arg(*ap, double));
+		break;
+	case 'p':
+		buf_printf(b, spec, va_arg(*ap, void *));
+		break;
+	}
+}
+#pragma GCC diagnostic pop
+
+void out_text_vformat(struct buf *b, const char *fmt, va_list ap)
+{
+	const char *p = fmt;
+	va_list cp;
+
+	va_copy(cp, ap);
+	while (*p) {
+		const char *pc = strchr(p, '%');
+		char spec[64], mod[3] = "", *end;
+		size_t k = 0, fl;
+		int width = -1, prec = -1, left;
+
+		if (!pc) {
+			buf_adds(b, p);
+			break;
+		}
+		buf_add(b, p, (size_t)(pc - p));
+		p = pc + 1;
+		if (*p == '%') {
+			buf_addc(b, '%');
+			p++;
+			continue;
+		}
+		fl = strspn(p, "-+ #0'");
+		left = memchr(p, '-', fl) != NULL;
+		spec[k++] = '%';
+		memcpy(spec + k, p, fl);
+		k += fl;
+		p += fl;
+		if (*p == '*') {
+			width = va_arg(cp, int);
+			p++;
+			if (width < 0) {
+				left = 1;
+				width = width == INT_MIN ? INT_MAX : -width;
+				spec[k++] = '-';
+			}
+		} else if (*p >= '0' && *p <= '9') {
+			width = (int)strtol(p, &end, 10);
+			p = end;
+		}
+		if (*p == '.') {
+			if (*++p == '*') {
+				prec = va_arg(cp, int);
+				p++;
+			} else {
+				prec = (int)strtol(p, &end, 10);
+				p = end;
+			}
+		}
+		while (*p && strchr("hljztL", *p))
+			if (strlen(mod) < 2)
+				mod[strlen(mod)] = *p++;
+			else
+				p++;
+		if (*p == 's' || *p == 'c') {
+			/* the string escaped first, then padded to the width */
+			struct buf t;
+			const char *s;
+			char ch;
+			size_t n;
+
+			if (*p == 'c') {
+				ch = (char)va_arg(cp, int);
+				s = &ch;
+				n = 1;
+			} else {
+				s = va_arg(cp, const char *);
+				if (!s)
+					s = "(null)";
+				n = prec >= 0 ? strnlen(s, (size_t)prec) : strlen(s);
+			}
+			buf_init(&t);
+			escape_into(&t, s, n, ESC_TEXT);
+			for (; !left && width > (int)t.len; width--)
+				buf_addc(b, ' ');
+			buf_add(b, t.data, t.len);
+			for (; width > (int)t.len; width--)
+				buf_addc(b, ' ');
+			buf_release(&t);
+		} else if (*p) {
+			if (width >= 0)
+				k += (size_t)snprintf(spec + k, sizeof(spec) - k, "%d", width);
+			if (prec >= 0)
+				k += (size_t)snprintf(spec + k, sizeof(spec) - k, ".%d", prec);
+			snprintf(spec + k, sizeof(spec) - k, "%s%c", mod, *p);
+			add_number(b, spec, *p, mod, &cp);
+		}
+		if (*p)
+			p++;
+	}
+	va_end(cp);
+}
+
+int out_vtextf(FILE *f, const char *fmt, va_list ap)
+{
+	struct buf b;
+
+	buf_init(&b);
+	out_text_vformat(&b, fmt, ap);
+	return put_buf(f, &b);
+}
+
+int out_textf(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = out_vtextf(f, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+json_t *out_json_string(const char *s, size_t len)
+{
+	struct buf b;
+	json_t *j;
+
+	if (clean_utf8(s, len))
+		return json_stringn(s, len);
+	buf_init(&b);
+	add_utf8(&b, s, len);
+	j = json_stringn(b.data, b.len);
+	buf_release(&b);
+	return j;
+}
+
+json_t *out_json_uri(const char *s, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *u = (const unsigned char *)s;
+	struct buf b;
+	size_t i;
+	json_t *j;
+
+	buf_init(&b);
+	for (i = 0; i < len; i++) {
+		unsigned char c = u[i];
+
+		/* unreserved characters and the path's slashes stay as they are, but for a
+		 * second leading slash (it would start an authority); a colon is always
+		 * encoded, so that no first segment reads as a scheme */
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '.' || c == '_' || c == '~' || (c == '/' && !(i == 1 && u[0] == '/'))) {
+			buf_addc(&b, (char)c);
+		} else {
+			buf_addc(&b, '%');
+			buf_addc(&b, hex[c >> 4]);
+			buf_addc(&b, hex[c & 15]);
 		}
 	}
 	j = json_stringn(b.data, b.len);
@@ -108,50 +450,53 @@ int out_json_dump(FILE *f, json_t *v)
 
 void out_csv_field(FILE *f, const char *s, size_t len)
 {
-	size_t i;
+	struct buf b;
+	const char *p, *q, *end;
 
-	if (!memchr(s, ',', len) && !memchr(s, '"', len) && !memchr(s, '\n', len) &&
-	    !memchr(s, '\r', len)) {
+	buf_init(&b);
+	if (!clean_utf8(s, len)) {
+		add_utf8(&b, s, len);
+		s = b.data;
+		len = b.len;
+	}
+	end = s + len;
+	for (p = s; p < end && *p != ',' && *p != '"' && *p != '\r' && *p != '\n'; p++)
+		;
+	if (p == end) {
 		fwrite(s, 1, len, f);
-		return;
-	}
-	fputc('"', f);
-	for (i = 0; i < len; i++) {
-		if (s[i] == '"')
+	} else {
+		/* quoted, a quote doubled: each run written up to and with its quote */
+		fputc('"', f);
+		for (p = s; (q = memchr(p, '"', (size_t)(end - p))); p = q + 1) {
+			fwrite(p, 1, (size_t)(q - p) + 1, f);
 			fputc('"', f);
-		fputc(s[i], f);
+		}
+		fwrite(p, 1, (size_t)(end - p), f);
+		fputc('"', f);
 	}
-	fputc('"', f);
+	buf_release(&b);
 }
 
 void out_tsv_field(FILE *f, const char *s, size_t len)
 {
-	size_t i;
+	struct buf b;
+	const char *p, *end;
 
-	for (i = 0; i < len; i++) {
-		switch (s[i]) {
-		case '\t': fputs("\\t", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '\\': fputs("\\\\", f); break;
-		default: fputc(s[i], f);
-		}
+	buf_init(&b);
+	if (!clean_utf8(s, len)) {
+		add_utf8(&b, s, len);
+		s = b.data;
+		len = b.len;
 	}
-}
-
-/* Text mode: control characters shown as \xNN so one cell stays on one line. */
-static void text_escape(struct buf *b, const char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c == 0x7f)
-			buf_printf(b, "\\x%02x", c);
-		else
-			buf_addc(b, (char)c);
+	for (end = s + len; s < end; s = p + 1) {
+		for (p = s; p < end && *p != '\t' && *p != '\n' && *p != '\r' && *p != '\\'; p++)
+			;
+		fwrite(s, 1, (size_t)(p - s), f);
+		if (p == end)
+			break;
+		fputs(*p == '\t' ? "\\t" : *p == '\n' ? "\\n" : *p == '\r' ? "\\r" : "\\\\", f);
 	}
+	buf_release(&b);
 }
 
 struct out_table {
@@ -188,7 +533,7 @@ static void render(struct buf *b, const struct out_cell *c)
 		buf_printf(b, "%.6g", c->r);
 		break;
 	case OUT_STR:
-		text_escape(b, c->s, c->len);
+		escape_into(b, c->s, c->len, ESC_TEXT);
 		break;
 	}
 }
@@ -224,9 +569,18 @@ struct out_table *out_table_new(FILE *f, enum out_format fmt, size_t ncols,
 	t->numeric = calloc(ncols + 1, sizeof(*t->numeric));
 	if (!t->names || !t->numeric)
 		goto fail;
-	for (i = 0; i < ncols; i++)
-		if (!(t->names[i] = strdup(names[i])))
+	for (i = 0; i < ncols; i++) {
+		struct buf b;
+
+		/* column names are shown like cells in text, and are keys (valid UTF-8) in JSON */
+		buf_init(&b);
+		if (fmt == OUT_TEXT)
+			escape_into(&b, names[i], strlen(names[i]), ESC_TEXT);
+		else
+			add_utf8(&b, names[i], strlen(names[i]));
+		if (!(t->names[i] = buf_detach(&b, NULL)))
 			goto fail;
+	}
 	if (fmt == OUT_CSV || fmt == OUT_TSV) {
 		for (i = 0; i < ncols; i++) {
 			if (i)
@@ -373,6 +727,12 @@ int out_table_end(struct out_table *t)
 	return err;
 }
 
+/* Whether a code point past ASCII may stand in XML and HTML text as it is. */
+static int markup_char(uint32_t cp)
+{
+	return cp >= 0xa0 && !(cp >= 0xfdd0 && cp <= 0xfdef) && (cp & 0xfffe) != 0xfffe;
+}
+
 void out_markup_escape(FILE *f, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + len;
@@ -391,11 +751,14 @@ void out_markup_escape(FILE *f, const char *s, size_t len)
 		case '\n': fputs("&#10;", f); break;
 		case '\r': fputs("&#13;", f); break;
 		default:
-			/* XML 1.0 has no place for other control characters (HTML calls them
-			 * parse errors), nor for bytes that are not UTF-8: both become U+FFFD */
+			/* XML 1.0 has no place for other C0 controls nor for U+FFFE and U+FFFF, and
+			 * HTML calls every control (C1 and DEL too) and noncharacter a parse error;
+			 * with the bytes that are not UTF-8 they all become U+FFFD */
 			if (*p < 0x20 || *p == 0x7f || !(n = out_utf8_seq(p, (size_t)(end - p)))) {
 				fputs("\xef\xbf\xbd", f);
 				n = 1;
+			} else if (n > 1 && !markup_char(utf8_cp(p, n))) {
+				fputs("\xef\xbf\xbd", f);
 			} else {
 				fwrite(p, 1, n, f);
 			}

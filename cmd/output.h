@@ -1,14 +1,33 @@
 /* output.h — writers for tabular results (text, csv, tsv, json) and the text helpers every
- * format needs: JSON that survives invalid UTF-8, CSV quoting, TSV escaping. Strings from
- * profiles and logs are untrusted: every writer escapes them for its format. */
+ * format needs: text for terminals and CI logs, JSON that survives invalid UTF-8, CSV
+ * quoting, TSV escaping, markup, GitHub workflow commands, URIs. Strings from profiles,
+ * logs and source files are untrusted: every writer escapes them for its format, and a
+ * command writes them as text through out_text or out_textf, never a bare printf. */
 #ifndef ESC_OUTPUT_H
 #define ESC_OUTPUT_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include <jansson.h>
+
+#include "common/buf.h"
+
+/* An output stream on a file descriptor that remembers why a write failed (stdio keeps
+ * only that one did): standard output and the files the commands write. */
+struct out_file {
+	FILE *f;
+	int fd;
+	int err;	/* errno of the first failed write or of the close */
+};
+/* Opens o->f on fd, line-buffered on a terminal; 0, or -1 when memory runs out. o must
+ * stay where it is until out_file_close. */
+int out_file_open(struct out_file *o, int fd);
+/* Flushes and closes o->f and fd: 0 when every write succeeded, else the errno of the
+ * first that failed (EIO when none was given). */
+int out_file_close(struct out_file *o);
 
 enum out_format { OUT_TEXT, OUT_JSON, OUT_CSV, OUT_TSV };
 
@@ -39,18 +58,40 @@ int out_table_end(struct out_table *t);
  * (overlong forms, surrogates and code points past U+10FFFF included). */
 size_t out_utf8_seq(const unsigned char *s, size_t n);
 
-/* A JSON string from len bytes, invalid UTF-8 replaced by U+FFFD; NULL on no memory. */
+/* Text for people, terminals and CI logs: len bytes of s with C0 controls and DEL shown as
+ * \xNN, C1 controls as \u00NN and bytes that are not UTF-8 as U+FFFD, so that a string
+ * can neither end the line nor carry an escape sequence. Returns 0, or -1 when f took less. */
+int out_text(FILE *f, const char *s, size_t len);
+/* fprintf whose string arguments (%s, %.*s, %c) are written as out_text writes them; the
+ * format's own text is written as it is. Returns 0 or -1, as out_text. */
+int out_textf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int out_vtextf(FILE *f, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+/* The same, appended to b. */
+void out_text_vformat(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
+/* A value in a GitHub workflow command (::error PROPERTIES::DATA): %, CR and LF as the
+ * runner's %XX escapes, and in a property (property != 0) : and , too; other control
+ * characters and invalid UTF-8 as out_text shows them. Returns 0 or -1, as out_text. */
+int out_github_escape(FILE *f, const char *s, size_t len, int property);
+
+/* A JSON string from len bytes, invalid UTF-8 (and NUL) replaced by U+FFFD; NULL on no
+ * memory. */
 json_t *out_json_string(const char *s, size_t len);
+/* A JSON string holding the path s as an RFC 3986 URI reference: every byte but the
+ * unreserved characters and the separating slashes percent-encoded; NULL on no memory. */
+json_t *out_json_uri(const char *s, size_t len);
 /* Writes v to f followed by a newline, then drops the reference; 0 or -1. */
 int out_json_dump(FILE *f, json_t *v);
 
-/* Writes s as one CSV field (quoted when needed) or one TSV field (escaped). */
+/* Writes s as one CSV field (quoted when needed) or one TSV field (escaped), invalid UTF-8
+ * replaced by U+FFFD. Both carry the string's other characters as they are: they are
+ * data for programs (a quoted CSV field may hold a line break). */
 void out_csv_field(FILE *f, const char *s, size_t len);
 void out_tsv_field(FILE *f, const char *s, size_t len);
 
 /* Writes len bytes of s as XML/HTML character data that is also safe inside a quoted
- * attribute: markup characters and TAB/CR/LF become references, other control characters
- * and invalid UTF-8 become U+FFFD. */
+ * attribute: markup characters and TAB/CR/LF become references; other control characters
+ * (C0, DEL, C1), noncharacters and invalid UTF-8 become U+FFFD. */
 void out_markup_escape(FILE *f, const char *s, size_t len);
 
 #endif

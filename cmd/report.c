@@ -213,24 +213,21 @@ enum esc_status report_sample_index(struct store *s, int64_t profile_id, const c
 	return err_set(e, ESC_EINPUT, "the profile has no heap sample type");
 }
 
-/* Says on stderr which builds given were left out: they do not fit the profile. */
+/* Notes which builds given were left out: they do not fit the profile. */
 static int say_unfit(void *ctx, const struct store_build_fit *m, const char *name)
 {
-	const struct cli *c = ctx;
-	const char *p;
+	struct cli *c = ctx;
 
 	if (m->used)
 		return 0;
-	fprintf(stderr, "escprof %s: build %" PRId64 " ('", c->cmd, m->build_id);
-	for (p = name; *p; p++)
-		fputc((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p, stderr);
 	if (m->lines)
-		fprintf(stderr, "') has diagnostics at %" PRId64 " of the %" PRId64 " lines of the profile's "
-			"own code it covers (%.0f%%): it is not the build of this profile (another program or "
-			"commit?); not used\n", m->matched, m->lines, 100.0 * (double)m->matched / (double)m->lines);
+		cli_note(c, "build %" PRId64 " ('%s') has diagnostics at %" PRId64 " of the %" PRId64
+			 " lines of the profile's own code it covers (%.0f%%): it is not the build of this"
+			 " profile (another program or commit?); not used", m->build_id, name, m->matched,
+			 m->lines, 100.0 * (double)m->matched / (double)m->lines);
 	else
-		fprintf(stderr, "') covers none of the profile's own code: it is not the build of this "
-			"profile; not used\n");
+		cli_note(c, "build %" PRId64 " ('%s') covers none of the profile's own code: it is not the"
+			 " build of this profile; not used", m->build_id, name);
 	return 0;
 }
 
@@ -311,6 +308,18 @@ enum esc_status report_latest_analysis(struct store *s, int64_t profile_id, int6
 	return ESC_OK;
 }
 
+enum esc_status report_select_profile(const struct cli *c, struct store *s, const char *profile_ref,
+				      int64_t *profile_id, struct err *e)
+{
+	enum esc_status st;
+
+	if (profile_ref)
+		st = store_resolve_profile(s, profile_ref, profile_id, e);
+	else if (!(st = store_latest_profile(s, profile_id, e)) && !*profile_id)
+		st = err_set(e, ESC_EINPUT, "no profile in '%s' (escprof load one first)", c->db);
+	return st;
+}
+
 enum esc_status report_select(struct cli *c, struct store *s, const char *profile_ref,
 			      const char *const *build_refs, size_t nbuild_refs,
 			      const struct classify_opts *o, int64_t *profile_id,
@@ -320,22 +329,21 @@ enum esc_status report_select(struct cli *c, struct store *s, const char *profil
 	enum esc_status st;
 	size_t i;
 
-	if (profile_ref)
-		st = store_resolve_profile(s, profile_ref, profile_id, e);
-	else if (!(st = store_latest_profile(s, profile_id, e)) && !*profile_id)
-		st = err_set(e, ESC_EINPUT, "no profile in '%s' (escprof load one first)", c->db);
-	if (st)
+	if ((st = report_select_profile(c, s, profile_ref, profile_id, e)))
 		return st;
 	if (!nbuild_refs) {
 		if ((st = report_latest_analysis(s, *profile_id, analysis_id, e)) || *analysis_id)
 			return st;
 		if ((st = store_latest_build(s, &latest, e)))
 			return st;
-		if (!c->quiet)
-			fprintf(stderr, latest ? "escprof %s: profile %" PRId64 " has no analysis yet: joining it with build %"
-				PRId64 " (the newest; choose with --build)\n" :
-				"escprof %s: profile %" PRId64 " has no analysis yet and the store holds no build:"
-				" causes come from the profile alone\n", c->cmd, *profile_id, latest);
+		if (!c->quiet) {
+			if (latest)
+				cli_note(c, "profile %" PRId64 " had no analysis yet: joined it with build %" PRId64
+					 " (the newest; choose with --build)", *profile_id, latest);
+			else
+				cli_note(c, "profile %" PRId64 " had no analysis yet and the store holds no build:"
+					 " the causes come from the profile alone", *profile_id);
+		}
 		return report_analyze(c, s, *profile_id, &latest, latest ? 1 : 0, o, analysis_id, e);
 	}
 	builds = calloc(nbuild_refs, sizeof(*builds));

@@ -25,7 +25,7 @@ enum esc_status report_sample_index(struct store *s, int64_t profile_id, const c
 
 /* Runs the join of profile against builds and stores it; *analysis_id is the new one. A
  * build that does not fit the profile (classify_build_fits) is left out of the join, and
- * that is said on stderr unless quiet; how each build fits is stored with the analysis. */
+ * that is a cli_note unless quiet; how each build fits is stored with the analysis. */
 enum esc_status report_analyze(struct cli *c, struct store *s, int64_t profile_id,
 			       const int64_t *builds, size_t nbuilds, const struct classify_opts *o,
 			       int64_t *analysis_id, struct err *e);
@@ -34,8 +34,12 @@ enum esc_status report_analyze(struct cli *c, struct store *s, int64_t profile_i
 enum esc_status report_latest_analysis(struct store *s, int64_t profile_id, int64_t *id,
 				       struct err *e);
 
-/* Picks the profile (ref, else the newest) and its analysis: a new one when builds are
- * given, else the newest stored one, else one with the newest build (said on stderr
+/* The profile a reading command is about: ref, else the newest. */
+enum esc_status report_select_profile(const struct cli *c, struct store *s, const char *profile_ref,
+				      int64_t *profile_id, struct err *e);
+
+/* Picks the profile (as report_select_profile) and its analysis: a new one when builds
+ * are given, else the newest stored one, else one with the newest build (a cli_note
  * unless quiet). Needs a read-write store only when it has to analyse. */
 enum esc_status report_select(struct cli *c, struct store *s, const char *profile_ref,
 			      const char *const *build_refs, size_t nbuild_refs,
