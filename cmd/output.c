@@ -187,12 +187,22 @@ static int put_buf(FILE *f, struct buf *b)
 	return r;
 }
 
+/* Code points that end a line or reorder what follows them on screen (line and paragraph
+ * separators, bidirectional marks, embeddings, overrides and isolates): in a name they
+ * can make a line read as something it is not. */
+static int reorders(uint32_t cp)
+{
+	return cp == 0x061c || cp == 0x200e || cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
 enum esc_mode { ESC_TEXT, ESC_GITHUB_DATA, ESC_GITHUB_PROPERTY };
 
 /* The one escape of text meant for people, terminals and CI logs. C0 controls and DEL
- * are shown as \xNN and C1 controls as \u00NN (Go's %q spelling), so that no string can
- * end a line, start a workflow command or reach the terminal as an escape sequence;
- * bytes that are not UTF-8 become U+FFFD. In a GitHub workflow command CR, LF and %
+ * are shown as \xNN, C1 controls and the characters that reorder a line as \uNNNN (Go's
+ * %q spelling), so that no string can end a line, start a workflow command, reach the
+ * terminal as an escape sequence or hide text by reversing it; bytes that are not UTF-8
+ * become U+FFFD. In a GitHub workflow command CR, LF and %
  * take the runner's own %XX escapes (it decodes them back), and in a property : and ,
  * too; the other controls are shown as in text. */
 static void escape_into(struct buf *b, const char *s, size_t len, enum esc_mode mode)
@@ -215,7 +225,7 @@ static void escape_into(struct buf *b, const char *s, size_t len, enum esc_mode 
 		} else if (!(n = out_utf8_seq(u + i, len - i))) {
 			buf_adds(b, "\xef\xbf\xbd");
 			n = 1;
-		} else if ((cp = utf8_cp(u + i, n)) < 0xa0) {
+		} else if ((cp = utf8_cp(u + i, n)) < 0xa0 || reorders(cp)) {
 			buf_printf(b, "\\u%04x", (unsigned)cp);
 		} else {
 			buf_add(b, u + i, n);

@@ -558,6 +558,35 @@ Test(writers, text_shows_every_control_byte_escaped_and_forges_no_line)
 	buf_release(&out);
 }
 
+/* A right-to-left override or a line separator in a name would make the rest of its line
+ * read reversed or start a new one on screen (CVE-2021-42574's trick); text shows them as
+ * \uNNNN like C1 controls, and leaves other characters beyond ASCII alone. */
+Test(writers, text_shows_the_characters_that_reorder_a_line_escaped)
+{
+	static const struct {
+		const char *utf8, *shown;
+	} cases[] = {
+		{"\xe2\x80\xae", "\\u202e"}, {"\xe2\x80\xa8", "\\u2028"}, {"\xe2\x80\xa9", "\\u2029"},
+		{"\xe2\x81\xa6", "\\u2066"}, {"\xe2\x81\xa9", "\\u2069"}, {"\xe2\x80\x8f", "\\u200f"},
+		{"\xd8\x9c", "\\u061c"}, {"\xc3\xa9", "\xc3\xa9"}, {"\xe2\x80\xa7", "\xe2\x80\xa7"},
+	};
+	const char *db = shq(hostile()->db);
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct buf out;
+		char want[64], hex[16] = "";
+		const unsigned char *u;
+
+		for (u = (const unsigned char *)cases[i].utf8; *u; u++)
+			snprintf(hex + strlen(hex), sizeof(hex) - strlen(hex), "%02x", *u);
+		cr_assert_eq(run_text(&out, "sql --db %s \"SELECT 'a' || CAST(X'%s' AS TEXT) || 'b'\"", db, hex), 0);
+		snprintf(want, sizeof(want), "a%sb", cases[i].shown);
+		cr_expect_not_null(strstr(out.data, want), "case %zu: want %s in:\n%s", i, want, out.data);
+		buf_release(&out);
+	}
+}
+
 Test(writers, messages_on_stderr_quote_names_on_one_line)
 {
 	const struct hostile *h = hostile();
