@@ -219,3 +219,48 @@ Test(hostile, a_stack_that_collides_with_a_stored_one_is_stored_apart)
 	cr_expect_eq(t_sql_int(db, "SELECT count(*) FROM stack"), 2);
 	buf_release(&err);
 }
+
+/* ---- empty inputs ---- */
+
+/* A valid profile with one sample type (alloc_space, bytes) and no sample at all;
+ * time_nanos makes two of them different files. */
+static void empty_profile(struct buf *b, uint64_t time_nanos)
+{
+	struct buf vt;
+
+	buf_init(b);
+	buf_init(&vt);
+	pb_int(&vt, 1, 1);
+	pb_int(&vt, 2, 2);
+	pb_bytes(b, 1, vt.data, vt.len);
+	pb_str(b, 6, "");
+	pb_str(b, 6, "alloc_space");
+	pb_str(b, 6, "bytes");
+	if (time_nanos)
+		pb_int(b, 9, time_nanos);
+	buf_release(&vt);
+}
+
+/* Nothing on either side: no rows to sort (qsort_r must not be handed the NULL of an
+ * empty array), the header and an empty list. */
+Test(hostile, diff_of_two_empty_profiles_is_an_empty_table)
+{
+	const char *a = t_fresh("empty-a.pb"), *b = t_fresh("empty-b.pb");
+	struct buf pa, pb, out, err;
+
+	empty_profile(&pa, 0);
+	empty_profile(&pb, 5);
+	t_write(a, pa.data, pa.len);
+	t_write(b, pb.data, pb.len);
+	cr_assert_eq(t_run(&out, &err, "diff -q '%s' '%s'", a, b), 0, "%s", err.data);
+	cr_expect(strstr(out.data, "alloc_space by site\n") && strstr(out.data, "status  site\n"),
+		  "%s", out.data);
+	cr_expect_eq(strchr(strstr(out.data, "status  site\n"), '\n')[1], '\0', "%s", out.data);
+	buf_release(&out);
+	cr_assert_eq(t_run(&out, &err, "diff -q --format json '%s' '%s'", a, b), 0, "%s", err.data);
+	cr_expect(strstr(out.data, "\"grown\": []"), "%s", out.data);
+	buf_release(&out);
+	buf_release(&err);
+	buf_release(&pa);
+	buf_release(&pb);
+}
