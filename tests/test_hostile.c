@@ -3,9 +3,11 @@
  * and file-size exhaustion, stores that cannot be written or are corrupt, SQL that
  * reaches for more than the store, and the place every bad-input message names. */
 #include <criterion/criterion.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -263,4 +265,155 @@ Test(hostile, diff_of_two_empty_profiles_is_an_empty_table)
 	buf_release(&err);
 	buf_release(&pa);
 	buf_release(&pb);
+}
+
+/* ---- endless and exploding input ---- */
+
+/* Runs `$ESCPROF args` (a shell word list, no redirections) in its own process with
+ * stdout and stderr to /dev/null; returns the exit code and sets *kib to the peak
+ * resident memory of the process (ru_maxrss of exactly that child). */
+static int peak_rss(long *kib, const char *args)
+{
+	struct rusage ru;
+	int st;
+	pid_t pid = fork();
+
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		char cmd[4096];
+
+		snprintf(cmd, sizeof(cmd), "exec '%s' %s >/dev/null 2>&1 </dev/null", getenv("ESCPROF"), args);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	cr_assert_eq(wait4(pid, &st, 0, &ru), pid);
+	cr_assert(WIFEXITED(st), "%s: killed by signal %d", args, WTERMSIG(st));
+	*kib = ru.ru_maxrss;
+	return WEXITSTATUS(st);
+}
+
+/* prefix followed by path in single quotes, in a static buffer */
+static const char *args_then_path(const char *path, const char *prefix)
+{
+	static char b[4096];
+
+	snprintf(b, sizeof(b), "%s'%s'", prefix, path);
+	return b;
+}
+
+/* The cap is 64 MiB; a process that keeps what it reads within the cap peaks near it.
+ * Doubling a buffer and filling the whole capacity before looking peaks at twice. Under
+ * AddressSanitizer the peak measures its allocator instead (realloc always copies, and
+ * freed blocks wait in a quarantine of 256 MiB), so there the bytes read are the proof. */
+#define CAP_KIB (64L * 1024)
+#if defined(__SANITIZE_ADDRESS__)
+#define T_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define T_ASAN 1
+#endif
+#endif
+#ifndef T_ASAN
+#define T_ASAN 0
+#endif
+
+/* Writes zeros to `$ESCPROF args` on its stdin until it stops reading; the bytes it
+ * took (within the pipe's buffer and one write). */
+static long long bytes_taken(const char *args, int *code)
+{
+	static char zeros[1 << 16];
+	long long sent = 0;
+	int fd[2], st;
+	pid_t pid;
+
+	signal(SIGPIPE, SIG_IGN);
+	cr_assert_eq(pipe(fd), 0);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		char cmd[4096];
+
+		dup2(fd[0], 0);
+		close(fd[0]);
+		close(fd[1]);
+		snprintf(cmd, sizeof(cmd), "exec '%s' %s >/dev/null 2>&1", getenv("ESCPROF"), args);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	close(fd[0]);
+	for (;;) {
+		ssize_t n = write(fd[1], zeros, sizeof(zeros));
+
+		if (n <= 0)
+			break;
+		sent += n;
+	}
+	close(fd[1]);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st));
+	*code = WEXITSTATUS(st);
+	return sent;
+}
+
+Test(hostile, endless_input_is_refused_near_the_size_cap_not_at_twice_it)
+{
+	long kib;
+	long long sent;
+	int code;
+
+	/* at most the cap and one byte are read, whatever the allocator */
+	sent = bytes_taken("info --max-size 64M -", &code);
+	cr_expect_eq(code, 3);
+	cr_expect_leq(sent, CAP_KIB * 1024 + 1 + 2 * (1 << 16) + (1 << 20),
+		      "info read %lld bytes past a %ld KiB cap", sent, CAP_KIB);
+	cr_expect_gt(sent, CAP_KIB * 1024);
+	cr_assert_eq(peak_rss(&kib, "info --max-size 64M /dev/zero"), 3);
+	if (!T_ASAN)
+		cr_expect_lt(kib, CAP_KIB * 3 / 2, "info /dev/zero peaked at %ld KiB for a %ld KiB cap",
+			     kib, CAP_KIB);
+	cr_assert_eq(peak_rss(&kib, args_then_path(t_fresh("zero.db"), "load -q --max-size 64M /dev/zero --db ")), 3);
+	if (!T_ASAN)
+		cr_expect_lt(kib, CAP_KIB * 3 / 2, "load /dev/zero peaked at %ld KiB for a %ld KiB cap",
+			     kib, CAP_KIB);
+}
+
+/* A regular file's size is known before reading: one past the cap is refused unread. */
+Test(hostile, a_file_larger_than_the_cap_is_refused_before_it_is_read)
+{
+	const char *big = t_fresh("sparse.pb");
+	struct buf err;
+	long kib;
+	FILE *f = fopen(big, "wb");
+
+	cr_assert_not_null(f);
+	cr_assert_eq(ftruncate(fileno(f), (off_t)CAP_KIB * 1024 + 1), 0);	/* sparse: no disk used */
+	fclose(f);
+	cr_assert_eq(peak_rss(&kib, args_then_path(big, "info --max-size 64M ")), 3);
+	cr_expect_lt(kib, CAP_KIB / 2, "info peaked at %ld KiB on a file past a %ld KiB cap", kib, CAP_KIB);
+	cr_assert_eq(t_run(NULL, &err, "info --max-size 64M '%s'", big), 3);
+	cr_expect(strstr(err.data, "larger than 67108864 bytes"), "%s", err.data);
+	buf_release(&err);
+}
+
+/* 2 GiB of zeros in 32 gzip members of 64 MiB: the decompressed bytes stop at the cap. */
+Test(hostile, a_gzip_bomb_is_refused_near_the_size_cap)
+{
+	const char *bomb = t_fresh("bomb.gz");
+	size_t chunk = (size_t)64 << 20;
+	char *zeros = calloc(chunk, 1);
+	struct buf one;
+	long kib;
+	FILE *f = fopen(bomb, "wb");
+	int i;
+
+	cr_assert(zeros && f);
+	t_gzip(&one, zeros, chunk);
+	free(zeros);
+	for (i = 0; i < 32; i++)
+		cr_assert_eq(fwrite(one.data, 1, one.len, f), one.len);
+	fclose(f);
+	buf_release(&one);
+	cr_assert_eq(peak_rss(&kib, args_then_path(bomb, "info --max-size 64M ")), 3);
+	if (!T_ASAN)
+		cr_expect_lt(kib, CAP_KIB * 3 / 2, "info peaked at %ld KiB for a %ld KiB cap", kib, CAP_KIB);
 }
