@@ -179,7 +179,7 @@ enum esc_status budget_parse(const char *name, const char *text, size_t len,
 		line = strndup(text + off, ll);
 		off += ll + (nl ? 1 : 0);
 		if (!line) {
-			st = err_set(e, ESC_ENOMEM, "out of memory");
+			st = err_set(e, ESC_ENOMEM, "'%s': out of memory", name);
 			goto fail;
 		}
 		n = split(line, w, 8);
@@ -252,7 +252,7 @@ enum esc_status budget_parse(const char *name, const char *text, size_t len,
 		if (vec_reserve(&b->rules, &b->cap, b->n + 1, sizeof(*b->rules), 8)) {
 			free(r.pattern);
 			free(r.text);
-			st = err_set(e, ESC_ENOMEM, "out of memory");
+			st = err_set(e, ESC_ENOMEM, "'%s': out of memory", name);
 			goto fail;
 		}
 		b->rules[b->n++] = r;

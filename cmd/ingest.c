@@ -1,6 +1,7 @@
 /* ingest.c — reading inputs into the store, shared by load, escapes and analyze: a
  * profile file (decoded and validated, then stored in one transaction) and a compiler
  * log or -json tree (streamed into one build, also one transaction). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "common/digest.h"
 
 struct escapes_run {
+	const char *path;		/* the log or -json tree being read */
 	struct store_build *b;		/* NULL in a dry run */
 	struct digest_sha256 sha;
 	size_t kinds[GC_KIND_COUNT];
@@ -53,7 +55,7 @@ static int on_diag(void *ctx, const struct gc_diag *d)
 		struct store_step *ns = realloc(r->steps, nc * sizeof(*ns));
 
 		if (!ns)
-			return err_set(r->e, ESC_ENOMEM, "out of memory");
+			return err_set(r->e, ESC_ENOMEM, "'%s': out of memory", r->path);
 		r->steps = ns;
 		r->capsteps = nc;
 	}
@@ -114,7 +116,7 @@ static int parse_input(const char *path, size_t max_line, struct escapes_run *r,
 				fclose(f);
 			gc_log_free(p);
 			free(chunk);
-			return err_set(e, ESC_ENOMEM, "out of memory");
+			return err_set(e, ESC_ENOMEM, "'%s': out of memory", path);
 		}
 		if (max_line)
 			gc_log_set_max_line(p, max_line);
@@ -146,6 +148,7 @@ enum esc_status ingest_build(struct store *s, const char *path, const char *name
 
 	memset(res, 0, sizeof(*res));
 	run.e = e;
+	run.path = path;
 	digest_sha256_init(&run.sha);
 	if (s && store_build_begin(s, &o, &run.b, e))
 		return e->status;
@@ -183,7 +186,9 @@ enum esc_status ingest_open_profile(const char *path, const struct profile_limit
 	*p = NULL;
 	buf_init(&b);
 	r = buf_read_file(&b, path, lim && lim->max_size ? lim->max_size : PROFILE_DEFAULT_MAX_SIZE);
-	if (r == -1)
+	if (r == -1 && errno == ENOMEM)
+		st = err_set(e, ESC_ENOMEM, "'%s': out of memory", path);
+	else if (r == -1)
 		st = err_set(e, ESC_EIO, "cannot read '%s': %m", path);
 	else if (r == -2)
 		st = err_set(e, ESC_ELIMIT, "'%s': larger than the size limit (raise it with --max-size)",

@@ -4,6 +4,7 @@
  * one at a time later, each into an arena that is reset between samples. Every string
  * index and id is checked before use: a profile that passes profile_open cannot make a
  * later reader index out of range. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,10 +109,21 @@ static int next_field(struct reader *r, struct field *f, const char **why)
 	}
 }
 
-/* protobuf-c allocator that draws from an arena */
+/* protobuf-c allocator that draws from an arena. protobuf-c returns NULL both for bad
+ * input and for a failed allocation; failed tells them apart. */
+struct pb_arena {
+	struct arena *arena;
+	int failed;
+};
+
 static void *arena_pb_alloc(void *data, size_t size)
 {
-	return arena_alloc(data, size);
+	struct pb_arena *a = data;
+	void *p = arena_alloc(a->arena, size);
+
+	if (!p)
+		a->failed = 1;
+	return p;
 }
 
 static void arena_pb_free(void *data, void *p)
@@ -189,7 +201,8 @@ static enum esc_status read_int_field(const struct field *f, int64_t *out, const
 static enum esc_status walk_tables(struct profile *p, struct table_state *t, struct err *e)
 {
 	struct profile_priv *pv = p->priv;
-	ProtobufCAllocator alloc = {arena_pb_alloc, arena_pb_free, &pv->arena};
+	struct pb_arena pa = {&pv->arena, 0};
+	ProtobufCAllocator alloc = {arena_pb_alloc, arena_pb_free, &pa};
 	struct reader r = {(const unsigned char *)pv->data.data,
 			   (const unsigned char *)pv->data.data,
 			   (const unsigned char *)pv->data.data + pv->data.len};
@@ -212,9 +225,11 @@ static enum esc_status walk_tables(struct profile *p, struct table_state *t, str
 		switch (f.num) {
 		case 1:
 			msg = perftools__profiles__value_type__unpack(&alloc, f.v, f.p);
-			if (!msg || push(&t->sample_types, &t->nsample_types, &t->cap_sample_types,
-					 sizeof(msg), &msg))
+			if (!msg)
 				goto badmsg;
+			if (push(&t->sample_types, &t->nsample_types, &t->cap_sample_types, sizeof(msg),
+				 &msg))
+				goto nomem;
 			break;
 		case 2:
 			if (p->nsamples == SIZE_MAX)
@@ -223,20 +238,24 @@ static enum esc_status walk_tables(struct profile *p, struct table_state *t, str
 			break;
 		case 3:
 			msg = perftools__profiles__mapping__unpack(&alloc, f.v, f.p);
-			if (!msg || push(&t->mappings, &t->nmappings, &t->cap_mappings, sizeof(msg), &msg))
+			if (!msg)
 				goto badmsg;
+			if (push(&t->mappings, &t->nmappings, &t->cap_mappings, sizeof(msg), &msg))
+				goto nomem;
 			break;
 		case 4:
 			msg = perftools__profiles__location__unpack(&alloc, f.v, f.p);
-			if (!msg || push(&t->locations, &t->nlocations, &t->cap_locations, sizeof(msg),
-					 &msg))
+			if (!msg)
 				goto badmsg;
+			if (push(&t->locations, &t->nlocations, &t->cap_locations, sizeof(msg), &msg))
+				goto nomem;
 			break;
 		case 5:
 			msg = perftools__profiles__function__unpack(&alloc, f.v, f.p);
-			if (!msg || push(&t->functions, &t->nfunctions, &t->cap_functions, sizeof(msg),
-					 &msg))
+			if (!msg)
 				goto badmsg;
+			if (push(&t->functions, &t->nfunctions, &t->cap_functions, sizeof(msg), &msg))
+				goto nomem;
 			break;
 		case 6:
 			if (f.v > pv->limits.max_string)
@@ -302,7 +321,11 @@ static enum esc_status walk_tables(struct profile *p, struct table_state *t, str
 			break;	/* unknown fields are skipped, as protobuf requires */
 		}
 		continue;
+nomem:
+		return err_set(e, ESC_ENOMEM, "'%s': out of memory", p->name);
 badmsg:
+		if (pa.failed)
+			goto nomem;
 		return bad(e, p->name, f.off, "malformed %s message",
 			   f.num == 1 ? "sample_type ValueType" : f.num == 2 ? "Sample" :
 			   f.num == 3 ? "Mapping" : f.num == 4 ? "Location" :
@@ -604,7 +627,8 @@ static int foreach_pprof(const struct profile *p, profile_sample_fn fn, void *ct
 	const char *const *strings = pv->strings;
 	size_t nstrings = pv->nstrings;
 	struct arena scratch;
-	ProtobufCAllocator alloc = {arena_pb_alloc, arena_pb_free, &scratch};
+	struct pb_arena pa = {&scratch, 0};
+	ProtobufCAllocator alloc = {arena_pb_alloc, arena_pb_free, &pa};
 	struct reader r = {(const unsigned char *)pv->data.data,
 			   (const unsigned char *)pv->data.data,
 			   (const unsigned char *)pv->data.data + pv->data.len};
@@ -629,7 +653,8 @@ static int foreach_pprof(const struct profile *p, profile_sample_fn fn, void *ct
 		arena_reset(&scratch);
 		s = perftools__profiles__sample__unpack(&alloc, f.v, f.p);
 		if (!s) {
-			ret = bad(e, p->name, f.off, "malformed Sample message");
+			ret = pa.failed ? err_set(e, ESC_ENOMEM, "'%s': out of memory", p->name) :
+				bad(e, p->name, f.off, "malformed Sample message");
 			break;
 		}
 		if (s->n_value != p->nsample_types) {
@@ -831,7 +856,9 @@ enum esc_status profile_open_file(struct profile **out, const char *path,
 	buf_init(&b);
 	/* compressed input is at most the cap too: deflate never expands much */
 	r = buf_read_file(&b, path, max);
-	if (r == -1) {
+	if (r == -1 && errno == ENOMEM) {
+		st = err_set(e, ESC_ENOMEM, "'%s': out of memory", path);
+	} else if (r == -1) {
 		st = err_set(e, ESC_EIO, "cannot read '%s': %m", path);
 	} else if (r == -2) {
 		st = err_set(e, ESC_ELIMIT, "'%s': larger than %llu bytes (raise it with --max-size)",

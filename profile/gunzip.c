@@ -37,7 +37,8 @@ enum esc_status profile_inflate(const char *name, const unsigned char *in, size_
 	if (max > SIZE_MAX - 2)
 		max = SIZE_MAX - 2;	/* the capacity, max + 2 at most, must not wrap */
 	if (inflateInit2(&zs, gzip ? 16 + MAX_WBITS : MAX_WBITS) != Z_OK)
-		return err_set(e, ESC_ENOMEM, "'%s': cannot start %s decoder", name, what);
+		return err_set(e, ESC_ENOMEM, "'%s': out of memory (starting the %s decoder)", name,
+			       what);
 	zs.next_in = (unsigned char *)in;
 	zs.avail_in = len > UINT32_MAX ? UINT32_MAX : (uInt)len;
 	/* a gzip member ends with its size mod 2^32: reserve that much (within the cap) so

@@ -56,6 +56,12 @@ struct loader {
 	size_t nstrs, capstrs;
 };
 
+/* Memory ran out while storing the profile read from o->source. */
+static enum esc_status nomem(struct loader *L)
+{
+	return err_set(L->e, ESC_ENOMEM, "'%s': out of memory", L->o->source);
+}
+
 static uint64_t str_hash(const char *s)
 {
 	uint64_t h = 1469598103934665603ULL;
@@ -93,7 +99,7 @@ static int64_t intern(struct loader *L, const char *s)
 	int64_t id = 0;
 
 	if (2 * (L->nstrs + 1) > L->capstrs && str_rehash(L)) {
-		err_set(L->e, ESC_ENOMEM, "out of memory");
+		nomem(L);
 		return 0;
 	}
 	for (h = str_hash(s) & (L->capstrs - 1); L->strs[h].s; h = (h + 1) & (L->capstrs - 1))
@@ -114,7 +120,7 @@ static int64_t intern(struct loader *L, const char *s)
 		id = sqlite3_last_insert_rowid(L->s->db);
 	}
 	if (!(L->strs[h].s = strdup(s))) {
-		err_set(L->e, ESC_ENOMEM, "out of memory");
+		nomem(L);
 		return 0;
 	}
 	L->strs[h].id = id;
@@ -157,7 +163,7 @@ static enum esc_status prepare_locations(struct loader *L)
 	L->locs = calloc(p->nlocations + 1, sizeof(*L->locs));
 	if (!fids || !L->locs) {
 		free(fids);
-		return err_set(L->e, ESC_ENOMEM, "out of memory");
+		return nomem(L);
 	}
 	for (i = 0; i < p->nfunctions; i++)
 		if (!(fids[i] = func_id(L, p->functions[i].name, p->functions[i].file)))
@@ -169,7 +175,7 @@ static enum esc_status prepare_locations(struct loader *L)
 
 		lf->v = calloc(n, sizeof(*lf->v));
 		if (!lf->v) {
-			err_set(L->e, ESC_ENOMEM, "out of memory");
+			nomem(L);
 			goto fail;
 		}
 		lf->n = n;
@@ -404,7 +410,7 @@ static int64_t stack_for(struct loader *L, const struct profile_sample *s)
 	}
 	h = hash128_add(h, depth);
 	if (2 * (L->nstacks + 1) > L->capstacks && stack_rehash(L)) {
-		err_set(L->e, ESC_ENOMEM, "out of memory");
+		nomem(L);
 		return 0;
 	}
 	/* this load's stacks first: one of the same hash is this one only if its frames are */
@@ -447,7 +453,7 @@ static int64_t stack_for(struct loader *L, const struct profile_sample *s)
 	if (L->nlocs_of + s->nlocations < STACK_IN_STORE) {
 		if (vec_reserve(&L->locs_of, &L->caplocs_of, L->nlocs_of + s->nlocations,
 				sizeof(*L->locs_of), 4096)) {
-			err_set(L->e, ESC_ENOMEM, "out of memory");
+			nomem(L);
 			return 0;
 		}
 		for (i = 0; i < s->nlocations && s->locations[i]->index < STACK_IN_STORE; i++)

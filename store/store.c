@@ -133,7 +133,7 @@ static enum esc_status create_file(const char *path, int *won, struct err *e)
 
 	*won = 0;
 	if (asprintf(&tmp, "%s.new-XXXXXX", path) < 0)
-		return err_set(e, ESC_ENOMEM, "out of memory");
+		return err_set(e, ESC_ENOMEM, "'%s': out of memory", path);
 	if ((fd = mkstemp(tmp)) < 0) {
 		st = err_set(e, ESC_EIO, "cannot create database '%s': %s", path, strerror(errno));
 		free(tmp);
@@ -222,7 +222,7 @@ enum esc_status store_open(struct store **out, const char *path, enum store_mode
 	s = calloc(1, sizeof(*s));
 	if (!s || !(s->path = strdup(path))) {
 		free(s);
-		return err_set(e, ESC_ENOMEM, "out of memory");
+		return err_set(e, ESC_ENOMEM, "'%s': out of memory", path);
 	}
 	s->mode = mode;
 	s->lock_fd = -1;
@@ -419,7 +419,7 @@ static int query(struct store *s, const char *sql, int write, store_row_fn fn, v
 	names = calloc((size_t)n + 1, sizeof(*names));
 	vals = calloc((size_t)n + 1, sizeof(*vals));
 	if (!names || !vals) {
-		ret = err_set(e, ESC_ENOMEM, "out of memory");
+		ret = err_set(e, ESC_ENOMEM, "'%s': out of memory", s->path);
 		goto out;
 	}
 	for (i = 0; i < n; i++)

@@ -417,3 +417,95 @@ Test(hostile, a_gzip_bomb_is_refused_near_the_size_cap)
 	if (!T_ASAN)
 		cr_expect_lt(kib, CAP_KIB * 3 / 2, "info peaked at %ld KiB for a %ld KiB cap", kib, CAP_KIB);
 }
+
+/* ---- out of memory ---- */
+
+/* Runs `$ESCPROF args` with memory that runs out: `ulimit -v` (40 MB of address space),
+ * or under AddressSanitizer (which needs terabytes of address space) any single
+ * allocation past 12 MiB failing instead. escprof itself needs less than 20 MB here. */
+static int run_short_of_memory(struct buf *err, const char *args)
+{
+	char cmd[4096];
+	int st;
+
+	if (T_ASAN)
+		snprintf(cmd, sizeof(cmd), "ASAN_OPTIONS=\"$ASAN_OPTIONS:allocator_may_return_null=1:"
+			 "max_allocation_size_mb=12\" '%s' %s >/dev/null 2>'%s.err'", getenv("ESCPROF"),
+			 args, t_tmpdir());
+	else
+		snprintf(cmd, sizeof(cmd), "ulimit -v 40000 && '%s' %s >/dev/null 2>'%s.err'",
+			 getenv("ESCPROF"), args, t_tmpdir());
+	st = system(cmd);
+	snprintf(cmd, sizeof(cmd), "%s.err", t_tmpdir());
+	t_read(err, cmd);
+	cr_assert(WIFEXITED(st), "%s", err->data);
+	return WEXITSTATUS(st);
+}
+
+/* What escprof wrote to stderr, from its first line on (AddressSanitizer warns first
+ * when an allocation fails). */
+static const char *escprof_lines(const struct buf *err)
+{
+	const char *p = strstr(err->data, "escprof ");
+
+	return p ? p : err->data;
+}
+
+/* Well-formed messages that take far more memory decoded than on disk: a Location of
+ * 2 Mi empty Lines (2 bytes each on disk, a pointer and a message each decoded), a
+ * Sample of 4 Mi location ids (1 byte each on disk, 8 decoded). protobuf-c answers NULL
+ * when its allocator fails as when the bytes are bad: the file is not malformed. */
+Test(hostile, running_out_of_memory_is_said_so_naming_the_file_not_called_malformed)
+{
+	const char *loc = t_fresh("bigloc.pb"), *smp = t_fresh("bigsmp.pb");
+	struct buf b, m, ids, err;
+	char want[700];
+	size_t i;
+
+	buf_init(&b);
+	buf_init(&m);
+	pb_int(&m, 1, 1);
+	for (i = 0; i < (size_t)2 << 20; i++)
+		pb_bytes(&m, 4, "", 0);
+	pb_bytes(&b, 4, m.data, m.len);
+	pb_str(&b, 6, "");
+	t_write(loc, b.data, b.len);
+
+	buf_reset(&b);
+	buf_reset(&m);
+	buf_init(&ids);
+	pb_int(&m, 1, 1);
+	pb_int(&m, 2, 1);
+	pb_bytes(&b, 1, m.data, m.len);
+	for (i = 0; i < (size_t)4 << 20; i++)
+		buf_addc(&ids, 1);
+	buf_reset(&m);
+	pb_bytes(&m, 1, ids.data, ids.len);
+	pb_bytes(&b, 2, m.data, m.len);
+	buf_reset(&m);
+	pb_int(&m, 1, 1);
+	pb_bytes(&b, 4, m.data, m.len);
+	pb_str(&b, 6, "");
+	pb_str(&b, 6, "x");
+	t_write(smp, b.data, b.len);
+
+	cr_expect_eq(run_short_of_memory(&err, args_then_path(loc, "info ")), 3);
+	snprintf(want, sizeof(want), "escprof info: '%s': out of memory\n", loc);
+	cr_expect_str_eq(escprof_lines(&err), want);
+	buf_release(&err);
+	cr_expect_eq(run_short_of_memory(&err, args_then_path(smp, "info ")), 3);
+	snprintf(want, sizeof(want), "escprof info: '%s': out of memory\n", smp);
+	cr_expect_str_eq(escprof_lines(&err), want);
+	buf_release(&err);
+	snprintf(want, sizeof(want), "load -q --db '%s' ", t_fresh("oom.db"));
+	cr_expect_eq(run_short_of_memory(&err, args_then_path(loc, want)), 3);
+	snprintf(want, sizeof(want), "escprof load: '%s': out of memory\n", loc);
+	cr_expect_str_eq(escprof_lines(&err), want);
+	buf_release(&err);
+	/* with the memory it needs, the same file is a valid profile */
+	cr_expect_eq(t_run(NULL, &err, "info '%s'", loc), 0, "%s", err.data);
+	buf_release(&err);
+	buf_release(&b);
+	buf_release(&m);
+	buf_release(&ids);
+}
