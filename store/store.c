@@ -35,6 +35,13 @@ extern const int store_nmigrations;
 
 enum esc_status store_fail(struct store *s, struct err *e, const char *what)
 {
+	int rc = sqlite3_errcode(s->db) & 0xff, sys = sqlite3_system_errno(s->db);
+
+	/* "disk I/O error" alone hides the cause: a full disk, EFBIG past ulimit -f, EACCES */
+	if (sys && (rc == SQLITE_IOERR || rc == SQLITE_FULL || rc == SQLITE_CANTOPEN ||
+		    rc == SQLITE_READONLY))
+		return err_set(e, ESC_EDB, "database '%s': %s: %s (%s)", s->path, what,
+			       sqlite3_errmsg(s->db), strerror(sys));
 	return err_set(e, ESC_EDB, "database '%s': %s: %s", s->path, what, sqlite3_errmsg(s->db));
 }
 

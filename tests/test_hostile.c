@@ -420,26 +420,29 @@ Test(hostile, a_gzip_bomb_is_refused_near_the_size_cap)
 
 /* ---- out of memory ---- */
 
-/* Runs `$ESCPROF args` with memory that runs out: `ulimit -v` (40 MB of address space),
- * or under AddressSanitizer (which needs terabytes of address space) any single
- * allocation past 12 MiB failing instead. escprof itself needs less than 20 MB here. */
-static int run_short_of_memory(struct buf *err, const char *args)
+/* Runs `$ESCPROF args` from the repository after the shell command limit (a ulimit);
+ * stderr into err, the exit code returned. */
+static int run_limited(struct buf *err, const char *limit, const char *args)
 {
 	char cmd[4096];
 	int st;
 
-	if (T_ASAN)
-		snprintf(cmd, sizeof(cmd), "ASAN_OPTIONS=\"$ASAN_OPTIONS:allocator_may_return_null=1:"
-			 "max_allocation_size_mb=12\" '%s' %s >/dev/null 2>'%s.err'", getenv("ESCPROF"),
-			 args, t_tmpdir());
-	else
-		snprintf(cmd, sizeof(cmd), "ulimit -v 40000 && '%s' %s >/dev/null 2>'%s.err'",
-			 getenv("ESCPROF"), args, t_tmpdir());
+	snprintf(cmd, sizeof(cmd), "cd '%s' && %s && '%s' %s >/dev/null 2>'%s.err'", t_src(), limit,
+		 getenv("ESCPROF"), args, t_tmpdir());
 	st = system(cmd);
 	snprintf(cmd, sizeof(cmd), "%s.err", t_tmpdir());
 	t_read(err, cmd);
 	cr_assert(WIFEXITED(st), "%s", err->data);
 	return WEXITSTATUS(st);
+}
+
+/* Runs `$ESCPROF args` with memory that runs out: `ulimit -v` (40 MB of address space),
+ * or under AddressSanitizer (which needs terabytes of address space) any single
+ * allocation past 12 MiB failing instead. escprof itself needs less than 20 MB here. */
+static int run_short_of_memory(struct buf *err, const char *args)
+{
+	return run_limited(err, T_ASAN ? "export ASAN_OPTIONS=\"$ASAN_OPTIONS:allocator_may_return_null=1:"
+			   "max_allocation_size_mb=12\"" : "ulimit -v 40000", args);
 }
 
 /* What escprof wrote to stderr, from its first line on (AddressSanitizer warns first
@@ -508,4 +511,70 @@ Test(hostile, running_out_of_memory_is_said_so_naming_the_file_not_called_malfor
 	buf_release(&b);
 	buf_release(&m);
 	buf_release(&ids);
+}
+
+/* ---- file-size limits ---- */
+
+/* The names in dir, sorted, one per line. */
+static void dir_names(const char *dir, struct buf *out)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd), "ls -A '%s' > '%s.ls'", dir, dir);
+	cr_assert_eq(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s.ls", dir);
+	t_read(out, cmd);
+}
+
+/* Past `ulimit -f` a write fails with EFBIG (SIGXFSZ is ignored, not fatal): exit 3 with
+ * the reason, the store as it was, no temporary file left. The go_parser profile needs
+ * about 1.2 MB of store; 50 KiB stops the first write, 400 KiB one half-way. */
+Test(hostile, a_file_size_limit_is_exit_3_with_a_message_and_leaves_nothing_behind)
+{
+	const char *dir = t_fresh("xfsz"), *big = "sample-profiles/std/go1.26/go_parser.pb.gz";
+	char db[700], html[700], args[2048];
+	struct buf err, before, after, names;
+
+	cr_assert_eq(mkdir(dir, 0755), 0);
+	snprintf(db, sizeof(db), "%s/t.db", dir);
+	snprintf(html, sizeof(html), "%s/r.html", dir);
+
+	/* a first load creates nothing */
+	snprintf(args, sizeof(args), "load -q --db '%s' %s", db, big);
+	cr_expect_eq(run_limited(&err, "ulimit -f 50", args), 3, "%s", err.data);
+	cr_expect(strstr(err.data, "escprof load: database '") && strstr(err.data, "t.db'") &&
+		  strstr(err.data, "File too large") && !strchr(err.data, '\n')[1], "%s", err.data);
+	buf_release(&err);
+	dir_names(dir, &names);
+	cr_expect_str_eq(names.data, "", "left behind: %s", names.data);
+	buf_release(&names);
+
+	/* a load into a store that holds a profile leaves it as it was */
+	cr_assert_eq(t_run(NULL, &err, "load -q --db '%s' sample-profiles/out/go1.19/chan_send.pb.gz", db), 0,
+		     "%s", err.data);
+	buf_release(&err);
+	t_read(&before, db);
+	cr_expect_eq(run_limited(&err, "ulimit -f 400", args), 3, "%s", err.data);
+	cr_expect(strstr(err.data, "File too large"), "%s", err.data);
+	buf_release(&err);
+	t_read(&after, db);
+	cr_expect(before.len == after.len && !memcmp(before.data, after.data, before.len),
+		  "the store changed");
+	dir_names(dir, &names);
+	cr_expect_str_eq(names.data, "t.db\n", "left behind: %s", names.data);
+	buf_release(&names);
+	cr_expect_eq(t_sql_int(db, "SELECT count(*) FROM profiles"), 1);
+
+	/* a report too large for the limit: no report, no temporary one */
+	buf_release(&before);
+	dir_names(dir, &before);
+	snprintf(args, sizeof(args), "report -q --html '%s' %s", html, big);
+	cr_expect_eq(run_limited(&err, "ulimit -f 10", args), 3, "%s", err.data);
+	cr_expect(strstr(err.data, "r.html") && strstr(err.data, "File too large"), "%s", err.data);
+	buf_release(&err);
+	dir_names(dir, &names);
+	cr_expect_str_eq(names.data, before.data, "left behind: %s", names.data);
+	buf_release(&names);
+	buf_release(&before);
+	buf_release(&after);
 }
