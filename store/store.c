@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/buf.h"
 #include "store_int.h"
 
 extern const char *const store_migrations[];
@@ -197,9 +198,11 @@ static enum esc_status open_locked(struct store *s, struct err *e)
 			s->created = won;
 		}
 		s->lock_fd = open(s->path, (s->mode == STORE_READ_ONLY ? O_RDONLY : O_RDWR) | O_CLOEXEC);
-		if (s->lock_fd < 0 && (errno == EACCES || errno == EROFS))
+		if (s->lock_fd < 0 && (errno == EACCES || errno == EROFS)) {
 			/* a write-protected store still reads; SQLite opens it read-only too */
 			s->lock_fd = open(s->path, O_RDONLY | O_CLOEXEC);
+			s->read_only = 1;
+		}
 		if (s->lock_fd < 0) {
 			if (errno == ENOENT) {
 				s->created = 0;
@@ -218,11 +221,93 @@ static enum esc_status open_locked(struct store *s, struct err *e)
 	return err_set(e, ESC_EIO, "cannot open database '%s': it keeps being removed", s->path);
 }
 
+/* "file:" and path with the characters a URI gives meaning to escaped, in a new string. */
+static char *file_uri(const char *path, const char *query)
+{
+	struct buf u;
+	const char *p;
+
+	buf_init(&u);
+	buf_adds(&u, "file:");
+	for (p = path; *p; p++)
+		if (*p == '%' || *p == '?' || *p == '#')
+			buf_printf(&u, "%%%02x", (unsigned char)*p);
+		else
+			buf_addc(&u, *p);
+	if (buf_adds(&u, query)) {
+		buf_release(&u);
+		return NULL;
+	}
+	return buf_detach(&u, NULL);
+}
+
+/* Opens s->db with flags (uri when not NULL) and reads the schema state once, which is
+ * when SQLite finds out whether it can set up the WAL's -shm; the SQLite result code. */
+static int connect(struct store *s, const char *uri, int flags)
+{
+	int v, n, rc = sqlite3_open_v2(uri ? uri : s->path, &s->db, flags, NULL);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_extended_result_codes(s->db, 1);
+		/* writers queue behind each other (WAL: readers never wait) */
+		sqlite3_busy_timeout(s->db, busy_ms);
+		if (schema_state(s, &v, &n))
+			rc = sqlite3_errcode(s->db);
+	}
+	if (rc != SQLITE_OK && s->db) {
+		sqlite3_close(s->db);
+		s->db = NULL;
+	}
+	return rc & 0xff;
+}
+
+/* Size of path's write-ahead log: 0 when there is none or it is empty; -1 on error. */
+static long long wal_size(const char *path)
+{
+	char f[4096];
+	struct stat sb;
+
+	snprintf(f, sizeof(f), "%s-wal", path);
+	if (stat(f, &sb))
+		return errno == ENOENT ? 0 : -1;
+	return (long long)sb.st_size;
+}
+
+/* Opens a store file that this process may only read (the file or its directory is
+ * read-only). SQLite reads a WAL store through its -shm, creating it if missing; in a
+ * read-only directory it cannot, and then the store is opened immutable (no -shm, no
+ * locks) when its WAL holds nothing: nobody can create a WAL in that directory, so
+ * nobody can commit while it is read. A non-empty WAL without a usable -shm cannot be
+ * read correctly, and is refused rather than ignored. */
+static enum esc_status connect_read_only(struct store *s, struct err *e)
+{
+	char *uri;
+	long long wal;
+	int rc = connect(s, NULL, SQLITE_OPEN_READONLY);
+
+	if (rc == SQLITE_OK)
+		return ESC_OK;
+	if (rc != SQLITE_CANTOPEN && rc != SQLITE_READONLY)
+		return err_set(e, ESC_EDB, "cannot open database '%s': %s", s->path, sqlite3_errstr(rc));
+	if ((wal = wal_size(s->path)) != 0)
+		return err_set(e, ESC_EIO,
+			       "cannot read database '%s': its directory is read-only and %s-wal holds"
+			       " changes that need %s-shm (open it once where it can be written)",
+			       s->path, s->path, s->path);
+	if (!(uri = file_uri(s->path, "?immutable=1")))
+		return err_set(e, ESC_ENOMEM, "'%s': out of memory", s->path);
+	rc = connect(s, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
+	free(uri);
+	if (rc != SQLITE_OK)
+		return err_set(e, ESC_EDB, "cannot open database '%s': %s", s->path, sqlite3_errstr(rc));
+	return ESC_OK;
+}
+
 enum esc_status store_open(struct store **out, const char *path, enum store_mode mode,
 			   struct err *e)
 {
 	struct store *s;
-	int memory = !strcmp(path, ":memory:"), empty = 0;
+	int memory = !strcmp(path, ":memory:"), empty = 0, rc;
 	enum esc_status st;
 
 	*out = NULL;
@@ -235,15 +320,29 @@ enum esc_status store_open(struct store **out, const char *path, enum store_mode
 	s->lock_fd = -1;
 	if (!memory && (st = open_locked(s, e)))
 		goto fail;
-	if (sqlite3_open_v2(path, &s->db, mode == STORE_READ_ONLY ? SQLITE_OPEN_READONLY :
-			    SQLITE_OPEN_READWRITE | (memory ? SQLITE_OPEN_CREATE : 0), NULL) != SQLITE_OK) {
-		st = err_set(e, ESC_EDB, "cannot open database '%s': %s", path,
-			     s->db ? sqlite3_errmsg(s->db) : "out of memory");
-		goto fail;
+	if (memory) {
+		if ((rc = connect(s, NULL, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) != SQLITE_OK) {
+			st = err_set(e, ESC_EDB, "cannot open database '%s': %s", path, sqlite3_errstr(rc));
+			goto fail;
+		}
+	} else {
+		/* a store that cannot be written still reads: the commands that only read work
+		 * on it, and the first write says why it cannot be done */
+		if (mode == STORE_READ_WRITE && s->read_only)
+			s->mode = STORE_READ_ONLY;
+		else if (mode == STORE_READ_WRITE &&
+			 (rc = connect(s, NULL, SQLITE_OPEN_READWRITE)) != SQLITE_OK) {
+			if (rc != SQLITE_CANTOPEN && rc != SQLITE_READONLY) {
+				st = err_set(e, ESC_EDB, "cannot open database '%s': %s", path,
+					     sqlite3_errstr(rc));
+				goto fail;
+			}
+			s->mode = STORE_READ_ONLY;
+			s->read_only = 1;
+		}
+		if (s->mode == STORE_READ_ONLY && (st = connect_read_only(s, e)))
+			goto fail;
 	}
-	sqlite3_extended_result_codes(s->db, 1);
-	/* writers queue behind each other (WAL: readers never wait) */
-	sqlite3_busy_timeout(s->db, busy_ms);
 	if ((st = check_version(s, &empty, e)))
 		goto fail;
 	if (max_pages) {
@@ -253,7 +352,7 @@ enum esc_status store_open(struct store **out, const char *path, enum store_mode
 		sqlite3_exec(s->db, pragma, NULL, NULL, NULL);
 	}
 	/* a store in memory, or a file emptied outside escprof, gets its schema now */
-	if (empty && mode == STORE_READ_WRITE && (st = init_schema(s, !memory, e)))
+	if (empty && s->mode == STORE_READ_WRITE && (st = init_schema(s, !memory, e)))
 		goto fail;
 	*out = s;
 	return ESC_OK;
@@ -310,6 +409,9 @@ enum esc_status store_begin(struct store *s, struct err *e)
 	enum esc_status st;
 	char pragma[64];
 
+	if (s->read_only)
+		return err_set(e, ESC_EIO, "cannot write database '%s': the file or its directory is"
+			       " read-only", s->path);
 	if (s->mode == STORE_READ_ONLY)
 		return err_set(e, ESC_EUSAGE, "database '%s' is open read-only", s->path);
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)

@@ -11,6 +11,7 @@ struct store {
 	char *path;
 	enum store_mode mode;
 	int created;		/* this process created the file */
+	int read_only;		/* the file or its directory cannot be written */
 	int lock_fd;		/* holds the shared flock on the file; -1 in memory */
 	int in_tx;
 };

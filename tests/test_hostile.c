@@ -4,6 +4,7 @@
  * reaches for more than the store, and the place every bad-input message names. */
 #include <criterion/criterion.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -577,4 +578,171 @@ Test(hostile, a_file_size_limit_is_exit_3_with_a_message_and_leaves_nothing_behi
 	buf_release(&names);
 	buf_release(&before);
 	buf_release(&after);
+}
+
+/* ---- stores that cannot be written ---- */
+
+/* Runs `$ESCPROF args` from the repository as a process the file permissions apply to:
+ * root keeps its uid but loses every capability (CAP_DAC_OVERRIDE first of all), so a
+ * mode of 0555 or 0444 means what it says; anyone else runs as is. */
+static int run_unprivileged(struct buf *out, struct buf *err, const char *args)
+{
+	char cmd[8192], o[600], e[600];
+	int st;
+
+	snprintf(o, sizeof(o), "%s/ro-out.%d", t_tmpdir(), getpid());
+	snprintf(e, sizeof(e), "%s/ro-err.%d", t_tmpdir(), getpid());
+	snprintf(cmd, sizeof(cmd), "cd '%s' && %s'%s' %s </dev/null >'%s' 2>'%s'", t_src(),
+		 geteuid() == 0 ? "setpriv --bounding-set=-all " : "", getenv("ESCPROF"), args, o, e);
+	st = system(cmd);
+	t_read(out, o);
+	t_read(err, e);
+	cr_assert(WIFEXITED(st));
+	return WEXITSTATUS(st);
+}
+
+#define RO_PROFILE "sample-profiles/out/go1.26/iface_fmt"
+
+/* The reading commands, each with what it prints on the store while it can be written. */
+static const char *const ro_commands[] = {
+	"top -n 5", "top --by cause --format json", "explain main.go:33", "list formatRecord",
+	"sql \"SELECT count(*) FROM alloc_sites\"", "diff 1 1", "check --budget",
+};
+#define RO_N (sizeof(ro_commands) / sizeof(ro_commands[0]))
+
+static void ro_args(char *args, size_t n, size_t i, const char *db)
+{
+	if (!strcmp(ro_commands[i], "check --budget"))
+		snprintf(args, n, "check --budget '%s/ro-budget.txt' --db '%s'", t_tmpdir(), db);
+	else
+		snprintf(args, n, "%s --db '%s'", ro_commands[i], db);
+}
+
+static void ro_reference(const char *db, struct buf ref[RO_N])
+{
+	char args[2048], budget[600];
+	size_t i;
+
+	snprintf(budget, sizeof(budget), "%s/ro-budget.txt", t_tmpdir());
+	t_write(budget, "total alloc_space <= 1GiB\n", 26);
+	cr_assert_eq(t_run(NULL, NULL, "analyze -q --db '%s' " RO_PROFILE ".pb.gz " RO_PROFILE ".mm.txt >/dev/null",
+			   db), 0);
+	for (i = 0; i < RO_N; i++) {
+		struct buf err;
+
+		ro_args(args, sizeof(args), i, db);
+		cr_assert_eq(t_run(&ref[i], &err, "%s", args), 0, "%s: %s", args, err.data);
+		buf_release(&err);
+	}
+}
+
+/* Every reading command prints what it printed while the store could be written, and a
+ * load fails with exit 3 saying why, the store unchanged. */
+static void expect_reads_alike(const char *db, struct buf ref[RO_N], const char *what)
+{
+	char args[2048];
+	struct buf out, err, before, after;
+	size_t i;
+
+	for (i = 0; i < RO_N; i++) {
+		ro_args(args, sizeof(args), i, db);
+		cr_expect_eq(run_unprivileged(&out, &err, args), 0, "%s, %s: %s", what, args, err.data);
+		cr_expect_str_eq(out.data, ref[i].data, "%s, %s", what, args);
+		buf_release(&out);
+		buf_release(&err);
+	}
+	t_read(&before, db);
+	snprintf(args, sizeof(args), "load --db '%s' sample-profiles/out/go1.19/chan_send.pb.gz", db);
+	cr_expect_eq(run_unprivileged(&out, &err, args), 3, "%s: %s", what, err.data);
+	cr_expect(strstr(err.data, "cannot write database '") && strstr(err.data, "read-only"),
+		  "%s: %s", what, err.data);
+	t_read(&after, db);
+	cr_expect(before.len == after.len && !memcmp(before.data, after.data, before.len),
+		  "%s: the store changed", what);
+	buf_release(&out);
+	buf_release(&err);
+	buf_release(&before);
+	buf_release(&after);
+}
+
+Test(hostile, reading_commands_work_on_a_store_in_a_read_only_directory)
+{
+	const char *dir = t_fresh("rodir");
+	char db[700];
+	struct buf ref[RO_N];
+	size_t i;
+
+	cr_assert_eq(mkdir(dir, 0755), 0);
+	snprintf(db, sizeof(db), "%s/s.db", dir);
+	ro_reference(db, ref);
+	cr_assert_eq(chmod(dir, 0555), 0);
+	expect_reads_alike(db, ref, "read-only directory");
+	chmod(dir, 0755);
+	for (i = 0; i < RO_N; i++)
+		buf_release(&ref[i]);
+}
+
+Test(hostile, reading_commands_work_on_a_read_only_store_file)
+{
+	const char *dir = t_fresh("rofile");
+	char db[700];
+	struct buf ref[RO_N];
+	size_t i;
+
+	cr_assert_eq(mkdir(dir, 0755), 0);
+	snprintf(db, sizeof(db), "%s/s.db", dir);
+	ro_reference(db, ref);
+	cr_assert_eq(chmod(db, 0444), 0);
+	expect_reads_alike(db, ref, "read-only file");
+	cr_assert_eq(chmod(dir, 0555), 0);
+	expect_reads_alike(db, ref, "read-only file in a read-only directory");
+	chmod(dir, 0755);
+	for (i = 0; i < RO_N; i++)
+		buf_release(&ref[i]);
+}
+
+/* A commit still in the WAL (its writer died before a checkpoint) is read through the
+ * WAL's -shm; without the -shm it cannot be, and the store is refused rather than read
+ * without the commit. */
+Test(hostile, a_read_only_store_with_commits_in_its_wal_is_read_whole_or_refused)
+{
+	const char *dir = t_fresh("rowal");
+	char db[700], shm[720], args[1024];
+	struct buf out, err;
+	pid_t pid;
+	int st;
+
+	cr_assert_eq(mkdir(dir, 0755), 0);
+	snprintf(db, sizeof(db), "%s/s.db", dir);
+	snprintf(shm, sizeof(shm), "%s-shm", db);
+	cr_assert_eq(t_run(NULL, NULL, "load -q --db '%s' " RO_PROFILE ".pb.gz", db), 0);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		sqlite3 *h;
+
+		if (sqlite3_open(db, &h) != SQLITE_OK ||
+		    sqlite3_exec(h, "PRAGMA wal_autocheckpoint = 0;"
+				 " INSERT INTO profile_label VALUES (1, 'only', 'in the wal')",
+				 NULL, NULL, NULL) != SQLITE_OK)
+			_exit(1);
+		_exit(0);	/* no close: the commit stays in the WAL */
+	}
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	cr_assert_eq(access(shm, F_OK), 0);
+	cr_assert_eq(chmod(dir, 0555), 0);
+	snprintf(args, sizeof(args), "sql --format tsv --db '%s' \"SELECT value FROM profile_labels\"", db);
+	cr_expect_eq(run_unprivileged(&out, &err, args), 0, "%s", err.data);
+	cr_expect_str_eq(out.data, "value\nin the wal\n");
+	buf_release(&out);
+	buf_release(&err);
+	chmod(dir, 0755);
+	cr_assert_eq(unlink(shm), 0);
+	cr_assert_eq(chmod(dir, 0555), 0);
+	cr_expect_eq(run_unprivileged(&out, &err, args), 3, "%s", out.data);
+	cr_expect(strstr(err.data, "-wal holds changes"), "%s", err.data);
+	buf_release(&out);
+	buf_release(&err);
+	chmod(dir, 0755);
 }
