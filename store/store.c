@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -249,6 +250,14 @@ static int connect(struct store *s, const char *uri, int flags)
 
 	if (rc == SQLITE_OK) {
 		sqlite3_extended_result_codes(s->db, 1);
+		/* what SQL typed by a user or stored in a hostile file may not do: corrupt the
+		 * file on purpose (writable_schema and the like), call functions that are
+		 * unsafe from a view or trigger, load extensions, or reach fts3_tokenizer's
+		 * pointers (the authorizer also refuses the function itself) */
+		sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+		sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+		sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+		sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0, NULL);
 		/* writers queue behind each other (WAL: readers never wait) */
 		sqlite3_busy_timeout(s->db, busy_ms);
 		if (schema_state(s, &v, &n))
@@ -466,27 +475,28 @@ void store_rollback(struct store *s)
 	s->in_tx = 0;
 }
 
-/* The `sql` command is read-only even on a read-write handle. */
-static int readonly_authorizer(void *ctx, int action, const char *a, const char *b,
-			       const char *c, const char *d)
+/* The `sql` command is read-only even on a read-write handle (ctx NULL), and with or
+ * without --write (ctx non-NULL) never reaches past the store: no pointer from
+ * fts3_tokenizer, no extension, no writable schema. */
+static int sql_authorizer(void *ctx, int action, const char *a, const char *b,
+			  const char *c, const char *d)
 {
-	(void)ctx;
-	(void)b;
 	(void)c;
 	(void)d;
 	switch (action) {
-	case SQLITE_SELECT:
-	case SQLITE_READ:
 	case SQLITE_FUNCTION:
-	case SQLITE_RECURSIVE:
-		return SQLITE_OK;
+		return b && (!strcasecmp(b, "fts3_tokenizer") || !strcasecmp(b, "load_extension")) ?
+			       SQLITE_DENY : SQLITE_OK;
 	case SQLITE_PRAGMA:
 		/* table_info(x) and friends read; a pragma that sets something is refused by
 		 * sqlite3_stmt_readonly below and by the read-only connection */
+		return a && !strcasecmp(a, "writable_schema") && b ? SQLITE_DENY : SQLITE_OK;
+	case SQLITE_SELECT:
+	case SQLITE_READ:
+	case SQLITE_RECURSIVE:
 		return SQLITE_OK;
 	default:
-		(void)a;
-		return SQLITE_DENY;
+		return ctx ? SQLITE_OK : SQLITE_DENY;
 	}
 }
 
@@ -499,12 +509,12 @@ static int query(struct store *s, const char *sql, int write, store_row_fn fn, v
 	struct store_value *vals = NULL;
 	int rc, ret = 0, n, i;
 
-	if (!write)
-		sqlite3_set_authorizer(s->db, readonly_authorizer, NULL);
+	/* kept until the statement is done: a statement SQLite prepares again on a schema
+	 * change is authorized again */
+	sqlite3_set_authorizer(s->db, sql_authorizer, write ? s : NULL);
 	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, &tail);
-	sqlite3_set_authorizer(s->db, NULL, NULL);
 	if (rc != SQLITE_OK) {
-		ret = rc == SQLITE_AUTH ?
+		ret = rc == SQLITE_AUTH && !write ?
 			err_set(e, ESC_EUSAGE, "sql: only reading statements are allowed without --write (%s)",
 				sqlite3_errmsg(s->db)) :
 			err_set(e, ESC_EUSAGE, "sql: %s", sqlite3_errmsg(s->db));
@@ -567,6 +577,7 @@ static int query(struct store *s, const char *sql, int write, store_row_fn fn, v
 		ret = err_set(e, ESC_EDB, "sql: %s", sqlite3_errmsg(s->db));
 out:
 	sqlite3_finalize(st);
+	sqlite3_set_authorizer(s->db, NULL, NULL);
 	free(names);
 	free(vals);
 	return ret;

@@ -746,3 +746,42 @@ Test(hostile, a_read_only_store_with_commits_in_its_wal_is_read_whole_or_refused
 	buf_release(&err);
 	chmod(dir, 0755);
 }
+
+/* ---- SQL that reaches past the store ---- */
+
+/* fts3_tokenizer('simple') answers with the address of SQLite's tokenizer module: a
+ * pointer from the process, whether asked directly, with --write, or through a view a
+ * hostile store carries. writable_schema would let one statement rewrite sqlite_master
+ * (and corrupt the file on purpose); it is refused, and the connection is defensive. */
+Test(hostile, sql_discloses_no_pointer_and_cannot_make_the_schema_writable)
+{
+	const char *db = t_fresh("defensive.db");
+	static const char *const refused[] = {
+		"SELECT hex(fts3_tokenizer('simple'))", "SELECT fts3_tokenizer('porter')",
+		"SELECT * FROM tok", "PRAGMA writable_schema = 1", "PRAGMA writable_schema = ON",
+		"SELECT load_extension('libm')",
+	};
+	struct buf out, err;
+	char cmd[1024];
+	size_t i;
+
+	cr_assert_eq(t_run(NULL, NULL, "load -q --db '%s' sample-profiles/out/go1.19/chan_send.pb.gz", db), 0);
+	snprintf(cmd, sizeof(cmd), "sqlite3 '%s' \"CREATE VIEW tok AS SELECT hex(fts3_tokenizer('simple')) AS p\"", db);
+	cr_assert_eq(system(cmd), 0);
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		cr_expect_neq(t_run(&out, &err, "sql --db '%s' \"%s\"", db, refused[i]), 0, "%s", refused[i]);
+		cr_expect_eq(out.len, 0, "%s: %s", refused[i], out.data);
+		cr_expect(err.len && !strchr(err.data, '\n')[1], "%s: %s", refused[i], err.data);
+		buf_release(&out);
+		buf_release(&err);
+		cr_expect_neq(t_run(&out, &err, "sql --write --db '%s' \"%s\"", db, refused[i]), 0,
+			      "--write %s", refused[i]);
+		cr_expect_eq(out.len, 0, "--write %s: %s", refused[i], out.data);
+		buf_release(&out);
+		buf_release(&err);
+	}
+	/* reading the setting is harmless, and says the schema is not writable */
+	cr_expect_eq(t_sql_int(db, "PRAGMA writable_schema"), 0);
+	cr_expect_eq(t_sql_int(db, "PRAGMA trusted_schema"), 0);
+	cr_expect_eq(t_sql_int(db, "SELECT count(*) FROM profiles"), 1);
+}
