@@ -39,6 +39,10 @@ enum esc_status store_fail(struct store *s, struct err *e, const char *what)
 {
 	int rc = sqlite3_errcode(s->db) & 0xff, sys = sqlite3_system_errno(s->db);
 
+	if (rc == SQLITE_CORRUPT)
+		return err_set(e, ESC_EDB, "'%s': the store is corrupt (%s: %s)", s->path, what,
+			       sqlite3_errmsg(s->db));
+
 	/* "disk I/O error" alone hides the cause: a full disk, EFBIG past ulimit -f, EACCES */
 	if (sys && (rc == SQLITE_IOERR || rc == SQLITE_FULL || rc == SQLITE_CANTOPEN ||
 		    rc == SQLITE_READONLY))
@@ -270,6 +274,14 @@ static int connect(struct store *s, const char *uri, int flags)
 	return rc & 0xff;
 }
 
+/* The error for a connection that failed with SQLite result rc. */
+static enum esc_status open_failed(const char *path, int rc, struct err *e)
+{
+	if (rc == SQLITE_CORRUPT)
+		return err_set(e, ESC_EDB, "'%s': the store is corrupt (%s)", path, sqlite3_errstr(rc));
+	return err_set(e, ESC_EDB, "cannot open database '%s': %s", path, sqlite3_errstr(rc));
+}
+
 /* Size of path's write-ahead log: 0 when there is none or it is empty; -1 on error. */
 static long long wal_size(const char *path)
 {
@@ -297,7 +309,7 @@ static enum esc_status connect_read_only(struct store *s, struct err *e)
 	if (rc == SQLITE_OK)
 		return ESC_OK;
 	if (rc != SQLITE_CANTOPEN && rc != SQLITE_READONLY)
-		return err_set(e, ESC_EDB, "cannot open database '%s': %s", s->path, sqlite3_errstr(rc));
+		return open_failed(s->path, rc, e);
 	if ((wal = wal_size(s->path)) != 0)
 		return err_set(e, ESC_EIO,
 			       "cannot read database '%s': its directory is read-only and %s-wal holds"
@@ -308,7 +320,7 @@ static enum esc_status connect_read_only(struct store *s, struct err *e)
 	rc = connect(s, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
 	free(uri);
 	if (rc != SQLITE_OK)
-		return err_set(e, ESC_EDB, "cannot open database '%s': %s", s->path, sqlite3_errstr(rc));
+		return open_failed(s->path, rc, e);
 	return ESC_OK;
 }
 
@@ -331,7 +343,7 @@ enum esc_status store_open(struct store **out, const char *path, enum store_mode
 		goto fail;
 	if (memory) {
 		if ((rc = connect(s, NULL, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) != SQLITE_OK) {
-			st = err_set(e, ESC_EDB, "cannot open database '%s': %s", path, sqlite3_errstr(rc));
+			st = open_failed(path, rc, e);
 			goto fail;
 		}
 	} else {
@@ -342,8 +354,7 @@ enum esc_status store_open(struct store **out, const char *path, enum store_mode
 		else if (mode == STORE_READ_WRITE &&
 			 (rc = connect(s, NULL, SQLITE_OPEN_READWRITE)) != SQLITE_OK) {
 			if (rc != SQLITE_CANTOPEN && rc != SQLITE_READONLY) {
-				st = err_set(e, ESC_EDB, "cannot open database '%s': %s", path,
-					     sqlite3_errstr(rc));
+				st = open_failed(path, rc, e);
 				goto fail;
 			}
 			s->mode = STORE_READ_ONLY;
@@ -412,6 +423,38 @@ static enum esc_status migrate(struct store *s, int from, struct err *e)
 	return ESC_OK;
 }
 
+/* Refuses to write into a store with a damaged page: SQLite finds one only when a
+ * statement reads it, and a write may well never read it, so the first write of a
+ * connection runs PRAGMA quick_check (every page and index; about 6 ms per MB) inside
+ * its transaction, before anything is written. Reading commands that never write do not
+ * pay for it: SQLite checks the pages they read as it reads them. */
+static enum esc_status check_intact(struct store *s, struct err *e)
+{
+	sqlite3_stmt *st;
+	enum esc_status ret = ESC_OK;
+	int rc;
+
+	if (s->intact)
+		return ESC_OK;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA quick_check(1)", -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, e, "cannot check the store");
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), "ok")) {
+		char why[256];
+
+		/* "*** in database main ***\nPage 20: ...": the first problem, on one line */
+		snprintf(why, sizeof(why), "%s", (const char *)sqlite3_column_text(st, 0));
+		if (!strncmp(why, "*** in database main ***", 24))
+			memmove(why, why + 25, strlen(why + 25) + 1);
+		ret = err_set(e, ESC_EDB, "'%s': the store is corrupt (%s)", s->path, why);
+	} else if (rc != SQLITE_ROW) {
+		ret = store_fail(s, e, "cannot check the store");
+	}
+	sqlite3_finalize(st);
+	s->intact = !ret;
+	return ret;
+}
+
 enum esc_status store_begin(struct store *s, struct err *e)
 {
 	int v, n;
@@ -426,6 +469,8 @@ enum esc_status store_begin(struct store *s, struct err *e)
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return store_fail(s, e, "cannot begin a transaction");
 	s->in_tx = 1;
+	if ((st = check_intact(s, e)))
+		goto fail;
 	if (schema_state(s, &v, &n)) {
 		st = store_fail(s, e, "cannot read the schema version");
 		goto fail;

@@ -12,6 +12,7 @@ struct store {
 	enum store_mode mode;
 	int created;		/* this process created the file */
 	int read_only;		/* the file or its directory cannot be written */
+	int intact;		/* quick_check passed on this connection */
 	int lock_fd;		/* holds the shared flock on the file; -1 in memory */
 	int in_tx;
 };

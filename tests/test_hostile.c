@@ -785,3 +785,82 @@ Test(hostile, sql_discloses_no_pointer_and_cannot_make_the_schema_writable)
 	cr_expect_eq(t_sql_int(db, "PRAGMA trusted_schema"), 0);
 	cr_expect_eq(t_sql_int(db, "SELECT count(*) FROM profiles"), 1);
 }
+
+/* ---- corrupt stores ---- */
+
+/* Whether the sqlite3 shell finds db intact (the oracle, independent of escprof). */
+static int shell_says_ok(const char *db)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd), "sqlite3 '%s' 'PRAGMA quick_check(1)' 2>/dev/null | grep -qx ok", db);
+	return system(cmd) == 0;
+}
+
+/* Overwrites the first 16 bytes of page n's b-tree header (1-based; the page size is the
+ * big-endian 16-bit number at offset 16 of the file header, and page 1's b-tree header
+ * follows the 100 bytes of the file header, as the file format says). */
+static void smash_page(const char *db, long n)
+{
+	unsigned char hdr[18], junk[16];
+	FILE *f = fopen(db, "r+b");
+	long size;
+
+	cr_assert_not_null(f);
+	cr_assert_eq(fread(hdr, 1, sizeof(hdr), f), sizeof(hdr));
+	size = hdr[16] << 8 | hdr[17];
+	if (size == 1)
+		size = 65536;
+	memset(junk, 0xa5, sizeof(junk));
+	cr_assert_eq(fseek(f, (n - 1) * size + (n == 1 ? 100 : 0), SEEK_SET), 0);
+	cr_assert_eq(fwrite(junk, 1, sizeof(junk), f), sizeof(junk));
+	fclose(f);
+}
+
+/* A damaged page in the middle of a store that a new analysis would not read: SQLite
+ * itself would not notice, and the analysis would be written into the damaged file. The
+ * write is refused before it begins, the file is left as it was, and the message says
+ * which page is bad. */
+Test(hostile, a_corrupt_store_is_refused_before_anything_is_written)
+{
+	const char *db = t_fresh("corrupt.db"), *copy = t_fresh("corrupt.copy");
+	struct buf before, after, err;
+	struct stat sb;
+	long page;
+	char want[700];
+
+	cr_assert_eq(t_run(NULL, NULL, "analyze -q --db '%s' " RO_PROFILE ".pb.gz " RO_PROFILE ".mm.txt >/dev/null",
+			   db), 0);
+	cr_assert_eq(stat(db, &sb), 0);
+	t_read(&before, db);
+	/* from the middle on, the first page whose damage the shell's quick_check sees */
+	for (page = sb.st_size / 4096 / 2; page <= sb.st_size / 4096; page++) {
+		t_write(copy, before.data, before.len);
+		smash_page(copy, page);
+		if (!shell_says_ok(copy))
+			break;
+	}
+	cr_assert_leq(page, sb.st_size / 4096, "no page's damage was seen");
+	buf_release(&before);
+	t_read(&before, copy);
+	cr_expect_eq(t_run(NULL, &err, "analyze -q --db '%s' sample-profiles/out/go1.26/chan_send.pb.gz"
+			   " sample-profiles/out/go1.26/chan_send.mm.txt", copy), 3);
+	snprintf(want, sizeof(want), "escprof analyze: '%s': the store is corrupt (Page ", copy);
+	cr_expect(!strncmp(err.data, want, strlen(want)) && !strchr(err.data, '\n')[1], "%s", err.data);
+	buf_release(&err);
+	cr_expect_eq(t_run(NULL, &err, "load --db '%s' sample-profiles/out/go1.19/chan_send.pb.gz", copy), 3);
+	cr_expect(strstr(err.data, "the store is corrupt"), "%s", err.data);
+	buf_release(&err);
+	t_read(&after, copy);
+	cr_expect(before.len == after.len && !memcmp(before.data, after.data, before.len),
+		  "the corrupt store was written");
+	buf_release(&after);
+
+	/* page 1 holds the schema: any command finds out when it opens the store */
+	smash_page(copy, 1);
+	cr_expect_eq(t_run(NULL, &err, "sql --db '%s' \"SELECT 1\"", copy), 3);
+	snprintf(want, sizeof(want), "escprof sql: '%s': the store is corrupt (", copy);
+	cr_expect(!strncmp(err.data, want, strlen(want)), "%s", err.data);
+	buf_release(&err);
+	buf_release(&before);
+}
