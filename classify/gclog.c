@@ -1625,7 +1625,7 @@ static int wrap_line(struct gc_log *p, const char *s, size_t n, gc_diag_fn fn, v
 	if (p->join.len && !is_blank(s, n) && !starts(s, n, LIT("# ")) && !starts(s, n, LIT("go : # ")) &&
 	    parse_pos(s, n, &ps)) {
 		if (p->join.len + n > p->max_line)
-			return err_set(e, ESC_ELIMIT, "%s:%zu: line longer than %zu bytes (raise it with --max-line)", p->name, p->lines, p->max_line);
+			return err_set(e, ESC_ELIMIT, "'%s':%zu: line longer than %zu bytes (raise it with --max-line)", p->name, p->lines, p->max_line);
 		return buf_add(&p->join, s, n) ? oom(p->name, e) : 0;
 	}
 	if (p->join.len) {
@@ -1653,7 +1653,7 @@ static int process_line(struct gc_log *p, const char *s, size_t n, gc_diag_fn fn
 
 static int too_long(struct gc_log *p, struct err *e)
 {
-	return err_set(e, ESC_ELIMIT, "%s:%zu: line longer than %zu bytes (raise it with --max-line)", p->name, p->lines + 1, p->max_line);
+	return err_set(e, ESC_ELIMIT, "'%s':%zu: line longer than %zu bytes (raise it with --max-line)", p->name, p->lines + 1, p->max_line);
 }
 
 /* Cuts UTF-8 text into lines; a line split across calls waits in carry. */

@@ -110,7 +110,7 @@ static enum esc_status check_version(struct store *s, int *empty, struct err *e)
 		return store_fail(s, e, "cannot read the schema version");
 	if (v > store_nmigrations)
 		return err_set(e, ESC_ESCHEMA,
-			       "database '%s' has schema version %d, newer than this escprof's %d: upgrade escprof",
+			       "'%s': schema version %d, newer than this escprof's %d: upgrade escprof",
 			       s->path, v, store_nmigrations);
 	if (v == 0 && n > 0)
 		return err_set(e, ESC_EINPUT, "'%s' is an SQLite database but not an escprof store",
@@ -477,7 +477,7 @@ enum esc_status store_begin(struct store *s, struct err *e)
 	}
 	if (v > store_nmigrations) {
 		st = err_set(e, ESC_ESCHEMA,
-			     "database '%s' has schema version %d, newer than this escprof's %d: upgrade escprof",
+			     "'%s': schema version %d, newer than this escprof's %d: upgrade escprof",
 			     s->path, v, store_nmigrations);
 		goto fail;
 	}

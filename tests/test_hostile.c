@@ -3,6 +3,7 @@
  * and file-size exhaustion, stores that cannot be written or are corrupt, SQL that
  * reaches for more than the store, and the place every bad-input message names. */
 #include <criterion/criterion.h>
+#include <regex.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -863,4 +864,242 @@ Test(hostile, a_corrupt_store_is_refused_before_anything_is_written)
 	cr_expect(!strncmp(err.data, want, strlen(want)), "%s", err.data);
 	buf_release(&err);
 	buf_release(&before);
+}
+
+/* ---- where every bad-input message points ---- */
+
+/* Hand-made profile parts (field numbers from profile.proto). */
+static void vt(struct buf *b, unsigned field, uint64_t type, uint64_t unit)
+{
+	struct buf m;
+
+	buf_init(&m);
+	pb_int(&m, 1, type);
+	pb_int(&m, 2, unit);
+	pb_bytes(b, field, m.data, m.len);
+	buf_release(&m);
+}
+
+static void fn(struct buf *b, uint64_t id, uint64_t name, uint64_t file)
+{
+	struct buf m;
+
+	buf_init(&m);
+	if (id)
+		pb_int(&m, 1, id);
+	pb_int(&m, 2, name);
+	pb_int(&m, 4, file);
+	pb_bytes(b, 5, m.data, m.len);
+	buf_release(&m);
+}
+
+static void loc(struct buf *b, uint64_t id, uint64_t mapping, uint64_t function)
+{
+	struct buf m, l;
+
+	buf_init(&m);
+	buf_init(&l);
+	if (id)
+		pb_int(&m, 1, id);
+	if (mapping)
+		pb_int(&m, 2, mapping);
+	pb_int(&l, 1, function);
+	pb_int(&l, 2, 7);
+	pb_bytes(&m, 4, l.data, l.len);
+	pb_bytes(b, 4, m.data, m.len);
+	buf_release(&m);
+	buf_release(&l);
+}
+
+static void smp(struct buf *b, uint64_t location, int64_t value)
+{
+	struct buf m, pk;
+
+	buf_init(&m);
+	buf_init(&pk);
+	pb_varint(&pk, location);
+	pb_bytes(&m, 1, pk.data, pk.len);
+	buf_reset(&pk);
+	pb_varint(&pk, (uint64_t)value);
+	pb_bytes(&m, 2, pk.data, pk.len);
+	pb_bytes(b, 2, m.data, m.len);
+	buf_release(&m);
+	buf_release(&pk);
+}
+
+static void strs(struct buf *b)
+{
+	static const char *const s[] = {"", "alloc_space", "bytes", "main.f", "main.go"};
+	size_t i;
+
+	for (i = 0; i < sizeof(s) / sizeof(s[0]); i++)
+		pb_str(b, 6, s[i]);
+}
+
+/* A profile with one fault each; the bytes before it make a valid start. */
+static void faulty_profile(struct buf *b, int which)
+{
+	struct buf m;
+
+	buf_init(b);
+	vt(b, 1, 1, 2);
+	switch (which) {
+	case 0:	/* a function's name is string 99 of 5 */
+		fn(b, 1, 99, 4), loc(b, 1, 0, 1), smp(b, 1, 1), strs(b);
+		break;
+	case 1:	/* a function without id among functions with ids */
+		fn(b, 1, 3, 4), fn(b, 0, 3, 4), loc(b, 1, 0, 1), smp(b, 1, 1), strs(b);
+		break;
+	case 2:	/* two functions with id 1 */
+		fn(b, 1, 3, 4), fn(b, 1, 3, 4), loc(b, 1, 0, 1), smp(b, 1, 1), strs(b);
+		break;
+	case 3:	/* a mapping with id 0 */
+		buf_init(&m);
+		pb_int(&m, 2, 4096);
+		pb_bytes(b, 3, m.data, m.len);
+		buf_release(&m);
+		fn(b, 1, 3, 4), loc(b, 1, 0, 1), strs(b);
+		break;
+	case 4:	/* a location in mapping 9 of none */
+		fn(b, 1, 3, 4), loc(b, 1, 9, 1), strs(b);
+		break;
+	case 5:	/* a location calling function 9 of 1 */
+		fn(b, 1, 3, 4), loc(b, 1, 0, 9), strs(b);
+		break;
+	case 6:	/* a location with id 0 */
+		fn(b, 1, 3, 4), loc(b, 0, 0, 1), strs(b);
+		break;
+	case 7:	/* two locations with id 1 */
+		fn(b, 1, 3, 4), loc(b, 1, 0, 1), loc(b, 1, 0, 1), strs(b);
+		break;
+	case 8:	/* sample types and no string table */
+		break;
+	case 9:	/* a default_sample_type of string 42 */
+		strs(b), pb_int(b, 14, 42);
+		break;
+	case 10: /* a comment of string 42 */
+		strs(b), pb_int(b, 13, 42);
+		break;
+	case 11: /* a period type of string 42 */
+		strs(b), vt(b, 11, 1, 42);
+		break;
+	case 12: /* a sample at location 5 of 1 */
+		fn(b, 1, 3, 4), loc(b, 1, 0, 1), smp(b, 5, 1), strs(b);
+		break;
+	case 13: /* string 0 is not empty */
+		pb_str(b, 6, "x");
+		break;
+	case 14: /* a varint cut short at the end */
+		strs(b), pb_tag(b, 9, 0), buf_addc(b, (char)0x80);
+		break;
+	case 15: /* a sample whose location ids run past its field */
+		strs(b), fn(b, 1, 3, 4), loc(b, 1, 0, 1), buf_adds(b, "\x12\x04\x0a\x09\x01\x02");
+		break;
+	case 16: /* period as a length-delimited field */
+		strs(b), pb_bytes(b, 12, "ab", 2);
+		break;
+	}
+}
+
+/* A valid profile whose strings are up to 11 bytes long, for --max-string. */
+static void minimal_for_limits(struct buf *b)
+{
+	buf_init(b);
+	vt(b, 1, 1, 2);
+	fn(b, 1, 3, 4), loc(b, 1, 0, 1), smp(b, 1, 1), strs(b);
+}
+
+struct fault {
+	const char *cmd;	/* the command; the file is appended */
+	const char *text;	/* the file's bytes, NULL for faulty_profile(profile) */
+	int profile;
+	int whole;		/* a fault of the file as a whole: no place to name */
+	const char *says;	/* what the message must say */
+};
+
+static const struct fault faults[] = {
+	{"info", NULL, 0, 0, "function name string index 99 out of range"},
+	{"info", NULL, 1, 0, "function 2 has id 0"},
+	{"info", NULL, 2, 0, "duplicate function id 1"},
+	{"info", NULL, 3, 0, "mapping 1 has id 0"},
+	{"info", NULL, 4, 0, "refers to missing mapping 9"},
+	{"info", NULL, 5, 0, "refers to missing function 9"},
+	{"info", NULL, 6, 0, "location 1 has id 0"},
+	{"info", NULL, 7, 0, "location 2 repeats location id 1"},
+	{"info", NULL, 8, 0, "the string table is empty"},
+	{"info", NULL, 9, 0, "default_sample_type string index 42"},
+	{"info", NULL, 10, 0, "comment string index 42"},
+	{"info", NULL, 11, 0, "period unit string index 42"},
+	{"info", NULL, 12, 0, "refers to missing location 5"},
+	{"info", NULL, 13, 0, "string_table[0] must be empty"},
+	{"info", NULL, 14, 0, "truncated varint"},
+	{"info", NULL, 15, 0, "malformed Sample message"},
+	{"info", NULL, 16, 0, "want varint"},
+	{"info", "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xff\xff\xff", 0, 0, "gzip"},
+	{"info", "heap profile: 1: 2 [3: 4] @ heap/x\n", 0, 0, "bad sampling rate"},
+	{"info", "heap profile: 1: 2 [3: 4] @ cpu/1\n", 0, 0, "unsupported heap profile kind"},
+	{"info", "heap profile: 1: 2 [3: 4] heap/1\n", 0, 0, "malformed heap profile header"},
+	{"info", "heap profile: 1: 2 [3: 4] @ heap/1\n1: 2 [3: 4] @ 0x1 zz\n", 0, 0, "malformed address"},
+	{"info", "heap profile: 1: 2 [3: 4] @ heap/1\n\n1: 2 [3 4] @ 0x1\n", 0, 0, "malformed sample line"},
+	{"info --max-depth 2", "heap profile: 1: 2 [3: 4] @ heap/1\n1: 2 [3: 4] @ 0x1 0x2 0x3\n", 0, 0,
+	 "more than 2 frames"},
+	{"info --max-string 3", NULL, 0, 0, "exceeds the limit of 3"},
+	{"escapes --dry-run --max-line 20", "# p\n./a.go:1:1: can inline f\n./a.go:2:1: moved to heap: xxxxxxxxxxx\n",
+	 0, 0, "line longer than 20 bytes"},
+	{"check --budget", "total alloc_space <= 5MiB\ntotal alloc_space <= 5 MB\n", 0, 0, "after the limit"},
+	{"check --budget", "# a comment\ntotal alloc_bytes <= 5MiB\n", 0, 0, "unknown sample type 'alloc_bytes'"},
+	/* the file as a whole */
+	{"info", "", 0, 1, "empty file"},
+	{"info", "this is not a profile\n", 0, 1, "not a pprof profile"},
+	{"info --max-size 8", "heap profile: 1: 2 [3: 4] @ heap/1\n", 0, 1, "larger than 8 bytes"},
+	{"escapes --dry-run", "nothing the compiler said\n", 0, 1, "no Go compiler diagnostics found"},
+	{"check --budget", "# only a comment\n", 0, 1, "no rules"},
+};
+
+/* Every message for bad input is one line, `escprof CMD: 'FILE'` and then `:LINE: ` or
+ * a text with ` at byte N`; a fault of the whole file (empty, too large, of another
+ * format, with nothing in it) names the file alone. */
+Test(hostile, every_bad_input_message_names_the_file_and_the_line_or_byte)
+{
+	const char *db = t_fresh("faults.db");
+	regex_t located, whole;
+	size_t i;
+
+	cr_assert_eq(regcomp(&located, "^escprof [a-z]+: '[^']+'(:[0-9]+: |: .* at byte [0-9]+([ :,(].*)?$)",
+			     REG_EXTENDED | REG_NOSUB), 0);
+	cr_assert_eq(regcomp(&whole, "^escprof [a-z]+: '[^']+': ", REG_EXTENDED | REG_NOSUB), 0);
+	cr_assert_eq(t_run(NULL, NULL, "load -q --db '%s' sample-profiles/out/go1.19/chan_send.pb.gz", db), 0);
+	for (i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
+		const struct fault *f = &faults[i];
+		const char *path = t_fresh("fault-%zu", i);
+		struct buf b, err;
+		char line[1024];
+
+		if (f->text) {
+			t_write(path, f->text, strlen(f->text));
+		} else {
+			if (strstr(f->cmd, "--max-string"))
+				minimal_for_limits(&b);
+			else
+				faulty_profile(&b, f->profile);
+			t_write(path, b.data, b.len);
+			buf_release(&b);
+		}
+		cr_expect_eq(t_run(NULL, &err, "%s '%s' --db '%s'", f->cmd, path, db), 3, "case %zu (%s): %s",
+			     i, f->says, err.data);
+		snprintf(line, sizeof(line), "%s", err.data);
+		cr_expect(err.len && strchr(err.data, '\n') == err.data + err.len - 1, "case %zu: not one line: %s",
+			  i, err.data);
+		line[strcspn(line, "\n")] = '\0';
+		cr_expect(strstr(line, path), "case %zu: %s", i, line);
+		cr_expect(strstr(line, f->says), "case %zu: want '%s': %s", i, f->says, line);
+		if (f->whole)
+			cr_expect_eq(regexec(&whole, line, 0, NULL, 0), 0, "case %zu: %s", i, line);
+		else
+			cr_expect_eq(regexec(&located, line, 0, NULL, 0), 0, "case %zu: names no line or byte: %s",
+				     i, line);
+		buf_release(&err);
+	}
+	regfree(&located);
+	regfree(&whole);
 }
