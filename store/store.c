@@ -1,9 +1,11 @@
 /* store.c — opening the database, schema creation and migration by PRAGMA user_version,
  * transactions, and the read-only query path. A database from a newer escprof is refused
- * rather than guessed at; writes happen only inside store_begin/store_commit. A new
+ * rather than guessed at; writes happen only inside store_begin/store_commit, and the
+ * first one of a connection only after PRAGMA quick_check found the file intact. A new
  * store appears whole (schema and WAL) or not at all, however many processes race to
  * create it, and one that ends up holding nothing is removed only when no other escprof
- * has it open. */
+ * has it open. A store that cannot be written is opened read-only; every connection is
+ * SQLite-defensive. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
