@@ -173,13 +173,13 @@ enum esc_status budget_parse(const char *name, const char *text, size_t len,
 
 		lineno++;
 		if (memchr(text + off, '\0', ll)) {
-			st = err_set(e, ESC_EINPUT, "%s:%zu: NUL byte in a budget file", name, lineno);
+			st = err_set(e, ESC_EINPUT, "'%s':%zu: NUL byte in a budget file", name, lineno);
 			goto fail;
 		}
 		line = strndup(text + off, ll);
 		off += ll + (nl ? 1 : 0);
 		if (!line) {
-			st = err_set(e, ESC_ENOMEM, "out of memory");
+			st = err_set(e, ESC_ENOMEM, "'%s': out of memory", name);
 			goto fail;
 		}
 		n = split(line, w, 8);
@@ -189,7 +189,7 @@ enum esc_status budget_parse(const char *name, const char *text, size_t len,
 		}
 		if (n < 0 || n > 8) {
 			free(line);
-			st = err_set(e, ESC_EINPUT, "%s:%zu: %s", name, lineno,
+			st = err_set(e, ESC_EINPUT, "'%s':%zu: %s", name, lineno,
 				     n < 0 ? "unterminated quote" : "too many words");
 			goto fail;
 		}
@@ -252,7 +252,7 @@ enum esc_status budget_parse(const char *name, const char *text, size_t len,
 		if (vec_reserve(&b->rules, &b->cap, b->n + 1, sizeof(*b->rules), 8)) {
 			free(r.pattern);
 			free(r.text);
-			st = err_set(e, ESC_ENOMEM, "out of memory");
+			st = err_set(e, ESC_ENOMEM, "'%s': out of memory", name);
 			goto fail;
 		}
 		b->rules[b->n++] = r;
@@ -260,11 +260,11 @@ enum esc_status budget_parse(const char *name, const char *text, size_t len,
 bad:
 		free(r.pattern);
 		free(line);
-		st = err_set(e, ESC_EINPUT, "%s:%zu: %s", name, lineno, why);
+		st = err_set(e, ESC_EINPUT, "'%s':%zu: %s", name, lineno, why);
 		goto fail;
 	}
 	if (!b->n)
-		return err_set(e, ESC_EINPUT, "%s: no rules (an empty budget would always pass)", name);
+		return err_set(e, ESC_EINPUT, "'%s': no rules (an empty budget would always pass)", name);
 	return ESC_OK;
 fail:
 	budget_release(b);

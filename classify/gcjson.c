@@ -42,9 +42,9 @@ struct jrd {
 	size_t capsteps;
 };
 
-static int oom(struct err *e)
+static int oom(const struct jrd *j)
 {
-	return err_set(e, ESC_ENOMEM, "out of memory");
+	return err_set(j->e, ESC_ENOMEM, "'%s': out of memory", j->path);
 }
 
 static const char *jstr(json_t *o, const char *key)
@@ -158,7 +158,7 @@ static int collect_steps(struct jrd *j, json_t *entry, size_t *nout)
 			;
 		tl = strlen(t);
 		if (reserve_steps(j, n + 1))
-			return oom(j->e);
+			return oom(j);
 		s = &j->js[n];
 		if (gc_step_split(t, tl, &s->sp))
 			continue;
@@ -166,21 +166,21 @@ static int collect_steps(struct jrd *j, json_t *entry, size_t *nout)
 		s->dst = s->src = s->why = s->expr = s->file = NONE;
 		s->line = s->col = 0;
 		if (s->text == NONE)
-			return oom(j->e);
+			return oom(j);
 		if (s->sp.kind == GC_STEP_FLOW) {
 			if ((s->dst = add_str(j, t + s->sp.dst.off, s->sp.dst.len)) == NONE ||
 			    (s->src = add_str(j, t + s->sp.src.off, s->sp.src.len)) == NONE)
-				return oom(j->e);
+				return oom(j);
 		} else if (s->sp.kind == GC_STEP_FROM) {
 			json_t *loc = json_object_get(it, "location");
 			const char *uri = jstr(loc, "uri");
 
 			if ((s->expr = add_str(j, t + s->sp.expr.off, s->sp.expr.len)) == NONE ||
 			    (s->why = add_str(j, t + s->sp.why.off, s->sp.why.len)) == NONE)
-				return oom(j->e);
+				return oom(j);
 			if (uri && jpos(loc, &s->line, &s->col) == 0 &&
 			    (s->file = add_uri_path(j, uri)) == NONE)
-				return oom(j->e);
+				return oom(j);
 		}
 		n++;
 	}
@@ -204,7 +204,7 @@ static int deliver(struct jrd *j, json_t *entry, enum gc_kind kind, const char *
 	if ((subj && (so = add_str(j, subj, subj_len)) == NONE) ||
 	    (func && (fo = add_str(j, func, func_len)) == NONE) ||
 	    (message && (mo = add_str(j, message, strlen(message))) == NONE))
-		return oom(j->e);
+		return oom(j);
 	for (size_t i = 0; i < n; i++) {
 		const struct jstep *s = &j->js[i];
 
@@ -265,7 +265,7 @@ static int flush_group(struct jrd *j)
 		return 0;
 	used = calloc(j->ngroup, 1);
 	if (!used)
-		return oom(j->e);
+		return oom(j);
 	for (i = 0; i < j->ngroup; i++)
 		if (!*jmsg(j->group[i]))
 			empties++;
@@ -365,7 +365,7 @@ static int entry(struct jrd *j, json_t *en)
 			json_t **g = realloc(j->group, cap * sizeof(*g));
 
 			if (!g)
-				return oom(j->e);
+				return oom(j);
 			j->group = g;
 			j->capgroup = cap;
 		}
@@ -387,7 +387,7 @@ static int entry(struct jrd *j, json_t *en)
 		buf_init(&t);
 		if (buf_printf(&t, "%s(%s)", code, m)) {
 			buf_release(&t);
-			return oom(j->e);
+			return oom(j);
 		}
 		rc = deliver(j, en, GC_OTHER, t.data, NULL, 0, NULL, 0);
 		buf_release(&t);
@@ -500,7 +500,7 @@ static int collect(const char *dir, struct paths *ps, struct err *e)
 			continue;
 		buf_init(&p);
 		if (buf_printf(&p, "%s/%s", dir, de->d_name)) {
-			rc = err_set(e, ESC_ENOMEM, "out of memory");
+			rc = err_set(e, ESC_ENOMEM, "'%s': out of memory", dir);
 			break;
 		}
 		if (lstat(p.data, &sb) == 0 && S_ISDIR(sb.st_mode)) {
@@ -512,7 +512,7 @@ static int collect(const char *dir, struct paths *ps, struct err *e)
 
 				if (!v) {
 					buf_release(&p);
-					rc = err_set(e, ESC_ENOMEM, "out of memory");
+					rc = err_set(e, ESC_ENOMEM, "'%s': out of memory", dir);
 					break;
 				}
 				ps->v = v;

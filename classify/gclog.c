@@ -346,9 +346,9 @@ struct gc_log {
 	unsigned vflags;
 };
 
-static int oom(struct err *e)
+static int oom(const char *name, struct err *e)
 {
-	return err_set(e, ESC_ENOMEM, "out of memory");
+	return err_set(e, ESC_ENOMEM, "'%s': out of memory", name);
 }
 
 static struct rec *rec_get(struct gc_log *p)
@@ -897,16 +897,16 @@ static int deliver(struct gc_log *p, struct rec *d, gc_diag_fn fn, void *ctx, st
 			func = rec_at(r, r->func);
 	}
 	if (steps_reserve(p, n))
-		return oom(e);
+		return oom(p->name, e);
 	n = 0;
 	buf_reset(&p->tb);
 	for (struct rec *r = p->taken; r; r = r->next) {
 		if (steps_fill(p, n, r))
-			return oom(e);
+			return oom(p->name, e);
 		n += r->nsteps;
 	}
 	if (steps_fill(p, n, d))
-		return oom(e);
+		return oom(p->name, e);
 	n += d->nsteps;
 	for (size_t i = 0; i < n; i++)
 		if (p->toff[i] != NONE)
@@ -939,7 +939,7 @@ static int flush_held(struct gc_log *p, int same_param, gc_diag_fn fn, void *ctx
 	if (!d)
 		return 0;
 	if (p->held_param && !same_param && take_blocks(p, d, TAKE_PARAM_ALL, NULL, 0))
-		return oom(e);
+		return oom(p->name, e);
 	p->held = NULL;
 	rc = deliver(p, d, fn, ctx, e);
 	rec_put(p, d);
@@ -956,7 +956,7 @@ static int flush_pending(struct gc_log *p, gc_diag_fn fn, void *ctx, struct err 
 		struct rec *r = p->phead, *d = rec_get(p);
 
 		if (!d)
-			return oom(e);
+			return oom(p->name, e);
 		d->type = REC_DIAG;
 		d->kind = r->type == REC_H1 ? GC_ESCAPES : gc_leak_kind(rec_at(r, r->loc), r->loc_len, r->derefs);
 		d->line = r->line;
@@ -968,11 +968,11 @@ static int flush_pending(struct gc_log *p, gc_diag_fn fn, void *ctx, struct err 
 		    (r->message != NONE &&
 		     (d->message = rec_str(d, rec_at(r, r->message), strlen(rec_at(r, r->message)))) == NONE)) {
 			rec_put(p, d);
-			return oom(e);
+			return oom(p->name, e);
 		}
 		if (take_blocks(p, d, r->type == REC_H1 ? TAKE_H1 : TAKE_PARAM_ALL, NULL, 0)) {
 			rec_put(p, d);
-			return oom(e);
+			return oom(p->name, e);
 		}
 		rc = deliver(p, d, fn, ctx, e);
 		rec_put(p, d);
@@ -1416,7 +1416,7 @@ static int header_line(struct gc_log *p, const char *s, size_t n, gc_diag_fn fn,
 		return rc;
 	buf_reset(&p->pkg);
 	if (buf_add(&p->pkg, s, k))
-		return oom(e);
+		return oom(p->name, e);
 	p->has_pkg = k > 0;
 	p->gen++;
 	p->ndecl = 0;
@@ -1457,7 +1457,7 @@ static int step_line(struct gc_log *p, const struct pos *ps, const char *t, size
 	if (!(p->vflags & V_LE119) && old_names(t, n))
 		p->vflags |= V_LE119;
 	if (!p->counting && rec_add_step(r, t, n, &sp))
-		return oom(e);
+		return oom(p->name, e);
 	return 0;
 }
 
@@ -1489,7 +1489,7 @@ static int diag_line(struct gc_log *p, const struct pos *ps, const char *m, size
 	classify(p, ps, m, n, &ld);
 	if (ld.decl && decl_add(p, ps->file, ps->file_len, ps->line,
 				ld.kind == GC_INLINE || ld.kind == GC_CANNOT_INLINE ? ps->col : 0))
-		return oom(e);
+		return oom(p->name, e);
 	if (ld.subj && (ld.header == REC_H1 + 1 || ld.kind == GC_ESCAPES || ld.kind == GC_DOES_NOT_ESCAPE ||
 			ld.kind == GC_MOVED_TO_HEAP)) {
 		if (!(p->vflags & V_LE119) && old_names(ld.subj, ld.subj_len))
@@ -1510,16 +1510,16 @@ static int diag_line(struct gc_log *p, const struct pos *ps, const char *m, size
 			return rc;
 	}
 	if (!(r = rec_get(p)))
-		return oom(e);
+		return oom(p->name, e);
 	if (fill_rec(r, ps, &ld, m, n)) {
 		rec_put(p, r);
-		return oom(e);
+		return oom(p->name, e);
 	}
 	if (ld.header) {
 		r->type = ld.header - 1;
 		if (pending_add(p, r)) {
 			rec_put(p, r);
-			return oom(e);
+			return oom(p->name, e);
 		}
 		p->cur = r;
 		p->blocks++;
@@ -1547,7 +1547,7 @@ static int diag_line(struct gc_log *p, const struct pos *ps, const char *m, size
 	default:
 		rc = 0;
 	}
-	return rc ? oom(e) : 0;
+	return rc ? oom(p->name, e) : 0;
 }
 
 /* Whether Go text ends inside a raw string, having started inside one when `raw`:
@@ -1625,8 +1625,8 @@ static int wrap_line(struct gc_log *p, const char *s, size_t n, gc_diag_fn fn, v
 	if (p->join.len && !is_blank(s, n) && !starts(s, n, LIT("# ")) && !starts(s, n, LIT("go : # ")) &&
 	    parse_pos(s, n, &ps)) {
 		if (p->join.len + n > p->max_line)
-			return err_set(e, ESC_ELIMIT, "%s:%zu: line longer than %zu bytes (raise it with --max-line)", p->name, p->lines, p->max_line);
-		return buf_add(&p->join, s, n) ? oom(e) : 0;
+			return err_set(e, ESC_ELIMIT, "'%s':%zu: line longer than %zu bytes (raise it with --max-line)", p->name, p->lines, p->max_line);
+		return buf_add(&p->join, s, n) ? oom(p->name, e) : 0;
 	}
 	if (p->join.len) {
 		rc = logical_line(p, p->join.data, p->join.len, fn, ctx, e);
@@ -1635,7 +1635,7 @@ static int wrap_line(struct gc_log *p, const char *s, size_t n, gc_diag_fn fn, v
 			return rc;
 	}
 	if (!is_blank(s, n) && parse_pos(s, n, &ps) == 0)
-		return buf_add(&p->join, s, n) ? oom(e) : 0;
+		return buf_add(&p->join, s, n) ? oom(p->name, e) : 0;
 	return logical_line(p, s, n, fn, ctx, e);
 }
 
@@ -1653,7 +1653,7 @@ static int process_line(struct gc_log *p, const char *s, size_t n, gc_diag_fn fn
 
 static int too_long(struct gc_log *p, struct err *e)
 {
-	return err_set(e, ESC_ELIMIT, "%s:%zu: line longer than %zu bytes (raise it with --max-line)", p->name, p->lines + 1, p->max_line);
+	return err_set(e, ESC_ELIMIT, "'%s':%zu: line longer than %zu bytes (raise it with --max-line)", p->name, p->lines + 1, p->max_line);
 }
 
 /* Cuts UTF-8 text into lines; a line split across calls waits in carry. */
@@ -1668,14 +1668,14 @@ static int split_lines(struct gc_log *p, const char *d, size_t n, gc_diag_fn fn,
 		if (!nl) {
 			if (p->carry.len + n > p->max_line)
 				return too_long(p, e);
-			return buf_add(&p->carry, d, n) ? oom(e) : 0;
+			return buf_add(&p->carry, d, n) ? oom(p->name, e) : 0;
 		}
 		k = (size_t)(nl - d);
 		if (p->carry.len) {
 			if (p->carry.len + k > p->max_line)
 				return too_long(p, e);
 			if (buf_add(&p->carry, d, k))
-				return oom(e);
+				return oom(p->name, e);
 			rc = process_line(p, p->carry.data, p->carry.len, fn, ctx, e);
 			buf_reset(&p->carry);
 		} else {
@@ -1719,7 +1719,7 @@ static int utf16_feed(struct gc_log *p, const unsigned char *d, size_t n, gc_dia
 
 	buf_reset(&p->u8);
 	if (buf_grow(&p->u8, (n / 2 + 2) * 3))
-		return oom(e);
+		return oom(p->name, e);
 	o = p->u8.data;
 	while (i < n) {
 		unsigned b0, b1, u;
@@ -1973,7 +1973,7 @@ int gc_parse_log_file(const char *path, gc_diag_fn fn, void *ctx, struct gc_stat
 	p = gc_log_new(is_stdin ? "<stdin>" : path);
 	chunk = malloc(READ_CHUNK);
 	if (!p || !chunk) {
-		rc = oom(e);
+		rc = oom(path, e);
 		goto out;
 	}
 	for (;;) {

@@ -147,7 +147,8 @@ static int diff_profiles(struct cli *c, struct store *s, const struct side *b, c
 	rs.side = 1;
 	if (store_query(s, sql, take_row, &rs, e))
 		goto fail;
-	qsort_r(rs.v, rs.n, sizeof(*rs.v), cmp_rows, &scale);
+	if (rs.n)	/* no sites on either side: rs.v is NULL, which qsort_r may not take */
+		qsort_r(rs.v, rs.n, sizeof(*rs.v), cmp_rows, &scale);
 	if (c->format == OUT_TEXT) {
 		out_textf(stdout, "%s -> %s, %s by %s", b->label, n->label, report_column(ix), by);
 		if (scale != 1.0)

@@ -134,7 +134,7 @@ int cmd_info(struct cli *c, int argc, char **argv)
 	t.n = p->nsample_types;
 	t.sum = calloc(t.n + 1, sizeof(*t.sum));
 	if (!t.sum) {
-		err_set(&e, ESC_ENOMEM, "out of memory");
+		err_set(&e, ESC_ENOMEM, "'%s': out of memory", p->name);
 		ret = cli_fail(c, &e);
 		goto out;
 	}

@@ -1,6 +1,7 @@
 /* escprof.c — the command table and dispatch. Each subcommand lives in cmd_<name>.c with
  * its own usage text and option table; this file only finds it. */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -217,6 +218,10 @@ int main(int argc, char **argv)
 	const char *env = getenv("ESCPROF_DB");
 	size_t i;
 
+	/* past a file-size limit (ulimit -f) a write fails with EFBIG and is reported like any
+	 * failed write, with the store rolled back and temporary files removed; by default
+	 * SIGXFSZ would kill the process half-way instead */
+	signal(SIGXFSZ, SIG_IGN);
 	c.db = env && *env ? env : "escprof.db";
 	c.db_set = env && *env;
 	/* how long to wait on another escprof writing the same store, in milliseconds */

@@ -17,6 +17,7 @@
 #include "common/digest.h"
 
 struct escapes_run {
+	const char *path;		/* the log or -json tree being read */
 	struct store_build *b;		/* NULL in a dry run */
 	struct digest_sha256 sha;
 	size_t kinds[GC_KIND_COUNT];
@@ -58,7 +59,7 @@ static int on_diag(void *ctx, const struct gc_diag *d)
 		struct store_step *ns = realloc(r->steps, nc * sizeof(*ns));
 
 		if (!ns)
-			return err_set(r->e, ESC_ENOMEM, "out of memory");
+			return err_set(r->e, ESC_ENOMEM, "'%s': out of memory", r->path);
 		r->steps = ns;
 		r->capsteps = nc;
 	}
@@ -134,7 +135,9 @@ static int input_fill(struct input *in, size_t want)
 				return ferror(in->f) ? read_failed(in) : 0;
 			ungetc(c, in->f);
 		}
-		if (buf_grow(&in->head, want - in->head.len < (1 << 16) ? want - in->head.len : 1 << 16))
+		/* doubling, but never past want: memory stays near a cap, not twice it */
+		if (buf_grow_within(&in->head, want - in->head.len < (1 << 16) ? want - in->head.len : 1 << 16,
+				    want))
 			return -2;
 		room = in->head.cap - in->head.len - 1;
 		if (room > want - in->head.len)
@@ -197,7 +200,7 @@ static int parse_json(struct input *in, struct escapes_run *r, struct gc_stats *
 	int rc;
 
 	if (!f)
-		return err_set(e, ESC_ENOMEM, "out of memory");
+		return err_set(e, ESC_ENOMEM, "'%s': out of memory", in->path);
 	rc = gc_parse_json_stream(f, in->path, on_diag, r, st, e);
 	fclose(f);
 	return rc;
@@ -212,7 +215,7 @@ static int parse_text(struct input *in, size_t max_line, struct escapes_run *r,
 	int rc = 0;
 
 	if (!p || !chunk) {
-		rc = err_set(e, ESC_ENOMEM, "out of memory");
+		rc = err_set(e, ESC_ENOMEM, "'%s': out of memory", in->path);
 		goto out;
 	}
 	if (max_line)
@@ -236,7 +239,7 @@ static int parse_input(struct input *in, size_t max_line, struct escapes_run *r,
 		       struct gc_stats *st, struct err *e)
 {
 	if (input_fill(in, SNIFF) == -2)
-		return err_set(e, ESC_ENOMEM, "out of memory");
+		return err_set(e, ESC_ENOMEM, "'%s': out of memory", in->path);
 	/* a read error is reported by the parser when it gets there */
 	return input_is_json(in) ? parse_json(in, r, st, e) : parse_text(in, max_line, r, st, e);
 }
@@ -254,6 +257,7 @@ static enum esc_status build_from(struct store *s, struct input *in, const char 
 
 	memset(res, 0, sizeof(*res));
 	run.e = e;
+	run.path = path;
 	digest_sha256_init(&run.sha);
 	if (s && store_build_begin(s, &o, &run.b, e))
 		return e->status;
@@ -302,10 +306,16 @@ static enum esc_status profile_from(struct input *in, const struct profile_limit
 	int r;
 
 	*p = NULL;
-	/* a file's size is known: one allocation instead of doublings */
-	if (!fstat(fileno(in->f), &sb) && S_ISREG(sb.st_mode) && (uint64_t)sb.st_size <= max &&
-	    buf_grow(&in->head, (size_t)sb.st_size + 1))
-		return err_set(e, ESC_ENOMEM, "'%s': out of memory", in->path);
+	/* a file's size is known: refused unread when too large, else one allocation
+	 * instead of doublings (and a byte more, to see its end) */
+	if (!fstat(fileno(in->f), &sb) && S_ISREG(sb.st_mode)) {
+		if ((uint64_t)sb.st_size > max)
+			return err_set(e, ESC_ELIMIT, "'%s': larger than the size limit (raise it with --max-size)",
+				       in->path);
+		if ((size_t)sb.st_size + 1 > in->head.len &&
+		    buf_grow_within(&in->head, (size_t)sb.st_size + 1 - in->head.len, (size_t)sb.st_size + 1))
+			return err_set(e, ESC_ENOMEM, "'%s': out of memory", in->path);
+	}
 	/* compressed input is at most the cap too: deflate never expands much */
 	r = input_fill(in, max > SIZE_MAX - 1 ? SIZE_MAX - 1 : (size_t)max + 1);
 	if (r == -1)
@@ -376,7 +386,7 @@ enum esc_status ingest_profile_or_build(struct store *s, const char *path, int64
 	if ((st = input_open(&in, path, e)))
 		return st;
 	if (input_fill(&in, SNIFF) == -2) {
-		st = err_set(e, ESC_ENOMEM, "out of memory");
+		st = err_set(e, ESC_ENOMEM, "'%s': out of memory", path);
 		goto out;
 	}
 	/* text that is not a legacy heap profile is a log; what may be a profile is tried as

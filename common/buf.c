@@ -24,7 +24,9 @@ void buf_release(struct buf *b)
 	buf_init(b);
 }
 
-int buf_grow(struct buf *b, size_t n)
+/* Grows b to hold n more bytes and the NUL, doubling, but to no more than limit
+ * bytes in all when that is enough. */
+static int grow(struct buf *b, size_t n, size_t limit)
 {
 	size_t want, cap;
 	char *p;
@@ -37,6 +39,8 @@ int buf_grow(struct buf *b, size_t n)
 	cap = b->cap ? b->cap : 64;
 	while (cap < want)
 		cap *= 2;
+	if (cap > limit && want <= limit)
+		cap = limit;
 	p = b->cap ? realloc(b->data, cap) : malloc(cap);
 	if (!p)
 		return -1;
@@ -45,6 +49,18 @@ int buf_grow(struct buf *b, size_t n)
 	b->data = p;
 	b->cap = cap;
 	return 0;
+}
+
+int buf_grow(struct buf *b, size_t n)
+{
+	return grow(b, n, (size_t)-1);
+}
+
+int buf_grow_within(struct buf *b, size_t n, size_t max)
+{
+	if (max > (size_t)-2 || b->len > max || n > max - b->len)
+		return -1;
+	return grow(b, n, max + 1);
 }
 
 int buf_add_slow(struct buf *b, const void *p, size_t n)
@@ -116,33 +132,53 @@ int buf_read_file(struct buf *b, const char *path, size_t max)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
 	struct stat sb;
-	size_t n;
+	size_t n, room, step;
 	int r = 0;
 
 	if (!f)
 		return -1;
-	/* a regular file's size is known: one allocation instead of doublings */
-	if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && (uint64_t)sb.st_size <= max)
-		buf_grow(b, (size_t)sb.st_size + 1);
-	for (;;) {
-		if (buf_grow(b, 1 << 16)) {
-			errno = ENOMEM;
-			r = -1;
-			break;
+	if (max > (size_t)-3)
+		max = (size_t)-3;	/* max + 2 must not wrap */
+	/* a regular file's size is known: refused before reading when too large, read with
+	 * one allocation otherwise (a byte more to see the end) */
+	if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode)) {
+		if ((uint64_t)sb.st_size > max) {
+			r = -2;
+			goto out;
 		}
-		n = fread(b->data + b->len, 1, b->cap - b->len - 1, f);
-		b->len += n;
-		b->data[b->len] = '\0';
+		grow(b, (size_t)sb.st_size + 1, (size_t)sb.st_size + 2);
+	}
+	/* anything else (a pipe, /dev/zero) is read until max + 1 bytes at most: the buffer
+	 * doubles but never past the cap, so memory stays near the cap, not twice it */
+	for (;;) {
 		if (b->len > max) {
 			r = -2;
 			break;
 		}
+		room = b->cap ? b->cap - b->len - 1 : 0;
+		if (!room) {
+			step = b->len < (1 << 16) ? (1 << 16) : b->len;
+			if (step > max + 1 - b->len)
+				step = max + 1 - b->len;
+			if (grow(b, step, max + 2)) {
+				errno = ENOMEM;
+				r = -1;
+				break;
+			}
+			room = b->cap - b->len - 1;
+		}
+		if (room > max + 1 - b->len)
+			room = max + 1 - b->len;
+		n = fread(b->data + b->len, 1, room, f);
+		b->len += n;
+		b->data[b->len] = '\0';
 		if (n == 0) {
 			if (ferror(f))
 				r = -1;
 			break;
 		}
 	}
+out:
 	if (f != stdin)
 		fclose(f);
 	return r;

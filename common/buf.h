@@ -18,6 +18,9 @@ void buf_init(struct buf *b);
 void buf_release(struct buf *b);
 /* Makes room for n more bytes; returns 0, or -1 when memory runs out. */
 int buf_grow(struct buf *b, size_t n);
+/* As buf_grow, for a buffer that never holds more than max bytes: doubling stops at
+ * max + 1 (the bytes and the NUL). -1 also when len + n would exceed max. */
+int buf_grow_within(struct buf *b, size_t n, size_t max);
 int buf_add_slow(struct buf *b, const void *p, size_t n);
 int buf_adds(struct buf *b, const char *s);
 
@@ -48,8 +51,10 @@ void buf_reset(struct buf *b);
 /* Returns the bytes (caller frees) and leaves b empty and initialised. */
 char *buf_detach(struct buf *b, size_t *len);
 
-/* Reads a whole file (or stdin for "-") into b, failing past max bytes. Returns 0,
- * -1 on an I/O error (errno set) or -2 when the file is larger than max. */
+/* Reads a whole file (or stdin for "-") into b, failing past max bytes: a regular file
+ * larger than max is refused unread, other input after max + 1 bytes, and b never takes
+ * much more than max + 2 bytes. Returns 0, -1 on an I/O error (errno set) or -2 when
+ * the file is larger than max. */
 int buf_read_file(struct buf *b, const char *path, size_t max);
 
 #endif

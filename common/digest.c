@@ -1,6 +1,8 @@
 /* digest.c — sha256 from libmd (the BSD <sha2.h> API); hash128 is two independent
  * 64-bit multiply-xorshift lanes, enough to make an accidental stack collision
- * practically impossible without paying for a cryptographic hash per stack. */
+ * practically impossible without paying for a cryptographic hash per stack. Each step is
+ * invertible, so collisions can be built on purpose: users of hash128 must compare the
+ * content on a match (the store does), never take equal hashes for equal input. */
 #include "digest.h"
 
 #include <sys/types.h>

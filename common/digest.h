@@ -21,7 +21,8 @@ struct hash128 {
 	uint64_t lo, hi;
 };
 
-/* Feeds one 64-bit word into h (start from HASH128_INIT); order matters. */
+/* Feeds one 64-bit word into h (start from HASH128_INIT); order matters. Not collision
+ * resistant against chosen input: a match proposes equality, it does not prove it. */
 struct hash128 hash128_add(struct hash128 h, uint64_t word);
 #define HASH128_INIT ((struct hash128){0x243f6a8885a308d3ULL, 0x13198a2e03707344ULL})
 

@@ -4,6 +4,7 @@
  * one at a time later, each into an arena that is reset between samples. Every string
  * index and id is checked before use: a profile that passes profile_open cannot make a
  * later reader index out of range. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,10 +109,21 @@ static int next_field(struct reader *r, struct field *f, const char **why)
 	}
 }
 
-/* protobuf-c allocator that draws from an arena */
+/* protobuf-c allocator that draws from an arena. protobuf-c returns NULL both for bad
+ * input and for a failed allocation; failed tells them apart. */
+struct pb_arena {
+	struct arena *arena;
+	int failed;
+};
+
 static void *arena_pb_alloc(void *data, size_t size)
 {
-	return arena_alloc(data, size);
+	struct pb_arena *a = data;
+	void *p = arena_alloc(a->arena, size);
+
+	if (!p)
+		a->failed = 1;
+	return p;
 }
 
 static void arena_pb_free(void *data, void *p)
@@ -138,6 +150,14 @@ struct table_state {
 	size_t nlocations, cap_locations;
 	Perftools__Profiles__Function **functions;
 	size_t nfunctions, cap_functions;
+	/* where each came from, for messages: the byte offset of its field's tag */
+	size_t *comment_off, cap_comment_off;
+	size_t *sample_type_off, cap_sample_type_off;
+	size_t *mapping_off, cap_mapping_off;
+	size_t *location_off, cap_location_off;
+	size_t *function_off, cap_function_off;
+	size_t drop_frames_off, keep_frames_off, default_sample_type_off, doc_url_off;
+	size_t period_type_off, first_sample_off;
 };
 
 static int push(void *arr_p, size_t *n, size_t *cap, size_t elem, const void *item)
@@ -151,11 +171,26 @@ static int push(void *arr_p, size_t *n, size_t *cap, size_t elem, const void *it
 	return 0;
 }
 
+/* Appends msg and off to a table and its offsets (n counts both). */
+static int push_at(void *arr_p, size_t *n, size_t *cap, void *msg, size_t **offs,
+		   size_t *cap_offs, size_t off)
+{
+	if (vec_reserve(offs, cap_offs, *n + 1, sizeof(**offs), 16))
+		return -1;
+	(*offs)[*n] = off;
+	return push(arr_p, n, cap, sizeof(msg), &msg);
+}
+
 static void free_tables(struct table_state *t)
 {
 	free(t->strings);
 	free(t->strfields);
 	free(t->comment_ix);
+	free(t->comment_off);
+	free(t->sample_type_off);
+	free(t->mapping_off);
+	free(t->location_off);
+	free(t->function_off);
 	free(t->sample_types);
 	free(t->mappings);
 	free(t->locations);
@@ -189,7 +224,8 @@ static enum esc_status read_int_field(const struct field *f, int64_t *out, const
 static enum esc_status walk_tables(struct profile *p, struct table_state *t, struct err *e)
 {
 	struct profile_priv *pv = p->priv;
-	ProtobufCAllocator alloc = {arena_pb_alloc, arena_pb_free, &pv->arena};
+	struct pb_arena pa = {&pv->arena, 0};
+	ProtobufCAllocator alloc = {arena_pb_alloc, arena_pb_free, &pa};
 	struct reader r = {(const unsigned char *)pv->data.data,
 			   (const unsigned char *)pv->data.data,
 			   (const unsigned char *)pv->data.data + pv->data.len};
@@ -212,31 +248,41 @@ static enum esc_status walk_tables(struct profile *p, struct table_state *t, str
 		switch (f.num) {
 		case 1:
 			msg = perftools__profiles__value_type__unpack(&alloc, f.v, f.p);
-			if (!msg || push(&t->sample_types, &t->nsample_types, &t->cap_sample_types,
-					 sizeof(msg), &msg))
+			if (!msg)
 				goto badmsg;
+			if (push_at(&t->sample_types, &t->nsample_types, &t->cap_sample_types, msg,
+				    &t->sample_type_off, &t->cap_sample_type_off, f.off))
+				goto nomem;
 			break;
 		case 2:
 			if (p->nsamples == SIZE_MAX)
 				goto badmsg;
-			p->nsamples++;
+			if (!p->nsamples++)
+				t->first_sample_off = f.off;
 			break;
 		case 3:
 			msg = perftools__profiles__mapping__unpack(&alloc, f.v, f.p);
-			if (!msg || push(&t->mappings, &t->nmappings, &t->cap_mappings, sizeof(msg), &msg))
+			if (!msg)
 				goto badmsg;
+			if (push_at(&t->mappings, &t->nmappings, &t->cap_mappings, msg, &t->mapping_off,
+				    &t->cap_mapping_off, f.off))
+				goto nomem;
 			break;
 		case 4:
 			msg = perftools__profiles__location__unpack(&alloc, f.v, f.p);
-			if (!msg || push(&t->locations, &t->nlocations, &t->cap_locations, sizeof(msg),
-					 &msg))
+			if (!msg)
 				goto badmsg;
+			if (push_at(&t->locations, &t->nlocations, &t->cap_locations, msg,
+				    &t->location_off, &t->cap_location_off, f.off))
+				goto nomem;
 			break;
 		case 5:
 			msg = perftools__profiles__function__unpack(&alloc, f.v, f.p);
-			if (!msg || push(&t->functions, &t->nfunctions, &t->cap_functions, sizeof(msg),
-					 &msg))
+			if (!msg)
 				goto badmsg;
+			if (push_at(&t->functions, &t->nfunctions, &t->cap_functions, msg,
+				    &t->function_off, &t->cap_function_off, f.off))
+				goto nomem;
 			break;
 		case 6:
 			if (f.v > pv->limits.max_string)
@@ -254,13 +300,13 @@ static enum esc_status walk_tables(struct profile *p, struct table_state *t, str
 
 			if (st)
 				return st;
-			if (f.num == 7) t->drop_frames = v;
-			else if (f.num == 8) t->keep_frames = v;
+			if (f.num == 7) t->drop_frames = v, t->drop_frames_off = f.off;
+			else if (f.num == 8) t->keep_frames = v, t->keep_frames_off = f.off;
 			else if (f.num == 9) p->time_nanos = v;
 			else if (f.num == 10) p->duration_nanos = v;
 			else if (f.num == 12) p->period = v;
-			else if (f.num == 14) t->default_sample_type = v;
-			else t->doc_url = v;
+			else if (f.num == 14) t->default_sample_type = v, t->default_sample_type_off = f.off;
+			else t->doc_url = v, t->doc_url_off = f.off;
 			break;
 		}
 		case 11: {
@@ -271,28 +317,35 @@ static enum esc_status walk_tables(struct profile *p, struct table_state *t, str
 				goto badmsg;
 			t->period_type_type = vt->type;
 			t->period_type_unit = vt->unit;
+			t->period_type_off = f.off;
 			break;
 		}
 		case 13:
 			if (f.wt == WT_VARINT) {
 				int64_t v = (int64_t)f.v;
 
-				if (push(&t->comment_ix, &t->ncomments, &t->cap_comments, sizeof(v), &v))
+				if (vec_reserve(&t->comment_off, &t->cap_comment_off, t->ncomments + 1,
+						sizeof(size_t), 16) ||
+				    push(&t->comment_ix, &t->ncomments, &t->cap_comments, sizeof(v), &v))
 					return err_set(e, ESC_ENOMEM, "'%s': out of memory", p->name);
+				t->comment_off[t->ncomments - 1] = f.off;
 			} else if (f.wt == WT_LEN) {
 				struct reader pr = {r.base, f.p, f.p + f.v};
 				uint64_t v;
 
 				while (pr.p < pr.end) {
+					size_t at = (size_t)(pr.p - r.base);
 					int64_t iv;
 
 					if (read_varint(&pr, &v))
-						return bad(e, p->name, (size_t)(pr.p - r.base),
-							   "truncated packed comment");
+						return bad(e, p->name, at, "truncated packed comment");
 					iv = (int64_t)v;
-					if (push(&t->comment_ix, &t->ncomments, &t->cap_comments,
+					if (vec_reserve(&t->comment_off, &t->cap_comment_off,
+							t->ncomments + 1, sizeof(size_t), 16) ||
+					    push(&t->comment_ix, &t->ncomments, &t->cap_comments,
 						 sizeof(iv), &iv))
 						return err_set(e, ESC_ENOMEM, "'%s': out of memory", p->name);
+					t->comment_off[t->ncomments - 1] = at;
 				}
 			} else {
 				return bad(e, p->name, f.off, "field 13 has wire type %u", f.wt);
@@ -302,7 +355,11 @@ static enum esc_status walk_tables(struct profile *p, struct table_state *t, str
 			break;	/* unknown fields are skipped, as protobuf requires */
 		}
 		continue;
+nomem:
+		return err_set(e, ESC_ENOMEM, "'%s': out of memory", p->name);
 badmsg:
+		if (pa.failed)
+			goto nomem;
 		return bad(e, p->name, f.off, "malformed %s message",
 			   f.num == 1 ? "sample_type ValueType" : f.num == 2 ? "Sample" :
 			   f.num == 3 ? "Mapping" : f.num == 4 ? "Location" :
@@ -313,12 +370,14 @@ badmsg:
 	return ESC_OK;
 }
 
+/* String ix of the table, for the field what of the message at byte off. */
 static enum esc_status string_at(const struct profile *p, const struct table_state *t,
-				 int64_t ix, const char **out, const char *what, struct err *e)
+				 int64_t ix, const char **out, const char *what, size_t off,
+				 struct err *e)
 {
 	if (ix < 0 || (uint64_t)ix >= t->nstrings)
-		return err_set(e, ESC_EINPUT, "'%s': %s string index %lld out of range (%zu strings)",
-			       p->name, what, (long long)ix, t->nstrings);
+		return bad(e, p->name, off, "%s string index %lld out of range (%zu strings)", what,
+			   (long long)ix, t->nstrings);
 	*out = t->strings[ix];
 	return ESC_OK;
 }
@@ -361,7 +420,11 @@ static enum esc_status build_model(struct profile *p, struct table_state *t, str
 	}
 	if (t->nstrings == 0) {
 		if (t->nsample_types || t->nfunctions || p->nsamples)
-			return err_set(e, ESC_EINPUT, "'%s': the string table is empty", p->name);
+			return err_set(e, ESC_EINPUT, "'%s': the string table is empty, yet the %s at"
+				       " byte %zu refers to strings", p->name,
+				       t->nsample_types ? "sample type" : t->nfunctions ? "function" :
+				       "sample", t->nsample_types ? t->sample_type_off[0] :
+				       t->nfunctions ? t->function_off[0] : t->first_sample_off);
 	} else if (t->strings[0][0] != '\0') {
 		return bad(e, p->name, t->strfields[0].off,
 			   "string_table[0] must be empty, found %zu bytes", (size_t)t->strfields[0].v);
@@ -371,36 +434,42 @@ static enum esc_status build_model(struct profile *p, struct table_state *t, str
 	if (!types)
 		return err_set(e, ESC_ENOMEM, "'%s': out of memory", p->name);
 	for (i = 0; i < t->nsample_types; i++) {
-		if ((st = string_at(p, t, t->sample_types[i]->type, &types[i].type, "sample type", e)) ||
-		    (st = string_at(p, t, t->sample_types[i]->unit, &types[i].unit, "sample unit", e)))
+		size_t off = t->sample_type_off[i];
+
+		if ((st = string_at(p, t, t->sample_types[i]->type, &types[i].type, "sample type", off, e)) ||
+		    (st = string_at(p, t, t->sample_types[i]->unit, &types[i].unit, "sample unit", off, e)))
 			return st;
 	}
 	p->sample_types = types;
 	p->nsample_types = t->nsample_types;
 
 	if (t->nstrings) {
-		if ((st = string_at(p, t, t->period_type_type, &p->period_type.type, "period type", e)) ||
-		    (st = string_at(p, t, t->period_type_unit, &p->period_type.unit, "period unit", e)))
+		if ((st = string_at(p, t, t->period_type_type, &p->period_type.type, "period type",
+				    t->period_type_off, e)) ||
+		    (st = string_at(p, t, t->period_type_unit, &p->period_type.unit, "period unit",
+				    t->period_type_off, e)))
 			return st;
 	} else {
 		p->period_type.type = p->period_type.unit = "";
 	}
 	if (t->default_sample_type) {
 		if ((st = string_at(p, t, t->default_sample_type, &p->default_sample_type,
-				    "default_sample_type", e)))
+				    "default_sample_type", t->default_sample_type_off, e)))
 			return st;
 	}
-	if (t->doc_url && (st = string_at(p, t, t->doc_url, &p->doc_url, "doc_url", e)))
+	if (t->doc_url && (st = string_at(p, t, t->doc_url, &p->doc_url, "doc_url", t->doc_url_off, e)))
 		return st;
-	if (t->drop_frames && (st = string_at(p, t, t->drop_frames, &(const char *){0}, "drop_frames", e)))
+	if (t->drop_frames && (st = string_at(p, t, t->drop_frames, &(const char *){0}, "drop_frames",
+					      t->drop_frames_off, e)))
 		return st;
-	if (t->keep_frames && (st = string_at(p, t, t->keep_frames, &(const char *){0}, "keep_frames", e)))
+	if (t->keep_frames && (st = string_at(p, t, t->keep_frames, &(const char *){0}, "keep_frames",
+					      t->keep_frames_off, e)))
 		return st;
 	comments = arena_alloc(a, (t->ncomments + 1) * sizeof(*comments));
 	if (!comments)
 		return err_set(e, ESC_ENOMEM, "'%s': out of memory", p->name);
 	for (i = 0; i < t->ncomments; i++)
-		if ((st = string_at(p, t, t->comment_ix[i], &comments[i], "comment", e)))
+		if ((st = string_at(p, t, t->comment_ix[i], &comments[i], "comment", t->comment_off[i], e)))
 			return st;
 	p->comments = comments;
 	p->ncomments = t->ncomments;
@@ -410,13 +479,14 @@ static enum esc_status build_model(struct profile *p, struct table_state *t, str
 		return err_set(e, ESC_ENOMEM, "'%s': out of memory", p->name);
 	for (i = 0; i < t->nmappings; i++) {
 		const Perftools__Profiles__Mapping *m = t->mappings[i];
+		size_t off = t->mapping_off[i];
 
 		if (m->id == 0)
-			return err_set(e, ESC_EINPUT, "'%s': mapping %zu has id 0", p->name, i + 1);
+			return bad(e, p->name, off, "mapping %zu has id 0", i + 1);
 		maps[i] = (struct profile_mapping){m->id, m->memory_start, m->memory_limit,
 						   m->file_offset, "", ""};
-		if ((st = string_at(p, t, m->filename, &maps[i].file, "mapping filename", e)) ||
-		    (st = string_at(p, t, m->build_id, &maps[i].build_id, "mapping build_id", e)))
+		if ((st = string_at(p, t, m->filename, &maps[i].file, "mapping filename", off, e)) ||
+		    (st = string_at(p, t, m->build_id, &maps[i].build_id, "mapping build_id", off, e)))
 			return st;
 	}
 	p->mappings = maps;
@@ -430,21 +500,29 @@ static enum esc_status build_model(struct profile *p, struct table_state *t, str
 		;
 	for (i = 0; i < t->nfunctions; i++) {
 		const Perftools__Profiles__Function *f = t->functions[i];
+		size_t off = t->function_off[i];
 
 		if (f->id == 0 && j < t->nfunctions)
-			return err_set(e, ESC_EINPUT, "'%s': function %zu has id 0", p->name, i + 1);
+			return bad(e, p->name, off, "function %zu has id 0", i + 1);
 		fns[i].id = f->id ? f->id : i + 1;
 		fns[i].start_line = f->start_line;
-		if ((st = string_at(p, t, f->name, &fns[i].name, "function name", e)) ||
-		    (st = string_at(p, t, f->system_name, &fns[i].system_name, "function system_name", e)) ||
-		    (st = string_at(p, t, f->filename, &fns[i].file, "function filename", e)))
+		if ((st = string_at(p, t, f->name, &fns[i].name, "function name", off, e)) ||
+		    (st = string_at(p, t, f->system_name, &fns[i].system_name, "function system_name",
+				    off, e)) ||
+		    (st = string_at(p, t, f->filename, &fns[i].file, "function filename", off, e)))
 			return st;
 	}
 	qsort(fns, t->nfunctions, sizeof(*fns), cmp_fn_id);
 	for (i = 1; i < t->nfunctions; i++)
-		if (fns[i].id == fns[i - 1].id)
-			return err_set(e, ESC_EINPUT, "'%s': duplicate function id %llu", p->name,
-				       (unsigned long long)fns[i].id);
+		if (fns[i].id == fns[i - 1].id) {
+			/* the second of that id in the file is the one at fault */
+			for (j = 0; t->functions[j]->id != fns[i].id; j++)
+				;
+			for (j++; t->functions[j]->id != fns[i].id; j++)
+				;
+			return bad(e, p->name, t->function_off[j], "duplicate function id %llu",
+				   (unsigned long long)fns[i].id);
+		}
 	p->functions = fns;
 	p->nfunctions = t->nfunctions;
 
@@ -462,10 +540,9 @@ static enum esc_status build_model(struct profile *p, struct table_state *t, str
 			for (j = 0; j < p->nmappings && maps[j].id != l->mapping_id; j++)
 				;
 			if (j == p->nmappings)
-				return err_set(e, ESC_EINPUT,
-					       "'%s': location %llu refers to missing mapping %llu",
-					       p->name, (unsigned long long)l->id,
-					       (unsigned long long)l->mapping_id);
+				return bad(e, p->name, t->location_off[i],
+					   "location %llu refers to missing mapping %llu",
+					   (unsigned long long)l->id, (unsigned long long)l->mapping_id);
 		}
 		lines = arena_alloc(a, (l->n_line + 1) * sizeof(*lines));
 		if (!lines)
@@ -477,10 +554,10 @@ static enum esc_status build_model(struct profile *p, struct table_state *t, str
 			if (ln->function_id) {
 				lines[j].function = function_by_id(p, ln->function_id);
 				if (!lines[j].function)
-					return err_set(e, ESC_EINPUT,
-						       "'%s': location %llu refers to missing function %llu",
-						       p->name, (unsigned long long)l->id,
-						       (unsigned long long)ln->function_id);
+					return bad(e, p->name, t->location_off[i],
+						   "location %llu refers to missing function %llu",
+						   (unsigned long long)l->id,
+						   (unsigned long long)ln->function_id);
 			}
 		}
 		locs[i].lines = lines;
@@ -489,7 +566,21 @@ static enum esc_status build_model(struct profile *p, struct table_state *t, str
 	}
 	p->locations = locs;
 	p->nlocations = t->nlocations;
+	pv->location_off = arena_alloc(a, (t->nlocations + 1) * sizeof(*pv->location_off));
+	if (!pv->location_off)
+		return err_set(e, ESC_ENOMEM, "'%s': out of memory", p->name);
+	if (t->nlocations)
+		memcpy(pv->location_off, t->location_off, t->nlocations * sizeof(*pv->location_off));
 	return profile_index_locations(p, e);
+}
+
+/* The error for location i (0-based) of p: at its byte when the decoder kept it. */
+static enum esc_status bad_location(const struct profile *p, size_t i, const char *why,
+				    struct err *e)
+{
+	if (p->priv->location_off)
+		return bad(e, p->name, p->priv->location_off[i], "location %zu %s", i + 1, why);
+	return err_set(e, ESC_EINPUT, "'%s': location %zu %s", p->name, i + 1, why);
 }
 
 static int cmp_loc_ptr(const void *a, const void *b)
@@ -508,7 +599,7 @@ enum esc_status profile_index_locations(struct profile *p, struct err *e)
 
 	for (i = 0; i < p->nlocations; i++) {
 		if (p->locations[i].id == 0)
-			return err_set(e, ESC_EINPUT, "'%s': location %zu has id 0", p->name, i + 1);
+			return bad_location(p, i, "has id 0", e);
 		if (p->locations[i].id > max)
 			max = p->locations[i].id;
 	}
@@ -533,14 +624,20 @@ enum esc_status profile_index_locations(struct profile *p, struct err *e)
 		qsort(pv->by_id, p->nlocations, sizeof(*pv->by_id), cmp_loc_ptr);
 		for (i = 1; i < p->nlocations; i++)
 			if (pv->by_id[i]->id == pv->by_id[i - 1]->id) {
-				i = pv->by_id[i]->index;
+				i = pv->by_id[i]->index > pv->by_id[i - 1]->index ?
+					    pv->by_id[i]->index : pv->by_id[i - 1]->index;
 				goto dup;
 			}
 	}
 	return ESC_OK;
 dup:
-	return err_set(e, ESC_EINPUT, "'%s': duplicate location id %llu", p->name,
-		       (unsigned long long)p->locations[i].id);
+	{
+		char why[64];
+
+		snprintf(why, sizeof(why), "repeats location id %llu",
+			 (unsigned long long)p->locations[i].id);
+		return bad_location(p, i, why, e);
+	}
 }
 
 const struct profile_location *profile_location_by_id(const struct profile *p, uint64_t id)
@@ -604,7 +701,8 @@ static int foreach_pprof(const struct profile *p, profile_sample_fn fn, void *ct
 	const char *const *strings = pv->strings;
 	size_t nstrings = pv->nstrings;
 	struct arena scratch;
-	ProtobufCAllocator alloc = {arena_pb_alloc, arena_pb_free, &scratch};
+	struct pb_arena pa = {&scratch, 0};
+	ProtobufCAllocator alloc = {arena_pb_alloc, arena_pb_free, &pa};
 	struct reader r = {(const unsigned char *)pv->data.data,
 			   (const unsigned char *)pv->data.data,
 			   (const unsigned char *)pv->data.data + pv->data.len};
@@ -629,7 +727,8 @@ static int foreach_pprof(const struct profile *p, profile_sample_fn fn, void *ct
 		arena_reset(&scratch);
 		s = perftools__profiles__sample__unpack(&alloc, f.v, f.p);
 		if (!s) {
-			ret = bad(e, p->name, f.off, "malformed Sample message");
+			ret = pa.failed ? err_set(e, ESC_ENOMEM, "'%s': out of memory", p->name) :
+				bad(e, p->name, f.off, "malformed Sample message");
 			break;
 		}
 		if (s->n_value != p->nsample_types) {
@@ -836,7 +935,9 @@ enum esc_status profile_open_file(struct profile **out, const char *path,
 	buf_init(&b);
 	/* compressed input is at most the cap too: deflate never expands much */
 	r = buf_read_file(&b, path, max);
-	if (r == -1) {
+	if (r == -1 && errno == ENOMEM) {
+		st = err_set(e, ESC_ENOMEM, "'%s': out of memory", path);
+	} else if (r == -1) {
 		st = err_set(e, ESC_EIO, "cannot read '%s': %m", path);
 	} else if (r == -2) {
 		st = err_set(e, ESC_ELIMIT, "'%s': larger than %llu bytes (raise it with --max-size)",

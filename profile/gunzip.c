@@ -1,6 +1,8 @@
 /* gunzip.c — the only file that talks to zlib: gzip (any number of members) and zlib
- * streams are inflated into a buffer that never grows past the configured cap, so a
- * gzip bomb is an error and not an out-of-memory kill. */
+ * streams are inflated into a buffer that never grows past the configured cap (its
+ * capacity included, not only what is written), so a gzip bomb is an error and not an
+ * out-of-memory kill, and memory stays near the cap. */
+#include <stdint.h>
 #include <zlib.h>
 
 #include "profile_int.h"
@@ -32,8 +34,11 @@ enum esc_status profile_inflate(const char *name, const unsigned char *in, size_
 	}
 	*compressed = 1;
 	*fmt = gzip ? PROFILE_PPROF_GZIP : PROFILE_PPROF_ZLIB;
+	if (max > SIZE_MAX - 2)
+		max = SIZE_MAX - 2;	/* the capacity, max + 2 at most, must not wrap */
 	if (inflateInit2(&zs, gzip ? 16 + MAX_WBITS : MAX_WBITS) != Z_OK)
-		return err_set(e, ESC_ENOMEM, "'%s': cannot start %s decoder", name, what);
+		return err_set(e, ESC_ENOMEM, "'%s': out of memory (starting the %s decoder)", name,
+			       what);
 	zs.next_in = (unsigned char *)in;
 	zs.avail_in = len > UINT32_MAX ? UINT32_MAX : (uInt)len;
 	/* a gzip member ends with its size mod 2^32: reserve that much (within the cap) so
@@ -42,11 +47,11 @@ enum esc_status profile_inflate(const char *name, const unsigned char *in, size_
 		uint64_t isize = (uint64_t)in[len - 4] | (uint64_t)in[len - 3] << 8 |
 				 (uint64_t)in[len - 2] << 16 | (uint64_t)in[len - 1] << 24;
 
-		if (isize && isize < max)
-			buf_grow(out, (size_t)isize + 1);	/* a hint only: failure is harmless */
+		if (isize && isize < max)	/* a hint only: failure is harmless */
+			buf_grow_within(out, (size_t)isize + 1, (size_t)isize + 1);
 	}
 	for (;;) {
-		size_t room;
+		size_t room, step;
 
 		if (out->len >= max) {
 			st = err_set(e, ESC_ELIMIT,
@@ -54,7 +59,8 @@ enum esc_status profile_inflate(const char *name, const unsigned char *in, size_
 				     name, (unsigned long long)max);
 			break;
 		}
-		if (buf_grow(out, 1 << 16)) {
+		step = max - out->len + 1 < (1 << 16) ? (size_t)(max - out->len + 1) : (1 << 16);
+		if (buf_grow_within(out, step, (size_t)max + 1)) {
 			st = err_set(e, ESC_ENOMEM, "'%s': out of memory while decompressing", name);
 			break;
 		}

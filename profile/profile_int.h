@@ -13,6 +13,7 @@ struct profile_priv {
 	/* location lookup: dense id table when ids are small, else sorted by id */
 	const struct profile_location **by_id;
 	uint64_t by_id_len;
+	size_t *location_off;		/* pprof: byte of each location's field, for messages */
 	/* the string table, for sample labels decoded in pass two */
 	const char *const *strings;
 	size_t nstrings;

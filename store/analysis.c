@@ -123,7 +123,7 @@ int store_foreach_diag(struct store *s, const int64_t *builds, size_t nbuilds, s
 					struct store_step *ns = realloc(steps, nc * sizeof(*ns));
 
 					if (!ns) {
-						ret = err_set(e, ESC_ENOMEM, "out of memory");
+						ret = err_set(e, ESC_ENOMEM, "'%s': out of memory", s->path);
 						goto out;
 					}
 					memset(ns + cap, 0, (nc - cap) * sizeof(*ns));
@@ -232,7 +232,7 @@ static enum esc_status load_frames(struct store *s, sqlite3_stmt *fq, int64_t st
 			no = nv ? realloc(c->offs, 2 * nc * sizeof(*no)) : NULL;
 			if (!nv || !no) {
 				sqlite3_reset(fq);
-				return err_set(e, ESC_ENOMEM, "out of memory");
+				return err_set(e, ESC_ENOMEM, "'%s': out of memory", s->path);
 			}
 			c->offs = no;
 			c->cap = nc;

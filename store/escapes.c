@@ -38,7 +38,7 @@ enum esc_status store_build_begin(struct store *s, const struct store_build_opts
 
 	*out = NULL;
 	if (!(b = calloc(1, sizeof(*b))))
-		return err_set(e, ESC_ENOMEM, "out of memory");
+		return err_set(e, ESC_ENOMEM, "'%s': out of memory", o->source);
 	b->s = s;
 	if ((ret = store_begin(s, e))) {
 		free(b);

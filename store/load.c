@@ -2,12 +2,15 @@
  * location is turned once into its frames (inlined lines innermost first), and each
  * sample's stack is found by a 128-bit content hash of its frames: first in this load's
  * table, then in the database, and only then inserted, so stacks shared by samples or by
- * profiles are stored once. */
+ * profiles are stored once. A hash only proposes a stack: its stored frames must equal
+ * the sample's, and stacks that differ but hash alike are stored apart under the hash
+ * plus a collision number, so no hash, however weak or attacked, merges two stacks. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/digest.h"
+#include "common/vec.h"
 #include "store_int.h"
 
 struct frame {
@@ -22,10 +25,14 @@ struct loc_frames {
 	struct hash128 h;
 };
 
+/* A stack of this load: its frames are those of the nlocs locations at locs[off] of the
+ * loader (the first sample's), or when nlocs is STACK_IN_STORE, those stored under id. */
 struct stack_slot {
 	struct hash128 h;
-	int64_t id;	/* 0 = empty */
+	int64_t id;		/* 0 = empty */
+	uint32_t off, nlocs;
 };
+#define STACK_IN_STORE UINT32_MAX
 
 struct str_slot {
 	char *s;
@@ -38,14 +45,22 @@ struct loader {
 	const struct profile *p;
 	struct err *e;
 	int64_t profile_id;
-	sqlite3_stmt *str_get, *str_put, *fn_get, *fn_put, *stk_get, *stk_put, *frm_put,
-		*pstk_put, *smp_put, *vx_put, *lbl_put;
+	sqlite3_stmt *str_get, *str_put, *fn_get, *fn_put, *stk_get, *stk_put, *frm_get,
+		*frm_put, *pstk_put, *smp_put, *vx_put, *lbl_put;
 	struct loc_frames *locs;
 	struct stack_slot *stacks;
 	size_t nstacks, capstacks;
+	uint32_t *locs_of;		/* location indices of the stacks, by stack_slot.off */
+	size_t nlocs_of, caplocs_of;
 	struct str_slot *strs;
 	size_t nstrs, capstrs;
 };
+
+/* Memory ran out while storing the profile read from o->source. */
+static enum esc_status nomem(struct loader *L)
+{
+	return err_set(L->e, ESC_ENOMEM, "'%s': out of memory", L->o->source);
+}
 
 static uint64_t str_hash(const char *s)
 {
@@ -84,7 +99,7 @@ static int64_t intern(struct loader *L, const char *s)
 	int64_t id = 0;
 
 	if (2 * (L->nstrs + 1) > L->capstrs && str_rehash(L)) {
-		err_set(L->e, ESC_ENOMEM, "out of memory");
+		nomem(L);
 		return 0;
 	}
 	for (h = str_hash(s) & (L->capstrs - 1); L->strs[h].s; h = (h + 1) & (L->capstrs - 1))
@@ -105,7 +120,7 @@ static int64_t intern(struct loader *L, const char *s)
 		id = sqlite3_last_insert_rowid(L->s->db);
 	}
 	if (!(L->strs[h].s = strdup(s))) {
-		err_set(L->e, ESC_ENOMEM, "out of memory");
+		nomem(L);
 		return 0;
 	}
 	L->strs[h].id = id;
@@ -148,7 +163,7 @@ static enum esc_status prepare_locations(struct loader *L)
 	L->locs = calloc(p->nlocations + 1, sizeof(*L->locs));
 	if (!fids || !L->locs) {
 		free(fids);
-		return err_set(L->e, ESC_ENOMEM, "out of memory");
+		return nomem(L);
 	}
 	for (i = 0; i < p->nfunctions; i++)
 		if (!(fids[i] = func_id(L, p->functions[i].name, p->functions[i].file)))
@@ -160,7 +175,7 @@ static enum esc_status prepare_locations(struct loader *L)
 
 		lf->v = calloc(n, sizeof(*lf->v));
 		if (!lf->v) {
-			err_set(L->e, ESC_ENOMEM, "out of memory");
+			nomem(L);
 			goto fail;
 		}
 		lf->n = n;
@@ -233,13 +248,158 @@ static int step_done(struct loader *L, sqlite3_stmt *st, const char *what)
 	return 0;
 }
 
+/* The stored key of the n-th distinct stack with hash h: the 16 bytes of the hash, then
+ * for n > 0 the number, big-endian (the first keeps the key older stores have). */
+static size_t stack_key(struct hash128 h, uint32_t n, unsigned char key[20])
+{
+	int i;
+
+	memcpy(key, &h.lo, 8);
+	memcpy(key + 8, &h.hi, 8);
+	if (!n)
+		return 16;
+	for (i = 0; i < 4; i++)
+		key[16 + i] = (unsigned char)(n >> (24 - 8 * i));
+	return 20;
+}
+
+/* The id of the stored stack with key n of hash h (0 when none); -1 on error. */
+static int64_t stored_stack(struct loader *L, struct hash128 h, uint32_t n)
+{
+	unsigned char key[20];
+	int64_t id = 0;
+	int rc;
+
+	sqlite3_bind_blob(L->stk_get, 1, key, (int)stack_key(h, n, key), SQLITE_STATIC);
+	rc = sqlite3_step(L->stk_get);
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(L->stk_get, 0);
+	sqlite3_reset(L->stk_get);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_fail(L->s, L->e, "cannot look up a stack");
+		return -1;
+	}
+	return id;
+}
+
+/* Inserts s's stack under key n of hash h; its id, or 0 on failure. */
+static int64_t insert_stack(struct loader *L, const struct profile_sample *s,
+			    struct hash128 h, uint32_t n, size_t depth)
+{
+	unsigned char key[20];
+	int64_t id, d = 0;
+	size_t i, j;
+
+	sqlite3_bind_blob(L->stk_put, 1, key, (int)stack_key(h, n, key), SQLITE_STATIC);
+	sqlite3_bind_int64(L->stk_put, 2, (int64_t)depth);
+	if (step_done(L, L->stk_put, "cannot store a stack"))
+		return 0;
+	id = sqlite3_last_insert_rowid(L->s->db);
+	for (i = 0; i < s->nlocations; i++) {
+		const struct loc_frames *lf = &L->locs[s->locations[i]->index];
+
+		for (j = 0; j < lf->n; j++, d++) {
+			sqlite3_bind_int64(L->frm_put, 1, id);
+			sqlite3_bind_int64(L->frm_put, 2, d);
+			sqlite3_bind_int64(L->frm_put, 3, lf->v[j].func_id);
+			sqlite3_bind_int64(L->frm_put, 4, lf->v[j].line);
+			sqlite3_bind_int64(L->frm_put, 5, lf->v[j].col);
+			sqlite3_bind_int(L->frm_put, 6, lf->v[j].inlined);
+			if (step_done(L, L->frm_put, "cannot store a frame"))
+				return 0;
+		}
+	}
+	return id;
+}
+
+/* Whether the locations a (n of them, indices) expand to the frames of s's locations. */
+static int same_locations(const struct loader *L, const uint32_t *a, size_t n,
+			  const struct profile_sample *s)
+{
+	size_t i = 0, j = 0, k = 0, l = 0;
+
+	if (n == s->nlocations) {
+		for (i = 0; i < n && a[i] == s->locations[i]->index; i++)
+			;
+		if (i == n)
+			return 1;
+		i = 0;
+	}
+	/* different locations may still hold the same frames: compare frame by frame */
+	for (;;) {
+		const struct loc_frames *x, *y;
+
+		while (i < n && j == L->locs[a[i]].n) {
+			i++;
+			j = 0;
+		}
+		while (k < s->nlocations && l == L->locs[s->locations[k]->index].n) {
+			k++;
+			l = 0;
+		}
+		if (i == n || k == s->nlocations)
+			return i == n && k == s->nlocations;
+		x = &L->locs[a[i]];
+		y = &L->locs[s->locations[k]->index];
+		if (x->v[j].func_id != y->v[l].func_id || x->v[j].line != y->v[l].line ||
+		    x->v[j].col != y->v[l].col || x->v[j].inlined != y->v[l].inlined)
+			return 0;
+		j++;
+		l++;
+	}
+}
+
+/* Whether stored stack id holds exactly the frames of s's locations: 1 yes, 0 no,
+ * -1 on a database error (L->e set). */
+static int same_frames(struct loader *L, int64_t id, const struct profile_sample *s)
+{
+	sqlite3_stmt *q = L->frm_get;
+	size_t i = 0, j = 0;
+	int rc, same = 1;
+
+	sqlite3_bind_int64(q, 1, id);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const struct loc_frames *lf;
+
+		while (i < s->nlocations && j == L->locs[s->locations[i]->index].n) {
+			i++;
+			j = 0;
+		}
+		if (i == s->nlocations) {
+			same = 0;	/* the stored stack is deeper */
+			break;
+		}
+		lf = &L->locs[s->locations[i]->index];
+		if (sqlite3_column_int64(q, 0) != lf->v[j].func_id ||
+		    sqlite3_column_int64(q, 1) != lf->v[j].line ||
+		    sqlite3_column_int64(q, 2) != lf->v[j].col ||
+		    sqlite3_column_int(q, 3) != lf->v[j].inlined) {
+			same = 0;
+			break;
+		}
+		j++;
+	}
+	sqlite3_reset(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_fail(L->s, L->e, "cannot read a stack");
+		return -1;
+	}
+	/* the sample's stack may be deeper */
+	while (same && i < s->nlocations && j == L->locs[s->locations[i]->index].n) {
+		i++;
+		j = 0;
+	}
+	return same && i == s->nlocations;
+}
+
 /* The stack id of a sample's locations; 0 on failure. */
 static int64_t stack_for(struct loader *L, const struct profile_sample *s)
 {
 	struct hash128 h = HASH128_INIT;
-	unsigned char key[16];
-	size_t i, j, depth = 0, slot;
+	size_t i, depth = 0, slot;
 	int64_t id = 0;
+	uint32_t n;
+	int same;
 
 	for (i = 0; i < s->nlocations; i++) {
 		const struct loc_frames *lf = &L->locs[s->locations[i]->index];
@@ -250,48 +410,59 @@ static int64_t stack_for(struct loader *L, const struct profile_sample *s)
 	}
 	h = hash128_add(h, depth);
 	if (2 * (L->nstacks + 1) > L->capstacks && stack_rehash(L)) {
-		err_set(L->e, ESC_ENOMEM, "out of memory");
+		nomem(L);
 		return 0;
 	}
+	/* this load's stacks first: one of the same hash is this one only if its frames are */
 	for (slot = h.lo & (L->capstacks - 1); L->stacks[slot].id;
 	     slot = (slot + 1) & (L->capstacks - 1))
-		if (L->stacks[slot].h.lo == h.lo && L->stacks[slot].h.hi == h.hi)
-			return L->stacks[slot].id;
-	memcpy(key, &h.lo, 8);
-	memcpy(key + 8, &h.hi, 8);
-	sqlite3_bind_blob(L->stk_get, 1, key, 16, SQLITE_STATIC);
-	if (sqlite3_step(L->stk_get) == SQLITE_ROW)
-		id = sqlite3_column_int64(L->stk_get, 0);
-	sqlite3_reset(L->stk_get);
-	if (!id) {
-		int64_t d = 0;
+		if (L->stacks[slot].h.lo == h.lo && L->stacks[slot].h.hi == h.hi) {
+			const struct stack_slot *x = &L->stacks[slot];
 
-		sqlite3_bind_blob(L->stk_put, 1, key, 16, SQLITE_STATIC);
-		sqlite3_bind_int64(L->stk_put, 2, (int64_t)depth);
-		if (step_done(L, L->stk_put, "cannot store a stack"))
+			same = x->nlocs == STACK_IN_STORE ? same_frames(L, x->id, s) :
+				same_locations(L, L->locs_of + x->off, x->nlocs, s);
+			if (same < 0)
+				return 0;
+			if (same)
+				return x->id;
+		}
+	/* then the store's: the stacks of this hash, in the order they were stored */
+	for (n = 0;; n++) {
+		if ((id = stored_stack(L, h, n)) < 0)
 			return 0;
-		id = sqlite3_last_insert_rowid(L->s->db);
-		for (i = 0; i < s->nlocations; i++) {
-			const struct loc_frames *lf = &L->locs[s->locations[i]->index];
-
-			for (j = 0; j < lf->n; j++, d++) {
-				sqlite3_bind_int64(L->frm_put, 1, id);
-				sqlite3_bind_int64(L->frm_put, 2, d);
-				sqlite3_bind_int64(L->frm_put, 3, lf->v[j].func_id);
-				sqlite3_bind_int64(L->frm_put, 4, lf->v[j].line);
-				sqlite3_bind_int64(L->frm_put, 5, lf->v[j].col);
-				sqlite3_bind_int(L->frm_put, 6, lf->v[j].inlined);
-				if (step_done(L, L->frm_put, "cannot store a frame"))
-					return 0;
-			}
+		if (!id)
+			break;
+		if ((same = same_frames(L, id, s)) < 0)
+			return 0;
+		if (same)
+			break;
+		if (n == UINT32_MAX) {
+			err_set(L->e, ESC_EDB, "database '%s': too many stacks share one hash",
+				L->s->path);
+			return 0;
 		}
 	}
+	if (!id && !(id = insert_stack(L, s, h, n, depth)))
+		return 0;
 	sqlite3_bind_int64(L->pstk_put, 1, L->profile_id);
 	sqlite3_bind_int64(L->pstk_put, 2, id);
 	if (step_done(L, L->pstk_put, "cannot link a stack"))
 		return 0;
-	L->stacks[slot].h = h;
-	L->stacks[slot].id = id;
+	/* the locations for comparing later samples in memory, while indices fit 32 bits */
+	L->stacks[slot] = (struct stack_slot){h, id, (uint32_t)L->nlocs_of, STACK_IN_STORE};
+	if (L->nlocs_of + s->nlocations < STACK_IN_STORE) {
+		if (vec_reserve(&L->locs_of, &L->caplocs_of, L->nlocs_of + s->nlocations,
+				sizeof(*L->locs_of), 4096)) {
+			nomem(L);
+			return 0;
+		}
+		for (i = 0; i < s->nlocations && s->locations[i]->index < STACK_IN_STORE; i++)
+			L->locs_of[L->nlocs_of + i] = (uint32_t)s->locations[i]->index;
+		if (i == s->nlocations) {
+			L->stacks[slot].nlocs = (uint32_t)i;
+			L->nlocs_of += i;
+		}
+	}
 	L->nstacks++;
 	return id;
 }
@@ -480,6 +651,7 @@ static void loader_release(struct loader *L)
 	sqlite3_finalize(L->fn_put);
 	sqlite3_finalize(L->stk_get);
 	sqlite3_finalize(L->stk_put);
+	sqlite3_finalize(L->frm_get);
 	sqlite3_finalize(L->frm_put);
 	sqlite3_finalize(L->pstk_put);
 	sqlite3_finalize(L->smp_put);
@@ -490,6 +662,7 @@ static void loader_release(struct loader *L)
 			free(L->locs[i].v);
 	free(L->locs);
 	free(L->stacks);
+	free(L->locs_of);
 	for (i = 0; i < L->capstrs; i++)
 		free(L->strs[i].s);
 	free(L->strs);
@@ -531,6 +704,8 @@ enum esc_status store_add_profile(struct store *s, const struct profile *p,
 	    (st = store_prepare(s, "INSERT INTO func (name_id, file_id) VALUES (?,?)", &L.fn_put, e)) ||
 	    (st = store_prepare(s, "SELECT id FROM stack WHERE hash = ?", &L.stk_get, e)) ||
 	    (st = store_prepare(s, "INSERT INTO stack (hash, depth) VALUES (?,?)", &L.stk_put, e)) ||
+	    (st = store_prepare(s, "SELECT func_id, line, col, inlined FROM stack_frame"
+				" WHERE stack_id = ? ORDER BY depth", &L.frm_get, e)) ||
 	    (st = store_prepare(s, "INSERT INTO stack_frame VALUES (?,?,?,?,?,?)", &L.frm_put, e)) ||
 	    (st = store_prepare(s, "INSERT OR IGNORE INTO profile_stack VALUES (?,?)", &L.pstk_put, e)) ||
 	    (st = store_prepare(s, "INSERT INTO sample VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", &L.smp_put, e)) ||

@@ -1,20 +1,24 @@
 /* store.c — opening the database, schema creation and migration by PRAGMA user_version,
  * transactions, and the read-only query path. A database from a newer escprof is refused
  * rather than guessed at; writes happen only inside store_begin/store_commit, which in a
- * batch are savepoints of one transaction that only store_batch_commit commits. A new
+ * batch are savepoints of one transaction that only store_batch_commit commits, and the
+ * first one of a connection only after PRAGMA quick_check found the file intact. A new
  * store appears whole (schema and WAL) or not at all, however many processes race to
  * create it, and one that ends up holding nothing is removed only when no other escprof
- * has it open. */
+ * has it open. A store that cannot be written is opened read-only; every connection is
+ * SQLite-defensive. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "common/buf.h"
 #include "store_int.h"
 
 extern const char *const store_migrations[];
@@ -36,6 +40,17 @@ extern const int store_nmigrations;
 
 enum esc_status store_fail(struct store *s, struct err *e, const char *what)
 {
+	int rc = sqlite3_errcode(s->db) & 0xff, sys = sqlite3_system_errno(s->db);
+
+	if (rc == SQLITE_CORRUPT)
+		return err_set(e, ESC_EDB, "'%s': the store is corrupt (%s: %s)", s->path, what,
+			       sqlite3_errmsg(s->db));
+
+	/* "disk I/O error" alone hides the cause: a full disk, EFBIG past ulimit -f, EACCES */
+	if (sys && (rc == SQLITE_IOERR || rc == SQLITE_FULL || rc == SQLITE_CANTOPEN ||
+		    rc == SQLITE_READONLY))
+		return err_set(e, ESC_EDB, "database '%s': %s: %s (%s)", s->path, what,
+			       sqlite3_errmsg(s->db), strerror(sys));
 	return err_set(e, ESC_EDB, "database '%s': %s: %s", s->path, what, sqlite3_errmsg(s->db));
 }
 
@@ -107,7 +122,7 @@ static enum esc_status check_version(struct store *s, int *empty, struct err *e)
 		return store_fail(s, e, "cannot read the schema version");
 	if (v > store_nmigrations)
 		return err_set(e, ESC_ESCHEMA,
-			       "database '%s' has schema version %d, newer than this escprof's %d: upgrade escprof",
+			       "'%s': schema version %d, newer than this escprof's %d: upgrade escprof",
 			       s->path, v, store_nmigrations);
 	if (v == 0 && n > 0)
 		return err_set(e, ESC_EINPUT, "'%s' is an SQLite database but not an escprof store",
@@ -143,7 +158,7 @@ static enum esc_status create_file(const char *path, int *won, struct err *e)
 
 	*won = 0;
 	if (asprintf(&tmp, "%s.new-XXXXXX", path) < 0)
-		return err_set(e, ESC_ENOMEM, "out of memory");
+		return err_set(e, ESC_ENOMEM, "'%s': out of memory", path);
 	if ((fd = mkstemp(tmp)) < 0) {
 		st = err_set(e, ESC_EIO, "cannot create database '%s': %s", path, strerror(errno));
 		free(tmp);
@@ -200,9 +215,11 @@ static enum esc_status open_locked(struct store *s, struct err *e)
 			s->created = won;
 		}
 		s->lock_fd = open(s->path, (s->mode == STORE_READ_ONLY ? O_RDONLY : O_RDWR) | O_CLOEXEC);
-		if (s->lock_fd < 0 && (errno == EACCES || errno == EROFS))
+		if (s->lock_fd < 0 && (errno == EACCES || errno == EROFS)) {
 			/* a write-protected store still reads; SQLite opens it read-only too */
 			s->lock_fd = open(s->path, O_RDONLY | O_CLOEXEC);
+			s->read_only = 1;
+		}
 		if (s->lock_fd < 0) {
 			if (errno == ENOENT) {
 				s->created = 0;
@@ -221,32 +238,143 @@ static enum esc_status open_locked(struct store *s, struct err *e)
 	return err_set(e, ESC_EIO, "cannot open database '%s': it keeps being removed", s->path);
 }
 
+/* "file:" and path with the characters a URI gives meaning to escaped, in a new string. */
+static char *file_uri(const char *path, const char *query)
+{
+	struct buf u;
+	const char *p;
+
+	buf_init(&u);
+	buf_adds(&u, "file:");
+	for (p = path; *p; p++)
+		if (*p == '%' || *p == '?' || *p == '#')
+			buf_printf(&u, "%%%02x", (unsigned char)*p);
+		else
+			buf_addc(&u, *p);
+	if (buf_adds(&u, query)) {
+		buf_release(&u);
+		return NULL;
+	}
+	return buf_detach(&u, NULL);
+}
+
+/* Opens s->db with flags (uri when not NULL) and reads the schema state once, which is
+ * when SQLite finds out whether it can set up the WAL's -shm; the SQLite result code. */
+static int connect(struct store *s, const char *uri, int flags)
+{
+	int v, n, rc = sqlite3_open_v2(uri ? uri : s->path, &s->db, flags, NULL);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_extended_result_codes(s->db, 1);
+		/* what SQL typed by a user or stored in a hostile file may not do: corrupt the
+		 * file on purpose (writable_schema and the like), call functions that are
+		 * unsafe from a view or trigger, load extensions, or reach fts3_tokenizer's
+		 * pointers (the authorizer also refuses the function itself) */
+		sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+		sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+		sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+		sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0, NULL);
+		/* writers queue behind each other (WAL: readers never wait) */
+		sqlite3_busy_timeout(s->db, busy_ms);
+		if (schema_state(s, &v, &n))
+			rc = sqlite3_errcode(s->db);
+	}
+	if (rc != SQLITE_OK && s->db) {
+		sqlite3_close(s->db);
+		s->db = NULL;
+	}
+	return rc & 0xff;
+}
+
+/* The error for a connection that failed with SQLite result rc. */
+static enum esc_status open_failed(const char *path, int rc, struct err *e)
+{
+	if (rc == SQLITE_CORRUPT)
+		return err_set(e, ESC_EDB, "'%s': the store is corrupt (%s)", path, sqlite3_errstr(rc));
+	return err_set(e, ESC_EDB, "cannot open database '%s': %s", path, sqlite3_errstr(rc));
+}
+
+/* Size of path's write-ahead log: 0 when there is none or it is empty; -1 on error. */
+static long long wal_size(const char *path)
+{
+	char f[4096];
+	struct stat sb;
+
+	snprintf(f, sizeof(f), "%s-wal", path);
+	if (stat(f, &sb))
+		return errno == ENOENT ? 0 : -1;
+	return (long long)sb.st_size;
+}
+
+/* Opens a store file that this process may only read (the file or its directory is
+ * read-only). SQLite reads a WAL store through its -shm, creating it if missing; in a
+ * read-only directory it cannot, and then the store is opened immutable (no -shm, no
+ * locks) when its WAL holds nothing: nobody can create a WAL in that directory, so
+ * nobody can commit while it is read. A non-empty WAL without a usable -shm cannot be
+ * read correctly, and is refused rather than ignored. */
+static enum esc_status connect_read_only(struct store *s, struct err *e)
+{
+	char *uri;
+	long long wal;
+	int rc = connect(s, NULL, SQLITE_OPEN_READONLY);
+
+	if (rc == SQLITE_OK)
+		return ESC_OK;
+	if (rc != SQLITE_CANTOPEN && rc != SQLITE_READONLY)
+		return open_failed(s->path, rc, e);
+	if ((wal = wal_size(s->path)) != 0)
+		return err_set(e, ESC_EIO,
+			       "cannot read database '%s': its directory is read-only and %s-wal holds"
+			       " changes that need %s-shm (open it once where it can be written)",
+			       s->path, s->path, s->path);
+	if (!(uri = file_uri(s->path, "?immutable=1")))
+		return err_set(e, ESC_ENOMEM, "'%s': out of memory", s->path);
+	rc = connect(s, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
+	free(uri);
+	if (rc != SQLITE_OK)
+		return open_failed(s->path, rc, e);
+	return ESC_OK;
+}
+
 enum esc_status store_open(struct store **out, const char *path, enum store_mode mode,
 			   struct err *e)
 {
 	struct store *s;
-	int memory = !strcmp(path, ":memory:"), empty = 0;
+	int memory = !strcmp(path, ":memory:"), empty = 0, rc;
 	enum esc_status st;
 
 	*out = NULL;
 	s = calloc(1, sizeof(*s));
 	if (!s || !(s->path = strdup(path))) {
 		free(s);
-		return err_set(e, ESC_ENOMEM, "out of memory");
+		return err_set(e, ESC_ENOMEM, "'%s': out of memory", path);
 	}
 	s->mode = mode;
 	s->lock_fd = -1;
 	if (!memory && (st = open_locked(s, e)))
 		goto fail;
-	if (sqlite3_open_v2(path, &s->db, mode == STORE_READ_ONLY ? SQLITE_OPEN_READONLY :
-			    SQLITE_OPEN_READWRITE | (memory ? SQLITE_OPEN_CREATE : 0), NULL) != SQLITE_OK) {
-		st = err_set(e, ESC_EDB, "cannot open database '%s': %s", path,
-			     s->db ? sqlite3_errmsg(s->db) : "out of memory");
-		goto fail;
+	if (memory) {
+		if ((rc = connect(s, NULL, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) != SQLITE_OK) {
+			st = open_failed(path, rc, e);
+			goto fail;
+		}
+	} else {
+		/* a store that cannot be written still reads: the commands that only read work
+		 * on it, and the first write says why it cannot be done */
+		if (mode == STORE_READ_WRITE && s->read_only)
+			s->mode = STORE_READ_ONLY;
+		else if (mode == STORE_READ_WRITE &&
+			 (rc = connect(s, NULL, SQLITE_OPEN_READWRITE)) != SQLITE_OK) {
+			if (rc != SQLITE_CANTOPEN && rc != SQLITE_READONLY) {
+				st = open_failed(path, rc, e);
+				goto fail;
+			}
+			s->mode = STORE_READ_ONLY;
+			s->read_only = 1;
+		}
+		if (s->mode == STORE_READ_ONLY && (st = connect_read_only(s, e)))
+			goto fail;
 	}
-	sqlite3_extended_result_codes(s->db, 1);
-	/* writers queue behind each other (WAL: readers never wait) */
-	sqlite3_busy_timeout(s->db, busy_ms);
 	if ((st = check_version(s, &empty, e)))
 		goto fail;
 	if (max_pages) {
@@ -256,7 +384,7 @@ enum esc_status store_open(struct store **out, const char *path, enum store_mode
 		sqlite3_exec(s->db, pragma, NULL, NULL, NULL);
 	}
 	/* a store in memory, or a file emptied outside escprof, gets its schema now */
-	if (empty && mode == STORE_READ_WRITE && (st = init_schema(s, !memory, e)))
+	if (empty && s->mode == STORE_READ_WRITE && (st = init_schema(s, !memory, e)))
 		goto fail;
 	*out = s;
 	return ESC_OK;
@@ -306,6 +434,38 @@ static enum esc_status migrate(struct store *s, int from, struct err *e)
 	return ESC_OK;
 }
 
+/* Refuses to write into a store with a damaged page: SQLite finds one only when a
+ * statement reads it, and a write may well never read it, so the first write of a
+ * connection runs PRAGMA quick_check (every page and index; about 6 ms per MB) inside
+ * its transaction, before anything is written. Reading commands that never write do not
+ * pay for it: SQLite checks the pages they read as it reads them. */
+static enum esc_status check_intact(struct store *s, struct err *e)
+{
+	sqlite3_stmt *st;
+	enum esc_status ret = ESC_OK;
+	int rc;
+
+	if (s->intact)
+		return ESC_OK;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA quick_check(1)", -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, e, "cannot check the store");
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), "ok")) {
+		char why[256];
+
+		/* "*** in database main ***\nPage 20: ...": the first problem, on one line */
+		snprintf(why, sizeof(why), "%s", (const char *)sqlite3_column_text(st, 0));
+		if (!strncmp(why, "*** in database main ***", 24))
+			memmove(why, why + 25, strlen(why + 25) + 1);
+		ret = err_set(e, ESC_EDB, "'%s': the store is corrupt (%s)", s->path, why);
+	} else if (rc != SQLITE_ROW) {
+		ret = store_fail(s, e, "cannot check the store");
+	}
+	sqlite3_finalize(st);
+	s->intact = !ret;
+	return ret;
+}
+
 /* BEGIN IMMEDIATE and the schema checks that must see the same snapshot as the write. */
 static enum esc_status begin_tx(struct store *s, struct err *e)
 {
@@ -316,13 +476,15 @@ static enum esc_status begin_tx(struct store *s, struct err *e)
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return store_fail(s, e, "cannot begin a transaction");
 	s->in_tx = 1;
+	if ((st = check_intact(s, e)))
+		goto fail;
 	if (schema_state(s, &v, &n)) {
 		st = store_fail(s, e, "cannot read the schema version");
 		goto fail;
 	}
 	if (v > store_nmigrations) {
 		st = err_set(e, ESC_ESCHEMA,
-			     "database '%s' has schema version %d, newer than this escprof's %d: upgrade escprof",
+			     "'%s': schema version %d, newer than this escprof's %d: upgrade escprof",
 			     s->path, v, store_nmigrations);
 		goto fail;
 	}
@@ -350,6 +512,9 @@ enum esc_status store_begin(struct store *s, struct err *e)
 {
 	enum esc_status st;
 
+	if (s->read_only)
+		return err_set(e, ESC_EIO, "cannot write database '%s': the file or its directory is"
+			       " read-only", s->path);
 	if (s->mode == STORE_READ_ONLY)
 		return err_set(e, ESC_EUSAGE, "database '%s' is open read-only", s->path);
 	if (s->lost)
@@ -425,27 +590,28 @@ enum esc_status store_batch_commit(struct store *s, struct err *e)
 	return st;
 }
 
-/* The `sql` command is read-only even on a read-write handle. */
-static int readonly_authorizer(void *ctx, int action, const char *a, const char *b,
-			       const char *c, const char *d)
+/* The `sql` command is read-only even on a read-write handle (ctx NULL), and with or
+ * without --write (ctx non-NULL) never reaches past the store: no pointer from
+ * fts3_tokenizer, no extension, no writable schema. */
+static int sql_authorizer(void *ctx, int action, const char *a, const char *b,
+			  const char *c, const char *d)
 {
-	(void)ctx;
-	(void)b;
 	(void)c;
 	(void)d;
 	switch (action) {
-	case SQLITE_SELECT:
-	case SQLITE_READ:
 	case SQLITE_FUNCTION:
-	case SQLITE_RECURSIVE:
-		return SQLITE_OK;
+		return b && (!strcasecmp(b, "fts3_tokenizer") || !strcasecmp(b, "load_extension")) ?
+			       SQLITE_DENY : SQLITE_OK;
 	case SQLITE_PRAGMA:
 		/* table_info(x) and friends read; a pragma that sets something is refused by
 		 * sqlite3_stmt_readonly below and by the read-only connection */
+		return a && !strcasecmp(a, "writable_schema") && b ? SQLITE_DENY : SQLITE_OK;
+	case SQLITE_SELECT:
+	case SQLITE_READ:
+	case SQLITE_RECURSIVE:
 		return SQLITE_OK;
 	default:
-		(void)a;
-		return SQLITE_DENY;
+		return ctx ? SQLITE_OK : SQLITE_DENY;
 	}
 }
 
@@ -458,12 +624,12 @@ static int query(struct store *s, const char *sql, int write, store_row_fn fn, v
 	struct store_value *vals = NULL;
 	int rc, ret = 0, n, i;
 
-	if (!write)
-		sqlite3_set_authorizer(s->db, readonly_authorizer, NULL);
+	/* kept until the statement is done: a statement SQLite prepares again on a schema
+	 * change is authorized again */
+	sqlite3_set_authorizer(s->db, sql_authorizer, write ? s : NULL);
 	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, &tail);
-	sqlite3_set_authorizer(s->db, NULL, NULL);
 	if (rc != SQLITE_OK) {
-		ret = rc == SQLITE_AUTH ?
+		ret = rc == SQLITE_AUTH && !write ?
 			err_set(e, ESC_EUSAGE, "sql: only reading statements are allowed without --write (%s)",
 				sqlite3_errmsg(s->db)) :
 			err_set(e, ESC_EUSAGE, "sql: %s", sqlite3_errmsg(s->db));
@@ -487,7 +653,7 @@ static int query(struct store *s, const char *sql, int write, store_row_fn fn, v
 	names = calloc((size_t)n + 1, sizeof(*names));
 	vals = calloc((size_t)n + 1, sizeof(*vals));
 	if (!names || !vals) {
-		ret = err_set(e, ESC_ENOMEM, "out of memory");
+		ret = err_set(e, ESC_ENOMEM, "'%s': out of memory", s->path);
 		goto out;
 	}
 	for (i = 0; i < n; i++)
@@ -526,6 +692,7 @@ static int query(struct store *s, const char *sql, int write, store_row_fn fn, v
 		ret = err_set(e, ESC_EDB, "sql: %s", sqlite3_errmsg(s->db));
 out:
 	sqlite3_finalize(st);
+	sqlite3_set_authorizer(s->db, NULL, NULL);
 	free(names);
 	free(vals);
 	return ret;

@@ -11,6 +11,8 @@ struct store {
 	char *path;
 	enum store_mode mode;
 	int created;		/* this process created the file */
+	int read_only;		/* the file or its directory cannot be written */
+	int intact;		/* quick_check passed on this connection */
 	int lock_fd;		/* holds the shared flock on the file; -1 in memory */
 	int in_tx;		/* a transaction is open (in a batch: the batch's) */
 	int batch;		/* store_batch_begin: writes are savepoints of one transaction */

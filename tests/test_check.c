@@ -183,7 +183,7 @@ Test(check, bad_budget_files_are_exit_3_with_file_and_line)
 		char want[600];
 
 		cr_expect_eq(t_run(NULL, &err, "check --db '%s' --budget '%s'", db, b), 3, "%s", bad[i]);
-		snprintf(want, sizeof(want), "%s:1: ", b);
+		snprintf(want, sizeof(want), "'%s':1: ", b);
 		cr_expect(strstr(err.data, want) || strstr(err.data, "no rules"), "%s -> %s", bad[i], err.data);
 		buf_release(&err);
 	}

@@ -1277,11 +1277,11 @@ Test(gclog, overlong_line_is_a_limit_error_naming_the_line)
 		buf_adds(&x, "x");
 	buf_adds(&x, "\n./a.go:3:1: can inline g\n");
 	cr_assert_eq(parse_mem("build.log", x.data, x.len, 5, 64, &c, &st, &e), ESC_ELIMIT);
-	cr_expect_str_eq(e.msg, "build.log:3: line longer than 64 bytes (raise it with --max-line)");
+	cr_expect_str_eq(e.msg, "'build.log':3: line longer than 64 bytes (raise it with --max-line)");
 	coll_free(&c);
 	/* in one piece, the line is found whole */
 	cr_assert_eq(parse_mem("build.log", x.data, x.len, x.len, 64, &c, &st, &e), ESC_ELIMIT);
-	cr_expect_str_eq(e.msg, "build.log:3: line longer than 64 bytes (raise it with --max-line)");
+	cr_expect_str_eq(e.msg, "'build.log':3: line longer than 64 bytes (raise it with --max-line)");
 	coll_free(&c);
 	/* the default limit is 1 MiB */
 	cr_assert_eq(parse_mem("build.log", x.data, x.len, x.len, 0, &c, &st, &e), 0, "%s", e.msg);
