@@ -406,7 +406,9 @@ void store_close(struct store *s)
 		 holds_nothing(s);
 	sqlite3_close(s->db);
 	if (remove) {
-		static const char *const ext[] = {"", "-journal", "-wal", "-shm"};
+		/* the database file last: until it is gone no other escprof can create a new
+		 * store at this path, whose -wal and -shm would otherwise be unlinked here */
+		static const char *const ext[] = {"-journal", "-wal", "-shm", ""};
 		char f[4096];
 		size_t i;
 
