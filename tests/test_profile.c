@@ -546,7 +546,7 @@ static enum esc_status open_bytes(const void *d, size_t n, struct err *e)
 	enum esc_status st = profile_open(&p, "bad.pb", d, n, NULL, e);
 
 	if (!st) {
-		struct totals t;
+		struct totals t = {0};
 
 		st = (enum esc_status)profile_foreach_sample(p, add_totals, &t, e);
 	}
