@@ -591,7 +591,8 @@ static enum esc_status decode_pprof(struct profile *p, struct err *e)
  * samples (a site's, a cause's, a diff's) can overflow, whatever the signs. */
 static int add_magnitude(uint64_t *total, int64_t v)
 {
-	uint64_t m = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	/* -(v + 1) + 1: the magnitude of INT64_MIN too, with nothing that overflows or wraps */
+	uint64_t m = v < 0 ? (uint64_t)-(v + 1) + 1 : (uint64_t)v;
 
 	return __builtin_add_overflow(*total, m, total) || *total > INT64_MAX;
 }

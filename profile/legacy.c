@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/vec.h"
+#include "common/wrap.h"
 #include "profile_int.h"
 
 struct ltab {
@@ -42,7 +43,7 @@ static int grow(void *pp, size_t *cap, size_t need, size_t elem)
 	return vec_reserve(pp, cap, need, elem, 64);
 }
 
-static uint64_t mix(uint64_t x)
+ESC_WRAPS static uint64_t mix(uint64_t x)
 {
 	x ^= x >> 33;
 	x *= 0xff51afd7ed558ccdULL;

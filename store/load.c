@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/digest.h"
+#include "common/wrap.h"
 #include "store_int.h"
 
 struct frame {
@@ -47,7 +48,7 @@ struct loader {
 	size_t nstrs, capstrs;
 };
 
-static uint64_t str_hash(const char *s)
+ESC_WRAPS static uint64_t str_hash(const char *s)
 {
 	uint64_t h = 1469598103934665603ULL;
 
