@@ -780,7 +780,7 @@ Test(profile, every_truncation_of_a_real_profile_fails_cleanly)
 					cr_expect(strstr(e.msg, "bad.pb"), "%s", e.msg);
 				}
 			}
-			cr_expect_gt(failures * 10, tries * 9, "%d of %zu cuts failed", failures, tries);
+			cr_expect_gt((size_t)failures * 10, tries * 9, "%d of %zu cuts failed", failures, tries);
 			buf_release(&r);
 		}
 	}
