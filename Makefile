@@ -45,7 +45,9 @@ LIB_SRC := $(filter-out profile/profile.pb-c.c $(EXCLUDE),$(LIB_SRC))
 CMD_SRC := $(filter-out $(EXCLUDE),$(wildcard cmd/*.c))
 TEST_SRC := $(filter-out $(EXCLUDE),$(wildcard tests/test_*.c) tests/testutil.c)
 
-FUZZ_TARGETS ?= profile legacy gclog gcjson budget
+FUZZ_TARGETS ?= profile legacy gclog gcjson budget pipeline
+# the targets past the decoders run the commands themselves: cmd/ without main
+FUZZ_CMD_TARGETS := pipeline
 
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/profile/profile.pb-c.o $(B)/store/schema.o
 CMD_OBJ := $(CMD_SRC:%.c=$(B)/%.o)
@@ -103,6 +105,10 @@ $(B)/libescprof.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+$(B)/libescprof-cmd.a: $(filter-out $(B)/cmd/escprof.o,$(CMD_OBJ))
+	@rm -f $@
+	ar rcs $@ $^
+
 $(BIN): $(CMD_OBJ) $(B)/libescprof.a
 	$(CC) $(CFLAGS) $(SAN_LDFLAGS) -o $@ $(CMD_OBJ) $(B)/libescprof.a $(pkglibs) -lm
 
@@ -118,19 +124,24 @@ $(B)/tests/%.o: tests/%.c
 REPLAY := $(FUZZ_TARGETS:%=$(B)/fuzz/replay-%)
 $(B)/fuzz/replay-%: $(B)/fuzz/fuzz_%.o $(B)/fuzz/replay.o $(B)/libescprof.a
 	$(CC) $(CFLAGS) $(SAN_LDFLAGS) -o $@ $^ $(pkglibs) -lm
-.SECONDARY: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%.o) $(B)/fuzz/replay.o
+$(FUZZ_CMD_TARGETS:%=$(B)/fuzz/replay-%): $(B)/fuzz/replay-%: $(B)/fuzz/fuzz_%.o $(B)/fuzz/replay.o \
+		$(B)/libescprof-cmd.a $(B)/libescprof.a
+	$(CC) $(CFLAGS) $(SAN_LDFLAGS) -o $@ $^ $(pkglibs) -lm
+.SECONDARY: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%.o) $(B)/fuzz/replay.o $(B)/libescprof-cmd.a
 
 SEEDS_profile := sample-profiles/out/go1.19 sample-profiles/out/go1.26
 SEEDS_legacy := $(wildcard sample-profiles/out/*/*.heap.txt)
 SEEDS_gclog := sample-profiles/out tests/data/gclog
 SEEDS_gcjson := $(wildcard sample-profiles/out/*/*.json/*/*.json)
 SEEDS_budget := fuzz/seeds/budget
+SEEDS_pipeline := fuzz/seeds/pipeline
 
 fuzz-replay: $(REPLAY)
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  case $$t in profile) s="$(SEEDS_profile)";; legacy) s="$(SEEDS_legacy)";; \
-	    gclog) s="$(SEEDS_gclog)";; gcjson) s="$(SEEDS_gcjson)";; budget) s="$(SEEDS_budget)";; esac; \
-	  $(B)/fuzz/replay-$$t fuzz/regress/$$t $$s; done
+	    gclog) s="$(SEEDS_gclog)";; gcjson) s="$(SEEDS_gcjson)";; budget) s="$(SEEDS_budget)";; \
+	    pipeline) s="$(SEEDS_pipeline)";; esac; \
+	  ESCPROF_SRC=$(CURDIR) $(B)/fuzz/replay-$$t fuzz/regress/$$t $$s; done
 
 # The standard library's sources of the Go versions the real-code cases were built with
 # (sample-profiles/real): Debian's golang-X-src, installed or fetched by the script.
@@ -179,12 +190,13 @@ FZ := build/libfuzzer
 fuzz: | $(DEPS_OK)
 	@./scripts/install-deps.sh fuzz
 	$(MAKE) --no-print-directory CC=clang B=$(FZ) SANITIZE=fuzzer-no-link,address,undefined \
-		$(FZ)/libescprof.a
+		$(FZ)/libescprof.a $(FZ)/libescprof-cmd.a
 	@set -e; for t in $(FUZZ_TARGETS); do \
+	  case " $(FUZZ_CMD_TARGETS) " in *" $$t "*) cmd=$(FZ)/libescprof-cmd.a;; *) cmd=;; esac; \
 	  echo "clang ... -o $(FZ)/fuzz-$$t fuzz/fuzz_$$t.c"; \
 	  clang -std=c11 -D_GNU_SOURCE -I. -I$(FZ) $(CFLAGS) $(pkgcflags) \
 	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	    -o $(FZ)/fuzz-$$t fuzz/fuzz_$$t.c $(FZ)/libescprof.a $(pkglibs) -lm; done
+	    -o $(FZ)/fuzz-$$t fuzz/fuzz_$$t.c $$cmd $(FZ)/libescprof.a $(pkglibs) -lm; done
 	bash fuzz/run.sh $(FUZZ_SECONDS) $(FZ) $(FUZZ_TARGETS)
 
 # memcheck: the fuzz replays and a subset of the suite under valgrind memcheck
