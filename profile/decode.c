@@ -704,7 +704,9 @@ static int foreach_legacy(const struct profile *p, profile_sample_fn fn, void *c
 
 	for (i = 0; i < pv->nlegacy; i++) {
 		const struct legacy_sample *ls = &pv->legacy[i];
-		struct profile_sample s = {i, pv->legacy_locs + ls->first_loc, ls->nlocs,
+		/* when no sample has a frame there is no frame array, and NULL + 0 is undefined */
+		const struct profile_location **locs = ls->nlocs ? pv->legacy_locs + ls->first_loc : NULL;
+		struct profile_sample s = {i, locs, ls->nlocs,
 					   pv->legacy_values + ls->first_value, p->nsample_types,
 					   pv->legacy_labels + ls->label, 1};
 
