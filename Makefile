@@ -45,9 +45,9 @@ LIB_SRC := $(filter-out profile/profile.pb-c.c $(EXCLUDE),$(LIB_SRC))
 CMD_SRC := $(filter-out $(EXCLUDE),$(wildcard cmd/*.c))
 TEST_SRC := $(filter-out $(EXCLUDE),$(wildcard tests/test_*.c) tests/testutil.c)
 
-FUZZ_TARGETS ?= profile legacy gclog gcjson budget pipeline
+FUZZ_TARGETS ?= profile legacy gclog gcjson budget pipeline check
 # the targets past the decoders run the commands themselves: cmd/ without main
-FUZZ_CMD_TARGETS := pipeline
+FUZZ_CMD_TARGETS := pipeline check
 
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/profile/profile.pb-c.o $(B)/store/schema.o
 CMD_OBJ := $(CMD_SRC:%.c=$(B)/%.o)
@@ -135,12 +135,13 @@ SEEDS_gclog := sample-profiles/out tests/data/gclog
 SEEDS_gcjson := $(wildcard sample-profiles/out/*/*.json/*/*.json)
 SEEDS_budget := fuzz/seeds/budget
 SEEDS_pipeline := fuzz/seeds/pipeline
+SEEDS_check := fuzz/seeds/check fuzz/seeds/budget
 
 fuzz-replay: $(REPLAY)
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  case $$t in profile) s="$(SEEDS_profile)";; legacy) s="$(SEEDS_legacy)";; \
 	    gclog) s="$(SEEDS_gclog)";; gcjson) s="$(SEEDS_gcjson)";; budget) s="$(SEEDS_budget)";; \
-	    pipeline) s="$(SEEDS_pipeline)";; esac; \
+	    pipeline) s="$(SEEDS_pipeline)";; check) s="$(SEEDS_check)";; esac; \
 	  ESCPROF_SRC=$(CURDIR) $(B)/fuzz/replay-$$t fuzz/regress/$$t $$s; done
 
 # The standard library's sources of the Go versions the real-code cases were built with

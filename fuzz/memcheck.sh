@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # memcheck.sh BUILD-DIR — a subset of the suite under valgrind memcheck: every fuzz replay
-# over its regression inputs and a few seeds (the pipeline's runs the commands
+# over its regression inputs and a few seeds (pipeline and check run the commands
 # in-process), the CLI's main paths (decode, load, escapes, analyze, report, check, sql,
 # bad input, two real-code cases with their sources), and the gclog and profile unit
 # suites with the escprof processes they start. Any invalid read or write, use of
@@ -32,6 +32,7 @@ run "$b/fuzz/replay-gcjson" fuzz/regress/gcjson sample-profiles/out/go1.22/iface
 run "$b/fuzz/replay-budget" fuzz/regress/budget fuzz/seeds/budget
 run "$b/fuzz/replay-pipeline" fuzz/regress/pipeline fuzz/seeds/pipeline/chan_send-go1.19 \
 	fuzz/seeds/pipeline/hostile-names
+run "$b/fuzz/replay-check" fuzz/regress/check fuzz/seeds/check
 e=./escprof
 db=$tmp/m.db
 run $e info $s/iface_fmt.pb.gz

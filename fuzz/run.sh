@@ -25,6 +25,7 @@ for t in "$@"; do
 	gcjson) seeds+=(sample-profiles/out/*/*.json/*/*.json) ;;
 	budget) seeds+=(fuzz/seeds/budget) ;;
 	pipeline) seeds+=(fuzz/seeds/pipeline) ;;
+	check) seeds+=(fuzz/seeds/check fuzz/seeds/budget) ;;
 	esac
 	# libFuzzer reads seed directories, not files: gather the files into one
 	sd=$fz/seeds/$t
