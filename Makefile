@@ -186,17 +186,19 @@ bench: $(BIN) $(B)/measure $(B)/gen_profile
 
 # fuzz: each target under libFuzzer (clang) for FUZZ_SECONDS, from the seeds plus
 # ../shared/corpus when present. A crash is saved in fuzz/regress/TARGET/ for make check.
+# The fuzzers check what the clang pass of make check checks, integers included.
 FUZZ_SECONDS ?= 60
-FZ := build/libfuzzer
+FUZZ_SANITIZE := address,undefined,float-cast-overflow,integer
+FZ := build/libfuzzer-int
 fuzz: | $(DEPS_OK)
 	@./scripts/install-deps.sh fuzz
-	$(MAKE) --no-print-directory CC=clang B=$(FZ) SANITIZE=fuzzer-no-link,address,undefined \
+	$(MAKE) --no-print-directory CC=clang B=$(FZ) SANITIZE=fuzzer-no-link,$(FUZZ_SANITIZE) \
 		$(FZ)/libescprof.a $(FZ)/libescprof-cmd.a
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  case " $(FUZZ_CMD_TARGETS) " in *" $$t "*) cmd=$(FZ)/libescprof-cmd.a;; *) cmd=;; esac; \
 	  echo "clang ... -o $(FZ)/fuzz-$$t fuzz/fuzz_$$t.c"; \
 	  clang -std=c11 -D_GNU_SOURCE -I. -I$(FZ) $(CFLAGS) $(pkgcflags) \
-	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	    -fsanitize=fuzzer,$(FUZZ_SANITIZE) -fno-sanitize-recover=all \
 	    -o $(FZ)/fuzz-$$t fuzz/fuzz_$$t.c $$cmd $(FZ)/libescprof.a $(pkglibs) -lm; done
 	bash fuzz/run.sh $(FUZZ_SECONDS) $(FZ) $(FUZZ_TARGETS)
 

@@ -128,7 +128,7 @@ static inline int fuzz_run(struct fuzz_out *o, cmd_fn fn, const char *name, ...)
 	c.cmd = name;
 	c.db = fuzz_tmpdir();	/* never written: every command given a store names it */
 	optind = 0;		/* glibc: start getopt over for a new argv */
-	stdout = out;
+	stdout = out;		/* glibc's stdout and stderr are plain variables */
 	stderr = err;
 	o->cmd = name;
 	o->rc = fn(&c, argc, argv);
