@@ -14,6 +14,7 @@
  * report. */
 #include <sys/stat.h>
 
+#include "common/buf.h"
 #include "fuzz/command.h"
 
 #define NLOGS 3
@@ -36,15 +37,13 @@ static const char budget_text[] =
 static struct {
 	char db[512], base_db[512], prof[512], logs[NLOGS][512], src_dir[512], src[512],
 	    budget[512], base_log[512];
-	char *base;	/* the baseline store's bytes */
-	size_t nbase;
+	struct buf base;	/* the baseline store's bytes */
 } F;
 
 static void setup(void)
 {
 	char bp[512];
 	struct fuzz_out o = {0};
-	FILE *f;
 	size_t i;
 
 	fuzz_path(F.db, sizeof(F.db), "escprof.db");
@@ -68,10 +67,9 @@ static void setup(void)
 		     F.base_log, NULL) != EXIT_OK)
 		fuzz_fail(&o, "the baseline does not load");
 	fuzz_out_release(&o);
-	if (!(f = fopen(F.base_db, "rb")) || fseek(f, 0, SEEK_END) || (long)(F.nbase = (size_t)ftell(f)) <= 0 ||
-	    fseek(f, 0, SEEK_SET) || !(F.base = malloc(F.nbase)) || fread(F.base, 1, F.nbase, f) != F.nbase)
+	buf_init(&F.base);
+	if (buf_read_file(&F.base, F.base_db, 64u << 20) || !F.base.len)
 		abort();
-	fclose(f);
 }
 
 /* The end of the part starting at p and the marker after it (NULL when none). */
@@ -148,13 +146,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char sites[3][600];
 	size_t nlogs, i, n;
 
-	if (!F.base)
+	if (!F.base.len)
 		setup();
 	nlogs = split(data, size);
 	for (i = 0; i < nlogs; i++)
 		l[i] = F.logs[i];
 	unlink(F.db);
-	fuzz_write(F.db, F.base, F.nbase);
+	fuzz_write(F.db, F.base.data, F.base.len);
 
 	/* the profile alone */
 	fuzz_run(&o, cmd_info, "info", "-q", lim[0], lim[1], lim[2], lim[3], lim[4], lim[5], F.prof, NULL);
