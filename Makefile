@@ -3,18 +3,27 @@
 # by scripts/install-deps.sh before anything is compiled.
 #   DEVELOPER=1                 warnings are errors
 #   SANITIZE=address,undefined  build everything with sanitizers (in build/san/)
+#   CC=clang SANITIZE=address,undefined,float-cast-overflow,integer
+#                               the same under clang with its integer checks too (in
+#                               build/san-clang/); none is turned off: where unsigned
+#                               arithmetic wraps on purpose (hashes), the function says so
+#                               with ESC_WRAPS (common/wrap.h)
 #   PREFIX=/usr/local           for `make install`
 
 PREFIX ?= /usr/local
 CC ?= cc
 PKGS := libprotobuf-c zlib sqlite3 jansson libmd
 
+# clang and gcc objects never mix: a clang sanitizer build has its own directory
+IS_CLANG := $(findstring clang,$(shell $(CC) --version 2>/dev/null | head -n 1))
 ifeq ($(SANITIZE),)
 B := build
 else
-B := build/san
+B := build/san$(if $(IS_CLANG),-clang)
 endif
 
+# gcc's format-truncation warning is not clang's to know
+TEST_WARN := $(if $(IS_CLANG),,-Wno-format-truncation)
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla
 ifeq ($(DEVELOPER),1)
 WARN += -Werror
@@ -36,7 +45,9 @@ LIB_SRC := $(filter-out profile/profile.pb-c.c $(EXCLUDE),$(LIB_SRC))
 CMD_SRC := $(filter-out $(EXCLUDE),$(wildcard cmd/*.c))
 TEST_SRC := $(filter-out $(EXCLUDE),$(wildcard tests/test_*.c) tests/testutil.c)
 
-FUZZ_TARGETS ?= profile legacy gclog gcjson budget
+FUZZ_TARGETS ?= profile legacy gclog gcjson budget pipeline check
+# the targets past the decoders run the commands themselves: cmd/ without main
+FUZZ_CMD_TARGETS := pipeline check
 
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/profile/profile.pb-c.o $(B)/store/schema.o
 CMD_OBJ := $(CMD_SRC:%.c=$(B)/%.o)
@@ -94,6 +105,10 @@ $(B)/libescprof.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+$(B)/libescprof-cmd.a: $(filter-out $(B)/cmd/escprof.o,$(CMD_OBJ))
+	@rm -f $@
+	ar rcs $@ $^
+
 $(BIN): $(CMD_OBJ) $(B)/libescprof.a
 	$(CC) $(CFLAGS) $(SAN_LDFLAGS) -o $@ $(CMD_OBJ) $(B)/libescprof.a $(pkglibs) -lm
 
@@ -103,25 +118,31 @@ $(B)/tests/unit: $(TEST_OBJ) $(B)/libescprof.a
 $(TEST_OBJ): | test-deps
 $(B)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(WARN) $(CFLAGS) $(pkgcflags) -Wno-missing-prototypes -Wno-format-truncation -c -o $@ $<
+	$(CC) $(BASE_CFLAGS) $(WARN) $(CFLAGS) $(pkgcflags) -Wno-missing-prototypes $(TEST_WARN) -c -o $@ $<
 
 # Fuzz targets replayed without libFuzzer: the committed regression inputs and the seeds.
 REPLAY := $(FUZZ_TARGETS:%=$(B)/fuzz/replay-%)
 $(B)/fuzz/replay-%: $(B)/fuzz/fuzz_%.o $(B)/fuzz/replay.o $(B)/libescprof.a
 	$(CC) $(CFLAGS) $(SAN_LDFLAGS) -o $@ $^ $(pkglibs) -lm
-.SECONDARY: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%.o) $(B)/fuzz/replay.o
+$(FUZZ_CMD_TARGETS:%=$(B)/fuzz/replay-%): $(B)/fuzz/replay-%: $(B)/fuzz/fuzz_%.o $(B)/fuzz/replay.o \
+		$(B)/libescprof-cmd.a $(B)/libescprof.a
+	$(CC) $(CFLAGS) $(SAN_LDFLAGS) -o $@ $^ $(pkglibs) -lm
+.SECONDARY: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%.o) $(B)/fuzz/replay.o $(B)/libescprof-cmd.a
 
 SEEDS_profile := sample-profiles/out/go1.19 sample-profiles/out/go1.26
 SEEDS_legacy := $(wildcard sample-profiles/out/*/*.heap.txt)
 SEEDS_gclog := sample-profiles/out tests/data/gclog
 SEEDS_gcjson := $(wildcard sample-profiles/out/*/*.json/*/*.json)
 SEEDS_budget := fuzz/seeds/budget
+SEEDS_pipeline := fuzz/seeds/pipeline
+SEEDS_check := fuzz/seeds/check fuzz/seeds/budget
 
 fuzz-replay: $(REPLAY)
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  case $$t in profile) s="$(SEEDS_profile)";; legacy) s="$(SEEDS_legacy)";; \
-	    gclog) s="$(SEEDS_gclog)";; gcjson) s="$(SEEDS_gcjson)";; budget) s="$(SEEDS_budget)";; esac; \
-	  $(B)/fuzz/replay-$$t fuzz/regress/$$t $$s; done
+	    gclog) s="$(SEEDS_gclog)";; gcjson) s="$(SEEDS_gcjson)";; budget) s="$(SEEDS_budget)";; \
+	    pipeline) s="$(SEEDS_pipeline)";; check) s="$(SEEDS_check)";; esac; \
+	  ESCPROF_SRC=$(CURDIR) $(B)/fuzz/replay-$$t fuzz/regress/$$t $$s; done
 
 # The standard library's sources of the Go versions the real-code cases were built with
 # (sample-profiles/real): Debian's golang-X-src, installed or fetched by the script.
@@ -165,17 +186,20 @@ bench: $(BIN) $(B)/measure $(B)/gen_profile
 
 # fuzz: each target under libFuzzer (clang) for FUZZ_SECONDS, from the seeds plus
 # ../shared/corpus when present. A crash is saved in fuzz/regress/TARGET/ for make check.
+# The fuzzers check what the clang pass of make check checks, integers included.
 FUZZ_SECONDS ?= 60
-FZ := build/libfuzzer
+FUZZ_SANITIZE := address,undefined,float-cast-overflow,integer
+FZ := build/libfuzzer-int
 fuzz: | $(DEPS_OK)
 	@./scripts/install-deps.sh fuzz
-	$(MAKE) --no-print-directory CC=clang B=$(FZ) SANITIZE=fuzzer-no-link,address,undefined \
-		$(FZ)/libescprof.a
+	$(MAKE) --no-print-directory CC=clang B=$(FZ) SANITIZE=fuzzer-no-link,$(FUZZ_SANITIZE) \
+		$(FZ)/libescprof.a $(FZ)/libescprof-cmd.a
 	@set -e; for t in $(FUZZ_TARGETS); do \
+	  case " $(FUZZ_CMD_TARGETS) " in *" $$t "*) cmd=$(FZ)/libescprof-cmd.a;; *) cmd=;; esac; \
 	  echo "clang ... -o $(FZ)/fuzz-$$t fuzz/fuzz_$$t.c"; \
 	  clang -std=c11 -D_GNU_SOURCE -I. -I$(FZ) $(CFLAGS) $(pkgcflags) \
-	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	    -o $(FZ)/fuzz-$$t fuzz/fuzz_$$t.c $(FZ)/libescprof.a $(pkglibs) -lm; done
+	    -fsanitize=fuzzer,$(FUZZ_SANITIZE) -fno-sanitize-recover=all \
+	    -o $(FZ)/fuzz-$$t fuzz/fuzz_$$t.c $$cmd $(FZ)/libescprof.a $(pkglibs) -lm; done
 	bash fuzz/run.sh $(FUZZ_SECONDS) $(FZ) $(FUZZ_TARGETS)
 
 # memcheck: the fuzz replays and a subset of the suite under valgrind memcheck

@@ -9,11 +9,12 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "common/wrap.h"
 #include "profile/profile.pb-c.h"
 
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 
-static uint64_t next(void)
+ESC_WRAPS static uint64_t next(void)
 {
 	rng ^= rng << 13;
 	rng ^= rng >> 7;

@@ -226,8 +226,8 @@ static void classify_sink(const struct store_diag *d, const struct classify_cont
 			hi = heap_flow;
 		}
 		/* the statement that moved it to the heap: the last note of that flow */
-		for (i = hi; i-- > lo;) {
-			const struct store_step *s = &d->steps[i];
+		for (i = hi; i > lo;) {
+			const struct store_step *s = &d->steps[--i];
 			size_t lhs;
 
 			if (why_is(s, "call parameter")) {

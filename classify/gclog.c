@@ -7,6 +7,7 @@
 #include "classify/gclog.h"
 
 #include "common/buf.h"
+#include "common/wrap.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -540,7 +541,7 @@ static void norm_subject(const char **s, size_t *n)
 		*n = 6;
 }
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
+ESC_WRAPS static uint64_t fnv(uint64_t h, const void *p, size_t n)
 {
 	const unsigned char *c = p;
 
@@ -776,7 +777,7 @@ static int take_blocks(struct gc_log *p, const struct rec *d, enum take_rule rul
 
 /* ---- function declaration lines (to tell a parameter's "p does not escape") ---- */
 
-static uint64_t decl_key(const char *file, size_t fl, unsigned line)
+ESC_WRAPS static uint64_t decl_key(const char *file, size_t fl, unsigned line)
 {
 	return fnv(0xcbf29ce484222325ULL ^ ((uint64_t)line * 0x9E3779B97F4A7C15ULL), file, fl);
 }

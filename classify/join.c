@@ -1028,8 +1028,8 @@ static const char *dependency_cause(const struct store_frame *f, size_t from, si
 	const char *c = NULL;
 	size_t i;
 
-	for (i = to; i-- > from;) {
-		const char *x = leaf_cause(f[i].function);
+	for (i = to; i > from;) {
+		const char *x = leaf_cause(f[--i].function);
 
 		if (x && strcmp(x, "runtime-internal")) {
 			c = x;

@@ -1,5 +1,6 @@
 /* escprof.c — the command table and dispatch. Each subcommand lives in cmd_<name>.c with
- * its own usage text and option table; this file only finds it. */
+ * its own usage text and option table; this file only finds it, and checks at exit that
+ * standard output took everything written to it. */
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -44,51 +45,6 @@ static void usage(FILE *f)
 		   "'escprof COMMAND --help' describes one command.\n");
 }
 
-int cli_exit_code(enum esc_status st)
-{
-	switch (st) {
-	case ESC_OK: return EXIT_OK;
-	case ESC_EUSAGE: return EXIT_USAGE;
-	default: return EXIT_FAIL;
-	}
-}
-
-int cli_fail(const struct cli *c, const struct err *e)
-{
-	out_textf(stderr, "escprof %s: %s\n", c->cmd, e->msg[0] ? e->msg : err_status_name(e->status));
-	return cli_exit_code(e->status);
-}
-
-int cli_usage_error(const struct cli *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "escprof %s: ", c->cmd);
-	va_start(ap, fmt);
-	out_vtextf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n%s", c->usage);
-	return EXIT_USAGE;
-}
-
-void cli_note(struct cli *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	buf_printf(&c->notes, "escprof %s: ", c->cmd);
-	va_start(ap, fmt);
-	out_text_vformat(&c->notes, fmt, ap);
-	va_end(ap);
-	buf_addc(&c->notes, '\n');
-}
-
-int cli_write_failed(const struct cli *c)
-{
-	if (!ferror(stdout))
-		fprintf(stderr, "escprof %s: out of memory while writing the output\n", c->cmd);
-	return EXIT_FAIL;
-}
-
 /* Standard output, when it could be opened as an out_file (it always can, but for lack of
  * memory): the end of the run learns from it why a write failed. */
 static struct out_file std_out;
@@ -120,96 +76,6 @@ static int finish(struct cli *c, int ret)
 	}
 	buf_release(&c->notes);
 	return ret;
-}
-
-int cli_common(struct cli *c, int opt, const char *arg)
-{
-	switch (opt) {
-	case 'D':
-		c->db = arg;
-		c->db_set = 1;
-		return 1;
-	case 'F':
-		if (out_parse_format(arg, &c->format)) {
-			cli_usage_error(c, "unknown format '%s'", arg);
-			return 100 + EXIT_USAGE;
-		}
-		c->format_set = 1;
-		return 1;
-	case 'q':
-		c->quiet = 1;
-		return 1;
-	case 'h':
-		fputs(c->usage, stdout);
-		return 100 + EXIT_OK;
-	case '?':
-		fprintf(stderr, "%s", c->usage);
-		return 100 + EXIT_USAGE;
-	default:
-		return 0;
-	}
-}
-
-int cli_parse_size(const char *s, uint64_t *out)
-{
-	static const struct { const char *suffix; unsigned shift; } units[] = {
-		{"", 0}, {"B", 0}, {"K", 10}, {"k", 10}, {"KiB", 10}, {"KB", 10}, {"M", 20},
-		{"MiB", 20}, {"MB", 20}, {"G", 30}, {"GiB", 30}, {"GB", 30},
-	};
-	char *end;
-	unsigned long long v;
-	size_t i;
-
-	if (!s || *s < '0' || *s > '9')
-		return -1;
-	v = strtoull(s, &end, 10);
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(end, units[i].suffix))
-			continue;
-		if (v > (UINT64_MAX >> units[i].shift))
-			return -1;
-		*out = (uint64_t)v << units[i].shift;
-		return 0;
-	}
-	return -1;
-}
-
-int cli_limit_option(struct cli *c, int opt, const char *arg, struct profile_limits *lim)
-{
-	uint64_t v;
-
-	if (opt != CLI_OPT_MAX_SIZE && opt != CLI_OPT_MAX_DEPTH && opt != CLI_OPT_MAX_STRING)
-		return 0;
-	if (cli_parse_size(arg, &v) || v == 0 || (opt != CLI_OPT_MAX_SIZE && v > UINT32_MAX)) {
-		cli_usage_error(c, "bad %s '%s'", opt == CLI_OPT_MAX_SIZE ? "size" :
-				opt == CLI_OPT_MAX_DEPTH ? "depth" : "string length", arg);
-		return -1;
-	}
-	if (opt == CLI_OPT_MAX_SIZE)
-		lim->max_size = v;
-	else if (opt == CLI_OPT_MAX_DEPTH)
-		lim->max_depth = (uint32_t)v;
-	else
-		lim->max_string = (uint32_t)v;
-	return 1;
-}
-
-int cli_store_done(struct cli *c, struct store *s, int ret, struct err *e)
-{
-	if (!s || (ret != EXIT_OK && ret != EXIT_BREACH))
-		return ret;
-	/* what a reader never got is not kept either; the write error is reported where
-	 * standard output is checked at exit */
-	if (fflush(stdout) || ferror(stdout))
-		return EXIT_FAIL;
-	if (store_batch_commit(s, e))
-		return cli_fail(c, e);
-	return ret;
-}
-
-int cli_progress_ok(const struct cli *c)
-{
-	return !c->quiet && isatty(STDERR_FILENO);
 }
 
 int main(int argc, char **argv)

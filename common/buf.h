@@ -46,7 +46,7 @@ static inline int buf_addc(struct buf *b, char c)
 	return buf_add_slow(b, &c, 1);
 }
 int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+int buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void buf_reset(struct buf *b);
 /* Returns the bytes (caller frees) and leaves b empty and initialised. */
 char *buf_detach(struct buf *b, size_t *len);

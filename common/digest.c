@@ -4,6 +4,7 @@
  * invertible, so collisions can be built on purpose: users of hash128 must compare the
  * content on a match (the store does), never take equal hashes for equal input. */
 #include "digest.h"
+#include "wrap.h"
 
 #include <sys/types.h>
 #include <sha2.h>
@@ -44,7 +45,7 @@ void digest_sha256_hex(const void *data, size_t len, char out[65])
 	digest_sha256_final(&d, out);
 }
 
-static uint64_t mix(uint64_t x, uint64_t k)
+ESC_WRAPS static uint64_t mix(uint64_t x, uint64_t k)
 {
 	x ^= x >> 32;
 	x *= k;
@@ -54,7 +55,7 @@ static uint64_t mix(uint64_t x, uint64_t k)
 	return x;
 }
 
-struct hash128 hash128_add(struct hash128 h, uint64_t word)
+ESC_WRAPS struct hash128 hash128_add(struct hash128 h, uint64_t word)
 {
 	h.lo = mix(h.lo ^ word, 0x9e3779b97f4a7c15ULL) + 0x632be59bd9b4e019ULL;
 	h.hi = mix((h.hi + word) * 0xd6e8feb86659fd93ULL, 0xc2b2ae3d27d4eb4fULL) ^ h.lo;

@@ -1,6 +1,7 @@
 /* hmap.c — the table doubles at half load, so probes stay short; keys are NUL-terminated
  * copies so callers can use them as C strings while iterating. */
 #include "hmap.h"
+#include "wrap.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,7 +14,7 @@ struct hmap_slot {
 	void *value;
 };
 
-static uint64_t hash_bytes(const char *p, size_t n)
+ESC_WRAPS static uint64_t hash_bytes(const char *p, size_t n)
 {
 	uint64_t h = 1469598103934665603ULL;
 	size_t i;

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # memcheck.sh BUILD-DIR — a subset of the suite under valgrind memcheck: every fuzz replay
-# over its regression inputs and a few seeds, the CLI's main paths (decode, load, escapes,
-# analyze, report, check, sql, bad input, two real-code cases with their sources), and the
-# gclog and profile unit suites with the escprof processes they start. Any invalid read or
-# write, use of uninitialised memory, definite leak or unexpected exit status fails the run.
+# over its regression inputs and a few seeds (pipeline and check run the commands
+# in-process), the CLI's main paths (decode, load, escapes, analyze, report, check, sql,
+# bad input, two real-code cases with their sources), and the gclog and profile unit
+# suites with the escprof processes they start. Any invalid read or write, use of
+# uninitialised memory, definite leak or unexpected exit status fails the run.
 set -euo pipefail
 b=$1
 vg=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
@@ -29,6 +30,9 @@ run "$b/fuzz/replay-legacy" fuzz/regress/legacy $o/chan_send.heap.txt
 run "$b/fuzz/replay-gclog" fuzz/regress/gclog $s/iface_fmt.mm.txt $o/closure_capture.mm.txt
 run "$b/fuzz/replay-gcjson" fuzz/regress/gcjson sample-profiles/out/go1.22/iface_fmt.json
 run "$b/fuzz/replay-budget" fuzz/regress/budget fuzz/seeds/budget
+run "$b/fuzz/replay-pipeline" fuzz/regress/pipeline fuzz/seeds/pipeline/chan_send-go1.19 \
+	fuzz/seeds/pipeline/hostile-names
+run "$b/fuzz/replay-check" fuzz/regress/check fuzz/seeds/check
 e=./escprof
 db=$tmp/m.db
 run $e info $s/iface_fmt.pb.gz

@@ -7,6 +7,10 @@ set -uo pipefail
 secs=$1 fz=$2
 shift 2
 shared=../shared/corpus
+# the pipeline targets write a store per input: in memory when the machine has a tmpfs
+if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
+	export TMPDIR=/dev/shm
+fi
 fail=0
 for t in "$@"; do
 	corpus=$fz/corpus/$t
@@ -20,6 +24,8 @@ for t in "$@"; do
 		[ -d $shared/escape-logs ] && seeds+=($shared/escape-logs) ;;
 	gcjson) seeds+=(sample-profiles/out/*/*.json/*/*.json) ;;
 	budget) seeds+=(fuzz/seeds/budget) ;;
+	pipeline) seeds+=(fuzz/seeds/pipeline) ;;
+	check) seeds+=(fuzz/seeds/check fuzz/seeds/budget) ;;
 	esac
 	# libFuzzer reads seed directories, not files: gather the files into one
 	sd=$fz/seeds/$t

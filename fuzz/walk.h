@@ -18,7 +18,7 @@ static int fuzz_sample(void *ctx, const struct profile_sample *s)
 	for (i = 0; i < s->nlabels; i++)
 		*n += fuzz_touch(s->labels[i].key) + fuzz_touch(s->labels[i].str);
 	for (i = 0; i < s->nvalues; i++)
-		*n += (size_t)s->values[i];
+		*n ^= (size_t)s->values[i];	/* values may be negative: mixed, not summed */
 	return 0;
 }
 

@@ -688,7 +688,8 @@ static enum esc_status decode_pprof(struct profile *p, struct err *e)
  * samples (a site's, a cause's, a diff's) can overflow, whatever the signs. */
 static int add_magnitude(uint64_t *total, int64_t v)
 {
-	uint64_t m = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	/* -(v + 1) + 1: the magnitude of INT64_MIN too, with nothing that overflows or wraps */
+	uint64_t m = v < 0 ? (uint64_t)-(v + 1) + 1 : (uint64_t)v;
 
 	return __builtin_add_overflow(*total, m, total) || *total > INT64_MAX;
 }
@@ -802,7 +803,9 @@ static int foreach_legacy(const struct profile *p, profile_sample_fn fn, void *c
 
 	for (i = 0; i < pv->nlegacy; i++) {
 		const struct legacy_sample *ls = &pv->legacy[i];
-		struct profile_sample s = {i, pv->legacy_locs + ls->first_loc, ls->nlocs,
+		/* when no sample has a frame there is no frame array, and NULL + 0 is undefined */
+		const struct profile_location **locs = ls->nlocs ? pv->legacy_locs + ls->first_loc : NULL;
+		struct profile_sample s = {i, locs, ls->nlocs,
 					   pv->legacy_values + ls->first_value, p->nsample_types,
 					   pv->legacy_labels + ls->label, 1};
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/vec.h"
+#include "common/wrap.h"
 #include "profile_int.h"
 
 struct ltab {
@@ -42,7 +43,7 @@ static int grow(void *pp, size_t *cap, size_t need, size_t elem)
 	return vec_reserve(pp, cap, need, elem, 64);
 }
 
-static uint64_t mix(uint64_t x)
+ESC_WRAPS static uint64_t mix(uint64_t x)
 {
 	x ^= x >> 33;
 	x *= 0xff51afd7ed558ccdULL;
@@ -422,8 +423,9 @@ enum esc_status profile_parse_legacy(struct profile *p, struct err *e)
 					     p->name, lineno, pv->limits.max_depth);
 				goto out;
 			}
-			/* return addresses: pprof charges the call instruction, one byte before */
-			if ((li = location_for(&t, addr - 1)) < 0 ||
+			/* return addresses: pprof charges the call instruction, one byte before
+			 * (address 0 becomes the last address, as Go's uint64 arithmetic has it) */
+			if ((li = location_for(&t, addr ? addr - 1 : UINT64_MAX)) < 0 ||
 			    grow(&t.locref, &t.caplocref, t.nlocref + 1, sizeof(*t.locref)))
 				goto nomem;
 			t.locref[t.nlocref++] = (const void *)(uintptr_t)li;

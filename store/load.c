@@ -11,6 +11,7 @@
 
 #include "common/digest.h"
 #include "common/vec.h"
+#include "common/wrap.h"
 #include "store_int.h"
 
 struct frame {
@@ -62,7 +63,7 @@ static enum esc_status nomem(struct loader *L)
 	return err_set(L->e, ESC_ENOMEM, "'%s': out of memory", L->o->source);
 }
 
-static uint64_t str_hash(const char *s)
+ESC_WRAPS static uint64_t str_hash(const char *s)
 {
 	uint64_t h = 1469598103934665603ULL;
 

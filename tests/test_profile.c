@@ -546,7 +546,7 @@ static enum esc_status open_bytes(const void *d, size_t n, struct err *e)
 	enum esc_status st = profile_open(&p, "bad.pb", d, n, NULL, e);
 
 	if (!st) {
-		struct totals t;
+		struct totals t = {0};
 
 		st = (enum esc_status)profile_foreach_sample(p, add_totals, &t, e);
 	}
@@ -780,7 +780,7 @@ Test(profile, every_truncation_of_a_real_profile_fails_cleanly)
 					cr_expect(strstr(e.msg, "bad.pb"), "%s", e.msg);
 				}
 			}
-			cr_expect_gt(failures * 10, tries * 9, "%d of %zu cuts failed", failures, tries);
+			cr_expect_gt((size_t)failures * 10, tries * 9, "%d of %zu cuts failed", failures, tries);
 			buf_release(&r);
 		}
 	}
