@@ -15,13 +15,14 @@
 #include <unistd.h>
 
 #include "common/digest.h"
+#include "common/wrap.h"
 #include "testutil.h"
 
 /* ---- stack-hash collisions ---- */
 
 /* The inverse of digest.c's mixing step, written from its definition: each of its
  * operations (xorshift by 29 or 32, multiplication by an odd constant) is a bijection. */
-static uint64_t inv_odd(uint64_t k)
+ESC_WRAPS static uint64_t inv_odd(uint64_t k)
 {
 	uint64_t x = k;	/* Newton: each round doubles the correct low bits */
 	int i;
@@ -31,7 +32,7 @@ static uint64_t inv_odd(uint64_t k)
 	return x;
 }
 
-static uint64_t unmix(uint64_t x, uint64_t k)
+ESC_WRAPS static uint64_t unmix(uint64_t x, uint64_t k)
 {
 	x ^= x >> 32;
 	x *= inv_odd(0xbf58476d1ce4e5b9ULL);
@@ -43,7 +44,7 @@ static uint64_t unmix(uint64_t x, uint64_t k)
 
 /* The word that takes the low lane from lo to want: hash128_add sets lo to
  * mix(lo ^ word, K1) + C1. */
-static uint64_t word_to(uint64_t lo, uint64_t want)
+ESC_WRAPS static uint64_t word_to(uint64_t lo, uint64_t want)
 {
 	return lo ^ unmix(want - 0x632be59bd9b4e019ULL, 0x9e3779b97f4a7c15ULL);
 }
@@ -55,7 +56,7 @@ static uint64_t word_to(uint64_t lo, uint64_t want)
  * (bit 0, the inlined flag, stays 0), which brings the low lanes together again, and
  * the high lanes meet when hi_a + 2ca = hi_b + 2cb, i.e. when hi_a - hi_b = 2M - 4ca
  * with M = 2^63 - 1: solvable for the quarter of the P where hi_a - hi_b = 2 mod 4. */
-static void colliding_frames(uint64_t fid, int64_t *a, int64_t *ca, int64_t *b, int64_t *cb)
+ESC_WRAPS static void colliding_frames(uint64_t fid, int64_t *a, int64_t *ca, int64_t *b, int64_t *cb)
 {
 	const uint64_t D = ~(uint64_t)1, M = ((uint64_t)1 << 63) - 1;
 	struct hash128 h0 = hash128_add(HASH128_INIT, fid);
