@@ -154,21 +154,56 @@ static inline void fuzz_fail(const struct fuzz_out *o, const char *what)
 	abort();
 }
 
+/* Text for people, terminals and CI logs: valid UTF-8 with no control character but TAB
+ * and LF, and no line that a CI runner would take for a workflow command ("::"). */
+static inline const char *fuzz_text_fault(const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i = 0, k;
+
+	while (i < len) {
+		if ((s[i] < 0x20 && s[i] != '\t' && s[i] != '\n') || s[i] == 0x7f)
+			return "a control character in text";
+		if (!(k = out_utf8_seq(s + i, len - i)))
+			return "invalid UTF-8 in text";
+		if ((k == 2 && s[i] == 0xc2 && s[i + 1] < 0xa0))
+			return "a C1 control character in text";
+		if (s[i] == ':' && i + 1 < len && s[i + 1] == ':' && (i == 0 || s[i - 1] == '\n'))
+			return "a line in text that starts a workflow command";
+		i += k;
+	}
+	return NULL;
+}
+
 /* Exit codes are 0, 1 (a breach), 2 (a usage error: a name the data lacks) or 3; a
- * failure says why on stderr in one line: "escprof CMD: message". */
+ * failure says why on stderr in one line: "escprof CMD: message"; whatever is said on
+ * stderr is text (fuzz_text_fault). */
 static inline void fuzz_check_exit(const struct fuzz_out *o)
 {
 	char head[64];
+	const char *fault;
 	size_t n;
 
 	if (o->rc < 0 || o->rc > 3)
 		fuzz_fail(o, "exit code out of range");
+	if ((fault = fuzz_text_fault(o->err, o->nerr)))
+		fuzz_fail(o, fault);
 	if (o->rc != EXIT_FAIL)
 		return;
 	n = (size_t)snprintf(head, sizeof(head), "escprof %s: ", o->cmd);
 	if (o->nerr <= n || strncmp(o->err, head, n) || o->err[o->nerr - 1] != '\n' ||
 	    memchr(o->err, '\n', o->nerr - 1) || strlen(o->err) != o->nerr)
 		fuzz_fail(o, "a failure is not one line on stderr");
+}
+
+/* A text writer: its output is text (fuzz_text_fault) too. */
+static inline void fuzz_check_text(const struct fuzz_out *o)
+{
+	const char *fault;
+
+	fuzz_check_exit(o);
+	if ((fault = fuzz_text_fault(o->out, o->nout)))
+		fuzz_fail(o, fault);
 }
 
 static inline void fuzz_check_json(const struct fuzz_out *o)

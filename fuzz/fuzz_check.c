@@ -59,7 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		else if (i == 3)
 			fuzz_check_github(&o);
 		else
-			fuzz_check_exit(&o);
+			fuzz_check_text(&o);
 	}
 	fuzz_out_release(&o);
 	return 0;

@@ -156,7 +156,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* the profile alone */
 	fuzz_run(&o, cmd_info, "info", "-q", lim[0], lim[1], lim[2], lim[3], lim[4], lim[5], F.prof, NULL);
-	fuzz_check_exit(&o);
+	fuzz_check_text(&o);
 	fuzz_run(&o, cmd_info, "info", "-q", "--format", "json", lim[0], lim[1], lim[2], lim[3],
 		 lim[4], lim[5], F.prof, NULL);
 	fuzz_check_json(&o);
@@ -168,7 +168,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_run(&o, cmd_analyze, "analyze", "-q", "--source_path", F.src_dir, "--trim_path", "/src/samples",
 		 lim[0], lim[1], lim[2], lim[3], lim[4], lim[5], "--max-line", "4096", F.prof, l[0], l[1],
 		 l[2], NULL);
-	fuzz_check_exit(&o);
+	fuzz_check_text(&o);
 	if (fuzz_run(&o, cmd_analyze, "analyze", "-q", "--db", F.db, "--name", "cur", "--format", "json",
 		     "-n", "50", "--source_path", F.src_dir, lim[0], lim[1], lim[2], lim[3], lim[4], lim[5],
 		     "--max-line", "4096", F.prof, l[0], l[1], l[2], NULL) != EXIT_OK) {
@@ -189,9 +189,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* the stored analysis through each writer */
 	fuzz_run(&o, cmd_top, "top", "-q", "--db", F.db, NULL);
-	fuzz_check_exit(&o);
+	fuzz_check_text(&o);
 	fuzz_run(&o, cmd_top, "top", "-q", "--db", F.db, "--by", "cause", NULL);
-	fuzz_check_exit(&o);
+	fuzz_check_text(&o);
 	fuzz_run(&o, cmd_top, "top", "-q", "--db", F.db, "--by", "function", "--format", "csv", NULL);
 	fuzz_check_csv(&o);
 	fuzz_run(&o, cmd_top, "top", "-q", "--db", F.db, "--by", "package", "--format", "tsv", NULL);
@@ -207,10 +207,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (i == 1)
 			fuzz_check_json(&o);
 		else
-			fuzz_check_exit(&o);
+			fuzz_check_text(&o);
 	}
 	fuzz_run(&o, cmd_list, "list", "-q", "--db", F.db, "--source_path", F.src_dir, ".", NULL);
-	fuzz_check_exit(&o);
+	fuzz_check_text(&o);
 	fuzz_run(&o, cmd_list, "list", "-q", "--db", F.db, "--source_path", F.src_dir, "--format", "json",
 		 "main.go", NULL);
 	fuzz_check_json(&o);
@@ -227,12 +227,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		else if (i == 3)
 			fuzz_check_github(&o);
 		else
-			fuzz_check_exit(&o);
+			fuzz_check_text(&o);
 	}
 
 	/* what changed: profiles by name in the store, builds from their files */
 	fuzz_run(&o, cmd_diff, "diff", "-q", "--db", F.db, "base", "cur", NULL);
-	fuzz_check_exit(&o);
+	fuzz_check_text(&o);
 	fuzz_run(&o, cmd_diff, "diff", "-q", "--db", F.db, "--by", "function", "--format", "json", "base",
 		 "cur", NULL);
 	fuzz_check_json(&o);
@@ -243,7 +243,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const char *last = l[nlogs - 1], *first = nlogs > 1 ? l[0] : F.base_log;
 
 		fuzz_run(&o, cmd_diff, "diff", "-q", first, last, NULL);
-		fuzz_check_exit(&o);
+		fuzz_check_text(&o);
 		fuzz_run(&o, cmd_diff, "diff", "-q", "--format", "json", first, last, NULL);
 		fuzz_check_json(&o);
 	}
@@ -256,7 +256,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_run(&o, cmd_sql, "sql", "-q", "--db", F.db, "--format", "json", "SELECT * FROM flow_steps", NULL);
 	fuzz_check_json(&o);
 	fuzz_run(&o, cmd_sql, "sql", "-q", "--db", F.db, "SELECT * FROM frames", NULL);
-	fuzz_check_exit(&o);
+	fuzz_check_text(&o);
 	fuzz_out_release(&o);
 	return 0;
 }
