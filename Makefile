@@ -40,10 +40,10 @@ DEPS_OK := $(B)/.deps-ok
 pkgcflags = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 pkglibs = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
-LIB_SRC := $(wildcard common/*.c profile/*.c store/*.c classify/*.c)
+LIB_SRC := $(wildcard common/*.c profile/*.c gclog/*.c store/*.c classify/*.c output/*.c)
 LIB_SRC := $(filter-out profile/profile.pb-c.c $(EXCLUDE),$(LIB_SRC))
 CMD_SRC := $(filter-out $(EXCLUDE),$(wildcard cmd/*.c))
-TEST_SRC := $(filter-out $(EXCLUDE),$(wildcard tests/test_*.c) tests/testutil.c)
+TEST_SRC := $(filter-out $(EXCLUDE),$(wildcard tests/test_*.c tests/unit/test_*.c tests/cli/test_*.c) tests/testutil.c)
 
 FUZZ_TARGETS ?= profile legacy gclog gcjson budget pipeline check
 # the targets past the decoders run the commands themselves: cmd/ without main

@@ -1,6 +1,6 @@
 /* classify.h — the why of each allocation: path normalisation for joining profile frames
  * with compiler diagnostics, the join itself and the cause taxonomy. The compiler-output
- * parser has its own header, classify/gclog.h. */
+ * parser has its own header, gclog/gclog.h. */
 #ifndef ESC_CLASSIFY_H
 #define ESC_CLASSIFY_H
 

@@ -17,6 +17,7 @@
 #include "common/hmap.h"
 #include "common/vec.h"
 #include "srcread.h"
+#include "common/paths.h"
 
 struct jdiag {
 	int64_t build_id, diag_id;
@@ -117,18 +118,10 @@ enum { LINE_DIAGS = 64 };
 
 /* ---- small helpers ---- */
 
-static const char *base_name(const char *p)
-{
-	const char *b = strrchr(p, '/'), *w = strrchr(p, '\\');
-
-	if (w && (!b || w > b))
-		b = w;
-	return b ? b + 1 : p;
-}
 
 static void line_key(char *out, size_t n, const char *file, int64_t line)
 {
-	snprintf(out, n, "%s:%lld", base_name(file), (long long)line);
+	snprintf(out, n, "%s:%lld", path_base(file), (long long)line);
 }
 
 static int starts(const char *s, const char *p)
@@ -616,7 +609,7 @@ static int keep_diag(void *ctx, int64_t build, int64_t id, const struct store_di
 			bare.steps = NULL;
 			bare.nsteps = 0;
 			rep = copy_diag(build, id, &bare);
-			slot = hmap_put(&J->files, base_name(d->norm_file), strlen(base_name(d->norm_file)));
+			slot = hmap_put(&J->files, path_base(d->norm_file), strlen(path_base(d->norm_file)));
 			if (!rep || !slot)
 				return err_set(J->e, ESC_ENOMEM, "out of memory");
 			if (!*slot && !(*slot = calloc(1, sizeof(struct dvec))))
@@ -668,7 +661,7 @@ static int keep_diag(void *ctx, int64_t build, int64_t id, const struct store_di
 		if (vec_reserve(&J->closures, &J->capclosures, J->nclosures + 1, sizeof(*J->closures), 64))
 			return err_set(J->e, ESC_ENOMEM, "out of memory");
 		c = &J->closures[J->nclosures++];
-		c->file = strdup(base_name(d->norm_file));
+		c->file = strdup(path_base(d->norm_file));
 		c->func = dup0(d->func);
 		c->line = d->line;
 		c->col = d->col;
@@ -768,7 +761,7 @@ static int ctx_closure_is_goroutine(void *ctx, const struct store_diag *d, const
 	for (i = 0; i < J->nclosures; i++) {
 		const struct closure_pos *c = &J->closures[i];
 
-		if (strcmp(c->file, base_name(s->file ? s->file : d->norm_file)))
+		if (strcmp(c->file, path_base(s->file ? s->file : d->norm_file)))
 			continue;
 		if (d->func && c->func && strcmp(d->func, c->func))
 			continue;
@@ -810,7 +803,7 @@ static void classify_all(struct join *J)
  * user != 0, in one of the user's packages. */
 static int has_diags_in(struct join *J, const struct store_frame *f, int user)
 {
-	const struct dvec *dv = hmap_get(&J->files, base_name(f->file), strlen(base_name(f->file)));
+	const struct dvec *dv = hmap_get(&J->files, path_base(f->file), strlen(path_base(f->file)));
 	char pkg[1024];
 	size_t i;
 
@@ -841,7 +834,7 @@ static int is_user(struct join *J, const struct store_frame *f)
 	if (never_user(f->function, pkg))
 		return 0;
 	/* the test main go test generates is nobody's code */
-	if (!strcmp(pkg, "main") && !strcmp(base_name(f->file), "_testmain.go"))
+	if (!strcmp(pkg, "main") && !strcmp(path_base(f->file), "_testmain.go"))
 		return 0;
 	if (!strcmp(pkg, "main"))
 		return J->covered.len ? has_diags_in(J, f, 1) : 1;

@@ -5,7 +5,7 @@
 #include <getopt.h>
 #include <stdint.h>
 
-#include "cmd/output.h"
+#include "output/output.h"
 #include "common/buf.h"
 #include "common/err.h"
 

@@ -9,6 +9,7 @@
 
 #include "ingest.h"
 #include "report.h"
+#include "common/num.h"
 
 static const char usage[] =
 	"usage: escprof analyze [--db FILE] [-sample_index TYPE] [-n N] [--format text|json]\n"
@@ -45,10 +46,6 @@ struct causes_acc {
 	int64_t total;
 };
 
-static double pct(int64_t v, int64_t total)
-{
-	return total ? 100.0 * (double)v / (double)total : 0;
-}
 
 static int cause_row(void *ctx, size_t ncols, const char *const *names, const struct store_value *v)
 {
@@ -64,7 +61,7 @@ static int cause_row(void *ctx, size_t ncols, const char *const *names, const st
 
 		json_object_set_new(o, "cause", out_json_string(v[0].s, v[0].len));
 		json_object_set_new(o, "value", json_integer(v[1].i));
-		json_object_set_new(o, "percent", json_real(pct(v[1].i, a->total)));
+		json_object_set_new(o, "percent", json_real(num_pct(v[1].i, a->total)));
 		json_object_set_new(o, "sites", json_integer(v[2].i));
 		json_object_set_new(o, "objects", json_integer(v[3].i));
 		json_array_append_new(a->arr, o);
@@ -77,7 +74,7 @@ static int cause_row(void *ctx, size_t ncols, const char *const *names, const st
 			{.type = OUT_INT, .i = v[2].i},
 		};
 
-		snprintf(p, sizeof(p), "%.1f%%", pct(v[1].i, a->total));
+		snprintf(p, sizeof(p), "%.1f%%", num_pct(v[1].i, a->total));
 		for (int i = 1; i < 4; i++)
 			c[i].len = strlen(c[i].s);
 		out_table_row(a->t, c);
@@ -149,7 +146,7 @@ static void print_part(const struct sites_acc *a, const struct site_part *p, int
 	else
 		out_textf(stdout, "      %s %s (%.0f%%), confidence %.2f, %s objects\n", p->cause,
 			  report_size(b1, sizeof(b1), p->value, report_is_bytes(a->ix)),
-			  pct(p->value, a->value), p->confidence, report_size(b2, sizeof(b2), p->objects, 0));
+			  num_pct(p->value, a->value), p->confidence, report_size(b2, sizeof(b2), p->objects, 0));
 	if (p->vias)
 		out_textf(stdout, "      allocated in %s\n", p->vias);
 	if (p->message)
@@ -176,7 +173,7 @@ static int line_flush(struct sites_acc *a)
 		json_object_set_new(o, "file", opt_str(a->file));
 		json_object_set_new(o, "line", json_integer(a->line));
 		json_object_set_new(o, "value", json_integer(a->value));
-		json_object_set_new(o, "percent", json_real(pct(a->value, a->total)));
+		json_object_set_new(o, "percent", json_real(num_pct(a->value, a->total)));
 		json_object_set_new(o, "cause", opt_str(top->cause));
 		json_object_set_new(o, "confidence", json_real(top->confidence));
 		json_object_set_new(o, "attributed_via", opt_str(top->vias));
@@ -188,7 +185,7 @@ static int line_flush(struct sites_acc *a)
 
 			json_object_set_new(x, "cause", opt_str(p->cause));
 			json_object_set_new(x, "value", json_integer(p->value));
-			json_object_set_new(x, "percent", json_real(pct(p->value, a->total)));
+			json_object_set_new(x, "percent", json_real(num_pct(p->value, a->total)));
 			json_object_set_new(x, "objects", json_integer(p->objects));
 			json_object_set_new(x, "confidence", json_real(p->confidence));
 			json_object_set_new(x, "attributed_via", opt_str(p->vias));
@@ -203,7 +200,7 @@ static int line_flush(struct sites_acc *a)
 		a->rank++;
 		out_textf(stdout, "%3d. %10s %5.1f%%  %s  %s:%" PRId64 "\n", a->rank,
 			  report_size(b1, sizeof(b1), a->value, report_is_bytes(a->ix)),
-			  pct(a->value, a->total), a->function, a->file, a->line);
+			  num_pct(a->value, a->total), a->function, a->file, a->line);
 		for (i = 0; i < a->nparts; i++)
 			print_part(a, &a->parts[i], a->nparts == 1);
 	}
@@ -287,7 +284,7 @@ static int build_row(void *ctx, const struct store_build_fit *f, const char *nam
 
 	json_object_set_new(o, "build_id", json_integer(f->build_id));
 	json_object_set_new(o, "name", out_json_string(name, strlen(name)));
-	json_object_set_new(o, "match", json_real(pct(f->matched, f->lines)));
+	json_object_set_new(o, "match", json_real(num_pct(f->matched, f->lines)));
 	json_object_set_new(o, "lines", json_integer(f->lines));
 	json_object_set_new(o, "matched", json_integer(f->matched));
 	json_object_set_new(o, "used", json_boolean(f->used));
@@ -354,8 +351,8 @@ int report_print_analysis(struct cli *c, struct store *s, int64_t analysis, cons
 		json_object_set_new(o, "profile", out_json_string(profile, strlen(profile)));
 		json_object_set_new(o, "sample_index", json_string(col));
 		json_object_set_new(o, "total", json_integer(t.total));
-		json_object_set_new(cov, "attributed_pct", json_real(pct(t.attributed, t.total)));
-		json_object_set_new(cov, "joined_pct", json_real(pct(t.joined, t.total)));
+		json_object_set_new(cov, "attributed_pct", json_real(num_pct(t.attributed, t.total)));
+		json_object_set_new(cov, "joined_pct", json_real(num_pct(t.joined, t.total)));
 		json_object_set_new(o, "coverage", cov);
 		json_object_set_new(o, "causes", ca.arr);
 		json_object_set_new(o, "sites", sa.arr);
@@ -368,7 +365,7 @@ int report_print_analysis(struct cli *c, struct store *s, int64_t analysis, cons
 	out_textf(stdout, "%s: %s, total %s in %s objects\n", profile, col,
 		  report_size(b, sizeof(b), t.total, report_is_bytes(ix)), report_size(sql, 32, t.objects, 0));
 	out_textf(stdout, "coverage: %.1f%% attributed to a cause, %.1f%% joined to a compiler diagnostic\n\n",
-		  pct(t.attributed, t.total), pct(t.joined, t.total));
+		  num_pct(t.attributed, t.total), num_pct(t.joined, t.total));
 	{
 		static const char *const heads[] = {"cause", "value", "%", "objects", "sites"};
 

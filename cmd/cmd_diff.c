@@ -37,7 +37,7 @@ static enum esc_status resolve_side(struct cli *c, struct store *s, const char *
 	struct err quiet = {0};
 
 	x->label = strdup(arg);
-	if (report_is_file(arg)) {
+	if (path_exists(arg)) {
 		/* read once: a pipe or FIFO cannot be read again */
 		if (ingest_profile_or_build(s, arg, &x->id, &x->is_profile, e))
 			return e->status;

@@ -46,7 +46,7 @@ static int take_site(void *ctx, size_t ncols, const char *const *names, const st
 	(void)names;
 	if (!v)
 		return 0;
-	if (ss->file && (v[2].type != STORE_TEXT || !report_path_suffix((const char *)v[2].s, ss->file)))
+	if (ss->file && (v[2].type != STORE_TEXT || !path_has_suffix((const char *)v[2].s, ss->file)))
 		return 0;
 	if (vec_reserve(&ss->v, &ss->cap, ss->n + 1, sizeof(*ss->v), 8))
 		return ESC_ENOMEM;

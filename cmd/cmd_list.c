@@ -46,7 +46,7 @@ static int take(void *ctx, size_t ncols, const char *const *names, const struct 
 	file = strndup(v[1].s, v[1].len);
 	if (!fn || !file)
 		goto skip;
-	if (ls->file ? !report_path_suffix(file, ls->file) : regexec(ls->re, fn, 0, NULL, 0) != 0)
+	if (ls->file ? !path_has_suffix(file, ls->file) : regexec(ls->re, fn, 0, NULL, 0) != 0)
 		goto skip;
 	if (vec_reserve(&ls->v, &ls->cap, ls->n + 1, sizeof(*ls->v), 32))
 		goto skip;

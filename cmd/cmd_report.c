@@ -15,9 +15,11 @@
 #include <unistd.h>
 
 #include "common/vec.h"
-#include "html.h"
+#include "output/html.h"
 #include "ingest.h"
 #include "report.h"
+#include "common/paths.h"
+#include "common/num.h"
 
 static const char usage[] =
 	"usage: escprof report --html OUT [--db FILE] [--profile REF] [--build REF]...\n"
@@ -108,10 +110,6 @@ static int64_t vint(const struct store_value *v)
 	return v->type == STORE_INT ? v->i : 0;
 }
 
-static double pct(int64_t v, int64_t total)
-{
-	return total ? 100.0 * (double)v / (double)total : 0;
-}
 
 /* ---- reading the store ---------------------------------------------------------------- */
 
@@ -375,12 +373,6 @@ static const char *size_of(char *buf, int64_t v, int ix)
 	return report_is_bytes(ix) ? report_size(buf, 32, v, 1) : count_of(buf, v);
 }
 
-static const char *base_name(const char *path)
-{
-	const char *b = strrchr(path, '/');
-
-	return b ? b + 1 : path;
-}
 
 static void write_time(FILE *f, int64_t nanos)
 {
@@ -422,10 +414,10 @@ static void write_summary(struct rep *r)
 	}
 	snprintf(b, sizeof(b), "%" PRId64, r->all_sites);
 	write_stat(f, b, "allocation sites", -1);
-	snprintf(b, sizeof(b), "%.1f%%", pct(r->t.attributed, r->t.total));
-	write_stat(f, b, "attributed to a cause", pct(r->t.attributed, r->t.total));
-	snprintf(b, sizeof(b), "%.1f%%", pct(r->t.joined, r->t.total));
-	write_stat(f, b, "joined to a compiler diagnostic", pct(r->t.joined, r->t.total));
+	snprintf(b, sizeof(b), "%.1f%%", num_pct(r->t.attributed, r->t.total));
+	write_stat(f, b, "attributed to a cause", num_pct(r->t.attributed, r->t.total));
+	snprintf(b, sizeof(b), "%.1f%%", num_pct(r->t.joined, r->t.total));
+	write_stat(f, b, "joined to a compiler diagnostic", num_pct(r->t.joined, r->t.total));
 	fputs("</div>\n<dl class=\"facts\">\n<dt>profile</dt><dd>", f);
 	html_str(f, r->p.name);
 	if (r->p.source && (!r->p.name || strcmp(r->p.name, r->p.source))) {
@@ -493,7 +485,7 @@ static void cause_tip(char *buf, size_t n, const char *cause, int64_t v, int64_t
 {
 	char b[32];
 
-	snprintf(buf, n, "%s: %s (%.1f%%)", cause, size_of(b, v, ix), pct(v, total));
+	snprintf(buf, n, "%s: %s (%.1f%%)", cause, size_of(b, v, ix), num_pct(v, total));
 }
 
 static void write_causes(struct rep *r)
@@ -515,7 +507,7 @@ static void write_causes(struct rep *r)
 		if (!x->value && !x->sites && strcmp(x->cause, "unknown"))
 			continue;	/* only in the baseline */
 		snprintf(texts[n], sizeof(texts[n]), "%s  %.1f%%", size_of(b, x->value, r->ix),
-			 pct(x->value, r->t.total));
+			 num_pct(x->value, r->t.total));
 		segs[n] = (struct html_seg){x->value, html_cause_class(x->cause), NULL};
 		bars[n] = (struct html_bar){x->cause, strlen(x->cause), texts[n], "cause", x->cause,
 					    &segs[n], 1};
@@ -539,7 +531,7 @@ static void write_causes(struct rep *r)
 		html_str(f, cc ? cc->title : "");
 		fprintf(f, "</td><td class=\"num\">%s</td><td class=\"num\">%.1f%%</td>"
 			"<td class=\"num\">%" PRId64 "</td><td class=\"num\">%s</td><td class=\"hint\">",
-			size_of(b, x->value, r->ix), pct(x->value, r->t.total), x->sites,
+			size_of(b, x->value, r->ix), num_pct(x->value, r->t.total), x->sites,
 			count_of(o, x->objects));
 		html_str(f, cc ? cc->hint : "");
 		fputs("</td></tr>\n", f);
@@ -638,7 +630,7 @@ static enum esc_status write_packages(struct rep *r, struct err *e)
 		const char *name = a.names[n][0] ? a.names[n] : "(no package)";
 
 		snprintf(texts[n], sizeof(texts[n]), "%s  %.1f%%", size_of(b, a.totals[n], r->ix),
-			 pct(a.totals[n], r->t.total));
+			 num_pct(a.totals[n], r->t.total));
 		bars[n] = (struct html_bar){name, strlen(name), texts[n], a.names[n][0] ? "q" : NULL,
 					    a.names[n], &segs[a.first[n]], a.first[n + 1] - a.first[n]};
 	}
@@ -646,7 +638,7 @@ static enum esc_status write_packages(struct rep *r, struct err *e)
 		snprintf(label, sizeof(label), "(%" PRId64 " other packages)", a.other_pkgs);
 		other = (struct html_seg){a.other_value, html_cause_class(NULL), NULL};
 		snprintf(texts[n], sizeof(texts[n]), "%s  %.1f%%", size_of(b, a.other_value, r->ix),
-			 pct(a.other_value, r->t.total));
+			 num_pct(a.other_value, r->t.total));
 		bars[n] = (struct html_bar){label, strlen(label), texts[n], NULL, NULL, &other, 1};
 		n++;
 	}
@@ -725,9 +717,9 @@ static void write_top_sites(struct rep *r)
 	for (i = 0; i < n; i++) {
 		const struct site *x = lines[i].first;
 
-		snprintf(labels[i], sizeof(labels[i]), "%s %s:%" PRId64, x->function, base_name(x->file), x->line);
+		snprintf(labels[i], sizeof(labels[i]), "%s %s:%" PRId64, x->function, path_base(x->file), x->line);
 		snprintf(texts[i], sizeof(texts[i]), "%s  %.1f%%", size_of(b, lines[i].value, r->ix),
-			 pct(lines[i].value, r->t.total));
+			 num_pct(lines[i].value, r->t.total));
 		snprintf(ids[i], sizeof(ids[i]), "%" PRId64, x->site_id);
 		bars[i] = (struct html_bar){labels[i], strlen(labels[i]), texts[i], "site", ids[i],
 					    lines[i].segs, lines[i].nsegs};
@@ -1010,7 +1002,7 @@ static enum esc_status write_sites(struct rep *r, struct err *e)
 	if ((int64_t)r->nsites < r->all_sites)
 		fprintf(f, "<p class=\"sub\">The %zu largest of %" PRId64 " sites (%.1f%% of the total); "
 			"<code>-n 0</code> shows them all.</p>\n", r->nsites, r->all_sites,
-			pct(r->shown_value, r->t.total));
+			num_pct(r->shown_value, r->t.total));
 	fputs("<div class=\"controls\"><input id=\"q\" type=\"search\" placeholder=\"filter by function, "
 	      "file, package or cause\" aria-label=\"filter\"><select id=\"cause\" aria-label=\"cause\">"
 	      "<option value=\"\">every cause</option>", f);
@@ -1061,13 +1053,13 @@ static enum esc_status write_sites(struct rep *r, struct err *e)
 		fputs("</td><td class=\"loc\" title=\"", f);
 		html_str(f, x->file);
 		fputs("\">", f);
-		html_str(f, base_name(x->file));
+		html_str(f, path_base(x->file));
 		fprintf(f, ":%" PRId64 "</td><td class=\"cz\"><span class=\"sw %s\"></span>", x->line,
 			html_cause_class(x->cause));
 		html_str(f, x->cause);
 		fprintf(f, "</td><td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"num\">%.1f%%</td>"
 			"<td class=\"hint\"><div>", size_of(b, x->value, r->ix), count_of(o, x->objects),
-			pct(x->value, r->t.total));
+			num_pct(x->value, r->t.total));
 		html_str(f, cc ? cc->hint : "");
 		fputs("</div></td></tr>\n", f);
 		if (write_detail(r, x, e))
@@ -1113,7 +1105,7 @@ static enum esc_status resolve_build(struct store *s, const char *ref, int64_t *
 {
 	struct ingest_build_result br;
 
-	if (!report_is_file(ref))
+	if (!path_exists(ref))
 		return store_resolve_build(s, ref, id, e);
 	if (ingest_build(s, ref, NULL, NULL, 0, &br, e))
 		return e->status;
@@ -1149,7 +1141,7 @@ static enum esc_status select_baseline(struct rep *r, const char *ref, char **br
 	char sql[256];
 	size_t i;
 
-	if (report_is_file(ref)) {
+	if (path_exists(ref)) {
 		struct store_profile_opts po = {0};
 		struct ingest_profile_result pr;
 
@@ -1340,8 +1332,8 @@ int cmd_report(struct cli *c, int argc, char **argv)
 	}
 	temp = optind < argc && !c->db_set;
 	for (i = 0, stored = nbrefs > 0; i < nbbrefs; i++)
-		stored |= !report_is_file(bbrefs[i]);
-	if (temp && (stored || (baseline && !report_is_file(baseline)))) {
+		stored |= !path_exists(bbrefs[i]);
+	if (temp && (stored || (baseline && !path_exists(baseline)))) {
 		ret = cli_usage_error(c, "stored builds and profiles need --db");
 		goto out;
 	}

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "common/num.h"
 
 static const char usage[] =
 	"usage: escprof top [--db FILE] [--by site|function|package|cause|size]\n"
@@ -36,10 +37,6 @@ struct top_rows {
 	const char *by;
 };
 
-static double pct(int64_t v, int64_t total)
-{
-	return total ? 100.0 * (double)v / (double)total : 0;
-}
 
 /* columns from SQL: key..., value, objects; the key columns differ per --by */
 static int top_row(void *ctx, size_t ncols, const char *const *names, const struct store_value *v)
@@ -64,7 +61,7 @@ static int top_row(void *ctx, size_t ncols, const char *const *names, const stru
 		return r->t ? 0 : ESC_ENOMEM;
 	}
 	value = v[nk].i;
-	if (r->shown >= r->n || pct(value, r->total) < r->min_pct)
+	if (r->shown >= r->n || num_pct(value, r->total) < r->min_pct)
 		return 0;
 	if (r->focus) {
 		int hit = 0;
@@ -79,15 +76,15 @@ static int top_row(void *ctx, size_t ncols, const char *const *names, const stru
 		if (!hit)
 			return 0;
 	}
-	r->cum += pct(value, r->total);
-	snprintf(p1, sizeof(p1), "%.2f%%", pct(value, r->total));
+	r->cum += num_pct(value, r->total);
+	snprintf(p1, sizeof(p1), "%.2f%%", num_pct(value, r->total));
 	snprintf(p2, sizeof(p2), "%.2f%%", r->cum);
 	c[0] = (struct out_cell){.type = OUT_INT, .i = value};
 	if (r->fmt == OUT_TEXT) {
 		c[1] = (struct out_cell){.type = OUT_STR, .s = p1, .len = strlen(p1)};
 		c[2] = (struct out_cell){.type = OUT_STR, .s = p2, .len = strlen(p2)};
 	} else {
-		c[1] = (struct out_cell){.type = OUT_REAL, .r = pct(value, r->total)};
+		c[1] = (struct out_cell){.type = OUT_REAL, .r = num_pct(value, r->total)};
 		c[2] = (struct out_cell){.type = OUT_REAL, .r = r->cum};
 	}
 	c[3] = (struct out_cell){.type = OUT_INT, .i = v[nk + 1].i};

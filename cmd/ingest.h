@@ -3,7 +3,7 @@
 #ifndef ESC_INGEST_H
 #define ESC_INGEST_H
 
-#include "classify/gclog.h"
+#include "gclog/gclog.h"
 #include "profile/profile.h"
 #include "store/store.h"
 

@@ -2,7 +2,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "common/vec.h"
 #include "report.h"
@@ -364,20 +363,4 @@ int report_take_int(void *ctx, size_t ncols, const char *const *names, const str
 	if (v && ncols && v[0].type == STORE_INT)
 		*(int64_t *)ctx = v[0].i;
 	return 0;
-}
-
-int report_is_file(const char *path)
-{
-	struct stat sb;
-
-	return stat(path, &sb) == 0;
-}
-
-int report_path_suffix(const char *path, const char *suffix)
-{
-	size_t pl = strlen(path), sl = strlen(suffix);
-
-	if (sl > pl || strcmp(path + pl - sl, suffix))
-		return 0;
-	return sl == pl || path[pl - sl - 1] == '/' || suffix[0] == '/';
 }

@@ -8,6 +8,7 @@
 
 #include "classify/classify.h"
 #include "cli.h"
+#include "common/paths.h"
 #include "store/store.h"
 
 /* Rewrites pprof-style single-dash long options (-sample_index, -source_path, -trim_path,
@@ -49,13 +50,6 @@ enum esc_status report_select(struct cli *c, struct store *s, const char *profil
 /* Prints (or writes as JSON) an analysis: causes, coverage and the top n sites. */
 int report_print_analysis(struct cli *c, struct store *s, int64_t analysis, const char *profile,
 			  int ix, int n, struct err *e);
-
-/* Whether path names something that exists: a file argument rather than a stored name. */
-int report_is_file(const char *path);
-
-/* Whether path ends with suffix by whole components: "main.go" matches "/src/x/main.go"
- * and "x/main.go", "in.go" does not. */
-int report_path_suffix(const char *path, const char *suffix);
 
 /* A store_query callback that keeps the first column of the first row (an integer) in
  * *(int64_t *)ctx. */

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "cmd/cli.h"
-#include "cmd/output.h"
+#include "output/output.h"
 #include "fuzz/fuzz.h"
 
 #define FUZZ_MAX_ARGS 32

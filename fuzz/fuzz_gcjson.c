@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "fuzz/fuzz.h"
-#include "classify/gclog.h"
+#include "gclog/gclog.h"
 #include "common/err.h"
 
 static int diag(void *ctx, const struct gc_diag *d)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "store_int.h"
+#include "common/paths.h"
 
 struct store_build {
 	struct store *s;
@@ -21,12 +22,6 @@ static void bind_opt_text(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
-static const char *base_name(const char *path)
-{
-	const char *b = strrchr(path, '/');
-
-	return b && b[1] ? b + 1 : path;
-}
 
 enum esc_status store_build_begin(struct store *s, const struct store_build_opts *o,
 				  struct store_build **out, struct err *e)
@@ -48,7 +43,7 @@ enum esc_status store_build_begin(struct store *s, const struct store_build_opts
 	if ((ret = store_prepare(s, "INSERT INTO build (name, source, sha256, loaded_at) VALUES (?,?,'',?)",
 				 &st, e)))
 		goto fail;
-	sqlite3_bind_text(st, 1, o->name ? o->name : base_name(o->source), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, o->name ? o->name : path_base(o->source), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, o->source, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE) {

@@ -13,6 +13,7 @@
 #include "common/vec.h"
 #include "common/wrap.h"
 #include "store_int.h"
+#include "common/paths.h"
 
 struct frame {
 	int64_t func_id;
@@ -554,12 +555,6 @@ enum esc_status store_find_profile(struct store *s, const char *sha256, int64_t 
 	return ESC_OK;
 }
 
-static const char *base_name(const char *path)
-{
-	const char *b = strrchr(path, '/');
-
-	return b ? b + 1 : path;
-}
 
 static enum esc_status insert_profile(struct loader *L, const struct store_profile_opts *o)
 {
@@ -578,7 +573,7 @@ static enum esc_status insert_profile(struct loader *L, const struct store_profi
 				 " ix_alloc_objects, ix_alloc_space, ix_inuse_objects, ix_inuse_space)"
 				 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", &st, L->e)))
 		return ret;
-	sqlite3_bind_text(st, 1, o->name ? o->name : base_name(o->source), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, o->name ? o->name : path_base(o->source), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, o->source, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, o->sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, profile_format_name(p->format), -1, SQLITE_STATIC);

@@ -1,4 +1,4 @@
-/* test_gclog.c — the escape-log parsers (classify/gclog.c, gcjson.c) against oracles that
+/* test_gclog.c — the escape-log parsers (gclog/gclog.c, gcjson.c) against oracles that
  * do not share their code: per-kind counts of every real log computed here with grep-like
  * substring rules (plus a set computation for -m=2 blocks no summary line claims), blocks
  * compared step by step with the lines as printed, parameters told from expressions by
@@ -15,7 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "classify/gclog.h"
+#include "gclog/gclog.h"
 #include "testutil.h"
 
 /* ---- collecting what the parser delivers ---- */

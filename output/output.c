@@ -4,7 +4,7 @@
  * U+FFFD through one escape, escape_into, so a crafted name can neither forge lines nor
  * drive a terminal; CSV (RFC 4180), TSV and JSON carry the string itself as valid UTF-8;
  * XML/HTML replace what they cannot hold. Text tables align columns (numbers right). */
-#include "output.h"
+#include "output/output.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -8,8 +8,8 @@
 
 #include "classify/classify.h"
 #include "common/digest.h"
-#include "html.h"
-#include "output.h"
+#include "output/html.h"
+#include "output/output.h"
 
 void html_text(FILE *f, const char *s, size_t len)
 {

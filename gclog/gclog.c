@@ -4,7 +4,7 @@
  * line, col, subject), for the summary line that names them; the summary is held one line
  * so esc.go "from" lines and a parameter's later leak lines can still join it. Storage is
  * recycled (block pool, reused buffers): memory is bounded by the blocks of one `# pkg`. */
-#include "classify/gclog.h"
+#include "gclog/gclog.h"
 
 #include "common/buf.h"
 #include "common/wrap.h"

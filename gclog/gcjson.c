@@ -4,7 +4,7 @@
  * allocation pairs with the entry that explains it (one diagnostic, not two) and tells an
  * expression ("x escapes to heap" of a conversion) from a variable moved to the heap.
  * One line is parsed at a time (jansson); strings live until the entry is delivered. */
-#include "classify/gclog.h"
+#include "gclog/gclog.h"
 
 #include "common/buf.h"
 

@@ -1,0 +1,36 @@
+/* num.c — see num.h. strtoll with every failure checked: errno, no digits, trailing bytes. */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+
+#include "num.h"
+
+int num_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		return -1;
+	*out = (int64_t)v;
+	return 0;
+}
+
+int num_parse_int(const char *s, int min, int max, int *out)
+{
+	int64_t v;
+
+	if (num_parse_i64(s, min, max, &v))
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+double num_pct(int64_t v, int64_t total)
+{
+	return total ? 100.0 * (double)v / (double)total : 0;
+}
