@@ -32,6 +32,39 @@ const char *gc_kind_name(enum gc_kind k)
 	return kind_names[k];
 }
 
+int gc_kind_parse(const char *name, enum gc_kind *k)
+{
+	unsigned i;
+
+	for (i = 0; name && i < GC_KIND_COUNT; i++)
+		if (!strcmp(kind_names[i], name)) {
+			*k = (enum gc_kind)i;
+			return 0;
+		}
+	return -1;
+}
+
+static const char *const step_kind_names[GC_STEP_KIND_COUNT] = {"flow", "from", "warning"};
+
+const char *gc_step_kind_name(enum gc_step_kind k)
+{
+	if ((unsigned)k >= GC_STEP_KIND_COUNT)
+		return NULL;
+	return step_kind_names[k];
+}
+
+int gc_step_kind_parse(const char *name, enum gc_step_kind *k)
+{
+	unsigned i;
+
+	for (i = 0; name && i < GC_STEP_KIND_COUNT; i++)
+		if (!strcmp(step_kind_names[i], name)) {
+			*k = (enum gc_step_kind)i;
+			return 0;
+		}
+	return -1;
+}
+
 /* ---- small string helpers on (pointer, length) slices ---- */
 
 #define LIT(s) s, (sizeof(s) - 1)
