@@ -537,3 +537,32 @@ out:
 	free_ltab(&t);
 	return st;
 }
+
+/* Legacy samples were checked as they were parsed, their sums within 64 bits included. */
+int profile_foreach_legacy(const struct profile *p, profile_sample_fn fn, void *ctx)
+{
+	const struct profile_priv *pv = p->priv;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < pv->nlegacy; i++) {
+		const struct legacy_sample *ls = &pv->legacy[i];
+		/* when no sample has a frame there is no frame array, and NULL + 0 is undefined */
+		const struct profile_location **locs = ls->nlocs ? pv->legacy_locs + ls->first_loc : NULL;
+		struct profile_sample s = {i, locs, ls->nlocs,
+					   pv->legacy_values + ls->first_value, p->nsample_types,
+					   pv->legacy_labels + ls->label, 1};
+
+		if ((ret = fn(ctx, &s)))
+			return ret;
+	}
+	return 0;
+}
+
+void profile_legacy_release(struct profile_priv *pv)
+{
+	free(pv->legacy);
+	free(pv->legacy_locs);
+	free(pv->legacy_values);
+	free(pv->legacy_labels);
+}
