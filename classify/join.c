@@ -700,7 +700,7 @@ static int keep_diag(void *ctx, int64_t build, int64_t id, const struct gc_diag 
 		return 0;
 	{
 		struct jdiag *j;
-		uintptr_t minor = (uintptr_t)hmap_get(&J->build_minor, (const char *)&build, sizeof(build));
+		uintptr_t minor = (uintptr_t)hmap_get(&J->build_minor, &build, sizeof(build));
 		void **same;
 		struct dvec *dv;
 		struct buf sk;
@@ -1771,7 +1771,7 @@ enum esc_status classify_analyze(struct store *s, int64_t profile_id, const int6
 
 		if ((st = store_build_go_version(s, builds[i], version, sizeof(version), e)))
 			goto out;
-		if (!(slot = hmap_put(&J.build_minor, (const char *)&builds[i], sizeof(builds[i])))) {
+		if (!(slot = hmap_put(&J.build_minor, &builds[i], sizeof(builds[i])))) {
 			st = err_set(e, ESC_ENOMEM, "out of memory");
 			goto out;
 		}

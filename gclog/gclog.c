@@ -359,12 +359,14 @@ struct gc_log {
 	int held_param;			/* it is a "leaking param" line */
 	struct rec *taken, *taken_tail;	/* blocks that go with the held line */
 
+	/* not common/hmap: a multimap of intrusive chains, unlinked as blocks are taken */
 	struct rec **tab;		/* pending blocks by key */
 	size_t nbuckets, npending;
 	struct rec *phead, *ptail;
 	struct rec *pool;
 	uint64_t seq;
 
+	/* not common/hmap: emptied at each "# pkg" in O(1) by bumping gen, no key copies */
 	struct decl *decl;
 	size_t decl_cap, ndecl;
 	uint32_t gen;
