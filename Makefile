@@ -119,7 +119,7 @@ $(B)/libescprof-cmd.a: $(filter-out $(B)/cmd/escprof.o,$(CMD_OBJ))
 $(BIN): $(CMD_OBJ) $(B)/libescprof.a
 	$(CC) $(CFLAGS) $(SAN_LDFLAGS) -o $@ $(CMD_OBJ) $(B)/libescprof.a $(pkglibs) -lm
 
-$(B)/tests/unit: $(TEST_OBJ) $(B)/libescprof.a
+$(B)/tests/suite: $(TEST_OBJ) $(B)/libescprof.a
 	$(CC) $(CFLAGS) $(SAN_LDFLAGS) -o $@ $(TEST_OBJ) $(B)/libescprof.a $(pkglibs) -lcriterion -lm
 
 $(B)/tests/%.o: tests/%.c
@@ -162,12 +162,12 @@ $(GOSRC)/.ok: scripts/go-sources.sh
 check: test-deps
 	@$(MAKE) --no-print-directory check-run
 
-check-run: $(BIN) $(B)/tests/unit $(B)/gen_profile fuzz-replay $(GOSRC)/.ok
+check-run: $(BIN) $(B)/tests/suite $(B)/gen_profile fuzz-replay $(GOSRC)/.ok
 	ESCPROF=$(abspath $(BIN)) ESCPROF_SRC=$(CURDIR) ESCPROF_GEN=$(abspath $(B)/gen_profile) \
 	ESCPROF_GOSRC=$(abspath $(GOSRC)) \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	$(B)/tests/unit --jobs=2 $(CRITERION_ARGS)
+	$(B)/tests/suite --jobs=2 $(CRITERION_ARGS)
 
 DEMO := sample-profiles/out/go1.26/iface_fmt
 demo: deps
@@ -217,7 +217,7 @@ $(FUZZ_CMD_TARGETS:%=$(B)/fuzz-%): $(B)/fuzz-%: $(B)/fuzz/fuzz_%.o $(B)/libescpr
 	$(CC) $(CFLAGS) -fsanitize=fuzzer,$(FUZZ_SANITIZE) -o $@ $^ $(pkglibs) -lm
 
 # memcheck: the fuzz replays and a subset of the suite under valgrind memcheck
-memcheck: $(BIN) $(REPLAY) $(B)/tests/unit $(B)/gen_profile
+memcheck: $(BIN) $(REPLAY) $(B)/tests/suite $(B)/gen_profile
 	@./scripts/install-deps.sh memcheck
 	bash fuzz/memcheck.sh $(B)
 

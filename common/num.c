@@ -10,8 +10,8 @@ int num_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
 	char *end;
 	long long v;
 
-	if (!s || !*s)
-		return -1;
+	if (!s || !(*s == '-' || *s == '+' || (*s >= '0' && *s <= '9')))
+		return -1;	/* strtoll would skip leading space */
 	errno = 0;
 	v = strtoll(s, &end, 10);
 	if (errno || end == s || *end || v < min || v > max)

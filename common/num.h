@@ -5,8 +5,8 @@
 
 #include <stdint.h>
 
-/* Parses all of s as a base-10 integer in [min, max] into *out; -1 (and *out unchanged)
- * when s is empty, has anything else in it, or is out of range. */
+/* Parses all of s (no surrounding space) as a base-10 integer in [min, max] into *out;
+ * -1 (and *out unchanged) when s is empty, has anything else in it, or is out of range. */
 int num_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
 
 /* The same for an int. */

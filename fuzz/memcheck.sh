@@ -65,6 +65,6 @@ WANT=3 run $e report --html "$tmp/r3.html" "$tmp/bad.pb.gz"
 # two Criterion suites, the escprof processes they start included
 for suite in gclog profile; do
 	ESCPROF=$PWD/escprof ESCPROF_SRC=$PWD ESCPROF_GEN=$PWD/$b/gen_profile \
-		run --trace-children=yes "$b/tests/unit" --jobs=1 --filter "$suite/*"
+		run --trace-children=yes "$b/tests/suite" --jobs=1 --filter "$suite/*"
 done
 echo "memcheck: $n runs clean under valgrind"

@@ -1,0 +1,134 @@
+/* test_common.c — the small shared pieces of common/: the one hash map (binary keys, NUL
+ * bytes inside keys, growth past its first table), the one path and number helpers. The
+ * expected values are the definitions in the headers, checked case by case. */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/hmap.h"
+#include "common/num.h"
+#include "common/paths.h"
+
+Test(common, hmap_keys_are_bytes_so_keys_differing_after_a_nul_are_distinct)
+{
+	struct hmap m;
+	static int a, b;
+	const char ka[] = {'k', 0, 'a'}, kb[] = {'k', 0, 'b'};
+	void **slot;
+
+	hmap_init(&m);
+	cr_assert_not_null(slot = hmap_put(&m, ka, sizeof(ka)));
+	*slot = &a;
+	cr_assert_not_null(slot = hmap_put(&m, kb, sizeof(kb)));
+	*slot = &b;
+	cr_expect_eq(hmap_get(&m, ka, sizeof(ka)), &a);
+	cr_expect_eq(hmap_get(&m, kb, sizeof(kb)), &b);
+	cr_expect_null(hmap_get(&m, "k", 1), "a prefix up to the NUL is another key");
+	cr_expect_eq(m.len, 2);
+	hmap_release(&m);
+}
+
+Test(common, hmap_holds_integer_keys_through_many_growths)
+{
+	struct hmap m;
+	int64_t k;
+	size_t n = 0, pos = 0;
+	const char *key;
+	void *v;
+
+	hmap_init(&m);
+	for (k = -50000; k < 50000; k++) {
+		void **slot = hmap_put(&m, &k, sizeof(k));
+
+		cr_assert_not_null(slot);
+		cr_assert_null(*slot, "key %lld inserted twice", (long long)k);
+		*slot = (void *)(intptr_t)(k + 1000000);
+	}
+	cr_expect_eq(m.len, 100000);
+	for (k = -50000; k < 50000; k++)
+		cr_assert_eq((intptr_t)hmap_get(&m, &k, sizeof(k)), k + 1000000);
+	while (hmap_next(&m, &pos, &key, &v))
+		n++;
+	cr_expect_eq(n, 100000, "the iteration visits every key once");
+	k = 50000;
+	cr_expect_null(hmap_get(&m, &k, sizeof(k)));
+	hmap_release(&m);
+}
+
+/* strings held in the parameters themselves: Criterion may run each case in a freshly
+ * started copy of the binary, where another process's pointers mean nothing */
+struct base_case {
+	char path[32], base[32];
+};
+
+ParameterizedTestParameters(common, path_base_is_the_last_component)
+{
+	static struct base_case cases[] = {
+		{"/src/x/main.go", "main.go"}, {"main.go", "main.go"},
+		{"C:\\work\\app\\main.go", "main.go"}, {"a/b\\c.go", "c.go"},
+		{"dir/", "dir/"}, {"", ""}, {"/", "/"},
+	};
+	return cr_make_param_array(struct base_case, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct base_case *c, common, path_base_is_the_last_component)
+{
+	cr_expect_str_eq(path_base(c->path), c->base, "path_base(\"%s\")", c->path);
+}
+
+struct suffix_case {
+	char path[32], suffix[32];
+	int want;
+};
+
+ParameterizedTestParameters(common, path_suffixes_match_by_whole_components)
+{
+	static struct suffix_case cases[] = {
+		{"/src/x/main.go", "main.go", 1}, {"/src/x/main.go", "x/main.go", 1},
+		{"/src/x/main.go", "in.go", 0}, {"/src/x/main.go", "/src/x/main.go", 1},
+		{"main.go", "main.go", 1}, {"x/main.go", "/x/main.go", 0},
+		{"C:\\app\\main.go", "main.go", 1}, {"a.go", "aa.go", 0},
+	};
+	return cr_make_param_array(struct suffix_case, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct suffix_case *c, common, path_suffixes_match_by_whole_components)
+{
+	cr_expect_eq(path_has_suffix(c->path, c->suffix), c->want, "\"%s\" ends with \"%s\"", c->path,
+		     c->suffix);
+}
+
+struct num_case {
+	char s[32];
+	int ok;
+	int64_t v;
+};
+
+ParameterizedTestParameters(common, numbers_are_read_whole_and_in_range)
+{
+	static struct num_case cases[] = {
+		{"0", 1, 0}, {"42", 1, 42}, {"-7", 1, -7}, {"1000", 1, 1000},
+		{"1001", 0, 0}, {"-1001", 0, 0}, {"", 0, 0}, {"12x", 0, 0}, {"x12", 0, 0},
+		{" 5", 0, 0}, {"5 ", 0, 0}, {"99999999999999999999", 0, 0}, {"0x10", 0, 0},
+	};
+	return cr_make_param_array(struct num_case, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct num_case *c, common, numbers_are_read_whole_and_in_range)
+{
+	int64_t v = -12345;
+	int iv = -12345;
+
+	cr_expect_eq(num_parse_i64(c->s, -1000, 1000, &v) == 0, c->ok, "\"%s\"", c->s);
+	cr_expect_eq(v, c->ok ? c->v : -12345, "\"%s\" leaves the value alone when refused", c->s);
+	cr_expect_eq(num_parse_int(c->s, -1000, 1000, &iv) == 0, c->ok, "\"%s\" as int", c->s);
+}
+
+Test(common, a_percentage_of_nothing_is_zero)
+{
+	cr_expect_float_eq(num_pct(1, 4), 25.0, 1e-12);
+	cr_expect_float_eq(num_pct(5, 0), 0.0, 0);
+	cr_expect_float_eq(num_pct(-1, 2), -50.0, 1e-12);
+}
