@@ -11,9 +11,6 @@
 #include "common/hmap.h"
 #include "common/vec.h"
 
-static const char *const sample_types[] = {"alloc_objects", "alloc_space", "inuse_objects",
-					   "inuse_space"};
-
 /* Splits a line into at most max words; quotes group (and may hold spaces or #), a #
  * at the start of a word begins a comment. Returns the number of words, max + 1 when
  * there are more, or -1 for an unterminated quote. Words are rewritten in place. */
@@ -78,16 +75,6 @@ static char *rule_text(const char *s, size_t n)
 	return t;
 }
 
-static int type_index(const char *s)
-{
-	int i;
-
-	for (i = 0; i < 4; i++)
-		if (!strcmp(s, sample_types[i]))
-			return i;
-	return -1;
-}
-
 /* "512MiB", "2M", "5%", "+10%", "0" -> value and kind; -1 on a bad unit */
 static int parse_limit(const char *s, int type, struct budget_rule *r, char *why, size_t n)
 {
@@ -126,9 +113,9 @@ static int parse_limit(const char *s, int type, struct budget_rule *r, char *why
 	}
 	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
 		if (!strcmp(end, units[i].u)) {
-			if (units[i].bytes && type >= 0 && type != 1 && type != 3) {
+			if (units[i].bytes && type >= 0 && !store_heap_is_bytes(type)) {
 				snprintf(why, n, "unit '%s' counts bytes but %s counts objects", end,
-					 sample_types[type]);
+					 store_heap_types[type]);
 				return -1;
 			}
 			r->limit = v * units[i].m;
@@ -201,8 +188,8 @@ enum esc_status budget_parse(const char *name, const char *text, size_t len,
 		if (i < n && !strcmp(w[i], "new-escapes") && !growth) {
 			r.scope = BUDGET_NEW_ESCAPES;
 			i++;
-			if (i < n && strcmp(w[i], "<=") && strcmp(w[i], "<"))
-				r.pattern = strdup(w[i++]);
+			if (i < n && strcmp(w[i], "<=") && strcmp(w[i], "<") && !(r.pattern = strdup(w[i++])))
+				goto nomem;
 		} else if (i < n && (r.scope = scope_of(w[i])) != BUDGET_SCOPE_NONE) {
 			i++;
 			if (r.scope != BUDGET_TOTAL) {
@@ -210,9 +197,10 @@ enum esc_status budget_parse(const char *name, const char *text, size_t len,
 					snprintf(why, sizeof(why), "%s rule needs a name or pattern", w[i - 1]);
 					goto bad;
 				}
-				r.pattern = strdup(w[i++]);
+				if (!(r.pattern = strdup(w[i++])))
+					goto nomem;
 			}
-			if (i >= n || (type = type_index(w[i])) < 0) {
+			if (i >= n || (type = store_heap_type_index(w[i])) < 0) {
 				snprintf(why, sizeof(why), "unknown sample type '%s' (alloc_objects, alloc_space,"
 					 " inuse_objects, inuse_space)", i < n ? w[i] : "");
 				goto bad;
@@ -249,7 +237,7 @@ enum esc_status budget_parse(const char *name, const char *text, size_t len,
 		r.growth = growth;
 		r.text = rule_text(text + off - ll - (nl ? 1 : 0), ll);
 		free(line);
-		if (vec_reserve(&b->rules, &b->cap, b->n + 1, sizeof(*b->rules), 8)) {
+		if (!r.text || vec_reserve(&b->rules, &b->cap, b->n + 1, sizeof(*b->rules), 8)) {
 			free(r.pattern);
 			free(r.text);
 			st = err_set(e, ESC_ENOMEM, "'%s': out of memory", name);
@@ -261,6 +249,10 @@ bad:
 		free(r.pattern);
 		free(line);
 		st = err_set(e, ESC_EINPUT, "'%s':%zu: %s", name, lineno, why);
+		goto fail;
+nomem:
+		free(line);
+		st = err_set(e, ESC_ENOMEM, "'%s': out of memory", name);
 		goto fail;
 	}
 	if (!b->n)

@@ -183,6 +183,52 @@ int classify_go_minor(const char *version);
 
 /* ---- engine: budget evaluation ---- */
 
+/* The escapes of one build as check compares them: the list (its matched flags are
+ * written by the evaluation) with each escape's file and diagnostic as printed. */
+struct classify_check_escapes {
+	struct classify_escape *v;
+	char *const *file, *const *msg;
+	size_t n;
+};
+
+/* What a budget is checked against; everything is borrowed. */
+struct classify_check_input {
+	int64_t profile_id, analysis_id;		/* the profile checked and its analysis */
+	int64_t base_profile_id, base_analysis_id;	/* grown rules' baseline; 0 when none */
+	struct classify_check_escapes *escapes;		/* new-escapes rules: the build checked */
+	struct classify_check_escapes *base_escapes;	/* and the baseline build; NULL when none */
+};
+
+enum classify_check_verdict { CLASSIFY_CHECK_PASS, CLASSIFY_CHECK_BREACH, CLASSIFY_CHECK_NO_MATCH };
+
+/* The verdict on one rule, from its worst entity (the biggest value, share or growth). */
+struct classify_check_result {
+	const struct budget_rule *rule;		/* borrowed from the budget */
+	enum classify_check_verdict verdict;
+	double actual;		/* the worst's value, share (%) or growth (%, INFINITY when its
+				   baseline is 0); new-escapes: the number added */
+	double base;		/* growth: the worst's baseline value, scaled by duration */
+	int64_t value;		/* the worst's own value */
+	size_t matched;		/* entities (escapes) the rule matched */
+	size_t breaches;	/* of them, over the limit */
+	char *name;		/* the worst entity; NULL when none */
+	char *file;		/* where to point: its biggest site (an escape's file); or NULL */
+	int64_t line;		/* 0 when none */
+	char *detail;		/* new-escapes: the first added, "FILE:LINE: MESSAGE"; or NULL */
+};
+
+/* Evaluates every rule of b (in order) against the input: one result per rule into *out
+ * (*n = b->n; free with classify_check_results_free). Growth compares with the baseline's
+ * values scaled to the profile's duration when both profiles have one. Any store error,
+ * a grown rule without a baseline, a new-escapes rule without both builds or a rule on a
+ * heap type a profile lacks is an error and gives no result: what could not be computed
+ * never passes. */
+enum esc_status classify_check_eval(struct store *s, const struct budget *b,
+				    const struct classify_check_input *in,
+				    struct classify_check_result **out, size_t *n, struct err *e);
+void classify_check_results_free(struct classify_check_result *r, size_t n);
+/* How many results are breaches. */
+size_t classify_check_breaches(const struct classify_check_result *r, size_t n);
 
 
 /* ---- engine: the HTML report's data ---- */

@@ -256,6 +256,32 @@ int store_heap_objects_of(int ix);
 
 /* ---- queries: budgets (check) ---- */
 
+/* What a budget groups an analysis's sites by. */
+enum store_group {
+	STORE_BY_TOTAL,		/* one entity, "total" */
+	STORE_BY_PACKAGE,	/* the package; "" when unknown */
+	STORE_BY_FUNCTION,
+	STORE_BY_SITE,		/* "FILE:LINE" */
+	STORE_BY_CAUSE,
+};
+
+/* One entity of an analysis: its name, the sum of its sites' values of one type, and
+ * where its biggest site is (the first in site order when several are as big). */
+struct store_entity {
+	char *name;
+	int64_t value;
+	char *file;
+	int64_t line;
+};
+/* The entities of an analysis grouped by `by`, for heap type ix, in byte order of name
+ * (none when the analysis has no site). Free the rows with store_entities_free. */
+enum esc_status store_analysis_entities(struct store *s, int64_t analysis_id, enum store_group by,
+					int ix, struct store_entity **rows, size_t *n, struct err *e);
+void store_entities_free(struct store_entity *rows, size_t n);
+
+/* The sum of heap type ix over every sample of a profile (0 when it has none). */
+enum esc_status store_profile_total(struct store *s, int64_t profile_id, int ix, int64_t *total,
+				    struct err *e);
 
 
 /* ---- queries: the HTML report ---- */

@@ -2,9 +2,12 @@
  * one byte, by a share and by growth (limits computed here from pprof's own totals), a new
  * escape between a before/after pair, bad budget files as exit 3 with file:line, every
  * output format read back (JSON, JUnit XML through a small well-formedness checker, SARIF
- * 2.1.0's required fields, GitHub annotation lines), and diffs of profiles and builds. */
+ * 2.1.0's required fields, GitHub annotation lines), a store that fails a query part way
+ * through as exit 3 and never a pass, and diffs of profiles and builds. */
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <jansson.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +191,49 @@ Test(check, bad_budget_files_are_exit_3_with_file_and_line)
 		buf_release(&err);
 	}
 	cr_expect_eq(t_run(NULL, NULL, "check --db '%s' --budget /nonexistent/budget.txt", db), 3);
+}
+
+/* ---- failing closed ---- */
+
+struct broken {
+	char change[96];	/* done to the store with SQLite between two checks */
+	char rules[64];		/* pass on the intact store */
+	char extra[64];
+	char says[32];		/* in the one line on stderr */
+};
+
+ParameterizedTestParameters(check, a_query_that_fails_mid_check_is_exit_3_and_never_a_pass)
+{
+	static struct broken cases[] = {
+		/* the profile's total read after the sites: it used to stay 0, the share 0% */
+		{"DROP VIEW heap_samples", "total alloc_space <= 100%\n", "", "heap_samples"},
+		{"ALTER TABLE alloc_site RENAME TO alloc_site_gone", "function * alloc_space <= 1GiB\n", "",
+		 "alloc_site"},
+		/* the durations that scale a baseline */
+		{"DROP VIEW profiles", "grown total alloc_space <= +0%\n", "--profile broken --baseline broken",
+		 "profiles"},
+	};
+
+	return cr_make_param_array(struct broken, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct broken *c, check, a_query_that_fails_mid_check_is_exit_3_and_never_a_pass)
+{
+	const char *db = loaded("broken", S26 "chan_send.pb.gz", S26 "chan_send.mm.txt");
+	struct buf out, err;
+	sqlite3 *h = NULL;
+
+	cr_assert_eq(check(db, c->rules, c->extra, NULL), 0, "%s passes on the intact store", c->rules);
+	cr_assert_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(h, c->change, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(h));
+	sqlite3_close(h);
+	cr_expect_eq(t_run(&out, &err, "check --db '%s' --budget '%s' %s", db, budget(c->rules), c->extra), 3,
+		     "%s after %s", c->rules, c->change);
+	cr_expect_eq(out.len, 0, "no verdict is written: %s", out.data);
+	cr_expect(strstr(err.data, c->says) && strchr(err.data, '\n') == err.data + err.len - 1,
+		  "one line naming %s: %s", c->says, err.data);
+	buf_release(&out);
+	buf_release(&err);
 }
 
 /* ---- formats ---- */
