@@ -73,19 +73,20 @@ struct escapes {
 	struct classify_check_escapes x;
 };
 
-static int take_escape(void *ctx, int64_t build, int64_t diag, const struct store_diag *d)
+static int take_escape(void *ctx, int64_t build, int64_t diag, const struct gc_diag *d,
+		       const char *norm_file)
 {
 	struct escapes *es = ctx;
 
 	(void)build;
 	(void)diag;
-	if (strcmp(d->kind, "moved_to_heap") && strcmp(d->kind, "escapes") && strcmp(d->kind, "append_escapes"))
+	if (d->kind != GC_MOVED_TO_HEAP && d->kind != GC_ESCAPES && d->kind != GC_APPEND_ESCAPES)
 		return 0;
 	es->v = realloc(es->v, (es->n + 1) * sizeof(*es->v));
 	es->file = realloc(es->file, (es->n + 1) * sizeof(*es->file));
 	es->msg = realloc(es->msg, (es->n + 1) * sizeof(*es->msg));
 	cr_assert(es->v && es->file && es->msg);
-	es->v[es->n] = (struct classify_escape){strdup(d->norm_file), d->line, strdup(d->kind),
+	es->v[es->n] = (struct classify_escape){strdup(norm_file), d->line, strdup(gc_kind_name(d->kind)),
 						strdup(d->subject ? d->subject : ""), 0};
 	es->file[es->n] = strdup(d->file);
 	es->msg[es->n] = strdup(d->message);
