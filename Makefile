@@ -1,6 +1,7 @@
 # escprof — plain Makefile. `make` builds ./escprof, `make check` runs every test,
-# `make demo` runs the main job on a bundled sample. Missing Debian packages are installed
-# by scripts/install-deps.sh before anything is compiled.
+# `make demo` runs the main job on a bundled sample. Only `make deps`, `make check`,
+# `make demo` (and the fuzz, memcheck and bench targets, for their tools) install missing
+# Debian packages (scripts/install-deps.sh); plain `make` only says which are missing.
 #   DEVELOPER=1                 warnings are errors
 #   SANITIZE=address,undefined  build everything with sanitizers (in build/san/)
 #   CC=clang SANITIZE=address,undefined,float-cast-overflow,integer
@@ -59,20 +60,26 @@ else
 BIN := $(B)/escprof
 endif
 
-.PHONY: all check demo docs install clean deps test-deps bench fuzz fuzz-replay memcheck
+.PHONY: all check check-run demo demo-run docs install clean deps test-deps bench fuzz fuzzers \
+	fuzz-replay memcheck
 all: $(BIN)
 
+# Plain `make` checks that the build's packages are there and names the missing ones;
+# installing them is for `make deps` (and check and demo, which call it).
 $(DEPS_OK): scripts/install-deps.sh
 	@mkdir -p $(@D)
-	@./scripts/install-deps.sh
+	@./scripts/install-deps.sh --check || { echo "run 'make deps' as root to install them" >&2; exit 1; }
 	@touch $@
 
-deps: $(DEPS_OK)
+deps:
+	@./scripts/install-deps.sh
+	@mkdir -p $(B) && touch $(DEPS_OK)
 
-test-deps: $(DEPS_OK)
+test-deps: deps
 	@./scripts/install-deps.sh test
 
-$(B)/profile/profile.pb-c.c $(B)/profile/profile.pb-c.h: profile/profile.proto | $(DEPS_OK)
+# one run of protoc-c makes both files, also under -j (a grouped target)
+$(B)/profile/profile.pb-c.c $(B)/profile/profile.pb-c.h &: profile/profile.proto | $(DEPS_OK)
 	@mkdir -p $(B)/profile
 	protoc-c --c_out=$(B) profile/profile.proto
 
@@ -115,7 +122,6 @@ $(BIN): $(CMD_OBJ) $(B)/libescprof.a
 $(B)/tests/unit: $(TEST_OBJ) $(B)/libescprof.a
 	$(CC) $(CFLAGS) $(SAN_LDFLAGS) -o $@ $(TEST_OBJ) $(B)/libescprof.a $(pkglibs) -lcriterion -lm
 
-$(TEST_OBJ): | test-deps
 $(B)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(WARN) $(CFLAGS) $(pkgcflags) -Wno-missing-prototypes $(TEST_WARN) -c -o $@ $<
@@ -153,7 +159,10 @@ $(GOSRC)/.ok: scripts/go-sources.sh
 	@touch $@
 
 # Tests find the binary, the sample data and ../shared through these variables.
-check: $(BIN) $(B)/tests/unit $(B)/gen_profile fuzz-replay $(GOSRC)/.ok
+check: test-deps
+	@$(MAKE) --no-print-directory check-run
+
+check-run: $(BIN) $(B)/tests/unit $(B)/gen_profile fuzz-replay $(GOSRC)/.ok
 	ESCPROF=$(abspath $(BIN)) ESCPROF_SRC=$(CURDIR) ESCPROF_GEN=$(abspath $(B)/gen_profile) \
 	ESCPROF_GOSRC=$(abspath $(GOSRC)) \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
@@ -161,7 +170,10 @@ check: $(BIN) $(B)/tests/unit $(B)/gen_profile fuzz-replay $(GOSRC)/.ok
 	$(B)/tests/unit --jobs=2 $(CRITERION_ARGS)
 
 DEMO := sample-profiles/out/go1.26/iface_fmt
-demo: $(BIN)
+demo: deps
+	@$(MAKE) --no-print-directory demo-run
+
+demo-run: $(BIN)
 	./$(BIN) analyze -source_path sample-profiles -trim_path /src/samples -n 5 \
 		$(DEMO).pb.gz $(DEMO).mm.txt
 	@mkdir -p $(B)
@@ -174,7 +186,7 @@ docs: $(BIN)
 	./scripts/docs-report.sh ./$(BIN)
 
 # bench: figures as ratios against baselines run side by side (see bench/run.sh)
-$(B)/measure: bench/measure.c | $(DEPS_OK)
+$(B)/measure: bench/measure.c
 	$(CC) $(BASE_CFLAGS) $(WARN) -O2 -o $@ $<
 
 $(B)/gen_profile: bench/gen_profile.c $(B)/profile/profile.pb-c.o
@@ -190,17 +202,19 @@ bench: $(BIN) $(B)/measure $(B)/gen_profile
 FUZZ_SECONDS ?= 60
 FUZZ_SANITIZE := address,undefined,float-cast-overflow,integer
 FZ := build/libfuzzer-int
-fuzz: | $(DEPS_OK)
+fuzz: deps
 	@./scripts/install-deps.sh fuzz
-	$(MAKE) --no-print-directory CC=clang B=$(FZ) SANITIZE=fuzzer-no-link,$(FUZZ_SANITIZE) \
-		$(FZ)/libescprof.a $(FZ)/libescprof-cmd.a
-	@set -e; for t in $(FUZZ_TARGETS); do \
-	  case " $(FUZZ_CMD_TARGETS) " in *" $$t "*) cmd=$(FZ)/libescprof-cmd.a;; *) cmd=;; esac; \
-	  echo "clang ... -o $(FZ)/fuzz-$$t fuzz/fuzz_$$t.c"; \
-	  clang -std=c11 -D_GNU_SOURCE -I. -I$(FZ) $(CFLAGS) $(pkgcflags) \
-	    -fsanitize=fuzzer,$(FUZZ_SANITIZE) -fno-sanitize-recover=all \
-	    -o $(FZ)/fuzz-$$t fuzz/fuzz_$$t.c $$cmd $(FZ)/libescprof.a $(pkglibs) -lm; done
+	$(MAKE) --no-print-directory CC=clang B=$(FZ) SANITIZE=fuzzer-no-link,$(FUZZ_SANITIZE) fuzzers
 	bash fuzz/run.sh $(FUZZ_SECONDS) $(FZ) $(FUZZ_TARGETS)
+
+# the libFuzzer binaries, rebuilt when their sources or the library change (made by
+# `make fuzz` in its own build directory, B=$(FZ))
+FUZZERS := $(FUZZ_TARGETS:%=$(B)/fuzz-%)
+fuzzers: $(FUZZERS)
+$(B)/fuzz-%: $(B)/fuzz/fuzz_%.o $(B)/libescprof.a
+	$(CC) $(CFLAGS) -fsanitize=fuzzer,$(FUZZ_SANITIZE) -o $@ $^ $(pkglibs) -lm
+$(FUZZ_CMD_TARGETS:%=$(B)/fuzz-%): $(B)/fuzz-%: $(B)/fuzz/fuzz_%.o $(B)/libescprof-cmd.a $(B)/libescprof.a
+	$(CC) $(CFLAGS) -fsanitize=fuzzer,$(FUZZ_SANITIZE) -o $@ $^ $(pkglibs) -lm
 
 # memcheck: the fuzz replays and a subset of the suite under valgrind memcheck
 memcheck: $(BIN) $(REPLAY) $(B)/tests/unit $(B)/gen_profile

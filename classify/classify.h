@@ -181,6 +181,18 @@ int classify_match_escapes(struct classify_escape *base, size_t nb, struct class
 /* The minor version in a version string ("go1.26.10" -> 26, "go1.25+" -> 25), 0 if none. */
 int classify_go_minor(const char *version);
 
+/* ---- engine: budget evaluation ---- */
+
+
+
+/* ---- engine: the HTML report's data ---- */
+
+
+
+/* ---- engine: choosing and running analyses, baselines, ingest ---- */
+
+
+
 /* ---- engine: diffs and escape sets ---- */
 
 #include <regex.h>

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/num.h"
 #include "common/vec.h"
 #include "report.h"
 
@@ -58,43 +59,13 @@ const char *report_column(int ix)
 
 const char *report_objects_column(int ix)
 {
-	if (ix == STORE_ALLOC_SPACE)
-		return store_heap_types[STORE_ALLOC_OBJECTS];
-	if (ix == STORE_INUSE_SPACE)
-		return store_heap_types[STORE_INUSE_OBJECTS];
-	return store_heap_types[ix];
-}
-
-static int take_totals(void *ctx, size_t ncols, const char *const *names, const struct store_value *v)
-{
-	struct report_totals *t = ctx;
-
-	(void)ncols;
-	(void)names;
-	if (v) {
-		t->total = v[0].i;
-		t->attributed = v[1].i;
-		t->joined = v[2].i;
-		t->objects = v[3].i;
-	}
-	return 0;
+	return store_heap_types[store_heap_objects_of(ix)];
 }
 
 enum esc_status report_get_totals(struct store *s, int64_t analysis, int ix,
 				  struct report_totals *t, struct err *e)
 {
-	const char *col = report_column(ix);
-	char sql[1024];
-
-	snprintf(sql, sizeof(sql),
-		 "SELECT coalesce(sum(%s), 0), coalesce(sum(CASE WHEN cause != 'unknown' THEN %s END), 0),"
-		 " coalesce(sum(CASE WHEN diag_id IS NOT NULL THEN %s END), 0), coalesce(sum(%s), 0)"
-		 " FROM alloc_site WHERE analysis_id = %" PRId64, col, col, col,
-		 report_objects_column(ix), analysis);
-	memset(t, 0, sizeof(*t));
-	if (store_query(s, sql, take_totals, t, e))
-		return e->status ? e->status : ESC_EDB;
-	return ESC_OK;
+	return store_analysis_totals(s, analysis, ix, t, e);
 }
 
 void report_causes_sql(char *sql, size_t n, int64_t analysis, int ix)
@@ -111,7 +82,7 @@ void report_causes_sql(char *sql, size_t n, int64_t analysis, int ix)
 
 int report_is_bytes(int ix)
 {
-	return ix == STORE_ALLOC_SPACE || ix == STORE_INUSE_SPACE;
+	return store_heap_is_bytes(ix);
 }
 
 const char *report_size(char *buf, size_t n, int64_t v, int bytes)
@@ -135,81 +106,49 @@ const char *report_size(char *buf, size_t n, int64_t v, int bytes)
 	return buf;
 }
 
-struct one_row {
-	char s[2][256];
-	int have;
-};
-
-static int take_row(void *ctx, size_t ncols, const char *const *names, const struct store_value *v)
-{
-	struct one_row *r = ctx;
-	size_t i;
-
-	(void)names;
-	if (!v || r->have)
-		return 0;
-	for (i = 0; i < ncols && i < 2; i++)
-		snprintf(r->s[i], sizeof(r->s[i]), "%.*s", v[i].type == STORE_TEXT ? (int)v[i].len : 0,
-			 v[i].type == STORE_TEXT ? v[i].s : "");
-	r->have = 1;
-	return 0;
-}
-
 enum esc_status report_sample_index(struct store *s, int64_t profile_id, const char *want,
 				    int *ix, struct err *e)
 {
-	int has[STORE_NHEAP], i;
-	char sql[512];
-	struct one_row r = {0};
+	struct store_profile_info info;
+	const char *pick[2];
+	char name[256];
+	int has[STORE_NHEAP], i, k;
 	enum esc_status st;
 
 	if ((st = store_heap_types_of(s, profile_id, has, e)))
 		return st;
-	snprintf(sql, sizeof(sql),
-		 "SELECT coalesce(p.default_sample_type, ''), (SELECT type FROM sample_types t WHERE"
-		 " t.profile_id = p.profile_id ORDER BY idx DESC LIMIT 1) FROM profiles p WHERE"
-		 " p.profile_id = %" PRId64, profile_id);
-	if (store_query(s, sql, take_row, &r, e))
-		return e->status ? e->status : ESC_EDB;
 	if (want) {
-		char *end;
-		long n = strtol(want, &end, 10);
+		int64_t idx;
 
-		if (*want && !*end) {
+		if (!num_parse_i64(want, 0, INT64_MAX, &idx)) {
 			/* an index among the profile's own sample types */
-			snprintf(sql, sizeof(sql), "SELECT type, '' FROM sample_types WHERE profile_id = %"
-				 PRId64 " AND idx = %ld", profile_id, n);
-			memset(&r, 0, sizeof(r));
-			if (store_query(s, sql, take_row, &r, e))
-				return e->status ? e->status : ESC_EDB;
-			if (!r.have)
-				return err_set(e, ESC_EUSAGE, "sample index %ld out of range", n);
-			want = r.s[0];
+			if ((st = store_sample_type_at(s, profile_id, idx, name, sizeof(name), e)))
+				return st;
+			want = name;
 		}
-		for (i = 0; i < STORE_NHEAP; i++)
-			if (!strcmp(want, store_heap_types[i]) && has[i]) {
-				*ix = i;
-				return ESC_OK;
-			}
+		if ((i = store_heap_type_index(want)) >= 0 && has[i]) {
+			*ix = i;
+			return ESC_OK;
+		}
 		return err_set(e, ESC_EUSAGE,
 			       "sample type '%s' is not one of the profile's heap types", want);
 	}
-	for (i = 0; i < STORE_NHEAP; i++)
-		if (has[i] && !strcmp(r.s[0], store_heap_types[i])) {
-			*ix = i;
-			return ESC_OK;
-		}
-	for (i = 0; i < STORE_NHEAP; i++)
-		if (has[i] && !strcmp(r.s[1], store_heap_types[i])) {
-			*ix = i;
-			return ESC_OK;
-		}
-	for (i = STORE_NHEAP - 1; i >= 0; i--)
-		if (has[i]) {
-			*ix = i;
-			return ESC_OK;
-		}
-	return err_set(e, ESC_EINPUT, "the profile has no heap sample type");
+	/* pprof's choice: the profile's default type, else its last one */
+	if ((st = store_profile_info(s, profile_id, &info, e)))
+		return st;
+	pick[0] = info.default_sample_type;
+	pick[1] = info.last_sample_type;
+	for (k = 0, i = -1; k < 2 && i < 0; k++)
+		if ((i = store_heap_type_index(pick[k])) >= 0 && !has[i])
+			i = -1;
+	store_profile_info_release(&info);
+	for (k = STORE_NHEAP - 1; i < 0 && k >= 0; k--)
+		if (has[k])
+			i = k;
+	if (i < 0)
+		return err_set(e, ESC_EINPUT, "the profile has no heap sample type");
+	*ix = i;
+	return ESC_OK;
 }
 
 /* Notes which builds given were left out: they do not fit the profile. */
@@ -281,30 +220,10 @@ out:
 	return st;
 }
 
-struct id_row {
-	int64_t id;
-};
-
-static int take_id(void *ctx, size_t ncols, const char *const *names, const struct store_value *v)
-{
-	(void)names;
-	if (v && ncols && v[0].type == STORE_INT)
-		((struct id_row *)ctx)->id = v[0].i;
-	return 0;
-}
-
 enum esc_status report_latest_analysis(struct store *s, int64_t profile_id, int64_t *id,
 				       struct err *e)
 {
-	char sql[256];
-	struct id_row r = {0};
-
-	snprintf(sql, sizeof(sql), "SELECT max(id) FROM analysis WHERE profile_id = %"
-		 PRId64, profile_id);
-	if (store_query(s, sql, take_id, &r, e))
-		return e->status ? e->status : ESC_EDB;
-	*id = r.id;
-	return ESC_OK;
+	return store_latest_analysis(s, profile_id, id, e);
 }
 
 enum esc_status report_select_profile(const struct cli *c, struct store *s, const char *profile_ref,

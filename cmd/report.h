@@ -67,9 +67,7 @@ const char *report_objects_column(int ix);
 
 /* An analysis's totals for one sample type: everything, what has a cause other than
  * unknown, what was joined to a compiler diagnostic, and the objects. */
-struct report_totals {
-	int64_t total, attributed, joined, objects;
-};
+#define report_totals store_totals
 enum esc_status report_get_totals(struct store *s, int64_t analysis, int ix,
 				  struct report_totals *t, struct err *e);
 

@@ -1,11 +1,14 @@
 #!/bin/sh
-# install-deps.sh [test|fuzz|memcheck|browser] — install the Debian packages escprof
+# install-deps.sh [--check] [test|fuzz|memcheck|browser] — install the Debian packages escprof
 # needs, only those that pkg-config (or the PATH, for tools) says are missing. With
 # "test", also the test ones (and the sources of the Debian Go libraries whose real
 # profiles the tests judge: sample-profiles/real); "fuzz" adds clang (libFuzzer),
 # "memcheck" valgrind, "browser" Chromium (the HTML report's browser tests, which skip
-# without it).
+# without it). --check installs nothing: it names what is missing and exits 1 (plain
+# `make` uses it).
 set -eu
+check_only=
+if [ "${1:-}" = --check ]; then check_only=1; shift; fi
 need=""
 have_pc() { pkg-config --exists "$1" 2>/dev/null; }
 command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
@@ -41,6 +44,10 @@ if [ "${1:-}" = browser ]; then
 	command -v chromium >/dev/null 2>&1 || need="$need chromium"
 fi
 [ -z "$need" ] && exit 0
+if [ -n "$check_only" ]; then
+	echo "missing Debian packages:$need" >&2
+	exit 1
+fi
 echo "installing missing packages:$need" >&2
 if [ "$(id -u)" != 0 ]; then
 	echo "not root: run 'apt-get install -y$need' as root" >&2

@@ -217,6 +217,68 @@ int store_query(struct store *s, const char *sql, store_row_fn fn, void *ctx, st
  * error rolls it back. */
 int store_query_write(struct store *s, const char *sql, store_row_fn fn, void *ctx, struct err *e);
 
+
+/* ---- queries: an analysis and its profile (analyze, top, report, the engine) ----
+ * Each question is one function; `ix` is a STORE_* heap type. Strings in the row structs
+ * are malloc'd and freed by the matching _release/_free function. */
+
+/* The newest analysis of a profile; *id = 0 when it has none. */
+enum esc_status store_latest_analysis(struct store *s, int64_t profile_id, int64_t *id,
+				      struct err *e);
+
+/* An analysis's totals for one sample type: everything, what has a cause other than
+ * unknown, what was joined to a compiler diagnostic, and the objects that go with it
+ * (the type's own column for the object types, else its object count). */
+struct store_totals {
+	int64_t total, attributed, joined, objects;
+};
+enum esc_status store_analysis_totals(struct store *s, int64_t analysis_id, int ix,
+				      struct store_totals *t, struct err *e);
+
+/* An analysis's causes for one sample type, biggest first (then by name): every cause
+ * with a value, and unknown always (it is never hidden). */
+struct store_cause_total {
+	char *cause;
+	int64_t value, sites, objects;	/* sites: those with a value */
+};
+enum esc_status store_analysis_causes(struct store *s, int64_t analysis_id, int ix,
+				      struct store_cause_total **rows, size_t *n, struct err *e);
+void store_cause_totals_free(struct store_cause_total *rows, size_t n);
+
+/* What the store knows of one profile. */
+struct store_profile_info {
+	char *name, *source, *sha256, *format;
+	int64_t time_nanos, duration_nanos;	/* 0 when the profile has none */
+	char *default_sample_type;		/* "" when none */
+	char *last_sample_type;			/* the type of the highest index; "" when none */
+};
+enum esc_status store_profile_info(struct store *s, int64_t profile_id,
+				   struct store_profile_info *p, struct err *e);
+void store_profile_info_release(struct store_profile_info *p);
+
+/* The name of the profile's sample type at idx (in the profile's own order) into out;
+ * ESC_EUSAGE when there is none. */
+enum esc_status store_sample_type_at(struct store *s, int64_t profile_id, int64_t idx,
+				     char *out, size_t n, struct err *e);
+
+/* The STORE_* index of a heap type's name; -1 when it is none. Whether it counts bytes. */
+int store_heap_type_index(const char *name);
+int store_heap_is_bytes(int ix);
+/* The object count that goes with type ix: ix itself for the object types. */
+int store_heap_objects_of(int ix);
+
+/* ---- queries: budgets (check) ---- */
+
+
+
+/* ---- queries: the HTML report ---- */
+
+
+
+/* ---- queries: top, info, the analysis run ---- */
+
+
+
 /* ---- queries: diff, explain, list ---- */
 
 /* Every function here fills an array of row structs whose strings the rows own; free the

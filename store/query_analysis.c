@@ -1,0 +1,217 @@
+/* query_analysis.c — the questions the engine and the reading commands ask of one profile
+ * and its analyses; see store.h. Every value is bound; the only text spliced into SQL is
+ * a heap column name taken from store_heap_types by index. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_int.h"
+
+static char *dup_col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return strdup(t ? (const char *)t : "");
+}
+
+static int valid_ix(int ix)
+{
+	return ix >= 0 && ix < STORE_NHEAP;
+}
+
+int store_heap_type_index(const char *name)
+{
+	int i;
+
+	for (i = 0; i < STORE_NHEAP; i++)
+		if (!strcmp(name, store_heap_types[i]))
+			return i;
+	return -1;
+}
+
+int store_heap_is_bytes(int ix)
+{
+	return ix == STORE_ALLOC_SPACE || ix == STORE_INUSE_SPACE;
+}
+
+int store_heap_objects_of(int ix)
+{
+	if (ix == STORE_ALLOC_SPACE)
+		return STORE_ALLOC_OBJECTS;
+	if (ix == STORE_INUSE_SPACE)
+		return STORE_INUSE_OBJECTS;
+	return ix;
+}
+
+enum esc_status store_latest_analysis(struct store *s, int64_t profile_id, int64_t *id,
+				      struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (store_prepare(s, "SELECT max(id) FROM analysis WHERE profile_id = ?", &st, e))
+		return ESC_EDB;
+	sqlite3_bind_int64(st, 1, profile_id);
+	*id = 0;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? ESC_OK : store_fail(s, e, "cannot read the analyses");
+}
+
+enum esc_status store_analysis_totals(struct store *s, int64_t analysis_id, int ix,
+				      struct store_totals *t, struct err *e)
+{
+	const char *col, *obj;
+	sqlite3_stmt *st;
+	char sql[512];
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	if (!valid_ix(ix))
+		return err_set(e, ESC_EUSAGE, "no heap sample type %d", ix);
+	col = store_heap_types[ix];
+	obj = store_heap_types[store_heap_objects_of(ix)];
+	snprintf(sql, sizeof(sql),
+		 "SELECT coalesce(sum(%s), 0), coalesce(sum(CASE WHEN cause != 'unknown' THEN %s END), 0),"
+		 " coalesce(sum(CASE WHEN diag_id IS NOT NULL THEN %s END), 0), coalesce(sum(%s), 0)"
+		 " FROM alloc_site WHERE analysis_id = ?", col, col, col, obj);
+	if (store_prepare(s, sql, &st, e))
+		return ESC_EDB;
+	sqlite3_bind_int64(st, 1, analysis_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		t->total = sqlite3_column_int64(st, 0);
+		t->attributed = sqlite3_column_int64(st, 1);
+		t->joined = sqlite3_column_int64(st, 2);
+		t->objects = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? ESC_OK : store_fail(s, e, "cannot read the analysis's totals");
+}
+
+void store_cause_totals_free(struct store_cause_total *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; rows && i < n; i++)
+		free(rows[i].cause);
+	free(rows);
+}
+
+enum esc_status store_analysis_causes(struct store *s, int64_t analysis_id, int ix,
+				      struct store_cause_total **rows, size_t *n, struct err *e)
+{
+	struct store_cause_total *v = NULL;
+	size_t cap = 0, k = 0;
+	const char *col;
+	sqlite3_stmt *st;
+	char sql[768];
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (!valid_ix(ix))
+		return err_set(e, ESC_EUSAGE, "no heap sample type %d", ix);
+	col = store_heap_types[ix];
+	snprintf(sql, sizeof(sql),
+		 "SELECT cause, coalesce(sum(%s), 0) AS v, count(nullif(%s, 0)), coalesce(sum(%s), 0)"
+		 " FROM alloc_site WHERE analysis_id = ?1 GROUP BY cause HAVING sum(%s) != 0 OR cause = 'unknown'"
+		 " UNION ALL SELECT 'unknown', 0, 0, 0 WHERE NOT EXISTS (SELECT 1 FROM alloc_site"
+		 " WHERE analysis_id = ?1 AND cause = 'unknown') ORDER BY 2 DESC, 1",
+		 col, col, store_heap_types[store_heap_objects_of(ix)], col);
+	if (store_prepare(s, sql, &st, e))
+		return ESC_EDB;
+	sqlite3_bind_int64(st, 1, analysis_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (k == cap) {
+			struct store_cause_total *nv;
+
+			cap = cap ? 2 * cap : 16;
+			if (!(nv = realloc(v, cap * sizeof(*v))))
+				break;
+			v = nv;
+		}
+		v[k] = (struct store_cause_total){dup_col(st, 0), sqlite3_column_int64(st, 1),
+						  sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3)};
+		if (!v[k++].cause)
+			break;
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW) {
+		store_cause_totals_free(v, k);
+		return err_set(e, ESC_ENOMEM, "out of memory");
+	}
+	if (rc != SQLITE_DONE) {
+		store_cause_totals_free(v, k);
+		return store_fail(s, e, "cannot read the analysis's causes");
+	}
+	*rows = v;
+	*n = k;
+	return ESC_OK;
+}
+
+void store_profile_info_release(struct store_profile_info *p)
+{
+	free(p->name);
+	free(p->source);
+	free(p->sha256);
+	free(p->format);
+	free(p->default_sample_type);
+	free(p->last_sample_type);
+	memset(p, 0, sizeof(*p));
+}
+
+enum esc_status store_profile_info(struct store *s, int64_t profile_id,
+				   struct store_profile_info *p, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	if (store_prepare(s, "SELECT name, source, sha256, format, coalesce(time_nanos, 0),"
+			     " coalesce(duration_nanos, 0), coalesce(default_sample_type, ''),"
+			     " coalesce((SELECT type FROM sample_types t WHERE t.profile_id = p.profile_id"
+			     " ORDER BY idx DESC LIMIT 1), '') FROM profiles p WHERE p.profile_id = ?",
+			     &st, e))
+		return ESC_EDB;
+	sqlite3_bind_int64(st, 1, profile_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		p->name = dup_col(st, 0);
+		p->source = dup_col(st, 1);
+		p->sha256 = dup_col(st, 2);
+		p->format = dup_col(st, 3);
+		p->time_nanos = sqlite3_column_int64(st, 4);
+		p->duration_nanos = sqlite3_column_int64(st, 5);
+		p->default_sample_type = dup_col(st, 6);
+		p->last_sample_type = dup_col(st, 7);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return err_set(e, ESC_EUSAGE, "no profile %lld", (long long)profile_id);
+	if (rc != SQLITE_ROW)
+		return store_fail(s, e, "cannot read the profile");
+	if (!p->name || !p->source || !p->sha256 || !p->format || !p->default_sample_type ||
+	    !p->last_sample_type) {
+		store_profile_info_release(p);
+		return err_set(e, ESC_ENOMEM, "out of memory");
+	}
+	return ESC_OK;
+}
+
+enum esc_status store_sample_type_at(struct store *s, int64_t profile_id, int64_t idx,
+				     char *out, size_t n, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (store_prepare(s, "SELECT type FROM sample_types WHERE profile_id = ? AND idx = ?", &st, e))
+		return ESC_EDB;
+	sqlite3_bind_int64(st, 1, profile_id);
+	sqlite3_bind_int64(st, 2, idx);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return err_set(e, ESC_EUSAGE, "sample index %lld out of range", (long long)idx);
+	return rc == SQLITE_ROW ? ESC_OK : store_fail(s, e, "cannot read the sample types");
+}
