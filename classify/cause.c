@@ -103,9 +103,9 @@ static void set(struct classify_verdict *v, const char *cause, double conf, int 
 	v->evidence = why;
 }
 
-static int why_is(const struct store_step *s, const char *why)
+static int why_is(const struct gc_step *s, const char *why)
 {
-	return !strcmp(s->kind, "from") && eq(s->why, why);
+	return s->kind == GC_STEP_FROM && eq(s->why, why);
 }
 
 /* "LHS = RHS" or "LHS := RHS": does LHS index something (m[k], s[i])? */
@@ -134,35 +134,35 @@ static int assigns_through_pointer(const char *expr)
 }
 
 /* The destination of the flow that step i belongs to. */
-static const char *flow_of(const struct store_diag *d, size_t i)
+static const char *flow_of(const struct gc_diag *d, size_t i)
 {
-	while (i > 0 && strcmp(d->steps[i].kind, "flow"))
+	while (i > 0 && d->steps[i].kind != GC_STEP_FLOW)
 		i--;
-	return !strcmp(d->steps[i].kind, "flow") ? d->steps[i].dst : NULL;
+	return d->steps[i].kind == GC_STEP_FLOW ? d->steps[i].dst : NULL;
 }
 
 /* Does the chain flow into a result (~r0, a return statement)? */
-static int returned(const struct store_diag *d)
+static int returned(const struct gc_diag *d)
 {
 	size_t i;
 
 	for (i = 0; i < d->nsteps; i++)
 		if (why_is(&d->steps[i], "return") ||
-		    (!strcmp(d->steps[i].kind, "flow") && d->steps[i].dst &&
+		    (d->steps[i].kind == GC_STEP_FLOW && d->steps[i].dst &&
 		     (starts(d->steps[i].dst, "~r") || starts(d->steps[i].dst, "~R"))))
 			return 1;
 	return 0;
 }
 
 /* The sink: where the chain's storage was forced to the heap. */
-static void classify_sink(const struct store_diag *d, const struct classify_context *cx,
+static void classify_sink(const struct gc_diag *d, const struct classify_context *cx,
 			  struct classify_verdict *v)
 {
 	size_t i, heap_flow = d->nsteps, last_flow = d->nsteps, end;
 	int seen_flow = 0;
 
 	for (i = 0; i < d->nsteps; i++) {
-		if (strcmp(d->steps[i].kind, "flow"))
+		if (d->steps[i].kind != GC_STEP_FLOW)
 			continue;
 		last_flow = i;
 		seen_flow = 1;
@@ -176,17 +176,17 @@ static void classify_sink(const struct store_diag *d, const struct classify_cont
 	/* the notes on the way to the heap: up to the end of the {heap} flow's notes */
 	end = heap_flow;
 	if (heap_flow < d->nsteps)
-		for (end = heap_flow + 1; end < d->nsteps && strcmp(d->steps[end].kind, "flow"); end++)
+		for (end = heap_flow + 1; end < d->nsteps && d->steps[end].kind != GC_STEP_FLOW; end++)
 			;
 	else
 		end = d->nsteps;
 	for (i = 0; i < end; i++) {
-		const struct store_step *s = &d->steps[i];
+		const struct gc_step *s = &d->steps[i];
 
 		/* the last note of a flow into something other than the heap is a call: the
 		 * value entered a callee's parameter (a function of the same recursive batch,
 		 * whose body the chain then follows); what the callee does is its business */
-		if (why_is(s, "call parameter") && i + 1 < d->nsteps && !strcmp(d->steps[i + 1].kind, "flow") &&
+		if (why_is(s, "call parameter") && i + 1 < d->nsteps && d->steps[i + 1].kind == GC_STEP_FLOW &&
 		    !starts(s->expr, "append(") && !starts(s->expr, "go ") && !eq(flow_of(d, i), "{heap}")) {
 			set(v, "call-parameter", 0.9, (int)i, "passed to a callee whose parameter leaks");
 			return;
@@ -221,13 +221,13 @@ static void classify_sink(const struct store_diag *d, const struct classify_cont
 
 		/* a {heap} flow with no notes of its own: the previous flow's notes say how */
 		if (lo == hi && heap_flow > 0) {
-			for (lo = heap_flow; lo > 0 && strcmp(d->steps[lo - 1].kind, "flow"); lo--)
+			for (lo = heap_flow; lo > 0 && d->steps[lo - 1].kind != GC_STEP_FLOW; lo--)
 				;
 			hi = heap_flow;
 		}
 		/* the statement that moved it to the heap: the last note of that flow */
 		for (i = hi; i > lo;) {
-			const struct store_step *s = &d->steps[--i];
+			const struct gc_step *s = &d->steps[--i];
 			size_t lhs;
 
 			if (why_is(s, "call parameter")) {
@@ -265,7 +265,7 @@ static void classify_sink(const struct store_diag *d, const struct classify_cont
 	}
 	/* no {heap}: the root outlives the function */
 	{
-		const struct store_step *root = &d->steps[last_flow];
+		const struct gc_step *root = &d->steps[last_flow];
 
 		/* into a result: the function returns it. A ~R0 on the way is only the result
 		 * of a call inlined here, passed on; the root says where it ends */
@@ -325,7 +325,7 @@ static int is_constant(const char *s)
 	return 0;
 }
 
-void classify_diag(const struct store_diag *d, const struct classify_context *cx,
+void classify_diag(const struct gc_diag *d, const struct classify_context *cx,
 		   struct classify_verdict *v)
 {
 	enum classify_expr ek = classify_expr_kind(d->subject);
@@ -336,11 +336,11 @@ void classify_diag(const struct store_diag *d, const struct classify_context *cx
 	v->allocating = 1;
 	v->by_size = 0;
 	v->selector = 0;
-	if (!strcmp(d->kind, "append_escapes")) {
+	if (d->kind == GC_APPEND_ESCAPES) {
 		set(v, "append-growth", 1, -1, "append escapes to heap");
 		return;
 	}
-	if (!strcmp(d->kind, "does_not_escape")) {
+	if (d->kind == GC_DOES_NOT_ESCAPE) {
 		/* the compiler's verdict is not the profile's: what can still allocate here */
 		if (ek == CLASSIFY_EXPR_APPEND)
 			set(v, "append-growth", 0.9, -1, "append outgrew its stack buffer");
@@ -357,18 +357,18 @@ void classify_diag(const struct store_diag *d, const struct classify_context *cx
 			v->allocating = 0;
 		return;
 	}
-	if (strcmp(d->kind, "escapes") && strcmp(d->kind, "moved_to_heap")) {
+	if (d->kind != GC_ESCAPES && d->kind != GC_MOVED_TO_HEAP) {
 		v->allocating = 0;
 		return;
 	}
-	if (!strcmp(d->kind, "escapes") && d->subject && is_constant(d->subject)) {
+	if (d->kind == GC_ESCAPES && d->subject && is_constant(d->subject)) {
 		v->allocating = 0;
 		v->evidence = "a constant converted to an interface: read-only data, no allocation";
 		return;
 	}
 	/* 1. size forced it */
 	for (i = 0; i < d->nsteps; i++) {
-		const struct store_step *s = &d->steps[i];
+		const struct gc_step *s = &d->steps[i];
 
 		/* evidence strings are static: the verdict outlives the diagnostic */
 		if (why_is(s, "too large for stack") || why_is(s, "too aligned for stack")) {
@@ -385,7 +385,7 @@ void classify_diag(const struct store_diag *d, const struct classify_context *cx
 		}
 	}
 	/* 2. an implicit allocation made it */
-	if (!strcmp(d->kind, "escapes")) {
+	if (d->kind == GC_ESCAPES) {
 		switch (ek) {
 		case CLASSIFY_EXPR_STRING:
 			set(v, "string-build", 1, -1, "string concatenation or conversion");
@@ -405,15 +405,15 @@ void classify_diag(const struct store_diag *d, const struct classify_context *cx
 			int boxed = 0, spilled = 0;
 
 			for (i = 0; i < d->nsteps && !boxed; i++) {
-				const struct store_step *s = &d->steps[i];
+				const struct gc_step *s = &d->steps[i];
 
 				if (why_is(s, "interface-converted") ||
-				    (!strcmp(s->kind, "flow") && starts(s->dst, "{storage for ... argument}")) ||
+				    (s->kind == GC_STEP_FLOW && starts(s->dst, "{storage for ... argument}")) ||
 				    (why_is(s, "slice-literal-element") && eq(s->expr, "... argument")))
 					boxed = (int)i + 1;
 				/* heap storage made for a value printed alone: only a conversion
 				 * creates it (a string concatenation also does: see below) */
-				if (!strcmp(s->kind, "flow") && s->src && starts(s->src, "&{storage for ") &&
+				if (s->kind == GC_STEP_FLOW && s->src && starts(s->src, "&{storage for ") &&
 				    !strncmp(s->src + 14, d->subject, strlen(d->subject)) &&
 				    s->src[14 + strlen(d->subject)] == '}')
 					spilled = (int)i + 1;

@@ -63,9 +63,9 @@ struct classify_context {
 	void *ctx;
 	int go_minor;	/* Go 1.x minor version of the build, 0 when unknown */
 	/* Is expr[0..len) ("m[k]") the destination of a map put elsewhere in the build? */
-	int (*is_map_put)(void *ctx, const struct store_diag *d, const char *expr, size_t len);
-	/* Is the closure capturing at step s the closure of a go statement? */
-	int (*closure_is_goroutine)(void *ctx, const struct store_diag *d, const struct store_step *s);
+	int (*is_map_put)(void *ctx, const struct gc_diag *d, const char *expr, size_t len);
+	/* Is the closure capturing at step s (one of d's) the closure of a go statement? */
+	int (*closure_is_goroutine)(void *ctx, const struct gc_diag *d, const struct gc_step *s);
 };
 
 struct classify_verdict {
@@ -81,8 +81,8 @@ struct classify_verdict {
 				   value (a closure) when the source declares f a method */
 };
 
-/* Classifies one diagnostic; cx may be NULL. */
-void classify_diag(const struct store_diag *d, const struct classify_context *cx,
+/* Classifies one diagnostic (borrowed); cx may be NULL. */
+void classify_diag(const struct gc_diag *d, const struct classify_context *cx,
 		   struct classify_verdict *v);
 
 /* ---- the join ---- */

@@ -21,7 +21,8 @@
 
 struct jdiag {
 	int64_t build_id, diag_id;
-	struct store_diag d;	/* deep copy */
+	struct gc_diag d;	/* deep copy: strings and steps owned (free_diag) */
+	char *norm_file;	/* d.file normalised (classify_norm_path), as stored */
 	struct classify_verdict v;
 	int go_minor;
 	int panics;		/* its storage flows into panic(): an error path */
@@ -104,6 +105,7 @@ struct join {
 	struct closure_pos *closures;
 	size_t nclosures, capclosures;
 	struct hmap sites;		/* key -> struct agg */
+	const struct jdiag *classifying;	/* the diagnostic classify_all is at */
 	struct classify_result *r;
 	/* per-stack cache */
 	int64_t cur_stack;
@@ -396,7 +398,9 @@ static char *dup0(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
-static struct jdiag *copy_diag(int64_t build, int64_t id, const struct store_diag *d)
+/* A deep copy of d (without its steps when nosteps); NULL when memory runs out. */
+static struct jdiag *copy_diag(int64_t build, int64_t id, const struct gc_diag *d,
+			       const char *norm_file, int nosteps)
 {
 	struct jdiag *j = calloc(1, sizeof(*j));
 	size_t i;
@@ -405,23 +409,22 @@ static struct jdiag *copy_diag(int64_t build, int64_t id, const struct store_dia
 		return NULL;
 	j->build_id = build;
 	j->diag_id = id;
+	j->norm_file = dup0(norm_file);
 	j->d.package = dup0(d->package);
 	j->d.file = dup0(d->file);
-	j->d.norm_file = dup0(d->norm_file);
 	j->d.line = d->line;
 	j->d.col = d->col;
-	j->d.kind = dup0(d->kind);
+	j->d.kind = d->kind;
 	j->d.subject = dup0(d->subject);
 	j->d.func = dup0(d->func);
 	j->d.message = dup0(d->message);
-	if (d->nsteps) {
-		struct store_step *s = calloc(d->nsteps, sizeof(*s));
+	if (d->nsteps && !nosteps) {
+		struct gc_step *s = calloc(d->nsteps, sizeof(*s));
 
 		if (!s)
 			return j;
 		for (i = 0; i < d->nsteps; i++) {
 			s[i] = d->steps[i];
-			s[i].kind = dup0(d->steps[i].kind);
 			s[i].dst = dup0(d->steps[i].dst);
 			s[i].src = dup0(d->steps[i].src);
 			s[i].why = dup0(d->steps[i].why);
@@ -442,9 +445,8 @@ static void free_diag(struct jdiag *j)
 	if (!j)
 		return;
 	for (i = 0; i < j->d.nsteps; i++) {
-		const struct store_step *s = &j->d.steps[i];
+		const struct gc_step *s = &j->d.steps[i];
 
-		free((char *)s->kind);
 		free((char *)s->dst);
 		free((char *)s->src);
 		free((char *)s->why);
@@ -455,8 +457,7 @@ static void free_diag(struct jdiag *j)
 	free((void *)j->d.steps);
 	free((char *)j->d.package);
 	free((char *)j->d.file);
-	free((char *)j->d.norm_file);
-	free((char *)j->d.kind);
+	free(j->norm_file);
 	free((char *)j->d.subject);
 	free((char *)j->d.func);
 	free((char *)j->d.message);
@@ -577,14 +578,15 @@ static int collect_lines(void *ctx, const struct store_sample *smp)
 
 /* ---- pass B: the diagnostics at those lines ---- */
 
-static int keep_diag(void *ctx, int64_t build, int64_t id, const struct store_diag *d)
+static int keep_diag(void *ctx, int64_t build, int64_t id, const struct gc_diag *d,
+		     const char *norm_file)
 {
 	struct join *J = ctx;
 	char key[1024];
 	size_t i;
-	int alloc = !strcmp(d->kind, "moved_to_heap") || !strcmp(d->kind, "escapes") ||
-		    !strcmp(d->kind, "append_escapes") || !strcmp(d->kind, "does_not_escape");
-	int is_closure = d->subject && !strcmp(d->subject, "func literal") && !strcmp(d->kind, "escapes");
+	int alloc = d->kind == GC_MOVED_TO_HEAP || d->kind == GC_ESCAPES ||
+		    d->kind == GC_APPEND_ESCAPES || d->kind == GC_DOES_NOT_ESCAPE;
+	int is_closure = d->subject && !strcmp(d->subject, "func literal") && d->kind == GC_ESCAPES;
 	void **slot;
 
 	if (d->package && *d->package) {
@@ -598,18 +600,14 @@ static int keep_diag(void *ctx, int64_t build, int64_t id, const struct store_di
 	/* which (package, file) pairs have diagnostics at all */
 	{
 		const char *pkg = d->package ? d->package : "";
-		int seen = pair_seen(&J->file_seen, pkg, strlen(pkg) + 1, d->norm_file, strlen(d->norm_file));
+		int seen = pair_seen(&J->file_seen, pkg, strlen(pkg) + 1, norm_file, strlen(norm_file));
 
 		if (seen < 0)
 			return err_set(J->e, ESC_ENOMEM, "out of memory");
 		if (!seen) {
-			struct jdiag *rep;
-			struct store_diag bare = *d;
+			struct jdiag *rep = copy_diag(build, id, d, norm_file, 1);
 
-			bare.steps = NULL;
-			bare.nsteps = 0;
-			rep = copy_diag(build, id, &bare);
-			slot = hmap_put(&J->files, path_base(d->norm_file), strlen(path_base(d->norm_file)));
+			slot = hmap_put(&J->files, path_base(norm_file), strlen(path_base(norm_file)));
 			if (!rep || !slot)
 				return err_set(J->e, ESC_ENOMEM, "out of memory");
 			if (!*slot && !(*slot = calloc(1, sizeof(struct dvec))))
@@ -620,7 +618,7 @@ static int keep_diag(void *ctx, int64_t build, int64_t id, const struct store_di
 	}
 	/* notes that say what a line does, wherever the diagnostic itself is */
 	for (i = 0; i < d->nsteps; i++) {
-		const struct store_step *s = &d->steps[i];
+		const struct gc_step *s = &d->steps[i];
 		int flag = 0;
 
 		if (!s->why || !s->file)
@@ -628,7 +626,7 @@ static int keep_diag(void *ctx, int64_t build, int64_t id, const struct store_di
 		/* Go 1.25+: a slice built by appends on the stack is moved to the heap, at its
 		 * exact length, where it escapes: at the return the chain goes through */
 		if (!strcmp(s->why, "return") &&
-		    (!strcmp(d->kind, "append_escapes") || (!strcmp(d->kind, "escapes") && starts(d->subject, "append(")))) {
+		    (d->kind == GC_APPEND_ESCAPES || (d->kind == GC_ESCAPES && starts(d->subject, "append(")))) {
 			line_key(key, sizeof(key), s->file, s->line);
 			if (!(slot = hmap_put(&J->line_flags, key, strlen(key))))
 				return err_set(J->e, ESC_ENOMEM, "out of memory");
@@ -661,19 +659,19 @@ static int keep_diag(void *ctx, int64_t build, int64_t id, const struct store_di
 		if (vec_reserve(&J->closures, &J->capclosures, J->nclosures + 1, sizeof(*J->closures), 64))
 			return err_set(J->e, ESC_ENOMEM, "out of memory");
 		c = &J->closures[J->nclosures++];
-		c->file = strdup(path_base(d->norm_file));
+		c->file = strdup(path_base(norm_file));
 		c->func = dup0(d->func);
 		c->line = d->line;
 		c->col = d->col;
 		c->goroutine = !strcmp(v.cause, "goroutine");
 	}
-	line_key(key, sizeof(key), d->norm_file, d->line);
+	line_key(key, sizeof(key), norm_file, d->line);
 	if (!hmap_get(&J->needed, key, strlen(key)))
 		return 0;
 	if (!(slot = put_pair(&J->build_hits, &build, sizeof(build), key, strlen(key))))
 		return err_set(J->e, ESC_ENOMEM, "out of memory");
 	*slot = (void *)1;
-	if (!strcmp(d->kind, "inline") && starts(d->message, "inlining call to ")) {
+	if (d->kind == GC_INLINE && starts(d->message, "inlining call to ")) {
 		struct ivec *iv;
 
 		if (!(slot = hmap_put(&J->inlines, key, strlen(key))))
@@ -702,7 +700,7 @@ static int keep_diag(void *ctx, int64_t build, int64_t id, const struct store_di
 		return 0;
 	{
 		struct jdiag *j;
-		uintptr_t minor = (uintptr_t)hmap_get(&J->build_minor, (const char *)&build, sizeof(build));
+		uintptr_t minor = (uintptr_t)hmap_get(&J->build_minor, &build, sizeof(build));
 		void **same;
 		struct dvec *dv;
 		struct buf sk;
@@ -710,8 +708,8 @@ static int keep_diag(void *ctx, int64_t build, int64_t id, const struct store_di
 		/* the same diagnostic twice (two logs of one build, -m and -m -m) is one
 		 * candidate: the one that explains more */
 		buf_init(&sk);
-		buf_printf(&sk, "%s%c%u%c%s%c%s%c%s%c%s", key, 0, d->col, 0, d->kind, 0,
-			   d->subject ? d->subject : "", 0, d->package ? d->package : "", 0, d->norm_file);
+		buf_printf(&sk, "%s%c%u%c%d%c%s%c%s%c%s", key, 0, d->col, 0, (int)d->kind, 0,
+			   d->subject ? d->subject : "", 0, d->package ? d->package : "", 0, norm_file);
 		same = hmap_put(&J->diag_seen, sk.data, sk.len);
 		buf_release(&sk);
 		if (!same || !(slot = hmap_put(&J->by_line, key, strlen(key))))
@@ -725,7 +723,7 @@ static int keep_diag(void *ctx, int64_t build, int64_t id, const struct store_di
 		 * absurd, and more candidates would only make every stack there slower */
 		if (!*same && dv->n >= LINE_DIAGS)
 			return 0;
-		if (!(j = copy_diag(build, id, d)))
+		if (!(j = copy_diag(build, id, d, norm_file, 0)))
 			return err_set(J->e, ESC_ENOMEM, "out of memory");
 		j->go_minor = (int)minor;
 		if (*same) {
@@ -743,7 +741,7 @@ static int keep_diag(void *ctx, int64_t build, int64_t id, const struct store_di
 }
 
 /* classification context: map puts and goroutine closures seen in the build */
-static int ctx_is_map_put(void *ctx, const struct store_diag *d, const char *expr, size_t len)
+static int ctx_is_map_put(void *ctx, const struct gc_diag *d, const char *expr, size_t len)
 {
 	struct join *J = ctx;
 
@@ -751,7 +749,7 @@ static int ctx_is_map_put(void *ctx, const struct store_diag *d, const char *exp
 	return hmap_get(&J->map_puts, expr, len) != NULL;
 }
 
-static int ctx_closure_is_goroutine(void *ctx, const struct store_diag *d, const struct store_step *s)
+static int ctx_closure_is_goroutine(void *ctx, const struct gc_diag *d, const struct gc_step *s)
 {
 	struct join *J = ctx;
 	const struct closure_pos *best = NULL;
@@ -761,7 +759,7 @@ static int ctx_closure_is_goroutine(void *ctx, const struct store_diag *d, const
 	for (i = 0; i < J->nclosures; i++) {
 		const struct closure_pos *c = &J->closures[i];
 
-		if (strcmp(c->file, path_base(s->file ? s->file : d->norm_file)))
+		if (strcmp(c->file, path_base(s->file ? s->file : J->classifying->norm_file)))
 			continue;
 		if (d->func && c->func && strcmp(d->func, c->func))
 			continue;
@@ -784,10 +782,11 @@ static void classify_all(struct join *J)
 		struct dvec *dv = v;
 
 		for (i = 0; i < dv->n; i++) {
-			const struct store_diag *d = &dv->v[i]->d;
+			const struct gc_diag *d = &dv->v[i]->d;
 			size_t st;
 
 			cx.go_minor = dv->v[i]->go_minor;
+			J->classifying = dv->v[i];
 			classify_diag(d, &cx, &dv->v[i]->v);
 			for (st = 0; st < d->nsteps; st++)
 				if (d->steps[st].why && !strcmp(d->steps[st].why, "call parameter") &&
@@ -811,11 +810,11 @@ static int has_diags_in(struct join *J, const struct store_frame *f, int user)
 		return 0;
 	classify_package_of(f->function, pkg, sizeof(pkg));
 	for (i = 0; i < dv->n; i++) {
-		const struct store_diag *d = &dv->v[i]->d;
+		const struct jdiag *d = dv->v[i];
 
-		if (user && (!d->package || !hmap_get(&J->user, d->package, strcspn(d->package, " "))))
+		if (user && (!d->d.package || !hmap_get(&J->user, d->d.package, strcspn(d->d.package, " "))))
 			continue;
-		if (compatible(J, f->file, pkg, d->norm_file, d->package, 0))
+		if (compatible(J, f->file, pkg, d->norm_file, d->d.package, 0))
 			return 1;
 	}
 	return 0;
@@ -1037,7 +1036,7 @@ static int cand_push(struct resolution *r, size_t *cap, struct jdiag *d)
 	size_t i;
 
 	for (i = 0; i < r->ncand; i++)	/* the same line twice (two logs, -m at two levels) */
-		if (r->cand[i]->d.col == d->d.col && !strcmp(r->cand[i]->d.kind, d->d.kind) &&
+		if (r->cand[i]->d.col == d->d.col && r->cand[i]->d.kind == d->d.kind &&
 		    ((!r->cand[i]->d.subject && !d->d.subject) ||
 		     (r->cand[i]->d.subject && d->d.subject && !strcmp(r->cand[i]->d.subject, d->d.subject))))
 			return 0;
@@ -1100,10 +1099,10 @@ static int gather(struct join *J, const struct store_frame *f, const char *file,
 		if (!col && !(d->d.subject && (strstr(d->d.subject, "~r") || strstr(d->d.subject, "~R"))) &&
 		    foreign_inline_col(J, f, d->d.col, callees, ncallees))
 			continue;
-		if (!compatible(J, file, pkg, d->d.norm_file, d->d.package, 1))
+		if (!compatible(J, file, pkg, d->norm_file, d->d.package, 1))
 			continue;
 		if (!strcmp(pkg, "main")) {
-			int fit = main_fit(file, d->d.norm_file, d->d.package);
+			int fit = main_fit(file, d->norm_file, d->d.package);
 
 			if (fit < best)
 				continue;
@@ -1149,7 +1148,7 @@ static void index_stores(struct join *J, const struct store_frame *x, const stru
 
 	for (i = 0; i < r->ncand; i++) {
 		struct jdiag *d = r->cand[i];
-		const struct store_step *s;
+		const struct gc_step *s;
 		const char *eq;
 
 		if (d->index_read || strcmp(d->v.cause, "slice-store") || d->v.decisive < 0 ||
@@ -1491,7 +1490,7 @@ static int variable_size(const struct jdiag *d)
 	case CLASSIFY_EXPR_EXPLICIT:
 		return classify_make_is_variable(d->d.subject);
 	default:
-		return !strcmp(d->d.kind, "append_escapes");
+		return d->d.kind == GC_APPEND_ESCAPES;
 	}
 }
 
@@ -1508,8 +1507,8 @@ static const struct jdiag *best_of(const struct resolution *r, int off_panic, in
 		if ((off_panic && d->panics) || (fixed >= 0 && variable_size(d) == fixed))
 			continue;
 		/* escapes/moved over does_not_escape; explained over bare; surer over less sure */
-		if (!best || (strcmp(d->d.kind, "does_not_escape") && !strcmp(best->d.kind, "does_not_escape")) ||
-		    (!strcmp(d->d.kind, best->d.kind) && d->v.confidence > best->v.confidence))
+		if (!best || (d->d.kind != GC_DOES_NOT_ESCAPE && best->d.kind == GC_DOES_NOT_ESCAPE) ||
+		    (d->d.kind == best->d.kind && d->v.confidence > best->v.confidence))
 			best = d;
 	}
 	return best;
@@ -1772,7 +1771,7 @@ enum esc_status classify_analyze(struct store *s, int64_t profile_id, const int6
 
 		if ((st = store_build_go_version(s, builds[i], version, sizeof(version), e)))
 			goto out;
-		if (!(slot = hmap_put(&J.build_minor, (const char *)&builds[i], sizeof(builds[i])))) {
+		if (!(slot = hmap_put(&J.build_minor, &builds[i], sizeof(builds[i])))) {
 			st = err_set(e, ESC_ENOMEM, "out of memory");
 			goto out;
 		}

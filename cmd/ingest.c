@@ -21,8 +21,6 @@ struct escapes_run {
 	struct store_build *b;		/* NULL in a dry run */
 	struct digest_sha256 sha;
 	size_t kinds[GC_KIND_COUNT];
-	struct store_step *steps;
-	size_t capsteps;
 	struct err *e;
 };
 
@@ -37,9 +35,7 @@ static void hash_str(struct digest_sha256 *d, const char *s)
 static int on_diag(void *ctx, const struct gc_diag *d)
 {
 	struct escapes_run *r = ctx;
-	static const char *const step_kinds[] = {"flow", "from", "warning"};
 	char norm[4096], pos[64];
-	struct store_diag sd;
 	size_t i;
 
 	if ((size_t)d->kind < GC_KIND_COUNT)
@@ -54,26 +50,8 @@ static int on_diag(void *ctx, const struct gc_diag *d)
 	hash_str(&r->sha, d->message);
 	for (i = 0; i < d->nsteps; i++)
 		hash_str(&r->sha, d->steps[i].text);
-	if (d->nsteps > r->capsteps) {
-		size_t nc = d->nsteps * 2;
-		struct store_step *ns = realloc(r->steps, nc * sizeof(*ns));
-
-		if (!ns)
-			return err_set(r->e, ESC_ENOMEM, "'%s': out of memory", r->path);
-		r->steps = ns;
-		r->capsteps = nc;
-	}
-	for (i = 0; i < d->nsteps; i++) {
-		const struct gc_step *g = &d->steps[i];
-
-		r->steps[i] = (struct store_step){step_kinds[g->kind], g->dst, g->src, g->derefs,
-						  g->why, g->expr, g->file, g->line, g->col, g->text};
-	}
 	classify_norm_path(d->file, norm, sizeof(norm));
-	sd = (struct store_diag){d->package, d->file, norm, d->line, d->col, gc_kind_name(d->kind),
-				 d->subject, d->func, d->message ? d->message : "", r->steps,
-				 d->nsteps};
-	return store_build_add(r->b, &sd, r->e);
+	return store_build_add(r->b, d, norm, r->e);
 }
 
 static int is_dir(const char *path)
@@ -267,14 +245,12 @@ static enum esc_status build_from(struct store *s, struct input *in, const char 
 		if (!e->status)
 			err_set(e, (enum esc_status)r, "'%s': cannot parse", path);
 		store_build_abort(run.b);
-		free(run.steps);
 		return e->status;
 	}
 	memcpy(res->kinds, run.kinds, sizeof(res->kinds));
 	v = version ? version : res->st.go_version;
 	snprintf(res->version, sizeof(res->version), "%s", v ? v : "");
 	digest_sha256_final(&run.sha, res->sha256);
-	free(run.steps);
 	if (s && store_build_commit(run.b, res->sha256, res->version, &res->id, &res->added, e))
 		return e->status;
 	return ESC_OK;

@@ -14,13 +14,14 @@ struct hmap_slot {
 	void *value;
 };
 
-ESC_WRAPS static uint64_t hash_bytes(const char *p, size_t n)
+ESC_WRAPS static uint64_t hash_bytes(const void *key, size_t n)
 {
+	const unsigned char *p = key;
 	uint64_t h = 1469598103934665603ULL;
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+		h = (h ^ p[i]) * 1099511628211ULL;
 	return h ^ (h >> 29);
 }
 
@@ -40,7 +41,7 @@ void hmap_release(struct hmap *m)
 	hmap_init(m);
 }
 
-static struct hmap_slot *find(const struct hmap *m, const char *key, size_t len, uint64_t h)
+static struct hmap_slot *find(const struct hmap *m, const void *key, size_t len, uint64_t h)
 {
 	size_t i;
 
@@ -50,7 +51,7 @@ static struct hmap_slot *find(const struct hmap *m, const char *key, size_t len,
 	return &m->slots[i];
 }
 
-void *hmap_get(const struct hmap *m, const char *key, size_t len)
+void *hmap_get(const struct hmap *m, const void *key, size_t len)
 {
 	struct hmap_slot *s;
 
@@ -77,7 +78,7 @@ static int grow(struct hmap *m)
 	return 0;
 }
 
-void **hmap_put(struct hmap *m, const char *key, size_t len)
+void **hmap_put(struct hmap *m, const void *key, size_t len)
 {
 	struct hmap_slot *s;
 	uint64_t h = hash_bytes(key, len);

@@ -32,6 +32,39 @@ const char *gc_kind_name(enum gc_kind k)
 	return kind_names[k];
 }
 
+int gc_kind_parse(const char *name, enum gc_kind *k)
+{
+	unsigned i;
+
+	for (i = 0; name && i < GC_KIND_COUNT; i++)
+		if (!strcmp(kind_names[i], name)) {
+			*k = (enum gc_kind)i;
+			return 0;
+		}
+	return -1;
+}
+
+static const char *const step_kind_names[GC_STEP_KIND_COUNT] = {"flow", "from", "warning"};
+
+const char *gc_step_kind_name(enum gc_step_kind k)
+{
+	if ((unsigned)k >= GC_STEP_KIND_COUNT)
+		return NULL;
+	return step_kind_names[k];
+}
+
+int gc_step_kind_parse(const char *name, enum gc_step_kind *k)
+{
+	unsigned i;
+
+	for (i = 0; name && i < GC_STEP_KIND_COUNT; i++)
+		if (!strcmp(step_kind_names[i], name)) {
+			*k = (enum gc_step_kind)i;
+			return 0;
+		}
+	return -1;
+}
+
 /* ---- small string helpers on (pointer, length) slices ---- */
 
 #define LIT(s) s, (sizeof(s) - 1)
@@ -326,12 +359,14 @@ struct gc_log {
 	int held_param;			/* it is a "leaking param" line */
 	struct rec *taken, *taken_tail;	/* blocks that go with the held line */
 
+	/* not common/hmap: a multimap of intrusive chains, unlinked as blocks are taken */
 	struct rec **tab;		/* pending blocks by key */
 	size_t nbuckets, npending;
 	struct rec *phead, *ptail;
 	struct rec *pool;
 	uint64_t seq;
 
+	/* not common/hmap: emptied at each "# pkg" in O(1) by bumping gen, no key copies */
 	struct decl *decl;
 	size_t decl_cap, ndecl;
 	uint32_t gen;

@@ -20,8 +20,15 @@ enum gc_kind {	/* the `kind` column of the diagnostics view */
  * "leaking_param_to_result", "param_does_not_escape", "append_escapes", "inline",
  * "cannot_inline", "devirtualized", "other"; NULL for a value out of range. */
 const char *gc_kind_name(enum gc_kind k);
+/* The kind gc_kind_name calls name: 0 with *k set, or -1 (k untouched) when name is NULL
+ * or none of them. */
+int gc_kind_parse(const char *name, enum gc_kind *k);
 
-enum gc_step_kind { GC_STEP_FLOW, GC_STEP_FROM, GC_STEP_WARNING };
+enum gc_step_kind { GC_STEP_FLOW, GC_STEP_FROM, GC_STEP_WARNING, GC_STEP_KIND_COUNT };
+/* "flow", "from", "warning" (the flow_step table's kind column); NULL out of range. */
+const char *gc_step_kind_name(enum gc_step_kind k);
+/* The reverse of gc_step_kind_name: 0 with *k set, or -1 (k untouched). */
+int gc_step_kind_parse(const char *name, enum gc_step_kind *k);
 
 struct gc_step {			/* one line of a -m=2 explanation, in printed order */
 	enum gc_step_kind kind;
@@ -39,6 +46,9 @@ struct gc_step {			/* one line of a -m=2 explanation, in printed order */
 /* Fields a step does not have (dst/src of a from, why/expr of a flow, everything but text
  * of a warning) are NULL, derefs 0 and line/col 0. */
 
+/* One compiler diagnostic, the same type from the parser through the store (which writes
+ * and reads it back, kinds as text only in SQL) to the join and the cause rules. Every
+ * pointer is borrowed: valid during the callback that hands it out. */
 struct gc_diag {
 	const char *package;	/* from the last "# import/path [variant]" header (without the
 				   " [variant]"), or the JSON header's "package"; NULL if none */

@@ -4,7 +4,6 @@
  * one at a time later, each into an arena that is reset between samples. Every string
  * index and id is checked before use: a profile that passes profile_open cannot make a
  * later reader index out of range. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -574,93 +573,7 @@ static enum esc_status build_model(struct profile *p, struct table_state *t, str
 	return profile_index_locations(p, e);
 }
 
-/* The error for location i (0-based) of p: at its byte when the decoder kept it. */
-static enum esc_status bad_location(const struct profile *p, size_t i, const char *why,
-				    struct err *e)
-{
-	if (p->priv->location_off)
-		return bad(e, p->name, p->priv->location_off[i], "location %zu %s", i + 1, why);
-	return err_set(e, ESC_EINPUT, "'%s': location %zu %s", p->name, i + 1, why);
-}
-
-static int cmp_loc_ptr(const void *a, const void *b)
-{
-	const struct profile_location *x = *(const struct profile_location *const *)a;
-	const struct profile_location *y = *(const struct profile_location *const *)b;
-
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
-enum esc_status profile_index_locations(struct profile *p, struct err *e)
-{
-	struct profile_priv *pv = p->priv;
-	uint64_t max = 0;
-	size_t i;
-
-	for (i = 0; i < p->nlocations; i++) {
-		if (p->locations[i].id == 0)
-			return bad_location(p, i, "has id 0", e);
-		if (p->locations[i].id > max)
-			max = p->locations[i].id;
-	}
-	/* Go numbers locations 1..N: a dense table; otherwise a sorted one with bsearch */
-	if (max <= 4 * (uint64_t)p->nlocations + 1024) {
-		pv->by_id_len = max + 1;
-		pv->by_id = calloc((size_t)pv->by_id_len, sizeof(*pv->by_id));
-		if (!pv->by_id)
-			return err_set(e, ESC_ENOMEM, "'%s': out of memory", p->name);
-		for (i = 0; i < p->nlocations; i++) {
-			if (pv->by_id[p->locations[i].id])
-				goto dup;
-			pv->by_id[p->locations[i].id] = &p->locations[i];
-		}
-	} else {
-		pv->by_id_len = 0;
-		pv->by_id = malloc((p->nlocations + 1) * sizeof(*pv->by_id));
-		if (!pv->by_id)
-			return err_set(e, ESC_ENOMEM, "'%s': out of memory", p->name);
-		for (i = 0; i < p->nlocations; i++)
-			pv->by_id[i] = &p->locations[i];
-		qsort(pv->by_id, p->nlocations, sizeof(*pv->by_id), cmp_loc_ptr);
-		for (i = 1; i < p->nlocations; i++)
-			if (pv->by_id[i]->id == pv->by_id[i - 1]->id) {
-				i = pv->by_id[i]->index > pv->by_id[i - 1]->index ?
-					    pv->by_id[i]->index : pv->by_id[i - 1]->index;
-				goto dup;
-			}
-	}
-	return ESC_OK;
-dup:
-	{
-		char why[64];
-
-		snprintf(why, sizeof(why), "repeats location id %llu",
-			 (unsigned long long)p->locations[i].id);
-		return bad_location(p, i, why, e);
-	}
-}
-
-const struct profile_location *profile_location_by_id(const struct profile *p, uint64_t id)
-{
-	const struct profile_priv *pv = p->priv;
-	size_t lo = 0, hi = p->nlocations;
-
-	if (pv->by_id_len)
-		return id < pv->by_id_len ? pv->by_id[id] : NULL;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (pv->by_id[mid]->id == id)
-			return pv->by_id[mid];
-		if (pv->by_id[mid]->id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-static enum esc_status decode_pprof(struct profile *p, struct err *e)
+enum esc_status profile_decode_pprof(struct profile *p, struct err *e)
 {
 	struct table_state t = {.name = p->name};
 	enum esc_status st;
@@ -695,8 +608,7 @@ static int add_magnitude(uint64_t *total, int64_t v)
 }
 
 /* Pass two: one Sample at a time. */
-static int foreach_pprof(const struct profile *p, profile_sample_fn fn, void *ctx,
-			 struct err *e)
+int profile_foreach_pprof(const struct profile *p, profile_sample_fn fn, void *ctx, struct err *e)
 {
 	struct profile_priv *pv = p->priv;
 	const char *const *strings = pv->strings;
@@ -794,38 +706,9 @@ out:
 	return ret;
 }
 
-/* Legacy samples were checked as they were parsed, their sums within 64 bits included. */
-static int foreach_legacy(const struct profile *p, profile_sample_fn fn, void *ctx)
-{
-	const struct profile_priv *pv = p->priv;
-	size_t i;
-	int ret;
-
-	for (i = 0; i < pv->nlegacy; i++) {
-		const struct legacy_sample *ls = &pv->legacy[i];
-		/* when no sample has a frame there is no frame array, and NULL + 0 is undefined */
-		const struct profile_location **locs = ls->nlocs ? pv->legacy_locs + ls->first_loc : NULL;
-		struct profile_sample s = {i, locs, ls->nlocs,
-					   pv->legacy_values + ls->first_value, p->nsample_types,
-					   pv->legacy_labels + ls->label, 1};
-
-		if ((ret = fn(ctx, &s)))
-			return ret;
-	}
-	return 0;
-}
-
-int profile_foreach_sample(const struct profile *p, profile_sample_fn fn, void *ctx,
-			   struct err *e)
-{
-	if (p->format == PROFILE_LEGACY_HEAP)
-		return foreach_legacy(p, fn, ctx);
-	return foreach_pprof(p, fn, ctx, e);
-}
-
 /* Whether the first byte can start a Profile: a known field with its wire type. Anything
  * else is not a pprof profile at all, and is said so rather than "bad field at byte 0". */
-static int starts_like_profile(const unsigned char *d, size_t n)
+int profile_pprof_can_start(const unsigned char *d, size_t n)
 {
 	unsigned f, wt;
 
@@ -839,164 +722,4 @@ static int starts_like_profile(const unsigned char *d, size_t n)
 	case 13: return wt == 0 || wt == 2;
 	default: return 0;
 	}
-}
-
-static int looks_like_text(const unsigned char *d, size_t n)
-{
-	size_t i, lim = n < 64 ? n : 64;
-
-	for (i = 0; i < lim; i++)
-		if (d[i] < 0x09 || (d[i] > 0x0d && d[i] < 0x20 && d[i] != 0x1b))
-			return 0;
-	return n > 0;
-}
-
-bool profile_sniff(const void *head, size_t len)
-{
-	return !looks_like_text(head, len) || profile_is_legacy_heap(head, len);
-}
-
-enum esc_status profile_open(struct profile **out, const char *name, const void *data,
-			     size_t len, const struct profile_limits *limits, struct err *e)
-{
-	struct profile *p;
-	struct profile_priv *pv;
-	enum esc_status st;
-	int compressed = 0;
-
-	*out = NULL;
-	p = calloc(1, sizeof(*p));
-	pv = calloc(1, sizeof(*pv));
-	if (!p || !pv) {
-		free(p);
-		free(pv);
-		return err_set(e, ESC_ENOMEM, "'%s': out of memory", name);
-	}
-	p->priv = pv;
-	p->name = name;
-	p->input_size = len;
-	arena_init(&pv->arena, 256 * 1024);
-	buf_init(&pv->data);
-	pv->limits.max_size = limits && limits->max_size ? limits->max_size : PROFILE_DEFAULT_MAX_SIZE;
-	pv->limits.max_depth = limits && limits->max_depth ? limits->max_depth : PROFILE_DEFAULT_MAX_DEPTH;
-	pv->limits.max_string = limits && limits->max_string ? limits->max_string : PROFILE_DEFAULT_MAX_STRING;
-
-	if (len == 0) {
-		st = err_set(e, ESC_EINPUT, "'%s': empty file", name);
-		goto fail;
-	}
-	p->format = PROFILE_PPROF;
-	st = profile_inflate(name, data, len, pv->limits.max_size, &pv->data, &p->format,
-			     &compressed, e);
-	if (st)
-		goto fail;
-	if (!compressed) {
-		if (len > pv->limits.max_size) {
-			st = err_set(e, ESC_ELIMIT, "'%s': size %zu exceeds %llu bytes (raise it with --max-size)",
-				     name, len, (unsigned long long)pv->limits.max_size);
-			goto fail;
-		}
-		if (buf_add(&pv->data, data, len)) {
-			st = err_set(e, ESC_ENOMEM, "'%s': out of memory", name);
-			goto fail;
-		}
-	}
-	p->decoded_size = pv->data.len;
-	if (profile_is_legacy_heap(pv->data.data, pv->data.len)) {
-		p->format = PROFILE_LEGACY_HEAP;
-		st = profile_parse_legacy(p, e);
-	} else {
-		st = decode_pprof(p, e);
-		/* a text file, or bytes that cannot start a Profile, are not a profile at all */
-		if (st == ESC_EINPUT && (looks_like_text((const unsigned char *)pv->data.data, pv->data.len) ||
-					 !starts_like_profile((const unsigned char *)pv->data.data,
-							      pv->data.len))) {
-			err_clear(e);
-			st = err_set(e, ESC_EINPUT,
-				     "'%s': not a pprof profile (gzip, zlib or protobuf) nor a Go heap text profile",
-				     name);
-		}
-	}
-	if (st)
-		goto fail;
-	*out = p;
-	return ESC_OK;
-fail:
-	profile_free(p);
-	return st;
-}
-
-enum esc_status profile_open_file(struct profile **out, const char *path,
-				  const struct profile_limits *limits, struct err *e)
-{
-	struct buf b;
-	enum esc_status st;
-	uint64_t max = limits && limits->max_size ? limits->max_size : PROFILE_DEFAULT_MAX_SIZE;
-	int r;
-
-	*out = NULL;
-	buf_init(&b);
-	/* compressed input is at most the cap too: deflate never expands much */
-	r = buf_read_file(&b, path, max);
-	if (r == -1 && errno == ENOMEM) {
-		st = err_set(e, ESC_ENOMEM, "'%s': out of memory", path);
-	} else if (r == -1) {
-		st = err_set(e, ESC_EIO, "cannot read '%s': %m", path);
-	} else if (r == -2) {
-		st = err_set(e, ESC_ELIMIT, "'%s': larger than %llu bytes (raise it with --max-size)",
-			     path, (unsigned long long)max);
-	} else {
-		st = profile_open(out, path, b.data, b.len, limits, e);
-	}
-	buf_release(&b);
-	return st;
-}
-
-int profile_sample_type_index(const struct profile *p, const char *type)
-{
-	size_t i;
-
-	for (i = 0; i < p->nsample_types; i++)
-		if (!strcmp(p->sample_types[i].type, type))
-			return (int)i;
-	return -1;
-}
-
-int profile_default_sample_index(const struct profile *p)
-{
-	int i;
-
-	if (p->default_sample_type && (i = profile_sample_type_index(p, p->default_sample_type)) >= 0)
-		return i;
-	return p->nsample_types ? (int)p->nsample_types - 1 : -1;
-}
-
-const char *profile_format_name(enum profile_format f)
-{
-	switch (f) {
-	case PROFILE_PPROF_GZIP: return "pprof-gzip";
-	case PROFILE_PPROF_ZLIB: return "pprof-zlib";
-	case PROFILE_PPROF: return "pprof";
-	case PROFILE_LEGACY_HEAP: return "legacy-heap-text";
-	}
-	return "unknown";
-}
-
-void profile_free(struct profile *p)
-{
-	if (!p)
-		return;
-	if (p->priv) {
-		if (p->format == PROFILE_LEGACY_HEAP) {
-			free(p->priv->legacy);
-			free(p->priv->legacy_locs);
-			free(p->priv->legacy_values);
-			free(p->priv->legacy_labels);
-		}
-		free(p->priv->by_id);
-		arena_release(&p->priv->arena);
-		buf_release(&p->priv->data);
-		free(p->priv);
-	}
-	free(p);
 }

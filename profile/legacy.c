@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/hmap.h"
 #include "common/vec.h"
-#include "common/wrap.h"
 #include "profile_int.h"
 
 struct ltab {
@@ -23,12 +23,11 @@ struct ltab {
 		int done;	/* frames already seen for this location */
 	} *lines;
 	size_t nloc, cap, caplines;
-	/* open-addressing index addr -> location+1 */
-	uint32_t *slot;
-	size_t nslot;
+	struct hmap by_addr;	/* the 8 bytes of an address -> its location index + 1 */
 	/* functions by (name, file) */
 	struct profile_function *fns;
 	size_t nfn, capfn;
+	struct hmap by_fn;	/* "name\0file" -> function index + 1 */
 	/* samples */
 	struct legacy_sample *smp;
 	size_t nsmp, capsmp;
@@ -43,44 +42,15 @@ static int grow(void *pp, size_t *cap, size_t need, size_t elem)
 	return vec_reserve(pp, cap, need, elem, 64);
 }
 
-ESC_WRAPS static uint64_t mix(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	return x;
-}
-
-static int rehash(struct ltab *t)
-{
-	size_t n = t->nslot ? t->nslot * 2 : 1024, i;
-	uint32_t *s = calloc(n, sizeof(*s));
-
-	if (!s)
-		return -1;
-	for (i = 0; i < t->nloc; i++) {
-		size_t h = mix(t->addr[i]) & (n - 1);
-
-		while (s[h])
-			h = (h + 1) & (n - 1);
-		s[h] = (uint32_t)(i + 1);
-	}
-	free(t->slot);
-	t->slot = s;
-	t->nslot = n;
-	return 0;
-}
-
 /* Returns the location index of addr, adding it; -1 when memory runs out. */
 static long location_for(struct ltab *t, uint64_t addr)
 {
-	size_t h;
+	void **slot = hmap_put(&t->by_addr, &addr, sizeof(addr));
 
-	if (2 * (t->nloc + 1) > t->nslot && rehash(t))
+	if (!slot)
 		return -1;
-	for (h = mix(addr) & (t->nslot - 1); t->slot[h]; h = (h + 1) & (t->nslot - 1))
-		if (t->addr[t->slot[h] - 1] == addr)
-			return (long)t->slot[h] - 1;
+	if (*slot)
+		return (long)((uintptr_t)*slot - 1);
 	if (t->nloc >= UINT32_MAX - 1 ||
 	    grow(&t->addr, &t->cap, t->nloc + 1, sizeof(*t->addr)))
 		return -1;
@@ -94,7 +64,7 @@ static long location_for(struct ltab *t, uint64_t addr)
 	}
 	t->addr[t->nloc] = addr;
 	memset(&t->lines[t->nloc], 0, sizeof(t->lines[0]));
-	t->slot[h] = (uint32_t)(t->nloc + 1);
+	*slot = (void *)(uintptr_t)(t->nloc + 1);
 	return (long)t->nloc++;
 }
 
@@ -102,15 +72,23 @@ static const struct profile_function *function_for(struct ltab *t, struct arena 
 						   const char *name, size_t nlen,
 						   const char *file, size_t flen, size_t *ix)
 {
-	size_t i;
+	void **slot = NULL;
+	struct buf key;
 
-	/* legacy profiles are small: a linear scan over distinct functions is fine */
-	for (i = 0; i < t->nfn; i++)
-		if (strlen(t->fns[i].name) == nlen && !memcmp(t->fns[i].name, name, nlen) &&
-		    strlen(t->fns[i].file) == flen && !memcmp(t->fns[i].file, file, flen)) {
-			*ix = i;
-			return &t->fns[i];
+	/* a name or file with a NUL byte is kept short of it, so it never equals its text:
+	 * such a function is a new one each time (and not looked up) */
+	if (!memchr(name, '\0', nlen) && !memchr(file, '\0', flen)) {
+		buf_init(&key);
+		if (!buf_add(&key, name, nlen) && !buf_add(&key, "", 1) && !buf_add(&key, file, flen))
+			slot = hmap_put(&t->by_fn, key.data, key.len);
+		buf_release(&key);
+		if (!slot)
+			return NULL;
+		if (*slot) {
+			*ix = (uintptr_t)*slot - 1;
+			return &t->fns[*ix];
 		}
+	}
 	if (grow(&t->fns, &t->capfn, t->nfn + 1, sizeof(*t->fns)))
 		return NULL;
 	t->fns[t->nfn] = (struct profile_function){.id = t->nfn + 1};
@@ -120,6 +98,8 @@ static const struct profile_function *function_for(struct ltab *t, struct arena 
 	if (!t->fns[t->nfn].name || !t->fns[t->nfn].file)
 		return NULL;
 	*ix = t->nfn;
+	if (slot)
+		*slot = (void *)(uintptr_t)(t->nfn + 1);
 	return &t->fns[t->nfn++];
 }
 
@@ -131,8 +111,9 @@ static void free_ltab(struct ltab *t)
 		free(t->lines[i].v);
 	free(t->addr);
 	free(t->lines);
-	free(t->slot);
+	hmap_release(&t->by_addr);
 	free(t->fns);
+	hmap_release(&t->by_fn);
 	free(t->smp);
 	free(t->locref);
 	free(t->vals);
@@ -536,4 +517,33 @@ out:
 	free(labels);
 	free_ltab(&t);
 	return st;
+}
+
+/* Legacy samples were checked as they were parsed, their sums within 64 bits included. */
+int profile_foreach_legacy(const struct profile *p, profile_sample_fn fn, void *ctx)
+{
+	const struct profile_priv *pv = p->priv;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < pv->nlegacy; i++) {
+		const struct legacy_sample *ls = &pv->legacy[i];
+		/* when no sample has a frame there is no frame array, and NULL + 0 is undefined */
+		const struct profile_location **locs = ls->nlocs ? pv->legacy_locs + ls->first_loc : NULL;
+		struct profile_sample s = {i, locs, ls->nlocs,
+					   pv->legacy_values + ls->first_value, p->nsample_types,
+					   pv->legacy_labels + ls->label, 1};
+
+		if ((ret = fn(ctx, &s)))
+			return ret;
+	}
+	return 0;
+}
+
+void profile_legacy_release(struct profile_priv *pv)
+{
+	free(pv->legacy);
+	free(pv->legacy_locs);
+	free(pv->legacy_values);
+	free(pv->legacy_labels);
 }

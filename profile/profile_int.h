@@ -1,4 +1,6 @@
-/* profile_int.h — what the files of profile/ share and nobody else sees. */
+/* profile_int.h — what the files of profile/ share and nobody else sees. Calls point one
+ * way: profile.c (open, dispatch, free) -> gunzip.c, decode.c, legacy.c -> locations.c;
+ * the two decoders never call each other. */
 #ifndef ESC_PROFILE_INT_H
 #define ESC_PROFILE_INT_H
 
@@ -37,13 +39,25 @@ enum esc_status profile_inflate(const char *name, const unsigned char *in, size_
 				uint64_t max, struct buf *out, enum profile_format *fmt,
 				int *compressed, struct err *e);
 
-/* True when data starts like a Go legacy heap text profile. */
+/* legacy.c. True when data starts like a Go legacy heap text profile. */
 int profile_is_legacy_heap(const char *data, size_t len);
-
 /* Fills p from the legacy text held in p->priv->data. */
 enum esc_status profile_parse_legacy(struct profile *p, struct err *e);
+/* profile_foreach_sample of a legacy profile. */
+int profile_foreach_legacy(const struct profile *p, profile_sample_fn fn, void *ctx);
+/* Frees the sample tables profile_parse_legacy put in pv (not pv itself). */
+void profile_legacy_release(struct profile_priv *pv);
 
-/* Builds the location-id index; fails on a duplicate or zero id. */
+/* decode.c. Fills p from the pprof protobuf held in p->priv->data. */
+enum esc_status profile_decode_pprof(struct profile *p, struct err *e);
+/* profile_foreach_sample of a pprof profile. */
+int profile_foreach_pprof(const struct profile *p, profile_sample_fn fn, void *ctx, struct err *e);
+/* Whether d[0..n) can start a Profile message (its first field is one Profile has, with
+ * that field's wire type); true for n == 0. */
+int profile_pprof_can_start(const unsigned char *d, size_t n);
+
+/* locations.c. Builds the location-id index (freed by profile_free); fails on a duplicate
+ * or zero id. */
 enum esc_status profile_index_locations(struct profile *p, struct err *e);
 
 #endif

@@ -85,11 +85,55 @@ static const char *col_text(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
+/* A copy of s (NULL for NULL); sets *oom when memory runs out. */
+static const char *dup_or_null(const char *s, int *oom)
+{
+	char *c;
+
+	if (!s)
+		return NULL;
+	if (!(c = strdup(s)))
+		*oom = 1;
+	return c;
+}
+
+static void release_step(struct gc_step *p)
+{
+	free((char *)p->dst);
+	free((char *)p->src);
+	free((char *)p->why);
+	free((char *)p->expr);
+	free((char *)p->file);
+	free((char *)p->text);
+	memset(p, 0, sizeof(*p));
+}
+
+/* Fills p from the flow_step row at sq (copies: the row's text is gone after the next
+ * step); -1 when memory runs out. */
+static int read_step(sqlite3_stmt *sq, struct gc_step *p)
+{
+	int oom = 0;
+
+	release_step(p);
+	if (gc_step_kind_parse(col_text(sq, 1), &p->kind))
+		p->kind = GC_STEP_WARNING;
+	p->dst = dup_or_null(col_text(sq, 2), &oom);
+	p->src = dup_or_null(col_text(sq, 3), &oom);
+	p->derefs = sqlite3_column_int(sq, 4);
+	p->why = dup_or_null(col_text(sq, 5), &oom);
+	p->expr = dup_or_null(col_text(sq, 6), &oom);
+	p->file = dup_or_null(col_text(sq, 7), &oom);
+	p->line = (unsigned)sqlite3_column_int(sq, 8);
+	p->col = (unsigned)sqlite3_column_int(sq, 9);
+	p->text = dup_or_null(col_text(sq, 10), &oom);
+	return oom ? -1 : 0;
+}
+
 int store_foreach_diag(struct store *s, const int64_t *builds, size_t nbuilds, store_diag_fn fn,
 		       void *ctx, struct err *e)
 {
 	sqlite3_stmt *dq = NULL, *sq = NULL;
-	struct store_step *steps = NULL;
+	struct gc_step *steps = NULL;
 	size_t cap = 0, b;
 	int ret = 0, rc;
 
@@ -110,17 +154,16 @@ int store_foreach_diag(struct store *s, const int64_t *builds, size_t nbuilds, s
 		srow = sqlite3_step(sq);
 		while ((rc = sqlite3_step(dq)) == SQLITE_ROW) {
 			int64_t diag = sqlite3_column_int64(dq, 0);
-			struct store_diag d;
+			struct gc_diag d;
 			size_t n = 0;
 
 			/* the steps of this diagnostic: both queries run in diag_id order */
 			while (srow == SQLITE_ROW && sqlite3_column_int64(sq, 0) < diag)
 				srow = sqlite3_step(sq);
-			/* copies: the step row's text is gone after the next step */
 			while (srow == SQLITE_ROW && sqlite3_column_int64(sq, 0) == diag) {
 				if (n == cap) {
 					size_t nc = cap ? cap * 2 : 16;
-					struct store_step *ns = realloc(steps, nc * sizeof(*ns));
+					struct gc_step *ns = realloc(steps, nc * sizeof(*ns));
 
 					if (!ns) {
 						ret = err_set(e, ESC_ENOMEM, "'%s': out of memory", s->path);
@@ -130,31 +173,19 @@ int store_foreach_diag(struct store *s, const int64_t *builds, size_t nbuilds, s
 					steps = ns;
 					cap = nc;
 				}
-				{
-					struct store_step *p = &steps[n];
-					const char *f[7] = {col_text(sq, 1), col_text(sq, 2), col_text(sq, 3),
-							    col_text(sq, 5), col_text(sq, 6), col_text(sq, 7),
-							    col_text(sq, 10)};
-					char **dst[7] = {(char **)&p->kind, (char **)&p->dst, (char **)&p->src,
-							 (char **)&p->why, (char **)&p->expr, (char **)&p->file,
-							 (char **)&p->text};
-
-					for (int k = 0; k < 7; k++) {
-						free(*dst[k]);
-						*dst[k] = f[k] ? strdup(f[k]) : NULL;
-					}
-					p->derefs = sqlite3_column_int(sq, 4);
-					p->line = (unsigned)sqlite3_column_int(sq, 8);
-					p->col = (unsigned)sqlite3_column_int(sq, 9);
+				if (read_step(sq, &steps[n++])) {
+					ret = err_set(e, ESC_ENOMEM, "'%s': out of memory", s->path);
+					goto out;
 				}
-				n++;
 				srow = sqlite3_step(sq);
 			}
-			d = (struct store_diag){col_text(dq, 1), col_text(dq, 2), col_text(dq, 3),
-						(unsigned)sqlite3_column_int(dq, 4),
-						(unsigned)sqlite3_column_int(dq, 5), col_text(dq, 6),
-						col_text(dq, 7), col_text(dq, 8), col_text(dq, 9), steps, n};
-			if ((ret = fn(ctx, builds[b], diag, &d)))
+			d = (struct gc_diag){.package = col_text(dq, 1), .file = col_text(dq, 2),
+					     .line = (unsigned)sqlite3_column_int(dq, 4),
+					     .col = (unsigned)sqlite3_column_int(dq, 5), .kind = GC_OTHER,
+					     .subject = col_text(dq, 7), .func = col_text(dq, 8),
+					     .message = col_text(dq, 9), .steps = steps, .nsteps = n};
+			gc_kind_parse(col_text(dq, 6), &d.kind);
+			if ((ret = fn(ctx, builds[b], diag, &d, col_text(dq, 3))))
 				goto out;
 		}
 		if (rc != SQLITE_DONE) {
@@ -165,15 +196,8 @@ int store_foreach_diag(struct store *s, const int64_t *builds, size_t nbuilds, s
 		sqlite3_reset(sq);
 	}
 out:
-	for (b = 0; b < cap; b++) {
-		free((char *)steps[b].kind);
-		free((char *)steps[b].dst);
-		free((char *)steps[b].src);
-		free((char *)steps[b].why);
-		free((char *)steps[b].expr);
-		free((char *)steps[b].file);
-		free((char *)steps[b].text);
-	}
+	for (b = 0; b < cap; b++)
+		release_step(&steps[b]);
 	free(steps);
 	sqlite3_finalize(dq);
 	sqlite3_finalize(sq);

@@ -63,7 +63,8 @@ fail:
 	return ret;
 }
 
-enum esc_status store_build_add(struct store_build *b, const struct store_diag *d, struct err *e)
+enum esc_status store_build_add(struct store_build *b, const struct gc_diag *d, const char *norm_file,
+				struct err *e)
 {
 	sqlite3_stmt *st = b->diag_put;
 	int64_t diag = ++b->next_diag;
@@ -73,16 +74,16 @@ enum esc_status store_build_add(struct store_build *b, const struct store_diag *
 	sqlite3_bind_int64(st, 2, diag);
 	bind_opt_text(st, 3, d->package);
 	sqlite3_bind_text(st, 4, d->file, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, d->norm_file, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, norm_file, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, d->line);
 	if (d->col)
 		sqlite3_bind_int64(st, 7, d->col);
 	else
 		sqlite3_bind_null(st, 7);
-	sqlite3_bind_text(st, 8, d->kind, -1, SQLITE_STATIC);
+	bind_opt_text(st, 8, gc_kind_name(d->kind));
 	bind_opt_text(st, 9, d->subject);
 	bind_opt_text(st, 10, d->func);
-	sqlite3_bind_text(st, 11, d->message, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, d->message ? d->message : "", -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		sqlite3_reset(st);
 		return store_fail(b->s, e, "cannot store a diagnostic");
@@ -90,13 +91,13 @@ enum esc_status store_build_add(struct store_build *b, const struct store_diag *
 	sqlite3_reset(st);
 	st = b->step_put;
 	for (i = 0; i < d->nsteps; i++) {
-		const struct store_step *p = &d->steps[i];
-		int flow = !strcmp(p->kind, "flow");
+		const struct gc_step *p = &d->steps[i];
+		int flow = p->kind == GC_STEP_FLOW;
 
 		sqlite3_bind_int64(st, 1, b->id);
 		sqlite3_bind_int64(st, 2, diag);
 		sqlite3_bind_int64(st, 3, (int64_t)i + 1);
-		sqlite3_bind_text(st, 4, p->kind, -1, SQLITE_STATIC);
+		bind_opt_text(st, 4, gc_step_kind_name(p->kind));
 		bind_opt_text(st, 5, p->dst);
 		bind_opt_text(st, 6, p->src);
 		if (flow)

@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "common/digest.h"
+#include "common/hmap.h"
 #include "common/vec.h"
-#include "common/wrap.h"
 #include "store_int.h"
 #include "common/paths.h"
 
@@ -36,11 +36,6 @@ struct stack_slot {
 };
 #define STACK_IN_STORE UINT32_MAX
 
-struct str_slot {
-	char *s;
-	int64_t id;
-};
-
 struct loader {
 	struct store *s;
 	const struct store_profile_opts *o;
@@ -50,12 +45,14 @@ struct loader {
 	sqlite3_stmt *str_get, *str_put, *fn_get, *fn_put, *stk_get, *stk_put, *frm_get,
 		*frm_put, *pstk_put, *smp_put, *vx_put, *lbl_put;
 	struct loc_frames *locs;
+	/* not common/hmap: probed once per sample by a 128-bit hash already made, no key copy */
 	struct stack_slot *stacks;
 	size_t nstacks, capstacks;
 	uint32_t *locs_of;		/* location indices of the stacks, by stack_slot.off */
 	size_t nlocs_of, caplocs_of;
-	struct str_slot *strs;
-	size_t nstrs, capstrs;
+	struct hmap strs;		/* string -> its index in str_ids + 1 */
+	int64_t *str_ids;		/* str ids, in order of first use */
+	size_t nstr_ids, capstr_ids;
 };
 
 /* Memory ran out while storing the profile read from o->source. */
@@ -64,49 +61,18 @@ static enum esc_status nomem(struct loader *L)
 	return err_set(L->e, ESC_ENOMEM, "'%s': out of memory", L->o->source);
 }
 
-ESC_WRAPS static uint64_t str_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
-}
-
-static int str_rehash(struct loader *L)
-{
-	size_t n = L->capstrs ? L->capstrs * 2 : 4096, i;
-	struct str_slot *t = calloc(n, sizeof(*t));
-
-	if (!t)
-		return -1;
-	for (i = 0; i < L->capstrs; i++)
-		if (L->strs[i].s) {
-			size_t h = str_hash(L->strs[i].s) & (n - 1);
-
-			while (t[h].s)
-				h = (h + 1) & (n - 1);
-			t[h] = L->strs[i];
-		}
-	free(L->strs);
-	L->strs = t;
-	L->capstrs = n;
-	return 0;
-}
-
 /* Returns the str id of s, inserting it; 0 on failure with L->e set. */
 static int64_t intern(struct loader *L, const char *s)
 {
-	size_t h;
+	void **slot = hmap_put(&L->strs, s, strlen(s));
 	int64_t id = 0;
 
-	if (2 * (L->nstrs + 1) > L->capstrs && str_rehash(L)) {
+	if (slot && *slot)
+		return L->str_ids[(uintptr_t)*slot - 1];
+	if (!slot || vec_reserve(&L->str_ids, &L->capstr_ids, L->nstr_ids + 1, sizeof(*L->str_ids), 256)) {
 		nomem(L);
 		return 0;
 	}
-	for (h = str_hash(s) & (L->capstrs - 1); L->strs[h].s; h = (h + 1) & (L->capstrs - 1))
-		if (!strcmp(L->strs[h].s, s))
-			return L->strs[h].id;
 	sqlite3_bind_text(L->str_get, 1, s, -1, SQLITE_STATIC);
 	if (sqlite3_step(L->str_get) == SQLITE_ROW)
 		id = sqlite3_column_int64(L->str_get, 0);
@@ -121,12 +87,8 @@ static int64_t intern(struct loader *L, const char *s)
 		sqlite3_reset(L->str_put);
 		id = sqlite3_last_insert_rowid(L->s->db);
 	}
-	if (!(L->strs[h].s = strdup(s))) {
-		nomem(L);
-		return 0;
-	}
-	L->strs[h].id = id;
-	L->nstrs++;
+	L->str_ids[L->nstr_ids++] = id;
+	*slot = (void *)(uintptr_t)L->nstr_ids;
 	return id;
 }
 
@@ -659,9 +621,8 @@ static void loader_release(struct loader *L)
 	free(L->locs);
 	free(L->stacks);
 	free(L->locs_of);
-	for (i = 0; i < L->capstrs; i++)
-		free(L->strs[i].s);
-	free(L->strs);
+	hmap_release(&L->strs);
+	free(L->str_ids);
 }
 
 enum esc_status store_add_profile(struct store *s, const struct profile *p,

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "common/err.h"
+#include "gclog/gclog.h"
 #include "profile/profile.h"
 
 struct store;
@@ -69,27 +70,9 @@ enum esc_status store_add_profile(struct store *s, const struct profile *p,
 
 /* ---- compiler diagnostics ---- */
 
-struct store_step {
-	const char *kind;		/* "flow", "from", "warning" */
-	const char *dst, *src;		/* flow */
-	int derefs;
-	const char *why, *expr;		/* from */
-	const char *file;		/* from: as printed; NULL when none */
-	unsigned line, col;		/* col 0 = none */
-	const char *text;		/* the line as printed */
-};
-
-struct store_diag {
-	const char *package;		/* NULL when unknown */
-	const char *file;		/* as printed */
-	const char *norm_file;		/* normalised (see classify_norm_path) */
-	unsigned line, col;		/* col 0 = none */
-	const char *kind;		/* the diagnostics view's kind */
-	const char *subject, *func;	/* NULL when the line names none */
-	const char *message;
-	const struct store_step *steps;
-	size_t nsteps;
-};
+/* Diagnostics are gclog's struct gc_diag; the store writes kinds as gc_kind_name and
+ * gc_step_kind_name text and reads them back as enums. norm_file is the diagnostic's file
+ * normalised by the caller (see classify_norm_path), stored beside it for the join. */
 
 struct store_build;
 
@@ -101,7 +84,9 @@ struct store_build_opts {
 /* Starts writing one build in its own transaction. */
 enum esc_status store_build_begin(struct store *s, const struct store_build_opts *o,
 				  struct store_build **out, struct err *e);
-enum esc_status store_build_add(struct store_build *b, const struct store_diag *d, struct err *e);
+/* Adds d (borrowed; nothing is kept after the call) with its steps to the build. */
+enum esc_status store_build_add(struct store_build *b, const struct gc_diag *d, const char *norm_file,
+				struct err *e);
 /* Commits the build; sha256 identifies its content (a build with the same digest already
  * stored is kept and this one dropped: *added = 0, *id the existing build). */
 enum esc_status store_build_commit(struct store_build *b, const char *sha256,
@@ -122,9 +107,11 @@ enum esc_status store_latest_build(struct store *s, int64_t *id, struct err *e);
 enum esc_status store_build_go_version(struct store *s, int64_t build_id, char *out, size_t n,
 				       struct err *e);
 
-/* Calls fn for every diagnostic of the builds (in build, diag order) with its steps. */
+/* Calls fn for every diagnostic of the builds (in build, diag order) with its steps and
+ * normalised file; d and norm_file are valid during the call only. A kind the store holds
+ * that this version does not know reads as GC_OTHER (a step's as GC_STEP_WARNING). */
 typedef int (*store_diag_fn)(void *ctx, int64_t build_id, int64_t diag_id,
-			     const struct store_diag *d);
+			     const struct gc_diag *d, const char *norm_file);
 int store_foreach_diag(struct store *s, const int64_t *builds, size_t nbuilds, store_diag_fn fn,
 		       void *ctx, struct err *e);
 

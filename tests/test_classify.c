@@ -128,16 +128,17 @@ Test(classify, every_byte_lands_in_exactly_one_cause)
 
 /* ---- the chain classifier on blocks quoted from real compiler output ---- */
 
-#define STEP_FLOW(d, s) {"flow", d, s, 0, NULL, NULL, NULL, 0, 0, NULL}
-#define STEP_FROM(w, e) {"from", NULL, NULL, 0, w, e, "x.go", 1, 1, NULL}
+#define STEP_FLOW(d, s) {GC_STEP_FLOW, d, s, 0, NULL, NULL, NULL, 0, 0, NULL}
+#define STEP_FROM(w, e) {GC_STEP_FROM, NULL, NULL, 0, w, e, "x.go", 1, 1, NULL}
 
-static const char *verdict(const char *kind, const char *subject, const struct store_step *steps,
+static const char *verdict(const char *kind, const char *subject, const struct gc_step *steps,
 			   size_t n, int minor)
 {
-	struct store_diag d = {NULL, "x.go", "x.go", 1, 1, kind, subject, NULL, subject, steps, n};
+	struct gc_diag d = {NULL, "x.go", 1, 1, GC_OTHER, subject, NULL, subject, steps, n};
 	struct classify_context cx = {NULL, minor, NULL, NULL};
 	static struct classify_verdict v;
 
+	cr_assert_eq(gc_kind_parse(kind, &d.kind), 0, "kind '%s'", kind);
 	classify_diag(&d, &cx, &v);
 	return v.allocating ? v.cause : "(none)";
 }
@@ -145,9 +146,9 @@ static const char *verdict(const char *kind, const char *subject, const struct s
 Test(classify, size_reasons_come_first)
 {
 	/* ./main.go:36:13: make([]byte, 1048576) escapes to heap: (Go 1.22, gc-samples) */
-	struct store_step s[] = {STEP_FLOW("{heap}", "{storage for make([]byte, 1048576)}"),
+	struct gc_step s[] = {STEP_FLOW("{heap}", "{storage for make([]byte, 1048576)}"),
 				 STEP_FROM("too large for stack", "make([]byte, 1048576)")};
-	struct store_step n[] = {STEP_FLOW("{heap}", "{storage for make([]byte, n)}"),
+	struct gc_step n[] = {STEP_FLOW("{heap}", "{storage for make([]byte, n)}"),
 				 STEP_FROM("non-constant size", "make([]byte, n)")};
 
 	cr_expect_str_eq(verdict("escapes", "make([]byte, 1048576)", s, 2, 22), "too-large-for-stack");
@@ -159,14 +160,14 @@ Test(classify, boxing_is_interface_conversion_whatever_the_sink)
 	/* Go 1.19: i escapes to heap: flow: {storage for ... argument} = &{storage for i}:
 	 * from i (spill); from ... argument (slice-literal-element); flow: {heap} = ...;
 	 * from fmt.Sprint(... argument...) (call parameter) */
-	struct store_step fmt[] = {STEP_FLOW("{storage for ... argument}", "&{storage for i}"),
+	struct gc_step fmt[] = {STEP_FLOW("{storage for ... argument}", "&{storage for i}"),
 				   STEP_FROM("spill", "i"), STEP_FROM("slice-literal-element", "... argument"),
 				   STEP_FLOW("{heap}", "{storage for ... argument}"),
 				   STEP_FROM("spill", "... argument"),
 				   STEP_FROM("call parameter", "fmt.Sprint(... argument...)")};
 	/* Go 1.26: v escapes to heap in storeValue: flow: {heap} ← &{storage for v}:
 	 * from v (spill); from sink = v (assign) */
-	struct store_step sink[] = {STEP_FLOW("{heap}", "&{storage for v}"), STEP_FROM("spill", "v"),
+	struct gc_step sink[] = {STEP_FLOW("{heap}", "&{storage for v}"), STEP_FROM("spill", "v"),
 				    STEP_FROM("assign", "sink = v")};
 
 	cr_expect_str_eq(verdict("escapes", "i", fmt, 6, 19), "interface-conversion");
@@ -178,20 +179,20 @@ Test(classify, boxing_is_interface_conversion_whatever_the_sink)
 
 Test(classify, the_sink_decides_for_explicit_allocations)
 {
-	struct store_step ret[] = {STEP_FLOW("~r0", "&t"), STEP_FROM("address-of", "&t"),
+	struct gc_step ret[] = {STEP_FLOW("~r0", "&t"), STEP_FROM("address-of", "&t"),
 				   STEP_FROM("return", "return &t")};
-	struct store_step send[] = {STEP_FLOW("{heap}", "&{storage for &job{...}}"),
+	struct gc_step send[] = {STEP_FLOW("{heap}", "&{storage for &job{...}}"),
 				    STEP_FROM("spill", "&job{...}"), STEP_FROM("send", "ch <- (&job{...})")};
-	struct store_step glob[] = {STEP_FLOW("{heap}", "p"), STEP_FROM("assign", "global = p")};
-	struct store_step call[] = {STEP_FLOW("buf", "&{storage for make([]byte, 256)}"),
+	struct gc_step glob[] = {STEP_FLOW("{heap}", "p"), STEP_FROM("assign", "global = p")};
+	struct gc_step call[] = {STEP_FLOW("buf", "&{storage for make([]byte, 256)}"),
 				    STEP_FROM("spill", "make([]byte, 256)"),
 				    STEP_FROM("assign", "buf := make([]byte, 256)"), STEP_FLOW("{heap}", "buf"),
 				    STEP_FROM("call parameter", "r.Read(buf)")};
-	struct store_step slice[] = {STEP_FLOW("{heap}", "&s"), STEP_FROM("address-of", "&s"),
+	struct gc_step slice[] = {STEP_FLOW("{heap}", "&s"), STEP_FROM("address-of", "&s"),
 				     STEP_FROM("call parameter", "append(out, &s)")};
-	struct store_step clo[] = {STEP_FLOW("{storage for func literal}", "&n"),
+	struct gc_step clo[] = {STEP_FLOW("{storage for func literal}", "&n"),
 				   STEP_FROM("captured by a closure", "n"), STEP_FROM("reference", "n")};
-	struct store_step go[] = {STEP_FLOW("{heap}", "&{storage for func literal}"),
+	struct gc_step go[] = {STEP_FLOW("{heap}", "&{storage for func literal}"),
 				  STEP_FROM("spill", "func literal")};
 
 	cr_expect_str_eq(verdict("moved_to_heap", "t", ret, 3, 22), "pointer-returned");
@@ -208,28 +209,28 @@ Test(classify, chains_are_read_whole)
 	/* Go 1.19 and 1.26, `return Header{k: {v}}` with type Header map[string][]string:
 	 * Header{...} escapes to heap: flow: ~r0 = &{storage for Header{...}}: from
 	 * Header{...} (spill); from return Header{...} (return) */
-	struct store_step lit[] = {STEP_FLOW("~r0", "&{storage for Header{...}}"),
+	struct gc_step lit[] = {STEP_FLOW("~r0", "&{storage for Header{...}}"),
 				   STEP_FROM("spill", "Header{...}"), STEP_FROM("return", "return Header{...}")};
 	/* func named(n int) (res *node) { x := node{v: n}; res = &x; return }:
 	 * x escapes to heap: flow: res = &x: from &x (address-of); from res = &x (assign) */
-	struct store_step named[] = {STEP_FLOW("res", "&x"), STEP_FROM("address-of", "&x"),
+	struct gc_step named[] = {STEP_FLOW("res", "&x"), STEP_FROM("address-of", "&x"),
 				     STEP_FROM("assign", "res = &x")};
 	/* func walk(p *node, depth int) int { if depth == 0 { gsink = p; ... }; q := node{...};
 	 * return walk(&q, depth-1) }: q escapes to heap: flow: p = &q: from &q (address-of);
 	 * from walk(&q, depth - 1) (call parameter); flow: {heap} = p: from gsink = p (assign) */
-	struct store_step rec[] = {STEP_FLOW("p", "&q"), STEP_FROM("address-of", "&q"),
+	struct gc_step rec[] = {STEP_FLOW("p", "&q"), STEP_FROM("address-of", "&q"),
 				   STEP_FROM("call parameter", "walk(&q, depth - 1)"), STEP_FLOW("{heap}", "p"),
 				   STEP_FROM("assign", "gsink = p")};
 	/* Go 1.26, buf := make([]byte, n); ...; return buf: flow: buf ← &{storage for
 	 * make([]byte, n)}: (spill), (assign); flow: ~r0 ← buf: from return buf (return) */
-	struct store_step mk[] = {STEP_FLOW("buf", "&{storage for make([]byte, n)}"),
+	struct gc_step mk[] = {STEP_FLOW("buf", "&{storage for make([]byte, n)}"),
 				  STEP_FROM("spill", "make([]byte, n)"), STEP_FROM("assign", "buf := make([]byte, n)"),
 				  STEP_FLOW("~r0", "buf"), STEP_FROM("return", "return buf")};
 	/* a {heap} flow with no notes of its own takes the previous flow's */
-	struct store_step bare[] = {STEP_FLOW("x", "&{storage for T{...}}"), STEP_FROM("spill", "&T{...}"),
+	struct gc_step bare[] = {STEP_FLOW("x", "&{storage for T{...}}"), STEP_FROM("spill", "&T{...}"),
 				    STEP_FROM("assign", "s[i] = x"), STEP_FLOW("{heap}", "x")};
 	/* Go 1.19 map literal value: []string{...} (spill); Header{...} (map literal value) */
-	struct store_step mv[] = {STEP_FLOW("{heap}", "&{storage for []string{...}}"),
+	struct gc_step mv[] = {STEP_FLOW("{heap}", "&{storage for []string{...}}"),
 				  STEP_FROM("spill", "[]string{...}"), STEP_FROM("map literal value", "Header{...}")};
 
 	cr_expect_str_eq(verdict("escapes", "Header{...}", lit, 3, 19), "pointer-returned");

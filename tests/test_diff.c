@@ -50,28 +50,15 @@ static int64_t add_profile(struct store *s, const char *rel)
 struct log_run {
 	struct store_build *b;
 	struct err *e;
-	struct store_step steps[256];
 };
 
 static int on_diag(void *ctx, const struct gc_diag *d)
 {
-	static const char *const kinds[] = {"flow", "from", "warning"};
 	struct log_run *r = ctx;
-	struct store_diag sd;
 	char norm[4096];
-	size_t i;
 
-	cr_assert_leq(d->nsteps, 256);
-	for (i = 0; i < d->nsteps; i++) {
-		const struct gc_step *g = &d->steps[i];
-
-		r->steps[i] = (struct store_step){kinds[g->kind], g->dst, g->src, g->derefs, g->why, g->expr,
-						  g->file, g->line, g->col, g->text};
-	}
 	classify_norm_path(d->file, norm, sizeof(norm));
-	sd = (struct store_diag){d->package, d->file, norm, d->line, d->col, gc_kind_name(d->kind),
-				 d->subject, d->func, d->message ? d->message : "", r->steps, d->nsteps};
-	return store_build_add(r->b, &sd, r->e);
+	return store_build_add(r->b, d, norm, r->e);
 }
 
 static int64_t add_build(struct store *s, const char *rel)

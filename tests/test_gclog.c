@@ -567,6 +567,33 @@ Test(gclog, kind_names_cover_every_kind)
 	cr_expect_null(gc_kind_name(GC_KIND_COUNT));
 }
 
+/* The store keeps kinds as these names: each reads back as its kind, and nothing else
+ * (a typo, another case, NULL) reads as any kind. */
+Test(gclog, kind_names_read_back_as_their_kinds_and_nothing_else_does)
+{
+	static const char *const steps[GC_STEP_KIND_COUNT] = {"flow", "from", "warning"};
+	static const char *const bad[] = {"", "escape", "Escapes", "moved to heap", "flows", "other "};
+	enum gc_kind k = GC_OTHER;
+	enum gc_step_kind sk = GC_STEP_FLOW;
+
+	for (int i = 0; i < GC_KIND_COUNT; i++) {
+		cr_expect_eq(gc_kind_parse(gc_kind_name(i), &k), 0);
+		cr_expect_eq(k, i);
+	}
+	for (int i = 0; i < GC_STEP_KIND_COUNT; i++) {
+		cr_expect_str_eq(gc_step_kind_name(i), steps[i]);
+		cr_expect_eq(gc_step_kind_parse(steps[i], &sk), 0);
+		cr_expect_eq(sk, i);
+	}
+	cr_expect_null(gc_step_kind_name(GC_STEP_KIND_COUNT));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_expect_eq(gc_kind_parse(bad[i], &k), -1, "'%s'", bad[i]);
+		cr_expect_eq(gc_step_kind_parse(bad[i], &sk), -1, "'%s'", bad[i]);
+	}
+	cr_expect_eq(gc_kind_parse(NULL, &k), -1);
+	cr_expect_eq(gc_step_kind_parse(NULL, &sk), -1);
+}
+
 /* Every gc-samples text log: per-kind counts equal the grep counts of summary lines; the
  * skipped lines are exactly the lines without a position (-m=3 "pos:[1] F stmt:" traces). */
 Test(gclog, every_gc_sample_counts_like_grep)
