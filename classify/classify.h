@@ -239,4 +239,104 @@ size_t classify_check_breaches(const struct classify_check_result *r, size_t n);
 
 
 
+/* ---- engine: diffs and escape sets ---- */
+
+#include <regex.h>
+
+/* The escapes of a stored build (its diagnostics that put a value on the heap), in the
+ * order the compiler printed them: v[i] for classify_match_escapes, with the file and the
+ * message as printed beside it. Everything is owned by the set. */
+struct classify_escset {
+	struct classify_escape *v;	/* file normalised (classify_norm_path) */
+	char **msg;			/* the diagnostic as printed */
+	char **file;			/* the file as printed */
+	size_t n, cap;
+};
+/* Fills set (which need not be initialised); on failure set is empty. Release with
+ * classify_escset_release (also on an empty or zeroed set). */
+enum esc_status classify_escset_load(struct store *s, int64_t build_id, struct classify_escset *set,
+				     struct err *e);
+void classify_escset_release(struct classify_escset *set);
+
+/* How one key changed from the base profile to the new one. */
+enum classify_change { CLASSIFY_SAME, CLASSIFY_NEW, CLASSIFY_GONE, CLASSIFY_GREW, CLASSIFY_SHRANK };
+/* "same", "new", "gone", "grew", "shrank"; static storage. */
+const char *classify_change_name(enum classify_change c);
+
+/* One key of a profile diff: a site ("function file:line cause"), a function or a cause. */
+struct classify_diff_row {
+	char *key;
+	int64_t base, cur;		/* the sums on each side, as stored */
+	double base_scaled;		/* base times the diff's scale */
+	double delta;			/* cur - base_scaled */
+	enum classify_change change;	/* NEW when base is 0, GONE when cur is 0, else by delta */
+};
+
+struct classify_profile_diff {
+	double scale;			/* NEW's duration over BASE's when both have one, else 1 */
+	struct classify_diff_row *rows;	/* every key of either side, biggest delta first, then by
+					   key; owned */
+	size_t n;
+};
+
+/* A profile and the analysis of it a diff reads. */
+struct classify_diff_side {
+	int64_t profile_id, analysis_id;
+};
+
+/* Sums heap type `type` (STORE_*) over the sites of both analyses by `by`, scales the base
+ * to the new profile's duration and orders the keys by growth. Fills d (release with
+ * classify_profile_diff_release, also after a failure). */
+enum esc_status classify_diff_profiles(struct store *s, const struct classify_diff_side *base,
+				       const struct classify_diff_side *cur, int type,
+				       enum store_site_group by, struct classify_profile_diff *d,
+				       struct err *e);
+void classify_profile_diff_release(struct classify_profile_diff *d);
+
+/* The escapes two builds differ by: those of cur left unmatched (v[i].matched == 0) were
+ * added, those of base left unmatched removed; an escape whose expression only moved to
+ * another line is matched (classify_match_escapes). */
+struct classify_build_diff {
+	struct classify_escset base, cur;
+	size_t added, removed;
+};
+enum esc_status classify_diff_builds(struct store *s, int64_t base_build, int64_t cur_build,
+				     struct classify_build_diff *d, struct err *e);
+void classify_build_diff_release(struct classify_build_diff *d);
+
+/* Everything known of one allocation site: the site, its cause in the taxonomy, the
+ * compiler's diagnostic with its flow steps, and the other verdicts at its line. */
+struct classify_explained {
+	struct store_site_row site;
+	const struct classify_cause *cause;	/* NULL when the taxonomy has no such cause */
+	int diag_found;			/* site.diag_id is set and the diagnostic is stored */
+	struct store_diag_row diag;
+	struct store_flow_step_row *steps;	/* the diagnostic's, in order */
+	size_t nsteps;
+	struct store_diag_row *also;	/* the verdicts at the line in a file of the same base
+					   name, but the site's own diagnostic, in the builds of
+					   the analysis */
+	size_t nalso;
+};
+
+struct classify_explain {
+	struct classify_explained *v;	/* biggest alloc_space first; owned */
+	size_t n;
+};
+
+/* The site site_id of an analysis, or (site_id 0) its sites at line in files ending in
+ * `file` by whole components (any file when NULL). None found is x->n == 0, not an
+ * error. Release x with classify_explain_release, also after a failure. */
+enum esc_status classify_explain(struct store *s, int64_t analysis_id, int64_t site_id,
+				 int64_t line, const char *file, struct classify_explain *x,
+				 struct err *e);
+void classify_explain_release(struct classify_explain *x);
+
+/* The lines of an analysis that allocate (heap type `type`) in functions matching re, or
+ * (re NULL) in files ending in `file` by whole components; ordered by file, then line.
+ * Free the rows with store_line_sums_free. */
+enum esc_status classify_list_lines(struct store *s, int64_t analysis_id, int type,
+				    const regex_t *re, const char *file,
+				    struct store_line_sum **rows, size_t *n, struct err *e);
+
 #endif

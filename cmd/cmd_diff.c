@@ -3,13 +3,13 @@
  * file, kind and expression so that code that only moved is not reported). BASE and NEW
  * are files (loaded into a temporary store unless --db) or names/ids in --db. */
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/vec.h"
-#include "escset.h"
+#include "common/num.h"
 #include "ingest.h"
 #include "report.h"
 
@@ -26,7 +26,6 @@ static const char usage[] =
 struct side {
 	int is_profile;
 	int64_t id, analysis;
-	int64_t duration;
 	char *label;
 };
 
@@ -35,6 +34,7 @@ static enum esc_status resolve_side(struct cli *c, struct store *s, const char *
 				    struct err *e)
 {
 	struct err quiet = {0};
+	char ref[32];
 
 	x->label = strdup(arg);
 	if (path_exists(arg)) {
@@ -46,262 +46,172 @@ static enum esc_status resolve_side(struct cli *c, struct store *s, const char *
 	} else if (store_resolve_build(s, arg, &x->id, e)) {
 		return err_set(e, ESC_EUSAGE, "'%s' is neither a file nor a profile or build in '%s'", arg, c->db);
 	}
-	if (x->is_profile) {
-		char sql[128];
-
-		/* the side's own analysis (its newest, or one with the newest build) */
-		{
-			char ref[32];
-
-			snprintf(ref, sizeof(ref), "%" PRId64, x->id);
-			if (report_select(c, s, ref, NULL, 0, NULL, &x->id, &x->analysis, e))
-				return e->status;
-		}
-		snprintf(sql, sizeof(sql), "SELECT duration_nanos FROM profiles WHERE profile_id = %" PRId64, x->id);
-		store_query(s, sql, report_take_int, &x->duration, e);
-	}
-	return ESC_OK;
+	if (!x->is_profile)
+		return ESC_OK;
+	/* the side's own analysis (its newest, or one with the newest build) */
+	snprintf(ref, sizeof(ref), "%" PRId64, x->id);
+	return report_select(c, s, ref, NULL, 0, NULL, &x->id, &x->analysis, e);
 }
 
-struct row {
-	char *key;
-	int64_t base, cur;
-};
-
-struct rows {
-	struct row *v;
-	size_t n, cap;
-	int side;	/* 0 filling base, 1 filling cur */
-};
-
-static int take_row(void *ctx, size_t ncols, const char *const *names, const struct store_value *v)
+/* What grew or appeared, biggest first, at most limit keys. */
+static int write_profiles(const struct cli *c, const struct side *b, const struct side *n,
+			  const struct classify_profile_diff *d, const char *column, const char *by, int limit)
 {
-	struct rows *rs = ctx;
-	size_t i;
-	char *k;
-
-	(void)ncols;
-	(void)names;
-	if (!v)
-		return 0;
-	k = strndup(v[0].s, v[0].len);
-	if (!k)
-		return ESC_ENOMEM;
-	for (i = 0; i < rs->n && strcmp(rs->v[i].key, k); i++)
-		;
-	if (i == rs->n) {
-		if (vec_reserve(&rs->v, &rs->cap, rs->n + 1, sizeof(*rs->v), 64)) {
-			free(k);
-			return ESC_ENOMEM;
-		}
-		rs->v[rs->n++] = (struct row){k, 0, 0};
-	} else {
-		free(k);
-	}
-	if (rs->side)
-		rs->v[i].cur += v[1].i;
-	else
-		rs->v[i].base += v[1].i;
-	return 0;
-}
-
-static double scale_of(const struct side *b, const struct side *n)
-{
-	return b->duration > 0 && n->duration > 0 ? (double)n->duration / (double)b->duration : 1.0;
-}
-
-/* biggest growth first; base values compared scaled */
-static int cmp_rows(const void *a, const void *b, void *arg)
-{
-	const struct row *x = a, *y = b;
-	double scale = *(const double *)arg;
-	double dx = (double)x->cur - scale * (double)x->base, dy = (double)y->cur - scale * (double)y->base;
-
-	if (dx != dy)
-		return dx < dy ? 1 : -1;
-	return strcmp(x->key, y->key);
-}
-
-static int diff_profiles(struct cli *c, struct store *s, const struct side *b, const struct side *n,
-			 const char *by, const char *want, int limit, struct err *e)
-{
-	const char *key = !strcmp(by, "function") ? "function" : !strcmp(by, "cause") ? "cause" :
-			  "function || ' ' || file || ':' || line || ' ' || cause";
-	struct rows rs = {0};
-	char sql[1024];
-	int ix, shown = 0, ret = EXIT_OK;
-	size_t i;
-	double scale = scale_of(b, n);
-	json_t *arr = NULL;
+	const char *const heads[6] = {"base", "new", "delta", "growth", "status", by};
 	struct out_table *t = NULL;
+	json_t *arr = NULL, *o;
+	size_t i;
+	int shown = 0;
 
-	if (report_sample_index(s, n->id, want, &ix, e))
-		return cli_fail(c, e);
-	snprintf(sql, sizeof(sql), "SELECT %s, coalesce(sum(%s), 0) FROM alloc_site WHERE analysis_id = %"
-		 PRId64 " GROUP BY 1", key, report_column(ix), b->analysis);
-	rs.side = 0;
-	if (store_query(s, sql, take_row, &rs, e))
-		goto fail;
-	snprintf(sql, sizeof(sql), "SELECT %s, coalesce(sum(%s), 0) FROM alloc_site WHERE analysis_id = %"
-		 PRId64 " GROUP BY 1", key, report_column(ix), n->analysis);
-	rs.side = 1;
-	if (store_query(s, sql, take_row, &rs, e))
-		goto fail;
-	if (rs.n)	/* no sites on either side: rs.v is NULL, which qsort_r may not take */
-		qsort_r(rs.v, rs.n, sizeof(*rs.v), cmp_rows, &scale);
 	if (c->format == OUT_TEXT) {
-		out_textf(stdout, "%s -> %s, %s by %s", b->label, n->label, report_column(ix), by);
-		if (scale != 1.0)
-			printf("; BASE scaled by %.4g to NEW's duration", scale);
+		out_textf(stdout, "%s -> %s, %s by %s", b->label, n->label, column, by);
+		if (d->scale != 1.0)
+			printf("; BASE scaled by %.4g to NEW's duration", d->scale);
 		printf("\n");
 	}
-	if (c->format == OUT_JSON) {
+	if (c->format == OUT_JSON)
 		arr = json_array();
-	} else {
-		const char *heads[] = {"base", "new", "delta", "growth", "status", by};
-
+	else
 		t = out_table_new(stdout, c->format, 6, heads);
-	}
-	for (i = 0; i < rs.n && shown < limit; i++) {
-		double base = (double)rs.v[i].base * scale, delta = (double)rs.v[i].cur - base;
-		const char *status = rs.v[i].base == 0 ? "new" : rs.v[i].cur == 0 ? "gone" :
-				     delta > 0 ? "grew" : delta < 0 ? "shrank" : "same";
+	for (i = 0; i < d->n && shown < limit; i++) {
+		const struct classify_diff_row *r = &d->rows[i];
+		const char *status = classify_change_name(r->change);
 		char g[32];
 
-		if (delta <= 0)
+		if (r->delta <= 0)
 			continue;	/* appeared or grew only */
 		shown++;
-		if (rs.v[i].base == 0)
+		if (r->base == 0)
 			snprintf(g, sizeof(g), "new");
 		else
-			snprintf(g, sizeof(g), "%+.1f%%", 100.0 * delta / base);
+			snprintf(g, sizeof(g), "%+.1f%%", 100.0 * r->delta / r->base_scaled);
 		if (arr) {
-			json_t *o = json_object();
-
-			json_object_set_new(o, by, out_json_string(rs.v[i].key, strlen(rs.v[i].key)));
-			json_object_set_new(o, "base", json_integer(rs.v[i].base));
-			json_object_set_new(o, "base_scaled", json_real(base));
-			json_object_set_new(o, "new", json_integer(rs.v[i].cur));
-			json_object_set_new(o, "delta", json_real(delta));
-			json_object_set_new(o, "growth_pct", rs.v[i].base ? json_real(100.0 * delta / base) : json_null());
+			o = json_object();
+			json_object_set_new(o, by, out_json_string(r->key, strlen(r->key)));
+			json_object_set_new(o, "base", json_integer(r->base));
+			json_object_set_new(o, "base_scaled", json_real(r->base_scaled));
+			json_object_set_new(o, "new", json_integer(r->cur));
+			json_object_set_new(o, "delta", json_real(r->delta));
+			json_object_set_new(o, "growth_pct", r->base ? json_real(100.0 * r->delta / r->base_scaled) :
+					    json_null());
 			json_object_set_new(o, "status", json_string(status));
 			json_array_append_new(arr, o);
 		} else {
 			struct out_cell cell[6] = {
-				{.type = OUT_INT, .i = (int64_t)llround(base)},
-				{.type = OUT_INT, .i = rs.v[i].cur},
-				{.type = OUT_INT, .i = (int64_t)llround(delta)},
+				{.type = OUT_INT, .i = (int64_t)llround(r->base_scaled)},
+				{.type = OUT_INT, .i = r->cur},
+				{.type = OUT_INT, .i = (int64_t)llround(r->delta)},
 				{.type = OUT_STR, .s = g, .len = strlen(g)},
 				{.type = OUT_STR, .s = status, .len = strlen(status)},
-				{.type = OUT_STR, .s = rs.v[i].key, .len = strlen(rs.v[i].key)},
+				{.type = OUT_STR, .s = r->key, .len = strlen(r->key)},
 			};
 
 			out_table_row(t, cell);
 		}
 	}
-	if (arr) {
-		json_t *o = json_object();
-
-		json_object_set_new(o, "kind", json_string("profiles"));
-		json_object_set_new(o, "base", out_json_string(b->label, strlen(b->label)));
-		json_object_set_new(o, "new", out_json_string(n->label, strlen(n->label)));
-		json_object_set_new(o, "sample_index", json_string(report_column(ix)));
-		json_object_set_new(o, "by", json_string(by));
-		json_object_set_new(o, "base_scale", json_real(scale));
-		json_object_set_new(o, "grown", arr);
-		arr = NULL;
-		out_json_dump(stdout, o);
-	}
-	goto out;
-fail:
-	ret = cli_fail(c, e);
-out:
 	if (t)
-		out_table_end(t);
-	json_decref(arr);
-	for (i = 0; i < rs.n; i++)
-		free(rs.v[i].key);
-	free(rs.v);
-	return ret;
+		return out_table_end(t);
+	o = json_object();
+	json_object_set_new(o, "kind", json_string("profiles"));
+	json_object_set_new(o, "base", out_json_string(b->label, strlen(b->label)));
+	json_object_set_new(o, "new", out_json_string(n->label, strlen(n->label)));
+	json_object_set_new(o, "sample_index", json_string(column));
+	json_object_set_new(o, "by", json_string(by));
+	json_object_set_new(o, "base_scale", json_real(d->scale));
+	json_object_set_new(o, "grown", arr);
+	return out_json_dump(stdout, o);
 }
 
-static int diff_builds(struct cli *c, struct store *s, const struct side *b, const struct side *n,
-		       struct err *e)
+/* The escapes added (unmatched in NEW), then those removed (unmatched in BASE). */
+static int write_builds(const struct cli *c, const struct side *b, const struct side *n,
+			const struct classify_build_diff *d)
 {
-	struct escset bs = {0}, ns = {0};
-	size_t i, added = 0, removed = 0;
-	int pass, ret = EXIT_OK;
-	json_t *o = NULL, *lists[2] = {NULL, NULL};
+	static const char *const heads[] = {"change", "file", "line", "kind", "message"};
 	struct out_table *t = NULL;
+	json_t *o = NULL, *lists[2] = {NULL, NULL};
+	int pass;
+	size_t i;
 
-	if (escset_load(s, b->id, &bs, e) || escset_load(s, n->id, &ns, e)) {
-		ret = cli_fail(c, e);
-		goto out;
-	}
-	if (classify_match_escapes(bs.v, bs.n, ns.v, ns.n)) {
-		err_set(e, ESC_ENOMEM, "out of memory");
-		ret = cli_fail(c, e);
-		goto out;
-	}
 	if (c->format == OUT_JSON) {
 		o = json_object();
 		lists[0] = json_array();
 		lists[1] = json_array();
 	} else if (c->format != OUT_TEXT) {
-		static const char *const heads[] = {"change", "file", "line", "kind", "message"};
-
 		t = out_table_new(stdout, c->format, 5, heads);
 	} else {
 		out_textf(stdout, "escapes %s -> %s\n", b->label, n->label);
 	}
-	/* added: unmatched in NEW; removed: unmatched in BASE */
 	for (pass = 0; pass < 2; pass++) {
-		const struct escset *set = pass ? &bs : &ns;
+		const struct classify_escset *set = pass ? &d->base : &d->cur;
+		const char *change = pass ? "removed" : "added";
 
 		for (i = 0; i < set->n; i++) {
-			const char *sign = pass ? "-" : "+";
+			const struct classify_escape *x = &set->v[i];
 
-			if (set->v[i].matched)
+			if (x->matched)
 				continue;
-			pass ? removed++ : added++;
 			if (o) {
-				json_t *x = json_object();
+				json_t *j = json_object();
 
-				json_object_set_new(x, "file", out_json_string(set->file[i], strlen(set->file[i])));
-				json_object_set_new(x, "line", json_integer(set->v[i].line));
-				json_object_set_new(x, "kind", json_string(set->v[i].kind));
-				json_object_set_new(x, "message", out_json_string(set->msg[i], strlen(set->msg[i])));
-				json_array_append_new(lists[pass], x);
+				json_object_set_new(j, "file", out_json_string(set->file[i], strlen(set->file[i])));
+				json_object_set_new(j, "line", json_integer(x->line));
+				json_object_set_new(j, "kind", json_string(x->kind));
+				json_object_set_new(j, "message", out_json_string(set->msg[i], strlen(set->msg[i])));
+				json_array_append_new(lists[pass], j);
 			} else if (t) {
 				struct out_cell cell[5] = {
-					{.type = OUT_STR, .s = pass ? "removed" : "added", .len = pass ? 7 : 5},
+					{.type = OUT_STR, .s = change, .len = strlen(change)},
 					{.type = OUT_STR, .s = set->file[i], .len = strlen(set->file[i])},
-					{.type = OUT_INT, .i = set->v[i].line},
-					{.type = OUT_STR, .s = set->v[i].kind, .len = strlen(set->v[i].kind)},
+					{.type = OUT_INT, .i = x->line},
+					{.type = OUT_STR, .s = x->kind, .len = strlen(x->kind)},
 					{.type = OUT_STR, .s = set->msg[i], .len = strlen(set->msg[i])},
 				};
 
 				out_table_row(t, cell);
 			} else {
-				out_textf(stdout, "%s %s:%u: %s\n", sign, set->file[i], set->v[i].line, set->msg[i]);
+				out_textf(stdout, "%s %s:%u: %s\n", pass ? "-" : "+", set->file[i], x->line, set->msg[i]);
 			}
 		}
 	}
-	if (o) {
-		json_object_set_new(o, "kind", json_string("builds"));
-		json_object_set_new(o, "base", out_json_string(b->label, strlen(b->label)));
-		json_object_set_new(o, "new", out_json_string(n->label, strlen(n->label)));
-		json_object_set_new(o, "added", lists[0]);
-		json_object_set_new(o, "removed", lists[1]);
-		out_json_dump(stdout, o);
-	} else if (!t) {
-		printf("%zu added, %zu removed (%zu and %zu escapes)\n", added, removed, bs.n, ns.n);
-	}
-out:
 	if (t)
-		out_table_end(t);
-	escset_release(&bs);
-	escset_release(&ns);
+		return out_table_end(t);
+	if (!o) {
+		printf("%zu added, %zu removed (%zu and %zu escapes)\n", d->added, d->removed, d->base.n,
+		       d->cur.n);
+		return 0;
+	}
+	json_object_set_new(o, "kind", json_string("builds"));
+	json_object_set_new(o, "base", out_json_string(b->label, strlen(b->label)));
+	json_object_set_new(o, "new", out_json_string(n->label, strlen(n->label)));
+	json_object_set_new(o, "added", lists[0]);
+	json_object_set_new(o, "removed", lists[1]);
+	return out_json_dump(stdout, o);
+}
+
+static int diff(struct cli *c, struct store *s, const struct side *b, const struct side *n,
+		const char *by, const char *want, int limit, struct err *e)
+{
+	enum store_site_group group = !strcmp(by, "function") ? STORE_GROUP_FUNCTION :
+				      !strcmp(by, "cause") ? STORE_GROUP_CAUSE : STORE_GROUP_SITE;
+	struct classify_diff_side bs = {b->id, b->analysis}, ns = {n->id, n->analysis};
+	struct classify_profile_diff pd = {0};
+	struct classify_build_diff bd = {0};
+	int ix, ret = EXIT_OK;
+
+	if (b->is_profile) {
+		if (report_sample_index(s, n->id, want, &ix, e) ||
+		    classify_diff_profiles(s, &bs, &ns, ix, group, &pd, e))
+			ret = cli_fail(c, e);
+		else if (write_profiles(c, b, n, &pd, report_column(ix), by, limit))
+			ret = cli_write_failed(c);
+	} else {
+		if (classify_diff_builds(s, b->id, n->id, &bd, e))
+			ret = cli_fail(c, e);
+		else if (write_builds(c, b, n, &bd))
+			ret = cli_write_failed(c);
+	}
+	classify_profile_diff_release(&pd);
+	classify_build_diff_release(&bd);
 	return ret;
 }
 
@@ -328,7 +238,7 @@ int cmd_diff(struct cli *c, int argc, char **argv)
 			by = optarg;
 		else if (opt == 'i')
 			want = optarg;
-		else if (opt == 'n' && (limit = atoi(optarg)) <= 0)
+		else if (opt == 'n' && num_parse_int(optarg, 1, INT_MAX, &limit))
 			return cli_usage_error(c, "-n wants a positive number");
 	}
 	if (argc - optind != 2)
@@ -351,7 +261,7 @@ int cmd_diff(struct cli *c, int argc, char **argv)
 		ret = cli_usage_error(c, "'%s' and '%s' are not both profiles or both builds", b.label, n.label);
 		goto out;
 	}
-	ret = b.is_profile ? diff_profiles(c, s, &b, &n, by, want, limit, &e) : diff_builds(c, s, &b, &n, &e);
+	ret = diff(c, s, &b, &n, by, want, limit, &e);
 	ret = cli_store_done(c, s, ret, &e);
 out:
 	store_close(s);

@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/vec.h"
+#include "common/buf.h"
+#include "common/num.h"
 #include "report.h"
 
 static const char usage[] =
@@ -19,57 +20,105 @@ static const char usage[] =
 	"Prints the source of the functions matching REGEX (or of FILE, or around\n"
 	"FILE:LINE) with the bytes, objects and cause at each line that allocates.\n";
 
-struct lsite {
-	char *function, *file, *cause;
-	int64_t line, value, objects;
-};
-
-struct lsites {
-	struct lsite *v;
-	size_t n, cap;
-	regex_t *re;
-	const char *file;	/* FILE or FILE:LINE form: whole-component suffix */
-	int64_t line;
-};
-
-static int take(void *ctx, size_t ncols, const char *const *names, const struct store_value *v)
+/* "cause" or "cause1,cause2": a line's causes as one field */
+static void join_causes(struct buf *b, const struct store_line_sum *r)
 {
-	struct lsites *ls = ctx;
-	struct lsite *x;
-	char *fn, *file;
+	size_t i;
 
-	(void)ncols;
-	(void)names;
-	if (!v)
-		return 0;
-	fn = strndup(v[0].s, v[0].len);
-	file = strndup(v[1].s, v[1].len);
-	if (!fn || !file)
-		goto skip;
-	if (ls->file ? !path_has_suffix(file, ls->file) : regexec(ls->re, fn, 0, NULL, 0) != 0)
-		goto skip;
-	if (vec_reserve(&ls->v, &ls->cap, ls->n + 1, sizeof(*ls->v), 32))
-		goto skip;
-	x = &ls->v[ls->n++];
-	x->function = fn;
-	x->file = file;
-	x->line = v[2].i;
-	x->cause = strndup(v[3].s, v[3].len);
-	x->value = v[4].i;
-	x->objects = v[5].i;
-	return 0;
-skip:
-	free(fn);
-	free(file);
-	return 0;
+	buf_reset(b);
+	for (i = 0; i < r->ncauses; i++) {
+		if (i)
+			buf_addc(b, ',');
+		buf_adds(b, r->causes[i] ? r->causes[i] : "");
+	}
 }
 
-static int cmp_site(const void *a, const void *b)
+/* One block per file: from 3 lines before its first allocating line to 3 after its last
+ * (around `at` alone when given), the source beside what each line allocated. */
+static int write_list(const struct cli *c, struct classify_sources *src, const struct store_line_sum *v,
+		      size_t n, int64_t at, int ix)
 {
-	const struct lsite *x = a, *y = b;
-	int c = strcmp(x->file, y->file);
+	json_t *out = c->format == OUT_JSON ? json_array() : NULL;
+	struct buf causes;
+	size_t i, j;
 
-	return c ? c : x->line < y->line ? -1 : x->line > y->line;
+	buf_init(&causes);
+	for (i = 0; i < n; i = j) {
+		int64_t first = v[i].line, last, from, to, ln, total_lines;
+		const char *path = v[i].file;
+		char b1[32];
+
+		for (j = i; j < n && !strcmp(v[j].file, path); j++)
+			;
+		last = v[j - 1].line;
+		if (at)
+			first = last = at;
+		from = first > 3 ? first - 3 : 1;
+		to = last + 3;
+		total_lines = classify_source_lines(src, path);
+		if (total_lines && to > total_lines)
+			to = total_lines;
+		if (!out) {
+			size_t k, q;
+
+			printf("ROUTINE ======================== ");
+			for (k = i; k < j; k++) {
+				for (q = i; q < k && strcmp(v[q].function, v[k].function); q++)
+					;
+				if (q == k)
+					out_textf(stdout, "%s%s", k > i ? ", " : "", v[k].function);
+			}
+			out_textf(stdout, " in %s\n", classify_source_path(src, path) ?
+				  classify_source_path(src, path) : path);
+			if (!total_lines)
+				printf("(source not found: give -source_path and -trim_path)\n");
+		}
+		for (ln = from; ln <= to; ln++) {
+			const char *text = NULL;
+			size_t len = 0, k;
+			const struct store_line_sum *hit = NULL;
+
+			for (k = i; k < j; k++)
+				if (v[k].line == ln)
+					hit = &v[k];
+			if (classify_source_line(src, path, ln, &text, &len) && !hit)
+				continue;
+			if (hit)
+				join_causes(&causes, hit);
+			if (out) {
+				json_t *o = json_object();
+
+				json_object_set_new(o, "file", out_json_string(path, strlen(path)));
+				json_object_set_new(o, "line", json_integer(ln));
+				json_object_set_new(o, "value", json_integer(hit ? hit->value : 0));
+				json_object_set_new(o, "objects", json_integer(hit ? hit->objects : 0));
+				json_object_set_new(o, "cause", hit ? out_json_string(causes.data, causes.len) :
+						    json_null());
+				json_object_set_new(o, "source", text ? out_json_string(text, len) : json_null());
+				json_array_append_new(out, o);
+				continue;
+			}
+			if (hit)
+				out_textf(stdout, "%10s %8" PRId64 "  %-22s %5" PRId64 ": ",
+					  report_size(b1, sizeof(b1), hit->value, report_is_bytes(ix)), hit->objects,
+					  causes.data, ln);
+			else
+				printf("%10s %8s  %-22s %5" PRId64 ": ", ".", ".", "", ln);
+			/* the source as out_text shows it, but for its indentation */
+			for (k = 0; text && k < len; k++) {
+				const char *tab = memchr(text + k, '\t', len - k);
+				size_t m = tab ? (size_t)(tab - (text + k)) : len - k;
+
+				out_text(stdout, text + k, m);
+				k += m;
+				if (tab)
+					putchar('\t');
+			}
+			putchar('\n');
+		}
+	}
+	buf_release(&causes);
+	return out ? out_json_dump(stdout, out) : 0;
 }
 
 int cmd_list(struct cli *c, int argc, char **argv)
@@ -85,17 +134,16 @@ int cmd_list(struct cli *c, int argc, char **argv)
 	};
 	const char **brefs = calloc((size_t)argc + 1, sizeof(*brefs));
 	const char **dirs = NULL;
-	const char *profile = NULL, *want = NULL, *trim = NULL;
+	const char *profile = NULL, *want = NULL, *trim = NULL, *file = NULL;
 	struct classify_sources src;
-	struct lsites ls = {0};
+	struct store_line_sum *lines = NULL;
 	struct store *s = NULL;
 	struct err e = {0};
 	regex_t re;
-	json_t *out = NULL;
-	size_t nb = 0, nd = 0, capd = 0, i, j;
+	size_t nb = 0, nd = 0, capd = 0, n = 0;
 	int opt, rc, ret = EXIT_OK, ix, have_re = 0;
-	int64_t pid, aid;
-	char sql[1024], *target = NULL;
+	int64_t pid, aid, at = 0;
+	char *target = NULL, *colon;
 
 	c->usage = usage;
 	report_pprof_args(argc, argv);
@@ -128,26 +176,25 @@ int cmd_list(struct cli *c, int argc, char **argv)
 		ret = cli_usage_error(c, "list writes text or json");
 		goto out_src;
 	}
-	target = strdup(argv[optind]);
-	if (!target)
+	if (!(target = strdup(argv[optind]))) {
+		ret = EXIT_FAIL;
 		goto out_src;
-	{
-		char *colon = strrchr(target, ':');
-
-		if (colon && colon[1] && strspn(colon + 1, "0123456789") == strlen(colon + 1)) {
-			*colon = '\0';
-			ls.file = target;
-			ls.line = atoll(colon + 1);
-		} else if (strstr(target, ".go")) {
-			ls.file = target;
-		} else {
-			if (regcomp(&re, target, REG_EXTENDED | REG_NOSUB)) {
-				ret = cli_usage_error(c, "bad regular expression '%s'", target);
-				goto out_src;
-			}
-			have_re = 1;
-			ls.re = &re;
+	}
+	colon = strrchr(target, ':');
+	if (colon && colon[1] && strspn(colon + 1, "0123456789") == strlen(colon + 1)) {
+		if (num_parse_i64(colon + 1, 0, INT64_MAX, &at)) {
+			ret = cli_usage_error(c, "line out of range in '%s'", argv[optind]);
+			goto out_src;
 		}
+		*colon = '\0';
+		file = target;
+	} else if (strstr(target, ".go")) {
+		file = target;
+	} else if (regcomp(&re, target, REG_EXTENDED | REG_NOSUB)) {
+		ret = cli_usage_error(c, "bad regular expression '%s'", target);
+		goto out_src;
+	} else {
+		have_re = 1;
 	}
 	if (store_open(&s, c->db, STORE_READ_WRITE, &e))
 		goto fail;
@@ -155,118 +202,25 @@ int cmd_list(struct cli *c, int argc, char **argv)
 	store_batch_begin(s);
 	if (report_select_profile(c, s, profile, &pid, &e) ||
 	    report_sample_index(s, pid, want, &ix, &e) ||
-	    report_select(c, s, profile, brefs, nb, NULL, &pid, &aid, &e))
+	    report_select(c, s, profile, brefs, nb, NULL, &pid, &aid, &e) ||
+	    classify_list_lines(s, aid, ix, have_re ? &re : NULL, file, &lines, &n, &e))
 		goto fail;
-	snprintf(sql, sizeof(sql),
-		 "SELECT function, file, line, group_concat(DISTINCT cause), sum(%s), sum(%s) FROM alloc_site"
-		 " WHERE analysis_id = %" PRId64 " GROUP BY function, file, line HAVING sum(%s) != 0",
-		 report_column(ix), ix >= STORE_INUSE_OBJECTS ? "inuse_objects" : "alloc_objects", aid,
-		 report_column(ix));
-	if (store_query(s, sql, take, &ls, &e))
-		goto fail;
-	if (!ls.n) {
+	if (!n) {
 		err_set(&e, ESC_EUSAGE, "nothing allocates in '%s' in profile %" PRId64, argv[optind], pid);
 		goto fail;
 	}
-	qsort(ls.v, ls.n, sizeof(*ls.v), cmp_site);
-	if (c->format == OUT_JSON)
-		out = json_array();
-	for (i = 0; i < ls.n; i = j) {
-		/* one block per file: from 3 lines before its first site to 3 after its last */
-		int64_t first = ls.v[i].line, last, from, to, ln, total_lines;
-		const char *path = ls.v[i].file;
-		char b1[32];
-
-		for (j = i; j < ls.n && !strcmp(ls.v[j].file, path); j++)
-			;
-		last = ls.v[j - 1].line;
-		if (ls.line) {
-			first = last = ls.line;
-		}
-		from = first > 3 ? first - 3 : 1;
-		to = last + 3;
-		total_lines = classify_source_lines(&src, path);
-		if (total_lines && to > total_lines)
-			to = total_lines;
-		if (!out) {
-			size_t k, q;
-
-			printf("ROUTINE ======================== ");
-			for (k = i; k < j; k++) {
-				for (q = i; q < k && strcmp(ls.v[q].function, ls.v[k].function); q++)
-					;
-				if (q == k)
-					out_textf(stdout, "%s%s", k > i ? ", " : "", ls.v[k].function);
-			}
-			out_textf(stdout, " in %s\n", classify_source_path(&src, path) ?
-				  classify_source_path(&src, path) : path);
-		}
-		if (!total_lines && !out)
-			printf("(source not found: give -source_path and -trim_path)\n");
-		for (ln = from; ln <= to; ln++) {
-			const char *text = NULL;
-			size_t len = 0, k;
-			const struct lsite *hit = NULL;
-
-			for (k = i; k < j; k++)
-				if (ls.v[k].line == ln)
-					hit = &ls.v[k];
-			if (classify_source_line(&src, path, ln, &text, &len) && !hit)
-				continue;
-			if (out) {
-				json_t *o = json_object();
-
-				json_object_set_new(o, "file", out_json_string(path, strlen(path)));
-				json_object_set_new(o, "line", json_integer(ln));
-				json_object_set_new(o, "value", json_integer(hit ? hit->value : 0));
-				json_object_set_new(o, "objects", json_integer(hit ? hit->objects : 0));
-				json_object_set_new(o, "cause", hit ? out_json_string(hit->cause, strlen(hit->cause)) :
-						    json_null());
-				json_object_set_new(o, "source", text ? out_json_string(text, len) : json_null());
-				json_array_append_new(out, o);
-				continue;
-			}
-			if (hit)
-				out_textf(stdout, "%10s %8" PRId64 "  %-22s %5" PRId64 ": ",
-					  report_size(b1, sizeof(b1), hit->value, report_is_bytes(ix)), hit->objects,
-					  hit->cause, ln);
-			else
-				printf("%10s %8s  %-22s %5" PRId64 ": ", ".", ".", "", ln);
-			/* the source as out_text shows it, but for its indentation */
-			for (k = 0; text && k < len; k++) {
-				const char *tab = memchr(text + k, '\t', len - k);
-				size_t n = tab ? (size_t)(tab - (text + k)) : len - k;
-
-				out_text(stdout, text + k, n);
-				k += n;
-				if (tab)
-					putchar('\t');
-			}
-			putchar('\n');
-		}
-	}
-	if (out) {
-		rc = out_json_dump(stdout, out);
-		out = NULL;
-		if (rc)
-			ret = cli_write_failed(c);
-	}
+	if (write_list(c, &src, lines, n, at, ix))
+		ret = cli_write_failed(c);
 	ret = cli_store_done(c, s, ret, &e);
 	goto done;
 fail:
 	ret = cli_fail(c, &e);
 done:
-	json_decref(out);
-	for (i = 0; i < ls.n; i++) {
-		free(ls.v[i].function);
-		free(ls.v[i].file);
-		free(ls.v[i].cause);
-	}
-	free(ls.v);
-	if (have_re)
-		regfree(&re);
+	store_line_sums_free(lines, n);
 	store_close(s);
 out_src:
+	if (have_re)
+		regfree(&re);
 	classify_sources_release(&src);
 out:
 	free(target);

@@ -1,20 +1,12 @@
-/* escset.h — the escapes of a stored build as a list, for comparing builds (check's
- * new-escapes rule and diff). */
+/* escset.h — the former name of a build's escape set, now classify's (classify_escset_*
+ * in classify/classify.h); kept for the commands that still spell it the old way. */
 #ifndef ESC_ESCSET_H
 #define ESC_ESCSET_H
 
 #include "classify/classify.h"
-#include "store/store.h"
 
-struct escset {
-	struct classify_escape *v;
-	char **msg;		/* the diagnostic as printed */
-	char **file;		/* the file as printed */
-	size_t n, cap;
-};
-
-/* Reads the allocating diagnostics (moved_to_heap, escapes, append_escapes) of a build. */
-enum esc_status escset_load(struct store *s, int64_t build, struct escset *set, struct err *e);
-void escset_release(struct escset *set);
+#define escset classify_escset
+#define escset_load classify_escset_load
+#define escset_release classify_escset_release
 
 #endif

@@ -292,4 +292,116 @@ enum esc_status store_profile_total(struct store *s, int64_t profile_id, int ix,
 
 
 
+/* ---- queries: diff, explain, list ---- */
+
+/* Every function here fills an array of row structs whose strings the rows own; free the
+ * array with the matching _free (NULL is a no-op). On failure nothing is left to free. */
+
+/* How store_site_sums groups an analysis's sites. */
+enum store_site_group {
+	STORE_GROUP_SITE,	/* function, file, line and cause */
+	STORE_GROUP_FUNCTION,
+	STORE_GROUP_CAUSE,
+};
+
+/* One group of sites and the sum of one heap type over it (0 where the profile lacks the
+ * type). Only the grouping's own fields are set: the others are NULL (line 0). */
+struct store_site_sum {
+	char *function, *file, *cause;
+	int64_t line;
+	int64_t value;
+};
+/* The sum of heap type `type` (STORE_ALLOC_OBJECTS...) over the sites of an analysis, one
+ * row per group, in no particular order. */
+enum esc_status store_site_sums(struct store *s, int64_t analysis_id, int type,
+				enum store_site_group group, struct store_site_sum **rows,
+				size_t *n, struct err *e);
+void store_site_sums_free(struct store_site_sum *rows, size_t n);
+
+/* How long a profile's samples were collected over, in nanoseconds (0 when it says
+ * nothing); ESC_EUSAGE when there is no such profile. */
+enum esc_status store_profile_duration(struct store *s, int64_t profile_id, int64_t *nanos,
+				       struct err *e);
+
+/* One diagnostic of a build that puts a value on the heap. */
+struct store_escape_row {
+	char *file;		/* as printed */
+	int64_t line;
+	char *kind;		/* moved_to_heap, escapes, append_escapes */
+	char *subject;		/* the expression as printed; NULL when the line names none */
+	char *message;
+};
+/* The diagnostics of a build that say a value is on the heap (kinds moved_to_heap,
+ * escapes and append_escapes), in the order the compiler printed them. */
+enum esc_status store_escapes_of_build(struct store *s, int64_t build_id,
+				       struct store_escape_row **rows, size_t *n, struct err *e);
+void store_escape_rows_free(struct store_escape_row *rows, size_t n);
+
+/* One allocation site of an analysis, as stored. */
+struct store_site_row {
+	int64_t site_id;
+	char *function, *file;
+	int64_t line;
+	int64_t values[STORE_NHEAP];	/* 0 where the profile lacks the type */
+	char *cause;
+	double confidence;
+	int64_t build_id, diag_id;	/* 0 when not joined to a diagnostic */
+	char *attributed_via;		/* NULL when the site is the leaf */
+	int64_t decisive_seq;		/* the flow step that decided the cause; 0 = none */
+	char *evidence;			/* NULL when none */
+	int64_t samples;
+};
+/* The site with that id, or the sites at that line (of any file), of an analysis: biggest
+ * alloc_space first, then inuse_space; none is not an error (*n = 0). */
+enum esc_status store_site_by_id(struct store *s, int64_t analysis_id, int64_t site_id,
+				 struct store_site_row **rows, size_t *n, struct err *e);
+enum esc_status store_sites_at_line(struct store *s, int64_t analysis_id, int64_t line,
+				    struct store_site_row **rows, size_t *n, struct err *e);
+void store_site_rows_free(struct store_site_row *rows, size_t n);
+
+/* One compiler diagnostic, as printed. */
+struct store_diag_row {
+	int64_t build_id, diag_id;
+	char *file;
+	int64_t line, col;	/* col 0 = none */
+	char *kind, *message;
+};
+/* The diagnostic (build_id, diag_id): *found is 0 (and *row zeroed) when there is none. */
+enum esc_status store_diagnostic(struct store *s, int64_t build_id, int64_t diag_id,
+				 struct store_diag_row *row, int *found, struct err *e);
+/* The escape analysis's verdicts at a line (of any file) in the builds an analysis joined:
+ * diagnostics of kinds moved_to_heap, escapes, append_escapes and does_not_escape, by
+ * build, then column (none first), then diagnostic. */
+enum esc_status store_diagnostics_at(struct store *s, int64_t analysis_id, int64_t line,
+				     struct store_diag_row **rows, size_t *n, struct err *e);
+/* Frees the strings of one row (not the row). */
+void store_diag_row_release(struct store_diag_row *row);
+void store_diag_rows_free(struct store_diag_row *rows, size_t n);
+
+/* One step of a diagnostic's explanation, as printed. */
+struct store_flow_step_row {
+	int64_t seq;		/* 1-based */
+	char *kind;		/* "flow", "from", "warning" */
+	char *text;
+};
+/* The steps of a diagnostic, in order. */
+enum esc_status store_flow_steps(struct store *s, int64_t build_id, int64_t diag_id,
+				 struct store_flow_step_row **rows, size_t *n, struct err *e);
+void store_flow_step_rows_free(struct store_flow_step_row *rows, size_t n);
+
+/* One source line of an analysis that allocates: its sites summed. */
+struct store_line_sum {
+	char *function, *file;
+	int64_t line;
+	char **causes;		/* the distinct causes of its sites, lowest site id first */
+	size_t ncauses;
+	int64_t value;		/* the heap type asked for */
+	int64_t objects;	/* alloc_objects for the alloc types, inuse_objects for the inuse */
+};
+/* The lines (function, file, line) of an analysis whose sites sum to a non-zero value of
+ * heap type `type`, ordered by function, file, line. */
+enum esc_status store_line_sums(struct store *s, int64_t analysis_id, int type,
+				struct store_line_sum **rows, size_t *n, struct err *e);
+void store_line_sums_free(struct store_line_sum *rows, size_t n);
+
 #endif
