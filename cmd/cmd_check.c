@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "common/buf.h"
-#include "escset.h"
 #include "output/check.h"
 #include "report.h"
 
@@ -39,7 +38,7 @@ struct opts {
 /* The builds a new-escapes rule compares: the one checked (the last --build, else the
  * newest) and the baseline's. */
 struct builds {
-	struct escset set[2];
+	struct classify_escset set[2];
 	struct classify_check_escapes esc[2];
 };
 
@@ -55,7 +54,7 @@ static enum esc_status load_builds(struct store *s, const struct opts *o, struct
 	st = o->nbuilds ? store_resolve_build(s, o->builds[o->nbuilds - 1], &id[0], e) :
 	     store_latest_build(s, &id[0], e);
 	for (i = 0; i < 2 && !st; i++) {
-		if ((st = escset_load(s, id[i], &bs->set[i], e)))
+		if ((st = classify_escset_load(s, id[i], &bs->set[i], e)))
 			break;
 		bs->esc[i] = (struct classify_check_escapes){bs->set[i].v, bs->set[i].file, bs->set[i].msg,
 							     bs->set[i].n};
@@ -178,8 +177,8 @@ fail:
 	ret = cli_fail(c, &e);
 out:
 	classify_check_results_free(res, n);
-	escset_release(&bs.set[0]);
-	escset_release(&bs.set[1]);
+	classify_escset_release(&bs.set[0]);
+	classify_escset_release(&bs.set[1]);
 	budget_release(&b);
 	buf_release(&text);
 	store_close(s);
