@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "common/hmap.h"
+#include "gclog/gclog.h"
 #include "store/store.h"
 
 /* Normalises a source path as printed by the compiler or recorded in a profile: '\' becomes
@@ -190,6 +191,46 @@ int classify_go_minor(const char *version);
 
 
 /* ---- engine: choosing and running analyses, baselines, ingest ---- */
+
+/* Ingest (ingest.c): reading inputs into the store. Each input (a file, "-", a pipe,
+ * <(...) or a named FIFO) is opened and read once; what it holds is told from the bytes
+ * already read. */
+
+struct classify_ingest_build_result {
+	int64_t id;		/* 0 in a dry run */
+	int added;		/* 0 when the same build was already stored */
+	struct gc_stats st;
+	size_t kinds[GC_KIND_COUNT];
+	char version[64];	/* given, inferred, or "" */
+	char sha256[65];
+};
+
+/* Parses a log, a -json file or tree, or "-" and stores it as one build (name NULL: the
+ * input's base name; version NULL: inferred; max_line 0: the parser's default); s NULL
+ * parses and counts only. */
+enum esc_status classify_ingest_build(struct store *s, const char *path, const char *name,
+				      const char *version, size_t max_line,
+				      struct classify_ingest_build_result *res, struct err *e);
+
+struct classify_ingest_profile_result {
+	int64_t id;
+	int added;		/* 0 when the same bytes were already stored */
+	size_t nsamples, nsample_types;
+	char sha256[65];
+};
+
+/* Stores the profile at path ("-" for standard input); o->sha256 and o->source are
+ * filled in here, lim may be NULL (the decoder's defaults). */
+enum esc_status classify_ingest_profile(struct store *s, const char *path,
+					const struct store_profile_opts *o,
+					const struct profile_limits *lim,
+					struct classify_ingest_profile_result *res, struct err *e);
+
+/* Stores path as a profile when its bytes are one, else as a build (a log, a -json file or
+ * tree); *is_profile says which and *id is the stored profile or build. A broken profile
+ * is reported as one. */
+enum esc_status classify_ingest_profile_or_build(struct store *s, const char *path, int64_t *id,
+						 int *is_profile, struct err *e);
 
 
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ingest.h"
+#include "classify/classify.h"
 #include "report.h"
 #include "common/num.h"
 
@@ -414,7 +414,7 @@ int cmd_analyze(struct cli *c, int argc, char **argv)
 	struct store *s = NULL;
 	struct err e = {0};
 	int opt, r, i, n = 10, ix, ret = EXIT_OK, temp;
-	struct ingest_profile_result pr;
+	struct classify_ingest_profile_result pr;
 
 	c->usage = usage;
 	report_pprof_args(argc, argv);
@@ -491,13 +491,13 @@ int cmd_analyze(struct cli *c, int argc, char **argv)
 	{
 		struct store_profile_opts po = {.name = name};
 
-		if (ingest_profile(s, argv[optind], &po, &lim, &pr, &e))
+		if (classify_ingest_profile(s, argv[optind], &po, &lim, &pr, &e))
 			goto fail;
 	}
 	for (i = optind + 1; i < argc; i++) {
-		struct ingest_build_result br;
+		struct classify_ingest_build_result br;
 
-		if (ingest_build(s, argv[i], name, NULL, (size_t)max_line, &br, &e))
+		if (classify_ingest_build(s, argv[i], name, NULL, (size_t)max_line, &br, &e))
 			goto fail;
 		builds[nbuilds++] = br.id;
 	}

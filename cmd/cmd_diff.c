@@ -10,7 +10,7 @@
 
 #include "common/vec.h"
 #include "escset.h"
-#include "ingest.h"
+#include "classify/classify.h"
 #include "report.h"
 
 static const char usage[] =
@@ -39,7 +39,7 @@ static enum esc_status resolve_side(struct cli *c, struct store *s, const char *
 	x->label = strdup(arg);
 	if (path_exists(arg)) {
 		/* read once: a pipe or FIFO cannot be read again */
-		if (ingest_profile_or_build(s, arg, &x->id, &x->is_profile, e))
+		if (classify_ingest_profile_or_build(s, arg, &x->id, &x->is_profile, e))
 			return e->status;
 	} else if (!store_resolve_profile(s, arg, &x->id, &quiet)) {
 		x->is_profile = 1;

@@ -16,7 +16,7 @@
 
 #include "common/vec.h"
 #include "output/html.h"
-#include "ingest.h"
+#include "classify/classify.h"
 #include "report.h"
 #include "common/paths.h"
 #include "common/num.h"
@@ -1103,11 +1103,11 @@ static enum esc_status write_page(struct rep *r, const char *title, struct err *
 /* A --build or --baseline-build argument: a stored build, or a file loaded now. */
 static enum esc_status resolve_build(struct store *s, const char *ref, int64_t *id, struct err *e)
 {
-	struct ingest_build_result br;
+	struct classify_ingest_build_result br;
 
 	if (!path_exists(ref))
 		return store_resolve_build(s, ref, id, e);
-	if (ingest_build(s, ref, NULL, NULL, 0, &br, e))
+	if (classify_ingest_build(s, ref, NULL, NULL, 0, &br, e))
 		return e->status;
 	*id = br.id;
 	return ESC_OK;
@@ -1143,9 +1143,9 @@ static enum esc_status select_baseline(struct rep *r, const char *ref, char **br
 
 	if (path_exists(ref)) {
 		struct store_profile_opts po = {0};
-		struct ingest_profile_result pr;
+		struct classify_ingest_profile_result pr;
 
-		if ((st = ingest_profile(r->s, ref, &po, lim, &pr, e)))
+		if ((st = classify_ingest_profile(r->s, ref, &po, lim, &pr, e)))
 			return st;
 		r->base_pid = pr.id;
 	} else if ((st = store_resolve_profile(r->s, ref, &r->base_pid, e))) {
@@ -1346,9 +1346,9 @@ int cmd_report(struct cli *c, int argc, char **argv)
 	store_batch_begin(r.s);
 	if (optind < argc) {
 		struct store_profile_opts po = {0};
-		struct ingest_profile_result pr;
+		struct classify_ingest_profile_result pr;
 
-		if (ingest_profile(r.s, argv[optind], &po, &lim, &pr, &e))
+		if (classify_ingest_profile(r.s, argv[optind], &po, &lim, &pr, &e))
 			goto fail;
 		r.pid = pr.id;
 		for (i = (size_t)optind + 1; i < (size_t)argc; i++) {
