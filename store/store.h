@@ -261,6 +261,17 @@ void store_profile_info_release(struct store_profile_info *p);
 enum esc_status store_sample_type_at(struct store *s, int64_t profile_id, int64_t idx,
 				     char *out, size_t n, struct err *e);
 
+/* The builds an analysis joined (its used builds), in the order they were given: what
+ * analysis.builds listed before version 4. Builds given and left out are not among them
+ * (store_foreach_build_fit tells those, for the analyses that measured the fit). */
+struct store_analysis_build {
+	int64_t build_id;
+	char *name, *source, *go_version;	/* "" when unknown */
+};
+enum esc_status store_analysis_builds(struct store *s, int64_t analysis_id,
+				      struct store_analysis_build **rows, size_t *n, struct err *e);
+void store_analysis_builds_free(struct store_analysis_build *rows, size_t n);
+
 /* The STORE_* index of a heap type's name; -1 when it is none. Whether it counts bytes. */
 int store_heap_type_index(const char *name);
 int store_heap_is_bytes(int ix);
@@ -277,6 +288,9 @@ int store_heap_objects_of(int ix);
 
 /* ---- queries: top, info, the analysis run ---- */
 
+/* The path the store was opened with (":memory:" for a temporary one), for messages;
+ * borrowed from s. */
+const char *store_path(const struct store *s);
 
 
 #endif
