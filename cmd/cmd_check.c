@@ -13,7 +13,7 @@
 #include "common/buf.h"
 #include "common/vec.h"
 #include "escset.h"
-#include "report.h"
+#include "cli.h"
 
 static const char usage[] =
 	"usage: escprof check --budget FILE [--db FILE] [--profile REF] [--build REF]...\n"
@@ -96,7 +96,7 @@ static enum esc_status load_entities(struct store *s, int64_t analysis, enum bud
 {
 	static const char *const key[] = {"'total'", "coalesce(package, '')", "function",
 					  "file || ':' || line", "cause"};
-	const char *col = report_column(type);
+	const char *col = store_heap_types[type];
 	char sql[1024];
 
 	memset(es, 0, sizeof(*es));
@@ -135,8 +135,8 @@ static int64_t total_of(struct store *s, int64_t profile, int type, struct err *
 	int64_t t = 0;
 
 	snprintf(sql, sizeof(sql), "SELECT coalesce(sum(%s), 0) FROM heap_samples WHERE profile_id = %" PRId64,
-		 report_column(type), profile);
-	store_query(s, sql, report_take_int, &t, e);
+		 store_heap_types[type], profile);
+	store_query(s, sql, cli_take_int, &t, e);
 	return t;
 }
 
@@ -267,7 +267,7 @@ static const char *fmt_amount(char *buf, size_t n, double v, const struct budget
 	else if (r->limit_kind == BUDGET_SHARE)
 		snprintf(buf, n, "%.2f%%", v);
 	else
-		report_size(buf, n, (int64_t)llround(v), report_is_bytes(r->type));
+		out_size(buf, n, (int64_t)llround(v), store_heap_is_bytes(r->type));
 	return buf;
 }
 
@@ -352,7 +352,7 @@ static int write_results(struct cli *c, const char *budget, const struct result 
 			json_object_set_new(x, "rule", out_json_string(r->text, strlen(r->text)));
 			json_object_set_new(x, "scope", json_string(budget_scope_name(r->scope)));
 			json_object_set_new(x, "sample_type", r->scope == BUDGET_NEW_ESCAPES ? json_null() :
-					    json_string(report_column(r->type)));
+					    json_string(store_heap_types[r->type]));
 			json_object_set_new(x, "limit", json_real(r->limit));
 			json_object_set_new(x, "limit_kind", json_string(r->limit_kind == BUDGET_SHARE ? "share" :
 					    r->limit_kind == BUDGET_GROWTH ? "growth" : "absolute"));
@@ -489,9 +489,9 @@ static double duration_scale(struct store *s, int64_t base, int64_t cur, struct 
 	int64_t db = 0, dc = 0;
 
 	snprintf(sql, sizeof(sql), "SELECT duration_nanos FROM profiles WHERE profile_id = %" PRId64, base);
-	store_query(s, sql, report_take_int, &db, e);
+	store_query(s, sql, cli_take_int, &db, e);
 	snprintf(sql, sizeof(sql), "SELECT duration_nanos FROM profiles WHERE profile_id = %" PRId64, cur);
-	store_query(s, sql, report_take_int, &dc, e);
+	store_query(s, sql, cli_take_int, &dc, e);
 	return db > 0 && dc > 0 ? (double)dc / (double)db : 1.0;
 }
 
@@ -562,7 +562,7 @@ int cmd_check(struct cli *c, int argc, char **argv)
 		goto fail;
 	/* an analysis made on the way is kept only when the check comes to a verdict */
 	store_batch_begin(s);
-	if (report_select(c, s, profile, brefs, nb, NULL, &cx.profile, &cx.analysis, &e))
+	if (classify_select(cli_notes(c), s, profile, brefs, nb, NULL, &cx.profile, &cx.analysis, &e))
 		goto fail;
 	cx.s = s;
 	cx.e = &e;
@@ -577,7 +577,7 @@ int cmd_check(struct cli *c, int argc, char **argv)
 				goto fail;
 			}
 			if (store_resolve_profile(s, baseline, &cx.base_profile, &e) ||
-			    report_select(c, s, baseline, NULL, 0, NULL, &cx.base_profile, &cx.base_analysis, &e))
+			    classify_select(cli_notes(c), s, baseline, NULL, 0, NULL, &cx.base_profile, &cx.base_analysis, &e))
 				goto fail;
 			cx.base_scale = duration_scale(s, cx.base_profile, cx.profile, &ignore);
 			cx.has_base_profile = 1;

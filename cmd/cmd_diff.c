@@ -10,8 +10,8 @@
 
 #include "common/vec.h"
 #include "escset.h"
-#include "classify/classify.h"
-#include "report.h"
+#include "common/paths.h"
+#include "cli.h"
 
 static const char usage[] =
 	"usage: escprof diff [--db FILE] [--by site|function|cause] [-sample_index TYPE] [-n N]\n"
@@ -54,11 +54,11 @@ static enum esc_status resolve_side(struct cli *c, struct store *s, const char *
 			char ref[32];
 
 			snprintf(ref, sizeof(ref), "%" PRId64, x->id);
-			if (report_select(c, s, ref, NULL, 0, NULL, &x->id, &x->analysis, e))
+			if (classify_select(cli_notes(c), s, ref, NULL, 0, NULL, &x->id, &x->analysis, e))
 				return e->status;
 		}
 		snprintf(sql, sizeof(sql), "SELECT duration_nanos FROM profiles WHERE profile_id = %" PRId64, x->id);
-		store_query(s, sql, report_take_int, &x->duration, e);
+		store_query(s, sql, cli_take_int, &x->duration, e);
 	}
 	return ESC_OK;
 }
@@ -135,22 +135,22 @@ static int diff_profiles(struct cli *c, struct store *s, const struct side *b, c
 	json_t *arr = NULL;
 	struct out_table *t = NULL;
 
-	if (report_sample_index(s, n->id, want, &ix, e))
+	if (classify_sample_type(s, n->id, want, &ix, e))
 		return cli_fail(c, e);
 	snprintf(sql, sizeof(sql), "SELECT %s, coalesce(sum(%s), 0) FROM alloc_site WHERE analysis_id = %"
-		 PRId64 " GROUP BY 1", key, report_column(ix), b->analysis);
+		 PRId64 " GROUP BY 1", key, store_heap_types[ix], b->analysis);
 	rs.side = 0;
 	if (store_query(s, sql, take_row, &rs, e))
 		goto fail;
 	snprintf(sql, sizeof(sql), "SELECT %s, coalesce(sum(%s), 0) FROM alloc_site WHERE analysis_id = %"
-		 PRId64 " GROUP BY 1", key, report_column(ix), n->analysis);
+		 PRId64 " GROUP BY 1", key, store_heap_types[ix], n->analysis);
 	rs.side = 1;
 	if (store_query(s, sql, take_row, &rs, e))
 		goto fail;
 	if (rs.n)	/* no sites on either side: rs.v is NULL, which qsort_r may not take */
 		qsort_r(rs.v, rs.n, sizeof(*rs.v), cmp_rows, &scale);
 	if (c->format == OUT_TEXT) {
-		out_textf(stdout, "%s -> %s, %s by %s", b->label, n->label, report_column(ix), by);
+		out_textf(stdout, "%s -> %s, %s by %s", b->label, n->label, store_heap_types[ix], by);
 		if (scale != 1.0)
 			printf("; BASE scaled by %.4g to NEW's duration", scale);
 		printf("\n");
@@ -205,7 +205,7 @@ static int diff_profiles(struct cli *c, struct store *s, const struct side *b, c
 		json_object_set_new(o, "kind", json_string("profiles"));
 		json_object_set_new(o, "base", out_json_string(b->label, strlen(b->label)));
 		json_object_set_new(o, "new", out_json_string(n->label, strlen(n->label)));
-		json_object_set_new(o, "sample_index", json_string(report_column(ix)));
+		json_object_set_new(o, "sample_index", json_string(store_heap_types[ix]));
 		json_object_set_new(o, "by", json_string(by));
 		json_object_set_new(o, "base_scale", json_real(scale));
 		json_object_set_new(o, "grown", arr);
@@ -320,7 +320,7 @@ int cmd_diff(struct cli *c, int argc, char **argv)
 	int opt, rc, ret, limit = 30;
 
 	c->usage = usage;
-	report_pprof_args(argc, argv);
+	cli_pprof_args(argc, argv);
 	while ((opt = getopt_long(argc, argv, "qhn:", opts, NULL)) != -1) {
 		if ((rc = cli_common(c, opt, optarg)) >= 100)
 			return rc - 100;

@@ -8,7 +8,8 @@
 #include <string.h>
 
 #include "common/vec.h"
-#include "report.h"
+#include "cli.h"
+#include "common/paths.h"
 
 static const char usage[] =
 	"usage: escprof explain [--db FILE] [--profile ID|NAME] [--build ID|NAME]...\n"
@@ -208,10 +209,10 @@ static int explain_site(struct cli *c, struct store *s, int64_t aid, const struc
 		out_textf(stdout, "site %" PRId64 ": %s  %s:%" PRId64 "\n", x->site_id, x->function, x->file,
 			  x->line);
 		printf("  alloc: %s in %s objects; in use: %s in %s objects; %" PRId64 " samples\n",
-		       report_size(b[0], 32, x->values[STORE_ALLOC_SPACE], 1),
-		       report_size(b[1], 32, x->values[STORE_ALLOC_OBJECTS], 0),
-		       report_size(b[2], 32, x->values[STORE_INUSE_SPACE], 1),
-		       report_size(b[3], 32, x->values[STORE_INUSE_OBJECTS], 0), x->samples);
+		       out_size(b[0], 32, x->values[STORE_ALLOC_SPACE], 1),
+		       out_size(b[1], 32, x->values[STORE_ALLOC_OBJECTS], 0),
+		       out_size(b[2], 32, x->values[STORE_INUSE_SPACE], 1),
+		       out_size(b[3], 32, x->values[STORE_INUSE_OBJECTS], 0), x->samples);
 		if (x->via)
 			out_textf(stdout, "  allocated in %s, called from this line\n", x->via);
 		out_textf(stdout, "cause: %s (confidence %.2f)%s%s\n", x->cause, x->confidence, cc ? ": " : "",
@@ -343,7 +344,7 @@ int cmd_explain(struct cli *c, int argc, char **argv)
 		goto fail;
 	/* an analysis made on the way is kept only when the command succeeds */
 	store_batch_begin(s);
-	if (report_select(c, s, profile, brefs, nb, NULL, &pid, &aid, &e))
+	if (classify_select(cli_notes(c), s, profile, brefs, nb, NULL, &pid, &aid, &e))
 		goto fail;
 	snprintf(sql, sizeof(sql),
 		 "SELECT site_id, function, file, line, alloc_objects, alloc_space, inuse_objects, inuse_space,"

@@ -9,7 +9,8 @@
 #include <string.h>
 
 #include "common/vec.h"
-#include "report.h"
+#include "cli.h"
+#include "common/paths.h"
 
 static const char usage[] =
 	"usage: escprof list [--db FILE] [--profile ID|NAME] [--build ID|NAME]...\n"
@@ -98,7 +99,7 @@ int cmd_list(struct cli *c, int argc, char **argv)
 	char sql[1024], *target = NULL;
 
 	c->usage = usage;
-	report_pprof_args(argc, argv);
+	cli_pprof_args(argc, argv);
 	if (!brefs)
 		return EXIT_FAIL;
 	while ((opt = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
@@ -111,7 +112,7 @@ int cmd_list(struct cli *c, int argc, char **argv)
 		case 'b': brefs[nb++] = optarg; break;
 		case 'i': want = optarg; break;
 		case 's':
-			if (report_add_dirs(&dirs, &nd, &capd, optarg)) {
+			if (cli_add_dirs(&dirs, &nd, &capd, optarg)) {
 				ret = EXIT_FAIL;
 				goto out;
 			}
@@ -153,15 +154,15 @@ int cmd_list(struct cli *c, int argc, char **argv)
 		goto fail;
 	/* an analysis made on the way is kept only when the command succeeds */
 	store_batch_begin(s);
-	if (report_select_profile(c, s, profile, &pid, &e) ||
-	    report_sample_index(s, pid, want, &ix, &e) ||
-	    report_select(c, s, profile, brefs, nb, NULL, &pid, &aid, &e))
+	if (classify_select_profile(s, profile, &pid, &e) ||
+	    classify_sample_type(s, pid, want, &ix, &e) ||
+	    classify_select(cli_notes(c), s, profile, brefs, nb, NULL, &pid, &aid, &e))
 		goto fail;
 	snprintf(sql, sizeof(sql),
 		 "SELECT function, file, line, group_concat(DISTINCT cause), sum(%s), sum(%s) FROM alloc_site"
 		 " WHERE analysis_id = %" PRId64 " GROUP BY function, file, line HAVING sum(%s) != 0",
-		 report_column(ix), ix >= STORE_INUSE_OBJECTS ? "inuse_objects" : "alloc_objects", aid,
-		 report_column(ix));
+		 store_heap_types[ix], ix >= STORE_INUSE_OBJECTS ? "inuse_objects" : "alloc_objects", aid,
+		 store_heap_types[ix]);
 	if (store_query(s, sql, take, &ls, &e))
 		goto fail;
 	if (!ls.n) {
@@ -228,7 +229,7 @@ int cmd_list(struct cli *c, int argc, char **argv)
 			}
 			if (hit)
 				out_textf(stdout, "%10s %8" PRId64 "  %-22s %5" PRId64 ": ",
-					  report_size(b1, sizeof(b1), hit->value, report_is_bytes(ix)), hit->objects,
+					  out_size(b1, sizeof(b1), hit->value, store_heap_is_bytes(ix)), hit->objects,
 					  hit->cause, ln);
 			else
 				printf("%10s %8s  %-22s %5" PRId64 ": ", ".", ".", "", ln);

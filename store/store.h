@@ -292,5 +292,67 @@ int store_heap_objects_of(int ix);
  * borrowed from s. */
 const char *store_path(const struct store *s);
 
+/* The sum of heap type ix over every sample of a profile (what top's percentages are of). */
+enum esc_status store_profile_total(struct store *s, int64_t profile_id, int ix, int64_t *total,
+				    struct err *e);
+
+/* How store_top groups: the analysis's sites by source line, function, package or
+ * cause, or the profile's samples by object size (the `bytes` label). */
+enum store_top_by {
+	STORE_TOP_BY_SITE, STORE_TOP_BY_FUNCTION, STORE_TOP_BY_PACKAGE, STORE_TOP_BY_CAUSE,
+	STORE_TOP_BY_SIZE,
+};
+
+/* One cause of a group, and (by site) the dependencies its sites were allocated through:
+ * distinct, lowest site first; none when the sites are the leaf. */
+struct store_top_cause {
+	char *cause;
+	char **vias;
+	size_t nvias;
+};
+
+/* One group. Only the grouping's own fields are set (the others NULL or 0): by site
+ * function, file and line; by function function; by package package ("" when unknown);
+ * by cause cause and sites (every site of the cause, with a value or not); by size
+ * object_size (0: no label). */
+struct store_top_row {
+	char *function, *file, *package, *cause;
+	int64_t line, object_size, sites;
+	struct store_top_cause *causes;	/* by site: the line's causes with a value, biggest
+					   first; by function or package: its distinct causes,
+					   lowest site first */
+	size_t ncauses;
+	int64_t value, objects;		/* type ix, and the objects that go with it */
+};
+
+/* The groups of an analysis (by size: of its profile) for heap type ix, biggest first,
+ * then by the group's key (by site: file, line, then function, the later name first); a
+ * group that sums to 0 is left out, but by cause unknown is always there when it has a
+ * site. A line's causes of equal value come the later name first. */
+enum esc_status store_top(struct store *s, int64_t profile_id, int64_t analysis_id, int ix,
+			  enum store_top_by by, struct store_top_row **rows, size_t *n,
+			  struct err *e);
+void store_top_rows_free(struct store_top_row *rows, size_t n);
+
+/* One site of an analysis, with what analyze says of it. */
+struct store_line_site {
+	char *function, *file;
+	int64_t line;
+	int64_t value, objects;		/* type ix, and the objects that go with it */
+	char *cause;
+	double confidence;
+	char *attributed_via;		/* NULL when the site is the leaf */
+	char *message;			/* the compiler's diagnostic; NULL when not joined */
+	char *hint;			/* the cause's fix; NULL when none */
+	char *evidence;			/* NULL when none */
+};
+
+/* The sites of an analysis's top nlines source lines (function, file, line) by heap type
+ * ix, those with a value only: lines biggest first (then by file and line), the sites of a
+ * line together, biggest first (then by cause). */
+enum esc_status store_top_line_sites(struct store *s, int64_t analysis_id, int ix, int64_t nlines,
+				     struct store_line_site **rows, size_t *n, struct err *e);
+void store_line_sites_free(struct store_line_site *rows, size_t n);
+
 
 #endif
