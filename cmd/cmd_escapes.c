@@ -4,10 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
-#include "classify/classify.h"
 
 static const char usage[] =
 	"usage: escprof escapes [--db FILE] [--name N] [--go-version V] [--dry-run]\n"

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "classify/classify.h"
 
 static const char usage[] =
 	"usage: escprof load [--db FILE] [--name N] [--label k=v]... [--max-size N]\n"
