@@ -4,9 +4,11 @@
 #ifndef ESC_CLASSIFY_H
 #define ESC_CLASSIFY_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "common/hmap.h"
+#include "gclog/gclog.h"
 #include "store/store.h"
 
 /* Normalises a source path as printed by the compiler or recorded in a profile: '\' becomes
@@ -236,6 +238,162 @@ size_t classify_check_breaches(const struct classify_check_result *r, size_t n);
 
 
 /* ---- engine: choosing and running analyses, baselines, ingest ---- */
+
+/* Choosing and running analyses (run.c). Nothing here prints: notices go to the
+ * caller's notes, failures (the store's included) are returned. */
+
+/* Where the engine's notices go (a build left out, an analysis made on the way): fn gets
+ * a printf format and its arguments, strings among them untrusted (a build's name), and
+ * no "escprof CMD: " prefix or newline. Every function below takes a NULL notes (or a
+ * NULL fn) to say nothing. */
+struct classify_notes {
+	void (*fn)(void *ctx, const char *fmt, va_list ap);
+	void *ctx;
+};
+
+/* The profile a reading command is about: profile_ref ("ID" or "NAME", the newest of
+ * that name), else the newest profile; ESC_EINPUT when the store holds none. */
+enum esc_status classify_select_profile(struct store *s, const char *profile_ref,
+					int64_t *profile_id, struct err *e);
+
+/* The heap type to report, as a STORE_* index in *ix: want (a type's name, or an index
+ * among the profile's own sample types as pprof counts them) or, want NULL, pprof's
+ * default: the profile's default_sample_type, else its last sample type, else (neither a
+ * heap type) the last heap type it has. ESC_EUSAGE when want is not one of its heap types. */
+enum esc_status classify_sample_type(struct store *s, int64_t profile_id, const char *want,
+				     int *ix, struct err *e);
+
+/* Runs the join of a profile against builds (in order; none: the profile alone) and
+ * stores it as a new analysis, *analysis_id. A build that does not fit the profile
+ * (classify_build_fits) is left out of the join and a note says so; how every build
+ * given fitted is stored with the analysis (store_foreach_build_fit). */
+enum esc_status classify_run(const struct classify_notes *n, struct store *s, int64_t profile_id,
+			     const int64_t *builds, size_t nbuilds, const struct classify_opts *o,
+			     int64_t *analysis_id, struct err *e);
+
+/* The profile (as classify_select_profile) and its analysis: with build refs (ids or
+ * names), a new one with those builds; else its newest stored one; else a new one with
+ * the store's newest build (noted). o may be NULL. Writes only when it has to analyse. */
+enum esc_status classify_select(const struct classify_notes *n, struct store *s,
+				const char *profile_ref, const char *const *build_refs,
+				size_t nbuild_refs, const struct classify_opts *o,
+				int64_t *profile_id, int64_t *analysis_id, struct err *e);
+
+/* Baselines: what check --baseline, diff BASE and report --baseline compare against. */
+struct classify_baseline_opts {
+	const int64_t *builds;		/* join the baseline profile with these (a new
+					   analysis, e.g. report --baseline-build) ... */
+	size_t nbuilds;
+	int64_t builds_of;		/* ... else its newest analysis, else a new one with
+					   the builds this analysis joined (report: its own);
+					   0: with the store's newest build (noted) */
+	int builds_too;			/* a build may be the baseline too (diff): a log, a
+					   -json tree or a stored build's id or name */
+	const struct classify_opts *join;	/* for a new analysis; may be NULL */
+	const struct profile_limits *lim;	/* for a profile file (not with builds_too,
+						   which reads with the defaults); may be NULL */
+};
+
+struct classify_baseline {
+	int is_profile;			/* 0: a build (only with builds_too) */
+	int64_t profile_id;		/* a profile: it, */
+	int64_t analysis_id;		/* the analysis to compare with, */
+	int64_t duration_nanos;		/* and its duration (0 when it has none): scale the
+					   baseline's values by new/base when both have one */
+	int64_t build_id;		/* a build: it (no analysis) */
+};
+
+/* Resolves ref, the one way every command does: a path that exists is read now (once: a
+ * pipe or FIFO works) and stored as a profile (with builds_too: a profile when its bytes
+ * are one, else a build); anything else is a stored profile's id or name (with
+ * builds_too: else a stored build's), ESC_EUSAGE when there is none. A profile comes
+ * with its analysis, chosen as the opts say, and its duration. o may be NULL (a profile
+ * only; its newest analysis, else one with the newest build). Store failures are
+ * returned, never taken for "not found". */
+enum esc_status classify_baseline(const struct classify_notes *n, struct store *s, const char *ref,
+				  const struct classify_baseline_opts *o, struct classify_baseline *b,
+				  struct err *e);
+
+/* An analysis as analyze shows it (summary.c). */
+struct classify_part {			/* the sites of one cause and one diagnostic */
+	const char *cause;
+	char *vias;			/* "a, b": what they were allocated through; NULL:
+					   the leaf */
+	const char *message;		/* the compiler's diagnostic; NULL when not joined */
+	const char *hint, *evidence;	/* NULL when none */
+	double confidence;
+	int64_t value, objects;
+};
+struct classify_line {			/* a source line: function, file and line */
+	const char *function, *file;
+	int64_t line, value, objects;
+	struct classify_part *parts;	/* biggest first */
+	size_t nparts;
+};
+struct classify_fit {			/* a build given, how it fitted, whether used */
+	struct store_build_fit fit;
+	char *name;
+};
+struct classify_summary {
+	int ix;				/* the heap type (STORE_*) */
+	struct store_totals totals;
+	struct store_cause_total *causes;	/* biggest first; unknown always there */
+	size_t ncauses;
+	struct classify_line *lines;	/* the top lines, biggest first */
+	size_t nlines;
+	struct classify_fit *fits;	/* by build id */
+	size_t nfits;
+	/* what the lines borrow from */
+	struct store_line_site *rows;
+	size_t nrows;
+	struct classify_part *parts;
+	size_t nparts;
+};
+/* Fills sum for heap type ix and the top nlines lines; every string belongs to sum:
+ * release with classify_summary_release (also after a failure: a no-op then). */
+enum esc_status classify_summarize(struct store *s, int64_t analysis_id, int ix, int nlines,
+				   struct classify_summary *sum, struct err *e);
+void classify_summary_release(struct classify_summary *sum);
+
+/* Ingest (ingest.c): reading inputs into the store. Each input (a file, "-", a pipe,
+ * <(...) or a named FIFO) is opened and read once; what it holds is told from the bytes
+ * already read. */
+
+struct classify_ingest_build_result {
+	int64_t id;		/* 0 in a dry run */
+	int added;		/* 0 when the same build was already stored */
+	struct gc_stats st;
+	size_t kinds[GC_KIND_COUNT];
+	char version[64];	/* given, inferred, or "" */
+	char sha256[65];
+};
+
+/* Parses a log, a -json file or tree, or "-" and stores it as one build (name NULL: the
+ * input's base name; version NULL: inferred; max_line 0: the parser's default); s NULL
+ * parses and counts only. */
+enum esc_status classify_ingest_build(struct store *s, const char *path, const char *name,
+				      const char *version, size_t max_line,
+				      struct classify_ingest_build_result *res, struct err *e);
+
+struct classify_ingest_profile_result {
+	int64_t id;
+	int added;		/* 0 when the same bytes were already stored */
+	size_t nsamples, nsample_types;
+	char sha256[65];
+};
+
+/* Stores the profile at path ("-" for standard input); o->sha256 and o->source are
+ * filled in here, lim may be NULL (the decoder's defaults). */
+enum esc_status classify_ingest_profile(struct store *s, const char *path,
+					const struct store_profile_opts *o,
+					const struct profile_limits *lim,
+					struct classify_ingest_profile_result *res, struct err *e);
+
+/* Stores path as a profile when its bytes are one, else as a build (a log, a -json file or
+ * tree); *is_profile says which and *id is the stored profile or build. A broken profile
+ * is reported as one. */
+enum esc_status classify_ingest_profile_or_build(struct store *s, const char *path, int64_t *id,
+						 int *is_profile, struct err *e);
 
 
 

@@ -1,8 +1,8 @@
 /* cli.c — what every subcommand shares (cli.h): the common options, error and usage
- * messages, held notes, exit codes, byte sizes, the decoder's limits and the end of a
- * command that wrote to the store. The command table, main and the check of standard
- * output at exit are in escprof.c, so the commands can also be linked without main (the
- * fuzz targets). */
+ * messages, held notes (the engine's too), pprof-style options, exit codes, byte sizes,
+ * the decoder's limits and the end of a command that wrote to the store. The command
+ * table, main and the check of standard output at exit are in escprof.c, so the commands
+ * can also be linked without main (the fuzz targets). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "common/vec.h"
 #include "profile/profile.h"
 #include "store/store.h"
 
@@ -40,15 +41,80 @@ int cli_usage_error(const struct cli *c, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+static void vnote(void *ctx, const char *fmt, va_list ap)
+{
+	struct cli *c = ctx;
+
+	buf_printf(&c->notes, "escprof %s: ", c->cmd);
+	out_text_vformat(&c->notes, fmt, ap);
+	buf_addc(&c->notes, '\n');
+}
+
 void cli_note(struct cli *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	buf_printf(&c->notes, "escprof %s: ", c->cmd);
 	va_start(ap, fmt);
-	out_text_vformat(&c->notes, fmt, ap);
+	vnote(c, fmt, ap);
 	va_end(ap);
-	buf_addc(&c->notes, '\n');
+}
+
+const struct classify_notes *cli_notes(struct cli *c)
+{
+	if (c->quiet)
+		return NULL;
+	c->to_notes = (struct classify_notes){vnote, c};
+	return &c->to_notes;
+}
+
+void cli_pprof_args(int argc, char **argv)
+{
+	static const char *const names[] = {"-sample_index", "-source_path", "-trim_path", "-focus",
+					    "-nodecount"};
+	static char rewritten[5][32];
+	int i;
+	size_t k;
+
+	for (i = 1; i < argc; i++)
+		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+			size_t l = strlen(names[k]);
+
+			if (strncmp(argv[i], names[k], l) || (argv[i][l] != '\0' && argv[i][l] != '='))
+				continue;
+			if (argv[i][l] == '=') {
+				/* "-name=value" becomes "--name=value", a copy that lives until exit */
+				char *s = malloc(strlen(argv[i]) + 2);
+
+				if (s) {
+					s[0] = '-';
+					strcpy(s + 1, argv[i]);
+					argv[i] = s;
+				}
+			} else {
+				snprintf(rewritten[k], sizeof(rewritten[k]), "-%s", names[k]);
+				argv[i] = rewritten[k];
+			}
+		}
+}
+
+int cli_add_dirs(const char ***dirs, size_t *n, size_t *cap, char *arg)
+{
+	char *save = NULL, *tok;
+
+	for (tok = strtok_r(arg, ":", &save); tok; tok = strtok_r(NULL, ":", &save)) {
+		if (vec_reserve(dirs, cap, *n + 1, sizeof(**dirs), 4))
+			return -1;
+		(*dirs)[(*n)++] = tok;
+	}
+	return 0;
+}
+
+int cli_take_int(void *ctx, size_t ncols, const char *const *names, const struct store_value *v)
+{
+	(void)names;
+	if (v && ncols && v[0].type == STORE_INT)
+		*(int64_t *)ctx = v[0].i;
+	return 0;
 }
 
 int cli_write_failed(const struct cli *c)

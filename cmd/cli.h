@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <stdint.h>
 
+#include "classify/classify.h"
 #include "output/output.h"
 #include "common/buf.h"
 #include "common/err.h"
@@ -25,6 +26,7 @@ struct cli {
 	int format_set;
 	int quiet;
 	struct buf notes;		/* cli_note's lines, said once the run is known good */
+	struct classify_notes to_notes;	/* cli_notes: the engine's notices into notes */
 };
 
 /* Long options every subcommand accepts; splice into a getopt_long table. */
@@ -55,6 +57,24 @@ int cli_store_done(struct cli *c, struct store *s, int ret, struct err *e);
 /* A notice for stderr ("escprof CMD: ..."), held until the command has succeeded and its
  * output is written: a failing command says its error and nothing else. */
 void cli_note(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Where the engine's notices go for this command: cli_note, or nowhere (NULL) under
+ * --quiet. The pointer lives as long as c. */
+const struct classify_notes *cli_notes(struct cli *c);
+
+/* Rewrites pprof-style single-dash long options (-sample_index, -source_path, -trim_path,
+ * -focus, -nodecount) to the double-dash form getopt_long reads. */
+void cli_pprof_args(int argc, char **argv);
+
+/* Appends the DIR:DIR... list arg (split in place; the array borrows its pieces) to the
+ * growing array *dirs of *n entries; -1 when memory runs out. */
+int cli_add_dirs(const char ***dirs, size_t *n, size_t *cap, char *arg);
+
+/* A store_query callback that keeps the first column of the first row (an integer) in
+ * *(int64_t *)ctx: for the commands that still ask the store in SQL (check, diff, report)
+ * until their questions are store functions. */
+struct store_value;
+int cli_take_int(void *ctx, size_t ncols, const char *const *names, const struct store_value *v);
 
 /* What a command returns when a writer to standard output failed: EXIT_FAIL. A failed
  * write is reported once, at the end of the run (with every other failed write to

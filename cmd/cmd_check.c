@@ -9,7 +9,9 @@
 
 #include "common/buf.h"
 #include "output/check.h"
-#include "report.h"
+#include "cli.h"
+#include "common/paths.h"
+#include "output/output.h"
 
 static const char usage[] =
 	"usage: escprof check --budget FILE [--db FILE] [--profile REF] [--build REF]...\n"
@@ -81,7 +83,7 @@ static enum esc_status baselines(struct cli *c, struct store *s, const struct op
 				return err_set(e, ESC_EUSAGE, "%s:%zu: a grown rule needs --baseline PROFILE",
 					       o->budget, r->line);
 			if ((st = store_resolve_profile(s, o->baseline, &in->base_profile_id, e)) ||
-			    (st = report_select(c, s, o->baseline, NULL, 0, NULL, &in->base_profile_id,
+			    (st = classify_select(cli_notes(c), s, o->baseline, NULL, 0, NULL, &in->base_profile_id,
 						&in->base_analysis_id, e)))
 				return st;
 		}
@@ -163,7 +165,7 @@ int cmd_check(struct cli *c, int argc, char **argv)
 		goto fail;
 	/* an analysis made on the way is kept only when the check comes to a verdict */
 	store_batch_begin(s);
-	if (report_select(c, s, o.profile, o.builds, o.nbuilds, NULL, &in.profile_id, &in.analysis_id, &e) ||
+	if (classify_select(cli_notes(c), s, o.profile, o.builds, o.nbuilds, NULL, &in.profile_id, &in.analysis_id, &e) ||
 	    baselines(c, s, &o, &b, &bs, &in, &e) ||
 	    classify_check_eval(s, &b, &in, &res, &n, &e))
 		goto fail;

@@ -10,8 +10,9 @@
 #include <string.h>
 
 #include "common/num.h"
-#include "ingest.h"
-#include "report.h"
+#include "cli.h"
+#include "common/paths.h"
+#include "output/output.h"
 
 static const char usage[] =
 	"usage: escprof diff [--db FILE] [--by site|function|cause] [-sample_index TYPE] [-n N]\n"
@@ -39,7 +40,7 @@ static enum esc_status resolve_side(struct cli *c, struct store *s, const char *
 	x->label = strdup(arg);
 	if (path_exists(arg)) {
 		/* read once: a pipe or FIFO cannot be read again */
-		if (ingest_profile_or_build(s, arg, &x->id, &x->is_profile, e))
+		if (classify_ingest_profile_or_build(s, arg, &x->id, &x->is_profile, e))
 			return e->status;
 	} else if (!store_resolve_profile(s, arg, &x->id, &quiet)) {
 		x->is_profile = 1;
@@ -50,7 +51,7 @@ static enum esc_status resolve_side(struct cli *c, struct store *s, const char *
 		return ESC_OK;
 	/* the side's own analysis (its newest, or one with the newest build) */
 	snprintf(ref, sizeof(ref), "%" PRId64, x->id);
-	return report_select(c, s, ref, NULL, 0, NULL, &x->id, &x->analysis, e);
+	return classify_select(cli_notes(c), s, ref, NULL, 0, NULL, &x->id, &x->analysis, e);
 }
 
 /* What grew or appeared, biggest first, at most limit keys. */
@@ -199,10 +200,10 @@ static int diff(struct cli *c, struct store *s, const struct side *b, const stru
 	int ix, ret = EXIT_OK;
 
 	if (b->is_profile) {
-		if (report_sample_index(s, n->id, want, &ix, e) ||
+		if (classify_sample_type(s, n->id, want, &ix, e) ||
 		    classify_diff_profiles(s, &bs, &ns, ix, group, &pd, e))
 			ret = cli_fail(c, e);
-		else if (write_profiles(c, b, n, &pd, report_column(ix), by, limit))
+		else if (write_profiles(c, b, n, &pd, store_heap_types[ix], by, limit))
 			ret = cli_write_failed(c);
 	} else {
 		if (classify_diff_builds(s, b->id, n->id, &bd, e))
@@ -230,7 +231,7 @@ int cmd_diff(struct cli *c, int argc, char **argv)
 	int opt, rc, ret, limit = 30;
 
 	c->usage = usage;
-	report_pprof_args(argc, argv);
+	cli_pprof_args(argc, argv);
 	while ((opt = getopt_long(argc, argv, "qhn:", opts, NULL)) != -1) {
 		if ((rc = cli_common(c, opt, optarg)) >= 100)
 			return rc - 100;

@@ -4,10 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
-#include "ingest.h"
 
 static const char usage[] =
 	"usage: escprof escapes [--db FILE] [--name N] [--go-version V] [--dry-run]\n"
@@ -28,7 +26,7 @@ static const char usage[] =
 	"  --format F       text or json report\n"
 	"  -q, --quiet      print nothing but errors\n";
 
-static void report_text(const char *path, const struct ingest_build_result *r, int dry)
+static void report_text(const char *path, const struct classify_ingest_build_result *r, int dry)
 {
 	size_t k;
 	int first = 1;
@@ -51,7 +49,7 @@ static void report_text(const char *path, const struct ingest_build_result *r, i
 		  r->st.skipped, r->st.lines, r->version[0] ? r->version : "unknown");
 }
 
-static json_t *report_json(const char *path, const struct ingest_build_result *r)
+static json_t *report_json(const char *path, const struct classify_ingest_build_result *r)
 {
 	json_t *o = json_object(), *kinds = json_object();
 	size_t k;
@@ -84,7 +82,7 @@ int cmd_escapes(struct cli *c, int argc, char **argv)
 	const char *name = NULL, *version = NULL;
 	struct store *s = NULL;
 	struct err e = {0};
-	struct ingest_build_result *results;
+	struct classify_ingest_build_result *results;
 	uint64_t max_line = 0;
 	int opt, r, i, dry = 0, ret = EXIT_OK;
 
@@ -117,7 +115,7 @@ int cmd_escapes(struct cli *c, int argc, char **argv)
 	}
 	store_batch_begin(s);
 	for (i = optind; i < argc && ret == EXIT_OK; i++)
-		if (ingest_build(dry ? NULL : s, argv[i], name, version, (size_t)max_line, &results[i], &e))
+		if (classify_ingest_build(dry ? NULL : s, argv[i], name, version, (size_t)max_line, &results[i], &e))
 			ret = cli_fail(c, &e);
 	if (ret == EXIT_OK) {
 		json_t *report = c->format == OUT_JSON ? json_array() : NULL;

@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "common/num.h"
-#include "report.h"
+#include "cli.h"
+#include "common/paths.h"
+#include "output/output.h"
 
 static const char usage[] =
 	"usage: escprof explain [--db FILE] [--profile ID|NAME] [--build ID|NAME]...\n"
@@ -41,10 +43,10 @@ static void write_text(const struct classify_explained *x)
 
 	out_textf(stdout, "site %" PRId64 ": %s  %s:%" PRId64 "\n", r->site_id, r->function, r->file, r->line);
 	printf("  alloc: %s in %s objects; in use: %s in %s objects; %" PRId64 " samples\n",
-	       report_size(b[0], 32, r->values[STORE_ALLOC_SPACE], 1),
-	       report_size(b[1], 32, r->values[STORE_ALLOC_OBJECTS], 0),
-	       report_size(b[2], 32, r->values[STORE_INUSE_SPACE], 1),
-	       report_size(b[3], 32, r->values[STORE_INUSE_OBJECTS], 0), r->samples);
+	       out_size(b[0], 32, r->values[STORE_ALLOC_SPACE], 1),
+	       out_size(b[1], 32, r->values[STORE_ALLOC_OBJECTS], 0),
+	       out_size(b[2], 32, r->values[STORE_INUSE_SPACE], 1),
+	       out_size(b[3], 32, r->values[STORE_INUSE_OBJECTS], 0), r->samples);
 	if (r->attributed_via)
 		out_textf(stdout, "  allocated in %s, called from this line\n", r->attributed_via);
 	out_textf(stdout, "cause: %s (confidence %.2f)%s%s\n", r->cause, r->confidence, cc ? ": " : "",
@@ -217,7 +219,7 @@ int cmd_explain(struct cli *c, int argc, char **argv)
 		goto fail;
 	/* an analysis made on the way is kept only when the command succeeds */
 	store_batch_begin(s);
-	if (report_select(c, s, profile, brefs, nb, NULL, &pid, &aid, &e) ||
+	if (classify_select(cli_notes(c), s, profile, brefs, nb, NULL, &pid, &aid, &e) ||
 	    classify_explain(s, aid, site, line, file, &x, &e))
 		goto fail;
 	if (!x.n) {

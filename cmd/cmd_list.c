@@ -10,7 +10,9 @@
 
 #include "common/buf.h"
 #include "common/num.h"
-#include "report.h"
+#include "cli.h"
+#include "common/paths.h"
+#include "output/output.h"
 
 static const char usage[] =
 	"usage: escprof list [--db FILE] [--profile ID|NAME] [--build ID|NAME]...\n"
@@ -100,7 +102,7 @@ static int write_list(const struct cli *c, struct classify_sources *src, const s
 			}
 			if (hit)
 				out_textf(stdout, "%10s %8" PRId64 "  %-22s %5" PRId64 ": ",
-					  report_size(b1, sizeof(b1), hit->value, report_is_bytes(ix)), hit->objects,
+					  out_size(b1, sizeof(b1), hit->value, store_heap_is_bytes(ix)), hit->objects,
 					  causes.data, ln);
 			else
 				printf("%10s %8s  %-22s %5" PRId64 ": ", ".", ".", "", ln);
@@ -146,7 +148,7 @@ int cmd_list(struct cli *c, int argc, char **argv)
 	char *target = NULL, *colon;
 
 	c->usage = usage;
-	report_pprof_args(argc, argv);
+	cli_pprof_args(argc, argv);
 	if (!brefs)
 		return EXIT_FAIL;
 	while ((opt = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
@@ -159,7 +161,7 @@ int cmd_list(struct cli *c, int argc, char **argv)
 		case 'b': brefs[nb++] = optarg; break;
 		case 'i': want = optarg; break;
 		case 's':
-			if (report_add_dirs(&dirs, &nd, &capd, optarg)) {
+			if (cli_add_dirs(&dirs, &nd, &capd, optarg)) {
 				ret = EXIT_FAIL;
 				goto out;
 			}
@@ -200,9 +202,9 @@ int cmd_list(struct cli *c, int argc, char **argv)
 		goto fail;
 	/* an analysis made on the way is kept only when the command succeeds */
 	store_batch_begin(s);
-	if (report_select_profile(c, s, profile, &pid, &e) ||
-	    report_sample_index(s, pid, want, &ix, &e) ||
-	    report_select(c, s, profile, brefs, nb, NULL, &pid, &aid, &e) ||
+	if (classify_select_profile(s, profile, &pid, &e) ||
+	    classify_sample_type(s, pid, want, &ix, &e) ||
+	    classify_select(cli_notes(c), s, profile, brefs, nb, NULL, &pid, &aid, &e) ||
 	    classify_list_lines(s, aid, ix, have_re ? &re : NULL, file, &lines, &n, &e))
 		goto fail;
 	if (!n) {

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "ingest.h"
 
 static const char usage[] =
 	"usage: escprof load [--db FILE] [--name N] [--label k=v]... [--max-size N]\n"
@@ -34,13 +33,13 @@ static void progress(void *ctx, size_t done, size_t total)
 
 /* What was stored, said once every file is in (and before it is committed). */
 static void report_results(const struct cli *c, int first, int argc, char **argv,
-			   const struct ingest_profile_result *results)
+			   const struct classify_ingest_profile_result *results)
 {
 	json_t *report = c->format == OUT_JSON ? json_array() : NULL;
 	int i;
 
 	for (i = first; i < argc; i++) {
-		const struct ingest_profile_result *res = &results[i];
+		const struct classify_ingest_profile_result *res = &results[i];
 
 		if (report) {
 			json_t *row = json_object();
@@ -77,7 +76,7 @@ int cmd_load(struct cli *c, int argc, char **argv)
 	struct err e = {0};
 	const char **labels = NULL;
 	const char *name = NULL;
-	struct ingest_profile_result *results = NULL;
+	struct classify_ingest_profile_result *results = NULL;
 	size_t nlabels = 0;
 	int opt, r, i, ret = EXIT_OK;
 
@@ -132,7 +131,7 @@ int cmd_load(struct cli *c, int argc, char **argv)
 		/* progress on a terminal only, never into a pipe or a log */
 		if (cli_progress_ok(c))
 			o.progress = progress;
-		if (ingest_profile(s, argv[i], &o, &lim, &results[i], &e)) {
+		if (classify_ingest_profile(s, argv[i], &o, &lim, &results[i], &e)) {
 			ret = cli_fail(c, &e);
 			goto out;
 		}

@@ -16,8 +16,8 @@
 
 #include "common/vec.h"
 #include "output/html.h"
-#include "ingest.h"
-#include "report.h"
+#include "classify/classify.h"
+#include "cli.h"
 #include "common/paths.h"
 #include "common/num.h"
 
@@ -88,7 +88,7 @@ struct rep {
 	int64_t pid, aid, base_pid, base_aid;
 	double base_scale;
 	const char *base_label;
-	struct report_totals t, base_t;
+	struct store_totals t, base_t;
 	struct profile_facts p, base_p;
 	struct build_facts *b;
 	size_t nb, capb;
@@ -265,15 +265,29 @@ static int take_cause(void *ctx, size_t ncols, const char *const *names, const s
 	return 0;
 }
 
+/* The query of an analysis's causes, biggest first: cause, value, sites (those with a
+ * value), objects; every cause with a value, and unknown always. */
+static void causes_sql(char *sql, size_t n, int64_t analysis, int ix)
+{
+	const char *col = store_heap_types[ix];
+
+	snprintf(sql, n,
+		 "SELECT cause, coalesce(sum(%s), 0), count(nullif(%s, 0)), coalesce(sum(%s), 0) FROM alloc_site"
+		 " WHERE analysis_id = %" PRId64 " GROUP BY cause HAVING sum(%s) != 0 OR cause = 'unknown'"
+		 " UNION ALL SELECT 'unknown', 0, 0, 0 WHERE NOT EXISTS (SELECT 1 FROM alloc_site"
+		 " WHERE analysis_id = %" PRId64 " AND cause = 'unknown') ORDER BY 2 DESC, 1",
+		 col, col, store_heap_types[store_heap_objects_of(ix)], analysis, col, analysis);
+}
+
 static enum esc_status read_report(struct rep *r, int n, struct err *e)
 {
-	const char *col = report_column(r->ix), *obj = report_objects_column(r->ix);
+	const char *col = store_heap_types[r->ix], *obj = store_heap_types[store_heap_objects_of(r->ix)];
 	char sql[2048], limit[32] = "";
 	struct cause_fill cf = {r, 0};
 
 	if (read_facts(r, r->pid, r->aid, &r->p, e))
 		return e->status;
-	if (report_get_totals(r->s, r->aid, r->ix, &r->t, e))
+	if (store_analysis_totals(r->s, r->aid, r->ix, &r->t, e))
 		return e->status;
 	snprintf(sql, sizeof(sql),
 		 "SELECT b.build_id, b.name, b.source, b.go_version FROM builds b JOIN analysis a"
@@ -281,12 +295,12 @@ static enum esc_status read_report(struct rep *r, int n, struct err *e)
 		 " ORDER BY b.build_id", r->aid);
 	if (store_query(r->s, sql, take_build, r, e))
 		return e->status ? e->status : ESC_EDB;
-	report_causes_sql(sql, sizeof(sql), r->aid, r->ix);
+	causes_sql(sql, sizeof(sql), r->aid, r->ix);
 	if (store_query(r->s, sql, take_cause, &cf, e))
 		return e->status ? e->status : ESC_EDB;
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM alloc_site WHERE analysis_id = %" PRId64
 		 " AND %s != 0", r->aid, col);
-	if (store_query(r->s, sql, report_take_int, &r->all_sites, e))
+	if (store_query(r->s, sql, cli_take_int, &r->all_sites, e))
 		return e->status ? e->status : ESC_EDB;
 	if (n > 0)
 		snprintf(limit, sizeof(limit), " LIMIT %d", n);
@@ -304,9 +318,9 @@ static enum esc_status read_report(struct rep *r, int n, struct err *e)
 	if (r->base_aid) {
 		cf.side = 1;
 		if (read_facts(r, r->base_pid, r->base_aid, &r->base_p, e) ||
-		    report_get_totals(r->s, r->base_aid, r->ix, &r->base_t, e))
+		    store_analysis_totals(r->s, r->base_aid, r->ix, &r->base_t, e))
 			return e->status;
-		report_causes_sql(sql, sizeof(sql), r->base_aid, r->ix);
+		causes_sql(sql, sizeof(sql), r->base_aid, r->ix);
 		if (store_query(r->s, sql, take_cause, &cf, e))
 			return e->status ? e->status : ESC_EDB;
 		r->base_scale = r->base_p.duration_nanos > 0 && r->p.duration_nanos > 0 ?
@@ -370,7 +384,7 @@ static const char *count_of(char *buf, int64_t v)
 /* A value of sample type ix, in a 32-byte buf. */
 static const char *size_of(char *buf, int64_t v, int ix)
 {
-	return report_is_bytes(ix) ? report_size(buf, 32, v, 1) : count_of(buf, v);
+	return store_heap_is_bytes(ix) ? out_size(buf, 32, v, 1) : count_of(buf, v);
 }
 
 
@@ -406,10 +420,10 @@ static void write_summary(struct rep *r)
 	int k, first = 1;
 
 	fputs("<section id=\"summary\">\n<div class=\"grid\">\n", f);
-	snprintf(w, sizeof(w), "%s, in total", report_column(r->ix));
+	snprintf(w, sizeof(w), "%s, in total", store_heap_types[r->ix]);
 	write_stat(f, size_of(b, r->t.total, r->ix), w, -1);
-	if (report_is_bytes(r->ix)) {
-		snprintf(w, sizeof(w), "%s", report_objects_column(r->ix));
+	if (store_heap_is_bytes(r->ix)) {
+		snprintf(w, sizeof(w), "%s", store_heap_types[store_heap_objects_of(r->ix)]);
 		write_stat(f, count_of(b, r->t.objects), w, -1);
 	}
 	snprintf(b, sizeof(b), "%" PRId64, r->all_sites);
@@ -432,7 +446,7 @@ static void write_summary(struct rep *r)
 	fputs("</dd>\n<dt>sha256</dt><dd><code>", f);
 	html_str(f, r->p.sha256);
 	fputs("</code></dd>\n<dt>sample type</dt><dd><b>", f);
-	fputs(report_column(r->ix), f);
+	fputs(store_heap_types[r->ix], f);
 	fputs("</b>", f);
 	for (k = 0; k < STORE_NHEAP; k++) {
 		if (k == r->ix || !r->p.has[k])
@@ -500,7 +514,7 @@ static void write_causes(struct rep *r)
 	if (!bars || !segs || !texts)
 		goto out;
 	fprintf(f, "<section id=\"causes\">\n<h2>Where the %s go, by cause</h2>\n",
-		report_is_bytes(r->ix) ? "bytes" : "objects");
+		store_heap_is_bytes(r->ix) ? "bytes" : "objects");
 	for (i = 0; i < r->ncauses; i++) {
 		const struct cause_sum *x = &r->causes[i];
 
@@ -513,7 +527,7 @@ static void write_causes(struct rep *r)
 					    &segs[n], 1};
 		n++;
 	}
-	html_bar_chart(f, "chart-cause", report_is_bytes(r->ix) ? "bytes by cause" : "objects by cause", bars, n);
+	html_bar_chart(f, "chart-cause", store_heap_is_bytes(r->ix) ? "bytes by cause" : "objects by cause", bars, n);
 	fputs("<table class=\"legend\">\n<thead><tr><th>cause</th><th>what it means</th>"
 	      "<th class=\"num\">value</th><th class=\"num\">%</th><th class=\"num\">sites</th>"
 	      "<th class=\"num\">objects</th><th>the fix</th></tr></thead>\n<tbody>\n", f);
@@ -599,7 +613,7 @@ static int take_pkg(void *ctx, size_t ncols, const char *const *names, const str
 
 static enum esc_status write_packages(struct rep *r, struct err *e)
 {
-	const char *col = report_column(r->ix);
+	const char *col = store_heap_types[r->ix];
 	struct pkg_acc a = {0};
 	struct html_bar bars[CHART_PACKAGES + 1];
 	struct html_seg *segs = NULL, other;
@@ -644,7 +658,7 @@ static enum esc_status write_packages(struct rep *r, struct err *e)
 	}
 	fputs("<section id=\"packages\">\n<h2>By package</h2>\n", r->f);
 	if (n)
-		html_bar_chart(r->f, "chart-package", report_is_bytes(r->ix) ?
+		html_bar_chart(r->f, "chart-package", store_heap_is_bytes(r->ix) ?
 			       "bytes by package, split by cause" : "objects by package, split by cause", bars, n);
 	else
 		fputs("<p>Nothing was allocated.</p>\n", r->f);
@@ -786,7 +800,7 @@ static int write_growth_site(void *ctx, size_t ncols, const char *const *names,
 
 static enum esc_status write_growth_sites(struct rep *r, struct err *e)
 {
-	const char *col = report_column(r->ix);
+	const char *col = store_heap_types[r->ix];
 	struct growth_out o = {r, 0};
 	char sql[2048], scale[32];
 
@@ -1020,8 +1034,8 @@ static enum esc_status write_sites(struct rep *r, struct err *e)
 		"<th data-key=\"function\">function</th><th data-key=\"file\">file:line</th>"
 		"<th data-key=\"cause\">cause</th><th data-key=\"value\" class=\"num\">%s</th>"
 		"<th data-key=\"objects\" class=\"num\">objects</th><th class=\"num\">%%</th>"
-		"<th>hint</th></tr></thead>\n", r->t.total, report_column(r->ix),
-		report_is_bytes(r->ix) ? "bytes" : "count");
+		"<th>hint</th></tr></thead>\n", r->t.total, store_heap_types[r->ix],
+		store_heap_is_bytes(r->ix) ? "bytes" : "count");
 	for (i = 0; i < r->nsites; i++) {
 		const struct site *x = &r->sites[i];
 		const struct classify_cause *cc = classify_cause_by_id(x->cause);
@@ -1082,7 +1096,7 @@ static enum esc_status write_page(struct rep *r, const char *title, struct err *
 	html_page_begin(f, title);
 	fputs("<h1>Why is this on the heap?</h1>\n<p class=\"sub\">", f);
 	html_str(f, title);
-	fprintf(f, " &middot; %s</p>\n", report_column(r->ix));
+	fprintf(f, " &middot; %s</p>\n", store_heap_types[r->ix]);
 	write_summary(r);
 	write_causes(r);
 	if (write_packages(r, e))
@@ -1103,11 +1117,11 @@ static enum esc_status write_page(struct rep *r, const char *title, struct err *
 /* A --build or --baseline-build argument: a stored build, or a file loaded now. */
 static enum esc_status resolve_build(struct store *s, const char *ref, int64_t *id, struct err *e)
 {
-	struct ingest_build_result br;
+	struct classify_ingest_build_result br;
 
 	if (!path_exists(ref))
 		return store_resolve_build(s, ref, id, e);
-	if (ingest_build(s, ref, NULL, NULL, 0, &br, e))
+	if (classify_ingest_build(s, ref, NULL, NULL, 0, &br, e))
 		return e->status;
 	*id = br.id;
 	return ESC_OK;
@@ -1143,9 +1157,9 @@ static enum esc_status select_baseline(struct rep *r, const char *ref, char **br
 
 	if (path_exists(ref)) {
 		struct store_profile_opts po = {0};
-		struct ingest_profile_result pr;
+		struct classify_ingest_profile_result pr;
 
-		if ((st = ingest_profile(r->s, ref, &po, lim, &pr, e)))
+		if ((st = classify_ingest_profile(r->s, ref, &po, lim, &pr, e)))
 			return st;
 		r->base_pid = pr.id;
 	} else if ((st = store_resolve_profile(r->s, ref, &r->base_pid, e))) {
@@ -1158,7 +1172,7 @@ static enum esc_status select_baseline(struct rep *r, const char *ref, char **br
 			else
 				st = err_set(e, ESC_ENOMEM, "out of memory");
 	} else {
-		if ((st = report_latest_analysis(r->s, r->base_pid, &r->base_aid, e)) || r->base_aid)
+		if ((st = store_latest_analysis(r->s, r->base_pid, &r->base_aid, e)) || r->base_aid)
 			goto out;
 		/* the report's own builds */
 		snprintf(sql, sizeof(sql), "SELECT b.build_id FROM builds b JOIN analysis a ON a.id = %"
@@ -1167,7 +1181,7 @@ static enum esc_status select_baseline(struct rep *r, const char *ref, char **br
 			st = e->status ? e->status : ESC_EDB;
 	}
 	if (!st)
-		st = report_analyze(r->c, r->s, r->base_pid, builds.v, builds.n, co, &r->base_aid, e);
+		st = classify_run(cli_notes(r->c), r->s, r->base_pid, builds.v, builds.n, co, &r->base_aid, e);
 out:
 	free(builds.v);
 	return st;
@@ -1265,7 +1279,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
 
 	c->usage = usage;
 	r.c = c;
-	report_pprof_args(argc, argv);
+	cli_pprof_args(argc, argv);
 	if (!brefs || !bbrefs) {
 		free(brefs);
 		free(bbrefs);
@@ -1288,7 +1302,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
 		case 'i': want = optarg; break;
 		case 't': co.trim_path = optarg; break;
 		case 's':
-			if (report_add_dirs(&dirs, &ndirs, &capdirs, optarg)) {
+			if (cli_add_dirs(&dirs, &ndirs, &capdirs, optarg)) {
 				ret = EXIT_FAIL;
 				goto out;
 			}
@@ -1346,9 +1360,9 @@ int cmd_report(struct cli *c, int argc, char **argv)
 	store_batch_begin(r.s);
 	if (optind < argc) {
 		struct store_profile_opts po = {0};
-		struct ingest_profile_result pr;
+		struct classify_ingest_profile_result pr;
 
-		if (ingest_profile(r.s, argv[optind], &po, &lim, &pr, &e))
+		if (classify_ingest_profile(r.s, argv[optind], &po, &lim, &pr, &e))
 			goto fail;
 		r.pid = pr.id;
 		for (i = (size_t)optind + 1; i < (size_t)argc; i++) {
@@ -1369,13 +1383,13 @@ int cmd_report(struct cli *c, int argc, char **argv)
 				goto fail;
 			builds.n++;
 		}
-		if (report_analyze(c, r.s, r.pid, builds.v, builds.n, &co, &r.aid, &e))
+		if (classify_run(cli_notes(c), r.s, r.pid, builds.v, builds.n, &co, &r.aid, &e))
 			goto fail;
-	} else if (report_select(c, r.s, profile, (const char *const *)brefs, nbrefs, &co, &r.pid,
+	} else if (classify_select(cli_notes(c), r.s, profile, (const char *const *)brefs, nbrefs, &co, &r.pid,
 				 &r.aid, &e)) {
 		goto fail;
 	}
-	if (report_sample_index(r.s, r.pid, want, &r.ix, &e))
+	if (classify_sample_type(r.s, r.pid, want, &r.ix, &e))
 		goto fail;
 	if (baseline && select_baseline(&r, baseline, bbrefs, nbbrefs, &co, &lim, &e))
 		goto fail;

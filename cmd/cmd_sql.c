@@ -4,10 +4,9 @@
  * in its own transaction. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "cli.h"
-#include "store/store.h"
+#include "common/paths.h"
 
 static const char usage[] =
 	"usage: escprof sql [--db FILE] [--format text|csv|tsv|json] [--write] \"SELECT ...\"\n"
@@ -73,8 +72,7 @@ int cmd_sql(struct cli *c, int argc, char **argv)
 		return cli_usage_error(c, "need exactly one SQL statement (quote it)");
 	o.fmt = c->format;
 	/* --write changes a store; it never creates one */
-	if (write && access(c->db, F_OK) != 0)
-	{
+	if (write && !path_exists(c->db)) {
 		err_set(&e, ESC_EIO, "'%s': no such store (--write does not create one)", c->db);
 		return cli_fail(c, &e);
 	}

@@ -1,13 +1,13 @@
 /* cmd_top.c — `escprof top`: the analysis of a stored profile, grouped by site, function,
  * package, cause or object size, biggest first, in any table format. Filters (--focus,
  * --min) apply to the groups; percentages are of the whole profile. */
-#include <inttypes.h>
+#include <limits.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "cli.h"
 #include "common/num.h"
 
 static const char usage[] =
@@ -26,81 +26,130 @@ static const char usage[] =
 	"  -focus REGEX       only groups whose function, file, package or cause matches\n"
 	"  --min PCT          hide groups under PCT percent\n";
 
-struct top_rows {
-	struct out_table *t;
-	enum out_format fmt;
-	regex_t *focus;
-	double min_pct;
-	int64_t total;
-	int ix, n, shown, by_size;
-	double cum;
-	const char *by;
+static const char *const bys[] = {
+	[STORE_TOP_BY_SITE] = "site", [STORE_TOP_BY_FUNCTION] = "function",
+	[STORE_TOP_BY_PACKAGE] = "package", [STORE_TOP_BY_CAUSE] = "cause",
+	[STORE_TOP_BY_SIZE] = "size",
 };
 
+/* A group's key columns, by grouping. */
+static const char *const key_heads[][5] = {
+	[STORE_TOP_BY_SITE] = {"function", "file", "line", "cause", "via"},
+	[STORE_TOP_BY_FUNCTION] = {"function", "causes"},
+	[STORE_TOP_BY_PACKAGE] = {"package", "causes"},
+	[STORE_TOP_BY_CAUSE] = {"cause", "sites"},
+	[STORE_TOP_BY_SIZE] = {"object_size"},
+};
+static const size_t nkeys[] = {5, 2, 2, 2, 1};
 
-/* columns from SQL: key..., value, objects; the key columns differ per --by */
-static int top_row(void *ctx, size_t ncols, const char *const *names, const struct store_value *v)
+/* A line's causes ("a, b") and what they were allocated through: each cause's
+ * dependencies joined by ", ", the causes' lists by ", " in turn. By function or package
+ * the causes are joined by "," alone. */
+static int join_causes(struct buf *causes, struct buf *vias, const struct store_top_row *r,
+		       enum store_top_by by)
 {
-	struct top_rows *r = ctx;
-	struct out_cell c[12];
-	char p1[16], p2[16], conf[16];
-	size_t i, nk = ncols - 2;
-	int64_t value;
+	size_t i, k;
 
-	if (!v) {
-		const char *heads[12];
-		size_t h = 0;
+	buf_reset(causes);
+	buf_reset(vias);
+	for (i = 0; i < r->ncauses; i++) {
+		const struct store_top_cause *c = &r->causes[i];
 
-		heads[h++] = r->ix == STORE_ALLOC_SPACE || r->ix == STORE_INUSE_SPACE ? "bytes" : "count";
-		heads[h++] = "%";
-		heads[h++] = "sum%";
-		heads[h++] = "objects";
-		for (i = 0; i < nk; i++)
-			heads[h++] = names[i];
-		r->t = out_table_new(stdout, r->fmt, h, heads);
-		return r->t ? 0 : ESC_ENOMEM;
-	}
-	value = v[nk].i;
-	if (r->shown >= r->n || num_pct(value, r->total) < r->min_pct)
-		return 0;
-	if (r->focus) {
-		int hit = 0;
+		buf_adds(causes, i ? by == STORE_TOP_BY_SITE ? ", " : "," : "");
+		buf_adds(causes, c->cause);
+		if (!c->nvias)
+			continue;
+		buf_adds(vias, vias->len ? ", " : "");
+		for (k = 0; k < c->nvias; k++) {
+			const char *p;
 
-		for (i = 0; i < nk && !hit; i++)
-			if (v[i].type == STORE_TEXT) {
-				char *s = strndup(v[i].s, v[i].len);
-
-				hit = s && !regexec(r->focus, s, 0, NULL, 0);
-				free(s);
-			}
-		if (!hit)
-			return 0;
-	}
-	r->cum += num_pct(value, r->total);
-	snprintf(p1, sizeof(p1), "%.2f%%", num_pct(value, r->total));
-	snprintf(p2, sizeof(p2), "%.2f%%", r->cum);
-	c[0] = (struct out_cell){.type = OUT_INT, .i = value};
-	if (r->fmt == OUT_TEXT) {
-		c[1] = (struct out_cell){.type = OUT_STR, .s = p1, .len = strlen(p1)};
-		c[2] = (struct out_cell){.type = OUT_STR, .s = p2, .len = strlen(p2)};
-	} else {
-		c[1] = (struct out_cell){.type = OUT_REAL, .r = num_pct(value, r->total)};
-		c[2] = (struct out_cell){.type = OUT_REAL, .r = r->cum};
-	}
-	c[3] = (struct out_cell){.type = OUT_INT, .i = v[nk + 1].i};
-	for (i = 0; i < nk; i++) {
-		switch (v[i].type) {
-		case STORE_INT: c[4 + i] = (struct out_cell){.type = OUT_INT, .i = v[i].i}; break;
-		case STORE_REAL:
-			snprintf(conf, sizeof(conf), "%.2f", v[i].r);
-			c[4 + i] = (struct out_cell){.type = OUT_STR, .s = conf, .len = strlen(conf)};
-			break;
-		case STORE_TEXT: c[4 + i] = (struct out_cell){.type = OUT_STR, .s = v[i].s, .len = v[i].len}; break;
-		default: c[4 + i] = (struct out_cell){.type = OUT_NULL};
+			/* every comma, a name's own included, is followed by a space */
+			for (p = c->vias[k]; *p; p++)
+				buf_adds(vias, *p == ',' ? ", " : (char[2]){*p, 0});
+			if (k + 1 < c->nvias)
+				buf_adds(vias, ", ");
 		}
 	}
-	r->shown++;
-	return out_table_row(r->t, c) ? ESC_ENOMEM : 0;
+	return causes->data && vias->data ? 0 : -1;
+}
+
+static int match(const regex_t *re, const char *s)
+{
+	return !regexec(re, s, 0, NULL, 0);
+}
+
+/* Writes the groups that pass -focus and --min, n at most; 0 or -1 (memory). */
+static int write_top(enum out_format fmt, enum store_top_by by, int ix, const struct store_top_row *rows,
+		     size_t nrows, int64_t total, const regex_t *focus, double min_pct, int n)
+{
+	const char *heads[9] = {store_heap_is_bytes(ix) ? "bytes" : "count", "%", "sum%", "objects"};
+	struct out_cell cell[9];
+	struct out_table *t;
+	struct buf causes, vias;
+	char p1[16], p2[16];
+	double cum = 0;
+	size_t i, nk = nkeys[by];
+	int shown = 0, ret = 0;
+
+	for (i = 0; i < nk; i++)
+		heads[4 + i] = key_heads[by][i];
+	if (!(t = out_table_new(stdout, fmt, 4 + nk, heads)))
+		return -1;
+	buf_init(&causes);
+	buf_init(&vias);
+	for (i = 0; i < nrows && shown < n && !ret; i++) {
+		const struct store_top_row *r = &rows[i];
+		const char *text[5] = {0};
+		size_t k;
+
+		if (num_pct(r->value, total) < min_pct)
+			continue;
+		if (join_causes(&causes, &vias, r, by)) {
+			ret = -1;
+			break;
+		}
+		switch (by) {
+		case STORE_TOP_BY_SITE:
+			text[0] = r->function, text[1] = r->file, text[3] = causes.data, text[4] = vias.data;
+			cell[6] = (struct out_cell){.type = OUT_INT, .i = r->line};
+			break;
+		case STORE_TOP_BY_FUNCTION: text[0] = r->function, text[1] = causes.data; break;
+		case STORE_TOP_BY_PACKAGE: text[0] = r->package, text[1] = causes.data; break;
+		case STORE_TOP_BY_CAUSE:
+			text[0] = r->cause;
+			cell[5] = (struct out_cell){.type = OUT_INT, .i = r->sites};
+			break;
+		case STORE_TOP_BY_SIZE: cell[4] = (struct out_cell){.type = OUT_INT, .i = r->object_size}; break;
+		}
+		if (focus) {
+			int hit = 0;
+
+			for (k = 0; k < nk && !hit; k++)
+				hit = text[k] && match(focus, text[k]);
+			if (!hit)
+				continue;
+		}
+		for (k = 0; k < nk; k++)
+			if (text[k])
+				cell[4 + k] = (struct out_cell){.type = OUT_STR, .s = text[k], .len = strlen(text[k])};
+		cum += num_pct(r->value, total);
+		cell[0] = (struct out_cell){.type = OUT_INT, .i = r->value};
+		if (fmt == OUT_TEXT) {
+			snprintf(p1, sizeof(p1), "%.2f%%", num_pct(r->value, total));
+			snprintf(p2, sizeof(p2), "%.2f%%", cum);
+			cell[1] = (struct out_cell){.type = OUT_STR, .s = p1, .len = strlen(p1)};
+			cell[2] = (struct out_cell){.type = OUT_STR, .s = p2, .len = strlen(p2)};
+		} else {
+			cell[1] = (struct out_cell){.type = OUT_REAL, .r = num_pct(r->value, total)};
+			cell[2] = (struct out_cell){.type = OUT_REAL, .r = cum};
+		}
+		cell[3] = (struct out_cell){.type = OUT_INT, .i = r->objects};
+		shown++;
+		ret = out_table_row(t, cell) ? -1 : 0;
+	}
+	buf_release(&causes);
+	buf_release(&vias);
+	return out_table_end(t) || ret ? -1 : 0;
 }
 
 int cmd_top(struct cli *c, int argc, char **argv)
@@ -116,123 +165,77 @@ int cmd_top(struct cli *c, int argc, char **argv)
 		{"nodecount", required_argument, NULL, 'n'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *by = "site", *want = NULL, *profile = NULL, *focus = NULL;
+	const char *by_name = "site", *want = NULL, *profile = NULL, *focus = NULL;
 	const char **brefs = calloc((size_t)argc + 1, sizeof(*brefs));
-	size_t nb = 0;
-	struct top_rows r = {0};
+	struct store_top_row *rows = NULL;
+	size_t nb = 0, nrows = 0;
 	struct store *s = NULL;
 	struct err e = {0};
 	regex_t re;
-	int opt, rc, ret = EXIT_OK, have_re = 0;
-	int64_t pid, aid;
-	char sql[2048];
+	enum store_top_by by = STORE_TOP_BY_SITE;
+	double min_pct = 0;
+	int opt, rc, ix, n = 20, ret = EXIT_OK, have_re = 0;
+	int64_t pid, aid, total;
 
 	c->usage = usage;
-	r.n = 20;
-	report_pprof_args(argc, argv);
+	cli_pprof_args(argc, argv);
 	if (!brefs)
 		return EXIT_FAIL;
 	while ((opt = getopt_long(argc, argv, "qhn:", opts, NULL)) != -1) {
 		if ((rc = cli_common(c, opt, optarg)) >= 100) {
-			free(brefs);
-			return rc - 100;
+			ret = rc - 100;
+			goto out;
 		}
 		if (rc)
 			continue;
 		switch (opt) {
-		case 'B': by = optarg; break;
+		case 'B': by_name = optarg; break;
 		case 'i': want = optarg; break;
 		case 'p': profile = optarg; break;
 		case 'b': brefs[nb++] = optarg; break;
 		case 'f': focus = optarg; break;
-		case 'm': r.min_pct = atof(optarg); break;
+		case 'm': min_pct = atof(optarg); break;
 		case 'n':
-			if ((r.n = atoi(optarg)) <= 0) {
-				free(brefs);
-				return cli_usage_error(c, "-n wants a positive number");
+			if (num_parse_int(optarg, 1, INT_MAX, &n)) {
+				ret = cli_usage_error(c, "-n wants a positive number");
+				goto out;
 			}
 			break;
 		}
 	}
 	if (optind != argc) {
-		free(brefs);
-		return cli_usage_error(c, "unexpected argument '%s'", argv[optind]);
+		ret = cli_usage_error(c, "unexpected argument '%s'", argv[optind]);
+		goto out;
 	}
-	if (strcmp(by, "site") && strcmp(by, "function") && strcmp(by, "package") &&
-	    strcmp(by, "cause") && strcmp(by, "size")) {
-		free(brefs);
-		return cli_usage_error(c, "--by takes site, function, package, cause or size");
+	while (by <= STORE_TOP_BY_SIZE && strcmp(by_name, bys[by]))
+		by++;
+	if (by > STORE_TOP_BY_SIZE) {
+		ret = cli_usage_error(c, "--by takes site, function, package, cause or size");
+		goto out;
 	}
 	if (focus) {
 		if (regcomp(&re, focus, REG_EXTENDED | REG_NOSUB)) {
-			free(brefs);
-			return cli_usage_error(c, "bad regular expression '%s'", focus);
+			ret = cli_usage_error(c, "bad regular expression '%s'", focus);
+			goto out;
 		}
 		have_re = 1;
-		r.focus = &re;
 	}
 	if (store_open(&s, c->db, STORE_READ_WRITE, &e))
 		goto fail;
 	/* an analysis made on the way is kept only when the command succeeds; the arguments
 	 * are checked against the profile before an analysis is run for it */
 	store_batch_begin(s);
-	if (report_select_profile(c, s, profile, &pid, &e) ||
-	    report_sample_index(s, pid, want, &r.ix, &e) ||
-	    report_select(c, s, profile, brefs, nb, NULL, &pid, &aid, &e))
+	if (classify_select_profile(s, profile, &pid, &e) ||
+	    classify_sample_type(s, pid, want, &ix, &e) ||
+	    classify_select(cli_notes(c), s, profile, brefs, nb, NULL, &pid, &aid, &e) ||
+	    store_profile_total(s, pid, ix, &total, &e) ||
+	    store_top(s, pid, aid, ix, by, &rows, &nrows, &e))
 		goto fail;
-	{
-		const char *col = report_column(r.ix);
-		const char *obj = r.ix == STORE_INUSE_SPACE || r.ix == STORE_INUSE_OBJECTS ? "inuse_objects" :
-				  "alloc_objects";
-		char tq[256];
-
-		/* every group's percentage is of the whole profile */
-		snprintf(tq, sizeof(tq), "SELECT coalesce(sum(%s), 0) FROM heap_samples WHERE profile_id = %"
-			 PRId64, col, pid);
-		if (store_query(s, tq, report_take_int, &r.total, &e))
-			goto fail;
-		if (!strcmp(by, "size"))
-			snprintf(sql, sizeof(sql),
-				 "SELECT coalesce(object_size, 0) AS object_size, coalesce(sum(%s), 0), coalesce(sum(%s), 0)"
-				 " FROM heap_samples WHERE profile_id = %" PRId64 " GROUP BY 1 HAVING sum(%s) != 0"
-				 " ORDER BY 2 DESC, 1", col, obj, pid, col);
-		else if (!strcmp(by, "site"))
-			/* a source line once, with its causes (and the dependencies it allocated
-			 * through) biggest first */
-			snprintf(sql, sizeof(sql),
-				 "SELECT function, file, line, group_concat(cause, ', ') AS cause,"
-				 " coalesce(group_concat(via, ', '), '') AS via, sum(v), sum(o) FROM"
-				 " (SELECT function, file, line, cause,"
-				 " replace(group_concat(DISTINCT attributed_via), ',', ', ') AS via,"
-				 " sum(%s) AS v, sum(%s) AS o FROM alloc_site WHERE analysis_id = %" PRId64
-				 " GROUP BY function, file, line, cause HAVING v != 0 ORDER BY function, file, line, v DESC)"
-				 " GROUP BY function, file, line ORDER BY 6 DESC, 2, 3",
-				 col, obj, aid);
-		else if (!strcmp(by, "function"))
-			snprintf(sql, sizeof(sql),
-				 "SELECT function, group_concat(DISTINCT cause) AS causes, sum(%s), sum(%s) FROM"
-				 " alloc_site WHERE analysis_id = %" PRId64 " GROUP BY function HAVING sum(%s) != 0"
-				 " ORDER BY 3 DESC, 1", col, obj, aid, col);
-		else if (!strcmp(by, "package"))
-			snprintf(sql, sizeof(sql),
-				 "SELECT coalesce(package, '') AS package, group_concat(DISTINCT cause) AS causes,"
-				 " sum(%s), sum(%s) FROM alloc_site WHERE analysis_id = %" PRId64
-				 " GROUP BY 1 HAVING sum(%s) != 0 ORDER BY 3 DESC, 1", col, obj, aid, col);
-		else
-			snprintf(sql, sizeof(sql),
-				 "SELECT cause, count(*) AS sites, sum(%s), sum(%s) FROM alloc_site WHERE"
-				 " analysis_id = %" PRId64 " GROUP BY cause HAVING sum(%s) != 0 OR cause = 'unknown'"
-				 " ORDER BY 3 DESC, 1", col, obj, aid, col);
-	}
-	r.by = by;
-	r.fmt = c->format;
-	rc = store_query(s, sql, top_row, &r, &e);
-	if (r.t && out_table_end(r.t) && !rc) {
+	/* every group's percentage is of the whole profile */
+	if (write_top(c->format, by, ix, rows, nrows, total, have_re ? &re : NULL, min_pct, n)) {
 		ret = cli_write_failed(c);
 		goto out;
 	}
-	if (rc)
-		goto fail;
 	ret = cli_store_done(c, s, ret, &e);
 	goto out;
 fail:
@@ -240,6 +243,7 @@ fail:
 out:
 	if (have_re)
 		regfree(&re);
+	store_top_rows_free(rows, nrows);
 	store_close(s);
 	free(brefs);
 	return ret;

@@ -775,3 +775,24 @@ void out_markup_escape(FILE *f, const char *s, size_t len)
 		}
 	}
 }
+
+const char *out_size(char *buf, size_t n, int64_t v, int bytes)
+{
+	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+	double d = (double)v;
+	int u = 0;
+
+	if (!bytes) {
+		snprintf(buf, n, "%" PRId64, v);
+		return buf;
+	}
+	while ((d >= 1024 || d <= -1024) && u < 4) {
+		d /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, n, "%" PRId64 " B", v);
+	else
+		snprintf(buf, n, "%.*f %s", d < 10 ? 2 : d < 100 ? 1 : 0, d, units[u]);
+	return buf;
+}

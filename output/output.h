@@ -83,6 +83,10 @@ json_t *out_json_uri(const char *s, size_t len);
 /* Writes v to f followed by a newline, then drops the reference; 0 or -1. */
 int out_json_dump(FILE *f, json_t *v);
 
+/* A value for people: "1.50 MiB", "312 B" when bytes is set (powers of 1024, three
+ * significant digits), else the plain integer. Written into buf (n bytes), returned. */
+const char *out_size(char *buf, size_t n, int64_t v, int bytes);
+
 /* Writes s as one CSV field (quoted when needed) or one TSV field (escaped), invalid UTF-8
  * replaced by U+FFFD. Both carry the string's other characters as they are: they are
  * data for programs (a quoted CSV field may hold a line break). */

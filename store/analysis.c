@@ -351,6 +351,8 @@ enum esc_status store_add_analysis(struct store *s, int64_t profile_id, const in
 	size_t i;
 	int k;
 
+	/* analysis.builds, the comma list analysis_build replaces, is still filled for the
+	 * readers that have not moved to store_analysis_builds yet; nothing here reads it */
 	buf_init(&list);
 	for (i = 0; i < nbuilds; i++)
 		buf_printf(&list, "%s%lld", i ? "," : "", (long long)builds[i]);
@@ -422,16 +424,27 @@ enum esc_status store_add_analysis(struct store *s, int64_t profile_id, const in
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	if ((ret = store_prepare(s, "INSERT OR REPLACE INTO analysis_build VALUES (?,?,?,?,?)", &st, e)))
+	/* every build given, in the order given (a build given twice keeps its first place);
+	 * a used build that comes without a fit was not measured */
+	if ((ret = store_prepare(s, "INSERT OR IGNORE INTO analysis_build (analysis_id, build_id, seq,"
+				 " lines, matched, used) VALUES (?,?,?,?,?,?)", &st, e)))
 		goto fail;
-	for (i = 0; i < nfits; i++) {
+	for (i = 0; i < nfits + nbuilds; i++) {
+		const struct store_build_fit *f = i < nfits ? &fits[i] : NULL;
+
 		sqlite3_bind_int64(st, 1, *analysis_id);
-		sqlite3_bind_int64(st, 2, fits[i].build_id);
-		sqlite3_bind_int64(st, 3, fits[i].lines);
-		sqlite3_bind_int64(st, 4, fits[i].matched);
-		sqlite3_bind_int(st, 5, fits[i].used);
+		sqlite3_bind_int64(st, 2, f ? f->build_id : builds[i - nfits]);
+		sqlite3_bind_int64(st, 3, (int64_t)i + 1);
+		if (f) {
+			sqlite3_bind_int64(st, 4, f->lines);
+			sqlite3_bind_int64(st, 5, f->matched);
+		} else {
+			sqlite3_bind_null(st, 4);
+			sqlite3_bind_null(st, 5);
+		}
+		sqlite3_bind_int(st, 6, f ? f->used : 1);
 		if (sqlite3_step(st) != SQLITE_DONE) {
-			ret = store_fail(s, e, "cannot store how a build fits");
+			ret = store_fail(s, e, "cannot store the analysis's builds");
 			goto fail;
 		}
 		sqlite3_reset(st);
@@ -455,7 +468,8 @@ int store_foreach_build_fit(struct store *s, int64_t analysis_id, store_fit_fn f
 	int rc, ret = 0;
 
 	if (store_prepare(s, "SELECT x.build_id, x.lines, x.matched, x.used, b.name FROM analysis_build x"
-			  " LEFT JOIN build b ON b.id = x.build_id WHERE x.analysis_id = ? ORDER BY x.build_id",
+			  " LEFT JOIN build b ON b.id = x.build_id WHERE x.analysis_id = ? AND x.lines IS NOT NULL"
+			  " ORDER BY x.build_id",
 			  &st, e))
 		return ESC_EDB;
 	sqlite3_bind_int64(st, 1, analysis_id);

@@ -215,3 +215,86 @@ enum esc_status store_sample_type_at(struct store *s, int64_t profile_id, int64_
 		return err_set(e, ESC_EUSAGE, "sample index %lld out of range", (long long)idx);
 	return rc == SQLITE_ROW ? ESC_OK : store_fail(s, e, "cannot read the sample types");
 }
+
+void store_analysis_builds_free(struct store_analysis_build *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; rows && i < n; i++) {
+		free(rows[i].name);
+		free(rows[i].source);
+		free(rows[i].go_version);
+	}
+	free(rows);
+}
+
+enum esc_status store_analysis_builds(struct store *s, int64_t analysis_id,
+				      struct store_analysis_build **rows, size_t *n, struct err *e)
+{
+	struct store_analysis_build *v = NULL;
+	size_t cap = 0, k = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (store_prepare(s, "SELECT x.build_id, coalesce(b.name, ''), coalesce(b.source, ''),"
+			     " coalesce(b.go_version, '') FROM analysis_build x LEFT JOIN build b"
+			     " ON b.id = x.build_id WHERE x.analysis_id = ? AND x.used ORDER BY x.seq",
+			  &st, e))
+		return ESC_EDB;
+	sqlite3_bind_int64(st, 1, analysis_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (k == cap) {
+			struct store_analysis_build *nv;
+
+			cap = cap ? 2 * cap : 8;
+			if (!(nv = realloc(v, cap * sizeof(*v))))
+				break;
+			v = nv;
+		}
+		v[k] = (struct store_analysis_build){sqlite3_column_int64(st, 0), dup_col(st, 1),
+						     dup_col(st, 2), dup_col(st, 3)};
+		k++;
+		if (!v[k - 1].name || !v[k - 1].source || !v[k - 1].go_version)
+			break;
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW) {
+		store_analysis_builds_free(v, k);
+		return err_set(e, ESC_ENOMEM, "out of memory");
+	}
+	if (rc != SQLITE_DONE) {
+		store_analysis_builds_free(v, k);
+		return store_fail(s, e, "cannot read the analysis's builds");
+	}
+	*rows = v;
+	*n = k;
+	return ESC_OK;
+}
+
+const char *store_path(const struct store *s)
+{
+	return s->path;
+}
+
+enum esc_status store_profile_total(struct store *s, int64_t profile_id, int ix, int64_t *total,
+				    struct err *e)
+{
+	sqlite3_stmt *st;
+	char sql[256];
+	int rc;
+
+	*total = 0;
+	if (!valid_ix(ix))
+		return err_set(e, ESC_EUSAGE, "no heap sample type %d", ix);
+	snprintf(sql, sizeof(sql), "SELECT coalesce(sum(%s), 0) FROM heap_samples WHERE profile_id = ?",
+		 store_heap_types[ix]);
+	if (store_prepare(s, sql, &st, e))
+		return ESC_EDB;
+	sqlite3_bind_int64(st, 1, profile_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*total = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? ESC_OK : store_fail(s, e, "cannot read the profile's samples");
+}

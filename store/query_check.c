@@ -91,23 +91,3 @@ enum esc_status store_analysis_entities(struct store *s, int64_t analysis_id, en
 	return ESC_OK;
 }
 
-enum esc_status store_profile_total(struct store *s, int64_t profile_id, int ix, int64_t *total,
-				    struct err *e)
-{
-	sqlite3_stmt *st;
-	char sql[256];
-	int rc;
-
-	*total = 0;
-	if (ix < 0 || ix >= STORE_NHEAP)
-		return err_set(e, ESC_EUSAGE, "no heap sample type %d", ix);
-	snprintf(sql, sizeof(sql), "SELECT coalesce(sum(%s), 0) FROM heap_samples WHERE profile_id = ?",
-		 store_heap_types[ix]);
-	if (store_prepare(s, sql, &st, e))
-		return ESC_EDB;
-	sqlite3_bind_int64(st, 1, profile_id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		*total = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? ESC_OK : store_fail(s, e, "cannot read the profile's samples");
-}

@@ -248,6 +248,22 @@ void store_profile_info_release(struct store_profile_info *p);
 enum esc_status store_sample_type_at(struct store *s, int64_t profile_id, int64_t idx,
 				     char *out, size_t n, struct err *e);
 
+/* The builds an analysis joined (its used builds), in the order they were given: what
+ * analysis.builds listed before version 4. Builds given and left out are not among them
+ * (store_foreach_build_fit tells those, for the analyses that measured the fit). */
+struct store_analysis_build {
+	int64_t build_id;
+	char *name, *source, *go_version;	/* "" when unknown */
+};
+enum esc_status store_analysis_builds(struct store *s, int64_t analysis_id,
+				      struct store_analysis_build **rows, size_t *n, struct err *e);
+void store_analysis_builds_free(struct store_analysis_build *rows, size_t n);
+
+/* The sum of heap type ix over every sample of a profile (0 when it has none): what
+ * shares of the whole profile are of. */
+enum esc_status store_profile_total(struct store *s, int64_t profile_id, int ix, int64_t *total,
+				    struct err *e);
+
 /* The STORE_* index of a heap type's name; -1 when it is none. Whether it counts bytes. */
 int store_heap_type_index(const char *name);
 int store_heap_is_bytes(int ix);
@@ -279,10 +295,6 @@ enum esc_status store_analysis_entities(struct store *s, int64_t analysis_id, en
 					int ix, struct store_entity **rows, size_t *n, struct err *e);
 void store_entities_free(struct store_entity *rows, size_t n);
 
-/* The sum of heap type ix over every sample of a profile (0 when it has none). */
-enum esc_status store_profile_total(struct store *s, int64_t profile_id, int ix, int64_t *total,
-				    struct err *e);
-
 
 /* ---- queries: the HTML report ---- */
 
@@ -290,6 +302,67 @@ enum esc_status store_profile_total(struct store *s, int64_t profile_id, int ix,
 
 /* ---- queries: top, info, the analysis run ---- */
 
+/* The path the store was opened with (":memory:" for a temporary one), for messages;
+ * borrowed from s. */
+const char *store_path(const struct store *s);
+
+/* How store_top groups: the analysis's sites by source line, function, package or
+ * cause, or the profile's samples by object size (the `bytes` label). */
+enum store_top_by {
+	STORE_TOP_BY_SITE, STORE_TOP_BY_FUNCTION, STORE_TOP_BY_PACKAGE, STORE_TOP_BY_CAUSE,
+	STORE_TOP_BY_SIZE,
+};
+
+/* One cause of a group, and (by site) the dependencies its sites were allocated through:
+ * distinct, lowest site first; none when the sites are the leaf. */
+struct store_top_cause {
+	char *cause;
+	char **vias;
+	size_t nvias;
+};
+
+/* One group. Only the grouping's own fields are set (the others NULL or 0): by site
+ * function, file and line; by function function; by package package ("" when unknown);
+ * by cause cause and sites (every site of the cause, with a value or not); by size
+ * object_size (0: no label). */
+struct store_top_row {
+	char *function, *file, *package, *cause;
+	int64_t line, object_size, sites;
+	struct store_top_cause *causes;	/* by site: the line's causes with a value, biggest
+					   first; by function or package: its distinct causes,
+					   lowest site first */
+	size_t ncauses;
+	int64_t value, objects;		/* type ix, and the objects that go with it */
+};
+
+/* The groups of an analysis (by size: of its profile) for heap type ix, biggest first,
+ * then by the group's key (by site: file, line, then function, the later name first); a
+ * group that sums to 0 is left out, but by cause unknown is always there when it has a
+ * site. A line's causes of equal value come the later name first. */
+enum esc_status store_top(struct store *s, int64_t profile_id, int64_t analysis_id, int ix,
+			  enum store_top_by by, struct store_top_row **rows, size_t *n,
+			  struct err *e);
+void store_top_rows_free(struct store_top_row *rows, size_t n);
+
+/* One site of an analysis, with what analyze says of it. */
+struct store_line_site {
+	char *function, *file;
+	int64_t line;
+	int64_t value, objects;		/* type ix, and the objects that go with it */
+	char *cause;
+	double confidence;
+	char *attributed_via;		/* NULL when the site is the leaf */
+	char *message;			/* the compiler's diagnostic; NULL when not joined */
+	char *hint;			/* the cause's fix; NULL when none */
+	char *evidence;			/* NULL when none */
+};
+
+/* The sites of an analysis's top nlines source lines (function, file, line) by heap type
+ * ix, those with a value only: lines biggest first (then by file and line), the sites of a
+ * line together, biggest first (then by cause). */
+enum esc_status store_top_line_sites(struct store *s, int64_t analysis_id, int ix, int64_t nlines,
+				     struct store_line_site **rows, size_t *n, struct err *e);
+void store_line_sites_free(struct store_line_site *rows, size_t n);
 
 
 /* ---- queries: diff, explain, list ---- */

@@ -12,7 +12,6 @@
 #include <sys/types.h>
 
 #include "classify/classify.h"
-#include "cmd/ingest.h"
 #include "common/buf.h"
 #include "common/digest.h"
 
@@ -225,7 +224,7 @@ static int parse_input(struct input *in, size_t max_line, struct escapes_run *r,
 /* Stores (s NULL: parses only) the build that in or the -json tree at dir holds. */
 static enum esc_status build_from(struct store *s, struct input *in, const char *dir,
 				  const char *name, const char *version, size_t max_line,
-				  struct ingest_build_result *res, struct err *e)
+				  struct classify_ingest_build_result *res, struct err *e)
 {
 	const char *path = in ? in->path : dir;
 	struct store_build_opts o = {name, path};
@@ -256,9 +255,9 @@ static enum esc_status build_from(struct store *s, struct input *in, const char 
 	return ESC_OK;
 }
 
-enum esc_status ingest_build(struct store *s, const char *path, const char *name,
-			     const char *version, size_t max_line, struct ingest_build_result *res,
-			     struct err *e)
+enum esc_status classify_ingest_build(struct store *s, const char *path, const char *name,
+				      const char *version, size_t max_line,
+				      struct classify_ingest_build_result *res, struct err *e)
 {
 	struct input in;
 	enum esc_status st;
@@ -308,7 +307,7 @@ static enum esc_status profile_from(struct input *in, const struct profile_limit
 /* Stores the profile in holds (o->sha256 and o->source are filled in here). */
 static enum esc_status add_profile(struct store *s, struct input *in,
 				   const struct store_profile_opts *o, const struct profile_limits *lim,
-				   struct ingest_profile_result *res, struct err *e)
+				   struct classify_ingest_profile_result *res, struct err *e)
 {
 	struct store_profile_opts oo = *o;
 	struct profile *p = NULL;
@@ -326,9 +325,10 @@ static enum esc_status add_profile(struct store *s, struct input *in,
 	return st;
 }
 
-enum esc_status ingest_profile(struct store *s, const char *path, const struct store_profile_opts *o,
-			       const struct profile_limits *lim, struct ingest_profile_result *res,
-			       struct err *e)
+enum esc_status classify_ingest_profile(struct store *s, const char *path,
+					const struct store_profile_opts *o,
+					const struct profile_limits *lim,
+					struct classify_ingest_profile_result *res, struct err *e)
 {
 	struct input in;
 	enum esc_status st;
@@ -341,11 +341,11 @@ enum esc_status ingest_profile(struct store *s, const char *path, const struct s
 	return st;
 }
 
-enum esc_status ingest_profile_or_build(struct store *s, const char *path, int64_t *id,
-					int *is_profile, struct err *e)
+enum esc_status classify_ingest_profile_or_build(struct store *s, const char *path, int64_t *id,
+						 int *is_profile, struct err *e)
 {
-	struct ingest_profile_result pr;
-	struct ingest_build_result br;
+	struct classify_ingest_profile_result pr;
+	struct classify_ingest_build_result br;
 	struct store_profile_opts po = {0};
 	struct err perr = {0};
 	struct input in;
