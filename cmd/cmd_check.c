@@ -82,10 +82,12 @@ static enum esc_status baselines(struct cli *c, struct store *s, const struct op
 			if (!o->baseline)
 				return err_set(e, ESC_EUSAGE, "%s:%zu: a grown rule needs --baseline PROFILE",
 					       o->budget, r->line);
-			if ((st = store_resolve_profile(s, o->baseline, &in->base_profile_id, e)) ||
-			    (st = classify_select(cli_notes(c), s, o->baseline, NULL, 0, NULL, &in->base_profile_id,
-						&in->base_analysis_id, e)))
+			struct classify_baseline bl;
+
+			if ((st = classify_baseline(cli_notes(c), s, o->baseline, NULL, &bl, e)))
 				return st;
+			in->base_profile_id = bl.profile_id;
+			in->base_analysis_id = bl.analysis_id;
 		}
 		if (r->scope == BUDGET_NEW_ESCAPES && !in->escapes) {
 			if (!o->baseline_build && !o->baseline)

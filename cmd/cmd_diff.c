@@ -30,28 +30,23 @@ struct side {
 	char *label;
 };
 
-/* A file becomes a stored profile or build; a name or id is looked up. */
+/* A file becomes a stored profile or build; a name or id is looked up (a profile comes
+ * with its newest analysis, or one with the newest build). */
 static enum esc_status resolve_side(struct cli *c, struct store *s, const char *arg, struct side *x,
 				    struct err *e)
 {
-	struct err quiet = {0};
-	char ref[32];
+	const struct classify_baseline_opts o = {.builds_too = 1};
+	struct classify_baseline bl;
+	enum esc_status st;
 
-	x->label = strdup(arg);
-	if (path_exists(arg)) {
-		/* read once: a pipe or FIFO cannot be read again */
-		if (classify_ingest_profile_or_build(s, arg, &x->id, &x->is_profile, e))
-			return e->status;
-	} else if (!store_resolve_profile(s, arg, &x->id, &quiet)) {
-		x->is_profile = 1;
-	} else if (store_resolve_build(s, arg, &x->id, e)) {
-		return err_set(e, ESC_EUSAGE, "'%s' is neither a file nor a profile or build in '%s'", arg, c->db);
-	}
-	if (!x->is_profile)
-		return ESC_OK;
-	/* the side's own analysis (its newest, or one with the newest build) */
-	snprintf(ref, sizeof(ref), "%" PRId64, x->id);
-	return classify_select(cli_notes(c), s, ref, NULL, 0, NULL, &x->id, &x->analysis, e);
+	if (!(x->label = strdup(arg)))
+		return err_set(e, ESC_ENOMEM, "out of memory");
+	if ((st = classify_baseline(cli_notes(c), s, arg, &o, &bl, e)))
+		return st;
+	x->is_profile = bl.is_profile;
+	x->id = bl.is_profile ? bl.profile_id : bl.build_id;
+	x->analysis = bl.analysis_id;
+	return ESC_OK;
 }
 
 /* What grew or appeared, biggest first, at most limit keys. */

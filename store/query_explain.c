@@ -152,8 +152,8 @@ enum esc_status store_diagnostics_at(struct store *s, int64_t analysis_id, int64
 	*rows = NULL;
 	*n = 0;
 	if (store_prepare(s, "SELECT d.build_id, d.diag_id, d.file, d.line, coalesce(d.col, 0), d.kind,"
-			     " d.message FROM diagnostic d JOIN analysis a ON a.id = ?"
-			     " AND (',' || a.builds || ',') LIKE ('%,' || d.build_id || ',%')"
+			     " d.message FROM diagnostic d JOIN analysis_build x ON x.analysis_id = ?"
+			     " AND x.build_id = d.build_id AND x.used = 1"
 			     " WHERE d.line = ? AND d.kind IN"
 			     " ('moved_to_heap', 'escapes', 'append_escapes', 'does_not_escape')"
 			     " ORDER BY d.build_id, d.col, d.diag_id", &st, e))
