@@ -44,27 +44,23 @@ static const char usage[] =
 
 enum { OPT_HTML = 0x300, OPT_PROFILE, OPT_BUILD, OPT_BASELINE, OPT_BASELINE_BUILD, OPT_TITLE };
 
-/* A --build or --baseline-build argument: a stored build, or a file loaded now. */
-static enum esc_status resolve_build(struct store *s, const char *ref, int64_t *id, struct err *e)
+/* Appends the build that ref names to ids: a stored one (id or name), or unless
+ * stored_only a compiler output file, loaded now (--build, --baseline-build, LOG|DIR). */
+static enum esc_status add_build(struct store *s, const char *ref, int stored_only, int64_t **ids,
+				 size_t *n, size_t *cap, struct err *e)
 {
 	struct ingest_build_result br;
 
-	if (!path_exists(ref))
-		return store_resolve_build(s, ref, id, e);
-	if (ingest_build(s, ref, NULL, NULL, 0, &br, e))
-		return e->status;
-	*id = br.id;
-	return ESC_OK;
-}
-
-/* Appends the build that ref names (loading a file) to ids; stored only: no file. */
-static enum esc_status add_build(struct store *s, const char *ref, int stored, int64_t **ids,
-				 size_t *n, size_t *cap, struct err *e)
-{
 	if (vec_reserve(ids, cap, *n + 1, sizeof(**ids), 4))
 		return err_set(e, ESC_ENOMEM, "out of memory");
-	if (stored ? store_resolve_build(s, ref, &(*ids)[*n], e) : resolve_build(s, ref, &(*ids)[*n], e))
+	if (stored_only || !path_exists(ref)) {
+		if (store_resolve_build(s, ref, &(*ids)[*n], e))
+			return e->status;
+	} else if (ingest_build(s, ref, NULL, NULL, 0, &br, e)) {
 		return e->status;
+	} else {
+		(*ids)[*n] = br.id;
+	}
 	(*n)++;
 	return ESC_OK;
 }
