@@ -454,15 +454,15 @@ static void hostile_report(struct classify_report *r)
 static int sh(struct buf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int sh(struct buf *out, const char *fmt, ...)
 {
-	char cmd[4096];
+	char args[4096], cmd[4608];
 	const char *o = t_fresh("sh.out");
 	va_list ap;
 	int st;
 
 	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	vsnprintf(args, sizeof(args), fmt, ap);
 	va_end(ap);
-	snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), " >'%s'", o);
+	snprintf(cmd, sizeof(cmd), "{ %s; } >'%s'", args, o);
 	st = system(cmd);
 	t_read(out, o);
 	unlink(o);
@@ -497,6 +497,7 @@ Test(report_html, the_page_escapes_hostile_names_and_parses_as_html)
 	cr_expect_null(strstr(page.data, "<img"), "markup from a name reached the page");
 	/* libxml2's HTML parser knows HTML 4: only its "Tag X invalid" of HTML 5 elements may appear */
 	sh(&out, "xmllint --html --noout '%s' 2>&1", path);
+	cr_expect_not_null(strstr(out.data, "Tag section invalid"), "xmllint said nothing: %s", out.data);
 	for (l = strtok_r(out.data, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		const char *err = strstr(l, "error :");
 		char tag[32];
