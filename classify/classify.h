@@ -235,7 +235,134 @@ size_t classify_check_breaches(const struct classify_check_result *r, size_t n);
 
 /* ---- engine: the HTML report's data ---- */
 
+/* What the report shows, read from the store by classify_report_build in one call: plain
+ * structs that a writer turns into a page without asking the store anything. Every
+ * string and array is owned by the report (classify_report_release frees them). */
 
+enum {
+	CLASSIFY_REPORT_CONTEXT = 3,		/* source lines on each side of a site */
+	CLASSIFY_REPORT_GROWTH_SITES = 15,	/* sites in the growth table */
+};
+
+struct classify_report_profile {
+	int64_t id;
+	char *name, *source, *sha256, *format;
+	int64_t time_nanos, duration_nanos;	/* 0 when not recorded */
+	int has[STORE_NHEAP];			/* the heap types it has */
+	int64_t totals[STORE_NHEAP];		/* per type: every site of the analysis */
+};
+
+struct classify_report_build {
+	int64_t id;
+	char *name, *source, *go_version;	/* go_version "" when unknown */
+};
+
+/* A cause of the analysis or of the baseline (one list, merged by name: the analysis's
+ * causes in its order, then those only the baseline has). */
+struct classify_report_cause {
+	char *cause;
+	int64_t value, sites, objects;	/* in the analysis; sites: those with a value */
+	int64_t base;			/* the baseline's value as it was */
+	int64_t base_scaled;		/* ... scaled to this profile's duration, rounded */
+	int64_t change;			/* value - base_scaled */
+};
+
+/* A package and its value by cause, largest cause first. */
+struct classify_report_share {
+	char *cause;
+	int64_t value;
+};
+struct classify_report_package {
+	char *name;			/* "" for sites with no package */
+	int64_t total;
+	struct classify_report_share *causes;	/* points into the report's shares */
+	size_t ncauses;
+};
+
+/* A line the compiler printed under a diagnostic's message. */
+struct classify_report_step {
+	int64_t seq;
+	char *text;
+	int is_flow;			/* a "flow:" line: the lines under it are its parts */
+};
+
+/* A line of source around a site (text without its newline; it may hold any byte). */
+struct classify_report_source_line {
+	int64_t line;
+	char *text;
+	size_t len;
+};
+
+struct classify_report_site {
+	int64_t site_id;
+	char *function, *package, *file;	/* package NULL when unknown */
+	int64_t line, value, objects;
+	char *cause;
+	double confidence;
+	char *via;			/* the dependency it allocated in; NULL for the leaf */
+	char *evidence;			/* NULL when none */
+	/* the compiler diagnostic joined to it: message NULL when none */
+	char *diag_file, *message;
+	int64_t diag_line, diag_col;	/* col 0 when none */
+	int64_t decisive_seq;		/* the step that decided the cause; 0 when none */
+	struct classify_report_step *steps;
+	size_t nsteps;
+	/* the source around the line: source_path NULL when the file was not found or is
+	 * shorter than the line */
+	char *source_path;
+	struct classify_report_source_line *source;
+	size_t nsource;
+};
+
+/* A site that grew since the baseline (store_analysis_growth_sites). */
+struct classify_report_growth_site {
+	char *function, *file_name, *via;	/* via "" for the leaf */
+	int64_t line;
+	char *cause;			/* the cause now, else the one it had */
+	int64_t now, base_scaled, change;
+};
+
+struct classify_report {
+	int ix;				/* the STORE_* sample type reported */
+	int64_t analysis_id;
+	struct classify_report_profile profile;
+	struct store_totals totals;
+	int64_t nsites_all;		/* sites with a value */
+	struct classify_report_build *builds;	/* those the analysis joined, by id */
+	size_t nbuilds;
+	struct classify_report_cause *causes;
+	size_t ncauses;
+	struct classify_report_package *packages;	/* largest first */
+	size_t npackages;
+	struct classify_report_share *shares;	/* every package's causes */
+	size_t nshares;
+	struct classify_report_site *sites;	/* largest first, at most max_sites */
+	size_t nsites;
+	int64_t shown_value;		/* the value of sites[] */
+	/* against a baseline; base_analysis_id 0 when there is none */
+	int64_t base_analysis_id;
+	struct classify_report_profile base_profile;
+	struct store_totals base_totals;
+	double base_scale;		/* this profile's duration over the baseline's, else 1 */
+	size_t *by_growth;		/* indexes of causes[], largest change first */
+	struct classify_report_growth_site *growth;	/* largest growth first */
+	size_t ngrowth;
+};
+
+struct classify_report_opts {
+	size_t max_sites;			/* 0: every site */
+	const struct classify_opts *sources;	/* where to read source lines; may be NULL */
+};
+
+/* Reads everything the report shows of an analysis (of profile_id) for sample type ix
+ * and, when base_analysis_id is not 0, of the baseline's analysis (of base_profile_id).
+ * On any failure r holds nothing and the store's error is returned: a report is whole or
+ * not made. Release r with classify_report_release either way. */
+enum esc_status classify_report_build(struct store *s, int64_t profile_id, int64_t analysis_id,
+				      int64_t base_profile_id, int64_t base_analysis_id, int ix,
+				      const struct classify_report_opts *o, struct classify_report *r,
+				      struct err *e);
+void classify_report_release(struct classify_report *r);
 
 /* ---- engine: choosing and running analyses, baselines, ingest ---- */
 

@@ -345,17 +345,11 @@ enum esc_status store_add_analysis(struct store *s, int64_t profile_id, const in
 				   int64_t *analysis_id, struct err *e)
 {
 	sqlite3_stmt *st = NULL;
-	struct buf list;
 	char now[32];
 	enum esc_status ret;
 	size_t i;
 	int k;
 
-	/* analysis.builds, the comma list analysis_build replaces, is still filled for the
-	 * readers that have not moved to store_analysis_builds yet; nothing here reads it */
-	buf_init(&list);
-	for (i = 0; i < nbuilds; i++)
-		buf_printf(&list, "%s%lld", i ? "," : "", (long long)builds[i]);
 	if ((ret = store_begin(s, e)))
 		goto done;
 	if ((ret = store_prepare(s, "INSERT OR REPLACE INTO cause VALUES (?,?,?,?)", &st, e)))
@@ -373,12 +367,11 @@ enum esc_status store_add_analysis(struct store *s, int64_t profile_id, const in
 	}
 	sqlite3_finalize(st);
 	store_now(now);
-	if ((ret = store_prepare(s, "INSERT INTO analysis (profile_id, builds, created_at) VALUES (?,?,?)",
+	if ((ret = store_prepare(s, "INSERT INTO analysis (profile_id, created_at) VALUES (?,?)",
 				 &st, e)))
 		goto fail;
 	sqlite3_bind_int64(st, 1, profile_id);
-	sqlite3_bind_text(st, 2, list.data, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		ret = store_fail(s, e, "cannot store the analysis");
 		goto fail;
@@ -457,7 +450,6 @@ fail:
 	sqlite3_finalize(st);
 	store_rollback(s);
 done:
-	buf_release(&list);
 	return ret;
 }
 

@@ -298,7 +298,69 @@ void store_entities_free(struct store_entity *rows, size_t n);
 
 /* ---- queries: the HTML report ---- */
 
+/* How many sites of an analysis have a value of heap type ix. */
+enum esc_status store_analysis_site_count(struct store *s, int64_t analysis_id, int ix,
+					  int64_t *n, struct err *e);
 
+/* A site of an analysis with the compiler diagnostic it was joined to. */
+struct store_report_site {
+	int64_t site_id;
+	char *function, *package, *file;	/* package NULL when unknown */
+	int64_t line;
+	int64_t value, objects;		/* of type ix and the object count that goes with it */
+	char *cause;
+	double confidence;
+	int64_t build_id, diag_id;	/* 0 when not joined */
+	char *via;			/* the dependency it allocated in; NULL for the leaf */
+	int64_t decisive_seq;		/* the flow step that decided the cause; 0 when none */
+	char *evidence;			/* NULL when none */
+	char *diag_file, *message;	/* NULL when not joined */
+	int64_t diag_line, diag_col;	/* col 0 when none */
+};
+/* The sites with a value of type ix, largest first (then by file, line, site id); at most
+ * limit of them, every one when limit is 0. */
+enum esc_status store_report_sites(struct store *s, int64_t analysis_id, int ix, size_t limit,
+				   struct store_report_site **rows, size_t *n, struct err *e);
+void store_report_sites_free(struct store_report_site *rows, size_t n);
+
+/* The lines a compiler diagnostic printed under its message, in order. kind is the
+ * flow_steps view's ("flow", "from", "warning"). */
+struct store_step_line {
+	int64_t seq;
+	char *kind, *text;
+};
+enum esc_status store_diag_step_lines(struct store *s, int64_t build_id, int64_t diag_id,
+				      struct store_step_line **rows, size_t *n, struct err *e);
+void store_step_lines_free(struct store_step_line *rows, size_t n);
+
+/* An analysis's value of type ix by package and cause, non-zero ones only: the largest
+ * package first (by its total, then by name), each package's causes together, largest
+ * first (then by name). package is "" for sites with none. */
+struct store_package_cause {
+	char *package, *cause;
+	int64_t value, package_total;
+};
+enum esc_status store_analysis_package_causes(struct store *s, int64_t analysis_id, int ix,
+					      struct store_package_cause **rows, size_t *n,
+					      struct err *e);
+void store_package_causes_free(struct store_package_cause *rows, size_t n);
+
+/* The sites that grew most from a baseline analysis to an analysis. A site here is its
+ * function, file name (the path after its last '/'), line and the dependency it allocated
+ * in, so that builds in different directories still meet. Rows are those where now -
+ * base_scale * before >= 0.5, by that growth (largest first, then function, file name,
+ * line, via); at most limit. cause_now / cause_before are NULL where the site is absent. */
+struct store_growth_site {
+	char *function, *file_name, *via;	/* via "" for the leaf */
+	int64_t line;
+	char *cause_now, *cause_before;
+	int64_t now, before;			/* the values of type ix; before is unscaled */
+};
+enum esc_status store_analysis_growth_sites(struct store *s, int64_t analysis_id,
+					    int64_t base_analysis_id, int ix, double base_scale,
+					    size_t limit, struct store_growth_site **rows,
+					    size_t *n, struct err *e);
+void store_growth_sites_free(struct store_growth_site *rows, size_t n);
 
 /* ---- queries: top, info, the analysis run ---- */
 

@@ -459,6 +459,21 @@ Test(html, the_growth_by_cause_adds_up_to_the_change_between_profiles)
 	}
 }
 
+Test(html, a_store_that_fails_mid_report_is_exit_3_and_leaves_no_page)
+{
+	const char *db = t_fresh("broken.db"), *out = out_path("broken");
+	struct buf err;
+
+	cr_assert_eq(t_run(NULL, NULL, "analyze -q --db '%s' " S26 "iface_fmt.pb.gz " S26 "iface_fmt.mm.txt >/dev/null",
+			   db), 0);
+	/* the flow lines are read after the profile, totals, causes and sites */
+	cr_assert_eq(t_run(NULL, NULL, "sql -q --write --db '%s' 'DROP VIEW flow_steps'", db), 0);
+	cr_expect_eq(t_run(NULL, &err, "report -q --db '%s' --html '%s'", db, out), 3);
+	cr_expect(strstr(err.data, "flow_steps"), "%s", err.data);
+	cr_expect_neq(access(out, F_OK), 0, "a page was written from a failed store");
+	buf_release(&err);
+}
+
 /* The oracle for a site's own bytes: the alloc_space of the samples whose leaf (the
  * first line of their first location) is fn at line, summed from `pprof -raw`. */
 static long long raw_leaf_bytes(const char *raw_path, const char *fn, long line)

@@ -3,7 +3,7 @@
 -- given in, and rows for the analyses made before version 3, which used every build of
 -- their list and measured no fit (lines and matched NULL). Of an analysis migrated from
 -- version 3 the given order of the builds it left out was not kept: they follow the used
--- ones, by id. analysis.builds is no longer the record.
+-- ones, by id. The comma column analysis.builds goes.
 CREATE TABLE analysis_build_v4 (
   analysis_id INTEGER NOT NULL REFERENCES analysis(id),
   build_id INTEGER NOT NULL,
@@ -42,3 +42,4 @@ INSERT INTO analysis_build_v4 (analysis_id, build_id, seq, lines, matched, used)
 
 DROP TABLE analysis_build;
 ALTER TABLE analysis_build_v4 RENAME TO analysis_build;
+ALTER TABLE analysis DROP COLUMN builds;
