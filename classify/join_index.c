@@ -1,0 +1,447 @@
+/* join_index.c — passes A and B of the join: which "base:line" keys the profile's stacks
+ * touch (and each leaf line's object sizes), then the builds' diagnostics kept only at
+ * those lines (by_line, at most LINE_DIAGS a line, the same diagnostic once), the inlined
+ * calls, the notes of map puts and appends, one diagnostic per (package, file), and the
+ * packages each build covers. Memory follows the profile, not the log. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/paths.h"
+#include "common/vec.h"
+#include "join_int.h"
+
+/* The most allocating diagnostics (and inlined calls) kept at one source line. */
+enum { LINE_DIAGS = 64 };
+
+void join_line_key(char *out, size_t n, const char *file, int64_t line)
+{
+	snprintf(out, n, "%s:%lld", path_base(file), (long long)line);
+}
+
+static int dvec_push(struct dvec *v, struct jdiag *d)
+{
+	if (vec_reserve(&v->v, &v->cap, v->n + 1, sizeof(*v->v), 4))
+		return -1;
+	v->v[v->n++] = d;
+	return 0;
+}
+
+/* A deep copy of d (without its steps when nosteps); NULL when memory runs out. */
+static struct jdiag *copy_diag(int64_t build, int64_t id, const struct gc_diag *d,
+			       const char *norm_file, int nosteps)
+{
+	struct jdiag *j = calloc(1, sizeof(*j));
+	size_t i;
+
+	if (!j)
+		return NULL;
+	j->build_id = build;
+	j->diag_id = id;
+	j->norm_file = join_dup0(norm_file);
+	j->d.package = join_dup0(d->package);
+	j->d.file = join_dup0(d->file);
+	j->d.line = d->line;
+	j->d.col = d->col;
+	j->d.kind = d->kind;
+	j->d.subject = join_dup0(d->subject);
+	j->d.func = join_dup0(d->func);
+	j->d.message = join_dup0(d->message);
+	if (d->nsteps && !nosteps) {
+		struct gc_step *s = calloc(d->nsteps, sizeof(*s));
+
+		if (!s)
+			return j;
+		for (i = 0; i < d->nsteps; i++) {
+			s[i] = d->steps[i];
+			s[i].dst = join_dup0(d->steps[i].dst);
+			s[i].src = join_dup0(d->steps[i].src);
+			s[i].why = join_dup0(d->steps[i].why);
+			s[i].expr = join_dup0(d->steps[i].expr);
+			s[i].file = join_dup0(d->steps[i].file);
+			s[i].text = join_dup0(d->steps[i].text);
+		}
+		j->d.steps = s;
+		j->d.nsteps = d->nsteps;
+	}
+	return j;
+}
+
+static void free_diag(struct jdiag *j)
+{
+	size_t i;
+
+	if (!j)
+		return;
+	for (i = 0; i < j->d.nsteps; i++) {
+		const struct gc_step *s = &j->d.steps[i];
+
+		free((char *)s->dst);
+		free((char *)s->src);
+		free((char *)s->why);
+		free((char *)s->expr);
+		free((char *)s->file);
+		free((char *)s->text);
+	}
+	free((void *)j->d.steps);
+	free((char *)j->d.package);
+	free((char *)j->d.file);
+	free(j->norm_file);
+	free((char *)j->d.subject);
+	free((char *)j->d.func);
+	free((char *)j->d.message);
+	free(j);
+}
+
+/* The value slot of the key a[0..al) followed by b[0..bl), inserted when absent; NULL
+ * when memory runs out. Keys are built whole, whatever their length. */
+static void **put_pair(struct hmap *m, const void *a, size_t al, const void *b, size_t bl)
+{
+	struct buf k;
+	void **slot;
+
+	buf_init(&k);
+	if (buf_add(&k, a, al) || buf_add(&k, b, bl)) {
+		buf_release(&k);
+		return NULL;
+	}
+	slot = hmap_put(m, k.data, k.len);
+	buf_release(&k);
+	return slot;
+}
+
+void *join_get_pair(const struct hmap *m, const void *a, size_t al, const void *b, size_t bl)
+{
+	struct buf k;
+	void *v = NULL;
+
+	buf_init(&k);
+	if (!buf_add(&k, a, al) && !buf_add(&k, b, bl))
+		v = hmap_get(m, k.data, k.len);
+	buf_release(&k);
+	return v;
+}
+
+/* Marks the pair seen: 1 when it already was, 0 when new, -1 when memory runs out. */
+static int pair_seen(struct hmap *m, const void *a, size_t al, const void *b, size_t bl)
+{
+	void **slot = put_pair(m, a, al, b, bl);
+
+	if (!slot)
+		return -1;
+	if (*slot)
+		return 1;
+	*slot = (void *)1;
+	return 0;
+}
+
+/* ---- pass A: which lines matter ---- */
+
+/* Counts the sample's object size at its leaf line (runtime frames skipped). */
+static int note_size(struct join *J, const struct store_sample *smp)
+{
+	char key[1024];
+	struct size_hist *h;
+	size_t i;
+	void **slot;
+	int64_t objects = smp->values[STORE_ALLOC_OBJECTS] ? smp->values[STORE_ALLOC_OBJECTS] : 1;
+
+	if (smp->object_size <= 0)
+		return 0;
+	for (i = 0; i < smp->nframes && classify_is_runtime(smp->frames[i].function); i++)
+		;
+	if (i == smp->nframes)
+		return 0;
+	join_line_key(key, sizeof(key), smp->frames[i].file, smp->frames[i].line);
+	if (!(slot = hmap_put(&J->sizes, key, strlen(key))))
+		return -1;
+	if (!*slot && !(*slot = calloc(1, sizeof(struct size_hist))))
+		return -1;
+	h = *slot;
+	for (i = 0; i < h->n && h->size[i] != smp->object_size; i++)
+		;
+	if (i == h->n) {
+		if (h->n == JOIN_SIZE_HIST_MAX)
+			return 0;	/* many sizes: a variable one; the counted ones are enough */
+		h->size[h->n++] = smp->object_size;
+	}
+	h->objects[i] += objects;
+	return 0;
+}
+
+int join_collect_lines(void *ctx, const struct store_sample *smp)
+{
+	struct join *J = ctx;
+	char key[1024];
+	size_t i;
+
+	if (note_size(J, smp))
+		return err_set(J->e, ESC_ENOMEM, "out of memory");
+	if (smp->stack_id == J->cur_stack)
+		return 0;
+	J->cur_stack = smp->stack_id;
+	for (i = 0; i < smp->nframes; i++) {
+		void **slot;
+		char pkg[1024];
+
+		join_line_key(key, sizeof(key), smp->frames[i].file, smp->frames[i].line);
+		if (!(slot = hmap_put(&J->needed, key, strlen(key))))
+			return err_set(J->e, ESC_ENOMEM, "out of memory");
+		*slot = (void *)1;
+		classify_package_of(smp->frames[i].function, pkg, sizeof(pkg));
+		if (!(slot = hmap_put(&J->profile_pkgs, pkg, strlen(pkg))))
+			return err_set(J->e, ESC_ENOMEM, "out of memory");
+		*slot = (void *)1;
+		/* the lines where a build of this code must have said something: the leaf's
+		 * (what allocates) and those where a callee was inlined */
+		if (!classify_is_runtime(smp->frames[i].function) &&
+		    ((i > 0 && smp->frames[i - 1].inlined) || i == 0 ||
+		     classify_is_runtime(smp->frames[i - 1].function))) {
+			if (!(slot = put_pair(&J->own_lines, pkg, strlen(pkg) + 1, key, strlen(key))))
+				return err_set(J->e, ESC_ENOMEM, "out of memory");
+			*slot = (void *)1;
+		}
+	}
+	return 0;
+}
+
+/* ---- pass B: the diagnostics at those lines ---- */
+
+int join_keep_diag(void *ctx, int64_t build, int64_t id, const struct gc_diag *d,
+		   const char *norm_file)
+{
+	struct join *J = ctx;
+	char key[1024];
+	size_t i;
+	int alloc = d->kind == GC_MOVED_TO_HEAP || d->kind == GC_ESCAPES ||
+		    d->kind == GC_APPEND_ESCAPES || d->kind == GC_DOES_NOT_ESCAPE;
+	int is_closure = d->subject && !strcmp(d->subject, "func literal") && d->kind == GC_ESCAPES;
+	void **slot;
+
+	if (d->package && *d->package) {
+		size_t pl = strcspn(d->package, " ");
+
+		if (!(slot = hmap_put(&J->covered, d->package, pl)) ||
+		    !(*slot = (void *)1, slot = put_pair(&J->build_pkgs, &build, sizeof(build), d->package, pl)))
+			return err_set(J->e, ESC_ENOMEM, "out of memory");
+		*slot = (void *)1;
+	}
+	/* which (package, file) pairs have diagnostics at all */
+	{
+		const char *pkg = d->package ? d->package : "";
+		int seen = pair_seen(&J->file_seen, pkg, strlen(pkg) + 1, norm_file, strlen(norm_file));
+
+		if (seen < 0)
+			return err_set(J->e, ESC_ENOMEM, "out of memory");
+		if (!seen) {
+			struct jdiag *rep = copy_diag(build, id, d, norm_file, 1);
+
+			slot = hmap_put(&J->files, path_base(norm_file), strlen(path_base(norm_file)));
+			if (!rep || !slot)
+				return err_set(J->e, ESC_ENOMEM, "out of memory");
+			if (!*slot && !(*slot = calloc(1, sizeof(struct dvec))))
+				return err_set(J->e, ESC_ENOMEM, "out of memory");
+			if (dvec_push(*slot, rep))
+				return err_set(J->e, ESC_ENOMEM, "out of memory");
+		}
+	}
+	/* notes that say what a line does, wherever the diagnostic itself is */
+	for (i = 0; i < d->nsteps; i++) {
+		const struct gc_step *s = &d->steps[i];
+		int flag = 0;
+
+		if (!s->why || !s->file)
+			continue;
+		/* Go 1.25+: a slice built by appends on the stack is moved to the heap, at its
+		 * exact length, where it escapes: at the return the chain goes through */
+		if (!strcmp(s->why, "return") &&
+		    (d->kind == GC_APPEND_ESCAPES || (d->kind == GC_ESCAPES && join_starts(d->subject, "append(")))) {
+			join_line_key(key, sizeof(key), s->file, s->line);
+			if (!(slot = hmap_put(&J->line_flags, key, strlen(key))))
+				return err_set(J->e, ESC_ENOMEM, "out of memory");
+			*slot = (void *)((uintptr_t)*slot | (uintptr_t)JOIN_NOTE_APPEND_RETURNED);
+			continue;
+		}
+		if (!strcmp(s->why, "key of map put")) {
+			flag = JOIN_NOTE_MAP_PUT;
+			if (s->expr) {
+				if (!(slot = hmap_put(&J->map_puts, s->expr, strlen(s->expr))))
+					return err_set(J->e, ESC_ENOMEM, "out of memory");
+				*slot = (void *)1;
+			}
+		} else if (!strcmp(s->why, "appendee slice") || !strcmp(s->why, "appended slice...") ||
+			   (!strcmp(s->why, "call parameter") && join_starts(s->expr, "append("))) {
+			flag = JOIN_NOTE_APPEND;
+		}
+		if (flag) {
+			join_line_key(key, sizeof(key), s->file, s->line);
+			if (!(slot = hmap_put(&J->line_flags, key, strlen(key))))
+				return err_set(J->e, ESC_ENOMEM, "out of memory");
+			*slot = (void *)((uintptr_t)*slot | (uintptr_t)flag);
+		}
+	}
+	if (is_closure) {
+		struct classify_verdict v;
+		struct closure_pos *c;
+
+		classify_diag(d, NULL, &v);
+		if (vec_reserve(&J->closures, &J->capclosures, J->nclosures + 1, sizeof(*J->closures), 64))
+			return err_set(J->e, ESC_ENOMEM, "out of memory");
+		c = &J->closures[J->nclosures++];
+		c->file = strdup(path_base(norm_file));
+		c->func = join_dup0(d->func);
+		c->line = d->line;
+		c->col = d->col;
+		c->goroutine = !strcmp(v.cause, "goroutine");
+	}
+	join_line_key(key, sizeof(key), norm_file, d->line);
+	if (!hmap_get(&J->needed, key, strlen(key)))
+		return 0;
+	if (!(slot = put_pair(&J->build_hits, &build, sizeof(build), key, strlen(key))))
+		return err_set(J->e, ESC_ENOMEM, "out of memory");
+	*slot = (void *)1;
+	if (d->kind == GC_INLINE && join_starts(d->message, "inlining call to ")) {
+		struct ivec *iv;
+
+		if (!(slot = hmap_put(&J->inlines, key, strlen(key))))
+			return err_set(J->e, ESC_ENOMEM, "out of memory");
+		if (!*slot && !(*slot = calloc(1, sizeof(struct ivec))))
+			return err_set(J->e, ESC_ENOMEM, "out of memory");
+		iv = *slot;
+		{
+			const char *callee = d->message + strlen("inlining call to ");
+			size_t cl = strcspn(callee, " "), x;
+
+			for (x = 0; x < iv->n; x++)	/* the same call twice (two logs, test variants) */
+				if (iv->v[x].col == d->col && strlen(iv->v[x].callee) == cl &&
+				    !memcmp(iv->v[x].callee, callee, cl))
+					return 0;
+			if (iv->n >= LINE_DIAGS)
+				return 0;
+			if (vec_reserve(&iv->v, &iv->cap, iv->n + 1, sizeof(*iv->v), 4) ||
+			    !(iv->v[iv->n].callee = strndup(callee, cl)))
+				return err_set(J->e, ESC_ENOMEM, "out of memory");
+			iv->v[iv->n++].col = d->col;
+		}
+		return 0;
+	}
+	if (!alloc)
+		return 0;
+	{
+		struct jdiag *j;
+		uintptr_t minor = (uintptr_t)hmap_get(&J->build_minor, &build, sizeof(build));
+		void **same;
+		struct dvec *dv;
+		struct buf sk;
+
+		/* the same diagnostic twice (two logs of one build, -m and -m -m) is one
+		 * candidate: the one that explains more */
+		buf_init(&sk);
+		buf_printf(&sk, "%s%c%u%c%d%c%s%c%s%c%s", key, 0, d->col, 0, (int)d->kind, 0,
+			   d->subject ? d->subject : "", 0, d->package ? d->package : "", 0, norm_file);
+		same = hmap_put(&J->diag_seen, sk.data, sk.len);
+		buf_release(&sk);
+		if (!same || !(slot = hmap_put(&J->by_line, key, strlen(key))))
+			return err_set(J->e, ESC_ENOMEM, "out of memory");
+		if (!*slot && !(*slot = calloc(1, sizeof(struct dvec))))
+			return err_set(J->e, ESC_ENOMEM, "out of memory");
+		dv = *slot;
+		if (*same && ((struct jdiag *)*same)->d.nsteps >= d->nsteps)
+			return 0;
+		/* a line holds a handful of allocations: past LINE_DIAGS, a log is hostile or
+		 * absurd, and more candidates would only make every stack there slower */
+		if (!*same && dv->n >= LINE_DIAGS)
+			return 0;
+		if (!(j = copy_diag(build, id, d, norm_file, 0)))
+			return err_set(J->e, ESC_ENOMEM, "out of memory");
+		j->go_minor = (int)minor;
+		if (*same) {
+			for (i = 0; i < dv->n && dv->v[i] != *same; i++)
+				;
+			free_diag(dv->v[i]);
+			dv->v[i] = j;
+		} else if (dvec_push(dv, j)) {
+			free_diag(j);
+			return err_set(J->e, ESC_ENOMEM, "out of memory");
+		}
+		*same = j;
+	}
+	return 0;
+}
+
+/* classification context: map puts and goroutine closures seen in the build */
+static int ctx_is_map_put(void *ctx, const struct gc_diag *d, const char *expr, size_t len)
+{
+	struct join *J = ctx;
+
+	(void)d;
+	return hmap_get(&J->map_puts, expr, len) != NULL;
+}
+
+static int ctx_closure_is_goroutine(void *ctx, const struct gc_diag *d, const struct gc_step *s)
+{
+	struct join *J = ctx;
+	const struct closure_pos *best = NULL;
+	size_t i;
+
+	/* the closure is the nearest func literal at or before the capture, in the same file */
+	for (i = 0; i < J->nclosures; i++) {
+		const struct closure_pos *c = &J->closures[i];
+
+		if (strcmp(c->file, path_base(s->file ? s->file : J->classifying->norm_file)))
+			continue;
+		if (d->func && c->func && strcmp(d->func, c->func))
+			continue;
+		if (c->line > s->line || (c->line == s->line && c->col > s->col))
+			continue;
+		if (!best || c->line > best->line || (c->line == best->line && c->col > best->col))
+			best = c;
+	}
+	return best && best->goroutine;
+}
+
+void join_classify_all(struct join *J)
+{
+	struct classify_context cx = {J, 0, ctx_is_map_put, ctx_closure_is_goroutine};
+	size_t pos = 0, i;
+	const char *k;
+	void *v;
+
+	while (hmap_next(&J->by_line, &pos, &k, &v)) {
+		struct dvec *dv = v;
+
+		for (i = 0; i < dv->n; i++) {
+			const struct gc_diag *d = &dv->v[i]->d;
+			size_t st;
+
+			cx.go_minor = dv->v[i]->go_minor;
+			J->classifying = dv->v[i];
+			classify_diag(d, &cx, &dv->v[i]->v);
+			for (st = 0; st < d->nsteps; st++)
+				if (d->steps[st].why && !strcmp(d->steps[st].why, "call parameter") &&
+				    join_starts(d->steps[st].expr, "panic("))
+					dv->v[i]->panics = 1;
+		}
+	}
+}
+
+void join_free_dvec_map(struct hmap *m, int free_items)
+{
+	size_t pos = 0, i;
+	const char *k;
+	void *v;
+
+	while (hmap_next(m, &pos, &k, &v)) {
+		struct dvec *dv = v;
+
+		if (!dv || dv == (void *)1)
+			continue;
+		if (free_items)
+			for (i = 0; i < dv->n; i++)
+				free_diag(dv->v[i]);
+		free(dv->v);
+		free(dv);
+	}
+	hmap_release(m);
+}
