@@ -109,14 +109,6 @@ int cli_add_dirs(const char ***dirs, size_t *n, size_t *cap, char *arg)
 	return 0;
 }
 
-int cli_take_int(void *ctx, size_t ncols, const char *const *names, const struct store_value *v)
-{
-	(void)names;
-	if (v && ncols && v[0].type == STORE_INT)
-		*(int64_t *)ctx = v[0].i;
-	return 0;
-}
-
 int cli_write_failed(const struct cli *c)
 {
 	if (!ferror(stdout))

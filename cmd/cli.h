@@ -14,11 +14,8 @@
 
 enum { EXIT_OK = 0, EXIT_BREACH = 1, EXIT_USAGE = 2, EXIT_FAIL = 3 };
 
-enum check_format { CHECK_TEXT, CHECK_JSON, CHECK_JUNIT, CHECK_GITHUB, CHECK_SARIF };
-
 struct cli {
 	const char *cmd;		/* subcommand name */
-	enum check_format check_format;	/* check's own formats */
 	const char *usage;		/* its usage text */
 	const char *db;			/* --db, else $ESCPROF_DB, else escprof.db */
 	int db_set;			/* --db or $ESCPROF_DB was given */
@@ -69,12 +66,6 @@ void cli_pprof_args(int argc, char **argv);
 /* Appends the DIR:DIR... list arg (split in place; the array borrows its pieces) to the
  * growing array *dirs of *n entries; -1 when memory runs out. */
 int cli_add_dirs(const char ***dirs, size_t *n, size_t *cap, char *arg);
-
-/* A store_query callback that keeps the first column of the first row (an integer) in
- * *(int64_t *)ctx: for the commands that still ask the store in SQL (check, diff, report)
- * until their questions are store functions. */
-struct store_value;
-int cli_take_int(void *ctx, size_t ncols, const char *const *names, const struct store_value *v);
 
 /* What a command returns when a writer to standard output failed: EXIT_FAIL. A failed
  * write is reported once, at the end of the run (with every other failed write to

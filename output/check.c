@@ -21,28 +21,6 @@ int out_check_parse_format(const char *s, enum out_check_format *f)
 	return -1;
 }
 
-/* "1.5 MiB", "312 B" for bytes; the number for counts (as analyze and top print sizes) */
-static const char *size_text(char *buf, size_t n, int64_t v, int bytes)
-{
-	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-	double d = (double)v;
-	int u = 0;
-
-	if (!bytes) {
-		snprintf(buf, n, "%" PRId64, v);
-		return buf;
-	}
-	while ((d >= 1024 || d <= -1024) && u < 4) {
-		d /= 1024;
-		u++;
-	}
-	if (u == 0)
-		snprintf(buf, n, "%" PRId64 " B", v);
-	else
-		snprintf(buf, n, "%.*f %s", d < 10 ? 2 : d < 100 ? 1 : 0, d, units[u]);
-	return buf;
-}
-
 static const char *amount(char *buf, size_t n, double v, const struct budget_rule *r)
 {
 	if (r->scope == BUDGET_NEW_ESCAPES)
@@ -52,7 +30,7 @@ static const char *amount(char *buf, size_t n, double v, const struct budget_rul
 	else if (r->limit_kind == BUDGET_SHARE)
 		snprintf(buf, n, "%.2f%%", v);
 	else
-		size_text(buf, n, (int64_t)llround(v), store_heap_is_bytes(r->type));
+		out_size(buf, n, (int64_t)llround(v), store_heap_is_bytes(r->type));
 	return buf;
 }
 

@@ -51,28 +51,10 @@ static const char *count_of(char *buf, int64_t v)
 	return buf;
 }
 
-/* "1.5 MiB", "312 B" into a 32-byte buf. */
-static const char *bytes_of(char *buf, int64_t v)
-{
-	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-	double d = (double)v;
-	int u = 0;
-
-	while ((d >= 1024 || d <= -1024) && u < 4) {
-		d /= 1024;
-		u++;
-	}
-	if (u == 0)
-		snprintf(buf, 32, "%" PRId64 " B", v);
-	else
-		snprintf(buf, 32, "%.*f %s", d < 10 ? 2 : d < 100 ? 1 : 0, d, units[u]);
-	return buf;
-}
-
 /* A value of sample type ix, in a 32-byte buf. */
 static const char *size_of(char *buf, int64_t v, int ix)
 {
-	return store_heap_is_bytes(ix) ? bytes_of(buf, v) : count_of(buf, v);
+	return store_heap_is_bytes(ix) ? out_size(buf, 32, v, 1) : count_of(buf, v);
 }
 
 static void write_time(FILE *f, int64_t nanos)
