@@ -44,7 +44,7 @@ pkglibs = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LIB_SRC := $(wildcard common/*.c profile/*.c gclog/*.c store/*.c classify/*.c output/*.c)
 LIB_SRC := $(filter-out profile/profile.pb-c.c $(EXCLUDE),$(LIB_SRC))
 CMD_SRC := $(filter-out $(EXCLUDE),$(wildcard cmd/*.c))
-TEST_SRC := $(filter-out $(EXCLUDE),$(wildcard tests/test_*.c tests/unit/test_*.c tests/cli/test_*.c) tests/testutil.c)
+TEST_SRC := $(filter-out $(EXCLUDE),$(wildcard tests/unit/test_*.c tests/cli/test_*.c) tests/testutil.c)
 
 FUZZ_TARGETS ?= profile legacy gclog gcjson budget pipeline check
 # the targets past the decoders run the commands themselves: cmd/ without main
@@ -127,28 +127,28 @@ $(B)/tests/%.o: tests/%.c
 	$(CC) $(BASE_CFLAGS) $(WARN) $(CFLAGS) $(pkgcflags) -Wno-missing-prototypes $(TEST_WARN) -c -o $@ $<
 
 # Fuzz targets replayed without libFuzzer: the committed regression inputs and the seeds.
-REPLAY := $(FUZZ_TARGETS:%=$(B)/fuzz/replay-%)
-$(B)/fuzz/replay-%: $(B)/fuzz/fuzz_%.o $(B)/fuzz/replay.o $(B)/libescprof.a
+REPLAY := $(FUZZ_TARGETS:%=$(B)/tests/fuzz/replay-%)
+$(B)/tests/fuzz/replay-%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay.o $(B)/libescprof.a
 	$(CC) $(CFLAGS) $(SAN_LDFLAGS) -o $@ $^ $(pkglibs) -lm
-$(FUZZ_CMD_TARGETS:%=$(B)/fuzz/replay-%): $(B)/fuzz/replay-%: $(B)/fuzz/fuzz_%.o $(B)/fuzz/replay.o \
+$(FUZZ_CMD_TARGETS:%=$(B)/tests/fuzz/replay-%): $(B)/tests/fuzz/replay-%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay.o \
 		$(B)/libescprof-cmd.a $(B)/libescprof.a
 	$(CC) $(CFLAGS) $(SAN_LDFLAGS) -o $@ $^ $(pkglibs) -lm
-.SECONDARY: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%.o) $(B)/fuzz/replay.o $(B)/libescprof-cmd.a
+.SECONDARY: $(FUZZ_TARGETS:%=$(B)/tests/fuzz/fuzz_%.o) $(B)/tests/fuzz/replay.o $(B)/libescprof-cmd.a
 
 SEEDS_profile := sample-profiles/out/go1.19 sample-profiles/out/go1.26
 SEEDS_legacy := $(wildcard sample-profiles/out/*/*.heap.txt)
 SEEDS_gclog := sample-profiles/out tests/data/gclog
 SEEDS_gcjson := $(wildcard sample-profiles/out/*/*.json/*/*.json)
-SEEDS_budget := fuzz/seeds/budget
-SEEDS_pipeline := fuzz/seeds/pipeline
-SEEDS_check := fuzz/seeds/check fuzz/seeds/budget
+SEEDS_budget := tests/fuzz/seeds/budget
+SEEDS_pipeline := tests/fuzz/seeds/pipeline
+SEEDS_check := tests/fuzz/seeds/check tests/fuzz/seeds/budget
 
 fuzz-replay: $(REPLAY)
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  case $$t in profile) s="$(SEEDS_profile)";; legacy) s="$(SEEDS_legacy)";; \
 	    gclog) s="$(SEEDS_gclog)";; gcjson) s="$(SEEDS_gcjson)";; budget) s="$(SEEDS_budget)";; \
 	    pipeline) s="$(SEEDS_pipeline)";; check) s="$(SEEDS_check)";; esac; \
-	  ESCPROF_SRC=$(CURDIR) $(B)/fuzz/replay-$$t fuzz/regress/$$t $$s; done
+	  ESCPROF_SRC=$(CURDIR) $(B)/tests/fuzz/replay-$$t tests/fuzz/regress/$$t $$s; done
 
 # The standard library's sources of the Go versions the real-code cases were built with
 # (sample-profiles/real): Debian's golang-X-src, installed or fetched by the script.
@@ -197,7 +197,7 @@ bench: $(BIN) $(B)/measure $(B)/gen_profile
 	bash bench/run.sh
 
 # fuzz: each target under libFuzzer (clang) for FUZZ_SECONDS, from the seeds plus
-# ../shared/corpus when present. A crash is saved in fuzz/regress/TARGET/ for make check.
+# ../shared/corpus when present. A crash is saved in tests/fuzz/regress/TARGET/ for make check.
 # The fuzzers check what the clang pass of make check checks, integers included.
 FUZZ_SECONDS ?= 60
 FUZZ_SANITIZE := address,undefined,float-cast-overflow,integer
@@ -205,21 +205,21 @@ FZ := build/libfuzzer-int
 fuzz: deps
 	@./scripts/install-deps.sh fuzz
 	$(MAKE) --no-print-directory CC=clang B=$(FZ) SANITIZE=fuzzer-no-link,$(FUZZ_SANITIZE) fuzzers
-	bash fuzz/run.sh $(FUZZ_SECONDS) $(FZ) $(FUZZ_TARGETS)
+	bash tests/fuzz/run.sh $(FUZZ_SECONDS) $(FZ) $(FUZZ_TARGETS)
 
 # the libFuzzer binaries, rebuilt when their sources or the library change (made by
 # `make fuzz` in its own build directory, B=$(FZ))
 FUZZERS := $(FUZZ_TARGETS:%=$(B)/fuzz-%)
 fuzzers: $(FUZZERS)
-$(B)/fuzz-%: $(B)/fuzz/fuzz_%.o $(B)/libescprof.a
+$(B)/fuzz-%: $(B)/tests/fuzz/fuzz_%.o $(B)/libescprof.a
 	$(CC) $(CFLAGS) -fsanitize=fuzzer,$(FUZZ_SANITIZE) -o $@ $^ $(pkglibs) -lm
-$(FUZZ_CMD_TARGETS:%=$(B)/fuzz-%): $(B)/fuzz-%: $(B)/fuzz/fuzz_%.o $(B)/libescprof-cmd.a $(B)/libescprof.a
+$(FUZZ_CMD_TARGETS:%=$(B)/fuzz-%): $(B)/fuzz-%: $(B)/tests/fuzz/fuzz_%.o $(B)/libescprof-cmd.a $(B)/libescprof.a
 	$(CC) $(CFLAGS) -fsanitize=fuzzer,$(FUZZ_SANITIZE) -o $@ $^ $(pkglibs) -lm
 
 # memcheck: the fuzz replays and a subset of the suite under valgrind memcheck
 memcheck: $(BIN) $(REPLAY) $(B)/tests/suite $(B)/gen_profile
 	@./scripts/install-deps.sh memcheck
-	bash fuzz/memcheck.sh $(B)
+	bash tests/fuzz/memcheck.sh $(B)
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin

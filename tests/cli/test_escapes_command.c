@@ -1,4 +1,4 @@
-/* test_escapes.c — `escprof escapes` end to end: what the diagnostics and flow_steps views
+/* test_escapes_command.c — `escprof escapes` end to end: what the diagnostics and flow_steps views
  * hold for real compiler output, counted independently here (grep-style), one block read
  * back step by step as printed, the text and -json forms of one build agreeing, the Go
  * version, and bad inputs leaving the database as it was. */
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "testutil.h"
+#include "tests/testutil.h"
 
 static const char *db_path(const char *name)
 {

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "classify/classify.h"
-#include "testutil.h"
+#include "tests/testutil.h"
 
 Test(classify, every_sample_site_has_its_expected_cause_in_every_go_version)
 {

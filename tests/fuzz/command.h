@@ -19,7 +19,7 @@
 
 #include "cmd/cli.h"
 #include "output/output.h"
-#include "fuzz/fuzz.h"
+#include "tests/fuzz/fuzz.h"
 
 #define FUZZ_MAX_ARGS 32
 

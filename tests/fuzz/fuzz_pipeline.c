@@ -6,7 +6,7 @@
  *   "\n--log--\n" LOG     a compiler log (-m text or a -json file); the first three count
  *   "\n--go--\n"  SOURCE  main.go, found through -source_path for every main.go frame;
  *                        the last one counts
- * The first marker ends the profile (fuzz/make-seeds.sh writes the seeds this way).
+ * The first marker ends the profile (tests/fuzz/make-seeds.sh writes the seeds this way).
  *
  * The commands run in this process (the cmd/ objects linked without main) with their argv;
  * their output is caught in memory and checked (fuzz/command.h). A fixed real profile and log
@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 
 #include "common/buf.h"
-#include "fuzz/command.h"
+#include "tests/fuzz/command.h"
 
 #define NLOGS 3
 

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "testutil.h"
+#include "tests/testutil.h"
 
 /* One failing run. In cmd, @db is the store, @t/ a directory holding bad.pb.gz (half of
  * a gzip profile), bad.log (no diagnostics), bad.budget (an unknown rule) and

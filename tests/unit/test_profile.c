@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "profile/profile.h"
-#include "testutil.h"
+#include "tests/testutil.h"
 #include <zlib.h>
 
 /* ---- a parser for pprof's -raw text (the oracle) ---- */

@@ -1,4 +1,4 @@
-/* test_report.c — the reporting commands end to end on sample data: analyze's JSON
+/* test_analyze.c — the reading commands end to end on sample data: analyze's JSON
  * contract and coverage arithmetic, the default sample type as pprof picks it, top's
  * groupings adding up, explain showing the compiler's chain as printed, list reading
  * sources through -source_path/-trim_path, and the alloc_sites and causes views. */
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "testutil.h"
+#include "tests/testutil.h"
 
 #define S26 "sample-profiles/out/go1.26/"
 
@@ -37,7 +37,7 @@ static json_t *run_json(const char *fmt, const char *a, const char *b)
 	return j;
 }
 
-Test(report, analyze_json_is_the_documented_contract)
+Test(analyze, analyze_json_is_the_documented_contract)
 {
 	json_t *j = run_json("analyze --format json %s.pb.gz %s.mm.txt", S26 "chan_send", S26 "chan_send");
 	json_t *causes = json_object_get(j, "causes"), *sites = json_object_get(j, "sites");
@@ -74,7 +74,7 @@ Test(report, analyze_json_is_the_documented_contract)
 	json_decref(j);
 }
 
-Test(report, the_default_sample_type_is_the_one_pprof_picks)
+Test(analyze, the_default_sample_type_is_the_one_pprof_picks)
 {
 	/* the allocs profile names alloc_space; a legacy text profile names none: the last */
 	json_t *a = run_json("analyze --format json %s.pb.gz%s", S26 "map_insert", "");
@@ -95,7 +95,7 @@ Test(report, the_default_sample_type_is_the_one_pprof_picks)
 	cr_expect_eq(t_run(NULL, NULL, "analyze -sample_index cpu " S26 "map_insert.pb.gz"), 2);
 }
 
-Test(report, top_groupings_add_up_and_filter)
+Test(analyze, top_groupings_add_up_and_filter)
 {
 	const char *db = db_path("top");
 	long long total = t_expect(t_path(S26 "goroutine.expect"), "alloc_space");
@@ -137,7 +137,7 @@ Test(report, top_groupings_add_up_and_filter)
 	cr_expect_eq(t_run(NULL, NULL, "top --db '%s' -focus '('", db), 2);
 }
 
-Test(report, explain_shows_the_compilers_chain_as_printed)
+Test(analyze, explain_shows_the_compilers_chain_as_printed)
 {
 	const char *db = db_path("explain");
 	struct buf out;
@@ -161,7 +161,7 @@ Test(report, explain_shows_the_compilers_chain_as_printed)
 	cr_expect_eq(t_run(NULL, NULL, "explain --db '%s' nonsense", db), 2);
 }
 
-Test(report, list_reads_sources_through_source_path_and_trim_path)
+Test(analyze, list_reads_sources_through_source_path_and_trim_path)
 {
 	const char *db = db_path("list");
 	struct buf out;
@@ -180,7 +180,7 @@ Test(report, list_reads_sources_through_source_path_and_trim_path)
 	buf_release(&out);
 }
 
-Test(report, the_views_alloc_sites_and_causes_are_queryable)
+Test(analyze, the_views_alloc_sites_and_causes_are_queryable)
 {
 	const char *db = db_path("views");
 	struct buf out;
@@ -198,7 +198,7 @@ Test(report, the_views_alloc_sites_and_causes_are_queryable)
 	buf_release(&out);
 }
 
-Test(report, a_build_of_another_program_is_not_joined_and_that_is_said)
+Test(analyze, a_build_of_another_program_is_not_joined_and_that_is_said)
 {
 	const char *db = db_path("fit");
 	struct buf out, err;

@@ -13,7 +13,7 @@
 #include "classify/classify.h"
 #include "common/buf.h"
 #include "store/store.h"
-#include "testutil.h"
+#include "tests/testutil.h"
 
 #define S26 "sample-profiles/out/go1.26/"
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run.sh SECONDS BUILD-DIR TARGET... — runs each libFuzzer target for SECONDS from its
 # seeds (the repo's sample inputs, plus ../shared/corpus when it exists). A crash, leak,
-# timeout or out-of-memory input is copied into fuzz/regress/TARGET/, where make check
+# timeout or out-of-memory input is copied into tests/fuzz/regress/TARGET/, where make check
 # replays it, and the run fails.
 set -uo pipefail
 secs=$1 fz=$2
@@ -15,7 +15,7 @@ fail=0
 for t in "$@"; do
 	corpus=$fz/corpus/$t
 	rm -rf "$fz/crash/$t"; mkdir -p "$corpus" "$fz/crash/$t"
-	seeds=(fuzz/regress/$t)
+	seeds=(tests/fuzz/regress/$t)
 	case $t in
 	profile) seeds+=(sample-profiles/out/go1.19 sample-profiles/out/go1.26)
 		[ -d $shared/profiles ] && seeds+=($shared/profiles) ;;
@@ -23,9 +23,9 @@ for t in "$@"; do
 	gclog) seeds+=(sample-profiles/out/go1.26/*.mm.txt tests/data/gclog)
 		[ -d $shared/escape-logs ] && seeds+=($shared/escape-logs) ;;
 	gcjson) seeds+=(sample-profiles/out/*/*.json/*/*.json) ;;
-	budget) seeds+=(fuzz/seeds/budget) ;;
-	pipeline) seeds+=(fuzz/seeds/pipeline) ;;
-	check) seeds+=(fuzz/seeds/check fuzz/seeds/budget) ;;
+	budget) seeds+=(tests/fuzz/seeds/budget) ;;
+	pipeline) seeds+=(tests/fuzz/seeds/pipeline) ;;
+	check) seeds+=(tests/fuzz/seeds/check tests/fuzz/seeds/budget) ;;
 	esac
 	# libFuzzer reads seed directories, not files: gather the files into one
 	sd=$fz/seeds/$t
@@ -44,8 +44,8 @@ for t in "$@"; do
 	fi
 	for a in "$fz"/crash/"$t"/*; do
 		[ -f "$a" ] || continue
-		cp "$a" "fuzz/regress/$t/$(basename "$a")"
-		echo "fuzz $t: regression input fuzz/regress/$t/$(basename "$a")" >&2
+		cp "$a" "tests/fuzz/regress/$t/$(basename "$a")"
+		echo "fuzz $t: regression input tests/fuzz/regress/$t/$(basename "$a")" >&2
 		fail=1
 	done
 	grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb' "$fz/fuzz-$t.log" | sed "s/^/  $t /"

@@ -8,7 +8,7 @@
  * pair built with Go 1.22 and 1.26 (profiles and builds named b22, a22, b26, a26); the
  * first byte of the input chooses the profile checked (its low two bits) and the
  * baseline (the next two), so each seed picks a pair and a mutation can change it. */
-#include "fuzz/command.h"
+#include "tests/fuzz/command.h"
 
 static const char *const names[4] = {"b22", "a22", "b26", "a26"};
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make-seeds.sh — writes fuzz/seeds/pipeline/ from the sample profiles, in the layout
+# make-seeds.sh — writes tests/fuzz/seeds/pipeline/ from the sample profiles, in the layout
 # fuzz_pipeline.c reads: a profile, "\n--log--\n" and a compiler log (a -m -m text log or
 # a -json file; two for a before/after pair), "\n--go--\n" and the program's main.go.
 # Protobuf profiles are stored ungzipped, so that mutations reach their fields instead of
@@ -9,7 +9,7 @@
 # the log lines that name the same places.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=fuzz/seeds/pipeline o=sample-profiles/out
+out=tests/fuzz/seeds/pipeline o=sample-profiles/out
 rm -rf "$out"
 mkdir -p "$out"
 part() { printf '\n--%s--\n' "$1"; cat "$2"; }

@@ -1,5 +1,5 @@
-/* Names from profiles reach every output format: function and file names with quotes,
- * commas, newlines, markup and invalid UTF-8 must come out escaped in CSV, TSV, text,
+/* test_hostile_names.c — names from profiles reach every output format: function and
+ * file names with quotes, commas, newlines, markup and invalid UTF-8 must come out escaped in CSV, TSV, text,
  * JSON, JUnit XML, GitHub annotations and SARIF — parseable, one record per row, and no
  * markup injected. The profile is built by hand, since no Go program can name a function
  * like this; the decoder must take it as any other. */

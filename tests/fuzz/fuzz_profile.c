@@ -1,5 +1,5 @@
 /* The profile decoder on any bytes: gzip, zlib, raw protobuf or legacy text. */
-#include "fuzz/walk.h"
+#include "tests/fuzz/walk.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "common/hmap.h"
-#include "testutil.h"
+#include "tests/testutil.h"
 
 /* the same file seen by the log and by the profile: GOROOT and $WORK prefixes dropped */
 static const char *strip(const char *p)

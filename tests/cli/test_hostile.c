@@ -16,7 +16,7 @@
 
 #include "common/digest.h"
 #include "common/wrap.h"
-#include "testutil.h"
+#include "tests/testutil.h"
 
 /* ---- stack-hash collisions ---- */
 

@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "testutil.h"
+#include "tests/testutil.h"
 
 /* Every C0 control but NUL and LF, and DEL: what a compiler message can hold (a log line
  * ends at LF). Function names hold LF too. */

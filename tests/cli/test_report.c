@@ -1,4 +1,4 @@
-/* test_html.c — `escprof report --html` on the sample programs. The file is read as
+/* test_report.c — `escprof report --html` on the sample programs. The file is read as
  * written (every expected site of expected-causes.tsv is a row with its cause, values
  * add up to the pprof totals of the .expect files, nothing is fetched from outside) and,
  * when Chromium is installed, as a browser renders it: the charts and rows are in the
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "testutil.h"
+#include "tests/testutil.h"
 
 #define S22 "sample-profiles/out/go1.22/"
 #define S26 "sample-profiles/out/go1.26/"

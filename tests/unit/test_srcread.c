@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "classify/srcread.h"
-#include "testutil.h"
+#include "tests/testutil.h"
 
 static const char pkg_go[] =
 	"package shop\n"					/* 1 */

@@ -17,7 +17,7 @@
 #include <zlib.h>
 
 #include "common/hmap.h"
-#include "testutil.h"
+#include "tests/testutil.h"
 
 #define REAL "sample-profiles/real"
 

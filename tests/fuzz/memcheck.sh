@@ -25,14 +25,14 @@ run() {
 		exit 1
 	fi
 }
-run "$b/fuzz/replay-profile" fuzz/regress/profile $s/iface_fmt.pb.gz $o/map_insert.pb.gz
-run "$b/fuzz/replay-legacy" fuzz/regress/legacy $o/chan_send.heap.txt
-run "$b/fuzz/replay-gclog" fuzz/regress/gclog $s/iface_fmt.mm.txt $o/closure_capture.mm.txt
-run "$b/fuzz/replay-gcjson" fuzz/regress/gcjson sample-profiles/out/go1.22/iface_fmt.json
-run "$b/fuzz/replay-budget" fuzz/regress/budget fuzz/seeds/budget
-run "$b/fuzz/replay-pipeline" fuzz/regress/pipeline fuzz/seeds/pipeline/chan_send-go1.19 \
-	fuzz/seeds/pipeline/hostile-names
-run "$b/fuzz/replay-check" fuzz/regress/check fuzz/seeds/check
+run "$b/tests/fuzz/replay-profile" tests/fuzz/regress/profile $s/iface_fmt.pb.gz $o/map_insert.pb.gz
+run "$b/tests/fuzz/replay-legacy" tests/fuzz/regress/legacy $o/chan_send.heap.txt
+run "$b/tests/fuzz/replay-gclog" tests/fuzz/regress/gclog $s/iface_fmt.mm.txt $o/closure_capture.mm.txt
+run "$b/tests/fuzz/replay-gcjson" tests/fuzz/regress/gcjson sample-profiles/out/go1.22/iface_fmt.json
+run "$b/tests/fuzz/replay-budget" tests/fuzz/regress/budget tests/fuzz/seeds/budget
+run "$b/tests/fuzz/replay-pipeline" tests/fuzz/regress/pipeline tests/fuzz/seeds/pipeline/chan_send-go1.19 \
+	tests/fuzz/seeds/pipeline/hostile-names
+run "$b/tests/fuzz/replay-check" tests/fuzz/regress/check tests/fuzz/seeds/check
 e=./escprof
 db=$tmp/m.db
 run $e info $s/iface_fmt.pb.gz

@@ -1,6 +1,6 @@
 /* The -m / -m=2 text log parser, fed in two pieces split at a point the input chooses,
  * so that lines (and UTF-16 code units) broken across reads are exercised. */
-#include "fuzz/fuzz.h"
+#include "tests/fuzz/fuzz.h"
 #include "gclog/gclog.h"
 #include "common/err.h"
 

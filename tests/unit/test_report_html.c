@@ -18,7 +18,7 @@
 #include "output/html.h"
 #include "output/output.h"
 #include "store/store.h"
-#include "testutil.h"
+#include "tests/testutil.h"
 
 #define S22 "sample-profiles/out/go1.22/"
 #define S26 "sample-profiles/out/go1.26/"

@@ -1,5 +1,5 @@
 /* The budget file parser. */
-#include "fuzz/fuzz.h"
+#include "tests/fuzz/fuzz.h"
 #include "classify/classify.h"
 #include "common/err.h"
 

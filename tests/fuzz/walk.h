@@ -3,7 +3,7 @@
 #ifndef ESC_FUZZ_WALK_H
 #define ESC_FUZZ_WALK_H
 
-#include "fuzz/fuzz.h"
+#include "tests/fuzz/fuzz.h"
 #include "profile/profile.h"
 
 static int fuzz_sample(void *ctx, const struct profile_sample *s)

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "fuzz/fuzz.h"
+#include "tests/fuzz/fuzz.h"
 #include "gclog/gclog.h"
 #include "common/err.h"
 

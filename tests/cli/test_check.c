@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "testutil.h"
+#include "tests/testutil.h"
 
 #define S22 "sample-profiles/out/go1.22/"
 #define S26 "sample-profiles/out/go1.26/"
