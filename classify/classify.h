@@ -1,6 +1,9 @@
-/* classify.h — the why of each allocation: path normalisation for joining profile frames
- * with compiler diagnostics, the join itself and the cause taxonomy. The compiler-output
- * parser has its own header, gclog/gclog.h. */
+/* classify.h — the engine: the why of each allocation (path normalisation, the join of
+ * profile frames with compiler diagnostics, the cause taxonomy) and everything the
+ * commands ask of it (ingest, choosing and running analyses, baselines, budgets, diffs,
+ * explain, list, analyze's summary, the HTML report's data). It reads and writes through
+ * store.h only, never prints and never exits; results are plain structs the writers of
+ * output/ take. The compiler-output parser has its own header, gclog/gclog.h. */
 #ifndef ESC_CLASSIFY_H
 #define ESC_CLASSIFY_H
 

@@ -1,4 +1,6 @@
-/* output.h — writers for tabular results (text, csv, tsv, json) and the text helpers every
+/* output.h — the writers' layer: plain structs in, bytes out, the store never touched
+ * (analysis.h, check.h and html.h add the writers of analyze, check and report --html).
+ * Here: writers for tabular results (text, csv, tsv, json) and the text helpers every
  * format needs: text for terminals and CI logs, JSON that survives invalid UTF-8, CSV
  * quoting, TSV escaping, markup, GitHub workflow commands, URIs. Strings from profiles,
  * logs and source files are untrusted: every writer escapes them for its format, and a
