@@ -194,7 +194,12 @@ int cmd_top(struct cli *c, int argc, char **argv)
 		case 'p': profile = optarg; break;
 		case 'b': brefs[nb++] = optarg; break;
 		case 'f': focus = optarg; break;
-		case 'm': min_pct = atof(optarg); break;
+		case 'm':
+			if (num_parse_double(optarg, 0, 100, &min_pct)) {
+				ret = cli_usage_error(c, "--min wants a percentage from 0 to 100");
+				goto out;
+			}
+			break;
 		case 'n':
 			if (num_parse_int(optarg, 1, INT_MAX, &n)) {
 				ret = cli_usage_error(c, "-n wants a positive number");

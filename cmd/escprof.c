@@ -2,6 +2,7 @@
  * its own usage text and option table; this file only finds it, and checks at exit that
  * standard output took everything written to it. */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "common/num.h"
 #include "store/store.h"
 
 static const struct command {
@@ -82,6 +84,7 @@ int main(int argc, char **argv)
 {
 	struct cli c = {0};
 	const char *env = getenv("ESCPROF_DB");
+	int ms;
 	size_t i;
 
 	/* past a file-size limit (ulimit -f) a write fails with EFBIG and is reported like any
@@ -91,8 +94,8 @@ int main(int argc, char **argv)
 	c.db = env && *env ? env : "escprof.db";
 	c.db_set = env && *env;
 	/* how long to wait on another escprof writing the same store, in milliseconds */
-	if ((env = getenv("ESCPROF_BUSY_TIMEOUT")) && *env)
-		store_set_busy_timeout((int)strtol(env, NULL, 10));
+	if ((env = getenv("ESCPROF_BUSY_TIMEOUT")) && !num_parse_int(env, 0, INT_MAX, &ms))
+		store_set_busy_timeout(ms);
 	/* tests only: make the store run out of room part way through a write */
 	if ((env = getenv("ESCPROF_TEST_MAX_DB_PAGES")) && *env)
 		store_test_max_pages(strtoul(env, NULL, 10));

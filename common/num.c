@@ -1,6 +1,8 @@
 /* num.c — see num.h. strtoll with every failure checked: errno, no digits, trailing bytes. */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
+#include <string.h>
 #include <stdlib.h>
 
 #include "num.h"
@@ -27,6 +29,22 @@ int num_parse_int(const char *s, int min, int max, int *out)
 	if (num_parse_i64(s, min, max, &v))
 		return -1;
 	*out = (int)v;
+	return 0;
+}
+
+int num_parse_double(const char *s, double min, double max, double *out)
+{
+	char *end;
+	double v;
+
+	if (!s || !(*s == '-' || *s == '+' || *s == '.' || (*s >= '0' && *s <= '9')) ||
+	    strpbrk(s, "xXnN"))
+		return -1;	/* no leading space, hex, inf or nan */
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v < min || v > max)
+		return -1;
+	*out = v;
 	return 0;
 }
 

@@ -12,6 +12,9 @@ int num_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
 /* The same for an int. */
 int num_parse_int(const char *s, int min, int max, int *out);
 
+/* The same for a finite decimal number ("2.5", "1e3"): no hex, no inf or nan. */
+int num_parse_double(const char *s, double min, double max, double *out);
+
 /* v as a percentage of total; 0 when total is 0. */
 double num_pct(int64_t v, int64_t total);
 

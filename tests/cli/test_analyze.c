@@ -234,3 +234,26 @@ Test(analyze, a_build_of_another_program_is_not_joined_and_that_is_said)
 	buf_release(&out);
 	buf_release(&err);
 }
+
+/* Numbers on the command line are read whole and in range, one way in every command:
+ * what atoi or atof would have cut short ("2x" as 2, "5%" as 5) is a usage error. */
+Test(analyze, a_number_option_with_anything_after_its_digits_is_a_usage_error)
+{
+	static const char *const bad[] = {
+		"analyze -n 2x " S26 "map_insert.pb.gz",
+		"analyze -n 99999999999 " S26 "map_insert.pb.gz",
+		"top --min 5%",
+		"top --min 101",
+		"top -n 0x10",
+		"diff -n 3k a b",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct buf err;
+
+		buf_init(&err);
+		cr_expect_eq(t_run(NULL, &err, "%s", bad[i]), 2, "%s: %s", bad[i], err.data ? err.data : "");
+		buf_release(&err);
+	}
+}

@@ -132,3 +132,27 @@ Test(common, a_percentage_of_nothing_is_zero)
 	cr_expect_float_eq(num_pct(5, 0), 0.0, 0);
 	cr_expect_float_eq(num_pct(-1, 2), -50.0, 1e-12);
 }
+
+struct real_case {
+	char s[32];
+	int ok;
+	double v;
+};
+
+ParameterizedTestParameters(common, decimal_numbers_are_read_whole_finite_and_in_range)
+{
+	static struct real_case cases[] = {
+		{"0", 1, 0}, {"2.5", 1, 2.5}, {"100", 1, 100}, {".5", 1, 0.5}, {"1e1", 1, 10},
+		{"100.5", 0, 0}, {"-1", 0, 0}, {"", 0, 0}, {"5%", 0, 0}, {" 5", 0, 0},
+		{"0x10", 0, 0}, {"inf", 0, 0}, {"nan", 0, 0}, {"1e999", 0, 0},
+	};
+	return cr_make_param_array(struct real_case, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct real_case *c, common, decimal_numbers_are_read_whole_finite_and_in_range)
+{
+	double v = -7;
+
+	cr_expect_eq(num_parse_double(c->s, 0, 100, &v) == 0, c->ok, "\"%s\"", c->s);
+	cr_expect_float_eq(v, c->ok ? c->v : -7, 1e-12, "\"%s\"", c->s);
+}
