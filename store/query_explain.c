@@ -42,9 +42,19 @@ static int take_site(sqlite3_stmt *st, void *p)
 	return -oom;
 }
 
-static enum esc_status read_sites(struct store *s, sqlite3_stmt *st, struct store_site_row **rows,
-				  size_t *n, struct err *e)
+/* The sites of analysis_id where the column that sql's second parameter compares has
+ * value v, biggest first. */
+static enum esc_status read_sites(struct store *s, const char *sql, int64_t analysis_id, int64_t v,
+				  struct store_site_row **rows, size_t *n, struct err *e)
 {
+	sqlite3_stmt *st;
+
+	*rows = NULL;
+	*n = 0;
+	if (store_prepare(s, sql, &st, e))
+		return ESC_EDB;
+	sqlite3_bind_int64(st, 1, analysis_id);
+	sqlite3_bind_int64(st, 2, v);
 	return query_rows(s, st, sizeof(**rows), take_site, drop_site, rows, n,
 			  "cannot read allocation sites", e);
 }
@@ -52,31 +62,15 @@ static enum esc_status read_sites(struct store *s, sqlite3_stmt *st, struct stor
 enum esc_status store_site_by_id(struct store *s, int64_t analysis_id, int64_t site_id,
 				 struct store_site_row **rows, size_t *n, struct err *e)
 {
-	sqlite3_stmt *st;
-
-	*rows = NULL;
-	*n = 0;
-	if (store_prepare(s, "SELECT " SITE_COLS " FROM alloc_site WHERE analysis_id = ? AND site_id = ?"
-			     " ORDER BY alloc_space DESC, inuse_space DESC", &st, e))
-		return ESC_EDB;
-	sqlite3_bind_int64(st, 1, analysis_id);
-	sqlite3_bind_int64(st, 2, site_id);
-	return read_sites(s, st, rows, n, e);
+	return read_sites(s, "SELECT " SITE_COLS " FROM alloc_site WHERE analysis_id = ? AND site_id = ?"
+			  " ORDER BY alloc_space DESC, inuse_space DESC", analysis_id, site_id, rows, n, e);
 }
 
 enum esc_status store_sites_at_line(struct store *s, int64_t analysis_id, int64_t line,
 				    struct store_site_row **rows, size_t *n, struct err *e)
 {
-	sqlite3_stmt *st;
-
-	*rows = NULL;
-	*n = 0;
-	if (store_prepare(s, "SELECT " SITE_COLS " FROM alloc_site WHERE analysis_id = ? AND line = ?"
-			     " ORDER BY alloc_space DESC, inuse_space DESC", &st, e))
-		return ESC_EDB;
-	sqlite3_bind_int64(st, 1, analysis_id);
-	sqlite3_bind_int64(st, 2, line);
-	return read_sites(s, st, rows, n, e);
+	return read_sites(s, "SELECT " SITE_COLS " FROM alloc_site WHERE analysis_id = ? AND line = ?"
+			  " ORDER BY alloc_space DESC, inuse_space DESC", analysis_id, line, rows, n, e);
 }
 
 void store_site_rows_free(struct store_site_row *rows, size_t n)
