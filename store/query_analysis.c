@@ -5,19 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store_int.h"
-
-static char *dup_col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	return strdup(t ? (const char *)t : "");
-}
-
-static int valid_ix(int ix)
-{
-	return ix >= 0 && ix < STORE_NHEAP;
-}
+#include "query_int.h"
 
 int store_heap_type_index(const char *name)
 {
@@ -68,7 +56,7 @@ enum esc_status store_analysis_totals(struct store *s, int64_t analysis_id, int 
 	int rc;
 
 	memset(t, 0, sizeof(*t));
-	if (!valid_ix(ix))
+	if (!query_valid_ix(ix))
 		return err_set(e, ESC_EUSAGE, "no heap sample type %d", ix);
 	col = store_heap_types[ix];
 	obj = store_heap_types[store_heap_objects_of(ix)];
@@ -89,28 +77,38 @@ enum esc_status store_analysis_totals(struct store *s, int64_t analysis_id, int 
 	return rc == SQLITE_ROW ? ESC_OK : store_fail(s, e, "cannot read the analysis's totals");
 }
 
+static void drop_cause(void *p)
+{
+	struct store_cause_total *r = p;
+
+	free(r->cause);
+}
+
+static int take_cause(sqlite3_stmt *st, void *p)
+{
+	struct store_cause_total *r = p;
+	int oom = 0;
+
+	*r = (struct store_cause_total){query_text_req(st, 0, &oom), sqlite3_column_int64(st, 1),
+					sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3)};
+	return -oom;
+}
+
 void store_cause_totals_free(struct store_cause_total *rows, size_t n)
 {
-	size_t i;
-
-	for (i = 0; rows && i < n; i++)
-		free(rows[i].cause);
-	free(rows);
+	query_rows_free(rows, n, sizeof(*rows), drop_cause);
 }
 
 enum esc_status store_analysis_causes(struct store *s, int64_t analysis_id, int ix,
 				      struct store_cause_total **rows, size_t *n, struct err *e)
 {
-	struct store_cause_total *v = NULL;
-	size_t cap = 0, k = 0;
 	const char *col;
 	sqlite3_stmt *st;
 	char sql[768];
-	int rc;
 
 	*rows = NULL;
 	*n = 0;
-	if (!valid_ix(ix))
+	if (!query_valid_ix(ix))
 		return err_set(e, ESC_EUSAGE, "no heap sample type %d", ix);
 	col = store_heap_types[ix];
 	snprintf(sql, sizeof(sql),
@@ -122,32 +120,8 @@ enum esc_status store_analysis_causes(struct store *s, int64_t analysis_id, int 
 	if (store_prepare(s, sql, &st, e))
 		return ESC_EDB;
 	sqlite3_bind_int64(st, 1, analysis_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (k == cap) {
-			struct store_cause_total *nv;
-
-			cap = cap ? 2 * cap : 16;
-			if (!(nv = realloc(v, cap * sizeof(*v))))
-				break;
-			v = nv;
-		}
-		v[k] = (struct store_cause_total){dup_col(st, 0), sqlite3_column_int64(st, 1),
-						  sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3)};
-		if (!v[k++].cause)
-			break;
-	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW) {
-		store_cause_totals_free(v, k);
-		return err_set(e, ESC_ENOMEM, "out of memory");
-	}
-	if (rc != SQLITE_DONE) {
-		store_cause_totals_free(v, k);
-		return store_fail(s, e, "cannot read the analysis's causes");
-	}
-	*rows = v;
-	*n = k;
-	return ESC_OK;
+	return query_rows(s, st, sizeof(**rows), take_cause, drop_cause, rows, n,
+			  "cannot read the analysis's causes", e);
 }
 
 void store_profile_info_release(struct store_profile_info *p)
@@ -165,7 +139,7 @@ enum esc_status store_profile_info(struct store *s, int64_t profile_id,
 				   struct store_profile_info *p, struct err *e)
 {
 	sqlite3_stmt *st;
-	int rc;
+	int rc, oom = 0;
 
 	memset(p, 0, sizeof(*p));
 	if (store_prepare(s, "SELECT name, source, sha256, format, coalesce(time_nanos, 0),"
@@ -176,24 +150,23 @@ enum esc_status store_profile_info(struct store *s, int64_t profile_id,
 		return ESC_EDB;
 	sqlite3_bind_int64(st, 1, profile_id);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		p->name = dup_col(st, 0);
-		p->source = dup_col(st, 1);
-		p->sha256 = dup_col(st, 2);
-		p->format = dup_col(st, 3);
+		p->name = query_text_req(st, 0, &oom);
+		p->source = query_text_req(st, 1, &oom);
+		p->sha256 = query_text_req(st, 2, &oom);
+		p->format = query_text_req(st, 3, &oom);
 		p->time_nanos = sqlite3_column_int64(st, 4);
 		p->duration_nanos = sqlite3_column_int64(st, 5);
-		p->default_sample_type = dup_col(st, 6);
-		p->last_sample_type = dup_col(st, 7);
+		p->default_sample_type = query_text_req(st, 6, &oom);
+		p->last_sample_type = query_text_req(st, 7, &oom);
 	}
 	sqlite3_finalize(st);
 	if (rc == SQLITE_DONE)
 		return err_set(e, ESC_EUSAGE, "no profile %lld", (long long)profile_id);
 	if (rc != SQLITE_ROW)
 		return store_fail(s, e, "cannot read the profile");
-	if (!p->name || !p->source || !p->sha256 || !p->format || !p->default_sample_type ||
-	    !p->last_sample_type) {
+	if (oom) {
 		store_profile_info_release(p);
-		return err_set(e, ESC_ENOMEM, "out of memory");
+		return query_oom(s, e);
 	}
 	return ESC_OK;
 }
@@ -216,25 +189,34 @@ enum esc_status store_sample_type_at(struct store *s, int64_t profile_id, int64_
 	return rc == SQLITE_ROW ? ESC_OK : store_fail(s, e, "cannot read the sample types");
 }
 
+static void drop_build(void *p)
+{
+	struct store_analysis_build *r = p;
+
+	free(r->name);
+	free(r->source);
+	free(r->go_version);
+}
+
+static int take_build(sqlite3_stmt *st, void *p)
+{
+	struct store_analysis_build *r = p;
+	int oom = 0;
+
+	*r = (struct store_analysis_build){sqlite3_column_int64(st, 0), query_text_req(st, 1, &oom),
+					   query_text_req(st, 2, &oom), query_text_req(st, 3, &oom)};
+	return -oom;
+}
+
 void store_analysis_builds_free(struct store_analysis_build *rows, size_t n)
 {
-	size_t i;
-
-	for (i = 0; rows && i < n; i++) {
-		free(rows[i].name);
-		free(rows[i].source);
-		free(rows[i].go_version);
-	}
-	free(rows);
+	query_rows_free(rows, n, sizeof(*rows), drop_build);
 }
 
 enum esc_status store_analysis_builds(struct store *s, int64_t analysis_id,
 				      struct store_analysis_build **rows, size_t *n, struct err *e)
 {
-	struct store_analysis_build *v = NULL;
-	size_t cap = 0, k = 0;
 	sqlite3_stmt *st;
-	int rc;
 
 	*rows = NULL;
 	*n = 0;
@@ -244,33 +226,8 @@ enum esc_status store_analysis_builds(struct store *s, int64_t analysis_id,
 			  &st, e))
 		return ESC_EDB;
 	sqlite3_bind_int64(st, 1, analysis_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (k == cap) {
-			struct store_analysis_build *nv;
-
-			cap = cap ? 2 * cap : 8;
-			if (!(nv = realloc(v, cap * sizeof(*v))))
-				break;
-			v = nv;
-		}
-		v[k] = (struct store_analysis_build){sqlite3_column_int64(st, 0), dup_col(st, 1),
-						     dup_col(st, 2), dup_col(st, 3)};
-		k++;
-		if (!v[k - 1].name || !v[k - 1].source || !v[k - 1].go_version)
-			break;
-	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW) {
-		store_analysis_builds_free(v, k);
-		return err_set(e, ESC_ENOMEM, "out of memory");
-	}
-	if (rc != SQLITE_DONE) {
-		store_analysis_builds_free(v, k);
-		return store_fail(s, e, "cannot read the analysis's builds");
-	}
-	*rows = v;
-	*n = k;
-	return ESC_OK;
+	return query_rows(s, st, sizeof(**rows), take_build, drop_build, rows, n,
+			  "cannot read the analysis's builds", e);
 }
 
 const char *store_path(const struct store *s)
@@ -286,7 +243,7 @@ enum esc_status store_profile_total(struct store *s, int64_t profile_id, int ix,
 	int rc;
 
 	*total = 0;
-	if (!valid_ix(ix))
+	if (!query_valid_ix(ix))
 		return err_set(e, ESC_EUSAGE, "no heap sample type %d", ix);
 	snprintf(sql, sizeof(sql), "SELECT coalesce(sum(%s), 0) FROM heap_samples WHERE profile_id = ?",
 		 store_heap_types[ix]);

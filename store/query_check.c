@@ -7,24 +7,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store_int.h"
+#include "query_int.h"
 
-static char *text_col(sqlite3_stmt *st, int i)
+static void drop_entity(void *p)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
+	struct store_entity *r = p;
 
-	return strdup(t ? (const char *)t : "");
+	free(r->name);
+	free(r->file);
+}
+
+static int take_entity(sqlite3_stmt *st, void *p)
+{
+	struct store_entity *r = p;
+	int oom = 0;
+
+	*r = (struct store_entity){query_text_req(st, 0, &oom), sqlite3_column_int64(st, 1),
+				   query_text_req(st, 2, &oom), sqlite3_column_int64(st, 3)};
+	return -oom;
 }
 
 void store_entities_free(struct store_entity *rows, size_t n)
 {
-	size_t i;
-
-	for (i = 0; rows && i < n; i++) {
-		free(rows[i].name);
-		free(rows[i].file);
-	}
-	free(rows);
+	query_rows_free(rows, n, sizeof(*rows), drop_entity);
 }
 
 enum esc_status store_analysis_entities(struct store *s, int64_t analysis_id, enum store_group by,
@@ -37,15 +42,12 @@ enum esc_status store_analysis_entities(struct store *s, int64_t analysis_id, en
 		[STORE_BY_SITE] = "file || ':' || line",
 		[STORE_BY_CAUSE] = "cause",
 	};
-	struct store_entity *v = NULL;
-	size_t cap = 0, k = 0;
 	sqlite3_stmt *st;
 	char sql[1024];
-	int rc;
 
 	*rows = NULL;
 	*n = 0;
-	if (ix < 0 || ix >= STORE_NHEAP)
+	if (!query_valid_ix(ix))
 		return err_set(e, ESC_EUSAGE, "no heap sample type %d", ix);
 	if ((int)by < 0 || by > STORE_BY_CAUSE)
 		return err_set(e, ESC_EUSAGE, "no grouping %d", (int)by);
@@ -60,34 +62,7 @@ enum esc_status store_analysis_entities(struct store *s, int64_t analysis_id, en
 	if (store_prepare(s, sql, &st, e))
 		return ESC_EDB;
 	sqlite3_bind_int64(st, 1, analysis_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (k == cap) {
-			struct store_entity *nv;
-
-			cap = cap ? 2 * cap : 64;
-			if (!(nv = realloc(v, cap * sizeof(*v))))
-				break;
-			v = nv;
-		}
-		v[k] = (struct store_entity){text_col(st, 0), sqlite3_column_int64(st, 1),
-					     text_col(st, 2), sqlite3_column_int64(st, 3)};
-		if (!v[k].name || !v[k].file) {
-			k++;	/* freed with the others */
-			break;
-		}
-		k++;
-	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW) {
-		store_entities_free(v, k);
-		return err_set(e, ESC_ENOMEM, "out of memory");
-	}
-	if (rc != SQLITE_DONE) {
-		store_entities_free(v, k);
-		return store_fail(s, e, "cannot read the analysis's sites");
-	}
-	*rows = v;
-	*n = k;
-	return ESC_OK;
+	return query_rows(s, st, sizeof(**rows), take_entity, drop_entity, rows, n,
+			  "cannot read the analysis's sites", e);
 }
 

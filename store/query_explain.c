@@ -2,115 +2,101 @@
  * line, one diagnostic and its flow steps, and the verdicts at a line in an analysis's
  * builds. Values are bound; rows own copies of their strings. Which builds an analysis
  * joined is stored as a comma list today: matching it stays in the SQL here. */
-#include "common/vec.h"
 #include "query_int.h"
 
 #define SITE_COLS "site_id, function, file, line, alloc_objects, alloc_space, inuse_objects," \
 	" inuse_space, cause, confidence, build_id, diag_id, attributed_via, decisive_seq," \
 	" evidence, samples"
 
-static enum esc_status read_sites(struct store *s, sqlite3_stmt *st, struct store_site_row **rows,
-				  size_t *n, struct err *e)
+static void drop_site(void *p)
 {
-	struct store_site_row *v = NULL;
-	size_t nv = 0, cap = 0;
-	enum esc_status ret = ESC_OK;
-	int rc, bad = 0, i;
+	struct store_site_row *r = p;
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_site_row *r;
+	free(r->function);
+	free(r->file);
+	free(r->cause);
+	free(r->attributed_via);
+	free(r->evidence);
+}
 
-		if (vec_reserve(&v, &cap, nv + 1, sizeof(*v), 8)) {
-			ret = query_oom(s, e);
-			goto out;
-		}
-		r = &v[nv++];
-		r->site_id = sqlite3_column_int64(st, 0);
-		r->function = query_col_dup(st, 1, &bad);
-		r->file = query_col_dup(st, 2, &bad);
-		r->line = sqlite3_column_int64(st, 3);
-		for (i = 0; i < STORE_NHEAP; i++)
-			r->values[i] = sqlite3_column_int64(st, 4 + i);
-		r->cause = query_col_dup(st, 8, &bad);
-		r->confidence = sqlite3_column_double(st, 9);
-		r->build_id = sqlite3_column_int64(st, 10);
-		r->diag_id = sqlite3_column_int64(st, 11);
-		r->attributed_via = query_col_dup(st, 12, &bad);
-		r->decisive_seq = sqlite3_column_int64(st, 13);
-		r->evidence = query_col_dup(st, 14, &bad);
-		r->samples = sqlite3_column_int64(st, 15);
-		if (bad) {
-			ret = query_oom(s, e);
-			goto out;
-		}
-	}
-	if (rc != SQLITE_DONE)
-		ret = store_fail(s, e, "cannot read allocation sites");
-out:
-	sqlite3_finalize(st);
-	if (ret) {
-		store_site_rows_free(v, nv);
-		return ret;
-	}
-	*rows = v;
-	*n = nv;
-	return ESC_OK;
+/* the columns: SITE_COLS */
+static int take_site(sqlite3_stmt *st, void *p)
+{
+	struct store_site_row *r = p;
+	int oom = 0, i;
+
+	r->site_id = sqlite3_column_int64(st, 0);
+	r->function = query_text(st, 1, &oom);
+	r->file = query_text(st, 2, &oom);
+	r->line = sqlite3_column_int64(st, 3);
+	for (i = 0; i < STORE_NHEAP; i++)
+		r->values[i] = sqlite3_column_int64(st, 4 + i);
+	r->cause = query_text(st, 8, &oom);
+	r->confidence = sqlite3_column_double(st, 9);
+	r->build_id = sqlite3_column_int64(st, 10);
+	r->diag_id = sqlite3_column_int64(st, 11);
+	r->attributed_via = query_text(st, 12, &oom);
+	r->decisive_seq = sqlite3_column_int64(st, 13);
+	r->evidence = query_text(st, 14, &oom);
+	r->samples = sqlite3_column_int64(st, 15);
+	return -oom;
+}
+
+/* The sites of analysis_id where the column that sql's second parameter compares has
+ * value v, biggest first. */
+static enum esc_status read_sites(struct store *s, const char *sql, int64_t analysis_id, int64_t v,
+				  struct store_site_row **rows, size_t *n, struct err *e)
+{
+	sqlite3_stmt *st;
+
+	*rows = NULL;
+	*n = 0;
+	if (store_prepare(s, sql, &st, e))
+		return ESC_EDB;
+	sqlite3_bind_int64(st, 1, analysis_id);
+	sqlite3_bind_int64(st, 2, v);
+	return query_rows(s, st, sizeof(**rows), take_site, drop_site, rows, n,
+			  "cannot read allocation sites", e);
 }
 
 enum esc_status store_site_by_id(struct store *s, int64_t analysis_id, int64_t site_id,
 				 struct store_site_row **rows, size_t *n, struct err *e)
 {
-	sqlite3_stmt *st;
-
-	*rows = NULL;
-	*n = 0;
-	if (store_prepare(s, "SELECT " SITE_COLS " FROM alloc_site WHERE analysis_id = ? AND site_id = ?"
-			     " ORDER BY alloc_space DESC, inuse_space DESC", &st, e))
-		return ESC_EDB;
-	sqlite3_bind_int64(st, 1, analysis_id);
-	sqlite3_bind_int64(st, 2, site_id);
-	return read_sites(s, st, rows, n, e);
+	return read_sites(s, "SELECT " SITE_COLS " FROM alloc_site WHERE analysis_id = ? AND site_id = ?"
+			  " ORDER BY alloc_space DESC, inuse_space DESC", analysis_id, site_id, rows, n, e);
 }
 
 enum esc_status store_sites_at_line(struct store *s, int64_t analysis_id, int64_t line,
 				    struct store_site_row **rows, size_t *n, struct err *e)
 {
-	sqlite3_stmt *st;
-
-	*rows = NULL;
-	*n = 0;
-	if (store_prepare(s, "SELECT " SITE_COLS " FROM alloc_site WHERE analysis_id = ? AND line = ?"
-			     " ORDER BY alloc_space DESC, inuse_space DESC", &st, e))
-		return ESC_EDB;
-	sqlite3_bind_int64(st, 1, analysis_id);
-	sqlite3_bind_int64(st, 2, line);
-	return read_sites(s, st, rows, n, e);
+	return read_sites(s, "SELECT " SITE_COLS " FROM alloc_site WHERE analysis_id = ? AND line = ?"
+			  " ORDER BY alloc_space DESC, inuse_space DESC", analysis_id, line, rows, n, e);
 }
 
 void store_site_rows_free(struct store_site_row *rows, size_t n)
 {
-	size_t i;
-
-	for (i = 0; rows && i < n; i++) {
-		free(rows[i].function);
-		free(rows[i].file);
-		free(rows[i].cause);
-		free(rows[i].attributed_via);
-		free(rows[i].evidence);
-	}
-	free(rows);
+	query_rows_free(rows, n, sizeof(*rows), drop_site);
 }
 
 /* the columns: build_id, diag_id, file, line, col, kind, message */
-static void take_diag(sqlite3_stmt *st, struct store_diag_row *r, int *bad)
+static int take_diag(sqlite3_stmt *st, void *p)
 {
+	struct store_diag_row *r = p;
+	int oom = 0;
+
 	r->build_id = sqlite3_column_int64(st, 0);
 	r->diag_id = sqlite3_column_int64(st, 1);
-	r->file = query_col_dup(st, 2, bad);
+	r->file = query_text(st, 2, &oom);
 	r->line = sqlite3_column_int64(st, 3);
 	r->col = sqlite3_column_int64(st, 4);
-	r->kind = query_col_dup(st, 5, bad);
-	r->message = query_col_dup(st, 6, bad);
+	r->kind = query_text(st, 5, &oom);
+	r->message = query_text(st, 6, &oom);
+	return -oom;
+}
+
+static void drop_diag(void *p)
+{
+	store_diag_row_release(p);
 }
 
 enum esc_status store_diagnostic(struct store *s, int64_t build_id, int64_t diag_id,
@@ -128,7 +114,7 @@ enum esc_status store_diagnostic(struct store *s, int64_t build_id, int64_t diag
 	sqlite3_bind_int64(st, 2, diag_id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		take_diag(st, row, &bad);
+		bad = take_diag(st, row);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_fail(s, e, "cannot read diagnostics");
@@ -143,11 +129,7 @@ enum esc_status store_diagnostic(struct store *s, int64_t build_id, int64_t diag
 enum esc_status store_diagnostics_at(struct store *s, int64_t analysis_id, int64_t line,
 				     struct store_diag_row **rows, size_t *n, struct err *e)
 {
-	struct store_diag_row *v = NULL;
-	size_t nv = 0, cap = 0;
 	sqlite3_stmt *st;
-	enum esc_status ret = ESC_OK;
-	int rc, bad = 0;
 
 	*rows = NULL;
 	*n = 0;
@@ -160,28 +142,8 @@ enum esc_status store_diagnostics_at(struct store *s, int64_t analysis_id, int64
 		return ESC_EDB;
 	sqlite3_bind_int64(st, 1, analysis_id);
 	sqlite3_bind_int64(st, 2, line);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (vec_reserve(&v, &cap, nv + 1, sizeof(*v), 8)) {
-			ret = query_oom(s, e);
-			goto out;
-		}
-		take_diag(st, &v[nv++], &bad);
-		if (bad) {
-			ret = query_oom(s, e);
-			goto out;
-		}
-	}
-	if (rc != SQLITE_DONE)
-		ret = store_fail(s, e, "cannot read diagnostics");
-out:
-	sqlite3_finalize(st);
-	if (ret) {
-		store_diag_rows_free(v, nv);
-		return ret;
-	}
-	*rows = v;
-	*n = nv;
-	return ESC_OK;
+	return query_rows(s, st, sizeof(**rows), take_diag, drop_diag, rows, n,
+			  "cannot read diagnostics", e);
 }
 
 void store_diag_row_release(struct store_diag_row *row)
@@ -194,21 +156,32 @@ void store_diag_row_release(struct store_diag_row *row)
 
 void store_diag_rows_free(struct store_diag_row *rows, size_t n)
 {
-	size_t i;
+	query_rows_free(rows, n, sizeof(*rows), drop_diag);
+}
 
-	for (i = 0; rows && i < n; i++)
-		store_diag_row_release(&rows[i]);
-	free(rows);
+static void drop_step(void *p)
+{
+	struct store_flow_step_row *r = p;
+
+	free(r->kind);
+	free(r->text);
+}
+
+static int take_step(sqlite3_stmt *st, void *p)
+{
+	struct store_flow_step_row *r = p;
+	int oom = 0;
+
+	r->seq = sqlite3_column_int64(st, 0);
+	r->kind = query_text(st, 1, &oom);
+	r->text = query_text(st, 2, &oom);
+	return -oom;
 }
 
 enum esc_status store_flow_steps(struct store *s, int64_t build_id, int64_t diag_id,
 				 struct store_flow_step_row **rows, size_t *n, struct err *e)
 {
-	struct store_flow_step_row *v = NULL;
-	size_t nv = 0, cap = 0;
 	sqlite3_stmt *st;
-	enum esc_status ret = ESC_OK;
-	int rc, bad = 0;
 
 	*rows = NULL;
 	*n = 0;
@@ -217,42 +190,11 @@ enum esc_status store_flow_steps(struct store *s, int64_t build_id, int64_t diag
 		return ESC_EDB;
 	sqlite3_bind_int64(st, 1, build_id);
 	sqlite3_bind_int64(st, 2, diag_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_flow_step_row *r;
-
-		if (vec_reserve(&v, &cap, nv + 1, sizeof(*v), 16)) {
-			ret = query_oom(s, e);
-			goto out;
-		}
-		r = &v[nv++];
-		r->seq = sqlite3_column_int64(st, 0);
-		r->kind = query_col_dup(st, 1, &bad);
-		r->text = query_col_dup(st, 2, &bad);
-		if (bad) {
-			ret = query_oom(s, e);
-			goto out;
-		}
-	}
-	if (rc != SQLITE_DONE)
-		ret = store_fail(s, e, "cannot read flow steps");
-out:
-	sqlite3_finalize(st);
-	if (ret) {
-		store_flow_step_rows_free(v, nv);
-		return ret;
-	}
-	*rows = v;
-	*n = nv;
-	return ESC_OK;
+	return query_rows(s, st, sizeof(**rows), take_step, drop_step, rows, n,
+			  "cannot read flow steps", e);
 }
 
 void store_flow_step_rows_free(struct store_flow_step_row *rows, size_t n)
 {
-	size_t i;
-
-	for (i = 0; rows && i < n; i++) {
-		free(rows[i].kind);
-		free(rows[i].text);
-	}
-	free(rows);
+	query_rows_free(rows, n, sizeof(*rows), drop_step);
 }

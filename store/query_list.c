@@ -39,10 +39,6 @@ static int same_line(const struct store_line_sum *r, sqlite3_stmt *st)
 enum esc_status store_line_sums(struct store *s, int64_t analysis_id, int type,
 				struct store_line_sum **rows, size_t *n, struct err *e)
 {
-	static const char *const cols[STORE_NHEAP][2] = {
-		{"alloc_objects", "alloc_objects"}, {"alloc_space", "alloc_objects"},
-		{"inuse_objects", "inuse_objects"}, {"inuse_space", "inuse_objects"},
-	};
 	struct store_line_sum *v = NULL, *r = NULL;
 	size_t nv = 0, cap = 0, ccap = 0;
 	sqlite3_stmt *st = NULL;
@@ -52,13 +48,13 @@ enum esc_status store_line_sums(struct store *s, int64_t analysis_id, int type,
 
 	*rows = NULL;
 	*n = 0;
-	if (type < 0 || type >= STORE_NHEAP)
+	if (!query_valid_ix(type))
 		return err_set(e, ESC_EUSAGE, "no heap type %d", type);
 	/* a line's causes in the order of their first site */
 	snprintf(sql, sizeof(sql), "SELECT function, file, line, cause, coalesce(sum(%s), 0),"
 		 " coalesce(sum(%s), 0) FROM alloc_site WHERE analysis_id = ?"
 		 " GROUP BY function, file, line, cause ORDER BY function, file, line, min(site_id)",
-		 cols[type][0], cols[type][1]);
+		 store_heap_types[type], store_heap_types[store_heap_objects_of(type)]);
 	if ((ret = store_prepare(s, sql, &st, e)))
 		return ret;
 	sqlite3_bind_int64(st, 1, analysis_id);
@@ -73,15 +69,15 @@ enum esc_status store_line_sums(struct store *s, int64_t analysis_id, int type,
 			r = &v[nv++];
 			memset(r, 0, sizeof(*r));
 			ccap = 0;
-			r->function = query_col_dup(st, 0, &bad);
-			r->file = query_col_dup(st, 1, &bad);
+			r->function = query_text(st, 0, &bad);
+			r->file = query_text(st, 1, &bad);
 			r->line = sqlite3_column_int64(st, 2);
 		}
 		if (vec_reserve(&r->causes, &ccap, r->ncauses + 1, sizeof(*r->causes), 2)) {
 			ret = query_oom(s, e);
 			goto out;
 		}
-		r->causes[r->ncauses++] = query_col_dup(st, 3, &bad);
+		r->causes[r->ncauses++] = query_text(st, 3, &bad);
 		r->value += sqlite3_column_int64(st, 4);
 		r->objects += sqlite3_column_int64(st, 5);
 		if (bad) {

@@ -7,78 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/vec.h"
-#include "store_int.h"
-
-/* Reads one row into row (zeroed); -1 when memory runs out (having dropped what it took). */
-typedef int (*take_fn)(sqlite3_stmt *st, void *row);
-typedef void (*drop_fn)(void *row);
-
-static int valid_ix(int ix)
-{
-	return ix >= 0 && ix < STORE_NHEAP;
-}
-
-/* LIMIT's value: SQLite reads a negative one as none. */
-static int64_t sql_limit(size_t limit)
-{
-	return limit && (uint64_t)limit <= (uint64_t)INT64_MAX ? (int64_t)limit : -1;
-}
-
-/* A text column, copied; NULL stays NULL. -1 when memory runs out. */
-static int text_of(sqlite3_stmt *st, int i, char **out)
-{
-	const unsigned char *t;
-
-	*out = NULL;
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
-		return 0;
-	if (!(t = sqlite3_column_text(st, i)))
-		return -1;
-	return (*out = strdup((const char *)t)) ? 0 : -1;
-}
-
-/* A text column that is never NULL in the schema; -1 when memory runs out. */
-static int text_req(sqlite3_stmt *st, int i, char **out)
-{
-	return text_of(st, i, out) || !*out ? -1 : 0;
-}
-
-/* Steps st to the end, one row struct of size bytes per row, and finalizes it. */
-static enum esc_status read_rows(struct store *s, sqlite3_stmt *st, size_t size, take_fn take,
-				 drop_fn drop, void *out, size_t *n, const char *what, struct err *e)
-{
-	char *v = NULL;
-	size_t cap = 0, k = 0, i;
-	enum esc_status ret = ESC_OK;
-	int rc;
-
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (vec_reserve(&v, &cap, k + 1, size, 16)) {
-			ret = err_set(e, ESC_ENOMEM, "out of memory");
-			break;
-		}
-		memset(v + k * size, 0, size);
-		if (take(st, v + k * size)) {
-			ret = err_set(e, ESC_ENOMEM, "out of memory");
-			break;
-		}
-		k++;
-	}
-	if (!ret && rc != SQLITE_DONE)
-		ret = store_fail(s, e, what);
-	sqlite3_finalize(st);
-	if (ret) {
-		for (i = 0; i < k; i++)
-			drop(v + i * size);
-		free(v);
-		v = NULL;
-		k = 0;
-	}
-	*(void **)out = v;
-	*n = k;
-	return ret;
-}
+#include "query_int.h"
 
 /* ---- the sites of an analysis ---- */
 
@@ -90,7 +19,7 @@ enum esc_status store_analysis_site_count(struct store *s, int64_t analysis_id, 
 	int rc;
 
 	*n = 0;
-	if (!valid_ix(ix))
+	if (!query_valid_ix(ix))
 		return err_set(e, ESC_EUSAGE, "no heap sample type %d", ix);
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM alloc_site WHERE analysis_id = ? AND %s != 0",
 		 store_heap_types[ix]);
@@ -122,6 +51,7 @@ static void drop_site(void *p)
 static int take_site(sqlite3_stmt *st, void *p)
 {
 	struct store_report_site *x = p;
+	int oom = 0;
 
 	x->site_id = sqlite3_column_int64(st, 0);
 	x->line = sqlite3_column_int64(st, 4);
@@ -133,22 +63,20 @@ static int take_site(sqlite3_stmt *st, void *p)
 	x->decisive_seq = sqlite3_column_int64(st, 12);
 	x->diag_line = sqlite3_column_int64(st, 15);
 	x->diag_col = sqlite3_column_int64(st, 16);
-	if (text_req(st, 1, &x->function) || text_of(st, 2, &x->package) || text_req(st, 3, &x->file) ||
-	    text_req(st, 7, &x->cause) || text_of(st, 11, &x->via) || text_of(st, 13, &x->evidence) ||
-	    text_of(st, 14, &x->diag_file) || text_of(st, 17, &x->message)) {
-		drop_site(x);
-		return -1;
-	}
-	return 0;
+	x->function = query_text_req(st, 1, &oom);
+	x->package = query_text(st, 2, &oom);
+	x->file = query_text_req(st, 3, &oom);
+	x->cause = query_text_req(st, 7, &oom);
+	x->via = query_text(st, 11, &oom);
+	x->evidence = query_text(st, 13, &oom);
+	x->diag_file = query_text(st, 14, &oom);
+	x->message = query_text(st, 17, &oom);
+	return -oom;
 }
 
 void store_report_sites_free(struct store_report_site *rows, size_t n)
 {
-	size_t i;
-
-	for (i = 0; rows && i < n; i++)
-		drop_site(&rows[i]);
-	free(rows);
+	query_rows_free(rows, n, sizeof(*rows), drop_site);
 }
 
 enum esc_status store_report_sites(struct store *s, int64_t analysis_id, int ix, size_t limit,
@@ -160,7 +88,7 @@ enum esc_status store_report_sites(struct store *s, int64_t analysis_id, int ix,
 
 	*rows = NULL;
 	*n = 0;
-	if (!valid_ix(ix))
+	if (!query_valid_ix(ix))
 		return err_set(e, ESC_EUSAGE, "no heap sample type %d", ix);
 	col = store_heap_types[ix];
 	obj = store_heap_types[store_heap_objects_of(ix)];
@@ -174,8 +102,8 @@ enum esc_status store_report_sites(struct store *s, int64_t analysis_id, int ix,
 	if (store_prepare(s, sql, &st, e))
 		return ESC_EDB;
 	sqlite3_bind_int64(st, 1, analysis_id);
-	sqlite3_bind_int64(st, 2, sql_limit(limit));
-	return read_rows(s, st, sizeof(**rows), take_site, drop_site, rows, n,
+	sqlite3_bind_int64(st, 2, query_limit(limit));
+	return query_rows(s, st, sizeof(**rows), take_site, drop_site, rows, n,
 			 "cannot read the analysis's sites", e);
 }
 
@@ -192,22 +120,17 @@ static void drop_step(void *p)
 static int take_step(sqlite3_stmt *st, void *p)
 {
 	struct store_step_line *x = p;
+	int oom = 0;
 
 	x->seq = sqlite3_column_int64(st, 0);
-	if (text_req(st, 1, &x->kind) || text_req(st, 2, &x->text)) {
-		drop_step(x);
-		return -1;
-	}
-	return 0;
+	x->kind = query_text_req(st, 1, &oom);
+	x->text = query_text_req(st, 2, &oom);
+	return -oom;
 }
 
 void store_step_lines_free(struct store_step_line *rows, size_t n)
 {
-	size_t i;
-
-	for (i = 0; rows && i < n; i++)
-		drop_step(&rows[i]);
-	free(rows);
+	query_rows_free(rows, n, sizeof(*rows), drop_step);
 }
 
 enum esc_status store_diag_step_lines(struct store *s, int64_t build_id, int64_t diag_id,
@@ -222,7 +145,7 @@ enum esc_status store_diag_step_lines(struct store *s, int64_t build_id, int64_t
 		return ESC_EDB;
 	sqlite3_bind_int64(st, 1, build_id);
 	sqlite3_bind_int64(st, 2, diag_id);
-	return read_rows(s, st, sizeof(**rows), take_step, drop_step, rows, n,
+	return query_rows(s, st, sizeof(**rows), take_step, drop_step, rows, n,
 			 "cannot read a diagnostic's flow", e);
 }
 
@@ -239,23 +162,18 @@ static void drop_pkg(void *p)
 static int take_pkg(sqlite3_stmt *st, void *p)
 {
 	struct store_package_cause *x = p;
+	int oom = 0;
 
 	x->value = sqlite3_column_int64(st, 2);
 	x->package_total = sqlite3_column_int64(st, 3);
-	if (text_req(st, 0, &x->package) || text_req(st, 1, &x->cause)) {
-		drop_pkg(x);
-		return -1;
-	}
-	return 0;
+	x->package = query_text_req(st, 0, &oom);
+	x->cause = query_text_req(st, 1, &oom);
+	return -oom;
 }
 
 void store_package_causes_free(struct store_package_cause *rows, size_t n)
 {
-	size_t i;
-
-	for (i = 0; rows && i < n; i++)
-		drop_pkg(&rows[i]);
-	free(rows);
+	query_rows_free(rows, n, sizeof(*rows), drop_pkg);
 }
 
 enum esc_status store_analysis_package_causes(struct store *s, int64_t analysis_id, int ix,
@@ -267,7 +185,7 @@ enum esc_status store_analysis_package_causes(struct store *s, int64_t analysis_
 
 	*rows = NULL;
 	*n = 0;
-	if (!valid_ix(ix))
+	if (!query_valid_ix(ix))
 		return err_set(e, ESC_EUSAGE, "no heap sample type %d", ix);
 	snprintf(sql, sizeof(sql),
 		 "SELECT p, cause, v, pt FROM (SELECT coalesce(package, '') AS p, cause, sum(%s) AS v,"
@@ -277,7 +195,7 @@ enum esc_status store_analysis_package_causes(struct store *s, int64_t analysis_
 	if (store_prepare(s, sql, &st, e))
 		return ESC_EDB;
 	sqlite3_bind_int64(st, 1, analysis_id);
-	return read_rows(s, st, sizeof(**rows), take_pkg, drop_pkg, rows, n,
+	return query_rows(s, st, sizeof(**rows), take_pkg, drop_pkg, rows, n,
 			 "cannot read the analysis's packages", e);
 }
 
@@ -297,25 +215,22 @@ static void drop_growth(void *p)
 static int take_growth(sqlite3_stmt *st, void *p)
 {
 	struct store_growth_site *x = p;
+	int oom = 0;
 
 	x->line = sqlite3_column_int64(st, 2);
 	x->now = sqlite3_column_int64(st, 6);
 	x->before = sqlite3_column_int64(st, 7);
-	if (text_req(st, 0, &x->function) || text_req(st, 1, &x->file_name) || text_req(st, 3, &x->via) ||
-	    text_of(st, 4, &x->cause_now) || text_of(st, 5, &x->cause_before)) {
-		drop_growth(x);
-		return -1;
-	}
-	return 0;
+	x->function = query_text_req(st, 0, &oom);
+	x->file_name = query_text_req(st, 1, &oom);
+	x->via = query_text_req(st, 3, &oom);
+	x->cause_now = query_text(st, 4, &oom);
+	x->cause_before = query_text(st, 5, &oom);
+	return -oom;
 }
 
 void store_growth_sites_free(struct store_growth_site *rows, size_t n)
 {
-	size_t i;
-
-	for (i = 0; rows && i < n; i++)
-		drop_growth(&rows[i]);
-	free(rows);
+	query_rows_free(rows, n, sizeof(*rows), drop_growth);
 }
 
 enum esc_status store_analysis_growth_sites(struct store *s, int64_t analysis_id,
@@ -328,7 +243,7 @@ enum esc_status store_analysis_growth_sites(struct store *s, int64_t analysis_id
 
 	*rows = NULL;
 	*n = 0;
-	if (!valid_ix(ix))
+	if (!query_valid_ix(ix))
 		return err_set(e, ESC_EUSAGE, "no heap sample type %d", ix);
 	/* the file name: what is left after trimming every character but '/' from the right */
 	snprintf(sql, sizeof(sql),
@@ -345,7 +260,7 @@ enum esc_status store_analysis_growth_sites(struct store *s, int64_t analysis_id
 	sqlite3_bind_int64(st, 1, analysis_id);
 	sqlite3_bind_int64(st, 2, base_analysis_id);
 	sqlite3_bind_double(st, 3, base_scale);
-	sqlite3_bind_int64(st, 4, sql_limit(limit));
-	return read_rows(s, st, sizeof(**rows), take_growth, drop_growth, rows, n,
+	sqlite3_bind_int64(st, 4, query_limit(limit));
+	return query_rows(s, st, sizeof(**rows), take_growth, drop_growth, rows, n,
 			 "cannot read the growth since the baseline", e);
 }

@@ -9,27 +9,7 @@
 #include <string.h>
 
 #include "common/vec.h"
-#include "store_int.h"
-
-static int valid_ix(int ix)
-{
-	return ix >= 0 && ix < STORE_NHEAP;
-}
-
-/* The text of column i, "" for NULL; a copy. */
-static char *dup_text(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	return strdup(t ? (const char *)t : "");
-}
-
-static char *dup_opt(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	return t ? strdup((const char *)t) : NULL;
-}
+#include "query_int.h"
 
 static int same_text(sqlite3_stmt *st, int i, const char *s)
 {
@@ -61,13 +41,14 @@ static void top_row_release(struct store_top_row *r)
 	free(r->causes);
 }
 
+static void drop_row(void *p)
+{
+	top_row_release(p);
+}
+
 void store_top_rows_free(struct store_top_row *rows, size_t n)
 {
-	size_t i;
-
-	for (i = 0; rows && i < n; i++)
-		top_row_release(&rows[i]);
-	free(rows);
+	query_rows_free(rows, n, sizeof(*rows), drop_row);
 }
 
 /* Appends s (a copy) to a list unless it is there already; -1 when memory runs out. */
@@ -208,7 +189,7 @@ static enum esc_status top_grouped(struct store *s, int64_t analysis_id, enum st
 	enum esc_status ret = ESC_OK;
 	sqlite3_stmt *st;
 	char sql[512];
-	int rc;
+	int rc, bad = 0;
 
 	snprintf(sql, sizeof(sql), "SELECT %s, cause, attributed_via, %s, %s FROM alloc_site"
 		 " WHERE analysis_id = ? ORDER BY 1, 2, 3, site_id", keys[by], col, obj);
@@ -230,13 +211,13 @@ static enum esc_status top_grouped(struct store *s, int64_t analysis_id, enum st
 			r = &v[k++];
 			memset(r, 0, sizeof(*r));
 			key = by == STORE_TOP_BY_PACKAGE ? &r->package : &r->function;
-			if (!(*key = dup_text(st, 0)))
-				goto oom;
+			*key = query_text_req(st, 0, &bad);
 			if (by == STORE_TOP_BY_SITE) {
 				r->line = sqlite3_column_int64(st, 2);
-				if (!(r->file = dup_text(st, 1)))
-					goto oom;
+				r->file = query_text_req(st, 1, &bad);
 			}
+			if (bad)
+				goto oom;
 		}
 		if (!(c = cause_of(r, &vals, &vcap, (const char *)sqlite3_column_text(st, 3))))
 			goto oom;
@@ -268,7 +249,7 @@ static enum esc_status top_grouped(struct store *s, int64_t analysis_id, enum st
 	qsort(v, k, sizeof(*v), by == STORE_TOP_BY_SITE ? cmp_site : cmp_key);
 	goto out;
 oom:
-	ret = err_set(e, ESC_ENOMEM, "out of memory");
+	ret = query_oom(s, e);
 out:
 	sqlite3_finalize(st);
 	free(vals);
@@ -281,18 +262,39 @@ out:
 	return ESC_OK;
 }
 
+/* the columns: the group (a cause, or an object size), sites, value, objects */
+static int take_cause_sum(sqlite3_stmt *st, void *p)
+{
+	struct store_top_row *r = p;
+	int oom = 0;
+
+	r->cause = query_text_req(st, 0, &oom);
+	r->sites = sqlite3_column_int64(st, 1);
+	r->value = sqlite3_column_int64(st, 2);
+	r->objects = sqlite3_column_int64(st, 3);
+	return -oom;
+}
+
+static int take_size_sum(sqlite3_stmt *st, void *p)
+{
+	struct store_top_row *r = p;
+
+	r->object_size = sqlite3_column_int64(st, 0);
+	r->sites = sqlite3_column_int64(st, 1);
+	r->value = sqlite3_column_int64(st, 2);
+	r->objects = sqlite3_column_int64(st, 3);
+	return 0;
+}
+
 /* By cause, or by object size (the profile's samples, not the analysis's sites): the
  * database sums; one row per group. */
 static enum esc_status top_summed(struct store *s, int64_t id, enum store_top_by by,
 				  const char *col, const char *obj, struct store_top_row **rows,
 				  size_t *n, struct err *e)
 {
-	struct store_top_row *v = NULL;
-	size_t cap = 0, k = 0;
-	enum esc_status ret = ESC_OK;
+	enum esc_status ret;
 	sqlite3_stmt *st;
 	char sql[512];
-	int rc;
 
 	if (by == STORE_TOP_BY_CAUSE)
 		snprintf(sql, sizeof(sql), "SELECT cause, count(*), coalesce(sum(%s), 0), coalesce(sum(%s), 0)"
@@ -305,38 +307,11 @@ static enum esc_status top_summed(struct store *s, int64_t id, enum store_top_by
 	if (store_prepare(s, sql, &st, e))
 		return ESC_EDB;
 	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_top_row *r;
-
-		if (vec_reserve(&v, &cap, k + 1, sizeof(*v), 16))
-			goto oom;
-		r = &v[k++];
-		memset(r, 0, sizeof(*r));
-		if (by == STORE_TOP_BY_CAUSE && !(r->cause = dup_text(st, 0)))
-			goto oom;
-		if (by == STORE_TOP_BY_SIZE)
-			r->object_size = sqlite3_column_int64(st, 0);
-		r->sites = sqlite3_column_int64(st, 1);
-		r->value = sqlite3_column_int64(st, 2);
-		r->objects = sqlite3_column_int64(st, 3);
-	}
-	if (rc != SQLITE_DONE) {
-		ret = store_fail(s, e, "cannot read the analysis's sites");
-		goto out;
-	}
-	qsort(v, k, sizeof(*v), cmp_key);
-	goto out;
-oom:
-	ret = err_set(e, ESC_ENOMEM, "out of memory");
-out:
-	sqlite3_finalize(st);
-	if (ret) {
-		store_top_rows_free(v, k);
-		return ret;
-	}
-	*rows = v;
-	*n = k;
-	return ESC_OK;
+	ret = query_rows(s, st, sizeof(**rows), by == STORE_TOP_BY_CAUSE ? take_cause_sum : take_size_sum,
+			 drop_row, rows, n, "cannot read the analysis's sites", e);
+	if (!ret && *n)
+		qsort(*rows, *n, sizeof(**rows), cmp_key);
+	return ret;
 }
 
 enum esc_status store_top(struct store *s, int64_t profile_id, int64_t analysis_id, int ix,
@@ -347,7 +322,7 @@ enum esc_status store_top(struct store *s, int64_t profile_id, int64_t analysis_
 
 	*rows = NULL;
 	*n = 0;
-	if (!valid_ix(ix) || by < STORE_TOP_BY_SITE || by > STORE_TOP_BY_SIZE)
+	if (!query_valid_ix(ix) || by < STORE_TOP_BY_SITE || by > STORE_TOP_BY_SIZE)
 		return err_set(e, ESC_EUSAGE, "no heap sample type %d or grouping %d", ix, (int)by);
 	col = store_heap_types[ix];
 	obj = store_heap_types[store_heap_objects_of(ix)];
@@ -359,36 +334,48 @@ enum esc_status store_top(struct store *s, int64_t profile_id, int64_t analysis_
 }
 
 
+static void drop_line_site(void *p)
+{
+	struct store_line_site *r = p;
+
+	free(r->function);
+	free(r->file);
+	free(r->cause);
+	free(r->attributed_via);
+	free(r->message);
+	free(r->hint);
+	free(r->evidence);
+}
+
+static int take_line_site(sqlite3_stmt *st, void *p)
+{
+	struct store_line_site *r = p;
+	int oom = 0;
+
+	*r = (struct store_line_site){query_text_req(st, 0, &oom), query_text_req(st, 1, &oom),
+				      sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
+				      sqlite3_column_int64(st, 4), query_text_req(st, 5, &oom),
+				      sqlite3_column_double(st, 6), query_text(st, 7, &oom),
+				      query_text(st, 8, &oom), query_text(st, 9, &oom),
+				      query_text(st, 10, &oom)};
+	return -oom;
+}
+
 void store_line_sites_free(struct store_line_site *rows, size_t n)
 {
-	size_t i;
-
-	for (i = 0; rows && i < n; i++) {
-		free(rows[i].function);
-		free(rows[i].file);
-		free(rows[i].cause);
-		free(rows[i].attributed_via);
-		free(rows[i].message);
-		free(rows[i].hint);
-		free(rows[i].evidence);
-	}
-	free(rows);
+	query_rows_free(rows, n, sizeof(*rows), drop_line_site);
 }
 
 enum esc_status store_top_line_sites(struct store *s, int64_t analysis_id, int ix, int64_t nlines,
 				     struct store_line_site **rows, size_t *n, struct err *e)
 {
-	struct store_line_site *v = NULL;
-	size_t cap = 0, k = 0;
-	enum esc_status ret = ESC_OK;
 	const char *col, *obj;
 	sqlite3_stmt *st;
 	char sql[1024];
-	int rc;
 
 	*rows = NULL;
 	*n = 0;
-	if (!valid_ix(ix))
+	if (!query_valid_ix(ix))
 		return err_set(e, ESC_EUSAGE, "no heap sample type %d", ix);
 	col = store_heap_types[ix];
 	obj = store_heap_types[store_heap_objects_of(ix)];
@@ -407,35 +394,6 @@ enum esc_status store_top_line_sites(struct store *s, int64_t analysis_id, int i
 		return ESC_EDB;
 	sqlite3_bind_int64(st, 1, analysis_id);
 	sqlite3_bind_int64(st, 2, nlines);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_line_site *r;
-
-		if (vec_reserve(&v, &cap, k + 1, sizeof(*v), 16))
-			goto oom;
-		r = &v[k++];
-		*r = (struct store_line_site){dup_text(st, 0), dup_text(st, 1), sqlite3_column_int64(st, 2),
-					      sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4),
-					      dup_text(st, 5), sqlite3_column_double(st, 6), dup_opt(st, 7),
-					      dup_opt(st, 8), dup_opt(st, 9), dup_opt(st, 10)};
-		if (!r->function || !r->file || !r->cause ||
-		    (!r->attributed_via && sqlite3_column_type(st, 7) != SQLITE_NULL) ||
-		    (!r->message && sqlite3_column_type(st, 8) != SQLITE_NULL) ||
-		    (!r->hint && sqlite3_column_type(st, 9) != SQLITE_NULL) ||
-		    (!r->evidence && sqlite3_column_type(st, 10) != SQLITE_NULL))
-			goto oom;
-	}
-	if (rc != SQLITE_DONE)
-		ret = store_fail(s, e, "cannot read the analysis's top sites");
-	goto out;
-oom:
-	ret = err_set(e, ESC_ENOMEM, "out of memory");
-out:
-	sqlite3_finalize(st);
-	if (ret) {
-		store_line_sites_free(v, k);
-		return ret;
-	}
-	*rows = v;
-	*n = k;
-	return ESC_OK;
+	return query_rows(s, st, sizeof(**rows), take_line_site, drop_line_site, rows, n,
+			  "cannot read the analysis's top sites", e);
 }
