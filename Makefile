@@ -122,7 +122,9 @@ $(BIN): $(CMD_OBJ) $(B)/libescprof.a
 $(B)/tests/suite: $(TEST_OBJ) $(B)/libescprof.a
 	$(CC) $(CFLAGS) $(SAN_LDFLAGS) -o $@ $(TEST_OBJ) $(B)/libescprof.a $(pkglibs) -lcriterion -lm
 
+# (a build tree from before tests/unit/ held sources has the old test binary there)
 $(B)/tests/%.o: tests/%.c
+	@if [ -f $(B)/tests/unit ]; then rm -f $(B)/tests/unit; fi
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(WARN) $(CFLAGS) $(pkgcflags) -Wno-missing-prototypes $(TEST_WARN) -c -o $@ $<
 
