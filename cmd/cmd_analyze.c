@@ -8,7 +8,7 @@
 
 #include "cli.h"
 #include "common/num.h"
-#include "output/analysis.h"
+#include "output/output.h"
 
 static const char usage[] =
 	"usage: escprof analyze [--db FILE] [-sample_index TYPE] [-n N] [--format text|json]\n"

@@ -8,10 +8,9 @@
 #include <string.h>
 
 #include "common/buf.h"
-#include "output/check.h"
+#include "output/output.h"
 #include "cli.h"
 #include "common/paths.h"
-#include "output/output.h"
 
 static const char usage[] =
 	"usage: escprof check --budget FILE [--db FILE] [--profile REF] [--build REF]...\n"

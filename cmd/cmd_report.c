@@ -10,7 +10,7 @@
 #include "common/num.h"
 #include "common/paths.h"
 #include "common/vec.h"
-#include "output/html.h"
+#include "output/output.h"
 
 static const char usage[] =
 	"usage: escprof report --html OUT [--db FILE] [--profile REF] [--build REF]...\n"
@@ -110,7 +110,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
 	char **bbrefs = calloc((size_t)argc + 1, sizeof(*bbrefs));
 	const char **dirs = NULL;
 	size_t nbrefs = 0, nbbrefs = 0, ndirs = 0, capdirs = 0, nbuilds = 0, capbuilds = 0, i;
-	struct html_report_opts ho = {NULL, ESCPROF_VERSION};
+	struct out_html_opts ho = {NULL, ESCPROF_VERSION};
 	struct classify_opts co = {0};
 	struct classify_report_opts ro = {500, &co};
 	struct classify_report rep = {0};
@@ -219,7 +219,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
 	    classify_report_build(s, pid, aid, base_pid, base_aid, ix, &ro, &rep, &e))
 		goto fail;
 	/* standard output is checked at the end of the run */
-	if (strcmp(out, "-") ? html_report_save(out, &rep, &ho, &e) : html_report_write(stdout, &rep, &ho, &e))
+	if (strcmp(out, "-") ? out_html_save(out, &rep, &ho, &e) : out_html_write(stdout, &rep, &ho, &e))
 		goto fail;
 	ret = cli_store_done(c, s, ret, &e);
 	goto done;

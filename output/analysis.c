@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "common/num.h"
-#include "output/analysis.h"
 #include "output/output.h"
 
 static void print_part(FILE *f, const struct classify_line *l, const struct classify_part *p,

@@ -5,7 +5,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "output/check.h"
 #include "output/output.h"
 
 int out_check_parse_format(const char *s, enum out_check_format *f)

@@ -8,7 +8,7 @@
 
 #include "classify/classify.h"
 #include "common/digest.h"
-#include "output/html.h"
+#include "output/html_int.h"
 #include "output/output.h"
 
 void html_text(FILE *f, const char *s, size_t len)

@@ -1,10 +1,11 @@
-/* output.h — the writers' layer: plain structs in, bytes out, the store never touched
- * (analysis.h, check.h and html.h add the writers of analyze, check and report --html).
- * Here: writers for tabular results (text, csv, tsv, json) and the text helpers every
- * format needs: text for terminals and CI logs, JSON that survives invalid UTF-8, CSV
- * quoting, TSV escaping, markup, GitHub workflow commands, URIs. Strings from profiles,
- * logs and source files are untrusted: every writer escapes them for its format, and a
- * command writes them as text through out_text or out_textf, never a bare printf. */
+/* output.h — the writers' layer, and output/'s one public header: plain structs in,
+ * bytes out, the store never touched. First the writers for tabular results (text, csv,
+ * tsv, json) and the text helpers every format needs (text for terminals and CI logs,
+ * JSON that survives invalid UTF-8, CSV quoting, TSV escaping, markup, GitHub workflow
+ * commands, URIs), then the writers of analyze, check and report --html. Strings from
+ * profiles, logs and source files are untrusted: every writer escapes them for its
+ * format, and a command writes them as text through out_text or out_textf, never a bare
+ * printf. */
 #ifndef ESC_OUTPUT_H
 #define ESC_OUTPUT_H
 
@@ -15,7 +16,9 @@
 
 #include <jansson.h>
 
+#include "classify/classify.h"
 #include "common/buf.h"
+#include "common/err.h"
 
 /* An output stream on a file descriptor that remembers why a write failed (stdio keeps
  * only that one did): standard output and the files the commands write. */
@@ -99,5 +102,63 @@ void out_tsv_field(FILE *f, const char *s, size_t len);
  * attribute: markup characters and TAB/CR/LF become references; other control characters
  * (C0, DEL, C1), noncharacters and invalid UTF-8 become U+FFFD. */
 void out_markup_escape(FILE *f, const char *s, size_t len);
+
+
+/* ---- analyze (analysis.c): an analysis summary (classify_summarize) as text for people
+ * or as the JSON contract of README.md ---- */
+
+/* Writes the summary of the analysis of profile (as named on the command line): the
+ * totals and coverage, the causes as a table, then the top lines with their parts.
+ * Returns 0, or -1 when memory runs out. */
+int out_analysis_text(FILE *f, const char *profile, const struct classify_summary *sum);
+
+/* The same as one JSON object (the builds given too); 0, or -1 when it could not be
+ * written. */
+int out_analysis_json(FILE *f, const char *profile, const struct classify_summary *sum);
+
+/* ---- check (check.c): a budget check's verdicts as an aligned text table, JSON, JUnit
+ * XML, GitHub workflow annotations and SARIF 2.1.0; every string from a profile, a log
+ * or the budget is escaped for its format ---- */
+
+enum out_check_format {
+	OUT_CHECK_TEXT, OUT_CHECK_JSON, OUT_CHECK_JUNIT, OUT_CHECK_GITHUB, OUT_CHECK_SARIF,
+};
+
+/* Parses "text", "json", "junit", "github", "sarif"; returns 0 or -1. */
+int out_check_parse_format(const char *s, enum out_check_format *f);
+
+/* What the reports say besides the results; all borrowed. */
+struct out_check_run {
+	const char *budget;	/* the budget file as named (annotations point at it) */
+	int64_t profile_id;	/* the profile checked */
+	const char *version;	/* escprof's, SARIF's driver version */
+};
+
+/* Writes the results of one check (one per rule, in the budget's order) to f in fmt.
+ * Returns 0, or -1 when a write failed or memory ran out. */
+int out_check_write(FILE *f, enum out_check_format fmt, const struct out_check_run *run,
+		    const struct classify_check_result *res, size_t n);
+
+/* ---- report --html (report_html.c): one self-contained page written from a struct
+ * classify_report (its building blocks are html.c's, in html_int.h) ---- */
+
+struct classify_report;
+
+struct out_html_opts {
+	const char *title;	/* NULL: "escprof: " and the profile's name */
+	const char *version;	/* escprof's, in the footer */
+};
+
+/* Writes the whole page of a report to f (borrowed, left open). ESC_EUSAGE when r's
+ * sample type is none; ESC_ENOMEM when memory runs out part way (f then holds part of
+ * a page: a caller that keeps it writes to a temporary file, as out_html_save). */
+enum esc_status out_html_write(FILE *f, const struct classify_report *r,
+			       const struct out_html_opts *o, struct err *e);
+/* Writes the page to path through a temporary file beside it, renamed into place, so
+ * that a failed run leaves no half page; what is not a regular file (a device, a FIFO)
+ * is written in place, as nothing can be renamed over it. The file gets the mode the
+ * user's umask gives new files. */
+enum esc_status out_html_save(const char *path, const struct classify_report *r,
+			      const struct out_html_opts *o, struct err *e);
 
 #endif

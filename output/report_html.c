@@ -17,7 +17,7 @@
 #include "classify/classify.h"
 #include "common/num.h"
 #include "common/paths.h"
-#include "output/html.h"
+#include "output/html_int.h"
 #include "output/output.h"
 
 enum {
@@ -612,8 +612,8 @@ static void write_sites(FILE *f, const struct classify_report *r)
 	fputs("</table>\n</section>\n", f);
 }
 
-enum esc_status html_report_write(FILE *f, const struct classify_report *r,
-				  const struct html_report_opts *o, struct err *e)
+enum esc_status out_html_write(FILE *f, const struct classify_report *r,
+			       const struct out_html_opts *o, struct err *e)
 {
 	const char *title = o ? o->title : NULL;
 	enum esc_status st;
@@ -643,7 +643,7 @@ enum esc_status html_report_write(FILE *f, const struct classify_report *r,
 
 /* Writes the page to fd, which path names, and closes it. */
 static enum esc_status save_fd(int fd, const char *path, const struct classify_report *r,
-			       const struct html_report_opts *o, struct err *e)
+			       const struct out_html_opts *o, struct err *e)
 {
 	struct out_file of;
 	enum esc_status st;
@@ -653,14 +653,14 @@ static enum esc_status save_fd(int fd, const char *path, const struct classify_r
 		close(fd);
 		return err_set(e, ESC_ENOMEM, "out of memory");
 	}
-	st = html_report_write(of.f, r, o, e);
+	st = out_html_write(of.f, r, o, e);
 	if ((err = out_file_close(&of)) && !st)
 		st = err_set(e, ESC_EIO, "cannot write '%s': %s", path, strerror(err));
 	return st;
 }
 
-enum esc_status html_report_save(const char *path, const struct classify_report *r,
-				 const struct html_report_opts *o, struct err *e)
+enum esc_status out_html_save(const char *path, const struct classify_report *r,
+			      const struct out_html_opts *o, struct err *e)
 {
 	struct stat sb;
 	char *tmp = NULL;

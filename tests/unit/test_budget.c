@@ -16,7 +16,7 @@
 #include <sys/wait.h>
 
 #include "classify/classify.h"
-#include "output/check.h"
+#include "output/output.h"
 #include "store/store.h"
 #include "tests/testutil.h"
 

@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "classify/classify.h"
-#include "output/html.h"
 #include "output/output.h"
 #include "store/store.h"
 #include "tests/testutil.h"
@@ -473,7 +472,7 @@ static int sh(struct buf *out, const char *fmt, ...)
 Test(report_html, the_page_escapes_hostile_names_and_parses_as_html)
 {
 	const char *path = t_fresh("hostile.html");
-	struct html_report_opts o = {HOSTILE "title", "0.0.0"};
+	struct out_html_opts o = {HOSTILE "title", "0.0.0"};
 	struct classify_report r;
 	struct err e = {0};
 	struct buf page, out;
@@ -481,7 +480,7 @@ Test(report_html, the_page_escapes_hostile_names_and_parses_as_html)
 	char *l, *save = NULL;
 
 	hostile_report(&r);
-	cr_assert_eq(html_report_save(path, &r, &o, &e), ESC_OK, "%s", e.msg);
+	cr_assert_eq(out_html_save(path, &r, &o, &e), ESC_OK, "%s", e.msg);
 	t_read(&page, path);
 	/* valid UTF-8, and no control byte but LF: what the strings held is replaced */
 	for (i = 0; i < page.len; i += n) {
@@ -541,7 +540,7 @@ Test(report_html, a_report_without_a_sample_type_writes_nothing)
 	hostile_report(&r);
 	r.ix = STORE_NHEAP;
 	cr_assert_not_null(f);
-	cr_expect_eq(html_report_write(f, &r, NULL, &e), ESC_EUSAGE);
+	cr_expect_eq(out_html_write(f, &r, NULL, &e), ESC_EUSAGE);
 	fclose(f);
 	cr_expect_eq(len, 0);
 	free(data);
@@ -557,11 +556,11 @@ Test(report_html, a_page_that_cannot_be_saved_names_the_file_and_leaves_nothing)
 
 	snprintf(path, sizeof(path), "%s/page.html", dir);
 	hostile_report(&r);
-	cr_expect_eq(html_report_save(path, &r, NULL, &e), ESC_EIO);
+	cr_expect_eq(out_html_save(path, &r, NULL, &e), ESC_EIO);
 	cr_expect(strstr(e.msg, "cannot create '") && strstr(e.msg, "page.html'"), "%s", e.msg);
 	cr_expect_neq(access(path, F_OK), 0);
 	/* into /dev/full: written in place, the failure said, the device left a device */
-	cr_expect_eq(html_report_save("/dev/full", &r, NULL, &e), ESC_EIO);
+	cr_expect_eq(out_html_save("/dev/full", &r, NULL, &e), ESC_EIO);
 	sh(&out, "test -c /dev/full && echo device");
 	cr_expect_str_eq(out.data, "device\n");
 	buf_release(&out);

@@ -1,16 +1,14 @@
-/* html.h — escprof's HTML report: the building blocks of one self-contained page (its
- * style and a small script inline, a Content-Security-Policy that forbids every fetch),
- * horizontal bar charts drawn as inline SVG, and the report's page itself, written from
- * a struct classify_report. Every string that comes from a profile or a log is written
- * through html_text, which escapes it. */
-#ifndef ESC_HTML_H
-#define ESC_HTML_H
+/* html_int.h — the building blocks of the HTML report's page (html.c), for the page
+ * writer (report_html.c): one self-contained page (its style and a small script inline, a
+ * Content-Security-Policy that forbids every fetch) and horizontal bar charts drawn as
+ * inline SVG. Every string that comes from a profile or a log is written through
+ * html_text, which escapes it. */
+#ifndef ESC_HTML_INT_H
+#define ESC_HTML_INT_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-
-#include "common/err.h"
 
 /* Writes len bytes of s as escaped text (also safe inside a quoted attribute). */
 void html_text(FILE *f, const char *s, size_t len);
@@ -51,26 +49,5 @@ struct html_bar {
  * negative bars grow to the left. */
 void html_bar_chart(FILE *f, const char *id, const char *title, const struct html_bar *bars,
 		    size_t n);
-
-/* ---- the report's page (report_html.c) ---- */
-
-struct classify_report;
-
-struct html_report_opts {
-	const char *title;	/* NULL: "escprof: " and the profile's name */
-	const char *version;	/* escprof's, in the footer */
-};
-
-/* Writes the whole page of a report to f (borrowed, left open). ESC_EUSAGE when r's
- * sample type is none; ESC_ENOMEM when memory runs out part way (f then holds part of
- * a page: a caller that keeps it writes to a temporary file, as html_report_save). */
-enum esc_status html_report_write(FILE *f, const struct classify_report *r,
-				  const struct html_report_opts *o, struct err *e);
-/* Writes the page to path through a temporary file beside it, renamed into place, so
- * that a failed run leaves no half page; what is not a regular file (a device, a FIFO)
- * is written in place, as nothing can be renamed over it. The file gets the mode the
- * user's umask gives new files. */
-enum esc_status html_report_save(const char *path, const struct classify_report *r,
-				 const struct html_report_opts *o, struct err *e);
 
 #endif
