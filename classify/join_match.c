@@ -1,5 +1,4 @@
-/* join_match.c — whose code a frame is and which diagnostics fit it: a function's
- * package, the user's packages among those the builds cover, whether a diagnostic's
+/* join_match.c — whose code a frame is and which diagnostics fit it: the user's packages among those the builds cover, whether a diagnostic's
  * package and file fit a frame's (main packages by the path that fits best, generic code
  * where it was instantiated), and how well each build fits the profile. Basenames are
  * compared by the callers; here the rest of the path and the package decide. */
@@ -9,54 +8,6 @@
 
 #include "common/paths.h"
 #include "join_int.h"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-int classify_is_runtime(const char *function)
-{
-	return join_starts(function, "runtime.") || join_starts(function, "internal/runtime/");
-}
-
-size_t classify_package_of(const char *function, char *out, size_t n)
-{
-	/* only the part before type arguments or a receiver: "sync.OnceValue[go.shape.func(
-	 * *encoding/json.encodeState)]" is in sync, whatever slashes its brackets hold */
-	size_t end = strcspn(function, "[(");
-	const char *start = function, *dot;
-	size_t i, len, o = 0;
-
-	for (i = 0; i < end; i++)
-		if (function[i] == '/')
-			start = function + i + 1;
-	dot = memchr(start, '.', (size_t)(function + end - start));
-	len = dot ? (size_t)(dot - function) : end;
-	/* the linker escapes '.' in the last element and other odd bytes as %xx
-	 * ("gopkg.in/yaml%2ev3"): the import path is the decoded text */
-	for (i = 0; i < len && n; i++) {
-		char c = function[i];
-		int hi, lo;
-
-		if (c == '%' && i + 2 < len && (hi = hexval(function[i + 1])) >= 0 &&
-		    (lo = hexval(function[i + 2])) >= 0) {
-			c = (char)(hi << 4 | lo);
-			i += 2;
-		}
-		if (o + 1 < n)
-			out[o++] = c;
-	}
-	if (n)
-		out[o] = '\0';
-	return len;
-}
 
 /* A standard-library import path: no dot in its first element (main and
  * command-line-arguments are the user's). */

@@ -1,6 +1,7 @@
-/* paths.c — path normalisation. The result is only ever compared by whole trailing
- * components (never by basename alone), so normalising is about spelling: separators,
- * drive letters, "./" and "x/.." — not about resolving anything on this machine. */
+/* paths.c — path normalisation, and the package a function name belongs to. A
+ * normalised path is only ever compared by whole trailing components (never by basename
+ * alone), so normalising is about spelling: separators, drive letters, "./" and "x/.." —
+ * not about resolving anything on this machine. */
 #include <string.h>
 
 #include "classify.h"
@@ -72,4 +73,52 @@ size_t classify_norm_path(const char *path, char *out, size_t n)
 		}
 		return rl;
 	}
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int classify_is_runtime(const char *function)
+{
+	return !strncmp(function, "runtime.", 8) || !strncmp(function, "internal/runtime/", 17);
+}
+
+size_t classify_package_of(const char *function, char *out, size_t n)
+{
+	/* only the part before type arguments or a receiver: "sync.OnceValue[go.shape.func(
+	 * *encoding/json.encodeState)]" is in sync, whatever slashes its brackets hold */
+	size_t end = strcspn(function, "[(");
+	const char *start = function, *dot;
+	size_t i, len, o = 0;
+
+	for (i = 0; i < end; i++)
+		if (function[i] == '/')
+			start = function + i + 1;
+	dot = memchr(start, '.', (size_t)(function + end - start));
+	len = dot ? (size_t)(dot - function) : end;
+	/* the linker escapes '.' in the last element and other odd bytes as %xx
+	 * ("gopkg.in/yaml%2ev3"): the import path is the decoded text */
+	for (i = 0; i < len && n; i++) {
+		char c = function[i];
+		int hi, lo;
+
+		if (c == '%' && i + 2 < len && (hi = hexval(function[i + 1])) >= 0 &&
+		    (lo = hexval(function[i + 2])) >= 0) {
+			c = (char)(hi << 4 | lo);
+			i += 2;
+		}
+		if (o + 1 < n)
+			out[o++] = c;
+	}
+	if (n)
+		out[o] = '\0';
+	return len;
 }

@@ -5,7 +5,6 @@
  * is bounded by the blocks of one `# pkg`. */
 #include "gclog/gclog_int.h"
 
-#include "common/wrap.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -40,12 +39,6 @@ struct rec {
 	uint64_t hash, seq;
 	struct rec *hnext;		/* hash chain of pending blocks */
 	struct rec *prev, *next;	/* pending list (arrival order), pool or taken list */
-};
-
-struct decl {			/* a line that declares a function, seen in this # pkg section */
-	uint64_t key;
-	uint32_t gen;
-	unsigned col;
 };
 
 static struct rec *rec_get(struct gc_log *p)
@@ -237,24 +230,13 @@ static void norm_subject(const char **s, size_t *n)
 		*n = 6;
 }
 
-ESC_WRAPS static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *c = p;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= c[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 /* Pending blocks are hashed by position only: a chain holds every block of a position,
  * so a summary whose expression the compiler rewrote can still find its block. */
 static uint64_t key_hash(const char *file, size_t fl, unsigned line, unsigned col)
 {
 	unsigned lc[2] = { line, col };
 
-	return fnv(fnv(0xcbf29ce484222325ULL, file, fl), lc, sizeof(lc));
+	return gclog_fnv(gclog_fnv(0xcbf29ce484222325ULL, file, fl), lc, sizeof(lc));
 }
 
 static int pos_eq(const struct rec *r, const char *file, size_t fl, unsigned line, unsigned col)
@@ -469,63 +451,6 @@ static int take_blocks(struct gc_log *p, const struct rec *d, enum take_rule rul
 		p->taken_tail = r;
 	}
 	return 0;
-}
-
-/* ---- function declaration lines (to tell a parameter's "p does not escape") ---- */
-
-ESC_WRAPS static uint64_t decl_key(const char *file, size_t fl, unsigned line)
-{
-	return fnv(0xcbf29ce484222325ULL ^ ((uint64_t)line * 0x9E3779B97F4A7C15ULL), file, fl);
-}
-
-static struct decl *decl_slot(struct decl *t, size_t cap, uint32_t gen, uint64_t key)
-{
-	size_t i = (size_t)(key ^ (key >> 29)) & (cap - 1);
-
-	while (t[i].gen == gen && t[i].key != key)
-		i = (i + 1) & (cap - 1);
-	return &t[i];
-}
-
-static int decl_add(struct gc_log *p, const char *file, size_t fl, unsigned line, unsigned col)
-{
-	uint64_t key = decl_key(file, fl, line);
-	struct decl *d;
-
-	if ((p->ndecl + 1) * 2 > p->decl_cap) {
-		size_t cap = p->decl_cap ? p->decl_cap * 2 : 1024;
-		struct decl *t = calloc(cap, sizeof(*t));
-
-		if (!t)
-			return -1;
-		for (size_t i = 0; i < p->decl_cap; i++)
-			if (p->decl[i].gen == p->gen)
-				*decl_slot(t, cap, p->gen, p->decl[i].key) = p->decl[i];
-		free(p->decl);
-		p->decl = t;
-		p->decl_cap = cap;
-	}
-	d = decl_slot(p->decl, p->decl_cap, p->gen, key);
-	if (d->gen != p->gen) {
-		d->gen = p->gen;
-		d->key = key;
-		d->col = col;
-		p->ndecl++;
-	} else if (col < d->col) {
-		d->col = col;
-	}
-	return 0;
-}
-
-/* Whether (file, line) declares a function whose parameters may sit at col. */
-int gclog_decl_has(const struct gc_log *p, const char *file, size_t fl, unsigned line, unsigned col)
-{
-	const struct decl *d;
-
-	if (!p->decl_cap)
-		return 0;
-	d = decl_slot(p->decl, p->decl_cap, p->gen, decl_key(file, fl, line));
-	return d->gen == p->gen && (d->col == 0 || col == 0 || col > d->col);
 }
 
 /* ---- delivery ---- */
@@ -772,7 +697,7 @@ int gclog_diag_line(struct gc_log *p, const struct pos *ps, const char *m, size_
 
 	close_block(p);
 	gclog_classify(p, ps, m, n, &ld);
-	if (ld.decl && decl_add(p, ps->file, ps->file_len, ps->line,
+	if (ld.decl && gclog_decl_add(p, ps->file, ps->file_len, ps->line,
 				ld.kind == GC_INLINE || ld.kind == GC_CANNOT_INLINE ? ps->col : 0))
 		return gclog_oom(p->name, e);
 	if (ld.subj && (ld.header == GCLOG_REC_H1 + 1 || ld.kind == GC_ESCAPES || ld.kind == GC_DOES_NOT_ESCAPE ||

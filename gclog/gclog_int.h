@@ -1,12 +1,14 @@
 /* gclog_int.h — what the files of gclog/'s text parser share and nobody else sees. Calls
  * point one way: gclog.c (feeding, decoding, lines, `# pkg` sections) -> blocks.c (-m=2
- * blocks, their pairing with summary lines, delivery) -> message.c (what one line says);
- * message.c calls back only gclog_decl_has. */
+ * blocks, their pairing with summary lines, delivery) -> message.c (what one line says,
+ * and the section's table of lines that declare a function, which tells a parameter's
+ * "p does not escape" from a variable's). */
 #ifndef ESC_GCLOG_INT_H
 #define ESC_GCLOG_INT_H
 
 #include "common/buf.h"
 #include "common/err.h"
+#include "common/wrap.h"
 #include "gclog.h"
 
 #include <stddef.h>
@@ -40,7 +42,7 @@ static inline int gclog_oom(const char *name, struct err *e)
 }
 
 struct rec;	/* a -m=2 block or a summary line (blocks.c) */
-struct decl;	/* a function's declaration line (blocks.c) */
+struct decl;	/* a function's declaration line (message.c) */
 
 /* a block headed "X escapes to heap[ in F]:", one headed "parameter p leaks to LOC ...:",
  * or a summary line */
@@ -136,6 +138,9 @@ int gclog_old_literal(const char *s, size_t n);
 
 /* blocks.c */
 
+/* Notes that (file, line) declares a function whose parameters start after col (this
+ * # pkg section only); -1 when memory runs out. */
+int gclog_decl_add(struct gc_log *p, const char *file, size_t fl, unsigned line, unsigned col);
 /* Whether (file, line) declares a function whose parameters may sit at col. */
 int gclog_decl_has(const struct gc_log *p, const char *file, size_t fl, unsigned line, unsigned col);
 /* An indented explanation line t[0..n) at ps: a step of the open block (or, legacy, of
@@ -153,5 +158,17 @@ int gclog_flush_pending(struct gc_log *p, gc_diag_fn fn, void *ctx, struct err *
 /* Frees a list of records linked by next, and one record (gc_log_free). */
 void gclog_free_list(struct rec *r);
 void gclog_rec_destroy(struct rec *r);
+
+/* FNV-1a over n bytes from h (wraps by design). */
+ESC_WRAPS static inline uint64_t gclog_fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= c[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
 
 #endif

@@ -5,6 +5,7 @@
  * is copied or allocated here. */
 #include "gclog/gclog_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const kind_names[GC_KIND_COUNT] = {
@@ -598,4 +599,67 @@ void gclog_classify(struct gc_log *p, const struct pos *ps, const char *m, size_
 	}
 	if (n == 35 && memcmp(m, "zero-copy string->[]byte conversion", 35) == 0)
 		p->vflags |= GCLOG_V_GE122;
+}
+
+struct decl {			/* a line that declares a function, seen in this # pkg section */
+	uint64_t key;
+	uint32_t gen;
+	unsigned col;
+};
+
+/* ---- function declaration lines (to tell a parameter's "p does not escape") ---- */
+
+ESC_WRAPS static uint64_t decl_key(const char *file, size_t fl, unsigned line)
+{
+	return gclog_fnv(0xcbf29ce484222325ULL ^ ((uint64_t)line * 0x9E3779B97F4A7C15ULL), file, fl);
+}
+
+static struct decl *decl_slot(struct decl *t, size_t cap, uint32_t gen, uint64_t key)
+{
+	size_t i = (size_t)(key ^ (key >> 29)) & (cap - 1);
+
+	while (t[i].gen == gen && t[i].key != key)
+		i = (i + 1) & (cap - 1);
+	return &t[i];
+}
+
+int gclog_decl_add(struct gc_log *p, const char *file, size_t fl, unsigned line, unsigned col)
+{
+	uint64_t key = decl_key(file, fl, line);
+	struct decl *d;
+
+	if ((p->ndecl + 1) * 2 > p->decl_cap) {
+		size_t cap = p->decl_cap ? p->decl_cap * 2 : 1024;
+		struct decl *t = calloc(cap, sizeof(*t));
+
+		if (!t)
+			return -1;
+		for (size_t i = 0; i < p->decl_cap; i++)
+			if (p->decl[i].gen == p->gen)
+				*decl_slot(t, cap, p->gen, p->decl[i].key) = p->decl[i];
+		free(p->decl);
+		p->decl = t;
+		p->decl_cap = cap;
+	}
+	d = decl_slot(p->decl, p->decl_cap, p->gen, key);
+	if (d->gen != p->gen) {
+		d->gen = p->gen;
+		d->key = key;
+		d->col = col;
+		p->ndecl++;
+	} else if (col < d->col) {
+		d->col = col;
+	}
+	return 0;
+}
+
+/* Whether (file, line) declares a function whose parameters may sit at col. */
+int gclog_decl_has(const struct gc_log *p, const char *file, size_t fl, unsigned line, unsigned col)
+{
+	const struct decl *d;
+
+	if (!p->decl_cap)
+		return 0;
+	d = decl_slot(p->decl, p->decl_cap, p->gen, decl_key(file, fl, line));
+	return d->gen == p->gen && (d->col == 0 || col == 0 || col > d->col);
 }
