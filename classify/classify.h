@@ -627,4 +627,10 @@ enum esc_status classify_list_lines(struct store *s, int64_t analysis_id, int ty
 				    const regex_t *re, const char *file,
 				    struct store_line_sum **rows, size_t *n, struct err *e);
 
+/* ---- engine: what a command shows of its rows ---- */
+
+/* The number of d's leading rows that appeared or grew (delta > 0; the rows are biggest
+ * delta first), at most limit: the rows diff shows. */
+size_t classify_diff_grown(const struct classify_profile_diff *d, size_t limit);
+
 #endif
