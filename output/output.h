@@ -180,4 +180,11 @@ int out_diff_profiles(FILE *f, const struct out_diff_opts *o, const struct class
  * in base). Returns 0 or -1, as out_diff_profiles. */
 int out_diff_builds(FILE *f, const struct out_diff_opts *o, const struct classify_build_diff *d);
 
+/* ---- explain (explain.c): everything known of a site, as text or JSON ---- */
+
+/* Writes every site of x, as text (the compiler's diagnostic and flow as printed, the
+ * deciding step marked, the fix) or as one JSON array (fmt OUT_JSON). Returns 0, or -1
+ * when the JSON could not be written. */
+int out_explain_write(FILE *f, enum out_format fmt, const struct classify_explain *x);
+
 #endif
