@@ -187,4 +187,19 @@ int out_diff_builds(FILE *f, const struct out_diff_opts *o, const struct classif
  * when the JSON could not be written. */
 int out_explain_write(FILE *f, enum out_format fmt, const struct classify_explain *x);
 
+/* ---- list (list.c): source lines beside what they allocated, as text or JSON ---- */
+
+struct out_list_opts {
+	enum out_format fmt;	/* text or json */
+	int type;		/* the heap type of the values (STORE_*) */
+	int64_t at;		/* the one line asked for (FILE:LINE), else 0 */
+};
+
+/* Writes, per file of v (n lines ordered by file, then line, as classify_list_lines
+ * gives them), its lines from 3 before the first that allocates to 3 after the last
+ * (around o->at alone when set), the source (found through src) beside what each line
+ * allocated. Returns 0, or -1 when the JSON could not be written. */
+int out_list_write(FILE *f, const struct out_list_opts *o, struct classify_sources *src,
+		   const struct store_line_sum *v, size_t n);
+
 #endif
