@@ -202,4 +202,17 @@ struct out_list_opts {
 int out_list_write(FILE *f, const struct out_list_opts *o, struct classify_sources *src,
 		   const struct store_line_sum *v, size_t n);
 
+/* ---- top (top.c): the groups of an analysis as a table ---- */
+
+struct out_top_opts {
+	enum out_format fmt;
+	enum store_top_by by;	/* the grouping: which key columns follow the values */
+	int type;		/* the heap type of the values (STORE_*) */
+	int64_t total;		/* the whole profile's, which the percentages are of */
+};
+
+/* Writes rows (n groups, those classify_top_select kept) with their percentage and
+ * running sum. Returns 0, or -1 when a write failed or memory ran out. */
+int out_top_write(FILE *f, const struct out_top_opts *o, const struct store_top_row *rows, size_t n);
+
 #endif
