@@ -215,4 +215,11 @@ struct out_top_opts {
  * running sum. Returns 0, or -1 when a write failed or memory ran out. */
 int out_top_write(FILE *f, const struct out_top_opts *o, const struct store_top_row *rows, size_t n);
 
+/* ---- info (info.c): a decoded profile described, as text or as the JSON contract of
+ * README.md ---- */
+
+/* Writes what p holds, totals[i] being the sum of sample type i over its samples.
+ * Returns 0, or -1 when the JSON could not be written. */
+int out_info_write(FILE *f, enum out_format fmt, const struct profile *p, const int64_t *totals);
+
 #endif
