@@ -222,4 +222,19 @@ int out_top_write(FILE *f, const struct out_top_opts *o, const struct store_top_
  * Returns 0, or -1 when the JSON could not be written. */
 int out_info_write(FILE *f, enum out_format fmt, const struct profile *p, const int64_t *totals);
 
+/* ---- escapes and load (ingest.c): what each input became ---- */
+
+struct out_ingest_opts {
+	enum out_format fmt;	/* text or json */
+	int quiet;		/* text: say nothing */
+	int dry;		/* escapes --dry-run: parsed, not stored */
+};
+
+/* Writes one line (text) or one object of a JSON array per input: inputs[i] (as named)
+ * and res[i], n of each. Return 0, or -1 when the JSON could not be written. */
+int out_escapes_write(FILE *f, const struct out_ingest_opts *o, const char *const *inputs,
+		      const struct classify_ingest_build_result *res, size_t n);
+int out_load_write(FILE *f, const struct out_ingest_opts *o, const char *const *inputs,
+		   const struct classify_ingest_profile_result *res, size_t n);
+
 #endif
