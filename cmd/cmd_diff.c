@@ -9,7 +9,6 @@
 
 #include "common/num.h"
 #include "cli.h"
-#include "common/paths.h"
 #include "output/output.h"
 
 static const char usage[] =
