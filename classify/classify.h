@@ -627,4 +627,27 @@ enum esc_status classify_list_lines(struct store *s, int64_t analysis_id, int ty
 				    const regex_t *re, const char *file,
 				    struct store_line_sum **rows, size_t *n, struct err *e);
 
+/* ---- engine: what a command shows of its rows ---- */
+
+/* The number of d's leading rows that appeared or grew (delta > 0; the rows are biggest
+ * delta first), at most limit: the rows diff shows. */
+size_t classify_diff_grown(const struct classify_profile_diff *d, size_t limit);
+
+struct buf;
+/* A top group's causes as one field ("a, b" by site, "a,b" by function or package) into
+ * causes, and (by site) what they were allocated through into vias: each cause's
+ * dependencies joined by ", ", every comma in a name followed by a space. Both buffers
+ * are reset first. Returns 0, or -1 when memory runs out. */
+int classify_top_causes(struct buf *causes, struct buf *vias, const struct store_top_row *r,
+			enum store_top_by by);
+
+/* Moves the groups of rows (n, as store_top gives them) that top shows to the front, in
+ * their order: those at least min_pct percent of total whose key columns (by site the
+ * function, file, causes and vias; by function or package the name and causes; by cause
+ * the cause) match focus when it is set, limit at most. *shown is their number; every
+ * row stays in rows, for store_top_rows_free(rows, n). */
+enum esc_status classify_top_select(struct store_top_row *rows, size_t n, enum store_top_by by,
+				    int64_t total, const regex_t *focus, double min_pct, size_t limit,
+				    size_t *shown, struct err *e);
+
 #endif

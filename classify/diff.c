@@ -160,3 +160,12 @@ void classify_build_diff_release(struct classify_build_diff *d)
 	classify_escset_release(&d->cur);
 	d->added = d->removed = 0;
 }
+
+size_t classify_diff_grown(const struct classify_profile_diff *d, size_t limit)
+{
+	size_t n = 0;
+
+	while (n < d->n && n < limit && d->rows[n].delta > 0)
+		n++;
+	return n;
+}

@@ -2,16 +2,13 @@
  * function or cause, per sample type) or two builds (escapes added and removed, matched by
  * file, kind and expression so that code that only moved is not reported). BASE and NEW
  * are files (loaded into a temporary store unless --db) or names/ids in --db. */
-#include <inttypes.h>
 #include <limits.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/num.h"
 #include "cli.h"
-#include "common/paths.h"
 #include "output/output.h"
 
 static const char usage[] =
@@ -49,141 +46,6 @@ static enum esc_status resolve_side(struct cli *c, struct store *s, const char *
 	return ESC_OK;
 }
 
-/* What grew or appeared, biggest first, at most limit keys. */
-static int write_profiles(const struct cli *c, const struct side *b, const struct side *n,
-			  const struct classify_profile_diff *d, const char *column, const char *by, int limit)
-{
-	const char *const heads[6] = {"base", "new", "delta", "growth", "status", by};
-	struct out_table *t = NULL;
-	json_t *arr = NULL, *o;
-	size_t i;
-	int shown = 0;
-
-	if (c->format == OUT_TEXT) {
-		out_textf(stdout, "%s -> %s, %s by %s", b->label, n->label, column, by);
-		if (d->scale != 1.0)
-			printf("; BASE scaled by %.4g to NEW's duration", d->scale);
-		printf("\n");
-	}
-	if (c->format == OUT_JSON)
-		arr = json_array();
-	else
-		t = out_table_new(stdout, c->format, 6, heads);
-	for (i = 0; i < d->n && shown < limit; i++) {
-		const struct classify_diff_row *r = &d->rows[i];
-		const char *status = classify_change_name(r->change);
-		char g[32];
-
-		if (r->delta <= 0)
-			continue;	/* appeared or grew only */
-		shown++;
-		if (r->base == 0)
-			snprintf(g, sizeof(g), "new");
-		else
-			snprintf(g, sizeof(g), "%+.1f%%", 100.0 * r->delta / r->base_scaled);
-		if (arr) {
-			o = json_object();
-			json_object_set_new(o, by, out_json_string(r->key, strlen(r->key)));
-			json_object_set_new(o, "base", json_integer(r->base));
-			json_object_set_new(o, "base_scaled", json_real(r->base_scaled));
-			json_object_set_new(o, "new", json_integer(r->cur));
-			json_object_set_new(o, "delta", json_real(r->delta));
-			json_object_set_new(o, "growth_pct", r->base ? json_real(100.0 * r->delta / r->base_scaled) :
-					    json_null());
-			json_object_set_new(o, "status", json_string(status));
-			json_array_append_new(arr, o);
-		} else {
-			struct out_cell cell[6] = {
-				{.type = OUT_INT, .i = (int64_t)llround(r->base_scaled)},
-				{.type = OUT_INT, .i = r->cur},
-				{.type = OUT_INT, .i = (int64_t)llround(r->delta)},
-				{.type = OUT_STR, .s = g, .len = strlen(g)},
-				{.type = OUT_STR, .s = status, .len = strlen(status)},
-				{.type = OUT_STR, .s = r->key, .len = strlen(r->key)},
-			};
-
-			out_table_row(t, cell);
-		}
-	}
-	if (t)
-		return out_table_end(t);
-	o = json_object();
-	json_object_set_new(o, "kind", json_string("profiles"));
-	json_object_set_new(o, "base", out_json_string(b->label, strlen(b->label)));
-	json_object_set_new(o, "new", out_json_string(n->label, strlen(n->label)));
-	json_object_set_new(o, "sample_index", json_string(column));
-	json_object_set_new(o, "by", json_string(by));
-	json_object_set_new(o, "base_scale", json_real(d->scale));
-	json_object_set_new(o, "grown", arr);
-	return out_json_dump(stdout, o);
-}
-
-/* The escapes added (unmatched in NEW), then those removed (unmatched in BASE). */
-static int write_builds(const struct cli *c, const struct side *b, const struct side *n,
-			const struct classify_build_diff *d)
-{
-	static const char *const heads[] = {"change", "file", "line", "kind", "message"};
-	struct out_table *t = NULL;
-	json_t *o = NULL, *lists[2] = {NULL, NULL};
-	int pass;
-	size_t i;
-
-	if (c->format == OUT_JSON) {
-		o = json_object();
-		lists[0] = json_array();
-		lists[1] = json_array();
-	} else if (c->format != OUT_TEXT) {
-		t = out_table_new(stdout, c->format, 5, heads);
-	} else {
-		out_textf(stdout, "escapes %s -> %s\n", b->label, n->label);
-	}
-	for (pass = 0; pass < 2; pass++) {
-		const struct classify_escset *set = pass ? &d->base : &d->cur;
-		const char *change = pass ? "removed" : "added";
-
-		for (i = 0; i < set->n; i++) {
-			const struct classify_escape *x = &set->v[i];
-
-			if (x->matched)
-				continue;
-			if (o) {
-				json_t *j = json_object();
-
-				json_object_set_new(j, "file", out_json_string(set->file[i], strlen(set->file[i])));
-				json_object_set_new(j, "line", json_integer(x->line));
-				json_object_set_new(j, "kind", json_string(x->kind));
-				json_object_set_new(j, "message", out_json_string(set->msg[i], strlen(set->msg[i])));
-				json_array_append_new(lists[pass], j);
-			} else if (t) {
-				struct out_cell cell[5] = {
-					{.type = OUT_STR, .s = change, .len = strlen(change)},
-					{.type = OUT_STR, .s = set->file[i], .len = strlen(set->file[i])},
-					{.type = OUT_INT, .i = x->line},
-					{.type = OUT_STR, .s = x->kind, .len = strlen(x->kind)},
-					{.type = OUT_STR, .s = set->msg[i], .len = strlen(set->msg[i])},
-				};
-
-				out_table_row(t, cell);
-			} else {
-				out_textf(stdout, "%s %s:%u: %s\n", pass ? "-" : "+", set->file[i], x->line, set->msg[i]);
-			}
-		}
-	}
-	if (t)
-		return out_table_end(t);
-	if (!o) {
-		printf("%zu added, %zu removed (%zu and %zu escapes)\n", d->added, d->removed, d->base.n,
-		       d->cur.n);
-		return 0;
-	}
-	json_object_set_new(o, "kind", json_string("builds"));
-	json_object_set_new(o, "base", out_json_string(b->label, strlen(b->label)));
-	json_object_set_new(o, "new", out_json_string(n->label, strlen(n->label)));
-	json_object_set_new(o, "added", lists[0]);
-	json_object_set_new(o, "removed", lists[1]);
-	return out_json_dump(stdout, o);
-}
-
 static int diff(struct cli *c, struct store *s, const struct side *b, const struct side *n,
 		const char *by, const char *want, int limit, struct err *e)
 {
@@ -192,18 +54,22 @@ static int diff(struct cli *c, struct store *s, const struct side *b, const stru
 	struct classify_diff_side bs = {b->id, b->analysis}, ns = {n->id, n->analysis};
 	struct classify_profile_diff pd = {0};
 	struct classify_build_diff bd = {0};
+	struct out_diff_opts o = {c->format, b->label, n->label, NULL, by};
 	int ix, ret = EXIT_OK;
 
 	if (b->is_profile) {
 		if (classify_sample_type(s, n->id, want, &ix, e) ||
-		    classify_diff_profiles(s, &bs, &ns, ix, group, &pd, e))
+		    classify_diff_profiles(s, &bs, &ns, ix, group, &pd, e)) {
 			ret = cli_fail(c, e);
-		else if (write_profiles(c, b, n, &pd, store_heap_types[ix], by, limit))
-			ret = cli_write_failed(c);
+		} else {
+			o.column = store_heap_types[ix];
+			if (out_diff_profiles(stdout, &o, &pd, classify_diff_grown(&pd, (size_t)limit)))
+				ret = cli_write_failed(c);
+		}
 	} else {
 		if (classify_diff_builds(s, b->id, n->id, &bd, e))
 			ret = cli_fail(c, e);
-		else if (write_builds(c, b, n, &bd))
+		else if (out_diff_builds(stdout, &o, &bd))
 			ret = cli_write_failed(c);
 	}
 	classify_profile_diff_release(&pd);

@@ -26,49 +26,6 @@ static const char usage[] =
 	"  --format F       text or json report\n"
 	"  -q, --quiet      print nothing but errors\n";
 
-static void report_text(const char *path, const struct classify_ingest_build_result *r, int dry)
-{
-	size_t k;
-	int first = 1;
-
-	if (dry)
-		out_textf(stdout, "%s: %zu diagnostics", path, r->st.diagnostics);
-	else if (r->added)
-		out_textf(stdout, "%s: stored as build %lld: %zu diagnostics", path, (long long)r->id,
-			  r->st.diagnostics);
-	else
-		out_textf(stdout, "%s: already stored as build %lld: %zu diagnostics", path, (long long)r->id,
-			  r->st.diagnostics);
-	for (k = 0; k < GC_KIND_COUNT; k++) {
-		if (!r->kinds[k])
-			continue;
-		printf("%s%s %zu", first ? " (" : ", ", gc_kind_name((enum gc_kind)k), r->kinds[k]);
-		first = 0;
-	}
-	out_textf(stdout, "%s; %zu of %zu lines not understood; Go version %s\n", first ? "" : ")",
-		  r->st.skipped, r->st.lines, r->version[0] ? r->version : "unknown");
-}
-
-static json_t *report_json(const char *path, const struct classify_ingest_build_result *r)
-{
-	json_t *o = json_object(), *kinds = json_object();
-	size_t k;
-
-	for (k = 0; k < GC_KIND_COUNT; k++)
-		json_object_set_new(kinds, gc_kind_name((enum gc_kind)k), json_integer((json_int_t)r->kinds[k]));
-	json_object_set_new(o, "input", out_json_string(path, strlen(path)));
-	json_object_set_new(o, "build_id", r->id ? json_integer(r->id) : json_null());
-	json_object_set_new(o, "added", json_boolean(r->added));
-	json_object_set_new(o, "go_version", r->version[0] ? out_json_string(r->version, strlen(r->version)) :
-			    json_null());
-	json_object_set_new(o, "lines", json_integer((json_int_t)r->st.lines));
-	json_object_set_new(o, "diagnostics", json_integer((json_int_t)r->st.diagnostics));
-	json_object_set_new(o, "skipped", json_integer((json_int_t)r->st.skipped));
-	json_object_set_new(o, "blocks", json_integer((json_int_t)r->st.blocks));
-	json_object_set_new(o, "kinds", kinds);
-	return o;
-}
-
 int cmd_escapes(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -118,15 +75,11 @@ int cmd_escapes(struct cli *c, int argc, char **argv)
 		if (classify_ingest_build(dry ? NULL : s, argv[i], name, version, (size_t)max_line, &results[i], &e))
 			ret = cli_fail(c, &e);
 	if (ret == EXIT_OK) {
-		json_t *report = c->format == OUT_JSON ? json_array() : NULL;
+		const struct out_ingest_opts o = {c->format, c->quiet, dry};
 
-		for (i = optind; i < argc; i++)
-			if (report)
-				json_array_append_new(report, report_json(argv[i], &results[i]));
-			else if (!c->quiet)
-				report_text(argv[i], &results[i], dry);
-		if (report)
-			out_json_dump(stdout, report);
+		if (out_escapes_write(stdout, &o, (const char *const *)argv + optind, results + optind,
+				      (size_t)(argc - optind)))
+			ret = cli_write_failed(c);
 		ret = cli_store_done(c, s, ret, &e);
 	}
 	store_close(s);

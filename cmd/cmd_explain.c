@@ -9,7 +9,6 @@
 
 #include "common/num.h"
 #include "cli.h"
-#include "common/paths.h"
 #include "output/output.h"
 
 static const char usage[] =
@@ -21,145 +20,10 @@ static const char usage[] =
 	"other diagnostics at that line, and the fix. FILE matches by whole trailing path\n"
 	"components (main.go, pkg/main.go, /abs/pkg/main.go); SITE is a site id from top.\n";
 
-/* "  file:line[:col]: message" as the compiler printed it */
-static void text_diag(const struct store_diag_row *d)
-{
-	fputs("  ", stdout);
-	out_text(stdout, d->file, strlen(d->file));
-	if (d->col)
-		printf(":%" PRId64 ":%" PRId64 ": ", d->line, d->col);
-	else
-		printf(":%" PRId64 ": ", d->line);
-	out_text(stdout, d->message, strlen(d->message));
-	putchar('\n');
-}
-
-static void write_text(const struct classify_explained *x)
-{
-	const struct store_site_row *r = &x->site;
-	const struct classify_cause *cc = x->cause;
-	char b[4][32];
-	size_t i;
-
-	out_textf(stdout, "site %" PRId64 ": %s  %s:%" PRId64 "\n", r->site_id, r->function, r->file, r->line);
-	printf("  alloc: %s in %s objects; in use: %s in %s objects; %" PRId64 " samples\n",
-	       out_size(b[0], 32, r->values[STORE_ALLOC_SPACE], 1),
-	       out_size(b[1], 32, r->values[STORE_ALLOC_OBJECTS], 0),
-	       out_size(b[2], 32, r->values[STORE_INUSE_SPACE], 1),
-	       out_size(b[3], 32, r->values[STORE_INUSE_OBJECTS], 0), r->samples);
-	if (r->attributed_via)
-		out_textf(stdout, "  allocated in %s, called from this line\n", r->attributed_via);
-	out_textf(stdout, "cause: %s (confidence %.2f)%s%s\n", r->cause, r->confidence, cc ? ": " : "",
-		  cc ? cc->title : "");
-	if (r->evidence)
-		out_textf(stdout, "  because: %s\n", r->evidence);
-	if (r->diag_id) {
-		printf("the compiler said (build %" PRId64 "):\n", r->build_id);
-		if (x->diag_found)
-			text_diag(&x->diag);
-		for (i = 0; i < x->nsteps; i++) {
-			const struct store_flow_step_row *st = &x->steps[i];
-
-			out_textf(stdout, "  %s %s", st->seq == r->decisive_seq ? ">>" : "  ",
-				  !strcmp(st->kind, "flow") ? "" : "  ");
-			out_text(stdout, st->text, strlen(st->text));
-			putchar('\n');
-		}
-		if (r->decisive_seq)
-			printf("  (>> marks the step that decided the cause)\n");
-	}
-	for (i = 0; i < x->nalso; i++) {
-		const struct store_diag_row *d = &x->also[i];
-
-		if (!i)
-			printf("also at this line:\n");
-		text_diag(d);
-	}
-	if (cc)
-		printf("fix: %s\n\n", cc->hint);
-}
-
-static json_t *jstr(const char *s)
-{
-	return s ? out_json_string(s, strlen(s)) : json_null();
-}
-
-static json_t *json_of(const struct classify_explained *x)
-{
-	static const char *const keys[] = {"alloc_objects", "alloc_space", "inuse_objects", "inuse_space"};
-	const struct store_site_row *r = &x->site;
-	json_t *o = json_object(), *a;
-	size_t i;
-
-	json_object_set_new(o, "site_id", json_integer(r->site_id));
-	json_object_set_new(o, "function", jstr(r->function));
-	json_object_set_new(o, "file", jstr(r->file));
-	json_object_set_new(o, "line", json_integer(r->line));
-	for (i = 0; i < STORE_NHEAP; i++)
-		json_object_set_new(o, keys[i], json_integer(r->values[i]));
-	json_object_set_new(o, "cause", jstr(r->cause));
-	json_object_set_new(o, "confidence", json_real(r->confidence));
-	json_object_set_new(o, "attributed_via", jstr(r->attributed_via));
-	json_object_set_new(o, "evidence", jstr(r->evidence));
-	json_object_set_new(o, "hint", x->cause ? json_string(x->cause->hint) : json_null());
-	if (r->diag_id) {
-		json_t *d = json_object();
-
-		if (x->diag_found) {
-			json_object_set_new(d, "file", jstr(x->diag.file));
-			json_object_set_new(d, "line", json_integer(x->diag.line));
-			json_object_set_new(d, "col", x->diag.col ? json_integer(x->diag.col) : json_null());
-			json_object_set_new(d, "kind", jstr(x->diag.kind));
-			json_object_set_new(d, "message", jstr(x->diag.message));
-		}
-		a = json_array();
-		for (i = 0; i < x->nsteps; i++) {
-			json_t *st = json_object();
-
-			json_object_set_new(st, "seq", json_integer(x->steps[i].seq));
-			json_object_set_new(st, "text", jstr(x->steps[i].text));
-			json_object_set_new(st, "decisive", json_boolean(x->steps[i].seq == r->decisive_seq));
-			json_array_append_new(a, st);
-		}
-		json_object_set_new(d, "flow", a);
-		json_object_set_new(o, "diagnostic", d);
-	} else {
-		json_object_set_new(o, "diagnostic", json_null());
-	}
-	a = json_array();
-	for (i = 0; i < x->nalso; i++) {
-		json_t *d = json_object();
-
-		json_object_set_new(d, "kind", jstr(x->also[i].kind));
-		json_object_set_new(d, "col", x->also[i].col ? json_integer(x->also[i].col) : json_null());
-		json_object_set_new(d, "message", jstr(x->also[i].message));
-		json_array_append_new(a, d);
-	}
-	json_object_set_new(o, "also_at_line", a);
-	return o;
-}
-
 /* Digits only (no sign, no space), and in range. */
 static int number(const char *s, int64_t *v)
 {
 	return *s && strspn(s, "0123456789") == strlen(s) && !num_parse_i64(s, 0, INT64_MAX, v);
-}
-
-/* Every site explained, as text or as one JSON array; 0 or -1 when a write failed. */
-static int write_explain(const struct cli *c, const struct classify_explain *x)
-{
-	json_t *out;
-	size_t i;
-
-	if (c->format != OUT_JSON) {
-		for (i = 0; i < x->n; i++)
-			write_text(&x->v[i]);
-		return 0;
-	}
-	out = json_array();
-	for (i = 0; i < x->n; i++)
-		json_array_append_new(out, json_of(&x->v[i]));
-	return out_json_dump(stdout, out);
 }
 
 int cmd_explain(struct cli *c, int argc, char **argv)
@@ -226,7 +90,7 @@ int cmd_explain(struct cli *c, int argc, char **argv)
 		err_set(&e, ESC_EUSAGE, "no allocation site at %s in profile %" PRId64, argv[optind], pid);
 		goto fail;
 	}
-	if (write_explain(c, &x))
+	if (out_explain_write(stdout, c->format, &x))
 		ret = cli_write_failed(c);
 	ret = cli_store_done(c, s, ret, &e);
 	goto done;

@@ -1,10 +1,7 @@
 /* cmd_info.c — `escprof info PROFILE`: decode without a database and describe the profile.
  * The JSON form is a contract (see README): field names and types do not change. */
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <time.h>
 
 #include "cli.h"
 #include "profile/profile.h"
@@ -35,72 +32,6 @@ static int add_sample(void *ctx, const struct profile_sample *s)
 	for (i = 0; i < s->nvalues && i < t->n; i++)
 		t->sum[i] += s->values[i]; /* profile_foreach_sample refuses totals past 64 bits */
 	return 0;
-}
-
-static int print_json(const struct profile *p, const struct totals *t)
-{
-	json_t *o = json_object(), *types = json_array(), *pt = json_object();
-	size_t i;
-
-	for (i = 0; i < p->nsample_types; i++) {
-		json_t *ty = json_object();
-
-		json_object_set_new(ty, "type", out_json_string(p->sample_types[i].type,
-								strlen(p->sample_types[i].type)));
-		json_object_set_new(ty, "unit", out_json_string(p->sample_types[i].unit,
-								strlen(p->sample_types[i].unit)));
-		json_object_set_new(ty, "total", json_integer(t->sum[i]));
-		json_array_append_new(types, ty);
-	}
-	json_object_set_new(pt, "type", out_json_string(p->period_type.type, strlen(p->period_type.type)));
-	json_object_set_new(pt, "unit", out_json_string(p->period_type.unit, strlen(p->period_type.unit)));
-	json_object_set_new(o, "file", out_json_string(p->name, strlen(p->name)));
-	json_object_set_new(o, "format", json_string(profile_format_name(p->format)));
-	json_object_set_new(o, "sample_types", types);
-	json_object_set_new(o, "samples", json_integer((json_int_t)p->nsamples));
-	json_object_set_new(o, "locations", json_integer((json_int_t)p->nlocations));
-	json_object_set_new(o, "functions", json_integer((json_int_t)p->nfunctions));
-	json_object_set_new(o, "mappings", json_integer((json_int_t)p->nmappings));
-	json_object_set_new(o, "period_type", pt);
-	json_object_set_new(o, "period", json_integer(p->period));
-	json_object_set_new(o, "time_nanos", json_integer(p->time_nanos));
-	json_object_set_new(o, "duration_nanos", json_integer(p->duration_nanos));
-	json_object_set_new(o, "default_sample_type",
-			    p->default_sample_type ?
-			    out_json_string(p->default_sample_type, strlen(p->default_sample_type)) :
-			    json_null());
-	json_object_set_new(o, "max_inline_depth", json_integer((json_int_t)p->max_inline_depth));
-	return out_json_dump(stdout, o);
-}
-
-static void print_text(const struct profile *p, const struct totals *t)
-{
-	int def = profile_default_sample_index(p);
-	size_t i;
-
-	out_textf(stdout, "file:        %s\n", p->name);
-	printf("format:      %s (%" PRIu64 " bytes read, %" PRIu64 " decoded)\n",
-	       profile_format_name(p->format), p->input_size, p->decoded_size);
-	out_textf(stdout, "period:      %" PRId64 " %s/%s\n", p->period, p->period_type.type, p->period_type.unit);
-	if (p->time_nanos) {
-		time_t secs = (time_t)(p->time_nanos / 1000000000);
-		struct tm tm;
-		char when[32];
-
-		gmtime_r(&secs, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		printf("time:        %s\n", when);
-	}
-	if (p->duration_nanos)
-		printf("duration:    %.3fs\n", (double)p->duration_nanos / 1e9);
-	printf("samples:     %zu\n", p->nsamples);
-	printf("locations:   %zu (deepest inlining: %zu lines)\n", p->nlocations, p->max_inline_depth);
-	printf("functions:   %zu\n", p->nfunctions);
-	printf("mappings:    %zu\n", p->nmappings);
-	printf("sample types%s:\n", def >= 0 ? " (* = default)" : "");
-	for (i = 0; i < p->nsample_types; i++)
-		out_textf(stdout, "  %c %-16s %-12s %20" PRId64 "\n", (int)i == def ? '*' : ' ',
-			  p->sample_types[i].type, p->sample_types[i].unit, t->sum[i]);
 }
 
 int cmd_info(struct cli *c, int argc, char **argv)
@@ -142,10 +73,7 @@ int cmd_info(struct cli *c, int argc, char **argv)
 		ret = cli_fail(c, &e);
 		goto out;
 	}
-	if (c->format == OUT_JSON)
-		ret = print_json(p, &t) ? cli_write_failed(c) : EXIT_OK;
-	else
-		print_text(p, &t), ret = EXIT_OK;
+	ret = out_info_write(stdout, c->format, p, t.sum) ? cli_write_failed(c) : EXIT_OK;
 out:
 	free(t.sum);
 	profile_free(p);

@@ -1,7 +1,6 @@
 /* cmd_load.c — `escprof load PROFILE...`: every file is read once and stored, all of
  * them in one transaction, so a bad file (or any failure before the commit) leaves the
  * database as it was. Bytes already stored (same sha256) are reported, not stored. */
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,37 +30,6 @@ static void progress(void *ctx, size_t done, size_t total)
 		fputc('\n', stderr);
 }
 
-/* What was stored, said once every file is in (and before it is committed). */
-static void report_results(const struct cli *c, int first, int argc, char **argv,
-			   const struct classify_ingest_profile_result *results)
-{
-	json_t *report = c->format == OUT_JSON ? json_array() : NULL;
-	int i;
-
-	for (i = first; i < argc; i++) {
-		const struct classify_ingest_profile_result *res = &results[i];
-
-		if (report) {
-			json_t *row = json_object();
-
-			json_object_set_new(row, "file", out_json_string(argv[i], strlen(argv[i])));
-			json_object_set_new(row, "profile_id", json_integer(res->id));
-			json_object_set_new(row, "added", json_boolean(res->added));
-			json_object_set_new(row, "samples", json_integer((json_int_t)res->nsamples));
-			json_object_set_new(row, "sha256", json_string(res->sha256));
-			json_array_append_new(report, row);
-		} else if (!c->quiet) {
-			if (res->added)
-				out_textf(stdout, "%s: loaded as profile %" PRId64 " (%zu samples, %zu sample types)\n",
-					  argv[i], res->id, res->nsamples, res->nsample_types);
-			else
-				out_textf(stdout, "%s: already loaded as profile %" PRId64 "\n", argv[i], res->id);
-		}
-	}
-	if (report)
-		out_json_dump(stdout, report);
-}
-
 int cmd_load(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -77,6 +45,7 @@ int cmd_load(struct cli *c, int argc, char **argv)
 	const char **labels = NULL;
 	const char *name = NULL;
 	struct classify_ingest_profile_result *results = NULL;
+	struct out_ingest_opts report;
 	size_t nlabels = 0;
 	int opt, r, i, ret = EXIT_OK;
 
@@ -138,7 +107,11 @@ int cmd_load(struct cli *c, int argc, char **argv)
 		if (o.progress && results[i].nsamples > 0xffff)
 			fputc('\n', stderr);
 	}
-	report_results(c, optind, argc, argv, results);
+	/* what was stored, said once every file is in (and before it is committed) */
+	report = (struct out_ingest_opts){c->format, c->quiet, 0};
+	if (out_load_write(stdout, &report, (const char *const *)argv + optind, results + optind,
+			   (size_t)(argc - optind)))
+		ret = cli_write_failed(c);
 	ret = cli_store_done(c, s, ret, &e);
 out:
 	store_close(s);

@@ -161,4 +161,80 @@ enum esc_status out_html_write(FILE *f, const struct classify_report *r,
 enum esc_status out_html_save(const char *path, const struct classify_report *r,
 			      const struct out_html_opts *o, struct err *e);
 
+/* ---- diff (diff.c): two profiles' grown keys, or two builds' added and removed
+ * escapes, as text, JSON or CSV ---- */
+
+/* What a diff's writers say besides the diff; all borrowed. */
+struct out_diff_opts {
+	enum out_format fmt;	/* text, json or csv */
+	const char *base, *cur;	/* the two sides as named on the command line */
+	const char *column;	/* profiles: the sample type compared */
+	const char *by;		/* profiles: "site", "function" or "cause" (the key's name) */
+};
+
+/* Writes the first n rows of d (those classify_diff_grown counts), with the sides, the
+ * sample type and the scale. Returns 0, or -1 when a write failed or memory ran out. */
+int out_diff_profiles(FILE *f, const struct out_diff_opts *o, const struct classify_profile_diff *d,
+		      size_t n);
+/* Writes the escapes d's NEW added (unmatched in cur), then those it removed (unmatched
+ * in base). Returns 0 or -1, as out_diff_profiles. */
+int out_diff_builds(FILE *f, const struct out_diff_opts *o, const struct classify_build_diff *d);
+
+/* ---- explain (explain.c): everything known of a site, as text or JSON ---- */
+
+/* Writes every site of x, as text (the compiler's diagnostic and flow as printed, the
+ * deciding step marked, the fix) or as one JSON array (fmt OUT_JSON). Returns 0, or -1
+ * when the JSON could not be written. */
+int out_explain_write(FILE *f, enum out_format fmt, const struct classify_explain *x);
+
+/* ---- list (list.c): source lines beside what they allocated, as text or JSON ---- */
+
+struct out_list_opts {
+	enum out_format fmt;	/* text or json */
+	int type;		/* the heap type of the values (STORE_*) */
+	int64_t at;		/* the one line asked for (FILE:LINE), else 0 */
+};
+
+/* Writes, per file of v (n lines ordered by file, then line, as classify_list_lines
+ * gives them), its lines from 3 before the first that allocates to 3 after the last
+ * (around o->at alone when set), the source (found through src) beside what each line
+ * allocated. Returns 0, or -1 when the JSON could not be written. */
+int out_list_write(FILE *f, const struct out_list_opts *o, struct classify_sources *src,
+		   const struct store_line_sum *v, size_t n);
+
+/* ---- top (top.c): the groups of an analysis as a table ---- */
+
+struct out_top_opts {
+	enum out_format fmt;
+	enum store_top_by by;	/* the grouping: which key columns follow the values */
+	int type;		/* the heap type of the values (STORE_*) */
+	int64_t total;		/* the whole profile's, which the percentages are of */
+};
+
+/* Writes rows (n groups, those classify_top_select kept) with their percentage and
+ * running sum. Returns 0, or -1 when a write failed or memory ran out. */
+int out_top_write(FILE *f, const struct out_top_opts *o, const struct store_top_row *rows, size_t n);
+
+/* ---- info (info.c): a decoded profile described, as text or as the JSON contract of
+ * README.md ---- */
+
+/* Writes what p holds, totals[i] being the sum of sample type i over its samples.
+ * Returns 0, or -1 when the JSON could not be written. */
+int out_info_write(FILE *f, enum out_format fmt, const struct profile *p, const int64_t *totals);
+
+/* ---- escapes and load (ingest.c): what each input became ---- */
+
+struct out_ingest_opts {
+	enum out_format fmt;	/* text or json */
+	int quiet;		/* text: say nothing */
+	int dry;		/* escapes --dry-run: parsed, not stored */
+};
+
+/* Writes one line (text) or one object of a JSON array per input: inputs[i] (as named)
+ * and res[i], n of each. Return 0, or -1 when the JSON could not be written. */
+int out_escapes_write(FILE *f, const struct out_ingest_opts *o, const char *const *inputs,
+		      const struct classify_ingest_build_result *res, size_t n);
+int out_load_write(FILE *f, const struct out_ingest_opts *o, const char *const *inputs,
+		   const struct classify_ingest_profile_result *res, size_t n);
+
 #endif
