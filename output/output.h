@@ -2,7 +2,8 @@
  * bytes out, the store never touched. First the writers for tabular results (text, csv,
  * tsv, json) and the text helpers every format needs (text for terminals and CI logs,
  * JSON that survives invalid UTF-8, CSV quoting, TSV escaping, markup, GitHub workflow
- * commands, URIs), then the writers of analyze, check and report --html. Strings from
+ * commands, URIs), then one section per command's writer (analyze, check, report
+ * --html, diff, explain, list, top, info, escapes and load). Strings from
  * profiles, logs and source files are untrusted: every writer escapes them for its
  * format, and a command writes them as text through out_text or out_textf, never a bare
  * printf. */
