@@ -271,7 +271,8 @@ enum esc_status classify_baseline(const struct classify_notes *n, struct store *
 					(st = store_resolve_build(s, ref, &b->build_id, &quiet)))) {
 		/* a failed lookup is the store's error; only none found is the user's */
 		if (st != ESC_EUSAGE) {
-			*e = quiet;
+			if (e)
+				*e = quiet;
 			return st;
 		}
 		return err_set(e, ESC_EUSAGE, "'%s' is neither a file nor a profile or build in '%s'",
