@@ -1,16 +1,16 @@
 /* cmd_check.c — `escprof check --budget FILE`: the CI gate. Reads the options and the
  * budget, chooses the profile and the baselines its rules need, hands them to the
- * evaluator (classify_check_eval) and its results to a writer (output/check.h). Exit 1 on
+ * evaluator (classify_check_eval) and its results to a writer (output/output.h). Exit 1 on
  * any breach, 3 on a bad budget file or on anything that could not be computed: a rule
  * is never passed on a value that was not read. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/buf.h"
-#include "output/output.h"
 #include "cli.h"
+#include "common/buf.h"
 #include "common/paths.h"
+#include "output/output.h"
 
 static const char usage[] =
 	"usage: escprof check --budget FILE [--db FILE] [--profile REF] [--build REF]...\n"

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/num.h"
 #include "cli.h"
+#include "common/num.h"
 #include "output/output.h"
 
 static const char usage[] =
