@@ -116,7 +116,9 @@ if [ ${#bench_profiles[@]} -eq 0 ]; then
 	bench_profiles=("$b/profile.pb.gz")
 	# the corpus's Go heap profiles of 10k-50k samples (read in place, never copied)
 	if [ -s "$corpus/MANIFEST.tsv" ]; then
-		while IFS= read -r f; do [ -s "$corpus/$f" ] && bench_profiles+=("$corpus/$f"); done < <(awk -F'\t' '
+		while IFS= read -r f; do
+			if [ -s "$corpus/$f" ]; then bench_profiles+=("$corpus/$f"); fi
+		done < <(awk -F'\t' '
 			NR > 1 && $1 ~ /^go-heap/ && $7 ~ /(alloc|inuse)_(space|objects)/ && match($8, /samples=[0-9]+/) {
 				n = substr($8, RSTART + 8, RLENGTH - 8) + 0
 				if (n >= 10000 && n <= 50000) print $1
@@ -167,7 +169,9 @@ for p in "${bench_profiles[@]}"; do
 	rm -f "$db"
 	$esc load -q --db "$db" "$p"
 	dbytes=0
-	for f in "$db" "$db-wal"; do [ -e "$f" ] && dbytes=$((dbytes + $(stat -c %s "$f"))); done
+	for f in "$db" "$db-wal"; do
+		if [ -e "$f" ]; then dbytes=$((dbytes + $(stat -c %s "$f"))); fi
+	done
 	line "  stored size (load) / raw protobuf" "$(mb $((dbytes / 1024))) MiB / $(mb $((praw / 1024))) MiB: $(ratio "$dbytes" "$praw")x  (goal <= 1.5x)"
 	rm -f "$db" "$db-wal" "$db-shm"
 done
