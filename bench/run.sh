@@ -3,7 +3,12 @@
 # same invocation (alternating, RUNS times, median), because these machines are noisy.
 # Inputs are generated under build/bench/ (kept between runs; delete to regenerate).
 #   RUNS=5 SAMPLES=287000 PROFILES=1000 bash bench/run.sh
+# The main job end to end (analyze, top, report, stored size) runs on each profile of
+# BENCH_PROFILES="a.pb.gz b.pb.gz" (paths from where it is run), else on the generated
+# profile and the real Go heap profiles of 10k-50k samples in ../shared/corpus/profiles.
 set -euo pipefail
+bench_profiles=()
+for f in ${BENCH_PROFILES:-}; do bench_profiles+=("$(realpath -m -- "$f")"); done
 cd "$(dirname "$0")/.."
 runs=${RUNS:-5}
 samples=${SAMPLES:-287000}
@@ -16,20 +21,29 @@ m=build/measure
 # median of the first field (seconds) and max of the second (KiB) over lines on stdin
 median() { sort -n | awk '{t[NR]=$1; if ($2>r) r=$2} END {print t[int((NR+1)/2)], r}'; }
 
-# time A and B alternately; prints "tA rssA tB rssB"
-pair() {
-	local a=$1 bcmd=$2 i ra=() rb=()
+# time the commands in turn, RUNS rounds; prints "t1 rss1 t2 rss2 ..." (medians, max RSS)
+runset() {
+	local i j n=$# out="" res=()
+	for ((j = 0; j < n; j++)); do res[j]=""; done
 	for ((i = 0; i < runs; i++)); do
-		ra+=("$($m "$a" 2>/dev/null || true)")
-		rb+=("$($m "$bcmd" 2>/dev/null || true)")
+		j=0
+		for c in "$@"; do
+			res[j]+="$($m "$c" 2>/dev/null || true)"$'\n'
+			j=$((j + 1))
+		done
 	done
-	echo "$(printf '%s\n' "${ra[@]}" | median) $(printf '%s\n' "${rb[@]}" | median)"
+	for ((j = 0; j < n; j++)); do out+="$(printf '%s' "${res[j]}" | median) "; done
+	echo "${out% }"
 }
 
+# time A and B alternately; prints "tA rssA tB rssB"
+pair() { runset "$1" "$2"; }
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }'; }
+minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", a - b }'; }
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
-line() { printf '%-44s %s\n' "$1" "$2"; }
+line() { printf '%-46s %s\n' "$1" "$2"; }
 
 # ---- inputs ----
 [ -s "$b/profile.pb.gz" ] || { echo "generating a $samples-sample profile..." >&2; build/gen_profile "$samples" "$b/profile.pb.gz"; }
@@ -95,3 +109,69 @@ if [ ! -s "$b/many.db" ]; then
 fi
 read -r tt rt <<<"$(pair "$esc top -q --db $b/many.db -n 20 >/dev/null" "true" | awk '{print $1, $2}')"
 line "top on a store of $nprof profiles" "$tt s  (goal < 0.5 s)"
+
+# 5. the main job end to end, per profile, against `go tool pprof -top` of the same file
+corpus=../shared/corpus/profiles
+if [ ${#bench_profiles[@]} -eq 0 ]; then
+	bench_profiles=("$b/profile.pb.gz")
+	# the corpus's Go heap profiles of 10k-50k samples (read in place, never copied)
+	if [ -s "$corpus/MANIFEST.tsv" ]; then
+		while IFS= read -r f; do
+			if [ -s "$corpus/$f" ]; then bench_profiles+=("$corpus/$f"); fi
+		done < <(awk -F'\t' '
+			NR > 1 && $1 ~ /^go-heap/ && $7 ~ /(alloc|inuse)_(space|objects)/ && match($8, /samples=[0-9]+/) {
+				n = substr($8, RSTART + 8, RLENGTH - 8) + 0
+				if (n >= 10000 && n <= 50000) print $1
+			}' "$corpus/MANIFEST.tsv")
+	fi
+fi
+if ! command -v go >/dev/null; then
+	echo "no Go: the end-to-end lines against go tool pprof -top are left out"
+	exit 0
+fi
+pprof="go tool pprof -top"
+echo "main job, per profile (goals of #15; x faster = pprof time / escprof time):"
+for p in "${bench_profiles[@]}"; do
+	name=$(basename "$p")
+	if [ ! -s "$p" ]; then
+		echo "$name: missing, skipped"
+		continue
+	fi
+	if ! $esc analyze -q "$p" >/dev/null 2>"$b/p.err"; then
+		echo "$name: escprof analyze fails, skipped: $(head -n 1 "$b/p.err")"
+		continue
+	fi
+	praw=$(zcat -f "$p" | wc -c)
+	nsamp=$($esc info "$p" | awk '/^samples:/ { print $2 }')
+	echo "$name: $nsamp samples, $(mb $(($(stat -c %s "$p") / 1024))) MiB file, $(mb $((praw / 1024))) MiB raw"
+
+	# analyze without and with the log, and the log parsed alone, around the same pprof runs
+	read -r ta ra tal ral tdr rdr tpp rpp <<<"$(runset "$esc analyze -q $p >/dev/null" \
+		"$esc analyze -q $p $b/std.log >/dev/null" "$esc escapes --dry-run -q $b/std.log" \
+		"$pprof $p >/dev/null 2>&1")"
+	line "  analyze PROFILE vs $pprof" "$ta s vs $tpp s: $(ratio "$tpp" "$ta")x faster  (goal >= 5x)"
+	line "  analyze PROFILE LOG vs $pprof" "$tal s vs $tpp s: $(ratio "$tpp" "$tal")x faster  (goal >= 5x)"
+	tlog=$(minus "$tal" "$ta")
+	line "  log parse+store+join vs escapes --dry-run" "$tlog s (analyze with - without the std log) vs $tdr s: $(ratio "$tlog" "$tdr")x  (goal <= 2x)"
+	line "  peak RSS of analyze, the log's share" "$(mb $((ral - ra))) MiB ($(mb "$ral") - $(mb "$ra") MiB)  (goal <= 64 MiB)"
+
+	# top and report on the profile stored with its analysis
+	db="$b/main-$name.db"
+	rm -f "$db" "$db-wal" "$db-shm"
+	$esc analyze -q --db "$db" "$p" "$b/std.log" >/dev/null
+	read -r tt rt th rh tpp rpp <<<"$(runset "$esc top -q --db $db >/dev/null" \
+		"$esc report -q --html $b/report.html --db $db" "$pprof $p >/dev/null 2>&1")"
+	line "  top (stored) vs $pprof" "$tt s vs $tpp s: $(ratio "$tpp" "$tt")x faster  (goal >= 5x)"
+	line "  report --html (stored) vs $pprof" "$th s vs $tpp s: $(ratio "$tpp" "$th")x faster  (goal >= 5x)"
+	rm -f "$db" "$db-wal" "$db-shm" "$b/report.html"
+
+	# the store's size for the profile alone, in a fresh database
+	rm -f "$db"
+	$esc load -q --db "$db" "$p"
+	dbytes=0
+	for f in "$db" "$db-wal"; do
+		if [ -e "$f" ]; then dbytes=$((dbytes + $(stat -c %s "$f"))); fi
+	done
+	line "  stored size (load) / raw protobuf" "$(mb $((dbytes / 1024))) MiB / $(mb $((praw / 1024))) MiB: $(ratio "$dbytes" "$praw")x  (goal <= 1.5x)"
+	rm -f "$db" "$db-wal" "$db-shm"
+done
