@@ -1,5 +1,5 @@
 /* cmd_analyze.c — `escprof analyze PROFILE [LOG|DIR...]`: the one-shot job. Loads the
- * profile and the compiler output (into --db, or a temporary in-memory store), joins
+ * profile and the compiler output (into --db, or a temporary store), joins
  * them, stores the analysis and prints the causes ranked by what they cost, then the top
  * sites with the compiler's words and the fix. The JSON form is a contract (README). */
 #include <limits.h>
@@ -149,7 +149,7 @@ int cmd_analyze(struct cli *c, int argc, char **argv)
 	}
 	co.source_path = dirs;
 	co.nsource = ndirs;
-	if (store_open(&s, temp ? ":memory:" : c->db, STORE_READ_WRITE, &e))
+	if (store_open(&s, c->db, temp ? STORE_TEMPORARY : STORE_READ_WRITE, &e))
 		goto fail;
 	/* the profile, the builds and the analysis are kept together or not at all */
 	store_batch_begin(s);

@@ -109,7 +109,7 @@ int cmd_diff(struct cli *c, int argc, char **argv)
 		return cli_usage_error(c, "--by takes site, function or cause");
 	if (c->format == OUT_TSV)
 		return cli_usage_error(c, "diff writes text, json or csv");
-	if (store_open(&s, c->db_set ? c->db : ":memory:", STORE_READ_WRITE, &e)) {
+	if (store_open(&s, c->db, c->db_set ? STORE_READ_WRITE : STORE_TEMPORARY, &e)) {
 		ret = cli_fail(c, &e);
 		goto out;
 	}

@@ -191,7 +191,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
 	}
 	co.source_path = dirs;
 	co.nsource = ndirs;
-	if (store_open(&s, temp ? ":memory:" : c->db, STORE_READ_WRITE, &e))
+	if (store_open(&s, c->db, temp ? STORE_TEMPORARY : STORE_READ_WRITE, &e))
 		goto fail;
 	/* what is loaded and analysed for the report is kept only when the report is written */
 	store_batch_begin(s);

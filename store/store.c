@@ -340,22 +340,39 @@ enum esc_status store_open(struct store **out, const char *path, enum store_mode
 			   struct err *e)
 {
 	struct store *s;
-	int memory = !strcmp(path, ":memory:"), empty = 0, rc;
+	int temporary = mode == STORE_TEMPORARY;
+	int memory = temporary || !strcmp(path, ":memory:"), empty = 0, rc;
 	enum esc_status st;
 
 	*out = NULL;
+	if (temporary)
+		path = "temporary store";
 	s = calloc(1, sizeof(*s));
 	if (!s || !(s->path = strdup(path))) {
 		free(s);
 		return err_set(e, ESC_ENOMEM, "'%s': out of memory", path);
 	}
-	s->mode = mode;
+	s->mode = temporary ? STORE_READ_WRITE : mode;
 	s->lock_fd = -1;
 	if (!memory && (st = open_locked(s, e)))
 		goto fail;
 	if (memory) {
-		if ((rc = connect(s, NULL, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) != SQLITE_OK) {
+		/* "" is SQLite's private temporary database: a file that its unix VFS unlinks
+		 * right after opening it, and creates only when the page cache spills */
+		if ((rc = connect(s, temporary ? "" : NULL,
+				  SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) != SQLITE_OK) {
 			st = open_failed(path, rc, e);
+			goto fail;
+		}
+		/* nobody else ever sees it, and nothing of it outlives the process: no
+		 * journal on disk (rollbacks still work, from memory), no fsync, a page cache
+		 * of 16 MiB rather than the whole store, and SQLite's own scratch (sorts,
+		 * statement journals) in files too */
+		if (temporary && sqlite3_exec(s->db, "PRAGMA journal_mode = MEMORY;"
+					      " PRAGMA synchronous = OFF;"
+					      " PRAGMA cache_size = -16384;"
+					      " PRAGMA temp_store = FILE", NULL, NULL, NULL) != SQLITE_OK) {
+			st = store_fail(s, e, "cannot set up the temporary store");
 			goto fail;
 		}
 	} else {

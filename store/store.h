@@ -20,6 +20,10 @@ struct store;
 enum store_mode {
 	STORE_READ_ONLY,	/* fails when the file does not exist; writes are refused */
 	STORE_READ_WRITE,	/* creates the file with its schema when there is none */
+	STORE_TEMPORARY,	/* path unused: a new read-write store in an unnamed file of the
+				   temporary directory ($SQLITE_TMPDIR, $TMPDIR, /var/tmp, /tmp),
+				   removed as soon as it is opened, so that nothing is left even
+				   when the process is killed; at most 16 MiB of it in memory */
 };
 
 
@@ -367,7 +371,7 @@ void store_growth_sites_free(struct store_growth_site *rows, size_t n);
 
 /* ---- queries: top, info, the analysis run ---- */
 
-/* The path the store was opened with (":memory:" for a temporary one), for messages;
+/* The path the store was opened with ("temporary store" for STORE_TEMPORARY), for messages;
  * borrowed from s. */
 const char *store_path(const struct store *s);
 
