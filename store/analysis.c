@@ -472,8 +472,10 @@ static const struct loc_span *location_of(struct stack_reader *r, int64_t id)
 		return NULL;
 	}
 	p = col_text(r->loc, 0);
-	/* "func line col" per line, innermost first, ',' between */
-	while (p && *p && !bad) {
+	/* "[[func,line,col],...]": a JSON array of the lines, innermost first, as stored */
+	if (!p || *p++ != '[')
+		bad = 1;
+	while (!bad && *p != ']') {
 		int64_t fid, line, col;
 		const struct func_names *f;
 
@@ -481,8 +483,8 @@ static const struct loc_span *location_of(struct stack_reader *r, int64_t id)
 			bad = 1;
 			break;
 		}
-		if (parse_int(&p, &fid) || *p++ != ' ' || parse_int(&p, &line) || *p++ != ' ' ||
-		    parse_int(&p, &col)) {
+		if (*p++ != '[' || parse_int(&p, &fid) || *p++ != ',' || parse_int(&p, &line) ||
+		    *p++ != ',' || parse_int(&p, &col) || *p++ != ']') {
 			bad = 1;
 			break;
 		}
@@ -499,6 +501,8 @@ static const struct loc_span *location_of(struct stack_reader *r, int64_t id)
 		r->lframes[r->nlframes++] = (struct store_frame){f->name, f->file, line, 1};
 		span.n++;
 	}
+	if (!bad && p[1])
+		bad = 1;	/* text after the array */
 	sqlite3_reset(r->loc);
 	if (bad || !span.n) {
 		damaged(r, "location", id);
@@ -532,11 +536,14 @@ static enum esc_status stack_frames(struct stack_reader *r, int64_t id)
 	}
 	r->n = 0;
 	p = col_text(q, 1);
-	while (p && *p) {
+	/* "[loc,loc,...]": a JSON array of the location ids, leaf first */
+	if (!p || *p++ != '[')
+		ret = damaged(r, "stack", id);
+	while (!ret && *p != ']') {
 		int64_t loc;
 		const struct loc_span *l;
 
-		if ((r->n && *p++ != ' ') || parse_int(&p, &loc)) {
+		if ((r->n && *p++ != ',') || parse_int(&p, &loc)) {
 			ret = damaged(r, "stack", id);
 			break;
 		}
@@ -551,6 +558,8 @@ static enum esc_status stack_frames(struct stack_reader *r, int64_t id)
 		memcpy(r->v + r->n, r->lframes + l->off, l->n * sizeof(*r->v));
 		r->n += l->n;
 	}
+	if (!ret && p[1])
+		ret = damaged(r, "stack", id);	/* text after the array */
 	if (q == r->stk1)
 		sqlite3_reset(q);
 	return ret;

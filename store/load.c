@@ -269,7 +269,7 @@ static int add_int(struct buf *b, char sep, long long v)
 }
 
 /* The id of stored location i of the profile, storing it on first use (its lines are
- * its key: "func line col" per line, innermost first, ',' between); 0 on failure. */
+ * its key: the JSON array of [func, line, col] per line, innermost first); 0 on failure. */
 static int64_t location_id(struct loader *L, size_t i)
 {
 	struct loc_frames *lf = &L->locs[i];
@@ -279,9 +279,12 @@ static int64_t location_id(struct loader *L, size_t i)
 	if (lf->id)
 		return lf->id;
 	buf_reset(&L->text);
+	bad |= buf_addc(&L->text, '[');
 	for (j = 0; j < lf->n; j++)
-		bad |= add_int(&L->text, j ? ',' : 0, lf->v[j].func_id) |
-		       add_int(&L->text, ' ', lf->v[j].line) | add_int(&L->text, ' ', lf->v[j].col);
+		bad |= (j ? buf_addc(&L->text, ',') : 0) | add_int(&L->text, '[', lf->v[j].func_id) |
+		       add_int(&L->text, ',', lf->v[j].line) | add_int(&L->text, ',', lf->v[j].col) |
+		       buf_addc(&L->text, ']');
+	bad |= buf_addc(&L->text, ']');
 	if (bad) {
 		nomem(L);
 		return 0;
@@ -310,16 +313,17 @@ static int64_t insert_stack(struct loader *L, const struct profile_sample *s,
 		if (!location_id(L, s->locations[i]->index))
 			return 0;
 	buf_reset(&L->text);
+	bad |= buf_addc(&L->text, '[');
 	for (i = 0; i < s->nlocations; i++)
-		bad |= add_int(&L->text, i ? ' ' : 0, L->locs[s->locations[i]->index].id);
+		bad |= add_int(&L->text, i ? ',' : 0, L->locs[s->locations[i]->index].id);
+	bad |= buf_addc(&L->text, ']');
 	if (bad) {
 		nomem(L);
 		return 0;
 	}
 	sqlite3_bind_blob(L->stk_put, 1, key, (int)stack_key(h, n, key), SQLITE_STATIC);
 	sqlite3_bind_int64(L->stk_put, 2, (int64_t)depth);
-	sqlite3_bind_text(L->stk_put, 3, L->text.len ? L->text.data : "", (int)L->text.len,
-			  SQLITE_STATIC);
+	sqlite3_bind_text(L->stk_put, 3, L->text.data, (int)L->text.len, SQLITE_STATIC);
 	if (step_done(L, L->stk_put, "cannot store a stack"))
 		return 0;
 	return sqlite3_last_insert_rowid(L->s->db);
@@ -375,13 +379,14 @@ static int same_frames(struct loader *L, int64_t id, const struct profile_sample
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW)
 		p = (const char *)sqlite3_column_text(q, 0);
-	if (rc != SQLITE_ROW || !p) {
+	if (rc != SQLITE_ROW || !p || *p++ != '[') {
 		sqlite3_reset(q);
 		if (rc == SQLITE_ROW || rc == SQLITE_DONE)
 			return 0;
 		store_fail(L->s, L->e, "cannot read a stack");
 		return -1;
 	}
+	/* "[id,id,...]" */
 	for (i = 0; i < s->nlocations; i++) {
 		int64_t want = location_id(L, s->locations[i]->index);
 		char *end;
@@ -392,14 +397,14 @@ static int same_frames(struct loader *L, int64_t id, const struct profile_sample
 			return -1;
 		}
 		/* location_id ran other statements: the text of q stays valid until q's reset */
-		if (i && *p++ != ' ')
+		if (i && *p++ != ',')
 			break;
 		got = strtoll(p, &end, 10);
 		if (end == p || got != want)
 			break;
 		p = end;
 	}
-	same = i == s->nlocations && !*p;
+	same = i == s->nlocations && p[0] == ']' && !p[1];
 	sqlite3_reset(q);
 	return same;
 }

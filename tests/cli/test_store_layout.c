@@ -2,7 +2,8 @@
  * locations once, a stack as the list of its locations). The frames view and the
  * frames the join reads (store_foreach_heap_sample) against `go tool pprof -raw` on the
  * sample profiles and two corpus heap profiles; a version-4 store, made by hand with the
- * schema's own SQL, migrated with its frames unchanged and its stacks still shared. */
+ * schema's own SQL, migrated with its frames unchanged and its stacks still shared;
+ * one profile's frames in a store of sixty counted as in a store of its own. */
 #include <criterion/criterion.h>
 #include <glob.h>
 #include <stdio.h>
@@ -522,4 +523,51 @@ Test(store_layout, a_version_4_store_is_migrated_with_the_same_frames)
 	buf_release(&err);
 	buf_release(&out4);
 	buf_release(&out5);
+}
+
+/* The frames view has no recursion: a filter on profile_id reaches profile_stack, so one
+ * profile's frames in a store of many are that profile's alone, counted the same by the
+ * store's own connection (escprof sql) and by the sqlite3 CLI, both with json_each. */
+Test(store_layout, one_profiles_frames_in_a_store_of_sixty)
+{
+	char db[600];	/* t_fresh's names are reused after eight calls */
+	glob_t g;
+	struct buf args, err, rows;
+	size_t i;
+
+	snprintf(db, sizeof(db), "%s", t_fresh("layout-sixty.db"));
+
+	cr_assert_eq(glob(t_path("sample-profiles/out/*/*.pb.gz"), 0, NULL, &g), 0);
+	cr_assert_geq(g.gl_pathc, 20);
+	buf_init(&args);
+	for (i = 0; i < g.gl_pathc; i++)
+		buf_printf(&args, " '%s'", g.gl_pathv[i]);
+	cr_assert_eq(t_run(NULL, &err, "load -q --db '%s'%s", db, args.data), 0, "%s", err.data);
+	buf_release(&err);
+	cr_assert_eq(t_sql_int(db, "SELECT count(*) FROM profiles"), (long long)g.gl_pathc);
+	for (i = 0; i < g.gl_pathc; i++) {
+		char one[600], sql[256];
+		long long want, got;
+
+		snprintf(one, sizeof(one), "%s", t_fresh("layout-one-%zu.db", i));
+
+		cr_assert_eq(t_run(NULL, &err, "load -q --db '%s' '%s'", one, g.gl_pathv[i]), 0, "%s",
+			     err.data);
+		buf_release(&err);
+		want = t_sql_int(one, "SELECT count(*) FROM frames WHERE profile_id = 1");
+		cr_expect_gt(want, 0, "%s: no frames", g.gl_pathv[i]);
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM frames WHERE profile_id = %zu", i + 1);
+		got = t_sql_int(db, sql);
+		cr_expect_eq(got, want, "%s: %lld frames among sixty, %lld alone", g.gl_pathv[i], got,
+			     want);
+		if (i == g.gl_pathc / 2) {
+			sqlite_rows(&rows, db, sql);
+			cr_expect_eq(atoll(rows.data), want, "%s: the sqlite3 CLI counts %s",
+				     g.gl_pathv[i], rows.data);
+			buf_release(&rows);
+		}
+		unlink(one);
+	}
+	buf_release(&args);
+	globfree(&g);
 }
