@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/vec.h"
 #include "store_int.h"
 
 const char *const store_heap_types[STORE_NHEAP] = {"alloc_objects", "alloc_space",
@@ -228,6 +229,8 @@ enum esc_status store_heap_types_of(struct store *s, int64_t profile_id, int has
 	return any ? ESC_OK : ESC_EINPUT;
 }
 
+/* ---- the stacks of a store of version 4 or older: one row per frame ---- */
+
 struct frame_cache {
 	struct store_frame *v;
 	size_t n, cap;
@@ -279,26 +282,361 @@ static enum esc_status load_frames(struct store *s, sqlite3_stmt *fq, int64_t st
 	return ESC_OK;
 }
 
+/* ---- the stacks of a store of version 5: lists of locations ---- */
+
+/* Stored ids (>= 1) to indices, open addressing. */
+struct id_map {
+	int64_t *keys;		/* 0 = empty */
+	uint32_t *vals;
+	size_t cap, n;
+};
+
+static uint32_t *id_map_slot(struct id_map *m, int64_t id, int *found)
+{
+	size_t h;
+
+	if (2 * (m->n + 1) > m->cap) {
+		size_t nc = m->cap ? m->cap * 2 : 1024, i;
+		int64_t *nk = calloc(nc, sizeof(*nk));
+		uint32_t *nv = malloc(nc * sizeof(*nv));
+
+		if (!nk || !nv) {
+			free(nk);
+			free(nv);
+			return NULL;
+		}
+		for (i = 0; i < m->cap; i++)
+			if (m->keys[i]) {
+				for (h = ((uint64_t)m->keys[i] * 0x9e3779b97f4a7c15u) >> 20 & (nc - 1); nk[h];
+				     h = (h + 1) & (nc - 1))
+					;
+				nk[h] = m->keys[i];
+				nv[h] = m->vals[i];
+			}
+		free(m->keys);
+		free(m->vals);
+		m->keys = nk;
+		m->vals = nv;
+		m->cap = nc;
+	}
+	for (h = ((uint64_t)id * 0x9e3779b97f4a7c15u) >> 20 & (m->cap - 1); m->keys[h];
+	     h = (h + 1) & (m->cap - 1))
+		if (m->keys[h] == id) {
+			*found = 1;
+			return &m->vals[h];
+		}
+	*found = 0;
+	m->keys[h] = id;
+	m->n++;
+	return &m->vals[h];
+}
+
+static void id_map_release(struct id_map *m)
+{
+	free(m->keys);
+	free(m->vals);
+}
+
+struct func_names {
+	char *name, *file;
+};
+
+struct loc_span {
+	uint32_t off, n;	/* frames at stack_reader.lframes[off] */
+};
+
+/* Every location and function a profile's stacks use is read and decoded once; a stack's
+ * frames are then put together in memory. */
+struct stack_reader {
+	struct store *s;
+	struct err *e;
+	sqlite3_stmt *stk, *stk1, *loc, *fn;
+	int stk_rc;			/* the last step of stk */
+	struct id_map fmap, lmap;
+	struct func_names *funcs;
+	size_t nfuncs, capfuncs;
+	struct loc_span *locs;
+	size_t nlocs, caplocs;
+	struct store_frame *lframes;	/* the frames of the locations, in order of reading */
+	size_t nlframes, caplframes;
+	struct store_frame *v;		/* the current stack's frames */
+	size_t n, cap;
+};
+
+static enum esc_status reader_nomem(struct stack_reader *r)
+{
+	return err_set(r->e, ESC_ENOMEM, "'%s': out of memory", r->s->path);
+}
+
+static enum esc_status damaged(struct stack_reader *r, const char *what, int64_t id)
+{
+	return err_set(r->e, ESC_EDB, "database '%s': %s %lld is damaged or missing", r->s->path,
+		       what, (long long)id);
+}
+
+/* The names of function id, read on first use; NULL on failure (r->e set). */
+static const struct func_names *func_of(struct stack_reader *r, int64_t id)
+{
+	int found, rc;
+	uint32_t *slot;
+	struct func_names *f;
+
+	if (id <= 0) {
+		damaged(r, "function", id);
+		return NULL;
+	}
+	if (!(slot = id_map_slot(&r->fmap, id, &found))) {
+		reader_nomem(r);
+		return NULL;
+	}
+	if (found)
+		return &r->funcs[*slot];
+	if (vec_reserve(&r->funcs, &r->capfuncs, r->nfuncs + 1, sizeof(*r->funcs), 256)) {
+		r->fmap.keys[slot - r->fmap.vals] = 0;	/* never filled: not there */
+		r->fmap.n--;
+		reader_nomem(r);
+		return NULL;
+	}
+	*slot = (uint32_t)r->nfuncs;
+	f = &r->funcs[r->nfuncs++];
+	*f = (struct func_names){NULL, NULL};
+	sqlite3_bind_int64(r->fn, 1, id);
+	rc = sqlite3_step(r->fn);
+	if (rc == SQLITE_ROW) {
+		f->name = strdup(col_text(r->fn, 0) ? col_text(r->fn, 0) : "");
+		f->file = strdup(col_text(r->fn, 1) ? col_text(r->fn, 1) : "");
+	}
+	sqlite3_reset(r->fn);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_fail(r->s, r->e, "cannot read a function");
+		return NULL;
+	}
+	if (rc == SQLITE_DONE) {
+		damaged(r, "function", id);
+		return NULL;
+	}
+	if (!f->name || !f->file) {
+		reader_nomem(r);
+		return NULL;
+	}
+	return f;
+}
+
+/* Parses a decimal integer at *p; -1 when there is none. */
+static int parse_int(const char **p, int64_t *v)
+{
+	char *end;
+	long long x = strtoll(*p, &end, 10);
+
+	if (end == *p || **p == ' ' || **p == '+')
+		return -1;
+	*v = x;
+	*p = end;
+	return 0;
+}
+
+/* The frames of location id, decoded on first use; NULL on failure (r->e set). */
+static const struct loc_span *location_of(struct stack_reader *r, int64_t id)
+{
+	int found, rc, bad = 0;
+	uint32_t *slot, k;
+	const char *p;
+	struct loc_span span;
+
+	if (id <= 0) {
+		damaged(r, "location", id);
+		return NULL;
+	}
+	if (!(slot = id_map_slot(&r->lmap, id, &found))) {
+		reader_nomem(r);
+		return NULL;
+	}
+	if (found)
+		return &r->locs[*slot];
+	if (vec_reserve(&r->locs, &r->caplocs, r->nlocs + 1, sizeof(*r->locs), 256)) {
+		reader_nomem(r);
+		return NULL;
+	}
+	*slot = (uint32_t)r->nlocs;
+	k = (uint32_t)r->nlocs++;
+	span = (struct loc_span){(uint32_t)r->nlframes, 0};
+	r->locs[k] = span;
+	sqlite3_bind_int64(r->loc, 1, id);
+	rc = sqlite3_step(r->loc);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(r->loc);
+		if (rc == SQLITE_DONE)
+			damaged(r, "location", id);
+		else
+			store_fail(r->s, r->e, "cannot read a location");
+		return NULL;
+	}
+	p = col_text(r->loc, 0);
+	/* "[[func,line,col],...]": a JSON array of the lines, innermost first, as stored */
+	if (!p || *p++ != '[')
+		bad = 1;
+	while (!bad && *p != ']') {
+		int64_t fid, line, col;
+		const struct func_names *f;
+
+		if (span.n && *p++ != ',') {
+			bad = 1;
+			break;
+		}
+		if (*p++ != '[' || parse_int(&p, &fid) || *p++ != ',' || parse_int(&p, &line) ||
+		    *p++ != ',' || parse_int(&p, &col) || *p++ != ']') {
+			bad = 1;
+			break;
+		}
+		if (!(f = func_of(r, fid))) {
+			sqlite3_reset(r->loc);
+			return NULL;
+		}
+		if (vec_reserve(&r->lframes, &r->caplframes, r->nlframes + 1, sizeof(*r->lframes),
+				1024) || r->nlframes >= UINT32_MAX) {
+			sqlite3_reset(r->loc);
+			reader_nomem(r);
+			return NULL;
+		}
+		r->lframes[r->nlframes++] = (struct store_frame){f->name, f->file, line, 1};
+		span.n++;
+	}
+	if (!bad && p[1])
+		bad = 1;	/* text after the array */
+	sqlite3_reset(r->loc);
+	if (bad || !span.n) {
+		damaged(r, "location", id);
+		return NULL;
+	}
+	r->lframes[r->nlframes - 1].inlined = 0;	/* the outermost line is the location's own */
+	r->locs[k] = span;
+	return &r->locs[k];
+}
+
+/* Sets r->v to the frames of stack id; ESC_OK or the failure. */
+static enum esc_status stack_frames(struct stack_reader *r, int64_t id)
+{
+	sqlite3_stmt *q = r->stk;
+	const char *p;
+	enum esc_status ret = ESC_OK;
+
+	/* the profile's stacks come in id order, as the samples do */
+	while (r->stk_rc == SQLITE_ROW && sqlite3_column_int64(q, 0) < id)
+		r->stk_rc = sqlite3_step(q);
+	if (r->stk_rc != SQLITE_ROW && r->stk_rc != SQLITE_DONE)
+		return store_fail(r->s, r->e, "cannot read stacks");
+	if (r->stk_rc != SQLITE_ROW || sqlite3_column_int64(q, 0) != id) {
+		/* a sample whose stack the profile does not list: looked up alone */
+		q = r->stk1;
+		sqlite3_bind_int64(q, 1, id);
+		if (sqlite3_step(q) != SQLITE_ROW) {
+			sqlite3_reset(q);
+			return damaged(r, "stack", id);
+		}
+	}
+	r->n = 0;
+	p = col_text(q, 1);
+	/* "[loc,loc,...]": a JSON array of the location ids, leaf first */
+	if (!p || *p++ != '[')
+		ret = damaged(r, "stack", id);
+	while (!ret && *p != ']') {
+		int64_t loc;
+		const struct loc_span *l;
+
+		if ((r->n && *p++ != ',') || parse_int(&p, &loc)) {
+			ret = damaged(r, "stack", id);
+			break;
+		}
+		if (!(l = location_of(r, loc))) {
+			ret = r->e->status ? r->e->status : ESC_EDB;
+			break;
+		}
+		if (vec_reserve(&r->v, &r->cap, r->n + l->n, sizeof(*r->v), 64)) {
+			ret = reader_nomem(r);
+			break;
+		}
+		memcpy(r->v + r->n, r->lframes + l->off, l->n * sizeof(*r->v));
+		r->n += l->n;
+	}
+	if (!ret && p[1])
+		ret = damaged(r, "stack", id);	/* text after the array */
+	if (q == r->stk1)
+		sqlite3_reset(q);
+	return ret;
+}
+
+static void reader_release(struct stack_reader *r)
+{
+	size_t i;
+
+	sqlite3_finalize(r->stk);
+	sqlite3_finalize(r->stk1);
+	sqlite3_finalize(r->loc);
+	sqlite3_finalize(r->fn);
+	id_map_release(&r->fmap);
+	id_map_release(&r->lmap);
+	for (i = 0; i < r->nfuncs; i++) {
+		free(r->funcs[i].name);
+		free(r->funcs[i].file);
+	}
+	free(r->funcs);
+	free(r->locs);
+	free(r->lframes);
+	free(r->v);
+}
+
+/* The store's schema version; -1 on failure. */
+static int schema_version(struct store *s, struct err *e)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if (store_prepare(s, "PRAGMA user_version", &st, e))
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	else
+		store_fail(s, e, "cannot read the schema version");
+	sqlite3_finalize(st);
+	return v;
+}
+
 int store_foreach_heap_sample(struct store *s, int64_t profile_id, store_sample_fn fn, void *ctx,
 			      struct err *e)
 {
 	sqlite3_stmt *sq = NULL, *fq = NULL;
 	struct frame_cache fc = {0};
+	struct stack_reader r = {.s = s, .e = e};
 	int64_t cur = -1;
-	int rc, ret = 0, i;
+	int rc, ret = 0, i, v;
 
 	buf_init(&fc.text);
+	if ((v = schema_version(s, e)) < 0)
+		return ESC_EDB;
 	if (store_prepare(s, "SELECT sample_id, stack_id, coalesce(alloc_objects, 0),"
 			     " coalesce(alloc_space, 0), coalesce(inuse_objects, 0),"
 			     " coalesce(inuse_space, 0), coalesce(object_size, 0)"
 			     " FROM heap_samples WHERE profile_id = ? ORDER BY stack_id, sample_id",
-			  &sq, e) ||
-	    store_prepare(s, "SELECT n.s, fl.s, f.line, f.inlined FROM stack_frame f"
-			     " JOIN func fn ON fn.id = f.func_id JOIN str n ON n.id = fn.name_id"
-			     " JOIN str fl ON fl.id = fn.file_id WHERE f.stack_id = ? ORDER BY f.depth",
-			  &fq, e)) {
+			  &sq, e)) {
 		ret = ESC_EDB;
 		goto out;
+	}
+	if (v < 5 ? store_prepare(s, "SELECT n.s, fl.s, f.line, f.inlined FROM stack_frame f"
+				     " JOIN func fn ON fn.id = f.func_id JOIN str n ON n.id = fn.name_id"
+				     " JOIN str fl ON fl.id = fn.file_id WHERE f.stack_id = ? ORDER BY f.depth",
+				  &fq, e) :
+	    store_prepare(s, "SELECT s.id, s.locs FROM profile_stack ps JOIN stack s ON s.id = ps.stack_id"
+			     " WHERE ps.profile_id = ? ORDER BY ps.stack_id", &r.stk, e) ||
+	    store_prepare(s, "SELECT id, locs FROM stack WHERE id = ?", &r.stk1, e) ||
+	    store_prepare(s, "SELECT lines FROM location WHERE id = ?", &r.loc, e) ||
+	    store_prepare(s, "SELECT n.s, fl.s FROM func fn JOIN str n ON n.id = fn.name_id"
+			     " JOIN str fl ON fl.id = fn.file_id WHERE fn.id = ?", &r.fn, e)) {
+		ret = ESC_EDB;
+		goto out;
+	}
+	if (r.stk) {
+		sqlite3_bind_int64(r.stk, 1, profile_id);
+		r.stk_rc = sqlite3_step(r.stk);
 	}
 	sqlite3_bind_int64(sq, 1, profile_id);
 	while ((rc = sqlite3_step(sq)) == SQLITE_ROW) {
@@ -310,12 +648,13 @@ int store_foreach_heap_sample(struct store *s, int64_t profile_id, store_sample_
 			smp.values[i] = sqlite3_column_int64(sq, 2 + i);
 		smp.object_size = sqlite3_column_int64(sq, 6);
 		if (smp.stack_id != cur) {
-			if ((ret = load_frames(s, fq, smp.stack_id, &fc, e)))
+			if ((ret = fq ? load_frames(s, fq, smp.stack_id, &fc, e) :
+					stack_frames(&r, smp.stack_id)))
 				goto out;
 			cur = smp.stack_id;
 		}
-		smp.frames = fc.v;
-		smp.nframes = fc.n;
+		smp.frames = fq ? fc.v : r.v;
+		smp.nframes = fq ? fc.n : r.n;
 		if ((ret = fn(ctx, &smp)))
 			goto out;
 	}
@@ -324,6 +663,7 @@ int store_foreach_heap_sample(struct store *s, int64_t profile_id, store_sample_
 out:
 	sqlite3_finalize(sq);
 	sqlite3_finalize(fq);
+	reader_release(&r);
 	free(fc.v);
 	free(fc.offs);
 	buf_release(&fc.text);

@@ -1,14 +1,18 @@
 /* load.c — storing one decoded profile in one transaction. Strings are interned, each
- * location is turned once into its frames (inlined lines innermost first), and each
- * sample's stack is found by a 128-bit content hash of its frames: first in this load's
- * table, then in the database, and only then inserted, so stacks shared by samples or by
- * profiles are stored once. A hash only proposes a stack: its stored frames must equal
- * the sample's, and stacks that differ but hash alike are stored apart under the hash
- * plus a collision number, so no hash, however weak or attacked, merges two stacks. */
+ * location is turned once into its frames (inlined lines innermost first) and stored
+ * once, keyed by its lines, when a new stack first needs it; a stack is stored as the
+ * list of its location ids. Each sample's stack is found by a 128-bit content hash of
+ * its frames: first in this load's table, then in the database, and only then inserted,
+ * so stacks shared by samples or by profiles are stored once. A hash only proposes a
+ * stack: its stored locations must equal the sample's (a location is unique by its lines,
+ * and a location ends where a frame is not inlined, so equal frames are equal location
+ * lists), and stacks that differ but hash alike are stored apart under the hash plus a
+ * collision number, so no hash, however weak or attacked, merges two stacks. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
 #include "common/digest.h"
 #include "common/hmap.h"
 #include "common/vec.h"
@@ -25,6 +29,7 @@ struct loc_frames {
 	struct frame *v;
 	size_t n;
 	struct hash128 h;
+	int64_t id;		/* the stored location; 0 until a stack needs it */
 };
 
 /* A stack of this load: its frames are those of the nlocs locations at locs[off] of the
@@ -42,8 +47,9 @@ struct loader {
 	const struct profile *p;
 	struct err *e;
 	int64_t profile_id;
-	sqlite3_stmt *str_get, *str_put, *fn_get, *fn_put, *stk_get, *stk_put, *frm_get,
-		*frm_put, *pstk_put, *smp_put, *vx_put, *lbl_put;
+	sqlite3_stmt *str_get, *str_put, *fn_get, *fn_put, *stk_get, *stk_put, *locs_get,
+		*loc_get, *loc_put, *pstk_put, *smp_put, *vx_put, *lbl_put;
+	struct buf text;		/* a location's lines or a stack's locations, as stored */
 	struct loc_frames *locs;
 	/* not common/hmap: probed once per sample by a 128-bit hash already made, no key copy */
 	struct stack_slot *stacks;
@@ -246,34 +252,81 @@ static int64_t stored_stack(struct loader *L, struct hash128 h, uint32_t n)
 	return id;
 }
 
+/* Appends v in decimal, after sep when sep is not 0; -1 when memory runs out. */
+static int add_int(struct buf *b, char sep, long long v)
+{
+	char t[24], *q = t + sizeof(t);
+	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+
+	do
+		*--q = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--q = '-';
+	if (sep)
+		*--q = sep;
+	return buf_add(b, q, (size_t)(t + sizeof(t) - q));
+}
+
+/* The id of stored location i of the profile, storing it on first use (its lines are
+ * its key: the JSON array of [func, line, col] per line, innermost first); 0 on failure. */
+static int64_t location_id(struct loader *L, size_t i)
+{
+	struct loc_frames *lf = &L->locs[i];
+	size_t j;
+	int bad = 0;
+
+	if (lf->id)
+		return lf->id;
+	buf_reset(&L->text);
+	bad |= buf_addc(&L->text, '[');
+	for (j = 0; j < lf->n; j++)
+		bad |= (j ? buf_addc(&L->text, ',') : 0) | add_int(&L->text, '[', lf->v[j].func_id) |
+		       add_int(&L->text, ',', lf->v[j].line) | add_int(&L->text, ',', lf->v[j].col) |
+		       buf_addc(&L->text, ']');
+	bad |= buf_addc(&L->text, ']');
+	if (bad) {
+		nomem(L);
+		return 0;
+	}
+	sqlite3_bind_text(L->loc_get, 1, L->text.data, (int)L->text.len, SQLITE_STATIC);
+	if (sqlite3_step(L->loc_get) == SQLITE_ROW)
+		lf->id = sqlite3_column_int64(L->loc_get, 0);
+	sqlite3_reset(L->loc_get);
+	if (lf->id)
+		return lf->id;
+	sqlite3_bind_text(L->loc_put, 1, L->text.data, (int)L->text.len, SQLITE_STATIC);
+	if (step_done(L, L->loc_put, "cannot store a location"))
+		return 0;
+	return lf->id = sqlite3_last_insert_rowid(L->s->db);
+}
+
 /* Inserts s's stack under key n of hash h; its id, or 0 on failure. */
 static int64_t insert_stack(struct loader *L, const struct profile_sample *s,
 			    struct hash128 h, uint32_t n, size_t depth)
 {
 	unsigned char key[20];
-	int64_t id, d = 0;
-	size_t i, j;
+	size_t i;
+	int bad = 0;
 
+	for (i = 0; i < s->nlocations; i++)
+		if (!location_id(L, s->locations[i]->index))
+			return 0;
+	buf_reset(&L->text);
+	bad |= buf_addc(&L->text, '[');
+	for (i = 0; i < s->nlocations; i++)
+		bad |= add_int(&L->text, i ? ',' : 0, L->locs[s->locations[i]->index].id);
+	bad |= buf_addc(&L->text, ']');
+	if (bad) {
+		nomem(L);
+		return 0;
+	}
 	sqlite3_bind_blob(L->stk_put, 1, key, (int)stack_key(h, n, key), SQLITE_STATIC);
 	sqlite3_bind_int64(L->stk_put, 2, (int64_t)depth);
+	sqlite3_bind_text(L->stk_put, 3, L->text.data, (int)L->text.len, SQLITE_STATIC);
 	if (step_done(L, L->stk_put, "cannot store a stack"))
 		return 0;
-	id = sqlite3_last_insert_rowid(L->s->db);
-	for (i = 0; i < s->nlocations; i++) {
-		const struct loc_frames *lf = &L->locs[s->locations[i]->index];
-
-		for (j = 0; j < lf->n; j++, d++) {
-			sqlite3_bind_int64(L->frm_put, 1, id);
-			sqlite3_bind_int64(L->frm_put, 2, d);
-			sqlite3_bind_int64(L->frm_put, 3, lf->v[j].func_id);
-			sqlite3_bind_int64(L->frm_put, 4, lf->v[j].line);
-			sqlite3_bind_int64(L->frm_put, 5, lf->v[j].col);
-			sqlite3_bind_int(L->frm_put, 6, lf->v[j].inlined);
-			if (step_done(L, L->frm_put, "cannot store a frame"))
-				return 0;
-		}
-	}
-	return id;
+	return sqlite3_last_insert_rowid(L->s->db);
 }
 
 /* Whether the locations a (n of them, indices) expand to the frames of s's locations. */
@@ -314,46 +367,46 @@ static int same_locations(const struct loader *L, const uint32_t *a, size_t n,
 }
 
 /* Whether stored stack id holds exactly the frames of s's locations: 1 yes, 0 no,
- * -1 on a database error (L->e set). */
+ * -1 on failure (L->e set). Equal frames are equal lists of stored locations. */
 static int same_frames(struct loader *L, int64_t id, const struct profile_sample *s)
 {
-	sqlite3_stmt *q = L->frm_get;
-	size_t i = 0, j = 0;
-	int rc, same = 1;
+	sqlite3_stmt *q = L->locs_get;
+	const char *p = NULL;
+	size_t i;
+	int rc, same = 0;
 
 	sqlite3_bind_int64(q, 1, id);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		const struct loc_frames *lf;
-
-		while (i < s->nlocations && j == L->locs[s->locations[i]->index].n) {
-			i++;
-			j = 0;
-		}
-		if (i == s->nlocations) {
-			same = 0;	/* the stored stack is deeper */
-			break;
-		}
-		lf = &L->locs[s->locations[i]->index];
-		if (sqlite3_column_int64(q, 0) != lf->v[j].func_id ||
-		    sqlite3_column_int64(q, 1) != lf->v[j].line ||
-		    sqlite3_column_int64(q, 2) != lf->v[j].col ||
-		    sqlite3_column_int(q, 3) != lf->v[j].inlined) {
-			same = 0;
-			break;
-		}
-		j++;
-	}
-	sqlite3_reset(q);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		p = (const char *)sqlite3_column_text(q, 0);
+	if (rc != SQLITE_ROW || !p || *p++ != '[') {
+		sqlite3_reset(q);
+		if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+			return 0;
 		store_fail(L->s, L->e, "cannot read a stack");
 		return -1;
 	}
-	/* the sample's stack may be deeper */
-	while (same && i < s->nlocations && j == L->locs[s->locations[i]->index].n) {
-		i++;
-		j = 0;
+	/* "[id,id,...]" */
+	for (i = 0; i < s->nlocations; i++) {
+		int64_t want = location_id(L, s->locations[i]->index);
+		char *end;
+		long long got;
+
+		if (!want) {
+			sqlite3_reset(q);
+			return -1;
+		}
+		/* location_id ran other statements: the text of q stays valid until q's reset */
+		if (i && *p++ != ',')
+			break;
+		got = strtoll(p, &end, 10);
+		if (end == p || got != want)
+			break;
+		p = end;
 	}
-	return same && i == s->nlocations;
+	same = i == s->nlocations && p[0] == ']' && !p[1];
+	sqlite3_reset(q);
+	return same;
 }
 
 /* The stack id of a sample's locations; 0 on failure. */
@@ -609,8 +662,9 @@ static void loader_release(struct loader *L)
 	sqlite3_finalize(L->fn_put);
 	sqlite3_finalize(L->stk_get);
 	sqlite3_finalize(L->stk_put);
-	sqlite3_finalize(L->frm_get);
-	sqlite3_finalize(L->frm_put);
+	sqlite3_finalize(L->locs_get);
+	sqlite3_finalize(L->loc_get);
+	sqlite3_finalize(L->loc_put);
 	sqlite3_finalize(L->pstk_put);
 	sqlite3_finalize(L->smp_put);
 	sqlite3_finalize(L->vx_put);
@@ -621,6 +675,7 @@ static void loader_release(struct loader *L)
 	free(L->locs);
 	free(L->stacks);
 	free(L->locs_of);
+	buf_release(&L->text);
 	hmap_release(&L->strs);
 	free(L->str_ids);
 }
@@ -634,6 +689,7 @@ enum esc_status store_add_profile(struct store *s, const struct profile *p,
 	enum esc_status st;
 	int rc;
 
+	buf_init(&L.text);
 	if (!e)
 		L.e = e = &local;
 	*id = 0;
@@ -660,10 +716,10 @@ enum esc_status store_add_profile(struct store *s, const struct profile *p,
 	    (st = store_prepare(s, "SELECT id FROM func WHERE name_id = ? AND file_id = ?", &L.fn_get, e)) ||
 	    (st = store_prepare(s, "INSERT INTO func (name_id, file_id) VALUES (?,?)", &L.fn_put, e)) ||
 	    (st = store_prepare(s, "SELECT id FROM stack WHERE hash = ?", &L.stk_get, e)) ||
-	    (st = store_prepare(s, "INSERT INTO stack (hash, depth) VALUES (?,?)", &L.stk_put, e)) ||
-	    (st = store_prepare(s, "SELECT func_id, line, col, inlined FROM stack_frame"
-				" WHERE stack_id = ? ORDER BY depth", &L.frm_get, e)) ||
-	    (st = store_prepare(s, "INSERT INTO stack_frame VALUES (?,?,?,?,?,?)", &L.frm_put, e)) ||
+	    (st = store_prepare(s, "INSERT INTO stack (hash, depth, locs) VALUES (?,?,?)", &L.stk_put, e)) ||
+	    (st = store_prepare(s, "SELECT locs FROM stack WHERE id = ?", &L.locs_get, e)) ||
+	    (st = store_prepare(s, "SELECT id FROM location WHERE lines = ?", &L.loc_get, e)) ||
+	    (st = store_prepare(s, "INSERT INTO location (lines) VALUES (?)", &L.loc_put, e)) ||
 	    (st = store_prepare(s, "INSERT OR IGNORE INTO profile_stack VALUES (?,?)", &L.pstk_put, e)) ||
 	    (st = store_prepare(s, "INSERT INTO sample VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", &L.smp_put, e)) ||
 	    (st = store_prepare(s, "INSERT INTO sample_value_x VALUES (?,?,?,?)", &L.vx_put, e)) ||

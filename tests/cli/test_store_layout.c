@@ -1,0 +1,573 @@
+/* test_store_layout.c — stacks stored the way pprof stores them (schema version 5:
+ * locations once, a stack as the list of its locations). The frames view and the
+ * frames the join reads (store_foreach_heap_sample) against `go tool pprof -raw` on the
+ * sample profiles and two corpus heap profiles; a version-4 store, made by hand with the
+ * schema's own SQL, migrated with its frames unchanged and its stacks still shared;
+ * one profile's frames in a store of sixty counted as in a store of its own. */
+#include <criterion/criterion.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/hmap.h"
+#include "store/store.h"
+#include "tests/testutil.h"
+
+/* ---- stacks reduced to a key ("function file:line:column:inlined;" per frame, leaf
+ * first) with the four heap values summed, as -raw merges identical stacks ---- */
+
+struct sums {
+	struct hmap m;		/* key -> index + 1 */
+	long long (*v)[STORE_NHEAP];
+	size_t n, cap;
+};
+
+static void sums_add(struct sums *s, const char *key, const long long *v)
+{
+	void **slot = hmap_put(&s->m, key, strlen(key));
+	size_t i, k;
+
+	cr_assert_not_null(slot);
+	if (!*slot) {
+		if (s->n == s->cap)
+			cr_assert_not_null(s->v = realloc(s->v, (s->cap = s->cap ? 2 * s->cap : 256) * sizeof(*s->v)));
+		memset(s->v[s->n], 0, sizeof(s->v[0]));
+		*slot = (void *)(uintptr_t)++s->n;
+	}
+	i = (uintptr_t)*slot - 1;
+	for (k = 0; k < STORE_NHEAP; k++)
+		s->v[i][k] += v[k];
+}
+
+static int all_zero(const long long *v)
+{
+	for (int k = 0; k < STORE_NHEAP; k++)
+		if (v[k])
+			return 0;
+	return 1;
+}
+
+/* Every stack of a must be in b with the same values, and the counts equal. */
+static void sums_expect_equal(struct sums *a, struct sums *b, const char *what)
+{
+	size_t pos = 0, missing = 0;
+	const char *key;
+	void *val;
+
+	cr_expect_eq(a->n, b->n, "%s: %zu distinct stacks, -raw has %zu", what, a->n, b->n);
+	while (hmap_next(&a->m, &pos, &key, &val)) {
+		void *o = hmap_get(&b->m, key, strlen(key));
+
+		if (!o) {
+			if (!missing++)
+				cr_expect_fail("%s: stack missing from -raw: %s", what, key);
+			continue;
+		}
+		cr_expect_arr_eq(a->v[(uintptr_t)val - 1], b->v[(uintptr_t)o - 1], sizeof(a->v[0]),
+				 "%s: values differ for %s", what, key);
+	}
+	cr_expect_eq(missing, 0, "%s: %zu stacks missing", what, missing);
+}
+
+static void sums_release(struct sums *s)
+{
+	hmap_release(&s->m);
+	free(s->v);
+}
+
+/* ---- the oracle: pprof -raw, with columns (printed when not 0) and inlined flags ---- */
+
+struct raw_loc {
+	struct buf key, key_nocol;	/* the location's frames as the keys spell them */
+};
+
+/* "file:line[:col]" split from the right */
+static void split_pos(char *pos, long long *line, long long *col)
+{
+	char *a = strrchr(pos, ':'), *b;
+
+	*line = *col = 0;
+	if (!a)
+		return;
+	*a = '\0';
+	b = strrchr(pos, ':');
+	if (b && b[1] >= '0' && b[1] <= '9' && strspn(b + 1, "0123456789") == strlen(b + 1)) {
+		*b = '\0';
+		*line = atoll(b + 1);
+		*col = atoll(a + 1);
+	} else {
+		*line = atoll(a + 1);
+	}
+}
+
+/* Reads a -raw dump into two sums: with columns, and without (what the join sees). */
+static void raw_sums(const char *path, struct sums *with, struct sums *without)
+{
+	FILE *f = fopen(path, "r");
+	static char line[1 << 20];
+	struct raw_loc *locs = NULL;
+	size_t nlocs = 0, cur = 0, i;
+	int section = 0, ix[16], ntypes = 0;
+	long nlines_cur = 0;
+	/* samples are kept as text until the locations are known */
+	struct buf samples;
+
+	cr_assert_not_null(f, "cannot open %s", path);
+	buf_init(&samples);
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!strcmp(line, "Samples:")) {
+			section = 1;
+			if (fgets(line, sizeof(line), f))
+				for (char *t = strtok(line, " \n"); t && ntypes < 16; t = strtok(NULL, " \n")) {
+					ix[ntypes] = -1;
+					for (int k = 0; k < STORE_NHEAP; k++)
+						if (!strncmp(t, store_heap_types[k], strlen(store_heap_types[k])) &&
+						    t[strlen(store_heap_types[k])] == '/')
+							ix[ntypes] = k;
+					ntypes++;
+				}
+		} else if (!strcmp(line, "Locations")) {
+			section = 2;
+		} else if (!strcmp(line, "Mappings")) {
+			section = 3;
+		} else if (section == 1 && strchr(line, ':') && !strchr(line, '[')) {
+			buf_adds(&samples, line);
+			buf_addc(&samples, '\n');
+		} else if (section == 2) {
+			char *sp = NULL, *q, *fn, *pos, *sys = NULL;
+			long long ln, col;
+			struct raw_loc *l;
+
+			for (q = strstr(line, " s="); q; q = strstr(q + 1, " s="))
+				if (q[3] >= '0' && q[3] <= '9')
+					sp = q;
+			fn = line + strspn(line, " ");
+			if (strstr(fn, ": 0x") == fn + strcspn(fn, ":")) {
+				/* a new location: "ID: 0xADDR [M=N] [function file:line s=N]" */
+				size_t id = strtoull(fn, NULL, 10);
+				unsigned long long addr = strtoull(strstr(fn, ": 0x") + 2, NULL, 16);
+
+				if (id >= nlocs) {
+					size_t nn = id * 2 + 16;
+
+					cr_assert_not_null(locs = realloc(locs, nn * sizeof(*locs)));
+					memset(locs + nlocs, 0, (nn - nlocs) * sizeof(*locs));
+					nlocs = nn;
+				}
+				cur = id;
+				nlines_cur = 0;
+				buf_init(&locs[cur].key);
+				buf_init(&locs[cur].key_nocol);
+				if (!sp) {	/* no lines: the address stands in, as escprof stores it */
+					buf_printf(&locs[cur].key, "0x%llx :0:0:0;", addr);
+					buf_printf(&locs[cur].key_nocol, "0x%llx :0:0;", addr);
+					continue;
+				}
+				fn = strstr(fn, " M=") ? strchr(strstr(fn, " M=") + 1, ' ') : strchr(strstr(fn, ": 0x") + 2, ' ');
+				cr_assert_not_null(fn, "%s: %s", path, line);
+				fn++;
+			}
+			if (!sp)
+				continue;
+			q = sp + 3 + strspn(sp + 3, "0123456789");
+			if (*q == '(') {
+				sys = q + 1;
+				if ((q = strrchr(sys, ')')))
+					*q = '\0';
+			}
+			*sp = '\0';
+			cr_assert_not_null(pos = strrchr(fn, ' '), "%s: %s", path, line);
+			*pos++ = '\0';
+			split_pos(pos, &ln, &col);
+			l = &locs[cur];
+			/* the line before this one is inlined into it */
+			if (nlines_cur++) {
+				l->key.data[l->key.len - 2] = '1';
+				l->key_nocol.data[l->key_nocol.len - 2] = '1';
+			}
+			buf_printf(&l->key, "%s %s:%lld:%lld:0;", sys ? sys : fn, pos, ln, col);
+			buf_printf(&l->key_nocol, "%s %s:%lld:0;", sys ? sys : fn, pos, ln);
+		}
+	}
+	fclose(f);
+	for (char *s = samples.data, *nl; *s; s = nl + 1) {
+		long long v[STORE_NHEAP] = {0};
+		char *p = s, *colon;
+		struct buf k, kn;
+
+		nl = strchr(s, '\n');
+		*nl = '\0';
+		colon = strchr(s, ':');
+		for (i = 0; i < (size_t)ntypes; i++) {
+			long long x = strtoll(p, &p, 10);
+
+			if (ix[i] >= 0)
+				v[ix[i]] = x;
+		}
+		if (all_zero(v))
+			continue;
+		buf_init(&k);
+		buf_init(&kn);
+		for (p = colon + 1; *(p += strspn(p, " "));) {
+			size_t id = strtoull(p, &p, 10);
+
+			cr_assert(id < nlocs && locs[id].key.data, "%s: no location %zu", path, id);
+			buf_add(&k, locs[id].key.data, locs[id].key.len);
+			buf_add(&kn, locs[id].key_nocol.data, locs[id].key_nocol.len);
+		}
+		sums_add(with, k.data, v);
+		sums_add(without, kn.data, v);
+		buf_release(&k);
+		buf_release(&kn);
+	}
+	for (i = 0; i < nlocs; i++)
+		if (locs[i].key.data) {
+			buf_release(&locs[i].key);
+			buf_release(&locs[i].key_nocol);
+		}
+	free(locs);
+	buf_release(&samples);
+}
+
+/* ---- the store's side ---- */
+
+/* Runs sqlite3 on db with fields split by 0x1f and rows by 0x1e into out. */
+static void sqlite_rows(struct buf *out, const char *db, const char *sql)
+{
+	char cmd[8192], o[600];
+	int st;
+
+	snprintf(o, sizeof(o), "%s/rows.%d", t_tmpdir(), getpid());
+	snprintf(cmd, sizeof(cmd), "sqlite3 -bail -separator \"$(printf '\\037')\" -newline \"$(printf '\\036')\""
+		 " '%s' \"%s\" >'%s'", db, sql, o);
+	st = system(cmd);
+	cr_assert_eq(st, 0, "%s", cmd);
+	t_read(out, o);
+	unlink(o);
+}
+
+/* Splits the next row of rows at *p into at most n fields; 0 at the end. */
+static int next_row(char **p, char **f, int n)
+{
+	char *end = strchr(*p, '\036');
+	int k = 0;
+
+	if (!end)
+		return 0;
+	*end = '\0';
+	for (char *s = *p; k < n; k++) {
+		char *e = strchr(s, '\037');
+
+		f[k] = s;
+		if (!e)
+			break;
+		*e = '\0';
+		s = e + 1;
+	}
+	*p = end + 1;
+	return k + 1;
+}
+
+/* The frames view of profile pid, as keys summed over its heap samples. */
+static void view_sums(const char *db, int64_t pid, struct sums *out)
+{
+	struct buf fr, hs;
+	struct hmap keys;	/* stack id -> its key (a strdup) */
+	char sql[1024], *p, *f[8];
+	struct buf k;
+	long long stack = -1;
+
+	hmap_init(&keys);
+	snprintf(sql, sizeof(sql), "SELECT stack_id, depth, function, file, line, \\\"column\\\", inlined"
+		 " FROM frames WHERE profile_id = %lld ORDER BY stack_id, depth", (long long)pid);
+	sqlite_rows(&fr, db, sql);
+	buf_init(&k);
+	for (p = fr.data;;) {
+		int n = next_row(&p, f, 7);
+
+		if (!n || atoll(f[0]) != stack) {
+			if (stack >= 0) {
+				void **slot = hmap_put(&keys, &stack, sizeof(stack));
+
+				cr_assert_not_null(slot);
+				*slot = buf_detach(&k, NULL);
+			}
+			if (!n)
+				break;
+			stack = atoll(f[0]);
+		}
+		cr_assert_eq(n, 7);
+		buf_printf(&k, "%s %s:%s:%s:%s;", f[2], f[3], f[4], f[5], f[6]);
+	}
+	buf_release(&k);
+	snprintf(sql, sizeof(sql), "SELECT stack_id, coalesce(alloc_objects, 0), coalesce(alloc_space, 0),"
+		 " coalesce(inuse_objects, 0), coalesce(inuse_space, 0) FROM heap_samples"
+		 " WHERE profile_id = %lld", (long long)pid);
+	sqlite_rows(&hs, db, sql);
+	for (p = hs.data;;) {
+		int n = next_row(&p, f, 5);
+		long long v[STORE_NHEAP], id;
+		const char *key;
+
+		if (!n)
+			break;
+		cr_assert_eq(n, 5);
+		id = atoll(f[0]);
+		for (int i = 0; i < STORE_NHEAP; i++)
+			v[i] = atoll(f[1 + i]);
+		if (all_zero(v))
+			continue;
+		key = hmap_get(&keys, &id, sizeof(id));
+		sums_add(out, key ? key : "", v);
+	}
+	{
+		size_t pos = 0;
+		const char *kk;
+		void *val;
+
+		while (hmap_next(&keys, &pos, &kk, &val))
+			free(val);
+	}
+	hmap_release(&keys);
+	buf_release(&fr);
+	buf_release(&hs);
+}
+
+static int api_add(void *ctx, const struct store_sample *smp)
+{
+	struct sums *s = ctx;
+	struct buf k;
+	long long v[STORE_NHEAP];
+
+	for (int i = 0; i < STORE_NHEAP; i++)
+		v[i] = smp->values[i];
+	if (all_zero(v))
+		return 0;
+	buf_init(&k);
+	for (size_t i = 0; i < smp->nframes; i++)
+		buf_printf(&k, "%s %s:%lld:%d;", smp->frames[i].function, smp->frames[i].file,
+			   (long long)smp->frames[i].line, smp->frames[i].inlined);
+	sums_add(s, k.data, v);
+	buf_release(&k);
+	return 0;
+}
+
+/* The frames store_foreach_heap_sample hands the join, as keys without columns. */
+static void api_sums(const char *db, int64_t pid, struct sums *out)
+{
+	struct store *s;
+	struct err e = {0};
+
+	cr_assert_eq(store_open(&s, db, STORE_READ_ONLY, &e), ESC_OK, "%s", e.msg);
+	cr_assert_eq(store_foreach_heap_sample(s, pid, api_add, out, &e), 0, "%s", e.msg);
+	store_close(s);
+}
+
+/* Profile pid of db against the -raw dump at raw: the view and the join's frames. */
+static void check_profile(const char *db, int64_t pid, const char *raw, const char *what)
+{
+	struct sums rw = {0}, rn = {0}, view = {0}, api = {0};
+
+	hmap_init(&rw.m);
+	hmap_init(&rn.m);
+	hmap_init(&view.m);
+	hmap_init(&api.m);
+	raw_sums(raw, &rw, &rn);
+	cr_assert_gt(rw.n, 0, "%s: no samples in %s", what, raw);
+	view_sums(db, pid, &view);
+	sums_expect_equal(&view, &rw, what);
+	api_sums(db, pid, &api);
+	sums_expect_equal(&api, &rn, what);
+	sums_release(&rw);
+	sums_release(&rn);
+	sums_release(&view);
+	sums_release(&api);
+}
+
+Test(store_layout, frames_of_the_sample_profiles_are_pprof_raw)
+{
+	const char *db = t_fresh("layout-samples.db");
+	glob_t g;
+	struct buf args, err;
+	size_t i;
+
+	cr_assert_eq(glob(t_path("sample-profiles/out/*/*.pb.gz"), 0, NULL, &g), 0);
+	buf_init(&args);
+	for (i = 0; i < g.gl_pathc; i++)
+		buf_printf(&args, " '%s'", g.gl_pathv[i]);
+	cr_assert_eq(t_run(NULL, &err, "load -q --db '%s'%s", db, args.data), 0, "%s", err.data);
+	cr_assert_eq(t_sql_int(db, "SELECT count(*) FROM profiles"), (long long)g.gl_pathc);
+	for (i = 0; i < g.gl_pathc; i++) {
+		char raw[4096];
+
+		snprintf(raw, sizeof(raw), "%.*s.raw.txt", (int)(strlen(g.gl_pathv[i]) - 6), g.gl_pathv[i]);
+		check_profile(db, (int64_t)i + 1, raw, g.gl_pathv[i]);
+	}
+	buf_release(&args);
+	buf_release(&err);
+	globfree(&g);
+}
+
+Test(store_layout, frames_of_two_corpus_heap_profiles_are_pprof_raw)
+{
+	static const char *const names[] = {"go-heap_pyroscope_enterprise-logs_2022.pb.gz",
+					    "go-heap_pyroscope_heap_2021.pb.gz"};
+	const char *db = t_fresh("layout-corpus.db");
+	char path[4096], raw[4096], cmd[16384];
+	struct buf err;
+
+	if (!t_shared() || system("command -v go >/dev/null 2>&1")) {
+		cr_log_warn("no ../shared/corpus or no go: corpus frames not checked");
+		return;
+	}
+	for (int i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/corpus/profiles/%s", t_shared(), names[i]);
+		if (access(path, R_OK)) {
+			cr_log_warn("%s absent: not checked", path);
+			continue;
+		}
+		snprintf(raw, sizeof(raw), "%s/%s.raw.txt", t_tmpdir(), names[i]);
+		snprintf(cmd, sizeof(cmd), "go tool pprof -raw '%s' >'%s' 2>/dev/null", path, raw);
+		cr_assert_eq(system(cmd), 0, "%s", cmd);
+		cr_assert_eq(t_run(NULL, &err, "load -q --db '%s' '%s'", db, path), 0, "%s", err.data);
+		buf_release(&err);
+		check_profile(db, t_sql_int(db, "SELECT max(profile_id) FROM profiles"), raw, names[i]);
+	}
+}
+
+/* ---- migration from version 4 ---- */
+
+/* A version-4 store at v4 holding the profiles of v5 (a store of this version), made with
+ * the schema's own SQL of versions 1 to 4: the stacks' frames rebuilt from the frames
+ * view, the other tables copied as they are. */
+static void make_v4_store(const char *v4, const char *v5)
+{
+	char cmd[16384];
+
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && cat store/schema/001.sql store/schema/002.sql store/schema/003.sql"
+		 " store/schema/004.sql | sqlite3 -bail '%s' && sqlite3 -bail '%s' \""
+		 "PRAGMA user_version = 4; ATTACH '%s' AS n; BEGIN;"
+		 " INSERT INTO str SELECT * FROM n.str; INSERT INTO func SELECT * FROM n.func;"
+		 " INSERT INTO stack SELECT id, hash, depth FROM n.stack;"
+		 " INSERT INTO stack_frame SELECT DISTINCT f.stack_id, f.depth, fn.id, f.line, f.\\\"column\\\","
+		 "   f.inlined FROM n.frames f JOIN n.str a ON a.s = f.function JOIN n.str b ON b.s = f.file"
+		 "   JOIN n.func fn ON fn.name_id = a.id AND fn.file_id = b.id;"
+		 " INSERT INTO profile SELECT * FROM n.profile; INSERT INTO profile_label SELECT * FROM n.profile_label;"
+		 " INSERT INTO sample_type SELECT * FROM n.sample_type;"
+		 " INSERT INTO profile_stack SELECT * FROM n.profile_stack; INSERT INTO sample SELECT * FROM n.sample;"
+		 " INSERT INTO sample_value_x SELECT * FROM n.sample_value_x;"
+		 " INSERT INTO sample_label SELECT * FROM n.sample_label; COMMIT;\"",
+		 t_src(), v4, v4, v5);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+}
+
+static void frames_rows(struct buf *out, const char *db)
+{
+	sqlite_rows(out, db, "SELECT * FROM frames ORDER BY profile_id, stack_id, depth");
+}
+
+Test(store_layout, a_version_4_store_is_migrated_with_the_same_frames)
+{
+	const char *v5 = t_fresh("layout-v5.db"), *v4 = t_fresh("layout-v4.db");
+	const char *a = "sample-profiles/out/go1.26/chan_send.pb.gz",
+		   *b = "sample-profiles/out/go1.22/map_insert.pb.gz";
+	struct buf want, before, after, err, out4, out5;
+	long long stacks, locations;
+
+	cr_assert_eq(t_run(NULL, &err, "load -q --db '%s' '%s' '%s'", v5, a, b), 0, "%s", err.data);
+	buf_release(&err);
+	make_v4_store(v4, v5);
+	frames_rows(&want, v5);
+	frames_rows(&before, v4);
+	cr_assert_gt(want.len, 0);
+	cr_expect_eq(before.len, want.len);
+	cr_expect(!memcmp(before.data, want.data, want.len), "the hand-made version 4 store differs");
+	/* reading does not migrate; the first write does */
+	cr_expect_eq(t_sql_int(v4, "SELECT count(*) FROM profiles"), 2);
+	cr_expect_eq(t_run(NULL, &err, "sql --write --db '%s' \"CREATE TABLE mine (x)\"", v4), 0, "%s",
+		     err.data);
+	buf_release(&err);
+	cr_expect_eq(t_sql_int(v4, "PRAGMA user_version"), 5);
+	frames_rows(&after, v4);
+	cr_expect_eq(after.len, want.len);
+	cr_expect(!memcmp(after.data, want.data, want.len), "frames changed in the migration");
+	/* the migrated stacks are shared: the same stacks loaded again add none, and the
+	 * join reads them as it reads a new store's */
+	stacks = t_sql_int(v4, "SELECT count(*) FROM stack");
+	locations = t_sql_int(v4, "SELECT count(*) FROM location");
+	cr_expect_eq(stacks, t_sql_int(v5, "SELECT count(*) FROM stack"));
+	cr_expect_eq(locations, t_sql_int(v5, "SELECT count(*) FROM location"));
+	{
+		char cmd[2048];
+
+		snprintf(cmd, sizeof(cmd), "sqlite3 '%s' \"UPDATE profile SET sha256 = 'x' || sha256\"", v4);
+		cr_assert_eq(system(cmd), 0);
+	}
+	cr_expect_eq(t_run(NULL, &err, "load -q --db '%s' '%s' '%s'", v4, a, b), 0, "%s", err.data);
+	buf_release(&err);
+	cr_expect_eq(t_sql_int(v4, "SELECT count(*) FROM profiles"), 4);
+	cr_expect_eq(t_sql_int(v4, "SELECT count(*) FROM stack"), stacks);
+	cr_expect_eq(t_sql_int(v4, "SELECT count(*) FROM location"), locations);
+	cr_expect_eq(t_run(&out4, &err, "analyze -q --db '%s' '%s'", v4, a), 0, "%s", err.data);
+	buf_release(&err);
+	cr_expect_eq(t_run(&out5, &err, "analyze -q --db '%s' '%s'", v5, a), 0, "%s", err.data);
+	cr_expect_str_eq(out4.data, out5.data);
+	buf_release(&want);
+	buf_release(&before);
+	buf_release(&after);
+	buf_release(&err);
+	buf_release(&out4);
+	buf_release(&out5);
+}
+
+/* The frames view has no recursion: a filter on profile_id reaches profile_stack, so one
+ * profile's frames in a store of many are that profile's alone, counted the same by the
+ * store's own connection (escprof sql) and by the sqlite3 CLI, both with json_each. */
+Test(store_layout, one_profiles_frames_in_a_store_of_sixty)
+{
+	char db[600];	/* t_fresh's names are reused after eight calls */
+	glob_t g;
+	struct buf args, err, rows;
+	size_t i;
+
+	snprintf(db, sizeof(db), "%s", t_fresh("layout-sixty.db"));
+
+	cr_assert_eq(glob(t_path("sample-profiles/out/*/*.pb.gz"), 0, NULL, &g), 0);
+	cr_assert_geq(g.gl_pathc, 20);
+	buf_init(&args);
+	for (i = 0; i < g.gl_pathc; i++)
+		buf_printf(&args, " '%s'", g.gl_pathv[i]);
+	cr_assert_eq(t_run(NULL, &err, "load -q --db '%s'%s", db, args.data), 0, "%s", err.data);
+	buf_release(&err);
+	cr_assert_eq(t_sql_int(db, "SELECT count(*) FROM profiles"), (long long)g.gl_pathc);
+	for (i = 0; i < g.gl_pathc; i++) {
+		char one[600], sql[256];
+		long long want, got;
+
+		snprintf(one, sizeof(one), "%s", t_fresh("layout-one-%zu.db", i));
+
+		cr_assert_eq(t_run(NULL, &err, "load -q --db '%s' '%s'", one, g.gl_pathv[i]), 0, "%s",
+			     err.data);
+		buf_release(&err);
+		want = t_sql_int(one, "SELECT count(*) FROM frames WHERE profile_id = 1");
+		cr_expect_gt(want, 0, "%s: no frames", g.gl_pathv[i]);
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM frames WHERE profile_id = %zu", i + 1);
+		got = t_sql_int(db, sql);
+		cr_expect_eq(got, want, "%s: %lld frames among sixty, %lld alone", g.gl_pathv[i], got,
+			     want);
+		if (i == g.gl_pathc / 2) {
+			sqlite_rows(&rows, db, sql);
+			cr_expect_eq(atoll(rows.data), want, "%s: the sqlite3 CLI counts %s",
+				     g.gl_pathv[i], rows.data);
+			buf_release(&rows);
+		}
+		unlink(one);
+	}
+	buf_release(&args);
+	globfree(&g);
+}
