@@ -7,6 +7,7 @@
 
 #include "common/buf.h"
 #include "common/vec.h"
+#include "common/wrap.h"
 #include "store_int.h"
 
 const char *const store_heap_types[STORE_NHEAP] = {"alloc_objects", "alloc_space",
@@ -291,7 +292,7 @@ struct id_map {
 	size_t cap, n;
 };
 
-static uint32_t *id_map_slot(struct id_map *m, int64_t id, int *found)
+ESC_WRAPS static uint32_t *id_map_slot(struct id_map *m, int64_t id, int *found)
 {
 	size_t h;
 

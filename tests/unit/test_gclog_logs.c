@@ -374,12 +374,12 @@ Test(gclog, kind_names_read_back_as_their_kinds_and_nothing_else_does)
 
 	for (int i = 0; i < GC_KIND_COUNT; i++) {
 		cr_expect_eq(gc_kind_parse(gc_kind_name(i), &k), 0);
-		cr_expect_eq(k, i);
+		cr_expect_eq((int)k, i);
 	}
 	for (int i = 0; i < GC_STEP_KIND_COUNT; i++) {
 		cr_expect_str_eq(gc_step_kind_name(i), steps[i]);
 		cr_expect_eq(gc_step_kind_parse(steps[i], &sk), 0);
-		cr_expect_eq(sk, i);
+		cr_expect_eq((int)sk, i);
 	}
 	cr_expect_null(gc_step_kind_name(GC_STEP_KIND_COUNT));
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
