@@ -285,7 +285,8 @@ static enum esc_status load_frames(struct store *s, sqlite3_stmt *fq, int64_t st
 
 /* ---- the stacks of a store of version 5: lists of locations ---- */
 
-/* Stored ids (>= 1) to indices, open addressing. */
+/* Stored ids (>= 1) to indices, open addressing: probed for every frame of every stack
+ * the join reads, so integer keys in place rather than common/hmap's copied keys. */
 struct id_map {
 	int64_t *keys;		/* 0 = empty */
 	uint32_t *vals;
