@@ -256,7 +256,8 @@ static int64_t stored_stack(struct loader *L, struct hash128 h, uint32_t n)
 static int add_int(struct buf *b, char sep, long long v)
 {
 	char t[24], *q = t + sizeof(t);
-	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+	/* |v| without overflow, LLONG_MIN included */
+	unsigned long long u = v < 0 ? (unsigned long long)-(v + 1) + 1 : (unsigned long long)v;
 
 	do
 		*--q = (char)('0' + u % 10);
