@@ -297,13 +297,13 @@ Test(classify, sources_resolve_as_pprof_does_never_by_file_name_alone)
 	t_write(path, "package main // b\n", 18);
 	classify_sources_init(&src, dirs, 1, "/nowhere:/build/checkout");
 	/* by trailing components under the search root, after trimming either prefix */
-	cr_assert_eq(classify_source_line(&src, "/ci/work/cmd/b/main.go", 1, &text, &len), 0);
+	cr_assert_eq(classify_source_line(&src, "/ci/tree/cmd/b/main.go", 1, &text, &len), 0);
 	cr_expect(len == 17 && !memcmp(text, "package main // b", 17));
 	cr_assert_eq(classify_source_line(&src, "/build/checkout/cmd/a/main.go", 1, &text, &len), 0);
 	cr_expect(len == 17 && !memcmp(text, "package main // a", 17));
 	/* a main.go of another directory is never taken for this one */
-	cr_expect_eq(classify_source_line(&src, "/ci/work/cmd/c/main.go", 1, &text, &len), -1);
-	cr_expect_eq(classify_source_line(&src, "/ci/work/main.go", 1, &text, &len), -1);
+	cr_expect_eq(classify_source_line(&src, "/ci/tree/cmd/c/main.go", 1, &text, &len), -1);
+	cr_expect_eq(classify_source_line(&src, "/ci/tree/main.go", 1, &text, &len), -1);
 	classify_sources_release(&src);
 	/* the profile's own path first, when it exists */
 	classify_sources_init(&src, NULL, 0, NULL);
