@@ -96,7 +96,16 @@ struct classify_opts {
 	const char *const *source_path;	/* directories to look for sources in */
 	size_t nsource;
 	const char *trim_path;		/* prefix to strip from profile paths first */
+	/* the decoded profile whose samples are the stored profile's (the same bytes): the
+	 * join reads them from memory instead of the store; NULL reads the store */
+	const struct profile *decoded;
 };
+
+/* Calls fn for every sample of the decoded heap profile p as store_foreach_heap_sample
+ * does for p stored: grouped by stack in order of first appearance, file order within a
+ * stack, the same frames, heap values and object sizes (samples.c). */
+int classify_foreach_decoded_sample(const struct profile *p, store_sample_fn fn, void *ctx,
+				    struct err *e);
 
 /* How well a build fits the profile: of the profile's frame lines in packages the build
  * covers, how many carry a diagnostic of that build. */
@@ -518,6 +527,14 @@ enum esc_status classify_ingest_profile(struct store *s, const char *path,
 					const struct store_profile_opts *o,
 					const struct profile_limits *lim,
 					struct classify_ingest_profile_result *res, struct err *e);
+
+/* As classify_ingest_profile, and hands the decoded profile to the caller (*decoded, to
+ * free with profile_free; NULL on failure), for a join that reads its samples from it. */
+enum esc_status classify_ingest_profile_decoded(struct store *s, const char *path,
+						const struct store_profile_opts *o,
+						const struct profile_limits *lim,
+						struct classify_ingest_profile_result *res,
+						struct profile **decoded, struct err *e);
 
 /* Stores path as a profile when its bytes are one, else as a build (a log, a -json file or
  * tree); *is_profile says which and *id is the stored profile or build. A broken profile

@@ -307,7 +307,8 @@ static enum esc_status profile_from(struct input *in, const struct profile_limit
 /* Stores the profile in holds (o->sha256 and o->source are filled in here). */
 static enum esc_status add_profile(struct store *s, struct input *in,
 				   const struct store_profile_opts *o, const struct profile_limits *lim,
-				   struct classify_ingest_profile_result *res, struct err *e)
+				   struct classify_ingest_profile_result *res, struct profile **decoded,
+				   struct err *e)
 {
 	struct store_profile_opts oo = *o;
 	struct profile *p = NULL;
@@ -321,7 +322,10 @@ static enum esc_status add_profile(struct store *s, struct input *in,
 	res->nsamples = p->nsamples;
 	res->nsample_types = p->nsample_types;
 	st = store_add_profile(s, p, &oo, &res->id, &res->added, e);
-	profile_free(p);
+	if (!st && decoded)
+		*decoded = p;
+	else
+		profile_free(p);
 	return st;
 }
 
@@ -336,7 +340,25 @@ enum esc_status classify_ingest_profile(struct store *s, const char *path,
 	memset(res, 0, sizeof(*res));
 	if ((st = input_open(&in, path, e)))
 		return st;
-	st = add_profile(s, &in, o, lim, res, e);
+	st = add_profile(s, &in, o, lim, res, NULL, e);
+	input_close(&in);
+	return st;
+}
+
+enum esc_status classify_ingest_profile_decoded(struct store *s, const char *path,
+						const struct store_profile_opts *o,
+						const struct profile_limits *lim,
+						struct classify_ingest_profile_result *res,
+						struct profile **decoded, struct err *e)
+{
+	struct input in;
+	enum esc_status st;
+
+	memset(res, 0, sizeof(*res));
+	*decoded = NULL;
+	if ((st = input_open(&in, path, e)))
+		return st;
+	st = add_profile(s, &in, o, lim, res, decoded, e);
 	input_close(&in);
 	return st;
 }
@@ -368,7 +390,7 @@ enum esc_status classify_ingest_profile_or_build(struct store *s, const char *pa
 	/* text that is not a legacy heap profile is a log; what may be a profile is tried as
 	 * one, and as a log (UTF-16) when it is not, from the same bytes */
 	if (profile_sniff(in.head.data, in.head.len)) {
-		st = add_profile(s, &in, &po, NULL, &pr, &perr);
+		st = add_profile(s, &in, &po, NULL, &pr, NULL, &perr);
 		if (!st) {
 			*id = pr.id;
 			*is_profile = 1;

@@ -154,6 +154,14 @@ static int cmp_site(const void *a, const void *b)
 	return strcmp(x->s.cause, y->s.cause);
 }
 
+/* Every sample of the profile, from memory when the caller decoded it, else the store. */
+static int foreach_sample(struct join *J, int64_t profile_id, store_sample_fn fn)
+{
+	if (J->o && J->o->decoded)
+		return classify_foreach_decoded_sample(J->o->decoded, fn, J, J->e);
+	return store_foreach_heap_sample(J->st, profile_id, fn, J, J->e);
+}
+
 enum esc_status classify_analyze(struct store *s, int64_t profile_id, const int64_t *builds,
 				 size_t nbuilds, const struct classify_opts *o,
 				 struct classify_result *r, struct err *e)
@@ -206,7 +214,7 @@ enum esc_status classify_analyze(struct store *s, int64_t profile_id, const int6
 		}
 		*slot = (void *)(uintptr_t)classify_go_minor(version);
 	}
-	if ((rc = store_foreach_heap_sample(s, profile_id, join_collect_lines, &J, e)) ||
+	if ((rc = foreach_sample(&J, profile_id, join_collect_lines)) ||
 	    (rc = store_foreach_diag(s, builds, nbuilds, join_keep_diag, &J, e))) {
 		st = e->status ? e->status : (enum esc_status)rc;
 		goto out;
@@ -217,7 +225,7 @@ enum esc_status classify_analyze(struct store *s, int64_t profile_id, const int6
 	}
 	join_classify_all(&J);
 	J.cur_stack = -1;
-	if ((rc = store_foreach_heap_sample(s, profile_id, attribute, &J, e))) {
+	if ((rc = foreach_sample(&J, profile_id, attribute))) {
 		st = e->status ? e->status : (enum esc_status)rc;
 		goto out;
 	}

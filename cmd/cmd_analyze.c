@@ -78,6 +78,7 @@ int cmd_analyze(struct cli *c, int argc, char **argv)
 	int64_t *builds = NULL, analysis = 0;
 	size_t nbuilds = 0;
 	struct store *s = NULL;
+	struct profile *decoded = NULL;
 	struct err e = {0};
 	int opt, r, i, n = 10, ix, ret = EXIT_OK, temp;
 	struct classify_ingest_profile_result pr;
@@ -154,10 +155,13 @@ int cmd_analyze(struct cli *c, int argc, char **argv)
 	/* the profile, the builds and the analysis are kept together or not at all */
 	store_batch_begin(s);
 	{
-		struct store_profile_opts po = {.name = name};
+		/* a temporary store needs the profile's row, not its samples: the join reads
+		 * them from the decoded profile either way */
+		struct store_profile_opts po = {.name = name, .without_samples = temp};
 
-		if (classify_ingest_profile(s, argv[optind], &po, &lim, &pr, &e))
+		if (classify_ingest_profile_decoded(s, argv[optind], &po, &lim, &pr, &decoded, &e))
 			goto fail;
+		co.decoded = decoded;
 	}
 	for (i = optind + 1; i < argc; i++) {
 		struct classify_ingest_build_result br;
@@ -179,6 +183,7 @@ fail:
 	ret = cli_fail(c, &e);
 out:
 	store_close(s);
+	profile_free(decoded);
 	free(dirs);
 	free(brefs);
 	free(builds);

@@ -95,7 +95,8 @@ int cmd_load(struct cli *c, int argc, char **argv)
 	}
 	store_batch_begin(s);
 	for (i = optind; i < argc; i++) {
-		struct store_profile_opts o = {name, argv[i], NULL, labels, nlabels, NULL, argv[i]};
+		struct store_profile_opts o = {.name = name, .source = argv[i], .labels = labels,
+						 .nlabels = nlabels, .progress_ctx = argv[i]};
 
 		/* progress on a terminal only, never into a pipe or a log */
 		if (cli_progress_ok(c))

@@ -14,15 +14,31 @@ struct hmap_slot {
 	void *value;
 };
 
+/* A word at a time: each 8-byte word (the tail zero-padded, the length mixed in last) is
+ * multiplied into the state, then the bits are spread by a final avalanche. Table keys,
+ * not a defence: a flood of colliding keys costs probes, never correctness. */
 ESC_WRAPS static uint64_t hash_bytes(const void *key, size_t n)
 {
 	const unsigned char *p = key;
-	uint64_t h = 1469598103934665603ULL;
-	size_t i;
+	uint64_t h = 0x9e3779b97f4a7c15ULL, w;
+	size_t i = 0;
 
-	for (i = 0; i < n; i++)
-		h = (h ^ p[i]) * 1099511628211ULL;
-	return h ^ (h >> 29);
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	if (i < n) {
+		w = 0;
+		memcpy(&w, p + i, n - i);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	h ^= (uint64_t)n;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
 }
 
 void hmap_init(struct hmap *m)

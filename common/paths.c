@@ -11,11 +11,11 @@ static int is_sep(char c)
 
 const char *path_base(const char *path)
 {
-	const char *b = NULL, *p;
+	/* the last separator of either kind (libc's strrchr scans a word at a time) */
+	const char *b = strrchr(path, '/'), *w = strrchr(path, '\\');
 
-	for (p = path; *p; p++)
-		if (is_sep(*p))
-			b = p;
+	if (w && (!b || w > b))
+		b = w;
 	return b && b[1] ? b + 1 : path;
 }
 

@@ -726,9 +726,14 @@ enum esc_status store_add_profile(struct store *s, const struct profile *p,
 	    (st = store_prepare(s, "INSERT INTO sample_value_x VALUES (?,?,?,?)", &L.vx_put, e)) ||
 	    (st = store_prepare(s, "INSERT INTO sample_label VALUES (?,?,?,?,?,?)", &L.lbl_put, e)))
 		goto fail;
-	if ((st = insert_profile(&L, o)) || (st = prepare_locations(&L)))
+	if ((st = insert_profile(&L, o)))
 		goto fail;
-	rc = profile_foreach_sample(p, add_sample, &L, e);
+	if (o->without_samples)
+		rc = 0;
+	else if ((st = prepare_locations(&L)))
+		goto fail;
+	else
+		rc = profile_foreach_sample(p, add_sample, &L, e);
 	if (rc) {
 		st = e->status ? e->status : (enum esc_status)rc;
 		goto fail;

@@ -63,6 +63,9 @@ struct store_profile_opts {
 	/* called now and then with the samples stored so far; may be NULL */
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx;
+	/* the profile's row and sample types only, not its stacks and samples: for a
+	 * temporary store whose join reads the samples from the decoded profile */
+	int without_samples;
 };
 
 /* Looks up a profile by the sha256 of its bytes; *id = 0 when absent. */
