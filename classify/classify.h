@@ -106,6 +106,14 @@ struct classify_opts {
  * stack, the same frames, heap values and object sizes (samples.c). */
 int classify_foreach_decoded_sample(const struct profile *p, store_sample_fn fn, void *ctx,
 				    struct err *e);
+/* The same, in two steps for several walks: the samples grouped once (free with
+ * classify_decoded_free), then walked as often as needed. */
+struct classify_decoded;
+enum esc_status classify_decoded_group(const struct profile *p, struct classify_decoded **out,
+				       struct err *e);
+int classify_decoded_foreach(const struct classify_decoded *g, store_sample_fn fn, void *ctx,
+			     struct err *e);
+void classify_decoded_free(struct classify_decoded *g);
 
 /* How well a build fits the profile: of the profile's frame lines in packages the build
  * covers, how many carry a diagnostic of that build. */

@@ -14,6 +14,7 @@
 struct agg {
 	struct store_site s;
 	char *function, *package, *file, *via, *diagnostic, *evidence;
+	int deferred;
 };
 
 /* "F[]" -> "F[...]": a dependency named readably, without its instantiation's shapes. */
@@ -44,14 +45,32 @@ static int add_to_site(struct join *J, const struct store_sample *smp, const str
 	void **slot;
 	struct agg *a;
 	char pkg[1024];
+	size_t m;
 	int i;
 
-	buf_init(&key);
-	buf_printf(&key, "%s%c%s%c%lld%c%s%c%s%c%d:%lld:%lld", sf->function, 0, sf->file, 0,
-		   (long long)sf->line, 0, via ? via : "", 0, cause, 0, deferred,
-		   (long long)(d ? d->build_id : 0), (long long)(d ? d->diag_id : 0));
-	slot = hmap_put(&J->sites, key.data, key.len);
-	buf_release(&key);
+	/* the key is the stack's but for the cause and the diagnostic: a sample of a stack
+	 * goes where an earlier one with the same two went */
+	for (m = 0; m < J->nsite_memo; m++)
+		if (J->site_memo[m].d == d && !strcmp(J->site_memo[m].cause, cause))
+			break;
+	if (m < J->nsite_memo) {
+		a = J->site_memo[m].agg;
+		goto add;
+	}
+	{
+		/* the strings with their NULs, then the numbers as bytes */
+		int64_t nums[4] = {sf->line, deferred, d ? d->build_id : 0, d ? d->diag_id : 0};
+
+		buf_init(&key);
+		if (buf_add(&key, sf->function, strlen(sf->function) + 1) ||
+		    buf_add(&key, sf->file, strlen(sf->file) + 1) ||
+		    buf_add(&key, via ? via : "", via ? strlen(via) + 1 : 1) ||
+		    buf_add(&key, cause, strlen(cause) + 1) || buf_add(&key, nums, sizeof(nums)))
+			slot = NULL;
+		else
+			slot = hmap_put(&J->sites, key.data, key.len);
+		buf_release(&key);
+	}
 	if (!slot)
 		return err_set(J->e, ESC_ENOMEM, "out of memory");
 	if (!*slot) {
@@ -71,6 +90,7 @@ static int add_to_site(struct join *J, const struct store_sample *smp, const str
 		a->s.file = a->file;
 		a->s.package = a->package;
 		a->s.attributed_via = a->via;
+		a->deferred = deferred;
 		a->s.line = sf->line;
 		a->s.cause = cause;
 		a->s.confidence = conf;
@@ -90,6 +110,9 @@ static int add_to_site(struct join *J, const struct store_sample *smp, const str
 		*slot = a;
 	}
 	a = *slot;
+	if (J->nsite_memo < sizeof(J->site_memo) / sizeof(J->site_memo[0]))
+		J->site_memo[J->nsite_memo++] = (struct site_memo){cause, d, a};
+add:
 	for (i = 0; i < STORE_NHEAP; i++)
 		a->s.values[i] += smp->values[i];
 	a->s.samples++;
@@ -114,6 +137,7 @@ static int attribute(void *ctx, const struct store_sample *smp)
 		join_resolve_stack(J, smp, &J->res);
 		J->cur_stack = smp->stack_id;
 		J->res_ok = 1;
+		J->nsite_memo = 0;
 	}
 	if (!smp->nframes) {
 		static const struct store_frame none = {"(no frames)", "", 0, 0};
@@ -151,14 +175,26 @@ static int cmp_site(const void *a, const void *b)
 		return i;
 	if (x->s.line != y->s.line)
 		return x->s.line < y->s.line ? -1 : 1;
-	return strcmp(x->s.cause, y->s.cause);
+	if ((i = strcmp(x->s.cause, y->s.cause)))
+		return i;
+	/* then everything else that tells sites apart, so equal values never leave the
+	 * order to the hash table */
+	if ((i = strcmp(x->s.function, y->s.function)))
+		return i;
+	if ((i = strcmp(x->via ? x->via : "", y->via ? y->via : "")) || (!x->via) != (!y->via))
+		return i ? i : x->via ? 1 : -1;
+	if (x->s.build_id != y->s.build_id)
+		return x->s.build_id < y->s.build_id ? -1 : 1;
+	if (x->s.diag_id != y->s.diag_id)
+		return x->s.diag_id < y->s.diag_id ? -1 : 1;
+	return x->deferred - y->deferred;
 }
 
 /* Every sample of the profile, from memory when the caller decoded it, else the store. */
 static int foreach_sample(struct join *J, int64_t profile_id, store_sample_fn fn)
 {
-	if (J->o && J->o->decoded)
-		return classify_foreach_decoded_sample(J->o->decoded, fn, J, J->e);
+	if (J->decoded)
+		return classify_decoded_foreach(J->decoded, fn, J, J->e);
 	return store_foreach_heap_sample(J->st, profile_id, fn, J, J->e);
 }
 
@@ -200,7 +236,10 @@ enum esc_status classify_analyze(struct store *s, int64_t profile_id, const int6
 	hmap_init(&J.build_pkgs);
 	hmap_init(&J.build_hits);
 	hmap_init(&J.sites);
+	hmap_init(&J.frames_seen);
 	if ((st = store_heap_types_of(s, profile_id, r->has, e)))
+		goto out;
+	if (o && o->decoded && (st = classify_decoded_group(o->decoded, &J.decoded, e)))
 		goto out;
 	for (i = 0; i < nbuilds; i++) {
 		char version[64];
@@ -278,6 +317,8 @@ out:
 	}
 	free(J.closures);
 	hmap_release(&J.needed);
+	hmap_release(&J.frames_seen);
+	classify_decoded_free(J.decoded);
 	hmap_release(&J.file_seen);
 	hmap_release(&J.map_puts);
 	hmap_release(&J.line_flags);

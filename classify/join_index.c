@@ -138,27 +138,34 @@ static int pair_seen(struct hmap *m, const void *a, size_t al, const void *b, si
 
 /* ---- pass A: which lines matter ---- */
 
-/* Counts the sample's object size at its leaf line (runtime frames skipped). */
+/* Counts the sample's object size at its leaf line (runtime frames skipped); the leaf's
+ * histogram is found once per stack. */
 static int note_size(struct join *J, const struct store_sample *smp)
 {
-	char key[1024];
 	struct size_hist *h;
 	size_t i;
-	void **slot;
 	int64_t objects = smp->values[STORE_ALLOC_OBJECTS] ? smp->values[STORE_ALLOC_OBJECTS] : 1;
 
 	if (smp->object_size <= 0)
 		return 0;
-	for (i = 0; i < smp->nframes && classify_is_runtime(smp->frames[i].function); i++)
-		;
-	if (i == smp->nframes)
+	if (!J->leaf_known) {
+		char key[1024];
+		void **slot;
+
+		J->leaf_known = 1;
+		for (i = 0; i < smp->nframes && classify_is_runtime(smp->frames[i].function); i++)
+			;
+		if (i == smp->nframes)
+			return 0;
+		join_line_key(key, sizeof(key), smp->frames[i].file, smp->frames[i].line);
+		if (!(slot = hmap_put(&J->sizes, key, strlen(key))))
+			return -1;
+		if (!*slot && !(*slot = calloc(1, sizeof(struct size_hist))))
+			return -1;
+		J->leaf_sizes = *slot;
+	}
+	if (!(h = J->leaf_sizes))
 		return 0;
-	join_line_key(key, sizeof(key), smp->frames[i].file, smp->frames[i].line);
-	if (!(slot = hmap_put(&J->sizes, key, strlen(key))))
-		return -1;
-	if (!*slot && !(*slot = calloc(1, sizeof(struct size_hist))))
-		return -1;
-	h = *slot;
 	for (i = 0; i < h->n && h->size[i] != smp->object_size; i++)
 		;
 	if (i == h->n) {
@@ -170,39 +177,57 @@ static int note_size(struct join *J, const struct store_sample *smp)
 	return 0;
 }
 
+/* A frame as pass A sees it: the sample walk keeps each string at one address, so a
+ * frame met again (in another stack) is known by its pointers. */
+struct frame_memo {
+	const char *function, *file;
+	int64_t line;
+	int64_t own;	/* where a build of this code must have said something */
+};
+
 int join_collect_lines(void *ctx, const struct store_sample *smp)
 {
 	struct join *J = ctx;
 	char key[1024];
 	size_t i;
 
-	if (note_size(J, smp))
-		return err_set(J->e, ESC_ENOMEM, "out of memory");
-	if (smp->stack_id == J->cur_stack)
-		return 0;
-	J->cur_stack = smp->stack_id;
-	for (i = 0; i < smp->nframes; i++) {
-		void **slot;
-		char pkg[1024];
+	if (smp->stack_id != J->cur_stack) {
+		J->cur_stack = smp->stack_id;
+		J->leaf_known = 0;
+		J->leaf_sizes = NULL;
+		for (i = 0; i < smp->nframes; i++) {
+			const struct store_frame *f = &smp->frames[i];
+			struct frame_memo m = {f->function, f->file, f->line, 0};
+			void **slot;
+			char pkg[1024];
 
-		join_line_key(key, sizeof(key), smp->frames[i].file, smp->frames[i].line);
-		if (!(slot = hmap_put(&J->needed, key, strlen(key))))
-			return err_set(J->e, ESC_ENOMEM, "out of memory");
-		*slot = (void *)1;
-		classify_package_of(smp->frames[i].function, pkg, sizeof(pkg));
-		if (!(slot = hmap_put(&J->profile_pkgs, pkg, strlen(pkg))))
-			return err_set(J->e, ESC_ENOMEM, "out of memory");
-		*slot = (void *)1;
-		/* the lines where a build of this code must have said something: the leaf's
-		 * (what allocates) and those where a callee was inlined */
-		if (!classify_is_runtime(smp->frames[i].function) &&
-		    ((i > 0 && smp->frames[i - 1].inlined) || i == 0 ||
-		     classify_is_runtime(smp->frames[i - 1].function))) {
-			if (!(slot = put_pair(&J->own_lines, pkg, strlen(pkg) + 1, key, strlen(key))))
+			/* the lines where a build of this code must have said something: the
+			 * leaf's (what allocates) and those where a callee was inlined */
+			m.own = !classify_is_runtime(f->function) &&
+				(i == 0 || smp->frames[i - 1].inlined ||
+				 classify_is_runtime(smp->frames[i - 1].function));
+			if (!(slot = hmap_put(&J->frames_seen, &m, sizeof(m))))
+				return err_set(J->e, ESC_ENOMEM, "out of memory");
+			if (*slot)
+				continue;
+			*slot = (void *)1;
+			join_line_key(key, sizeof(key), f->file, f->line);
+			if (!(slot = hmap_put(&J->needed, key, strlen(key))))
 				return err_set(J->e, ESC_ENOMEM, "out of memory");
 			*slot = (void *)1;
+			classify_package_of(f->function, pkg, sizeof(pkg));
+			if (!(slot = hmap_put(&J->profile_pkgs, pkg, strlen(pkg))))
+				return err_set(J->e, ESC_ENOMEM, "out of memory");
+			*slot = (void *)1;
+			if (m.own) {
+				if (!(slot = put_pair(&J->own_lines, pkg, strlen(pkg) + 1, key, strlen(key))))
+					return err_set(J->e, ESC_ENOMEM, "out of memory");
+				*slot = (void *)1;
+			}
 		}
 	}
+	if (note_size(J, smp))
+		return err_set(J->e, ESC_ENOMEM, "out of memory");
 	return 0;
 }
 

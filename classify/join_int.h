@@ -72,6 +72,7 @@ struct resolution {
 /* One per classify_analyze, which releases everything it holds. */
 struct join {
 	struct store *st;
+	struct classify_decoded *decoded;	/* the samples, when read from memory */
 	struct err *e;
 	const struct classify_opts *o;
 	struct classify_sources src;
@@ -102,6 +103,15 @@ struct join {
 	int64_t cur_stack;
 	struct resolution res;
 	int res_ok;
+	struct hmap frames_seen;	/* frames pass A has done: struct frame_memo */
+	struct size_hist *leaf_sizes;	/* the current stack's leaf line's sizes, or NULL */
+	int leaf_known;			/* leaf_sizes is set for the current stack */
+	struct site_memo {		/* the sites the current stack's samples went to */
+		const char *cause;
+		const struct jdiag *d;
+		void *agg;
+	} site_memo[8];
+	size_t nsite_memo;
 };
 
 /* the flags of join.line_flags: what the notes at a line say it does */

@@ -88,7 +88,10 @@ static int hexval(char c)
 
 int classify_is_runtime(const char *function)
 {
-	return !strncmp(function, "runtime.", 8) || !strncmp(function, "internal/runtime/", 17);
+	/* asked for every frame of every stack: the first byte settles most names */
+	if (function[0] == 'r')
+		return !strncmp(function, "runtime.", 8);
+	return function[0] == 'i' && !strncmp(function, "internal/runtime/", 17);
 }
 
 size_t classify_package_of(const char *function, char *out, size_t n)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/hmap.h"
 #include "common/vec.h"
 #include "common/wrap.h"
 #include "store_int.h"
@@ -235,51 +236,64 @@ enum esc_status store_heap_types_of(struct store *s, int64_t profile_id, int has
 struct frame_cache {
 	struct store_frame *v;
 	size_t n, cap;
-	struct buf text;	/* the strings, NUL-separated */
-	size_t *offs;		/* function and file offsets into text, 2 per frame */
-	size_t capoffs;
+	struct hmap strs;	/* each string read -> its copy, kept for the whole walk */
 };
+
+/* The walk's copy of s (len bytes): one per distinct string, so a pointer names one
+ * string until the walk ends; NULL when memory runs out. */
+static const char *intern(struct frame_cache *c, const unsigned char *s, int len)
+{
+	void **slot;
+
+	if (!s)
+		s = (const unsigned char *)"", len = 0;
+	if (!(slot = hmap_put(&c->strs, s, (size_t)len)))
+		return NULL;
+	if (!*slot)
+		*slot = strndup((const char *)s, (size_t)len);
+	return *slot;
+}
+
+static void frame_cache_release(struct frame_cache *c)
+{
+	size_t pos = 0;
+	const char *k;
+	void *v;
+
+	while (hmap_next(&c->strs, &pos, &k, &v))
+		free(v);
+	hmap_release(&c->strs);
+	free(c->v);
+}
 
 static enum esc_status load_frames(struct store *s, sqlite3_stmt *fq, int64_t stack,
 				   struct frame_cache *c, struct err *e)
 {
 	int rc;
-	size_t i;
 
 	c->n = 0;
-	buf_reset(&c->text);
 	sqlite3_bind_int64(fq, 1, stack);
 	while ((rc = sqlite3_step(fq)) == SQLITE_ROW) {
-		if (c->n == c->cap) {
-			size_t nc = c->cap ? c->cap * 2 : 64;
-			struct store_frame *nv = realloc(c->v, nc * sizeof(*nv));
-			size_t *no;
+		struct store_frame *f;
 
-			if (nv)
-				c->v = nv;
-			no = nv ? realloc(c->offs, 2 * nc * sizeof(*no)) : NULL;
-			if (!nv || !no) {
-				sqlite3_reset(fq);
-				return err_set(e, ESC_ENOMEM, "'%s': out of memory", s->path);
-			}
-			c->offs = no;
-			c->cap = nc;
+		if (vec_reserve(&c->v, &c->cap, c->n + 1, sizeof(*c->v), 64)) {
+			sqlite3_reset(fq);
+			return err_set(e, ESC_ENOMEM, "'%s': out of memory", s->path);
 		}
-		c->offs[2 * c->n] = c->text.len;
-		buf_add(&c->text, sqlite3_column_text(fq, 0), (size_t)sqlite3_column_bytes(fq, 0) + 1);
-		c->offs[2 * c->n + 1] = c->text.len;
-		buf_add(&c->text, sqlite3_column_text(fq, 1), (size_t)sqlite3_column_bytes(fq, 1) + 1);
-		c->v[c->n].line = sqlite3_column_int64(fq, 2);
-		c->v[c->n].inlined = sqlite3_column_int(fq, 3);
+		f = &c->v[c->n];
+		f->function = intern(c, sqlite3_column_text(fq, 0), sqlite3_column_bytes(fq, 0));
+		f->file = intern(c, sqlite3_column_text(fq, 1), sqlite3_column_bytes(fq, 1));
+		if (!f->function || !f->file) {
+			sqlite3_reset(fq);
+			return err_set(e, ESC_ENOMEM, "'%s': out of memory", s->path);
+		}
+		f->line = sqlite3_column_int64(fq, 2);
+		f->inlined = sqlite3_column_int(fq, 3);
 		c->n++;
 	}
 	sqlite3_reset(fq);
 	if (rc != SQLITE_DONE)
 		return store_fail(s, e, "cannot read frames");
-	for (i = 0; i < c->n; i++) {
-		c->v[i].function = c->text.data + c->offs[2 * i];
-		c->v[i].file = c->text.data + c->offs[2 * i + 1];
-	}
 	return ESC_OK;
 }
 
@@ -612,7 +626,7 @@ int store_foreach_heap_sample(struct store *s, int64_t profile_id, store_sample_
 	int64_t cur = -1;
 	int rc, ret = 0, i, v;
 
-	buf_init(&fc.text);
+	hmap_init(&fc.strs);
 	if ((v = schema_version(s, e)) < 0)
 		return ESC_EDB;
 	if (store_prepare(s, "SELECT sample_id, stack_id, coalesce(alloc_objects, 0),"
@@ -666,9 +680,7 @@ out:
 	sqlite3_finalize(sq);
 	sqlite3_finalize(fq);
 	reader_release(&r);
-	free(fc.v);
-	free(fc.offs);
-	buf_release(&fc.text);
+	frame_cache_release(&fc);
 	return ret;
 }
 

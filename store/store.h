@@ -149,7 +149,9 @@ enum esc_status store_heap_types_of(struct store *s, int64_t profile_id, int has
 				    struct err *e);
 
 /* Calls fn for every sample of a heap profile, grouped by stack (frames are fetched once
- * per stack and valid during the calls for that stack). */
+ * per stack and valid during the calls for that stack). The frames' strings stay valid
+ * and unchanged until the walk returns: a pointer seen twice is the same string, so a
+ * caller may remember work by pointer. */
 typedef int (*store_sample_fn)(void *ctx, const struct store_sample *smp);
 int store_foreach_heap_sample(struct store *s, int64_t profile_id, store_sample_fn fn, void *ctx,
 			      struct err *e);
