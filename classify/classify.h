@@ -115,6 +115,31 @@ int classify_decoded_foreach(const struct classify_decoded *g, store_sample_fn f
 			     struct err *e);
 void classify_decoded_free(struct classify_decoded *g);
 
+/* Which diagnostics of one log a join of profile p can use, and how much of each: whole
+ * at any line of p's locations and for escaping closures; the steps that say what a line
+ * does; the first of each package and of each (package, file) pair without steps
+ * (join_index.c, beside the join that reads them). A temporary store keeps only these,
+ * so its size follows the profile, not the log. */
+struct classify_diag_filter;
+enum esc_status classify_diag_filter_new(const struct profile *p, struct classify_diag_filter **out,
+					 struct err *e);
+enum classify_keep {
+	CLASSIFY_DROP,
+	CLASSIFY_KEEP,		/* whole: at a line of the profile, or an escaping closure */
+	CLASSIFY_KEEP_NOTES,	/* with only its steps that say what a line does */
+	CLASSIFY_KEEP_HEAD,	/* without steps: the first of its package or file */
+	CLASSIFY_KEEP_NOMEM,	/* memory ran out */
+};
+enum classify_keep classify_diag_filter_keeps(struct classify_diag_filter *f,
+					      const struct gc_diag *d, const char *norm_file);
+/* Whether to keep a step while the log is parsed, before its diagnostic is known: a
+ * superset of the steps classify_diag_filter_keeps stores (gc_log_set_step_filter). */
+int classify_diag_filter_wants_step(struct classify_diag_filter *f, const struct gc_step_view *v);
+/* Whether step s of d says what its line does (a map put, an append, an appended slice
+ * returned): what the join reads from steps away from the profile's lines. */
+int classify_step_notes(const struct gc_diag *d, const struct gc_step *s);
+void classify_diag_filter_free(struct classify_diag_filter *f);
+
 /* How well a build fits the profile: of the profile's frame lines in packages the build
  * covers, how many carry a diagnostic of that build. */
 struct classify_match {
@@ -521,6 +546,12 @@ struct classify_ingest_build_result {
 enum esc_status classify_ingest_build(struct store *s, const char *path, const char *name,
 				      const char *version, size_t max_line,
 				      struct classify_ingest_build_result *res, struct err *e);
+/* As classify_ingest_build, storing only the diagnostics a join of profile p can use
+ * (classify_diag_filter): for a temporary store that joins p and is thrown away. The
+ * build's digest, counts and version are those of the whole log. */
+enum esc_status classify_ingest_build_for(struct store *s, const struct profile *p,
+					  const char *path, const char *name, size_t max_line,
+					  struct classify_ingest_build_result *res, struct err *e);
 
 struct classify_ingest_profile_result {
 	int64_t id;

@@ -18,17 +18,80 @@
 struct escapes_run {
 	const char *path;		/* the log or -json tree being read */
 	struct store_build *b;		/* NULL in a dry run */
+	struct classify_diag_filter *keep;	/* what is stored; NULL: everything */
+	/* the content digest: sha256, or in a filtered (temporary) store a 128-bit hash */
 	struct digest_sha256 sha;
+	struct hash128 fast;
+	uint64_t word;			/* bytes of the fast hash not yet fed, and their count */
+	size_t nword;
+	int steps_hashed;		/* the parser's step filter hashed every step */
 	size_t kinds[GC_KIND_COUNT];
 	struct err *e;
 };
 
-static void hash_str(struct digest_sha256 *d, const char *s)
+/* Adds a byte to the fast hash's pending word; 1 when that completed the word. */
+static int add_byte(struct escapes_run *r, unsigned char c)
 {
-	if (s)
-		digest_sha256_update(d, s, strlen(s) + 1);
-	else
-		digest_sha256_update(d, "\xff", 1);
+	r->word |= (uint64_t)c << (8 * r->nword);
+	if (++r->nword < 8)
+		return 0;
+	r->fast = hash128_add(r->fast, r->word);
+	r->word = 0;
+	r->nword = 0;
+	return 1;
+}
+
+/* Feeds n bytes at p into the run's digest (the fast hash: a word at a time, as bytes
+ * would have packed them on a little-endian machine; the same on any machine run twice). */
+static void hash_bytes(struct escapes_run *r, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	if (!r->keep) {
+		digest_sha256_update(&r->sha, b, n);
+		return;
+	}
+	for (i = 0; i < n && r->nword; i++)
+		if (add_byte(r, b[i]))
+			break;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, b + i, 8);
+		r->fast = hash128_add(r->fast, w);
+	}
+	for (; i < n; i++)
+		add_byte(r, b[i]);
+}
+
+/* Feeds s and its NUL (a NULL string as one 0xff byte) into the run's digest. */
+static void hash_str(struct escapes_run *r, const char *s)
+{
+	hash_bytes(r, s ? s : "\xff", s ? strlen(s) + 1 : 1);
+}
+
+/* The parser's step filter: every step is hashed as it is read (those dropped too, so
+ * the digest still covers the whole log), and kept when the join may read it. */
+static int keep_step(void *ctx, const struct gc_step_view *v)
+{
+	struct escapes_run *r = ctx;
+
+	hash_bytes(r, v->text, v->len);
+	hash_bytes(r, "", 1);
+	return classify_diag_filter_wants_step(r->keep, v);
+}
+
+/* The digest as hex: 64 digits of sha256, or 32 of the fast hash. */
+static void hash_final(struct escapes_run *r, char out[65])
+{
+	if (!r->keep) {
+		digest_sha256_final(&r->sha, out);
+		return;
+	}
+	r->fast = hash128_add(hash128_add(r->fast, r->word), r->nword);
+	snprintf(out, 65, "%016llx%016llx", (unsigned long long)r->fast.hi,
+		 (unsigned long long)r->fast.lo);
 }
 
 static int on_diag(void *ctx, const struct gc_diag *d)
@@ -42,14 +105,45 @@ static int on_diag(void *ctx, const struct gc_diag *d)
 	if (!r->b)
 		return 0;	/* a dry run counts; it neither stores nor needs the digest */
 	/* the content digest: what a build says, independent of how it was spelled on disk */
-	hash_str(&r->sha, d->package);
-	hash_str(&r->sha, d->file);
+	hash_str(r, d->package);
+	hash_str(r, d->file);
 	snprintf(pos, sizeof(pos), "%u:%u:%d", d->line, d->col, (int)d->kind);
-	hash_str(&r->sha, pos);
-	hash_str(&r->sha, d->message);
-	for (i = 0; i < d->nsteps; i++)
-		hash_str(&r->sha, d->steps[i].text);
+	hash_str(r, pos);
+	hash_str(r, d->message);
+	for (i = 0; i < d->nsteps && !r->steps_hashed; i++)
+		hash_str(r, d->steps[i].text);
 	classify_norm_path(d->file, norm, sizeof(norm));
+	if (r->keep) {
+		struct gc_diag part = *d;
+		struct gc_step *steps;
+		enum classify_keep k = classify_diag_filter_keeps(r->keep, d, norm);
+		int ret;
+
+		switch (k) {
+		case CLASSIFY_DROP:
+			return 0;
+		case CLASSIFY_KEEP_NOMEM:
+			return err_set(r->e, ESC_ENOMEM, "'%s': out of memory", r->path);
+		case CLASSIFY_KEEP_HEAD:
+			part.steps = NULL;
+			part.nsteps = 0;
+			return store_build_add(r->b, &part, norm, r->e);
+		case CLASSIFY_KEEP_NOTES:
+			/* the steps whose notes say what a line does */
+			if (!(steps = calloc(d->nsteps, sizeof(*steps))))
+				return err_set(r->e, ESC_ENOMEM, "'%s': out of memory", r->path);
+			part.steps = steps;
+			part.nsteps = 0;
+			for (i = 0; i < d->nsteps; i++)
+				if (classify_step_notes(d, &d->steps[i]))
+					steps[part.nsteps++] = d->steps[i];
+			ret = store_build_add(r->b, &part, norm, r->e);
+			free(steps);
+			return ret;
+		case CLASSIFY_KEEP:
+			break;
+		}
+	}
 	return store_build_add(r->b, d, norm, r->e);
 }
 
@@ -197,8 +291,12 @@ static int parse_text(struct input *in, size_t max_line, struct escapes_run *r,
 	}
 	if (max_line)
 		gc_log_set_max_line(p, max_line);
-	/* a dry run counts without keeping steps */
+	/* a dry run counts without keeping steps; a filtered one keeps those it may store */
 	gc_log_set_counting(p, !r->b);
+	if (r->b && r->keep) {
+		gc_log_set_step_filter(p, keep_step, r);
+		r->steps_hashed = 1;
+	}
 	while (!rc && (n = input_read(in, chunk, 1 << 16)) > 0)
 		rc = gc_log_feed(p, chunk, n, on_diag, r, e);
 	if (!rc && in->error)
@@ -224,6 +322,7 @@ static int parse_input(struct input *in, size_t max_line, struct escapes_run *r,
 /* Stores (s NULL: parses only) the build that in or the -json tree at dir holds. */
 static enum esc_status build_from(struct store *s, struct input *in, const char *dir,
 				  const char *name, const char *version, size_t max_line,
+				  struct classify_diag_filter *keep,
 				  struct classify_ingest_build_result *res, struct err *e)
 {
 	const char *path = in ? in->path : dir;
@@ -233,6 +332,8 @@ static enum esc_status build_from(struct store *s, struct input *in, const char 
 	int r;
 
 	memset(res, 0, sizeof(*res));
+	run.keep = keep;
+	run.fast = HASH128_INIT;
 	run.e = e;
 	run.path = path;
 	digest_sha256_init(&run.sha);
@@ -249,26 +350,49 @@ static enum esc_status build_from(struct store *s, struct input *in, const char 
 	memcpy(res->kinds, run.kinds, sizeof(res->kinds));
 	v = version ? version : res->st.go_version;
 	snprintf(res->version, sizeof(res->version), "%s", v ? v : "");
-	digest_sha256_final(&run.sha, res->sha256);
+	hash_final(&run, res->sha256);
 	if (s && store_build_commit(run.b, res->sha256, res->version, &res->id, &res->added, e))
 		return e->status;
 	return ESC_OK;
+}
+
+static enum esc_status ingest_build(struct store *s, const char *path, const char *name,
+				    const char *version, size_t max_line,
+				    struct classify_diag_filter *keep,
+				    struct classify_ingest_build_result *res, struct err *e)
+{
+	struct input in;
+	enum esc_status st;
+
+	if (is_dir(path))
+		return build_from(s, NULL, path, name, version, max_line, keep, res, e);
+	memset(res, 0, sizeof(*res));
+	if ((st = input_open(&in, path, e)))
+		return st;
+	st = build_from(s, &in, NULL, name, version, max_line, keep, res, e);
+	input_close(&in);
+	return st;
 }
 
 enum esc_status classify_ingest_build(struct store *s, const char *path, const char *name,
 				      const char *version, size_t max_line,
 				      struct classify_ingest_build_result *res, struct err *e)
 {
-	struct input in;
+	return ingest_build(s, path, name, version, max_line, NULL, res, e);
+}
+
+enum esc_status classify_ingest_build_for(struct store *s, const struct profile *p,
+					  const char *path, const char *name, size_t max_line,
+					  struct classify_ingest_build_result *res, struct err *e)
+{
+	struct classify_diag_filter *keep;
 	enum esc_status st;
 
-	if (is_dir(path))
-		return build_from(s, NULL, path, name, version, max_line, res, e);
 	memset(res, 0, sizeof(*res));
-	if ((st = input_open(&in, path, e)))
+	if ((st = classify_diag_filter_new(p, &keep, e)))
 		return st;
-	st = build_from(s, &in, NULL, name, version, max_line, res, e);
-	input_close(&in);
+	st = ingest_build(s, path, name, NULL, max_line, keep, res, e);
+	classify_diag_filter_free(keep);
 	return st;
 }
 
@@ -376,7 +500,7 @@ enum esc_status classify_ingest_profile_or_build(struct store *s, const char *pa
 	*id = 0;
 	*is_profile = 0;
 	if (is_dir(path)) {
-		if ((st = build_from(s, NULL, path, NULL, NULL, 0, &br, e)))
+		if ((st = build_from(s, NULL, path, NULL, NULL, 0, NULL, &br, e)))
 			return st;
 		*id = br.id;
 		return ESC_OK;
@@ -401,7 +525,7 @@ enum esc_status classify_ingest_profile_or_build(struct store *s, const char *pa
 			goto out;
 		}
 	}
-	if ((st = build_from(s, &in, NULL, NULL, NULL, 0, &br, e))) {
+	if ((st = build_from(s, &in, NULL, NULL, NULL, 0, NULL, &br, e))) {
 		/* bytes that are not a log and looked like a profile are a broken profile */
 		if (st == ESC_EINPUT && perr.status) {
 			*e = perr;

@@ -15,9 +15,36 @@
 /* The most allocating diagnostics (and inlined calls) kept at one source line. */
 enum { LINE_DIAGS = 64 };
 
+/* "base:line" of file[0..flen), without printf: every frame and diagnostic makes one. */
+static void line_key_n(char *out, size_t n, const char *file, size_t flen, int64_t line)
+{
+	char digits[24];
+	size_t b = flen, nd = 0, k;
+	uint64_t v = line < 0 ? (uint64_t)0 - (uint64_t)line : (uint64_t)line;
+
+	while (b > 0 && file[b - 1] != '/' && file[b - 1] != '\\')
+		b--;
+	if (b == flen)
+		b = 0;	/* a trailing separator: the whole path, as path_base gives it */
+	do
+		digits[nd++] = (char)('0' + v % 10);
+	while ((v /= 10));
+	if (line < 0)
+		digits[nd++] = '-';
+	if (!n)
+		return;
+	k = flen - b < n - 1 ? flen - b : n - 1;
+	memcpy(out, file + b, k);
+	if (k < n - 1)
+		out[k++] = ':';
+	while (nd && k < n - 1)
+		out[k++] = digits[--nd];
+	out[k] = '\0';
+}
+
 void join_line_key(char *out, size_t n, const char *file, int64_t line)
 {
-	snprintf(out, n, "%s:%lld", path_base(file), (long long)line);
+	line_key_n(out, n, file, strlen(file), line);
 }
 
 static int dvec_push(struct dvec *v, struct jdiag *d)
@@ -233,6 +260,30 @@ int join_collect_lines(void *ctx, const struct store_sample *smp)
 
 /* ---- pass B: the diagnostics at those lines ---- */
 
+/* What a flow step's note says its line does (JOIN_NOTE_*), 0 when nothing. */
+int classify_step_notes(const struct gc_diag *d, const struct gc_step *s)
+{
+	if (!s->why || !s->file)
+		return 0;
+	/* Go 1.25+: a slice built by appends on the stack is moved to the heap, at its exact
+	 * length, where it escapes: at the return the chain goes through */
+	if (!strcmp(s->why, "return"))
+		return d->kind == GC_APPEND_ESCAPES || (d->kind == GC_ESCAPES && join_starts(d->subject, "append(")) ?
+		       JOIN_NOTE_APPEND_RETURNED : 0;
+	if (!strcmp(s->why, "key of map put"))
+		return JOIN_NOTE_MAP_PUT;
+	if (!strcmp(s->why, "appendee slice") || !strcmp(s->why, "appended slice...") ||
+	    (!strcmp(s->why, "call parameter") && join_starts(s->expr, "append(")))
+		return JOIN_NOTE_APPEND;
+	return 0;
+}
+
+/* A closure that escapes: where goroutines and deferred calls are told apart. */
+static int diag_is_closure(const struct gc_diag *d)
+{
+	return d->subject && !strcmp(d->subject, "func literal") && d->kind == GC_ESCAPES;
+}
+
 int join_keep_diag(void *ctx, int64_t build, int64_t id, const struct gc_diag *d,
 		   const char *norm_file)
 {
@@ -241,7 +292,7 @@ int join_keep_diag(void *ctx, int64_t build, int64_t id, const struct gc_diag *d
 	size_t i;
 	int alloc = d->kind == GC_MOVED_TO_HEAP || d->kind == GC_ESCAPES ||
 		    d->kind == GC_APPEND_ESCAPES || d->kind == GC_DOES_NOT_ESCAPE;
-	int is_closure = d->subject && !strcmp(d->subject, "func literal") && d->kind == GC_ESCAPES;
+	int is_closure = diag_is_closure(d);
 	void **slot;
 
 	if (d->package && *d->package) {
@@ -274,37 +325,19 @@ int join_keep_diag(void *ctx, int64_t build, int64_t id, const struct gc_diag *d
 	/* notes that say what a line does, wherever the diagnostic itself is */
 	for (i = 0; i < d->nsteps; i++) {
 		const struct gc_step *s = &d->steps[i];
-		int flag = 0;
+		int flag = classify_step_notes(d, s);
 
-		if (!s->why || !s->file)
+		if (!flag)
 			continue;
-		/* Go 1.25+: a slice built by appends on the stack is moved to the heap, at its
-		 * exact length, where it escapes: at the return the chain goes through */
-		if (!strcmp(s->why, "return") &&
-		    (d->kind == GC_APPEND_ESCAPES || (d->kind == GC_ESCAPES && join_starts(d->subject, "append(")))) {
-			join_line_key(key, sizeof(key), s->file, s->line);
-			if (!(slot = hmap_put(&J->line_flags, key, strlen(key))))
+		if (flag == JOIN_NOTE_MAP_PUT && s->expr) {
+			if (!(slot = hmap_put(&J->map_puts, s->expr, strlen(s->expr))))
 				return err_set(J->e, ESC_ENOMEM, "out of memory");
-			*slot = (void *)((uintptr_t)*slot | (uintptr_t)JOIN_NOTE_APPEND_RETURNED);
-			continue;
+			*slot = (void *)1;
 		}
-		if (!strcmp(s->why, "key of map put")) {
-			flag = JOIN_NOTE_MAP_PUT;
-			if (s->expr) {
-				if (!(slot = hmap_put(&J->map_puts, s->expr, strlen(s->expr))))
-					return err_set(J->e, ESC_ENOMEM, "out of memory");
-				*slot = (void *)1;
-			}
-		} else if (!strcmp(s->why, "appendee slice") || !strcmp(s->why, "appended slice...") ||
-			   (!strcmp(s->why, "call parameter") && join_starts(s->expr, "append("))) {
-			flag = JOIN_NOTE_APPEND;
-		}
-		if (flag) {
-			join_line_key(key, sizeof(key), s->file, s->line);
-			if (!(slot = hmap_put(&J->line_flags, key, strlen(key))))
-				return err_set(J->e, ESC_ENOMEM, "out of memory");
-			*slot = (void *)((uintptr_t)*slot | (uintptr_t)flag);
-		}
+		join_line_key(key, sizeof(key), s->file, s->line);
+		if (!(slot = hmap_put(&J->line_flags, key, strlen(key))))
+			return err_set(J->e, ESC_ENOMEM, "out of memory");
+		*slot = (void *)((uintptr_t)*slot | (uintptr_t)flag);
 	}
 	if (is_closure) {
 		struct classify_verdict v;
@@ -469,4 +502,120 @@ void join_free_dvec_map(struct hmap *m, int free_items)
 		free(dv);
 	}
 	hmap_release(m);
+}
+
+/* ---- which diagnostics of a log a join can use ---- */
+
+struct classify_diag_filter {
+	struct hmap lines;	/* "base:line" of every line of every location of the profile */
+	struct hmap pkgs;	/* packages with a diagnostic kept */
+	struct hmap pairs;	/* "package\0normfile" with a diagnostic kept */
+};
+
+enum esc_status classify_diag_filter_new(const struct profile *p, struct classify_diag_filter **out,
+					 struct err *e)
+{
+	struct classify_diag_filter *f = calloc(1, sizeof(*f));
+	char key[1024];
+	size_t i, j;
+
+	*out = NULL;
+	if (!f)
+		return err_set(e, ESC_ENOMEM, "out of memory");
+	hmap_init(&f->lines);
+	hmap_init(&f->pkgs);
+	hmap_init(&f->pairs);
+	/* every line a frame can have: each location's lines, ":0" for one without */
+	for (i = 0; i < p->nlocations; i++) {
+		const struct profile_location *l = &p->locations[i];
+
+		for (j = 0; j < (l->nlines ? l->nlines : 1); j++) {
+			const struct profile_function *fn = l->nlines ? l->lines[j].function : NULL;
+			void **slot;
+
+			join_line_key(key, sizeof(key), fn && fn->file ? fn->file : "",
+				      l->nlines ? l->lines[j].line : 0);
+			if (!(slot = hmap_put(&f->lines, key, strlen(key)))) {
+				classify_diag_filter_free(f);
+				return err_set(e, ESC_ENOMEM, "out of memory");
+			}
+			*slot = (void *)1;
+		}
+	}
+	*out = f;
+	return ESC_OK;
+}
+
+/* The union of what join_keep_diag reads: a diagnostic at one of the profile's lines or
+ * an escaping closure, whole; the steps that note what a line does; the package and file
+ * of the first diagnostic of each package and (package, file) pair. */
+enum classify_keep classify_diag_filter_keeps(struct classify_diag_filter *f,
+					      const struct gc_diag *d, const char *norm_file)
+{
+	char key[1024];
+	const char *pkg = d->package ? d->package : "";
+	int first = 0, seen;
+	size_t i;
+
+	join_line_key(key, sizeof(key), norm_file, d->line);
+	if (diag_is_closure(d) || hmap_get(&f->lines, key, strlen(key)))
+		return CLASSIFY_KEEP;
+	if (*pkg) {
+		void **slot = hmap_put(&f->pkgs, pkg, strcspn(pkg, " "));
+
+		if (!slot)
+			return CLASSIFY_KEEP_NOMEM;
+		if (!*slot)
+			first = 1, *slot = (void *)1;
+	}
+	if ((seen = pair_seen(&f->pairs, pkg, strlen(pkg) + 1, norm_file, strlen(norm_file))) < 0)
+		return CLASSIFY_KEEP_NOMEM;
+	for (i = 0; i < d->nsteps; i++)
+		if (classify_step_notes(d, &d->steps[i]))
+			return CLASSIFY_KEEP_NOTES;
+	return !seen || first ? CLASSIFY_KEEP_HEAD : CLASSIFY_DROP;
+}
+
+static int span_is(const struct gc_step_view *v, struct gc_span sp, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return sp.len == n && !memcmp(v->text + sp.off, lit, n);
+}
+
+static int span_starts(const struct gc_step_view *v, struct gc_span sp, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return sp.len >= n && !memcmp(v->text + sp.off, lit, n);
+}
+
+/* Before its diagnostic is known, a step is kept when the diagnostic may be kept whole
+ * (the block is at one of the profile's lines, or a closure's) or when it may note what
+ * its line does (classify_step_notes, with the kind not yet known: a return step of any
+ * append). */
+int classify_diag_filter_wants_step(struct classify_diag_filter *f, const struct gc_step_view *v)
+{
+	char key[1024];
+	struct gc_span why = v->sp->why;
+
+	if (v->subject_len == 12 && !memcmp(v->subject, "func literal", 12))
+		return 1;
+	if (why.len && (span_is(v, why, "key of map put") || span_is(v, why, "appendee slice") ||
+			span_is(v, why, "appended slice...") ||
+			(span_is(v, why, "call parameter") && span_starts(v, v->sp->expr, "append(")) ||
+			(span_is(v, why, "return") && v->subject_len >= 6 && !memcmp(v->subject, "append", 6))))
+		return 1;
+	line_key_n(key, sizeof(key), v->file, v->file_len, v->line);
+	return hmap_get(&f->lines, key, strlen(key)) != NULL;
+}
+
+void classify_diag_filter_free(struct classify_diag_filter *f)
+{
+	if (!f)
+		return;
+	hmap_release(&f->lines);
+	hmap_release(&f->pkgs);
+	hmap_release(&f->pairs);
+	free(f);
 }

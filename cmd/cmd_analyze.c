@@ -166,7 +166,9 @@ int cmd_analyze(struct cli *c, int argc, char **argv)
 	for (i = optind + 1; i < argc; i++) {
 		struct classify_ingest_build_result br;
 
-		if (classify_ingest_build(s, argv[i], name, NULL, (size_t)max_line, &br, &e))
+		/* a temporary store keeps only what the join of this profile reads */
+		if (temp ? classify_ingest_build_for(s, decoded, argv[i], name, (size_t)max_line, &br, &e) :
+			   classify_ingest_build(s, argv[i], name, NULL, (size_t)max_line, &br, &e))
 			goto fail;
 		builds[nbuilds++] = br.id;
 	}

@@ -666,7 +666,17 @@ int gclog_step_line(struct gc_log *p, const struct pos *ps, const char *t, size_
 		p->vflags |= GCLOG_V_GE125;
 	if (!(p->vflags & GCLOG_V_LE119) && gclog_old_names(t, n))
 		p->vflags |= GCLOG_V_LE119;
-	if (!p->counting && rec_add_step(r, t, n, &sp))
+	if (p->counting)
+		return 0;
+	if (p->keep_step) {
+		struct gc_step_view v = {rec_at(r, r->file), r->file_len, r->line,
+					 r->subject != NONE ? rec_at(r, r->subject) : "",
+					 r->subject != NONE ? r->subject_len : 0, t, n, &sp};
+
+		if (!p->keep_step(p->keep_ctx, &v))
+			return 0;
+	}
+	if (rec_add_step(r, t, n, &sp))
 		return gclog_oom(p->name, e);
 	return 0;
 }

@@ -331,6 +331,12 @@ void gc_log_set_counting(struct gc_log *p, int on)
 	p->counting = on;
 }
 
+void gc_log_set_step_filter(struct gc_log *p, gc_step_keep_fn keep, void *ctx)
+{
+	p->keep_step = keep;
+	p->keep_ctx = ctx;
+}
+
 void gc_log_set_max_line(struct gc_log *p, size_t max)
 {
 	if (p)

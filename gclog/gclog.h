@@ -159,6 +159,23 @@ void gc_log_set_max_line(struct gc_log *p, size_t max);
  * are delivered without their steps, so nothing is kept for them. */
 void gc_log_set_counting(struct gc_log *p, int on);
 
+/* A block's explanation line as a step filter sees it. */
+struct gc_step_view {
+	const char *file;		/* the block's position (not NUL-terminated) */
+	size_t file_len;
+	unsigned line;
+	const char *subject;		/* what escapes ("" when none; not NUL-terminated) */
+	size_t subject_len;
+	const char *text;		/* the line, without its indentation */
+	size_t len;
+	const struct gc_step_spans *sp;	/* its parts, as ranges of text */
+};
+typedef int (*gc_step_keep_fn)(void *ctx, const struct gc_step_view *v);
+/* Keeps only the steps keep accepts (non-zero); every step line is still parsed and
+ * counted. A caller that needs few blocks' steps bounds the parser's memory by those,
+ * not by the log: a package's blocks wait, with their steps, until its analysis ends. */
+void gc_log_set_step_filter(struct gc_log *p, gc_step_keep_fn keep, void *ctx);
+
 /* --- helpers shared by the text and JSON parsers (usable by callers too) --- */
 
 /* The kind of a parameter leak to loc with derefs (a -m=2 "parameter p leaks to LOC with

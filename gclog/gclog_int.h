@@ -62,6 +62,8 @@ struct gc_log {
 	char *name;
 	size_t max_line;
 	int counting;			/* deliver without steps (parsed, not kept) */
+	gc_step_keep_fn keep_step;	/* which steps to keep; NULL: all */
+	void *keep_ctx;
 	int status;			/* sticky first non-zero result */
 
 	int started;			/* encoding decided */

@@ -181,7 +181,7 @@ Test(report_html, a_site_carries_the_compilers_lines_and_the_source_around_it)
 {
 	const char *db = t_fresh("detail.db");
 	const char *dirs[] = {t_path("sample-profiles")};
-	struct classify_opts co = {dirs, 1, "/src/samples"};
+	struct classify_opts co = {.source_path = dirs, .nsource = 1, .trim_path = "/src/samples"};
 	const struct classify_report_site *x = NULL;
 	struct classify_report r;
 	struct buf log, go;

@@ -1,7 +1,9 @@
-/* test_samples.c — the join's two sources of samples agree: a decoded profile read from
- * memory (classify/samples.c) gives, sample for sample, what the store gives for the same
- * profile stored (frames, heap values, object size), grouped by stack the same way; and
- * an analysis joined from memory is the analysis joined from the store, site for site.
+/* test_samples.c — what a temporary store leaves out changes nothing: a decoded profile
+ * read from memory (classify/samples.c) gives, sample for sample, what the store gives
+ * for the same profile stored (frames, heap values, object size), grouped by stack the
+ * same way; an analysis joined from memory is the analysis joined from the store, site
+ * for site; and one joined with only the diagnostics the filter keeps of each log
+ * (classify_diag_filter) is the one joined with the whole logs.
  * Every profile of sample-profiles/ is read (pprof and legacy text, Go 1.19 and 1.26,
  * the real programs), and the shared corpus's heap profiles when it is there. */
 #include <criterion/criterion.h>
@@ -147,22 +149,59 @@ Test(samples, the_corpus_heap_profiles_give_the_same_samples_from_memory, .timeo
 	cr_assert_geq(n, 10, "only %zu corpus heap profiles compared", n);
 }
 
-/* The sites of an analysis as one text, in their order. */
-static void sites_text(struct buf *b, const struct classify_result *r)
+/* The sites of an analysis as one text, in their order; with ids (the stored rows a
+ * site joined) or without (another store numbers its rows otherwise) but with the
+ * compiler's words. */
+static void sites_text(struct buf *b, const struct classify_result *r, int ids)
 {
 	for (size_t i = 0; i < r->nsites; i++) {
 		const struct store_site *x = &r->sites[i];
 
-		buf_printf(b, "%s|%s|%s|%lld|%lld,%lld,%lld,%lld|%s|%.3f|%lld|%lld|%s|%lld|%d|%s\n",
+		buf_printf(b, "%s|%s|%s|%lld|%lld,%lld,%lld,%lld|%s|%.3f|%lld|%lld|%s|%lld|%d|%s|%s\n",
 			   x->function, x->package ? x->package : "-", x->file, (long long)x->line,
 			   (long long)x->values[0], (long long)x->values[1], (long long)x->values[2],
-			   (long long)x->values[3], x->cause, x->confidence, (long long)x->build_id,
-			   (long long)x->diag_id, x->attributed_via ? x->attributed_via : "-",
-			   (long long)x->samples, x->decisive_seq, x->evidence ? x->evidence : "-");
+			   (long long)x->values[3], x->cause, x->confidence,
+			   (long long)(ids ? x->build_id : !!x->build_id),
+			   (long long)(ids ? x->diag_id : !!x->diag_id), x->attributed_via ? x->attributed_via : "-",
+			   (long long)x->samples, x->decisive_seq, x->evidence ? x->evidence : "-",
+			   x->diagnostic ? x->diagnostic : "-");
 	}
 	for (int k = 0; k < STORE_NHEAP; k++)
 		buf_printf(b, "total %lld attributed %lld joined %lld\n", (long long)r->total[k],
 			   (long long)r->attributed[k], (long long)r->joined[k]);
+	/* how each build fits the profile: what decides which builds are used */
+	for (size_t i = 0; i < r->nmatches; i++)
+		buf_printf(b, "build %zu: %zu lines, %zu matched\n", i, r->matches[i].lines,
+			   r->matches[i].matched);
+}
+
+/* The analysis of profile with logs in a store that keeps the profile's row only and
+ * of each log what the join of that profile reads (a temporary store's way), as text. */
+static void filtered_analysis(struct buf *out, const struct profile *p, const char *profile,
+			      const char *const *logs, size_t nlogs)
+{
+	struct store *s;
+	struct store_profile_opts o = {.without_samples = 1};
+	struct classify_ingest_profile_result r;
+	struct classify_opts co = {.decoded = p};
+	struct classify_result res;
+	int64_t builds[4];
+	struct err e = {0};
+
+	cr_assert_leq(nlogs, 4);
+	cr_assert_eq(store_open(&s, ":memory:", STORE_READ_WRITE, &e), ESC_OK, "%s", e.msg);
+	cr_assert_eq(classify_ingest_profile(s, profile, &o, NULL, &r, &e), ESC_OK, "%s", e.msg);
+	for (size_t i = 0; i < nlogs; i++) {
+		struct classify_ingest_build_result br;
+
+		cr_assert_eq(classify_ingest_build_for(s, p, logs[i], NULL, 0, &br, &e), ESC_OK,
+			     "%s: %s", logs[i], e.msg);
+		builds[i] = br.id;
+	}
+	cr_assert_eq(classify_analyze(s, r.id, builds, nlogs, &co, &res, &e), ESC_OK, "%s", e.msg);
+	sites_text(out, &res, 0);
+	classify_result_release(&res);
+	store_close(s);
 }
 
 static void compare_analyses(const char *profile, const char *log)
@@ -186,10 +225,16 @@ static void compare_analyses(const char *profile, const char *log)
 	cr_assert_eq(classify_analyze(s, r.id, &br.id, 1, &co, &rb, &e), ESC_OK, "%s", e.msg);
 	buf_init(&ta);
 	buf_init(&tb);
-	sites_text(&ta, &ra);
-	sites_text(&tb, &rb);
+	sites_text(&ta, &ra, 1);
+	sites_text(&tb, &rb, 1);
 	cr_assert_gt(ra.nsites, 0, "%s", profile);
 	cr_assert_str_eq(tb.data, ta.data, "%s with %s: the analyses differ", profile, log);
+	/* a store that keeps of the log only what this join reads: the same analysis */
+	buf_reset(&ta);
+	buf_reset(&tb);
+	sites_text(&ta, &ra, 0);
+	filtered_analysis(&tb, p, profile, &log, 1);
+	cr_assert_str_eq(tb.data, ta.data, "%s with %s filtered: the analyses differ", profile, log);
 	buf_release(&ta);
 	buf_release(&tb);
 	classify_result_release(&ra);
@@ -225,4 +270,126 @@ Test(samples, an_analysis_joined_from_memory_is_the_one_joined_from_the_store, .
 		cr_assert_geq(n, 20, "only %zu real profiles with a plain log", n);
 		globfree(&g);
 	}
+}
+
+/* Several logs, some of other programs: each build's fit and every site are the same
+ * with the whole logs stored and with what the filter keeps of each. */
+static void compare_with_logs(const char *profile, const char *const *logs, size_t nlogs)
+{
+	struct store *s;
+	struct profile *p = NULL;
+	struct store_profile_opts o = {0};
+	struct classify_ingest_profile_result r;
+	struct classify_opts co = {0};
+	struct classify_result ra;
+	int64_t builds[4];
+	struct buf ta, tb;
+	struct err e = {0};
+
+	cr_assert_eq(store_open(&s, ":memory:", STORE_READ_WRITE, &e), ESC_OK, "%s", e.msg);
+	cr_assert_eq(classify_ingest_profile_decoded(s, profile, &o, NULL, &r, &p, &e), ESC_OK,
+		     "%s: %s", profile, e.msg);
+	for (size_t i = 0; i < nlogs; i++) {
+		struct classify_ingest_build_result br;
+
+		cr_assert_eq(classify_ingest_build(s, logs[i], NULL, NULL, 0, &br, &e), ESC_OK,
+			     "%s: %s", logs[i], e.msg);
+		builds[i] = br.id;
+	}
+	co.decoded = p;
+	cr_assert_eq(classify_analyze(s, r.id, builds, nlogs, &co, &ra, &e), ESC_OK, "%s", e.msg);
+	buf_init(&ta);
+	buf_init(&tb);
+	sites_text(&ta, &ra, 0);
+	filtered_analysis(&tb, p, profile, logs, nlogs);
+	cr_assert_str_eq(tb.data, ta.data, "%s with %zu logs filtered: the analyses differ", profile, nlogs);
+	buf_release(&ta);
+	buf_release(&tb);
+	classify_result_release(&ra);
+	profile_free(p);
+	store_close(s);
+}
+
+Test(samples, several_logs_give_the_same_fits_and_sites_filtered_or_whole, .timeout = 300)
+{
+	static const char *const progs[] = {"encoding_json", "go_parser", "regexp"};
+
+	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		char profile[4096], own[4096], other[4096], another[4096];
+		const char *logs[3] = {own, other, another};
+
+		snprintf(profile, sizeof(profile), "%s", t_path("sample-profiles/std/go1.26/%s.pb.gz", progs[i]));
+		snprintf(own, sizeof(own), "%s", t_path("sample-profiles/std/go1.26/%s.mm.txt", progs[i]));
+		snprintf(other, sizeof(other), "%s",
+			 t_path("sample-profiles/std/go1.26/%s.mm.txt", progs[(i + 1) % 3]));
+		snprintf(another, sizeof(another), "%s", t_path("sample-profiles/out/go1.26/realistic_json.mm.txt"));
+		compare_with_logs(profile, logs, 3);
+		/* another program's log first, alone too */
+		compare_with_logs(profile, logs + 1, 2);
+	}
+}
+
+/* The filter's rules one by one, on diagnostics away from the profile's lines: an
+ * escaping closure whole (the join tells goroutines from it wherever it is), the first
+ * of each package and of each (package, file) pair without steps, steps that note a map
+ * put, nothing else; and while parsing, every step of a closure's block. */
+Test(samples, the_filter_keeps_closures_the_first_of_each_package_and_file_and_noting_steps)
+{
+	struct profile *p;
+	struct classify_diag_filter *f;
+	struct err e = {0};
+	struct gc_step put = {GC_STEP_FROM, NULL, NULL, 0, "key of map put", "m[k] = v", "a.go", 7, 3,
+			      "from m[k] = v (key of map put) at a.go:7:3"};
+	struct gc_step plain = {GC_STEP_FROM, NULL, NULL, 0, "assign", "x = y", "a.go", 8, 3,
+				"from x = y (assign) at a.go:8:3"};
+	struct gc_diag d = {"example.com/p", "a.go", 90001, 2, GC_ESCAPES, "x", "F", "x escapes to heap", &plain, 1};
+	struct gc_step_spans sp = {0};
+	struct gc_step_view v = {"a.go", 4, 90001, "func literal", 12, "flow: {heap} = &x:", 18, &sp};
+
+	cr_assert_eq(profile_open_file(&p, t_path("sample-profiles/out/go1.26/goroutine.pb.gz"), NULL, &e),
+		     ESC_OK, "%s", e.msg);
+	cr_assert_eq(classify_diag_filter_new(p, &f, &e), ESC_OK, "%s", e.msg);
+	cr_assert_eq(classify_diag_filter_keeps(f, &d, "a.go"), CLASSIFY_KEEP_HEAD, "first of package");
+	cr_assert_eq(classify_diag_filter_keeps(f, &d, "a.go"), CLASSIFY_DROP, "seen package and file");
+	cr_assert_eq(classify_diag_filter_keeps(f, &d, "b.go"), CLASSIFY_KEEP_HEAD, "first of its file");
+	d.steps = &put;
+	cr_assert_eq(classify_diag_filter_keeps(f, &d, "a.go"), CLASSIFY_KEEP_NOTES, "a map put");
+	d.steps = &plain;
+	d.subject = "func literal";
+	cr_assert_eq(classify_diag_filter_keeps(f, &d, "a.go"), CLASSIFY_KEEP, "an escaping closure");
+	cr_assert(classify_diag_filter_wants_step(f, &v), "a closure's steps are kept while parsing");
+	v.subject = "x";
+	v.subject_len = 1;
+	cr_assert_not(classify_diag_filter_wants_step(f, &v), "an unnoting step away from the profile");
+	/* at one of the profile's own lines: whole (goroutine/main.go:46 moves n to the heap) */
+	d.subject = "n";
+	d.file = "goroutine/main.go";
+	d.line = 46;
+	cr_assert_eq(classify_diag_filter_keeps(f, &d, "goroutine/main.go"), CLASSIFY_KEEP);
+	v.file = "goroutine/main.go";
+	v.file_len = strlen(v.file);
+	v.line = 46;
+	cr_assert(classify_diag_filter_wants_step(f, &v));
+	classify_diag_filter_free(f);
+	profile_free(p);
+}
+
+/* A build of the same program at another commit (every line moved): it covers the
+ * profile's packages and files but none of its lines, and the filtered store must still
+ * know which packages it covers to say so. The log is the real one with every line
+ * number of its positions prefixed by 9. */
+Test(samples, a_build_at_other_lines_fits_alike_filtered_or_whole)
+{
+	const char *moved = t_fresh("moved.mm.txt");
+	const char *logs[2];
+	char cmd[8192];
+
+	snprintf(cmd, sizeof(cmd), "sed -E 's/(\\.go:)([0-9]+)/\\19\\2/g' '%s' > '%s'",
+		 t_path("sample-profiles/out/go1.26/realistic_json.mm.txt"), moved);
+	cr_assert_eq(system(cmd), 0);
+	logs[0] = moved;
+	compare_with_logs(t_path("sample-profiles/out/go1.26/realistic_json.pb.gz"), logs, 1);
+	logs[1] = t_path("sample-profiles/out/go1.26/realistic_json.mm.txt");
+	compare_with_logs(t_path("sample-profiles/out/go1.26/realistic_json.pb.gz"), logs, 2);
+	unlink(moved);
 }
