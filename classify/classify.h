@@ -92,6 +92,8 @@ void classify_diag(const struct gc_diag *d, const struct classify_context *cx,
 
 /* ---- the join ---- */
 
+struct classify_decoded;
+
 struct classify_opts {
 	const char *const *source_path;	/* directories to look for sources in */
 	size_t nsource;
@@ -99,6 +101,9 @@ struct classify_opts {
 	/* the decoded profile whose samples are the stored profile's (the same bytes): the
 	 * join reads them from memory instead of the store; NULL reads the store */
 	const struct profile *decoded;
+	/* decoded's samples already grouped (classify_decoded_group), kept by the caller
+	 * across analyses; NULL: each analysis groups them */
+	const struct classify_decoded *grouped;
 };
 
 /* Calls fn for every sample of the decoded heap profile p as store_foreach_heap_sample

@@ -14,6 +14,7 @@
 #include "classify/classify.h"
 #include "common/buf.h"
 #include "common/digest.h"
+#include "common/wrap.h"
 
 struct escapes_run {
 	const char *path;		/* the log or -json tree being read */
@@ -22,47 +23,39 @@ struct escapes_run {
 	/* the content digest: sha256, or in a filtered (temporary) store a 128-bit hash */
 	struct digest_sha256 sha;
 	struct hash128 fast;
-	uint64_t word;			/* bytes of the fast hash not yet fed, and their count */
-	size_t nword;
 	int steps_hashed;		/* the parser's step filter hashed every step */
 	size_t kinds[GC_KIND_COUNT];
 	struct err *e;
 };
 
-/* Adds a byte to the fast hash's pending word; 1 when that completed the word. */
-static int add_byte(struct escapes_run *r, unsigned char c)
+/* A 64-bit hash of n bytes, a word at a time (local, so it inlines). */
+ESC_WRAPS static uint64_t chunk_hash(const unsigned char *b, size_t n)
 {
-	r->word |= (uint64_t)c << (8 * r->nword);
-	if (++r->nword < 8)
-		return 0;
-	r->fast = hash128_add(r->fast, r->word);
-	r->word = 0;
-	r->nword = 0;
-	return 1;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, b + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	if (i < n) {
+		w = 0;
+		memcpy(&w, b + i, n - i);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	return h;
 }
 
-/* Feeds n bytes at p into the run's digest (the fast hash: a word at a time, as bytes
- * would have packed them on a little-endian machine; the same on any machine run twice). */
+/* Feeds n bytes at p into the run's digest: sha256, or the fast hash, which folds each
+ * piece's 64-bit hash (and so its length and order) into its 128-bit state. */
 static void hash_bytes(struct escapes_run *r, const void *p, size_t n)
 {
-	const unsigned char *b = p;
-	size_t i;
-
-	if (!r->keep) {
-		digest_sha256_update(&r->sha, b, n);
-		return;
-	}
-	for (i = 0; i < n && r->nword; i++)
-		if (add_byte(r, b[i]))
-			break;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-
-		memcpy(&w, b + i, 8);
-		r->fast = hash128_add(r->fast, w);
-	}
-	for (; i < n; i++)
-		add_byte(r, b[i]);
+	if (!r->keep)
+		digest_sha256_update(&r->sha, p, n);
+	else
+		r->fast = hash128_add(r->fast, chunk_hash(p, n));
 }
 
 /* Feeds s and its NUL (a NULL string as one 0xff byte) into the run's digest. */
@@ -78,7 +71,6 @@ static int keep_step(void *ctx, const struct gc_step_view *v)
 	struct escapes_run *r = ctx;
 
 	hash_bytes(r, v->text, v->len);
-	hash_bytes(r, "", 1);
 	return classify_diag_filter_wants_step(r->keep, v);
 }
 
@@ -89,7 +81,6 @@ static void hash_final(struct escapes_run *r, char out[65])
 		digest_sha256_final(&r->sha, out);
 		return;
 	}
-	r->fast = hash128_add(hash128_add(r->fast, r->word), r->nword);
 	snprintf(out, 65, "%016llx%016llx", (unsigned long long)r->fast.hi,
 		 (unsigned long long)r->fast.lo);
 }

@@ -193,6 +193,8 @@ static int cmp_site(const void *a, const void *b)
 /* Every sample of the profile, from memory when the caller decoded it, else the store. */
 static int foreach_sample(struct join *J, int64_t profile_id, store_sample_fn fn)
 {
+	if (J->o && J->o->grouped)
+		return classify_decoded_foreach(J->o->grouped, fn, J, J->e);
 	if (J->decoded)
 		return classify_decoded_foreach(J->decoded, fn, J, J->e);
 	return store_foreach_heap_sample(J->st, profile_id, fn, J, J->e);
@@ -239,7 +241,7 @@ enum esc_status classify_analyze(struct store *s, int64_t profile_id, const int6
 	hmap_init(&J.frames_seen);
 	if ((st = store_heap_types_of(s, profile_id, r->has, e)))
 		goto out;
-	if (o && o->decoded && (st = classify_decoded_group(o->decoded, &J.decoded, e)))
+	if (o && o->decoded && !o->grouped && (st = classify_decoded_group(o->decoded, &J.decoded, e)))
 		goto out;
 	for (i = 0; i < nbuilds; i++) {
 		char version[64];

@@ -507,6 +507,12 @@ void join_free_dvec_map(struct hmap *m, int free_items)
 /* ---- which diagnostics of a log a join can use ---- */
 
 struct classify_diag_filter {
+	/* the last block's position and whether it is one of the profile's lines: a block's
+	 * steps come one after another */
+	char last_file[512];
+	size_t last_len;
+	unsigned last_line;
+	int last_hit;
 	struct hmap lines;	/* "base:line" of every line of every location of the profile */
 	struct hmap pkgs;	/* packages with a diagnostic kept */
 	struct hmap pairs;	/* "package\0normfile" with a diagnostic kept */
@@ -606,8 +612,15 @@ int classify_diag_filter_wants_step(struct classify_diag_filter *f, const struct
 			(span_is(v, why, "call parameter") && span_starts(v, v->sp->expr, "append(")) ||
 			(span_is(v, why, "return") && v->subject_len >= 6 && !memcmp(v->subject, "append", 6))))
 		return 1;
+	if (v->line == f->last_line && v->file_len == f->last_len && f->last_len &&
+	    !memcmp(v->file, f->last_file, v->file_len))
+		return f->last_hit;
 	line_key_n(key, sizeof(key), v->file, v->file_len, v->line);
-	return hmap_get(&f->lines, key, strlen(key)) != NULL;
+	f->last_hit = hmap_get(&f->lines, key, strlen(key)) != NULL;
+	f->last_line = v->line;
+	f->last_len = v->file_len <= sizeof(f->last_file) ? v->file_len : 0;
+	memcpy(f->last_file, v->file, f->last_len);
+	return f->last_hit;
 }
 
 void classify_diag_filter_free(struct classify_diag_filter *f)

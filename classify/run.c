@@ -108,6 +108,8 @@ enum esc_status classify_run(const struct classify_notes *n, struct store *s, in
 	struct classify_result r;
 	struct store_cause_row rows[32];
 	struct store_build_fit *fits = NULL;
+	struct classify_decoded *grouped = NULL;
+	struct classify_opts oo = o ? *o : (struct classify_opts){0};
 	int64_t *used = NULL;
 	const struct classify_cause *cs;
 	size_t nc, i, nused = 0;
@@ -118,8 +120,17 @@ enum esc_status classify_run(const struct classify_notes *n, struct store *s, in
 		nc = 32;
 	for (i = 0; i < nc; i++)
 		rows[i] = (struct store_cause_row){cs[i].id, cs[i].title, cs[i].hint};
-	if ((st = classify_analyze(s, profile_id, builds, nbuilds, o, &r, e)))
+	/* samples read from memory are grouped once for both analyses below */
+	if (oo.decoded && !oo.grouped) {
+		if ((st = classify_decoded_group(oo.decoded, &grouped, e)))
+			return st;
+		oo.grouped = grouped;
+	}
+	o = &oo;
+	if ((st = classify_analyze(s, profile_id, builds, nbuilds, o, &r, e))) {
+		classify_decoded_free(grouped);
 		return st;
+	}
 	fits = calloc(nbuilds + 1, sizeof(*fits));
 	used = calloc(nbuilds + 1, sizeof(*used));
 	if (!fits || !used) {
@@ -148,6 +159,7 @@ enum esc_status classify_run(const struct classify_notes *n, struct store *s, in
 	if (!st && nused < nbuilds && n && n->fn)
 		st = store_foreach_build_fit(s, *analysis_id, say_unfit, (void *)n, e);
 out:
+	classify_decoded_free(grouped);
 	free(fits);
 	free(used);
 	return st;
