@@ -131,7 +131,7 @@ enum esc_status classify_diag_filter_new(const struct profile *p, struct classif
 enum classify_keep {
 	CLASSIFY_DROP,
 	CLASSIFY_KEEP,		/* whole: at a line of the profile, or an escaping closure */
-	CLASSIFY_KEEP_NOTES,	/* with only its steps that say what a line does */
+	CLASSIFY_KEEP_NOTES,	/* with only its steps that matter as notes */
 	CLASSIFY_KEEP_HEAD,	/* without steps: the first of its package or file */
 	CLASSIFY_KEEP_NOMEM,	/* memory ran out */
 };
@@ -140,6 +140,10 @@ enum classify_keep classify_diag_filter_keeps(struct classify_diag_filter *f,
 /* Whether to keep a step while the log is parsed, before its diagnostic is known: a
  * superset of the steps classify_diag_filter_keeps stores (gc_log_set_step_filter). */
 int classify_diag_filter_wants_step(struct classify_diag_filter *f, const struct gc_step_view *v);
+/* Whether the join of the filter's profile reads step s of d away from the profile's
+ * lines: a map put's expression anywhere, what one of the profile's lines does. */
+int classify_diag_filter_step_matters(const struct classify_diag_filter *f, const struct gc_diag *d,
+				      const struct gc_step *s);
 /* Whether step s of d says what its line does (a map put, an append, an appended slice
  * returned): what the join reads from steps away from the profile's lines. */
 int classify_step_notes(const struct gc_diag *d, const struct gc_step *s);

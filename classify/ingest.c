@@ -24,6 +24,8 @@ struct escapes_run {
 	struct digest_sha256 sha;
 	struct hash128 fast;
 	int steps_hashed;		/* the parser's step filter hashed every step */
+	char *last_file;		/* the last diagnostic's file, and its normal form */
+	char last_norm[4096];
 	size_t kinds[GC_KIND_COUNT];
 	struct err *e;
 };
@@ -88,7 +90,8 @@ static void hash_final(struct escapes_run *r, char out[65])
 static int on_diag(void *ctx, const struct gc_diag *d)
 {
 	struct escapes_run *r = ctx;
-	char norm[4096], pos[64];
+	const char *norm;
+	char pos[64];
 	size_t i;
 
 	if ((size_t)d->kind < GC_KIND_COUNT)
@@ -103,7 +106,13 @@ static int on_diag(void *ctx, const struct gc_diag *d)
 	hash_str(r, d->message);
 	for (i = 0; i < d->nsteps && !r->steps_hashed; i++)
 		hash_str(r, d->steps[i].text);
-	classify_norm_path(d->file, norm, sizeof(norm));
+	/* a package's diagnostics come file by file: the last file's form is reused */
+	if (!r->last_file || strcmp(r->last_file, d->file)) {
+		free(r->last_file);
+		r->last_file = strdup(d->file);
+		classify_norm_path(d->file, r->last_norm, sizeof(r->last_norm));
+	}
+	norm = r->last_norm;
 	if (r->keep) {
 		struct gc_diag part = *d;
 		struct gc_step *steps;
@@ -120,13 +129,13 @@ static int on_diag(void *ctx, const struct gc_diag *d)
 			part.nsteps = 0;
 			return store_build_add(r->b, &part, norm, r->e);
 		case CLASSIFY_KEEP_NOTES:
-			/* the steps whose notes say what a line does */
+			/* the steps that matter as notes */
 			if (!(steps = calloc(d->nsteps, sizeof(*steps))))
 				return err_set(r->e, ESC_ENOMEM, "'%s': out of memory", r->path);
 			part.steps = steps;
 			part.nsteps = 0;
 			for (i = 0; i < d->nsteps; i++)
-				if (classify_step_notes(d, &d->steps[i]))
+				if (classify_diag_filter_step_matters(r->keep, d, &d->steps[i]))
 					steps[part.nsteps++] = d->steps[i];
 			ret = store_build_add(r->b, &part, norm, r->e);
 			free(steps);
@@ -332,6 +341,7 @@ static enum esc_status build_from(struct store *s, struct input *in, const char 
 		return e->status;
 	r = in ? parse_input(in, max_line, &run, &res->st, e) :
 		 gc_parse_json_dir(dir, on_diag, &run, &res->st, e);
+	free(run.last_file);
 	if (r) {
 		if (!e->status)
 			err_set(e, (enum esc_status)r, "'%s': cannot parse", path);

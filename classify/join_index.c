@@ -553,8 +553,9 @@ enum esc_status classify_diag_filter_new(const struct profile *p, struct classif
 }
 
 /* The union of what join_keep_diag reads: a diagnostic at one of the profile's lines or
- * an escaping closure, whole; the steps that note what a line does; the package and file
- * of the first diagnostic of each package and (package, file) pair. */
+ * an escaping closure, whole; the steps that note a map put's expression, or what one of
+ * the profile's lines does; the package and file of the first diagnostic of each package
+ * and (package, file) pair. */
 enum classify_keep classify_diag_filter_keeps(struct classify_diag_filter *f,
 					      const struct gc_diag *d, const char *norm_file)
 {
@@ -577,9 +578,31 @@ enum classify_keep classify_diag_filter_keeps(struct classify_diag_filter *f,
 	if ((seen = pair_seen(&f->pairs, pkg, strlen(pkg) + 1, norm_file, strlen(norm_file))) < 0)
 		return CLASSIFY_KEEP_NOMEM;
 	for (i = 0; i < d->nsteps; i++)
-		if (classify_step_notes(d, &d->steps[i]))
+		if (classify_diag_filter_step_matters(f, d, &d->steps[i]))
 			return CLASSIFY_KEEP_NOTES;
 	return !seen || first ? CLASSIFY_KEEP_HEAD : CLASSIFY_DROP;
+}
+
+/* Whether file[0..flen):line is one of the profile's lines. */
+static int line_in(const struct classify_diag_filter *f, const char *file, size_t flen, unsigned line)
+{
+	char key[1024];
+
+	line_key_n(key, sizeof(key), file, flen, line);
+	return hmap_get(&f->lines, key, strlen(key)) != NULL;
+}
+
+int classify_diag_filter_step_matters(const struct classify_diag_filter *f, const struct gc_diag *d,
+				      const struct gc_step *s)
+{
+	int flag = classify_step_notes(d, s);
+
+	if (!flag)
+		return 0;
+	/* a map put's expression counts wherever it is; a line's flags only at the profile's */
+	if (flag == JOIN_NOTE_MAP_PUT && s->expr)
+		return 1;
+	return line_in(f, s->file, strlen(s->file), s->line);
 }
 
 static int span_is(const struct gc_step_view *v, struct gc_span sp, const char *lit)
@@ -597,9 +620,9 @@ static int span_starts(const struct gc_step_view *v, struct gc_span sp, const ch
 }
 
 /* Before its diagnostic is known, a step is kept when the diagnostic may be kept whole
- * (the block is at one of the profile's lines, or a closure's) or when it may note what
- * its line does (classify_step_notes, with the kind not yet known: a return step of any
- * append). */
+ * (the block is at one of the profile's lines, or a closure's) or when it may matter as a
+ * note (classify_diag_filter_step_matters, with the kind not yet known: a return step of
+ * any append). */
 int classify_diag_filter_wants_step(struct classify_diag_filter *f, const struct gc_step_view *v)
 {
 	char key[1024];
@@ -607,11 +630,14 @@ int classify_diag_filter_wants_step(struct classify_diag_filter *f, const struct
 
 	if (v->subject_len == 12 && !memcmp(v->subject, "func literal", 12))
 		return 1;
+	if (why.len && span_is(v, why, "key of map put") && v->sp->expr.len)
+		return 1;	/* the expression, wherever it is */
 	if (why.len && (span_is(v, why, "key of map put") || span_is(v, why, "appendee slice") ||
 			span_is(v, why, "appended slice...") ||
 			(span_is(v, why, "call parameter") && span_starts(v, v->sp->expr, "append(")) ||
-			(span_is(v, why, "return") && v->subject_len >= 6 && !memcmp(v->subject, "append", 6))))
-		return 1;
+			(span_is(v, why, "return") && v->subject_len >= 6 && !memcmp(v->subject, "append", 6))) &&
+	    v->sp->file.len && line_in(f, v->text + v->sp->file.off, v->sp->file.len, v->sp->line))
+		return 1;	/* a note at one of the profile's lines */
 	if (v->line == f->last_line && v->file_len == f->last_len && f->last_len &&
 	    !memcmp(v->file, f->last_file, v->file_len))
 		return f->last_hit;
