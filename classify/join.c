@@ -239,6 +239,7 @@ enum esc_status classify_analyze(struct store *s, int64_t profile_id, const int6
 	hmap_init(&J.build_hits);
 	hmap_init(&J.sites);
 	hmap_init(&J.frames_seen);
+	hmap_init(&J.user_memo);
 	if ((st = store_heap_types_of(s, profile_id, r->has, e)))
 		goto out;
 	if (o && o->decoded && !o->grouped && (st = classify_decoded_group(o->decoded, &J.decoded, e)))
@@ -320,6 +321,7 @@ out:
 	free(J.closures);
 	hmap_release(&J.needed);
 	hmap_release(&J.frames_seen);
+	hmap_release(&J.user_memo);
 	classify_decoded_free(J.decoded);
 	hmap_release(&J.file_seen);
 	hmap_release(&J.map_puts);

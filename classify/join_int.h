@@ -104,6 +104,7 @@ struct join {
 	struct resolution res;
 	int res_ok;
 	struct hmap frames_seen;	/* frames pass A has done: struct frame_memo */
+	struct hmap user_memo;		/* pass C: (function, file) pointers -> is user + 1 */
 	struct size_hist *leaf_sizes;	/* the current stack's leaf line's sizes, or NULL */
 	int leaf_known;			/* leaf_sizes is set for the current stack */
 	struct site_memo {		/* the sites the current stack's samples went to */
@@ -151,7 +152,8 @@ int join_main_fit(const char *frame_file, const char *diag_file, const char *dia
  * generic: a file of the frame's package reported where it was instantiated fits too. */
 int join_compatible(const struct join *J, const char *frame_file, const char *frame_pkg,
 		    const char *diag_file, const char *diag_pkg, int generic);
-/* Whether the frame is the user's own code (J->user filled). */
+/* Whether the frame is the user's own code (J->user filled; asked in pass C only, whose
+ * walk keeps each string at one address). */
 int join_is_user(struct join *J, const struct store_frame *f);
 /* Fills J->r->matches: how well each build fits the profile; -1 when memory runs out. */
 int join_build_match(struct join *J, const int64_t *builds, size_t nbuilds);

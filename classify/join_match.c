@@ -174,7 +174,7 @@ static int has_diags_in(struct join *J, const struct store_frame *f, int user)
  * _testmain.go), never the runtime, reflect or the standard library's internals. A standard-library generic instantiated for the caller
  * (slices.Grow[...], sync.OnceValue[...]) is reported in the caller's build but is the
  * caller's only when that package is itself under test. */
-int join_is_user(struct join *J, const struct store_frame *f)
+static int is_user(struct join *J, const struct store_frame *f)
 {
 	char pkg[1024];
 
@@ -187,6 +187,22 @@ int join_is_user(struct join *J, const struct store_frame *f)
 	if (!strcmp(pkg, "main"))
 		return J->covered.len ? has_diags_in(J, f, 1) : 1;
 	return hmap_get(&J->user, pkg, strlen(pkg)) != NULL;
+}
+
+int join_is_user(struct join *J, const struct store_frame *f)
+{
+	/* asked for frame after frame of every stack, in one walk whose strings keep their
+	 * addresses: the answer is remembered by the frame's function and file pointers */
+	const char *key[2] = {f->function, f->file};
+	void **slot = hmap_put(&J->user_memo, key, sizeof(key));
+	int r;
+
+	if (slot && *slot)
+		return (int)((uintptr_t)*slot - 1);
+	r = is_user(J, f);
+	if (slot)
+		*slot = (void *)(uintptr_t)(r + 1);
+	return r;
 }
 
 /* How well each build fits the profile: of the profile's own frame lines (outside the
