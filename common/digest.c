@@ -45,19 +45,3 @@ void digest_sha256_hex(const void *data, size_t len, char out[65])
 	digest_sha256_final(&d, out);
 }
 
-ESC_WRAPS static uint64_t mix(uint64_t x, uint64_t k)
-{
-	x ^= x >> 32;
-	x *= k;
-	x ^= x >> 29;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	x ^= x >> 32;
-	return x;
-}
-
-ESC_WRAPS struct hash128 hash128_add(struct hash128 h, uint64_t word)
-{
-	h.lo = mix(h.lo ^ word, 0x9e3779b97f4a7c15ULL) + 0x632be59bd9b4e019ULL;
-	h.hi = mix((h.hi + word) * 0xd6e8feb86659fd93ULL, 0xc2b2ae3d27d4eb4fULL) ^ h.lo;
-	return h;
-}

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/wrap.h"
+
 /* Hex sha256 of len bytes, NUL-terminated, into out. */
 void digest_sha256_hex(const void *data, size_t len, char out[65]);
 
@@ -21,9 +23,26 @@ struct hash128 {
 	uint64_t lo, hi;
 };
 
+ESC_WRAPS static inline uint64_t hash128_mix(uint64_t x, uint64_t k)
+{
+	x ^= x >> 32;
+	x *= k;
+	x ^= x >> 29;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 32;
+	return x;
+}
+
 /* Feeds one 64-bit word into h (start from HASH128_INIT); order matters. Not collision
- * resistant against chosen input: a match proposes equality, it does not prove it. */
-struct hash128 hash128_add(struct hash128 h, uint64_t word);
+ * resistant against chosen input: a match proposes equality, it does not prove it. The
+ * stored stack keys are made of it: it never changes. Inline: a load calls it for every
+ * location of every sample. */
+ESC_WRAPS static inline struct hash128 hash128_add(struct hash128 h, uint64_t word)
+{
+	h.lo = hash128_mix(h.lo ^ word, 0x9e3779b97f4a7c15ULL) + 0x632be59bd9b4e019ULL;
+	h.hi = hash128_mix((h.hi + word) * 0xd6e8feb86659fd93ULL, 0xc2b2ae3d27d4eb4fULL) ^ h.lo;
+	return h;
+}
 #define HASH128_INIT ((struct hash128){0x243f6a8885a308d3ULL, 0x13198a2e03707344ULL})
 
 #endif

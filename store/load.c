@@ -56,6 +56,7 @@ struct loader {
 	size_t nstacks, capstacks;
 	uint32_t *locs_of;		/* location indices of the stacks, by stack_slot.off */
 	size_t nlocs_of, caplocs_of;
+	int stored_before;		/* the store held stacks when this load began */
 	struct hmap strs;		/* string -> its index in str_ids + 1 */
 	int64_t *str_ids;		/* str ids, in order of first use */
 	size_t nstr_ids, capstr_ids;
@@ -417,7 +418,7 @@ static int64_t stack_for(struct loader *L, const struct profile_sample *s)
 	size_t i, depth = 0, slot;
 	int64_t id = 0;
 	uint32_t n;
-	int same;
+	int same, collides = 0;
 
 	for (i = 0; i < s->nlocations; i++) {
 		const struct loc_frames *lf = &L->locs[s->locations[i]->index];
@@ -437,6 +438,7 @@ static int64_t stack_for(struct loader *L, const struct profile_sample *s)
 		if (L->stacks[slot].h.lo == h.lo && L->stacks[slot].h.hi == h.hi) {
 			const struct stack_slot *x = &L->stacks[slot];
 
+			collides = 1;
 			same = x->nlocs == STACK_IN_STORE ? same_frames(L, x->id, s) :
 				same_locations(L, L->locs_of + x->off, x->nlocs, s);
 			if (same < 0)
@@ -444,8 +446,9 @@ static int64_t stack_for(struct loader *L, const struct profile_sample *s)
 			if (same)
 				return x->id;
 		}
-	/* then the store's: the stacks of this hash, in the order they were stored */
-	for (n = 0;; n++) {
+	/* then the store's: the stacks of this hash, in the order they were stored (none
+	 * when the store held no stack before this load and none of this hash was added) */
+	for (n = 0; L->stored_before || collides; n++) {
 		if ((id = stored_stack(L, h, n)) < 0)
 			return 0;
 		if (!id)
@@ -728,6 +731,19 @@ enum esc_status store_add_profile(struct store *s, const struct profile *p,
 		goto fail;
 	if ((st = insert_profile(&L, o)))
 		goto fail;
+	{
+		sqlite3_stmt *q;
+
+		if ((st = store_prepare(s, "SELECT EXISTS (SELECT 1 FROM stack)", &q, e)))
+			goto fail;
+		if (sqlite3_step(q) == SQLITE_ROW)
+			L.stored_before = sqlite3_column_int(q, 0);
+		else
+			st = store_fail(s, e, "cannot look up the stacks");
+		sqlite3_finalize(q);
+		if (st)
+			goto fail;
+	}
 	if (o->without_samples)
 		rc = 0;
 	else if ((st = prepare_locations(&L)))

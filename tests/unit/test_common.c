@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/digest.h"
 #include "common/hmap.h"
 #include "common/num.h"
 #include "common/paths.h"
@@ -155,4 +156,28 @@ ParameterizedTest(struct real_case *c, common, decimal_numbers_are_read_whole_fi
 
 	cr_expect_eq(num_parse_double(c->s, 0, 100, &v) == 0, c->ok, "\"%s\"", c->s);
 	cr_expect_float_eq(v, c->ok ? c->v : -7, 1e-12, "\"%s\"", c->s);
+}
+
+/* Stored stacks are keyed by this hash: a store loaded before must still find its stacks,
+ * so its output never changes. The value is the formula worked in Python's integers. */
+Test(common, the_stack_hash_is_the_one_stores_were_keyed_by)
+{
+	struct hash128 h = HASH128_INIT;
+	const uint64_t w[] = {1, 2, 3, UINT64_MAX};
+
+	for (size_t i = 0; i < 4; i++)
+		h = hash128_add(h, w[i]);
+	cr_assert_eq(h.lo, UINT64_C(0x15a936f3f16cd638));
+	cr_assert_eq(h.hi, UINT64_C(0x7537d5a2dc99041a));
+}
+
+/* path_base takes the last separator of either kind; a trailing one leaves the path. */
+Test(common, path_base_is_after_the_last_slash_or_backslash)
+{
+	cr_assert_str_eq(path_base("a/b/c.go"), "c.go");
+	cr_assert_str_eq(path_base("a\\b/c.go"), "c.go");
+	cr_assert_str_eq(path_base("a/b\\c.go"), "c.go");
+	cr_assert_str_eq(path_base("c.go"), "c.go");
+	cr_assert_str_eq(path_base("a/b/"), "a/b/");
+	cr_assert_str_eq(path_base(""), "");
 }
