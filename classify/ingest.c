@@ -14,7 +14,6 @@
 #include "classify/classify.h"
 #include "common/buf.h"
 #include "common/digest.h"
-#include "common/wrap.h"
 
 struct escapes_run {
 	const char *path;		/* the log or -json tree being read */
@@ -30,26 +29,6 @@ struct escapes_run {
 	struct err *e;
 };
 
-/* A 64-bit hash of n bytes, a word at a time (local, so it inlines). */
-ESC_WRAPS static uint64_t chunk_hash(const unsigned char *b, size_t n)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&w, b + i, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	if (i < n) {
-		w = 0;
-		memcpy(&w, b + i, n - i);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	return h;
-}
-
 /* Feeds n bytes at p into the run's digest: sha256, or the fast hash, which folds each
  * piece's 64-bit hash (and so its length and order) into its 128-bit state. */
 static void hash_bytes(struct escapes_run *r, const void *p, size_t n)
@@ -57,7 +36,7 @@ static void hash_bytes(struct escapes_run *r, const void *p, size_t n)
 	if (!r->keep)
 		digest_sha256_update(&r->sha, p, n);
 	else
-		r->fast = hash128_add(r->fast, chunk_hash(p, n));
+		r->fast = hash128_add(r->fast, hash64_bytes(p, n));
 }
 
 /* Feeds s and its NUL (a NULL string as one 0xff byte) into the run's digest. */

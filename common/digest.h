@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "common/wrap.h"
 
@@ -22,6 +23,33 @@ void digest_sha256_final(struct digest_sha256 *d, char out[65]);
 struct hash128 {
 	uint64_t lo, hi;
 };
+
+/* A 64-bit hash of n bytes, a word at a time (the tail zero-padded, the length mixed in
+ * last, then an avalanche): for tables and in-process identity, not a defence against
+ * chosen input. */
+ESC_WRAPS static inline uint64_t hash64_bytes(const void *key, size_t n)
+{
+	const unsigned char *p = key;
+	uint64_t h = 0x9e3779b97f4a7c15ULL, w;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	if (i < n) {
+		w = 0;
+		memcpy(&w, p + i, n - i);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	h ^= (uint64_t)n;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
 
 ESC_WRAPS static inline uint64_t hash128_mix(uint64_t x, uint64_t k)
 {

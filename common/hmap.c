@@ -1,7 +1,7 @@
 /* hmap.c — the table doubles at half load, so probes stay short; keys are NUL-terminated
  * copies so callers can use them as C strings while iterating. */
 #include "hmap.h"
-#include "wrap.h"
+#include "digest.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,33 +13,6 @@ struct hmap_slot {
 	uint64_t hash;
 	void *value;
 };
-
-/* A word at a time: each 8-byte word (the tail zero-padded, the length mixed in last) is
- * multiplied into the state, then the bits are spread by a final avalanche. Table keys,
- * not a defence: a flood of colliding keys costs probes, never correctness. */
-ESC_WRAPS static uint64_t hash_bytes(const void *key, size_t n)
-{
-	const unsigned char *p = key;
-	uint64_t h = 0x9e3779b97f4a7c15ULL, w;
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&w, p + i, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	if (i < n) {
-		w = 0;
-		memcpy(&w, p + i, n - i);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	h ^= (uint64_t)n;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
 
 void hmap_init(struct hmap *m)
 {
@@ -73,7 +46,7 @@ void *hmap_get(const struct hmap *m, const void *key, size_t len)
 
 	if (!m->cap)
 		return NULL;
-	s = find(m, key, len, hash_bytes(key, len));
+	s = find(m, key, len, hash64_bytes(key, len));
 	return s->key ? s->value : NULL;
 }
 
@@ -97,7 +70,7 @@ static int grow(struct hmap *m)
 void **hmap_put(struct hmap *m, const void *key, size_t len)
 {
 	struct hmap_slot *s;
-	uint64_t h = hash_bytes(key, len);
+	uint64_t h = hash64_bytes(key, len);
 
 	if (2 * (m->len + 1) > m->cap && grow(m))
 		return NULL;
