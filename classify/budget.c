@@ -2,6 +2,7 @@
  * when they hold spaces. Parsing is strict: an unknown rule, sample type or unit is an
  * error naming the line, so a typo can never turn into a budget that silently passes. */
 #include <ctype.h>
+#include <fnmatch.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 
 #include "classify.h"
 #include "common/hmap.h"
+#include "common/suggest.h"
 #include "common/vec.h"
 
 /* Splits a line into at most max words; quotes group (and may hold spaces or #), a #
@@ -75,6 +77,18 @@ static char *rule_text(const char *s, size_t n)
 	return t;
 }
 
+/* " (did you mean 'X'?)" when one of cands is close to word, else "". */
+static const char *did_you_mean(char *buf, size_t n, const char *word, const char *const *cands,
+				size_t ncands)
+{
+	const char *s = suggest(word, cands, ncands);
+
+	if (!s)
+		return "";
+	snprintf(buf, n, " (did you mean '%s'?)", s);
+	return buf;
+}
+
 /* "512MiB", "2M", "5%", "+10%", "0" -> value and kind; -1 on a bad unit */
 static int parse_limit(const char *s, int type, struct budget_rule *r, char *why, size_t n)
 {
@@ -121,19 +135,51 @@ static int parse_limit(const char *s, int type, struct budget_rule *r, char *why
 			r->limit = v * units[i].m;
 			return 0;
 		}
-	snprintf(why, n, "unknown unit '%s' (B KiB MiB GiB TiB, k M G, %%, +%%)", end);
+	{
+		static const char *const names[] = {"B", "KiB", "MiB", "GiB", "TiB", "k", "M", "G", "%"};
+		char hint[128];
+
+		snprintf(why, n, "unknown unit '%s'%s (B KiB MiB GiB TiB, k M G, %%, +%%)", end,
+			 did_you_mean(hint, sizeof(hint), end, names, 9));
+	}
 	return -1;
 }
 
-static enum budget_scope scope_of(const char *w)
+static const char *const scope_names[] = {"total", "package", "function", "site", "cause"};
+
+/* The scope a rule's first word names; "function?" (a trailing ?) marks it optional. */
+static enum budget_scope scope_of(const char *w, int *optional)
 {
-	static const char *const names[] = {"total", "package", "function", "site", "cause"};
+	size_t n = strlen(w);
 	int i;
 
+	*optional = n > 1 && w[n - 1] == '?';
+	if (*optional)
+		n--;
 	for (i = 0; i < 5; i++)
-		if (!strcmp(w, names[i]))
+		if (strlen(scope_names[i]) == n && !strncmp(w, scope_names[i], n))
 			return (enum budget_scope)i;
 	return BUDGET_SCOPE_NONE;
+}
+
+/* A cause rule names causes of the table: a name one of them, a glob at least one. */
+static int check_cause(const char *pattern, char *why, size_t n)
+{
+	const struct classify_cause *cs;
+	const char *ids[64];
+	char hint[128];
+	size_t nc, i, k = 0;
+
+	cs = classify_causes(&nc);
+	for (i = 0; i < nc && k < 64; i++) {
+		if (!fnmatch(pattern, cs[i].id, 0))
+			return 0;
+		ids[k++] = cs[i].id;
+	}
+	snprintf(why, n, "'%s' is no cause escprof knows%s; the causes are listed by"
+		 " `escprof sql \"SELECT cause FROM causes\"`", pattern,
+		 did_you_mean(hint, sizeof(hint), pattern, ids, k));
+	return -1;
 }
 
 const char *budget_scope_name(enum budget_scope s)
@@ -154,7 +200,7 @@ enum esc_status budget_parse(const char *name, const char *text, size_t len,
 	while (off < len) {
 		const char *nl = memchr(text + off, '\n', len - off);
 		size_t ll = nl ? (size_t)(nl - (text + off)) : len - off;
-		char *line, *w[10], why[256] = "";
+		char *line, *w[10], why[1024] = "";
 		struct budget_rule r = {0};
 		int n, i = 0, growth = 0, type = -1;
 
@@ -190,8 +236,13 @@ enum esc_status budget_parse(const char *name, const char *text, size_t len,
 			i++;
 			if (i < n && strcmp(w[i], "<=") && strcmp(w[i], "<") && !(r.pattern = strdup(w[i++])))
 				goto nomem;
-		} else if (i < n && (r.scope = scope_of(w[i])) != BUDGET_SCOPE_NONE) {
+		} else if (i < n && (r.scope = scope_of(w[i], &r.optional)) != BUDGET_SCOPE_NONE) {
 			i++;
+			if (r.optional && (r.scope == BUDGET_TOTAL || r.scope == BUDGET_CAUSE)) {
+				snprintf(why, sizeof(why), "a %s rule always has something to check: no '?'",
+					 scope_names[r.scope]);
+				goto bad;
+			}
 			if (r.scope != BUDGET_TOTAL) {
 				if (i >= n) {
 					snprintf(why, sizeof(why), "%s rule needs a name or pattern", w[i - 1]);
@@ -199,17 +250,28 @@ enum esc_status budget_parse(const char *name, const char *text, size_t len,
 				}
 				if (!(r.pattern = strdup(w[i++])))
 					goto nomem;
+				if (r.scope == BUDGET_CAUSE && check_cause(r.pattern, why, sizeof(why)))
+					goto bad;
 			}
 			if (i >= n || (type = store_heap_type_index(w[i])) < 0) {
-				snprintf(why, sizeof(why), "unknown sample type '%s' (alloc_objects, alloc_space,"
-					 " inuse_objects, inuse_space)", i < n ? w[i] : "");
+				char hint[128];
+
+				snprintf(why, sizeof(why), "unknown sample type '%s'%s (alloc_objects, alloc_space,"
+					 " inuse_objects, inuse_space)", i < n ? w[i] : "",
+					 i < n ? did_you_mean(hint, sizeof(hint), w[i], store_heap_types, STORE_NHEAP) : "");
 				goto bad;
 			}
 			r.type = type;
 			i++;
 		} else {
-			snprintf(why, sizeof(why), "unknown rule '%s' (total, package, function, site, cause,"
-				 " new-escapes, grown ...)", i < n ? w[i] : w[0]);
+			static const char *const rules[] = {"total", "package", "function", "site", "cause",
+							    "new-escapes", "grown"};
+			char hint[128];
+			const char *word = i < n ? w[i] : w[0];
+
+			snprintf(why, sizeof(why), "unknown rule '%s'%s (total, package, function, site, cause,"
+				 " new-escapes, grown ...; a ? after package, function or site makes a rule"
+				 " optional)", word, did_you_mean(hint, sizeof(hint), word, rules, 7));
 			goto bad;
 		}
 		if (i >= n || (strcmp(w[i], "<=") && strcmp(w[i], "<"))) {
@@ -260,6 +322,7 @@ nomem:
 	return ESC_OK;
 fail:
 	budget_release(b);
+	b->error_line = lineno;
 	return st;
 }
 

@@ -135,7 +135,7 @@ static enum esc_status eval_scope(struct eval *ev, const struct budget_rule *r,
 		if ((st = set_where(res, "total", NULL, 0, ev->e)))
 			goto out;
 	}
-	res->verdict = !res->matched ? CLASSIFY_CHECK_NO_MATCH :
+	res->verdict = !res->matched ? (r->optional ? CLASSIFY_CHECK_SKIPPED : CLASSIFY_CHECK_NO_MATCH) :
 		       res->breaches ? CLASSIFY_CHECK_BREACH : CLASSIFY_CHECK_PASS;
 out:
 	store_entities_free(cur, ncur);
@@ -266,5 +266,14 @@ size_t classify_check_breaches(const struct classify_check_result *r, size_t n)
 
 	for (i = 0; i < n; i++)
 		k += r[i].verdict == CLASSIFY_CHECK_BREACH;
+	return k;
+}
+
+size_t classify_check_failures(const struct classify_check_result *r, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += r[i].verdict == CLASSIFY_CHECK_BREACH || r[i].verdict == CLASSIFY_CHECK_NO_MATCH;
 	return k;
 }

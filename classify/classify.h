@@ -204,6 +204,7 @@ struct budget_rule {
 	int type;			/* STORE_* sample type */
 	int growth;			/* a `grown` rule: against the baseline profile */
 	int strict;			/* < instead of <= */
+	int optional;			/* "function? ...": matching nothing is no failure */
 	enum budget_limit limit_kind;
 	double limit;			/* bytes or objects, percent, or growth percent */
 };
@@ -211,6 +212,7 @@ struct budget_rule {
 struct budget {
 	struct budget_rule *rules;
 	size_t n, cap;
+	size_t error_line;		/* after a failed budget_parse: the line at fault, 0 none */
 };
 
 /* Parses a budget file's text; name is used in messages ("budget.txt:3: unknown unit"). */
@@ -255,7 +257,11 @@ struct classify_check_input {
 	struct classify_check_escapes *base_escapes;	/* and the baseline build; NULL when none */
 };
 
-enum classify_check_verdict { CLASSIFY_CHECK_PASS, CLASSIFY_CHECK_BREACH, CLASSIFY_CHECK_NO_MATCH };
+/* A rule that matches nothing fails (a misspelt name must not pass CI), unless it is
+ * optional ("function? ..."): then it is skipped. */
+enum classify_check_verdict {
+	CLASSIFY_CHECK_PASS, CLASSIFY_CHECK_BREACH, CLASSIFY_CHECK_NO_MATCH, CLASSIFY_CHECK_SKIPPED
+};
 
 /* The verdict on one rule, from its worst entity (the biggest value, share or growth). */
 struct classify_check_result {
@@ -285,6 +291,8 @@ enum esc_status classify_check_eval(struct store *s, const struct budget *b,
 void classify_check_results_free(struct classify_check_result *r, size_t n);
 /* How many results are breaches. */
 size_t classify_check_breaches(const struct classify_check_result *r, size_t n);
+/* The results that fail the check: breaches and required rules that matched nothing. */
+size_t classify_check_failures(const struct classify_check_result *r, size_t n);
 
 
 /* ---- engine: the HTML report's data ---- */

@@ -18,14 +18,17 @@ static const char usage[] =
 	"                     [--format text|json|junit|github|sarif]\n"
 	"\n"
 	"Checks a profile (the newest, or --profile) against a budget file and exits 1 when\n"
-	"any rule is breached, 3 when the budget file is wrong. Rules, one a line:\n"
+	"any rule is breached or matches nothing, 3 when the budget file is wrong (every\n"
+	"format but text still writes a document saying why). Rules, one a line:\n"
 	"  total TYPE <= LIMIT\n"
 	"  package|function|site|cause PATTERN TYPE <= LIMIT\n"
 	"  grown total|package|function|site|cause [PATTERN] TYPE <= +N%   (vs --baseline)\n"
 	"  new-escapes [FILE-PATTERN] <= N                                 (vs the baseline build)\n"
 	"TYPE is alloc_space, alloc_objects, inuse_space or inuse_objects; LIMIT a number\n"
 	"with B KiB MiB GiB (bytes) or k M G, or a share of the profile's total (5%).\n"
-	"PATTERN is a glob; a site is FILE:LINE (trailing path components).\n"
+	"PATTERN is a glob; a site is FILE:LINE (trailing path components); a cause is one\n"
+	"of the causes table. package?, function? and site? make a rule optional: matching\n"
+	"nothing skips it instead of failing.\n"
 	"--baseline names a profile for grown rules and a build for new-escapes (give\n"
 	"--baseline-build when the build has another name).\n";
 
@@ -174,9 +177,14 @@ int cmd_check(struct cli *c, int argc, char **argv)
 			    &(struct out_check_run){o.budget, in.profile_id, ESCPROF_VERSION}, res, n))
 		ret = cli_write_failed(c);
 	else
-		ret = cli_store_done(c, s, classify_check_breaches(res, n) ? EXIT_BREACH : EXIT_OK, &e);
+		ret = cli_store_done(c, s, classify_check_failures(res, n) ? EXIT_BREACH : EXIT_OK, &e);
 	goto out;
 fail:
+	/* a CI publisher reads stdout: every format but text says what went wrong there */
+	if (o.format != OUT_CHECK_TEXT &&
+	    out_check_write_error(stdout, o.format, &(struct out_check_run){o.budget, 0, ESCPROF_VERSION},
+				  e.msg, b.error_line))
+		cli_write_failed(c);
 	ret = cli_fail(c, &e);
 out:
 	classify_check_results_free(res, n);

@@ -139,6 +139,12 @@ struct out_check_run {
  * Returns 0, or -1 when a write failed or memory ran out. */
 int out_check_write(FILE *f, enum out_check_format fmt, const struct out_check_run *run,
 		    const struct classify_check_result *res, size_t n);
+/* Writes, in fmt, a document saying the check could not be made (message; line of the
+ * budget at fault, 0 when none): a JUnit <error>, a SARIF invocation that did not
+ * succeed with its notification, a JSON {"error"}, a GitHub ::error; text writes nothing
+ * (the message goes to standard error). Returns 0, or -1 when a write failed. */
+int out_check_write_error(FILE *f, enum out_check_format fmt, const struct out_check_run *run,
+			  const char *message, size_t line);
 
 /* ---- report --html (report_html.c): one self-contained page written from a struct
  * classify_report (its building blocks are html.c's, in html_int.h) ---- */

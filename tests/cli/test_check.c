@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "tests/testutil.h"
@@ -320,7 +321,7 @@ static const char *const RULES =
 	"total alloc_space <= 512MiB\n"
 	"function main.formatRecord alloc_space <= 1KiB\n"
 	"cause interface-conversion alloc_space <= 10%\n"
-	"cause no-such-cause alloc_space <= 1\n";
+	"function main.noSuchFunction alloc_space <= 1\n";
 
 Test(check, junit_is_well_formed_with_one_testcase_per_rule)
 {
@@ -329,7 +330,9 @@ Test(check, junit_is_well_formed_with_one_testcase_per_rule)
 
 	cr_expect_eq(check(db, RULES, "--format junit", &out), 1);
 	cr_expect_eq(xml_check(out.data, "testcase"), 4, "%s", out.data);
-	cr_expect_eq(xml_check(out.data, "failure"), 2, "%s", out.data);
+	/* two breaches and a rule that matches nothing */
+	cr_expect_eq(xml_check(out.data, "failure"), 3, "%s", out.data);
+	cr_expect(strstr(out.data, "failure type=\"no-match\""), "%s", out.data);
 	cr_expect(strstr(out.data, "&lt;= 512MiB"), "%s", out.data);
 	buf_release(&out);
 	cr_expect_eq(xml_check("<a><b x=\"1\"></a>", "b"), -1, "the checker catches a bad nesting");
@@ -351,16 +354,24 @@ Test(check, sarif_has_the_fields_2_1_0_requires)
 	run = json_array_get(json_object_get(j, "runs"), 0);
 	cr_expect_str_eq(json_string_value(json_object_get(json_object_get(json_object_get(run, "tool"), "driver"), "name")),
 			 "escprof");
+	cr_expect(json_is_true(json_object_get(json_array_get(json_object_get(run, "invocations"), 0),
+						"executionSuccessful")));
 	results = json_object_get(run, "results");
-	cr_assert_eq(json_array_size(results), 2);
+	/* the two breaches at their sites, the rule that matches nothing at its budget line */
+	cr_assert_eq(json_array_size(results), 3);
 	for (i = 0; i < json_array_size(results); i++) {
 		json_t *r = json_array_get(results, i), *loc;
+		const char *uri;
 
 		cr_expect(json_is_string(json_object_get(json_object_get(r, "message"), "text")));
 		cr_expect(json_is_string(json_object_get(r, "ruleId")));
 		loc = json_object_get(json_array_get(json_object_get(r, "locations"), 0), "physicalLocation");
-		cr_expect_str_eq(json_string_value(json_object_get(json_object_get(loc, "artifactLocation"), "uri")),
-				 "/src/samples/iface_fmt/main.go");
+		uri = json_string_value(json_object_get(json_object_get(loc, "artifactLocation"), "uri"));
+		cr_assert_not_null(uri);
+		if (i < 2)
+			cr_expect_str_eq(uri, "/src/samples/iface_fmt/main.go");
+		else
+			cr_expect(strstr(uri, "/budget-"), "%s", uri);
 		cr_expect_gt(json_integer_value(json_object_get(json_object_get(loc, "region"), "startLine")), 0);
 	}
 	json_decref(j);
@@ -373,13 +384,15 @@ Test(check, github_annotations_point_at_the_offending_line)
 	struct buf out;
 
 	cr_expect_eq(check(db, "function main.formatRecord alloc_space <= 1KiB\n"
-			       "cause no-such-cause alloc_space <= 1\n", "--format github", &out), 1);
+			       "function main.noSuchFunction alloc_space <= 1\n", "--format github", &out), 1);
 	/* iface_fmt/main.go:33 is `return fmt.Sprintf("%v", r)`, formatRecord's only line */
 	cr_expect(strstr(out.data, "::error file=/src/samples/iface_fmt/main.go,line=33,title=escprof budget::"
 				   "function main.formatRecord alloc_space <= 1KiB: main.formatRecord "),
 		  "%s", out.data);
-	cr_expect(strstr(out.data, "::warning file="), "%s", out.data);
-	cr_expect(strstr(out.data, "the rule matches nothing"), "%s", out.data);
+	/* a rule that matches nothing fails at its own line of the budget */
+	cr_expect(strstr(out.data, ",line=2,title=escprof budget::function main.noSuchFunction alloc_space"
+				   " <= 1: the rule matches nothing"), "%s", out.data);
+	cr_expect_not(strstr(out.data, "::warning"), "%s", out.data);
 	buf_release(&out);
 }
 
@@ -394,9 +407,131 @@ Test(check, json_reports_every_rule)
 	j = json_loads(out.data, 0, &je);
 	cr_assert_not_null(j, "%s", je.text);
 	cr_expect_eq(json_integer_value(json_object_get(j, "breaches")), 2);
+	cr_expect_eq(json_integer_value(json_object_get(j, "failures")), 3);
 	cr_expect_eq(json_array_size(json_object_get(j, "rules")), 4);
 	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(j, "rules"), 3), "verdict")),
 			 "no-match");
+	json_decref(j);
+	buf_release(&out);
+}
+
+/* ---- budgets fail closed ---- */
+
+/* A misspelt name fails the check; "?" after the scope makes a rule optional. */
+Test(check, a_rule_that_matches_nothing_fails_unless_it_is_optional)
+{
+	const char *db = loaded("nomatch", S26 "iface_fmt.pb.gz", S26 "iface_fmt.mm.txt");
+	struct buf out;
+
+	cr_expect_eq(check(db, "function main.prase alloc_space <= 10%\n", NULL, &out), 1, "%s", out.data);
+	cr_expect(strstr(out.data, "NO MATCH"), "%s", out.data);
+	cr_expect(strstr(out.data, "1 rule, 0 breached, 1 matched nothing"), "%s", out.data);
+	buf_release(&out);
+	cr_expect_eq(check(db, "function? main.prase alloc_space <= 10%\n"
+			       "package? no/such/pkg alloc_space <= 1%\n"
+			       "site? nosuch.go:1 alloc_space <= 1\n"
+			       "total alloc_space <= 1GiB\n", NULL, &out), 0, "%s", out.data);
+	cr_expect(strstr(out.data, "4 rules, 0 breached, 3 skipped"), "%s", out.data);
+	buf_release(&out);
+	cr_expect_eq(check(db, "function? main.prase alloc_space <= 10%\n", "--format junit", &out), 0);
+	cr_expect_eq(xml_check(out.data, "skipped"), 1, "%s", out.data);
+	cr_expect(strstr(out.data, "skipped=\"1\""), "%s", out.data);
+	buf_release(&out);
+	/* an optional rule that does match is checked as any other */
+	cr_expect_eq(check(db, "function? main.formatRecord alloc_space <= 1KiB\n", NULL, &out), 1, "%s", out.data);
+	buf_release(&out);
+}
+
+struct misspelt {
+	char rule[96];
+	char says[96];		/* in the message, after "'FILE':1: " */
+};
+
+ParameterizedTestParameters(check, misspelt_words_are_exit_3_with_what_was_meant)
+{
+	static struct misspelt v[] = {
+		{"cause interface-convertion alloc_space <= 10%", "(did you mean 'interface-conversion'?)"},
+		{"cause pointer-return alloc_space <= 10%", "(did you mean 'pointer-returned'?)"},
+		{"cause fmt* alloc_space <= 10%", "'fmt*' is no cause escprof knows"},
+		{"total alloc_spac <= 1MiB", "(did you mean 'alloc_space'?)"},
+		{"total inuse_space <= 1Mib", "(did you mean 'MiB'?)"},
+		{"functoin main.f alloc_space <= 1", "(did you mean 'function'?)"},
+		{"total? alloc_space <= 1MiB", "no '?'"},
+		{"cause? closure-capture alloc_space <= 1", "no '?'"},
+	};
+	return cr_make_param_array(struct misspelt, v, sizeof(v) / sizeof(v[0]));
+}
+
+ParameterizedTest(struct misspelt *m, check, misspelt_words_are_exit_3_with_what_was_meant)
+{
+	const char *db = loaded("misspelt", S26 "chan_send.pb.gz", NULL);
+	const char *b = budget(m->rule);
+	struct buf err;
+	char want[700];
+
+	cr_expect_eq(t_run(NULL, &err, "check --db '%s' --budget '%s'", db, b), 3, "%s", m->rule);
+	snprintf(want, sizeof(want), "'%s':1: ", b);
+	cr_expect(strstr(err.data, want), "%s -> %s", m->rule, err.data);
+	cr_expect(strstr(err.data, m->says), "%s -> %s", m->rule, err.data);
+	buf_release(&err);
+}
+
+/* A CI publisher reads the file it is given: a budget that cannot be checked still makes
+ * a valid document of each format, saying why and where. */
+Test(check, every_format_describes_a_budget_that_cannot_be_checked)
+{
+	const char *db = loaded("errdoc", S26 "chan_send.pb.gz", NULL);
+	const char *b = budget("total alloc_space <= 1MiB\ncause interface-convertion alloc_space <= 1%\n");
+	const char *xml = t_fresh("err.xml");
+	struct buf out;
+	json_error_t je;
+	json_t *j, *inv, *note;
+	char cmd[1024];
+	int st;
+
+	cr_expect_eq(t_run(&out, NULL, "check --db '%s' --budget '%s' --format junit", db, b), 3);
+	t_write(xml, out.data, out.len);
+	snprintf(cmd, sizeof(cmd), "xmllint --noout '%s'", xml);
+	st = system(cmd);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "xmllint refused:\n%s", out.data);
+	cr_expect_eq(xml_check(out.data, "error"), 1, "%s", out.data);
+	cr_expect(strstr(out.data, "errors=\"1\""), "%s", out.data);
+	cr_expect(strstr(out.data, "interface-conversion"), "%s", out.data);
+	buf_release(&out);
+
+	cr_expect_eq(t_run(&out, NULL, "check --db '%s' --budget '%s' --format sarif", db, b), 3);
+	j = json_loads(out.data, 0, &je);
+	cr_assert_not_null(j, "%s: %s", je.text, out.data);
+	inv = json_array_get(json_object_get(json_array_get(json_object_get(j, "runs"), 0), "invocations"), 0);
+	cr_expect(json_is_false(json_object_get(inv, "executionSuccessful")), "%s", out.data);
+	note = json_array_get(json_object_get(inv, "toolExecutionNotifications"), 0);
+	cr_expect_str_eq(json_string_value(json_object_get(note, "level")), "error");
+	cr_expect_eq(json_integer_value(json_object_get(json_object_get(json_object_get(json_array_get(
+		     json_object_get(note, "locations"), 0), "physicalLocation"), "region"), "startLine")), 2);
+	cr_expect_eq(json_array_size(json_object_get(json_array_get(json_object_get(j, "runs"), 0), "results")), 0);
+	json_decref(j);
+	buf_release(&out);
+
+	cr_expect_eq(t_run(&out, NULL, "check --db '%s' --budget '%s' --format json", db, b), 3);
+	j = json_loads(out.data, 0, &je);
+	cr_assert_not_null(j, "%s: %s", je.text, out.data);
+	cr_expect_eq(json_integer_value(json_object_get(json_object_get(j, "error"), "line")), 2);
+	cr_expect(strstr(json_string_value(json_object_get(json_object_get(j, "error"), "message")),
+			 "interface-convertion"));
+	json_decref(j);
+	buf_release(&out);
+
+	cr_expect_eq(t_run(&out, NULL, "check --db '%s' --budget '%s' --format github", db, b), 3);
+	cr_expect(!strncmp(out.data, "::error file=", 13) && strstr(out.data, ",line=2,title=escprof budget::"),
+		  "%s", out.data);
+	buf_release(&out);
+
+	/* a store without a profile: the same documents, no line */
+	cr_expect_eq(t_run(&out, NULL, "check --db '%s' --budget '%s' --format json", t_fresh("empty.db"),
+			   budget("total alloc_space <= 1MiB\n")), 3);
+	j = json_loads(out.data, 0, &je);
+	cr_assert_not_null(j, "%s: %s", je.text, out.data);
+	cr_expect(json_is_null(json_object_get(json_object_get(j, "error"), "line")), "%s", out.data);
 	json_decref(j);
 	buf_release(&out);
 }

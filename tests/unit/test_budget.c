@@ -335,6 +335,20 @@ Test(budget, a_rule_that_matches_nothing_is_a_verdict_of_its_own)
 	cr_expect_eq(f.res[0].matched, 0);
 	cr_expect_eq(f.res[1].verdict, CLASSIFY_CHECK_PASS);
 	cr_expect_eq(classify_check_breaches(f.res, f.n), 0);
+	/* it fails the check: a misspelt name must not pass CI */
+	cr_expect_eq(classify_check_failures(f.res, f.n), 1);
+	close_sample(&f);
+}
+
+Test(budget, an_optional_rule_that_matches_nothing_is_skipped_and_fails_nothing)
+{
+	struct fixture f;
+
+	open_sample(&f, sample_store());
+	cr_assert_eq(eval(&f, "function? no.such alloc_space <= 1\nsite? nosuch.go:9 alloc_space <= 1\n"), ESC_OK);
+	cr_expect_eq(f.res[0].verdict, CLASSIFY_CHECK_SKIPPED);
+	cr_expect_eq(f.res[1].verdict, CLASSIFY_CHECK_SKIPPED);
+	cr_expect_eq(classify_check_failures(f.res, f.n), 0);
 	close_sample(&f);
 }
 
@@ -462,8 +476,8 @@ Test(budget, the_text_table_aligns_every_rule_and_counts_the_breaches)
 		"function main.f alloc_objects <= 5%  5.00%     2.50%     pass      main.f\n"
 		"grown cause * inuse_space <= +10%    +10.00%   new       BREACH    string-build\n"
 		"new-escapes <= 0                     0         1         BREACH    /src/c.go:4: moved to heap: x\n"
-		"function none alloc_space <= 1       1 B       -         no match  \n"
-		"5 rules, 3 breached (profile 42)\n";
+		"function none alloc_space <= 1       1 B       -         NO MATCH  \n"
+		"5 rules, 3 breached, 1 matched nothing (profile 42)\n";
 	struct hand h;
 	char *out;
 
@@ -502,7 +516,7 @@ Test(budget, json_has_one_object_per_rule_and_null_for_what_is_not_a_number)
 	budget_release(&h.b);
 }
 
-Test(budget, junit_passes_xmllint_with_a_failure_per_breach)
+Test(budget, junit_passes_xmllint_with_a_failure_per_breach_and_per_rule_matching_nothing)
 {
 	const char *path = t_fresh("check.xml");
 	struct hand h;
@@ -515,9 +529,10 @@ Test(budget, junit_passes_xmllint_with_a_failure_per_breach)
 	snprintf(cmd, sizeof(cmd), "xmllint --noout '%s'", path);
 	st = system(cmd);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "xmllint refused:\n%s", out);
-	cr_expect(strstr(out, "tests=\"5\" failures=\"3\""), "%s", out);
+	cr_expect(strstr(out, "tests=\"5\" failures=\"4\" errors=\"0\" skipped=\"0\""), "%s", out);
 	cr_expect(strstr(out, "name=\"total alloc_space &lt;= 1KiB\""), "%s", out);
-	cr_expect(strstr(out, "<system-out>function none alloc_space &lt;= 1: the rule matches nothing"), "%s", out);
+	cr_expect(strstr(out, "<failure type=\"no-match\" message=\"function none alloc_space &lt;= 1: the rule"
+			      " matches nothing"), "%s", out);
 	free(out);
 	budget_release(&h.b);
 }
@@ -531,9 +546,9 @@ Test(budget, github_points_a_breach_at_its_site_and_a_no_match_at_the_budget)
 		" string-build new, limit +10.00%25 (and more)\n"
 		"::error file=/src/c.go,line=4,title=escprof budget::new-escapes <= 0: 1 new escape against the"
 		" baseline build, first: /src/c.go:4: moved to heap: x\n"
-		"::warning file=ci.budget,line=5,title=escprof budget::function none alloc_space <= 1: the rule"
-		" matches nothing in the profile\n"
-		"escprof: 5 rules, 3 breached\n";
+		"::error file=ci.budget,line=5,title=escprof budget::function none alloc_space <= 1: the rule"
+		" matches nothing in the profile (a misspelt name? a '?' after the scope makes a rule optional)\n"
+		"escprof: 5 rules, 3 breached, 1 matched nothing\n";
 	struct hand h;
 	char *out;
 
@@ -544,7 +559,7 @@ Test(budget, github_points_a_breach_at_its_site_and_a_no_match_at_the_budget)
 	budget_release(&h.b);
 }
 
-Test(budget, sarif_lists_every_rule_and_a_result_per_breach)
+Test(budget, sarif_lists_every_rule_and_a_result_per_failure)
 {
 	struct hand h;
 	json_error_t je;
@@ -562,9 +577,20 @@ Test(budget, sarif_lists_every_rule_and_a_result_per_breach)
 	cr_expect_eq(json_array_size(json_object_get(json_object_get(json_object_get(run, "tool"), "driver"),
 						     "rules")), 5);
 	results = json_object_get(run, "results");
-	cr_assert_eq(json_array_size(results), 3);
+	/* three breaches and the rule that matches nothing, at its line of the budget */
+	cr_assert_eq(json_array_size(results), 4);
 	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(results, 1), "ruleId")), "budget/3");
 	cr_expect_eq(json_integer_value(json_object_get(json_array_get(results, 1), "ruleIndex")), 2);
+	{
+		json_t *phys = json_object_get(json_array_get(json_object_get(json_array_get(results, 3), "locations"), 0),
+					       "physicalLocation");
+
+		cr_expect_str_eq(json_string_value(json_object_get(json_object_get(phys, "artifactLocation"), "uri")),
+				 "ci.budget");
+		cr_expect_eq(json_integer_value(json_object_get(json_object_get(phys, "region"), "startLine")), 5);
+	}
+	cr_expect(json_is_true(json_object_get(json_array_get(json_object_get(run, "invocations"), 0),
+					       "executionSuccessful")));
 	json_decref(j);
 	free(out);
 	budget_release(&h.b);

@@ -11,6 +11,7 @@
 #include "common/hmap.h"
 #include "common/num.h"
 #include "common/paths.h"
+#include "common/suggest.h"
 
 Test(common, hmap_keys_are_bytes_so_keys_differing_after_a_nul_are_distinct)
 {
@@ -180,4 +181,20 @@ Test(common, path_base_is_after_the_last_slash_or_backslash)
 	cr_assert_str_eq(path_base("c.go"), "c.go");
 	cr_assert_str_eq(path_base("a/b/"), "a/b/");
 	cr_assert_str_eq(path_base(""), "");
+}
+
+/* "did you mean": the closest word within a third of its length, none when nothing is */
+Test(common, suggest_finds_the_word_meant_and_nothing_when_none_is_close)
+{
+	static const char *const words[] = {"alloc_space", "alloc_objects", "inuse_space", "inuse_objects"};
+	static const char *const units[] = {"B", "KiB", "MiB", "GiB"};
+
+	cr_assert_str_eq(suggest("alloc_spac", words, 4), "alloc_space");
+	cr_assert_str_eq(suggest("inuse_sapce", words, 4), "inuse_space");	/* a swap */
+	cr_assert_str_eq(suggest("ALLOC_SPACE", words, 4), "alloc_space");	/* case */
+	cr_assert_str_eq(suggest("Mib", units, 4), "MiB");
+	cr_assert_str_eq(suggest("MiBB", units, 4), "MiB");
+	cr_assert_null(suggest("bytes", words, 4));
+	cr_assert_null(suggest("zzz", units, 4));
+	cr_assert_null(suggest("anything", words, 0));
 }
