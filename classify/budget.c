@@ -176,9 +176,8 @@ static int check_cause(const char *pattern, char *why, size_t n)
 			return 0;
 		ids[k++] = cs[i].id;
 	}
-	snprintf(why, n, "'%s' is no cause escprof knows%s; the causes are listed by"
-		 " `escprof sql \"SELECT cause FROM causes\"`", pattern,
-		 did_you_mean(hint, sizeof(hint), pattern, ids, k));
+	snprintf(why, n, "'%s' is no cause escprof knows%s (the causes view and the README's"
+		 " causes table list them)", pattern, did_you_mean(hint, sizeof(hint), pattern, ids, k));
 	return -1;
 }
 
