@@ -137,7 +137,9 @@ int cli_common(struct cli *c, int opt, const char *arg)
 		fputs(c->usage, stdout);
 		return 100 + EXIT_OK;
 	case '?':
-		fprintf(stderr, "%s", c->usage);
+		/* getopt said which option; the whole usage would bury it */
+		fprintf(stderr, "escprof %s: 'escprof help %s' lists its options\n", c->cmd ? c->cmd : "",
+			c->cmd ? c->cmd : "");
 		return 100 + EXIT_USAGE;
 	default:
 		return 0;

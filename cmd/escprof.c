@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "common/num.h"
+#include "common/suggest.h"
 #include "store/store.h"
 
 static const struct command {
@@ -42,9 +43,9 @@ static void usage(FILE *f)
 		   "commands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\nglobal options: --db FILE (default escprof.db or $ESCPROF_DB), "
-		   "--format text|json|csv|tsv, -q\n"
-		   "'escprof COMMAND --help' describes one command.\n");
+	fprintf(f, "\nglobal options, before or after the command: --db FILE (default escprof.db or\n"
+		   "$ESCPROF_DB), --format FORMAT, -q\n"
+		   "'escprof help COMMAND' (or 'escprof COMMAND --help') describes one command.\n");
 }
 
 /* Standard output, when it could be opened as an out_file (it always can, but for lack of
@@ -80,11 +81,53 @@ static int finish(struct cli *c, int ret)
 	return ret;
 }
 
+static const struct command *find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(name, commands[i].name))
+			return &commands[i];
+	return NULL;
+}
+
+/* One line for a word that is no command, with the one probably meant. */
+static int unknown_command(struct cli *c, const char *word)
+{
+	const char *names[sizeof(commands) / sizeof(commands[0])], *s;
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		names[i] = commands[i].name;
+	s = suggest(word, names, sizeof(commands) / sizeof(commands[0]));
+	if (s)
+		out_textf(stderr, "escprof: unknown command '%s' (did you mean '%s'?); 'escprof help'"
+			  " lists the commands\n", word, s);
+	else
+		out_textf(stderr, "escprof: unknown command '%s'; 'escprof help' lists the commands\n", word);
+	return finish(c, EXIT_USAGE);
+}
+
+/* How many words a global option given before the command takes (1 or 2), 0 when
+ * argv[i] is none: --db FILE, --db=FILE, --format F, --format=F, -q, --quiet. */
+static int global_option(int argc, char **argv, int i)
+{
+	const char *a = argv[i];
+
+	if (!strcmp(a, "-q") || !strcmp(a, "--quiet") || !strncmp(a, "--db=", 5) ||
+	    !strncmp(a, "--format=", 9))
+		return 1;
+	if ((!strcmp(a, "--db") || !strcmp(a, "--format")) && i + 1 < argc)
+		return 2;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c = {0};
 	const char *env = getenv("ESCPROF_DB");
-	int ms;
+	const struct command *cmd;
+	int ms, first, k;
 	size_t i;
 
 	/* past a file-size limit (ulimit -f) a write fails with EFBIG and is reported like any
@@ -101,25 +144,52 @@ int main(int argc, char **argv)
 		store_test_max_pages(strtoul(env, NULL, 10));
 	buf_init(&c.notes);
 	watch_stdout();
-	if (argc < 2) {
+	/* global options before the command are the command's own: moved after its name */
+	for (first = 1; first < argc && (k = global_option(argc, argv, first)); first += k)
+		;
+	if (first >= argc) {
 		usage(stderr);
 		return finish(&c, EXIT_USAGE);
 	}
-	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+	if (!strcmp(argv[first], "--version") || !strcmp(argv[first], "version")) {
 		printf("escprof %s\n", ESCPROF_VERSION);
 		return finish(&c, EXIT_OK);
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-		usage(stdout);
-		return finish(&c, EXIT_OK);
-	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (!strcmp(argv[1], commands[i].name)) {
-			c.cmd = commands[i].name;
-			return finish(&c, commands[i].fn(&c, argc - 1, argv + 1));
+	if (!strcmp(argv[first], "--help") || !strcmp(argv[first], "-h") || !strcmp(argv[first], "help")) {
+		static char help[] = "--help";
+
+		if (first + 1 >= argc) {
+			usage(stdout);
+			return finish(&c, EXIT_OK);
+		}
+		/* escprof help COMMAND: the command's own --help */
+		if (!(cmd = find_command(argv[first + 1])))
+			return unknown_command(&c, argv[first + 1]);
+		c.cmd = cmd->name;
+		{
+			char *hargv[] = {argv[first + 1], help, NULL};
+
+			optind = 1;
+			return finish(&c, cmd->fn(&c, 2, hargv));
 		}
 	}
-	out_textf(stderr, "escprof: unknown command '%s'\n", argv[1]);
-	usage(stderr);
-	return finish(&c, EXIT_USAGE);
+	if (!(cmd = find_command(argv[first])))
+		return unknown_command(&c, argv[first]);
+	c.cmd = cmd->name;
+	if (first > 1) {
+		char **nargv = calloc((size_t)argc + 1, sizeof(*nargv));
+		int n = 0, ret;
+
+		if (!nargv)
+			return finish(&c, EXIT_FAIL);
+		nargv[n++] = argv[first];
+		for (i = 1; i < (size_t)first; i++)
+			nargv[n++] = argv[i];
+		for (i = (size_t)first + 1; i < (size_t)argc; i++)
+			nargv[n++] = argv[i];
+		ret = cmd->fn(&c, n, nargv);
+		free(nargv);
+		return finish(&c, ret);
+	}
+	return finish(&c, cmd->fn(&c, argc - 1, argv + 1));
 }

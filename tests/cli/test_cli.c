@@ -677,3 +677,46 @@ Test(cli, diff_reads_both_sides_from_pipes)
 		json_decref(pipes);
 	}
 }
+
+/* One grammar: the global options go before or after the command, `help CMD` is the
+ * command's --help, and a mistyped command or option is one short line (with the command
+ * probably meant), never the whole usage. */
+Test(cli, global_options_go_before_or_after_the_command_and_mistakes_take_one_line)
+{
+	const char *db = db_path("grammar");
+	struct buf out, err, out2;
+
+	cr_assert_eq(t_run(NULL, NULL, "load -q --db '%s' " SAMPLE ".pb.gz", db), 0);
+	cr_expect_eq(t_run(&out, NULL, "top --db '%s' --format json -n 3", db), 0);
+	cr_expect_eq(t_run(&out2, NULL, "--db '%s' --format json top -n 3", db), 0);
+	cr_expect_str_eq(out2.data, out.data);
+	buf_release(&out2);
+	cr_expect_eq(t_run(&out2, NULL, "-q --db='%s' --format=json top -n 3", db), 0);
+	cr_expect_str_eq(out2.data, out.data);
+	buf_release(&out2);
+	buf_release(&out);
+
+	cr_expect_eq(t_run(&out, NULL, "help top"), 0);
+	cr_expect_eq(t_run(&out2, NULL, "top --help"), 0);
+	cr_expect(strstr(out.data, "usage: escprof top"), "%s", out.data);
+	cr_expect_str_eq(out.data, out2.data);
+	buf_release(&out);
+	buf_release(&out2);
+
+	cr_expect_eq(t_run(&out, &err, "tpo"), 2);
+	cr_expect(strstr(err.data, "unknown command 'tpo' (did you mean 'top'?)"), "%s", err.data);
+	cr_expect_eq(strchr(err.data, '\n'), err.data + err.len - 1, "one line: %s", err.data);
+	buf_release(&out);
+	buf_release(&err);
+	cr_expect_eq(t_run(&out, &err, "help nosuchcommand"), 2);
+	cr_expect(strstr(err.data, "unknown command 'nosuchcommand'; 'escprof help'"), "%s", err.data);
+	buf_release(&out);
+	buf_release(&err);
+	/* getopt names the option; one line more says where the options are */
+	cr_expect_eq(t_run(&out, &err, "top --db '%s' --frmat json", db), 2);
+	cr_expect(strstr(err.data, "'--frmat'") && strstr(err.data, "'escprof help top' lists its options"),
+		  "%s", err.data);
+	cr_expect_null(strstr(err.data, "usage:"), "%s", err.data);
+	buf_release(&out);
+	buf_release(&err);
+}
