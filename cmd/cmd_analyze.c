@@ -28,7 +28,7 @@ static const char usage[] =
 	"  --build REF          also use a build already in --db (id or name; repeatable)\n"
 	"  -sample_index TYPE   alloc_space, alloc_objects, inuse_space or inuse_objects\n"
 	"                       (default: the profile's default, as pprof chooses)\n"
-	"  -n N                 sites to show (default 10)\n"
+	"  -n N                 sites to show (default 10; 0: all)\n"
 	"  -source_path DIR     where to find sources for allocations the compiler does\n"
 	"                       not report (append/map growth); repeatable or DIR:DIR\n"
 	"  -trim_path PREFIX    strip PREFIX (or one of PREFIX:PREFIX...) from profile paths\n"
@@ -129,10 +129,12 @@ int cmd_analyze(struct cli *c, int argc, char **argv)
 			}
 			break;
 		case 'n':
-			if (num_parse_int(optarg, 1, INT_MAX, &n)) {
-				ret = cli_usage_error(c, "-n wants a positive number");
+			if (num_parse_int(optarg, 0, INT_MAX, &n)) {
+				ret = cli_usage_error(c, "-n wants a number of sites (0 for all)");
 				goto out;
 			}
+			if (!n)
+				n = INT_MAX;	/* 0 is all, as in report */
 			break;
 		}
 	}

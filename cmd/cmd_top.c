@@ -20,7 +20,7 @@ static const char usage[] =
 	"\n"
 	"  --by KEY           site (default), function, package, cause or size (object size)\n"
 	"  -sample_index T    alloc_space, alloc_objects, inuse_space or inuse_objects\n"
-	"  -n N               rows to show (default 20)\n"
+	"  -n N               rows to show (default 20; 0: all)\n"
 	"  --profile REF      the profile (default: the newest)\n"
 	"  --build REF        join with this build (repeatable)\n"
 	"  -focus REGEX       only groups whose function, file, package or cause matches\n"
@@ -82,10 +82,12 @@ int cmd_top(struct cli *c, int argc, char **argv)
 			}
 			break;
 		case 'n':
-			if (num_parse_int(optarg, 1, INT_MAX, &n)) {
-				ret = cli_usage_error(c, "-n wants a positive number");
+			if (num_parse_int(optarg, 0, INT_MAX, &n)) {
+				ret = cli_usage_error(c, "-n wants a number of rows (0 for all)");
 				goto out;
 			}
+			if (!n)
+				n = INT_MAX;	/* 0 is all, as in report */
 			break;
 		}
 	}

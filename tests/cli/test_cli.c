@@ -720,3 +720,33 @@ Test(cli, global_options_go_before_or_after_the_command_and_mistakes_take_one_li
 	buf_release(&out);
 	buf_release(&err);
 }
+
+/* -n 0 is "all" wherever -n counts rows, as report has it: the same rows as a limit
+ * larger than any profile, and more than the default */
+Test(cli, n_zero_means_all_rows)
+{
+	const char *db = db_path("nzero");
+	const char *p = "sample-profiles/out/go1.26/realistic_tokenizer";
+	struct buf all, big, dflt;
+
+	cr_expect_eq(t_run(&all, NULL, "analyze --format json -n 0 %s.pb.gz %s.mm.txt", p, p), 0);
+	cr_expect_eq(t_run(&big, NULL, "analyze --format json -n 100000 %s.pb.gz %s.mm.txt", p, p), 0);
+	cr_expect_eq(t_run(&dflt, NULL, "analyze --format json %s.pb.gz %s.mm.txt", p, p), 0);
+	cr_expect_str_eq(all.data, big.data);
+	cr_expect_gt(all.len, dflt.len, "the default shows 10 sites of more");
+	buf_release(&all);
+	buf_release(&big);
+	buf_release(&dflt);
+	/* go/parser's profile has some 180 sites */
+	p = "sample-profiles/std/go1.26/go_parser";
+	cr_assert_eq(t_run(NULL, NULL, "analyze -q --db '%s' %s.pb.gz %s.mm.txt >/dev/null", db, p, p), 0);
+	cr_expect_eq(t_run(&all, NULL, "top --db '%s' -n 0", db), 0);
+	cr_expect_eq(t_run(&big, NULL, "top --db '%s' -n 100000", db), 0);
+	cr_expect_eq(t_run(&dflt, NULL, "top --db '%s'", db), 0);
+	cr_expect_str_eq(all.data, big.data);
+	cr_expect_gt(all.len, dflt.len, "the default shows 20 rows of more");
+	buf_release(&all);
+	buf_release(&big);
+	buf_release(&dflt);
+	cr_expect_eq(t_run(NULL, NULL, "top --db '%s' -n -1", db), 2);
+}
