@@ -279,15 +279,15 @@ enum esc_status classify_baseline(const struct classify_notes *n, struct store *
 		b->is_profile = 1;
 	} else if (!(st = store_resolve_profile(s, ref, &b->profile_id, &quiet))) {
 		b->is_profile = 1;
-	} else if (st != ESC_EUSAGE || (err_clear(&quiet),
-					(st = store_resolve_build(s, ref, &b->build_id, &quiet)))) {
+	} else if (st != ESC_ENOTFOUND || (err_clear(&quiet),
+					   (st = store_resolve_build(s, ref, &b->build_id, &quiet)))) {
 		/* a failed lookup is the store's error; only none found is the user's */
-		if (st != ESC_EUSAGE) {
+		if (st != ESC_ENOTFOUND) {
 			if (e)
 				*e = quiet;
 			return st;
 		}
-		return err_set(e, ESC_EUSAGE, "'%s' is neither a file nor a profile or build in '%s'",
+		return err_set(e, ESC_ENOTFOUND, "'%s' is neither a file nor a profile or build in '%s'",
 			       ref, store_path(s));
 	}
 	if (!b->is_profile)

@@ -87,7 +87,7 @@ int cmd_explain(struct cli *c, int argc, char **argv)
 	    classify_explain(s, aid, site, line, file, &x, &e))
 		goto fail;
 	if (!x.n) {
-		err_set(&e, ESC_EUSAGE, "no allocation site at %s in profile %" PRId64, argv[optind], pid);
+		err_set(&e, ESC_ENOTFOUND, "no allocation site at %s in profile %" PRId64, argv[optind], pid);
 		goto fail;
 	}
 	if (out_explain_write(stdout, c->format, &x))

@@ -107,7 +107,7 @@ int cmd_list(struct cli *c, int argc, char **argv)
 	    classify_list_lines(s, aid, ix, have_re ? &re : NULL, file, &lines, &n, &e))
 		goto fail;
 	if (!n) {
-		err_set(&e, ESC_EUSAGE, "nothing allocates in '%s' in profile %" PRId64, argv[optind], pid);
+		err_set(&e, ESC_ENOTFOUND, "nothing allocates in '%s' in profile %" PRId64, argv[optind], pid);
 		goto fail;
 	}
 	o.type = ix;

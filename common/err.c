@@ -42,6 +42,7 @@ const char *err_status_name(enum esc_status status)
 	case ESC_ESCHEMA: return "schema too new";
 	case ESC_EUSAGE: return "usage error";
 	case ESC_EINTR: return "interrupted";
+	case ESC_ENOTFOUND: return "not found";
 	}
 	return "error";
 }

@@ -16,6 +16,7 @@ enum esc_status {
 	ESC_ESCHEMA,	/* database from a newer escprof */
 	ESC_EUSAGE,	/* bad request from the caller */
 	ESC_EINTR,	/* interrupted */
+	ESC_ENOTFOUND,	/* a lookup found nothing: no such profile, build or site */
 };
 
 #define ERR_MSG_MAX 512

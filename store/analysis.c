@@ -42,7 +42,7 @@ static enum esc_status resolve(struct store *s, const char *table, const char *w
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_fail(s, e, "cannot look up");
 	if (!*id)
-		return err_set(e, ESC_EUSAGE, "no %s '%s' in '%s'", what, ref, s->path);
+		return err_set(e, ESC_ENOTFOUND, "no %s '%s' in '%s'", what, ref, s->path);
 	return ESC_OK;
 }
 
@@ -227,7 +227,7 @@ enum esc_status store_heap_types_of(struct store *s, int64_t profile_id, int has
 			" (alloc_objects, alloc_space, inuse_objects, inuse_space)", col_text(st, 4));
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
-		return err_set(e, ESC_EUSAGE, "no profile %lld", (long long)profile_id);
+		return err_set(e, ESC_ENOTFOUND, "no profile %lld", (long long)profile_id);
 	return any ? ESC_OK : ESC_EINPUT;
 }
 

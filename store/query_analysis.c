@@ -161,7 +161,7 @@ enum esc_status store_profile_info(struct store *s, int64_t profile_id,
 	}
 	sqlite3_finalize(st);
 	if (rc == SQLITE_DONE)
-		return err_set(e, ESC_EUSAGE, "no profile %lld", (long long)profile_id);
+		return err_set(e, ESC_ENOTFOUND, "no profile %lld", (long long)profile_id);
 	if (rc != SQLITE_ROW)
 		return store_fail(s, e, "cannot read the profile");
 	if (oom) {

@@ -82,7 +82,7 @@ enum esc_status store_profile_duration(struct store *s, int64_t profile_id, int6
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_fail(s, e, "cannot read the profile");
 	if (rc == SQLITE_DONE)
-		return err_set(e, ESC_EUSAGE, "no profile %lld in '%s'", (long long)profile_id, s->path);
+		return err_set(e, ESC_ENOTFOUND, "no profile %lld in '%s'", (long long)profile_id, s->path);
 	return ESC_OK;
 }
 

@@ -220,7 +220,7 @@ Test(run, a_baseline_is_a_file_read_now_or_a_stored_name)
 	cr_assert_eq(store_latest_analysis(s, b.profile_id, &latest, &e), ESC_OK);
 	cr_expect_eq(c.analysis_id, latest);
 	/* a name that is nothing: a usage error naming it */
-	cr_expect_eq(classify_baseline(NULL, s, "nothing-of-that-name", NULL, &c, &e), ESC_EUSAGE);
+	cr_expect_eq(classify_baseline(NULL, s, "nothing-of-that-name", NULL, &c, &e), ESC_ENOTFOUND);
 	cr_expect(strstr(e.msg, "'nothing-of-that-name'"), "%s", e.msg);
 	/* builds too: a log file, a stored build's name, and neither */
 	err_clear(&e);
@@ -232,7 +232,7 @@ Test(run, a_baseline_is_a_file_read_now_or_a_stored_name)
 	cr_expect(!c.is_profile);
 	cr_expect_eq(c.build_id, bid);
 	err_clear(&e);
-	cr_expect_eq(classify_baseline(NULL, s, "nothing-of-that-name", &o, &c, &e), ESC_EUSAGE);
+	cr_expect_eq(classify_baseline(NULL, s, "nothing-of-that-name", &o, &c, &e), ESC_ENOTFOUND);
 	cr_expect(strstr(e.msg, "neither a file nor a profile or build"), "%s", e.msg);
 	/* a profile without analysis joined with another analysis's builds */
 	pid = add_profile(s, S26 "goroutine.pb.gz", "base");
