@@ -33,7 +33,8 @@ enum esc_status classify_select_profile(struct store *s, const char *profile_ref
 	if (profile_ref)
 		return store_resolve_profile(s, profile_ref, profile_id, e);
 	if (!(st = store_latest_profile(s, profile_id, e)) && !*profile_id)
-		st = err_set(e, ESC_EINPUT, "no profile in '%s' (escprof load one first)", store_path(s));
+		st = err_set(e, ESC_EINPUT, "no heap profile in '%s' (escprof load one first; a CPU or"
+			     " goroutine profile is none)", store_path(s));
 	return st;
 }
 

@@ -75,7 +75,9 @@ static enum esc_status latest(struct store *s, const char *sql, int64_t *id, str
 
 enum esc_status store_latest_profile(struct store *s, int64_t *id, struct err *e)
 {
-	return latest(s, "SELECT max(id) FROM profile", id, e);
+	/* a heap profile: one with a heap sample type (a CPU profile loaded later is not it) */
+	return latest(s, "SELECT max(id) FROM profile WHERE coalesce(ix_alloc_objects, ix_alloc_space,"
+		      " ix_inuse_objects, ix_inuse_space) IS NOT NULL", id, e);
 }
 
 enum esc_status store_latest_build(struct store *s, int64_t *id, struct err *e)

@@ -109,7 +109,8 @@ void store_build_abort(struct store_build *b);
 /* Resolves "ID" or "NAME" (the newest of that name) to an id; ESC_EUSAGE when none. */
 enum esc_status store_resolve_profile(struct store *s, const char *ref, int64_t *id, struct err *e);
 enum esc_status store_resolve_build(struct store *s, const char *ref, int64_t *id, struct err *e);
-/* The newest profile / build; *id = 0 when the store has none. */
+/* The newest heap profile (one with a heap sample type: a CPU or goroutine profile loaded
+ * after it is not "the newest") / the newest build; *id = 0 when the store has none. */
 enum esc_status store_latest_profile(struct store *s, int64_t *id, struct err *e);
 enum esc_status store_latest_build(struct store *s, int64_t *id, struct err *e);
 

@@ -750,3 +750,80 @@ Test(cli, n_zero_means_all_rows)
 	buf_release(&dflt);
 	cr_expect_eq(t_run(NULL, NULL, "top --db '%s' -n -1", db), 2);
 }
+
+/* A minimal CPU profile, written field by field (profile.proto): sample types
+ * samples/count and cpu/nanoseconds, one sample of main.f at main.go:12. */
+static void cpu_profile(const char *path)
+{
+	struct buf b, vt, smp, pk, line, loc, fn;
+	const char *strs[] = {"", "samples", "count", "cpu", "nanoseconds", "main.f", "main.go"};
+	size_t i;
+
+	buf_init(&b);
+	buf_init(&vt);
+	buf_init(&smp);
+	buf_init(&pk);
+	buf_init(&line);
+	buf_init(&loc);
+	buf_init(&fn);
+	pb_int(&vt, 1, 1);
+	pb_int(&vt, 2, 2);
+	pb_bytes(&b, 1, vt.data, vt.len);
+	buf_reset(&vt);
+	pb_int(&vt, 1, 3);
+	pb_int(&vt, 2, 4);
+	pb_bytes(&b, 1, vt.data, vt.len);
+	pb_varint(&pk, 1);
+	pb_bytes(&smp, 1, pk.data, pk.len);
+	buf_reset(&pk);
+	pb_varint(&pk, 7);
+	pb_varint(&pk, 70000000);
+	pb_bytes(&smp, 2, pk.data, pk.len);
+	pb_bytes(&b, 2, smp.data, smp.len);
+	pb_int(&line, 1, 1);
+	pb_int(&line, 2, 12);
+	pb_int(&loc, 1, 1);
+	pb_bytes(&loc, 4, line.data, line.len);
+	pb_bytes(&b, 4, loc.data, loc.len);
+	pb_int(&fn, 1, 1);
+	pb_int(&fn, 2, 5);
+	pb_int(&fn, 4, 6);
+	pb_bytes(&b, 5, fn.data, fn.len);
+	for (i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+		pb_str(&b, 6, strs[i]);
+	t_write(path, b.data, b.len);
+	buf_release(&b);
+	buf_release(&vt);
+	buf_release(&smp);
+	buf_release(&pk);
+	buf_release(&line);
+	buf_release(&loc);
+	buf_release(&fn);
+}
+
+/* A CPU profile loaded after a heap profile is not "the newest profile" the reading
+ * commands take: they go on reading the heap profile; a store of CPU profiles only has
+ * no heap profile, said in one line with exit 3. */
+Test(cli, a_cpu_profile_loaded_last_is_not_the_newest_heap_profile)
+{
+	const char *db = db_path("cpu-last"), *cpu = t_fresh("cpu.pb"), *only = db_path("cpu-only");
+	struct buf out, named, err;
+
+	cpu_profile(cpu);
+	cr_assert_eq(t_run(NULL, NULL, "info '%s' >/dev/null", cpu), 0, "the hand-made profile decodes");
+	cr_assert_eq(t_run(NULL, NULL, "load -q --db '%s' --name heap " SAMPLE ".pb.gz", db), 0);
+	cr_assert_eq(t_run(NULL, NULL, "load -q --db '%s' --name cpu '%s'", db, cpu), 0);
+	cr_expect_eq(t_run(&out, NULL, "top --db '%s' --format csv", db), 0);
+	cr_expect_eq(t_run(&named, NULL, "top --db '%s' --format csv --profile heap", db), 0);
+	cr_expect_str_eq(out.data, named.data);
+	cr_expect_gt(out.len, 0);
+	buf_release(&out);
+	buf_release(&named);
+
+	cr_assert_eq(t_run(NULL, NULL, "load -q --db '%s' '%s'", only, cpu), 0);
+	cr_expect_eq(t_run(&out, &err, "top --db '%s'", only), 3);
+	cr_expect(strstr(err.data, "no heap profile in"), "%s", err.data);
+	cr_expect_eq(strchr(err.data, '\n'), err.data + err.len - 1, "one line: %s", err.data);
+	buf_release(&out);
+	buf_release(&err);
+}
