@@ -5,7 +5,8 @@
 # One log for both mains (`go build -gcflags='-m -m' ./cmd/...`: headers
 # `# example.com/tomltools/cmd/tomljson` and `# example.com/tomltools/cmd/tomll`, paths
 # cmd/tomljson/main.go, cmd/tomll/main.go), two profiles per version whose symbols both say
-# main.* and whose paths are /build/work/cmd/<tool>/main.go.
+# main.* and whose paths are ROOT/cmd/<tool>/main.go (ROOT: /build, then the directory's
+# name, work).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 real_init
@@ -47,7 +48,8 @@ for v in $(real_versions); do
 	rm -f "$bin/tomljson" "$bin/tomll"
 	real_clean_log "$out/build.mm.txt"
 	# 2. the profiled binaries: scratch recorded as /build (as real_clean_log does for logs),
-	# so the paths read /build/work/cmd/<tool>/main.go; GOROOT as /usr/local/go
+	# so the paths read ROOT/cmd/<tool>/main.go with ROOT /build and then work; GOROOT as
+	# /usr/local/go
 	rewrite="$scratch=>/build;$real_rewrite"
 	"$go" build -mod=vendor -gcflags="all='-trimpath=$rewrite'" -asmflags="all='-trimpath=$rewrite'" \
 		-o "$bin/" ./cmd/...
