@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
-# generate.sh — mod-tools: one module (example.com/tomltools, in a directory named work)
+# generate.sh — mod-tools: one module (example.com/tomltools, in a directory named tree)
 # holding two main packages, go-toml's own cmd/tomljson and cmd/tomll (copied unchanged from
 # /usr/share/gocode, plus our profile.go in each), github.com/pelletier/go-toml vendored.
 # One log for both mains (`go build -gcflags='-m -m' ./cmd/...`: headers
 # `# example.com/tomltools/cmd/tomljson` and `# example.com/tomltools/cmd/tomll`, paths
 # cmd/tomljson/main.go, cmd/tomll/main.go), two profiles per version whose symbols both say
-# main.* and whose paths are ROOT/cmd/<tool>/main.go (ROOT: /build, then the directory's
-# name, work).
+# main.* and whose paths are /build/tree/cmd/<tool>/main.go.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 real_init
@@ -18,7 +17,7 @@ toml_version=v1.9.4 # Debian's golang-github-pelletier-go-toml-dev 1.9.4
 loops=${LOOPS:-300}
 
 # The module: go.mod, cmd/{tomljson,tomll}/{main.go (go-toml's),profile.go (ours)}, vendor/.
-work="$scratch/work"
+work="$scratch/tree"
 rm -rf "$work"
 mkdir -p "$work/vendor/$toml"
 cp "$case_dir/go.mod" "$work/"
@@ -48,8 +47,7 @@ for v in $(real_versions); do
 	rm -f "$bin/tomljson" "$bin/tomll"
 	real_clean_log "$out/build.mm.txt"
 	# 2. the profiled binaries: scratch recorded as /build (as real_clean_log does for logs),
-	# so the paths read ROOT/cmd/<tool>/main.go with ROOT /build and then work; GOROOT as
-	# /usr/local/go
+	# so the paths read /build/tree/cmd/<tool>/main.go; GOROOT as /usr/local/go
 	rewrite="$scratch=>/build;$real_rewrite"
 	"$go" build -mod=vendor -gcflags="all='-trimpath=$rewrite'" -asmflags="all='-trimpath=$rewrite'" \
 		-o "$bin/" ./cmd/...
