@@ -3,12 +3,14 @@
  * a baseline build. Fails closed: a store error, a missing baseline or a heap type the
  * profile lacks ends the evaluation with an error and no verdict at all, so a value that
  * could not be computed (a total left at 0) can never pass a rule. A rule that matches
- * nothing is a verdict of its own, never a silent pass. */
+ * nothing is a verdict of its own, never a silent pass. The reports' paths are made
+ * relative to the repository here too (classify_check_locate), with the sources' rules. */
 #include <fnmatch.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "classify.h"
 
@@ -64,14 +66,16 @@ static int by_name(const void *key, const void *elem)
 }
 
 static enum esc_status set_where(struct classify_check_result *res, const char *name,
-				 const char *file, int64_t line, struct err *e)
+				 const char *file, int64_t line, const char *function, struct err *e)
 {
 	free(res->name);
 	free(res->file);
+	free(res->function);
 	res->name = strdup(name);
 	res->file = file ? strdup(file) : NULL;
+	res->function = function ? strdup(function) : NULL;
 	res->line = line;
-	if (!res->name || (file && !res->file))
+	if (!res->name || (file && !res->file) || (function && !res->function))
 		return err_set(e, ESC_ENOMEM, "out of memory");
 	return ESC_OK;
 }
@@ -123,7 +127,7 @@ static enum esc_status eval_scope(struct eval *ev, const struct budget_rule *r,
 			res->actual = actual;
 			res->value = x->value;
 			res->base = b;
-			if ((st = set_where(res, x->name, x->file, x->line, ev->e)))
+			if ((st = set_where(res, x->name, x->file, x->line, x->function, ev->e)))
 				goto out;
 			first = 0;
 		}
@@ -132,7 +136,7 @@ static enum esc_status eval_scope(struct eval *ev, const struct budget_rule *r,
 		/* an empty analysis still has a total: zero */
 		res->matched = 1;
 		res->actual = 0;
-		if ((st = set_where(res, "total", NULL, 0, ev->e)))
+		if ((st = set_where(res, "total", NULL, 0, NULL, ev->e)))
 			goto out;
 	}
 	res->verdict = !res->matched ? (r->optional ? CLASSIFY_CHECK_SKIPPED : CLASSIFY_CHECK_NO_MATCH) :
@@ -163,7 +167,7 @@ static enum esc_status eval_new_escapes(struct eval *ev, const struct budget_rul
 
 			snprintf(d, sizeof(d), "%s:%u: %s", cur->file[i], cur->v[i].line, cur->msg[i]);
 			free(res->detail);
-			if (set_where(res, cur->msg[i], cur->file[i], cur->v[i].line, ev->e) ||
+			if (set_where(res, cur->msg[i], cur->file[i], cur->v[i].line, NULL, ev->e) ||
 			    !(res->detail = strdup(d)))
 				return err_set(ev->e, ESC_ENOMEM, "out of memory");
 		}
@@ -217,6 +221,15 @@ static enum esc_status prepare(struct eval *ev, const struct budget *b)
 	return ESC_OK;
 }
 
+/* a monotonic clock in seconds, for the reports' durations */
+static double seconds_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 enum esc_status classify_check_eval(struct store *s, const struct budget *b,
 				    const struct classify_check_input *in,
 				    struct classify_check_result **out, size_t *n, struct err *e)
@@ -235,9 +248,12 @@ enum esc_status classify_check_eval(struct store *s, const struct budget *b,
 	for (i = 0; i < b->n; i++) {
 		const struct budget_rule *r = &b->rules[i];
 
+		double t0 = seconds_now();
+
 		res[i].rule = r;
 		st = r->scope == BUDGET_NEW_ESCAPES ? eval_new_escapes(&ev, r, &res[i]) :
 		     eval_scope(&ev, r, &res[i]);
+		res[i].seconds = seconds_now() - t0;
 		if (st) {
 			classify_check_results_free(res, b->n);
 			return st;
@@ -255,7 +271,9 @@ void classify_check_results_free(struct classify_check_result *r, size_t n)
 	for (i = 0; r && i < n; i++) {
 		free(r[i].name);
 		free(r[i].file);
+		free(r[i].function);
 		free(r[i].detail);
+		free(r[i].rel);
 	}
 	free(r);
 }
@@ -276,4 +294,27 @@ size_t classify_check_failures(const struct classify_check_result *r, size_t n)
 	for (i = 0; i < n; i++)
 		k += r[i].verdict == CLASSIFY_CHECK_BREACH || r[i].verdict == CLASSIFY_CHECK_NO_MATCH;
 	return k;
+}
+
+enum esc_status classify_check_locate(const struct classify_check_paths *p,
+				      struct classify_check_result *r, size_t n, struct err *e)
+{
+	struct classify_sources src;
+	enum esc_status st = ESC_OK;
+	char rel[4096];
+	size_t i;
+
+	classify_sources_init(&src, p->source_path, p->nsource, p->trim_path);
+	for (i = 0; i < n; i++) {
+		free(r[i].rel);
+		r[i].rel = NULL;
+		if (!r[i].file || classify_source_relative(&src, p->srcroot, r[i].file, rel, sizeof(rel)))
+			continue;
+		if (!(r[i].rel = strdup(rel))) {
+			st = err_set(e, ESC_ENOMEM, "out of memory");
+			break;
+		}
+	}
+	classify_sources_release(&src);
+	return st;
 }

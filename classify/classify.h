@@ -43,6 +43,17 @@ void classify_sources_release(struct classify_sources *s);
  * line cannot be found. The text stays valid until release. */
 int classify_source_line(struct classify_sources *s, const char *path, int64_t line,
 			 const char **text, size_t *len);
+/* The profile path as a path relative to root (a canonical absolute directory, as
+ * realpath gives it), into out (n bytes): the file the sources resolve it to when it lies
+ * under root; else the path after trimming when the trim removed a prefix or the path was
+ * relative already. Normalised, '/'-separated, never absolute, never climbing out with
+ * "..". Returns 0, or -1 when the path cannot be made relative (a build path that no trim
+ * prefix names and no source directory holds under root) or does not fit. */
+int classify_source_relative(struct classify_sources *s, const char *root, const char *path,
+			     char *out, size_t n);
+/* A file of this machine (the budget) relative to root as above: 0, or -1 when it does not
+ * exist or lies outside root. */
+int classify_local_relative(const char *root, const char *path, char *out, size_t n);
 /* The file the path resolved to, or NULL; the number of lines (0 when not found). */
 const char *classify_source_path(struct classify_sources *s, const char *path);
 int64_t classify_source_lines(struct classify_sources *s, const char *path);
@@ -276,7 +287,11 @@ struct classify_check_result {
 	char *name;		/* the worst entity; NULL when none */
 	char *file;		/* where to point: its biggest site (an escape's file); or NULL */
 	int64_t line;		/* 0 when none */
+	char *function;		/* the biggest site's function; NULL when none (new-escapes) */
 	char *detail;		/* new-escapes: the first added, "FILE:LINE: MESSAGE"; or NULL */
+	char *rel;		/* file relative to the source root (classify_check_locate); or
+				   NULL when it cannot be made relative or was not asked */
+	double seconds;		/* wall time the rule's evaluation took */
 };
 
 /* Evaluates every rule of b (in order) against the input: one result per rule into *out
@@ -289,6 +304,17 @@ enum esc_status classify_check_eval(struct store *s, const struct budget *b,
 				    const struct classify_check_input *in,
 				    struct classify_check_result **out, size_t *n, struct err *e);
 void classify_check_results_free(struct classify_check_result *r, size_t n);
+/* Where check's reports point, as code scanning wants it: repository-relative. */
+struct classify_check_paths {
+	const char *srcroot;		/* the repository's root: an existing directory */
+	const char *const *source_path;	/* where to look for the profile's files; may be empty */
+	size_t nsource;
+	const char *trim_path;		/* prefix(es) to strip from profile paths; may be NULL */
+};
+/* Sets every result's rel: its file relative to p->srcroot (classify_source_relative).
+ * Returns ESC_OK, or ESC_ENOMEM. */
+enum esc_status classify_check_locate(const struct classify_check_paths *p,
+				      struct classify_check_result *r, size_t n, struct err *e);
 /* How many results are breaches. */
 size_t classify_check_breaches(const struct classify_check_result *r, size_t n);
 /* The results that fail the check: breaches and required rules that matched nothing. */

@@ -1,7 +1,9 @@
 /* source.c — finding and reading the source lines of profile frames, as pprof does with
  * -source_path and -trim_path: the profile's path (after trimming) is tried as is, then
  * under each source directory with leading components dropped one at a time. Files are
- * read once and kept for the life of the struct. */
+ * read once and kept for the life of the struct. The same rules make a profile's path
+ * relative to the repository for code scanning: relative, or nothing. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,4 +185,60 @@ int64_t classify_source_lines(struct classify_sources *s, const char *path)
 	struct src_file *f = load(s, path);
 
 	return f ? (int64_t)f->nlines : 0;
+}
+
+/* p, normalised, when it is a relative path that stays inside its root */
+static int relative_ok(const char *p, char *out, size_t n)
+{
+	char norm[4096];
+	size_t l = classify_norm_path(p, norm, sizeof(norm));
+
+	if (!l || l >= sizeof(norm) || l >= n || norm[0] == '/' || !strcmp(norm, "..") ||
+	    !strncmp(norm, "../", 3))
+		return -1;
+	memcpy(out, norm, l + 1);
+	return 0;
+}
+
+/* real (canonical) without root and its slash, when it lies under root */
+static int under_root(const char *root, const char *real, char *out, size_t n)
+{
+	size_t rl = strlen(root);
+
+	while (rl && root[rl - 1] == '/')
+		rl--;
+	if (strncmp(real, root, rl) || real[rl] != '/')
+		return -1;
+	return relative_ok(real + rl + 1, out, n);
+}
+
+static int is_absolute(const char *p)
+{
+	return p[0] == '/' || p[0] == '\\' ||
+	       (((p[0] >= 'A' && p[0] <= 'Z') || (p[0] >= 'a' && p[0] <= 'z')) && p[1] == ':');
+}
+
+int classify_source_relative(struct classify_sources *s, const char *root, const char *path,
+			     char *out, size_t n)
+{
+	const char *found = classify_source_path(s, path), *p;
+	char real[PATH_MAX];
+
+	/* the file itself, found under the root: the surest answer */
+	if (found && realpath(found, real) && !under_root(root, real, out, n))
+		return 0;
+	/* else what the trim leaves, or a path the build already made relative (-trimpath) */
+	p = trimmed(s, path);
+	if (p == path && is_absolute(path))
+		return -1;
+	return relative_ok(p, out, n);
+}
+
+int classify_local_relative(const char *root, const char *path, char *out, size_t n)
+{
+	char real[PATH_MAX];
+
+	if (!realpath(path, real))
+		return -1;
+	return under_root(root, real, out, n);
 }

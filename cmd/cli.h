@@ -11,6 +11,9 @@
 #include "common/err.h"
 
 #define ESCPROF_VERSION "0.1.0"
+/* The project's home: SARIF's informationUri, and with a README section's anchor its
+ * helpUri. One constant; the README's headings are the anchors. */
+#define ESCPROF_HOME "https://github.com/escprof/escprof"
 
 enum { EXIT_OK = 0, EXIT_BREACH = 1, EXIT_USAGE = 2, EXIT_FAIL = 3 };
 

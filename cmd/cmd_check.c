@@ -2,10 +2,14 @@
  * budget, chooses the profile and the baselines its rules need, hands them to the
  * evaluator (classify_check_eval) and its results to a writer (output/output.h). Exit 1 on
  * any breach, 3 on a bad budget file or on anything that could not be computed: a rule
- * is never passed on a value that was not read. */
+ * is never passed on a value that was not read. Paths in the reports are relative to the
+ * source root (--srcroot, the first -source_path, else the current directory). */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "cli.h"
 #include "common/buf.h"
@@ -16,6 +20,7 @@ static const char usage[] =
 	"usage: escprof check --budget FILE [--db FILE] [--profile REF] [--build REF]...\n"
 	"                     [--baseline REF] [--baseline-build REF]\n"
 	"                     [--format text|json|junit|github|sarif]\n"
+	"                     [--srcroot DIR] [-source_path DIR]... [-trim_path PREFIX]\n"
 	"\n"
 	"Checks a profile (the newest, or --profile) against a budget file and exits 1 when\n"
 	"any rule is breached or matches nothing, 3 when the budget file is wrong (every\n"
@@ -29,14 +34,48 @@ static const char usage[] =
 	"PATTERN is a glob; a site is FILE:LINE (trailing path components); a cause is one\n"
 	"of the causes table. package?, function? and site? make a rule optional: matching\n"
 	"nothing skips it instead of failing.\n"
-	"--baseline names a profile for grown rules and a build for new-escapes (give\n"
-	"--baseline-build when the build has another name).\n";
+	"\n"
+	"Options:\n"
+	"  --budget FILE          the budget to check (required)\n"
+	"  --profile REF          the profile checked (id or name; default: the newest heap\n"
+	"                         profile)\n"
+	"  --build REF            the build whose diagnostics explain it (repeatable; the\n"
+	"                         last one is the build new-escapes checks)\n"
+	"  --baseline REF         the profile grown rules compare with, and the build\n"
+	"                         new-escapes compares with\n"
+	"  --baseline-build REF   the baseline build when it has another name\n"
+	"  --format FMT           text (default), json, junit (one testcase per rule, with\n"
+	"                         times), github (workflow annotations) or sarif (2.1.0, for\n"
+	"                         code scanning)\n"
+	"  --srcroot DIR          the repository's root: github and sarif name files relative\n"
+	"                         to it, and SARIF's %SRCROOT% is it (default: the first\n"
+	"                         -source_path, else the current directory)\n"
+	"  -source_path DIR       where the profile's files are found, as for list (DIR:DIR...\n"
+	"                         or repeated)\n"
+	"  -trim_path PREFIX      strip PREFIX (or one of PREFIX:PREFIX...) from the\n"
+	"                         profile's paths: what is left is relative to the root\n"
+	"  --db FILE              the store (default escprof.db, or $ESCPROF_DB)\n"
+	"  -q, --quiet            no notes on standard error\n"
+	"  -h, --help             this help\n"
+	"A file that cannot be made relative to the root (a build path no -trim_path names)\n"
+	"is never written as an absolute path: SARIF names the function instead, an\n"
+	"annotation points at the budget's line.\n"
+	"\n"
+	"Examples:\n"
+	"  escprof check --db app.db --budget memory.budget\n"
+	"  escprof check --db app.db --budget memory.budget --profile pr --baseline main \\\n"
+	"      --format github -trim_path \"$GITHUB_WORKSPACE\"\n"
+	"  escprof check --db app.db --budget memory.budget --format sarif \\\n"
+	"      -trim_path /build/app > escprof.sarif\n";
 
 struct opts {
 	const char *budget, *profile, *baseline, *baseline_build;
 	const char **builds;		/* --build refs */
 	size_t nbuilds;
 	enum out_check_format format;
+	const char *srcroot, *trim;
+	const char **dirs;		/* -source_path */
+	size_t ndirs, capdirs;
 };
 
 /* The builds a new-escapes rule compares: the one checked (the last --build, else the
@@ -112,10 +151,14 @@ static int parse(struct cli *c, int argc, char **argv, struct opts *o)
 		{"build", required_argument, NULL, 'b'},
 		{"baseline", required_argument, NULL, 'L'},
 		{"baseline-build", required_argument, NULL, 'l'},
+		{"srcroot", required_argument, NULL, 'R'},
+		{"source_path", required_argument, NULL, 's'},
+		{"trim_path", required_argument, NULL, 't'},
 		{NULL, 0, NULL, 0},
 	};
 	int opt, rc;
 
+	cli_pprof_args(argc, argv);
 	while ((opt = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'F':	/* check's own formats, before cli_common sees the table ones */
@@ -128,6 +171,12 @@ static int parse(struct cli *c, int argc, char **argv, struct opts *o)
 		case 'b': o->builds[o->nbuilds++] = optarg; break;
 		case 'L': o->baseline = optarg; break;
 		case 'l': o->baseline_build = optarg; break;
+		case 'R': o->srcroot = optarg; break;
+		case 't': o->trim = optarg; break;
+		case 's':
+			if (cli_add_dirs(&o->dirs, &o->ndirs, &o->capdirs, optarg))
+				return EXIT_FAIL;
+			break;
 		default:
 			if ((rc = cli_common(c, opt, optarg)) >= 100)
 				return rc - 100;
@@ -140,16 +189,27 @@ static int parse(struct cli *c, int argc, char **argv, struct opts *o)
 	return -1;
 }
 
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 int cmd_check(struct cli *c, int argc, char **argv)
 {
 	struct opts o = {.format = OUT_CHECK_TEXT};
 	struct classify_check_input in = {0};
 	struct classify_check_result *res = NULL;
+	struct out_check_run run = {.version = ESCPROF_VERSION, .home = ESCPROF_HOME};
 	struct builds bs = {0};
 	struct budget b = {0};
 	struct store *s = NULL;
 	struct err e = {0};
 	struct buf text;
+	char root[PATH_MAX], budget_rel[PATH_MAX];
+	double t0 = now();
 	size_t n = 0;
 	int ret;
 
@@ -159,6 +219,20 @@ int cmd_check(struct cli *c, int argc, char **argv)
 		return EXIT_FAIL;
 	if ((ret = parse(c, argc, argv, &o)) >= 0)
 		goto out;
+	run.budget = o.budget;
+	/* where every reported path is relative to: asked, else where sources are, else here */
+	{
+		const char *want = o.srcroot ? o.srcroot : o.ndirs ? o.dirs[0] : ".";
+		struct stat sb;
+
+		if (!realpath(want, root) || stat(root, &sb) || !S_ISDIR(sb.st_mode)) {
+			err_set(&e, ESC_EINPUT, "cannot use '%s' as the source root: not a directory", want);
+			goto fail;
+		}
+		run.srcroot = root;
+		if (!classify_local_relative(root, o.budget, budget_rel, sizeof(budget_rel)))
+			run.budget_rel = budget_rel;
+	}
 	/* the budget first: a wrong file is exit 3 whatever the store holds */
 	if (buf_read_file(&text, o.budget, 1 << 20)) {
 		err_set(&e, ESC_EIO, "cannot read budget '%s'", o.budget);
@@ -171,19 +245,21 @@ int cmd_check(struct cli *c, int argc, char **argv)
 	store_batch_begin(s);
 	if (classify_select(cli_notes(c), s, o.profile, o.builds, o.nbuilds, NULL, &in.profile_id, &in.analysis_id, &e) ||
 	    baselines(c, s, &o, &b, &bs, &in, &e) ||
-	    classify_check_eval(s, &b, &in, &res, &n, &e))
+	    classify_check_eval(s, &b, &in, &res, &n, &e) ||
+	    classify_check_locate(&(struct classify_check_paths){root, o.dirs, o.ndirs, o.trim}, res, n, &e))
 		goto fail;
-	if (out_check_write(stdout, o.format,
-			    &(struct out_check_run){o.budget, in.profile_id, ESCPROF_VERSION}, res, n))
+	run.profile_id = in.profile_id;
+	run.seconds = now() - t0;
+	if (out_check_write(stdout, o.format, &run, res, n))
 		ret = cli_write_failed(c);
 	else
 		ret = cli_store_done(c, s, classify_check_failures(res, n) ? EXIT_BREACH : EXIT_OK, &e);
 	goto out;
 fail:
 	/* a CI publisher reads stdout: every format but text says what went wrong there */
+	run.seconds = now() - t0;
 	if (o.format != OUT_CHECK_TEXT &&
-	    out_check_write_error(stdout, o.format, &(struct out_check_run){o.budget, 0, ESCPROF_VERSION},
-				  e.msg, b.error_line))
+	    out_check_write_error(stdout, o.format, &run, e.msg, b.error_line))
 		cli_write_failed(c);
 	ret = cli_fail(c, &e);
 out:
@@ -194,5 +270,6 @@ out:
 	buf_release(&text);
 	store_close(s);
 	free(o.builds);
+	free(o.dirs);
 	return ret;
 }

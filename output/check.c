@@ -1,10 +1,16 @@
-/* check.c — the writers of a budget check (check.h). Every format says the same sentence
+/* check.c — the writers of a budget check (output.h). Every format says the same sentence
  * for a breach or a rule that matched nothing (describe); amounts read as the rule wrote
- * its limit: sizes, counts, shares or growth. */
+ * its limit: sizes, counts, shares or growth. Annotations and SARIF name files only by
+ * their path relative to the repository (what GitHub code scanning resolves against the
+ * checkout); SARIF rules are identified by what they check, and results carry a
+ * fingerprint that survives the code moving to another line. */
+#include <fnmatch.h>
 #include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
+#include "common/buf.h"
+#include "common/digest.h"
 #include "output/output.h"
 
 int out_check_parse_format(const char *s, enum out_check_format *f)
@@ -176,6 +182,12 @@ static void markup(FILE *f, const char *s)
 	out_markup_escape(f, s, strlen(s));
 }
 
+/* one testcase's or suite's attributes: the seconds, as JUnit's xs:decimal */
+static void junit_time(FILE *f, double seconds)
+{
+	fprintf(f, " time=\"%.3f\"", seconds > 0 && isfinite(seconds) ? seconds : 0.0);
+}
+
 static int write_junit(FILE *f, const struct out_check_run *run, const struct classify_check_result *res,
 		       size_t n)
 {
@@ -185,16 +197,21 @@ static int write_junit(FILE *f, const struct out_check_run *run, const struct cl
 	for (i = 0; i < n; i++)
 		skipped += res[i].verdict == CLASSIFY_CHECK_SKIPPED;
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	fprintf(f, "<testsuites name=\"escprof\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\">\n",
+	fprintf(f, "<testsuites name=\"escprof\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\"",
 		n, failures, skipped);
-	fprintf(f, "  <testsuite name=\"");
+	junit_time(f, run->seconds);
+	fprintf(f, ">\n  <testsuite name=\"");
 	markup(f, run->budget);
-	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\">\n", n, failures, skipped);
+	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\"", n, failures, skipped);
+	junit_time(f, run->seconds);
+	fprintf(f, ">\n");
 	for (i = 0; i < n; i++) {
 		describe(&res[i], line, sizeof(line));
 		fprintf(f, "    <testcase classname=\"escprof.budget\" name=\"");
 		markup(f, res[i].rule->text);
-		fprintf(f, "\">");
+		fprintf(f, "\"");
+		junit_time(f, res[i].seconds);
+		fprintf(f, ">");
 		if (res[i].verdict == CLASSIFY_CHECK_BREACH || res[i].verdict == CLASSIFY_CHECK_NO_MATCH) {
 			fprintf(f, "\n      <failure type=\"%s\" message=\"",
 				res[i].verdict == CLASSIFY_CHECK_BREACH ? "budget" : "no-match");
@@ -218,7 +235,25 @@ static void gh_escape(FILE *f, const char *s, int property)
 	out_github_escape(f, s, strlen(s), property);
 }
 
-/* a breach points at its worst site; a rule that matched nothing at the budget's line */
+/* "::error file=F,line=N,title=T::" — without file and line when there is no relative
+ * path to give (GitHub then shows the annotation on the run, not on a file) */
+static void gh_command(FILE *f, const char *kind, const char *file, int64_t line)
+{
+	fprintf(f, "::%s ", kind);
+	if (file) {
+		fprintf(f, "file=");
+		gh_escape(f, file, 1);
+		if (line > 0)
+			fprintf(f, ",line=%" PRId64, line);
+		fprintf(f, ",");
+	}
+	fprintf(f, "title=");
+	gh_escape(f, "escprof budget", 1);
+	fprintf(f, "::");
+}
+
+/* a breach points at its worst site; a rule that matched nothing (or a breach whose site
+ * is outside the repository) at the budget's line */
 static int write_github(FILE *f, const struct out_check_run *run, const struct classify_check_result *res,
 			size_t n)
 {
@@ -231,19 +266,11 @@ static int write_github(FILE *f, const struct out_check_run *run, const struct c
 		if (x->verdict == CLASSIFY_CHECK_PASS)
 			continue;
 		describe(x, line, sizeof(line));
-		fprintf(f, x->verdict == CLASSIFY_CHECK_SKIPPED ? "::notice " : "::error ");
-		fprintf(f, "file=");
-		if (x->verdict == CLASSIFY_CHECK_BREACH && x->file) {
-			gh_escape(f, x->file, 1);
-			if (x->line)
-				fprintf(f, ",line=%" PRId64, x->line);
-		} else {
-			gh_escape(f, run->budget, 1);
-			fprintf(f, ",line=%zu", x->rule->line);
-		}
-		fprintf(f, ",title=");
-		gh_escape(f, "escprof budget", 1);
-		fprintf(f, "::");
+		if (x->verdict == CLASSIFY_CHECK_BREACH && x->rel)
+			gh_command(f, "error", x->rel, x->line);
+		else
+			gh_command(f, x->verdict == CLASSIFY_CHECK_SKIPPED ? "notice" : "error", run->budget_rel,
+				   (int64_t)x->rule->line);
 		gh_escape(f, line, 0);
 		fprintf(f, "\n");
 	}
@@ -253,12 +280,32 @@ static int write_github(FILE *f, const struct out_check_run *run, const struct c
 	return ferror(f) ? -1 : 0;
 }
 
-/* A SARIF physicalLocation: uri (percent-encoded) and, when known, the line. */
-static json_t *sarif_location(const char *uri, int64_t line)
-{
-	json_t *loc = json_object(), *phys = json_object(), *art = json_object();
+/* ---- SARIF 2.1.0 ---- */
 
-	json_object_set_new(art, "uri", out_json_uri(uri, strlen(uri)));
+#define SARIF_SCHEMA "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+#define SARIF_ROOT "%SRCROOT%"
+#define SARIF_FINGERPRINT "escprof/v1"
+
+const char *out_check_rule_id(const struct budget_rule *r, char *buf, size_t n)
+{
+	const char *scope = budget_scope_name(r->scope), *grown = r->growth ? "grown/" : "";
+
+	if (r->scope == BUDGET_NEW_ESCAPES)
+		snprintf(buf, n, "%s%s%s", scope, r->pattern ? "/" : "", r->pattern ? r->pattern : "");
+	else if (r->scope == BUDGET_TOTAL || !r->pattern)
+		snprintf(buf, n, "%s%s/%s", grown, scope, store_heap_types[r->type]);
+	else
+		snprintf(buf, n, "%s%s/%s/%s", grown, scope, r->pattern, store_heap_types[r->type]);
+	return buf;
+}
+
+/* An artifact in the repository: its path relative to %SRCROOT%, percent-encoded. */
+static json_t *sarif_physical(const char *rel, int64_t line)
+{
+	json_t *phys = json_object(), *art = json_object();
+
+	json_object_set_new(art, "uri", out_json_uri(rel, strlen(rel)));
+	json_object_set_new(art, "uriBaseId", json_string(SARIF_ROOT));
 	json_object_set_new(phys, "artifactLocation", art);
 	if (line > 0) {
 		json_t *reg = json_object();
@@ -266,15 +313,66 @@ static json_t *sarif_location(const char *uri, int64_t line)
 		json_object_set_new(reg, "startLine", json_integer(line));
 		json_object_set_new(phys, "region", reg);
 	}
-	json_object_set_new(loc, "physicalLocation", phys);
-	return loc;
+	return phys;
 }
 
-/* a breach at its worst site; a rule that matched nothing at its line of the budget */
+static json_t *sarif_logical(const char *name, const char *kind)
+{
+	json_t *arr = json_array(), *l = json_object();
+
+	json_object_set_new(l, "fullyQualifiedName", out_json_string(name, strlen(name)));
+	if (kind)
+		json_object_set_new(l, "kind", json_string(kind));
+	json_array_append_new(arr, l);
+	return arr;
+}
+
+/* Where a result is: its site in the repository (with its function), else its function
+ * alone, else the budget's line, else the rule itself; never a path outside the repository. */
+static json_t *sarif_locations(const struct out_check_run *run, const struct classify_check_result *x)
+{
+	json_t *locs = json_array(), *loc = json_object();
+	int site = x->verdict != CLASSIFY_CHECK_NO_MATCH && x->verdict != CLASSIFY_CHECK_SKIPPED;
+
+	if (site && x->rel)
+		json_object_set_new(loc, "physicalLocation", sarif_physical(x->rel, x->line));
+	else if (!(site && x->function) && run->budget_rel)
+		json_object_set_new(loc, "physicalLocation", sarif_physical(run->budget_rel, (int64_t)x->rule->line));
+	if (site && x->function)
+		json_object_set_new(loc, "logicalLocations", sarif_logical(x->function, "function"));
+	else if (!json_object_get(loc, "physicalLocation"))
+		json_object_set_new(loc, "logicalLocations", sarif_logical(x->rule->text, NULL));
+	json_array_append_new(locs, loc);
+	return locs;
+}
+
+/* ruleId, the site's function (or what new-escapes found) and its file: not the line, so
+ * that code moving within its file keeps its alert */
+static json_t *sarif_fingerprints(const struct out_check_run *run, const struct classify_check_result *x,
+				  const char *id)
+{
+	int site = x->verdict != CLASSIFY_CHECK_NO_MATCH && x->verdict != CLASSIFY_CHECK_SKIPPED;
+	const char *what = !site ? "" : x->function ? x->function :
+			   x->rule->scope == BUDGET_NEW_ESCAPES && x->name ? x->name : "";
+	const char *file = site && x->rel ? x->rel : !site && run->budget_rel ? run->budget_rel : "";
+	json_t *fp = json_object();
+	struct buf b;
+	char hex[65];
+
+	buf_init(&b);
+	buf_add(&b, id, strlen(id) + 1);
+	buf_add(&b, what, strlen(what) + 1);
+	buf_add(&b, file, strlen(file));
+	digest_sha256_hex(b.data ? b.data : "", b.len, hex);
+	buf_release(&b);
+	json_object_set_new(fp, SARIF_FINGERPRINT, json_string(hex));
+	return fp;
+}
+
 static json_t *sarif_result(const struct out_check_run *run, const struct classify_check_result *x,
 			    size_t index, const char *id)
 {
-	json_t *r = json_object(), *msg = json_object(), *locs = json_array();
+	json_t *r = json_object(), *msg = json_object();
 	char line[2048];
 
 	describe(x, line, sizeof(line));
@@ -283,42 +381,156 @@ static json_t *sarif_result(const struct out_check_run *run, const struct classi
 	json_object_set_new(r, "level", json_string("error"));
 	json_object_set_new(msg, "text", out_json_string(line, strlen(line)));
 	json_object_set_new(r, "message", msg);
-	if (x->verdict == CLASSIFY_CHECK_NO_MATCH)
-		json_array_append_new(locs, sarif_location(run->budget, (int64_t)x->rule->line));
-	else if (x->file)
-		json_array_append_new(locs, sarif_location(x->file, x->line));
-	json_object_set_new(r, "locations", locs);
+	json_object_set_new(r, "locations", sarif_locations(run, x));
+	json_object_set_new(r, "partialFingerprints", sarif_fingerprints(run, x, id));
 	return r;
 }
 
-/* The run's tool, its invocation (successful or not, with an error's notification) and
- * its results: every SARIF document escprof writes has this shape. */
-static json_t *sarif_run(const struct out_check_run *run, json_t *rules, json_t *results,
-			 const char *error, size_t error_line)
+static json_t *sarif_text(const char *s)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "text", out_json_string(s, strlen(s)));
+	return o;
+}
+
+/* text as literal Markdown: its punctuation escaped */
+static void md_add(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (strchr("\\`*_[]<>#|", *s))
+			buf_addc(b, '\\');
+		buf_addc(b, *s);
+	}
+}
+
+/* one sentence on what the rule measures */
+static void rule_what(struct buf *b, const struct budget_rule *r)
+{
+	const char *type = r->scope == BUDGET_NEW_ESCAPES ? "" : store_heap_types[r->type];
+
+	switch (r->scope) {
+	case BUDGET_TOTAL: buf_printf(b, "the profile's total %s", type); break;
+	case BUDGET_PACKAGE: buf_printf(b, "the %s of each package matching '%s'", type, r->pattern); break;
+	case BUDGET_FUNCTION: buf_printf(b, "the %s of each function matching '%s'", type, r->pattern); break;
+	case BUDGET_SITE: buf_printf(b, "the %s of each source line matching '%s'", type, r->pattern); break;
+	case BUDGET_CAUSE: buf_printf(b, "the %s of the allocations whose escape cause is '%s'", type, r->pattern); break;
+	case BUDGET_NEW_ESCAPES:
+		buf_printf(b, "the escapes the build adds against the baseline build%s%s%s",
+			   r->pattern ? " in files matching '" : "", r->pattern ? r->pattern : "", r->pattern ? "'" : "");
+		break;
+	default: break;
+	}
+}
+
+/* The rule's descriptor: what it checks, and for its causes (a cause rule's own, else all
+ * of them) what each means and how to fix it, from the causes table. */
+static json_t *sarif_rule(const struct out_check_run *run, const struct budget_rule *r, const char *id)
+{
+	json_t *rule = json_object(), *help = json_object(), *cfg = json_object(), *props = json_object();
+	json_t *tags = json_array();
+	const struct classify_cause *cs;
+	struct buf full, text, md;
+	size_t nc, i;
+	char uri[512];
+
+	buf_init(&full);
+	buf_init(&text);
+	buf_init(&md);
+	buf_adds(&full, "Fails when ");
+	rule_what(&full, r);
+	buf_printf(&full, "%s exceeds the budget's limit (%s).", r->growth ? ", grown against the baseline"
+		   " profile," : "", r->text);
+	buf_adds(&text, full.data);
+	buf_adds(&md, "Fails when ");
+	md_add(&md, full.data + strlen("Fails when "));
+	buf_adds(&text, r->scope == BUDGET_CAUSE ? "\n\nThe cause, and its fix:\n" :
+		 "\n\nThe cause of a site names what keeps its bytes on the heap; `escprof explain"
+		 " FILE:LINE` shows the compiler's reasoning at the site. The causes, and their fixes:\n");
+	buf_adds(&md, r->scope == BUDGET_CAUSE ? "\n\nThe cause, and its fix:\n\n" :
+		 "\n\nThe cause of a site names what keeps its bytes on the heap; `escprof explain"
+		 " FILE:LINE` shows the compiler's reasoning at the site. The causes, and their fixes:\n\n");
+	cs = classify_causes(&nc);
+	for (i = 0; i < nc; i++) {
+		if (r->scope == BUDGET_CAUSE && fnmatch(r->pattern, cs[i].id, 0))
+			continue;
+		buf_printf(&text, "- %s: %s. Fix: %s.\n", cs[i].id, cs[i].title, cs[i].hint);
+		buf_printf(&md, "- **`%s`**: ", cs[i].id);
+		md_add(&md, cs[i].title);
+		buf_adds(&md, ". *Fix:* ");
+		md_add(&md, cs[i].hint);
+		buf_adds(&md, ".\n");
+	}
+	json_object_set_new(rule, "id", json_string(id));
+	json_object_set_new(rule, "shortDescription", sarif_text(r->text));
+	json_object_set_new(rule, "fullDescription", sarif_text(full.data));
+	json_object_set_new(help, "text", out_json_string(text.data, text.len));
+	json_object_set_new(help, "markdown", out_json_string(md.data, md.len));
+	json_object_set_new(rule, "help", help);
+	if (run->home) {
+		snprintf(uri, sizeof(uri), "%s%s", run->home, r->scope == BUDGET_CAUSE ? "#causes" : "#budgets-and-ci");
+		json_object_set_new(rule, "helpUri", json_string(uri));
+	}
+	json_object_set_new(cfg, "level", json_string("error"));
+	json_object_set_new(rule, "defaultConfiguration", cfg);
+	json_array_append_new(tags, json_string("memory"));
+	json_array_append_new(tags, json_string("escape-analysis"));
+	json_object_set_new(props, "tags", tags);
+	json_object_set_new(rule, "properties", props);
+	buf_release(&full);
+	buf_release(&text);
+	buf_release(&md);
+	return rule;
+}
+
+static json_t *sarif_notification(const char *level, const char *text, json_t *locations)
+{
+	json_t *note = json_object();
+
+	json_object_set_new(note, "level", json_string(level));
+	json_object_set_new(note, "message", sarif_text(text));
+	if (locations)
+		json_object_set_new(note, "locations", locations);
+	return note;
+}
+
+/* The run's tool, its invocation (successful or not, with its notifications), where
+ * %SRCROOT% is, and its results: every SARIF document escprof writes has this shape. */
+static json_t *sarif_run(const struct out_check_run *run, json_t *rules, json_t *results, json_t *notes,
+			 int ok)
 {
 	json_t *rn = json_object(), *tool = json_object(), *drv = json_object();
 	json_t *invs = json_array(), *inv = json_object();
 
 	json_object_set_new(drv, "name", json_string("escprof"));
 	json_object_set_new(drv, "version", json_string(run->version));
-	json_object_set_new(drv, "informationUri", json_string("https://escprof.invalid/budgets"));
+	json_object_set_new(drv, "semanticVersion", json_string(run->version));
+	if (run->home)
+		json_object_set_new(drv, "informationUri", json_string(run->home));
 	json_object_set_new(drv, "rules", rules);
 	json_object_set_new(tool, "driver", drv);
 	json_object_set_new(rn, "tool", tool);
-	json_object_set_new(inv, "executionSuccessful", json_boolean(!error));
-	if (error) {
-		json_t *notes = json_array(), *note = json_object(), *msg = json_object(), *locs = json_array();
-
-		json_object_set_new(note, "level", json_string("error"));
-		json_object_set_new(msg, "text", out_json_string(error, strlen(error)));
-		json_object_set_new(note, "message", msg);
-		json_array_append_new(locs, sarif_location(run->budget, (int64_t)error_line));
-		json_object_set_new(note, "locations", locs);
-		json_array_append_new(notes, note);
+	json_object_set_new(inv, "executionSuccessful", json_boolean(ok));
+	if (json_array_size(notes))
 		json_object_set_new(inv, "toolExecutionNotifications", notes);
-	}
+	else
+		json_decref(notes);
 	json_array_append_new(invs, inv);
 	json_object_set_new(rn, "invocations", invs);
+	if (run->srcroot) {
+		json_t *bases = json_object(), *root = json_object(), *enc = out_json_uri(run->srcroot,
+										       strlen(run->srcroot));
+		const char *e = json_string_value(enc);
+		struct buf u;
+
+		buf_init(&u);
+		buf_printf(&u, "file://%s%s", e, *e && e[strlen(e) - 1] == '/' ? "" : "/");
+		json_object_set_new(root, "uri", json_stringn(u.data, u.len));
+		json_object_set_new(bases, SARIF_ROOT, root);
+		json_object_set_new(rn, "originalUriBaseIds", bases);
+		buf_release(&u);
+		json_decref(enc);
+	}
 	json_object_set_new(rn, "results", results);
 	return rn;
 }
@@ -328,31 +540,43 @@ static int sarif_dump(FILE *f, json_t *rn)
 	json_t *root = json_object(), *runs = json_array();
 
 	json_array_append_new(runs, rn);
-	json_object_set_new(root, "$schema", json_string("https://json.schemastore.org/sarif-2.1.0.json"));
+	json_object_set_new(root, "$schema", json_string(SARIF_SCHEMA));
 	json_object_set_new(root, "version", json_string("2.1.0"));
 	json_object_set_new(root, "runs", runs);
 	return out_json_dump(f, root);
 }
 
+/* One descriptor per distinct id (two rules on the same subject with other limits share
+ * it); a result per failure; an optional rule that matched nothing is a note. */
 static int write_sarif(FILE *f, const struct out_check_run *run, const struct classify_check_result *res,
 		       size_t n)
 {
-	json_t *rules = json_array(), *results = json_array();
-	size_t i;
+	json_t *rules = json_array(), *results = json_array(), *notes = json_array();
+	size_t i, k;
 
 	for (i = 0; i < n; i++) {
-		json_t *rule = json_object(), *sd = json_object();
-		char id[32];
+		char id[1024], line[2048];
 
-		snprintf(id, sizeof(id), "budget/%zu", res[i].rule->line);
-		json_object_set_new(rule, "id", json_string(id));
-		json_object_set_new(sd, "text", out_json_string(res[i].rule->text, strlen(res[i].rule->text)));
-		json_object_set_new(rule, "shortDescription", sd);
-		json_array_append_new(rules, rule);
-		if (res[i].verdict == CLASSIFY_CHECK_BREACH || res[i].verdict == CLASSIFY_CHECK_NO_MATCH)
-			json_array_append_new(results, sarif_result(run, &res[i], i, id));
+		out_check_rule_id(res[i].rule, id, sizeof(id));
+		for (k = 0; k < json_array_size(rules); k++)
+			if (!strcmp(json_string_value(json_object_get(json_array_get(rules, k), "id")), id))
+				break;
+		if (k == json_array_size(rules))
+			json_array_append_new(rules, sarif_rule(run, res[i].rule, id));
+		if (res[i].verdict == CLASSIFY_CHECK_BREACH || res[i].verdict == CLASSIFY_CHECK_NO_MATCH) {
+			json_array_append_new(results, sarif_result(run, &res[i], k, id));
+		} else if (res[i].verdict == CLASSIFY_CHECK_SKIPPED) {
+			json_t *note, *desc = json_object();
+
+			describe(&res[i], line, sizeof(line));
+			note = sarif_notification("note", line, sarif_locations(run, &res[i]));
+			json_object_set_new(desc, "id", json_string(id));
+			json_object_set_new(desc, "index", json_integer((json_int_t)k));
+			json_object_set_new(note, "associatedRule", desc);
+			json_array_append_new(notes, note);
+		}
 	}
-	return sarif_dump(f, sarif_run(run, rules, results, NULL, 0));
+	return sarif_dump(f, sarif_run(run, rules, results, notes, 1));
 }
 
 int out_check_write(FILE *f, enum out_check_format fmt, const struct out_check_run *run,
@@ -386,30 +610,38 @@ int out_check_write_error(FILE *f, enum out_check_format fmt, const struct out_c
 	}
 	case OUT_CHECK_JUNIT:
 		fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-		fprintf(f, "<testsuites name=\"escprof\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n");
-		fprintf(f, "  <testsuite name=\"");
+		fprintf(f, "<testsuites name=\"escprof\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\"");
+		junit_time(f, run->seconds);
+		fprintf(f, ">\n  <testsuite name=\"");
 		markup(f, run->budget);
-		fprintf(f, "\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n");
-		fprintf(f, "    <testcase classname=\"escprof.budget\" name=\"the budget is checked\">\n");
-		fprintf(f, "      <error type=\"escprof\" message=\"");
+		fprintf(f, "\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\"");
+		junit_time(f, run->seconds);
+		fprintf(f, ">\n    <testcase classname=\"escprof.budget\" name=\"the budget is checked\"");
+		junit_time(f, run->seconds);
+		fprintf(f, ">\n      <error type=\"escprof\" message=\"");
 		markup(f, message);
 		fprintf(f, "\">");
 		markup(f, message);
 		fprintf(f, "</error>\n    </testcase>\n  </testsuite>\n</testsuites>\n");
 		return ferror(f) ? -1 : 0;
 	case OUT_CHECK_GITHUB:
-		fprintf(f, "::error file=");
-		gh_escape(f, run->budget, 1);
-		if (line)
-			fprintf(f, ",line=%zu", line);
-		fprintf(f, ",title=");
-		gh_escape(f, "escprof budget", 1);
-		fprintf(f, "::");
+		gh_command(f, "error", run->budget_rel, (int64_t)line);
 		gh_escape(f, message, 0);
 		fprintf(f, "\nescprof: the budget could not be checked\n");
 		return ferror(f) ? -1 : 0;
-	case OUT_CHECK_SARIF:
-		return sarif_dump(f, sarif_run(run, json_array(), json_array(), message, line));
+	case OUT_CHECK_SARIF: {
+		json_t *notes = json_array(), *locs = NULL;
+
+		if (run->budget_rel) {
+			json_t *loc = json_object();
+
+			locs = json_array();
+			json_object_set_new(loc, "physicalLocation", sarif_physical(run->budget_rel, (int64_t)line));
+			json_array_append_new(locs, loc);
+		}
+		json_array_append_new(notes, sarif_notification("error", message, locs));
+		return sarif_dump(f, sarif_run(run, json_array(), json_array(), notes, 0));
+	}
 	}
 	return -1;
 }

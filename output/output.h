@@ -130,15 +130,32 @@ int out_check_parse_format(const char *s, enum out_check_format *f);
 
 /* What the reports say besides the results; all borrowed. */
 struct out_check_run {
-	const char *budget;	/* the budget file as named (annotations point at it) */
+	const char *budget;	/* the budget file as named */
 	int64_t profile_id;	/* the profile checked */
-	const char *version;	/* escprof's, SARIF's driver version */
+	const char *version;	/* escprof's, SARIF's driver version (a semantic version) */
+	const char *budget_rel;	/* the budget relative to srcroot, where annotations and SARIF
+				   point for a rule that matched nothing; NULL when it is not
+				   under srcroot (they point nowhere then) */
+	const char *srcroot;	/* the repository root, canonical and absolute, that every
+				   relative path (the results' rel) is relative to: SARIF's
+				   %SRCROOT%; NULL leaves it to the consumer */
+	const char *home;	/* the project's home page (SARIF informationUri and helpUri
+				   base); NULL for none */
+	double seconds;		/* wall time of the whole check, for JUnit */
 };
 
 /* Writes the results of one check (one per rule, in the budget's order) to f in fmt.
- * Returns 0, or -1 when a write failed or memory ran out. */
+ * Files are named only by the results' rel and run->budget_rel: no path that is not
+ * relative to the repository reaches an annotation or a SARIF artifact (SARIF names the
+ * site's function as a logical location instead). SARIF rule ids say what a rule checks
+ * (out_check_rule_id). Returns 0, or -1 when a write failed or memory ran out. */
 int out_check_write(FILE *f, enum out_check_format fmt, const struct out_check_run *run,
 		    const struct classify_check_result *res, size_t n);
+/* The stable id of a rule: scope, subject (the pattern as written) and sample type
+ * ("cause/interface-conversion/alloc_space", "function/main.parse/inuse_space",
+ * "grown/package/GLOB/alloc_space", "total/alloc_space", "new-escapes[/FILE-GLOB]"), never
+ * its line in the budget. Written into buf (n bytes), returned. */
+const char *out_check_rule_id(const struct budget_rule *r, char *buf, size_t n);
 /* Writes, in fmt, a document saying the check could not be made (message; line of the
  * budget at fault, 0 when none): a JUnit <error>, a SARIF invocation that did not
  * succeed with its notification, a JSON {"error"}, a GitHub ::error; text writes nothing

@@ -15,6 +15,7 @@ static void drop_entity(void *p)
 
 	free(r->name);
 	free(r->file);
+	free(r->function);
 }
 
 static int take_entity(sqlite3_stmt *st, void *p)
@@ -23,7 +24,8 @@ static int take_entity(sqlite3_stmt *st, void *p)
 	int oom = 0;
 
 	*r = (struct store_entity){query_text_req(st, 0, &oom), sqlite3_column_int64(st, 1),
-				   query_text_req(st, 2, &oom), sqlite3_column_int64(st, 3)};
+				   query_text_req(st, 2, &oom), sqlite3_column_int64(st, 3),
+				   query_text_req(st, 4, &oom)};
 	return -oom;
 }
 
@@ -53,10 +55,10 @@ enum esc_status store_analysis_entities(struct store *s, int64_t analysis_id, en
 		return err_set(e, ESC_EUSAGE, "no grouping %d", (int)by);
 	/* the biggest site of each group is its first row by value, then by site order */
 	snprintf(sql, sizeof(sql),
-		 "SELECT k, coalesce(total, 0), file, line FROM ("
-		 "SELECT k, sum(v) OVER (PARTITION BY k) AS total, file, line,"
+		 "SELECT k, coalesce(total, 0), file, line, function FROM ("
+		 "SELECT k, sum(v) OVER (PARTITION BY k) AS total, file, line, function,"
 		 " row_number() OVER (PARTITION BY k ORDER BY coalesce(v, 0) DESC, site_id) AS rn"
-		 " FROM (SELECT %s AS k, %s AS v, file, line, site_id FROM alloc_site"
+		 " FROM (SELECT %s AS k, %s AS v, file, line, function, site_id FROM alloc_site"
 		 " WHERE analysis_id = ?) AS sites) AS ranked WHERE rn = 1 ORDER BY k",
 		 key[by], store_heap_types[ix]);
 	if (store_prepare(s, sql, &st, e))

@@ -299,8 +299,9 @@ enum store_group {
 struct store_entity {
 	char *name;
 	int64_t value;
-	char *file;
+	char *file;		/* the group's biggest site: its file, line and function */
 	int64_t line;
+	char *function;
 };
 /* The entities of an analysis grouped by `by`, for heap type ix, in byte order of name
  * (none when the analysis has no site). Free the rows with store_entities_free. */

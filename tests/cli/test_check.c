@@ -346,7 +346,10 @@ Test(check, sarif_has_the_fields_2_1_0_requires)
 	json_t *j, *run, *results;
 	size_t i;
 
-	cr_expect_eq(check(db, RULES, "--format sarif", &out), 1);
+	char extra[700];
+
+	snprintf(extra, sizeof(extra), "--format sarif -trim_path /src --srcroot '%s'", t_tmpdir());
+	cr_expect_eq(check(db, RULES, extra, &out), 1);
 	j = json_loads(out.data, 0, &je);
 	cr_assert_not_null(j, "%s", je.text);
 	cr_expect_str_eq(json_string_value(json_object_get(j, "version")), "2.1.0");
@@ -369,9 +372,11 @@ Test(check, sarif_has_the_fields_2_1_0_requires)
 		uri = json_string_value(json_object_get(json_object_get(loc, "artifactLocation"), "uri"));
 		cr_assert_not_null(uri);
 		if (i < 2)
-			cr_expect_str_eq(uri, "/src/samples/iface_fmt/main.go");
+			cr_expect_str_eq(uri, "samples/iface_fmt/main.go");
 		else
-			cr_expect(strstr(uri, "/budget-"), "%s", uri);
+			cr_expect(!strncmp(uri, "budget-", 7), "%s", uri);
+		cr_expect_str_eq(json_string_value(json_object_get(json_object_get(loc, "artifactLocation"), "uriBaseId")),
+				 "%SRCROOT%");
 		cr_expect_gt(json_integer_value(json_object_get(json_object_get(loc, "region"), "startLine")), 0);
 	}
 	json_decref(j);
@@ -383,16 +388,35 @@ Test(check, github_annotations_point_at_the_offending_line)
 	const char *db = loaded("gh", S26 "iface_fmt.pb.gz", S26 "iface_fmt.mm.txt");
 	struct buf out;
 
+	char extra[700];
+
+	/* the samples were built in /src/samples: trimmed, the path is the repository's */
+	snprintf(extra, sizeof(extra), "--format github -trim_path /src --srcroot '%s'", t_tmpdir());
 	cr_expect_eq(check(db, "function main.formatRecord alloc_space <= 1KiB\n"
-			       "function main.noSuchFunction alloc_space <= 1\n", "--format github", &out), 1);
+			       "function main.noSuchFunction alloc_space <= 1\n", extra, &out), 1);
 	/* iface_fmt/main.go:33 is `return fmt.Sprintf("%v", r)`, formatRecord's only line */
-	cr_expect(strstr(out.data, "::error file=/src/samples/iface_fmt/main.go,line=33,title=escprof budget::"
+	cr_expect(strstr(out.data, "::error file=samples/iface_fmt/main.go,line=33,title=escprof budget::"
 				   "function main.formatRecord alloc_space <= 1KiB: main.formatRecord "),
 		  "%s", out.data);
-	/* a rule that matches nothing fails at its own line of the budget */
-	cr_expect(strstr(out.data, ",line=2,title=escprof budget::function main.noSuchFunction alloc_space"
+	/* a rule that matches nothing fails at its own line of the budget, relative to the root */
+	cr_expect(strstr(out.data, "::error file=budget-"), "%s", out.data);
+	cr_expect(strstr(out.data, ".txt,line=2,title=escprof budget::function main.noSuchFunction alloc_space"
 				   " <= 1: the rule matches nothing"), "%s", out.data);
 	cr_expect_not(strstr(out.data, "::warning"), "%s", out.data);
+	cr_expect_not(strstr(out.data, "file=/"), "%s", out.data);
+	buf_release(&out);
+	/* untrimmed, the build path is no file of the repository: the breach points at the
+	 * budget's line instead, never at /src/... */
+	snprintf(extra, sizeof(extra), "--format github --srcroot '%s'", t_tmpdir());
+	cr_expect_eq(check(db, "function main.formatRecord alloc_space <= 1KiB\n", extra, &out), 1);
+	cr_expect(strstr(out.data, ".txt,line=1,title=escprof budget::function main.formatRecord"), "%s", out.data);
+	cr_expect_not(strstr(out.data, "/src/"), "%s", out.data);
+	buf_release(&out);
+	/* a root the budget is not under: no file at all */
+	cr_expect_eq(check(db, "function main.noSuchFunction alloc_space <= 1\n",
+			   "--format github --srcroot sample-profiles", &out), 1);
+	cr_expect(!strncmp(out.data, "::error title=escprof budget::function main.noSuchFunction", 58),
+		  "%s", out.data);
 	buf_release(&out);
 }
 
@@ -499,7 +523,8 @@ Test(check, every_format_describes_a_budget_that_cannot_be_checked)
 	cr_expect(strstr(out.data, "interface-conversion"), "%s", out.data);
 	buf_release(&out);
 
-	cr_expect_eq(t_run(&out, NULL, "check --db '%s' --budget '%s' --format sarif", db, b), 3);
+	cr_expect_eq(t_run(&out, NULL, "check --db '%s' --budget '%s' --format sarif --srcroot '%s'", db, b,
+			   t_tmpdir()), 3);
 	j = json_loads(out.data, 0, &je);
 	cr_assert_not_null(j, "%s: %s", je.text, out.data);
 	inv = json_array_get(json_object_get(json_array_get(json_object_get(j, "runs"), 0), "invocations"), 0);
@@ -521,7 +546,8 @@ Test(check, every_format_describes_a_budget_that_cannot_be_checked)
 	json_decref(j);
 	buf_release(&out);
 
-	cr_expect_eq(t_run(&out, NULL, "check --db '%s' --budget '%s' --format github", db, b), 3);
+	cr_expect_eq(t_run(&out, NULL, "check --db '%s' --budget '%s' --format github --srcroot '%s'", db, b,
+			   t_tmpdir()), 3);
 	cr_expect(!strncmp(out.data, "::error file=", 13) && strstr(out.data, ",line=2,title=escprof budget::"),
 		  "%s", out.data);
 	buf_release(&out);

@@ -441,30 +441,39 @@ static void hand_results(struct hand *h)
 	cr_assert_eq(budget_parse("ci.budget", hand_rules, strlen(hand_rules), &h->b, &e), ESC_OK, "%s", e.msg);
 	cr_assert_eq(h->b.n, 5);
 	memset(h->r, 0, sizeof(h->r));
+	/* a.go and c.go are in the repository (rel), b.go outside it: its function stands in */
 	h->r[0] = (struct classify_check_result){&h->b.rules[0], CLASSIFY_CHECK_BREACH, 2048, 0, 2048, 1, 1,
-						 "total", "/src/a.go", 7, NULL};
+						 "total", "/src/a.go", 7, "main.a", NULL, "a.go", 0.25};
 	h->r[1] = (struct classify_check_result){&h->b.rules[1], CLASSIFY_CHECK_PASS, 2.5, 0, 25, 1, 0,
-						 "main.f", "/src/a.go", 9, NULL};
+						 "main.f", "/src/a.go", 9, "main.f", NULL, "a.go", 0};
 	h->r[2] = (struct classify_check_result){&h->b.rules[2], CLASSIFY_CHECK_BREACH, INFINITY, 0, 64, 3, 2,
-						 "string-build", "/src/b.go", 3, NULL};
+						 "string-build", "/src/b.go", 3, "main.b", NULL, NULL, 0};
 	h->r[3] = (struct classify_check_result){&h->b.rules[3], CLASSIFY_CHECK_BREACH, 1, 0, 1, 4, 1,
-						 "moved to heap: x", "/src/c.go", 4, "/src/c.go:4: moved to heap: x"};
+						 "moved to heap: x", "/src/c.go", 4, NULL, "/src/c.go:4: moved to heap: x",
+						 "c.go", 0};
 	h->r[4] = (struct classify_check_result){&h->b.rules[4], CLASSIFY_CHECK_NO_MATCH, 0, 0, 0, 0, 0,
-						 NULL, NULL, 0, NULL};
+						 NULL, NULL, 0, NULL, NULL, NULL, 0};
 }
 
-/* what a writer wrote, NUL-terminated; free() it */
-static char *written(enum out_check_format fmt, struct hand *h)
+/* what a writer wrote for run, NUL-terminated; free() it */
+static char *written_run(enum out_check_format fmt, struct hand *h, const struct out_check_run *run)
 {
-	const struct out_check_run run = {"ci.budget", 42, "9.9.9"};
 	char *data = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&data, &len);
 
 	cr_assert_not_null(f);
-	cr_assert_eq(out_check_write(f, fmt, &run, h->r, 5), 0);
+	cr_assert_eq(out_check_write(f, fmt, run, h->r, 5), 0);
 	cr_assert_eq(fclose(f), 0);
 	return data;
+}
+
+static char *written(enum out_check_format fmt, struct hand *h)
+{
+	const struct out_check_run run = {"ci.budget", 42, "9.9.9", "ci.budget", "/home/ci/app",
+					  "https://example.org/escprof", 1.5};
+
+	return written_run(fmt, h, &run);
 }
 
 Test(budget, the_text_table_aligns_every_rule_and_counts_the_breaches)
@@ -529,7 +538,8 @@ Test(budget, junit_passes_xmllint_with_a_failure_per_breach_and_per_rule_matchin
 	snprintf(cmd, sizeof(cmd), "xmllint --noout '%s'", path);
 	st = system(cmd);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "xmllint refused:\n%s", out);
-	cr_expect(strstr(out, "tests=\"5\" failures=\"4\" errors=\"0\" skipped=\"0\""), "%s", out);
+	cr_expect(strstr(out, "tests=\"5\" failures=\"4\" errors=\"0\" skipped=\"0\" time=\"1.500\""), "%s", out);
+	cr_expect(strstr(out, "name=\"total alloc_space &lt;= 1KiB\" time=\"0.250\""), "%s", out);
 	cr_expect(strstr(out, "name=\"total alloc_space &lt;= 1KiB\""), "%s", out);
 	cr_expect(strstr(out, "<failure type=\"no-match\" message=\"function none alloc_space &lt;= 1: the rule"
 			      " matches nothing"), "%s", out);
@@ -537,14 +547,14 @@ Test(budget, junit_passes_xmllint_with_a_failure_per_breach_and_per_rule_matchin
 	budget_release(&h.b);
 }
 
-Test(budget, github_points_a_breach_at_its_site_and_a_no_match_at_the_budget)
+Test(budget, github_points_a_breach_at_its_relative_site_and_else_at_the_budget)
 {
 	static const char want[] =
-		"::error file=/src/a.go,line=7,title=escprof budget::total alloc_space <= 1KiB: total 2.00 KiB,"
+		"::error file=a.go,line=7,title=escprof budget::total alloc_space <= 1KiB: total 2.00 KiB,"
 		" limit 1.00 KiB\n"
-		"::error file=/src/b.go,line=3,title=escprof budget::grown cause * inuse_space <= +10%25:"
+		"::error file=ci.budget,line=3,title=escprof budget::grown cause * inuse_space <= +10%25:"
 		" string-build new, limit +10.00%25 (and more)\n"
-		"::error file=/src/c.go,line=4,title=escprof budget::new-escapes <= 0: 1 new escape against the"
+		"::error file=c.go,line=4,title=escprof budget::new-escapes <= 0: 1 new escape against the"
 		" baseline build, first: /src/c.go:4: moved to heap: x\n"
 		"::error file=ci.budget,line=5,title=escprof budget::function none alloc_space <= 1: the rule"
 		" matches nothing in the profile (a misspelt name? a '?' after the scope makes a rule optional)\n"
@@ -579,18 +589,100 @@ Test(budget, sarif_lists_every_rule_and_a_result_per_failure)
 	results = json_object_get(run, "results");
 	/* three breaches and the rule that matches nothing, at its line of the budget */
 	cr_assert_eq(json_array_size(results), 4);
-	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(results, 1), "ruleId")), "budget/3");
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(results, 0), "ruleId")), "total/alloc_space");
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(results, 1), "ruleId")),
+			 "grown/cause/*/inuse_space");
 	cr_expect_eq(json_integer_value(json_object_get(json_array_get(results, 1), "ruleIndex")), 2);
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(results, 2), "ruleId")), "new-escapes");
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(results, 3), "ruleId")),
+			 "function/none/alloc_space");
+	{
+		/* b.go is outside the repository: no file, the function instead */
+		json_t *loc = json_array_get(json_object_get(json_array_get(results, 1), "locations"), 0);
+
+		cr_expect_null(json_object_get(loc, "physicalLocation"));
+		cr_expect_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(loc, "logicalLocations"), 0),
+								   "fullyQualifiedName")), "main.b");
+	}
 	{
 		json_t *phys = json_object_get(json_array_get(json_object_get(json_array_get(results, 3), "locations"), 0),
 					       "physicalLocation");
 
 		cr_expect_str_eq(json_string_value(json_object_get(json_object_get(phys, "artifactLocation"), "uri")),
 				 "ci.budget");
+		cr_expect_str_eq(json_string_value(json_object_get(json_object_get(phys, "artifactLocation"),
+								   "uriBaseId")), "%SRCROOT%");
 		cr_expect_eq(json_integer_value(json_object_get(json_object_get(phys, "region"), "startLine")), 5);
 	}
 	cr_expect(json_is_true(json_object_get(json_array_get(json_object_get(run, "invocations"), 0),
 					       "executionSuccessful")));
+	json_decref(j);
+	free(out);
+	budget_release(&h.b);
+}
+
+static const char *result_uri(json_t *results, size_t i)
+{
+	return json_string_value(json_object_get(json_object_get(json_object_get(json_array_get(json_object_get(
+		json_array_get(results, i), "locations"), 0), "physicalLocation"), "artifactLocation"), "uri"));
+}
+
+static const char *result_fp(json_t *results, size_t i)
+{
+	return json_string_value(json_object_get(json_object_get(json_array_get(results, i), "partialFingerprints"),
+						 "escprof/v1"));
+}
+
+/* RFC 3986: a path segment keeps only unreserved characters (and '/' separates them);
+ * GitHub's workflow commands escape %, CR, LF, and in properties ':' and ','. */
+Test(budget, paths_are_percent_encoded_in_sarif_and_escaped_in_annotations)
+{
+	const struct out_check_run run = {"ci.budget", 42, "9.9.9", "ci.budget", "/home/ci/my app",
+					  "https://example.org/escprof", 0};
+	struct hand h;
+	json_error_t je;
+	json_t *j, *results;
+	char *out, fp[65];
+
+	hand_results(&h);
+	h.r[0].rel = "dir with space/100%/a#b?c/\xc3\xa9,x:y.go";
+	out = written_run(OUT_CHECK_SARIF, &h, &run);
+	j = json_loads(out, 0, &je);
+	cr_assert_not_null(j, "%s: %s", je.text, out);
+	results = json_object_get(json_array_get(json_object_get(j, "runs"), 0), "results");
+	cr_expect_str_eq(result_uri(results, 0), "dir%20with%20space/100%25/a%23b%3Fc/%C3%A9%2Cx%3Ay.go");
+	cr_expect_str_eq(json_string_value(json_object_get(json_object_get(json_object_get(json_array_get(
+		json_object_get(j, "runs"), 0), "originalUriBaseIds"), "%SRCROOT%"), "uri")), "file:///home/ci/my%20app/");
+	snprintf(fp, sizeof(fp), "%s", result_fp(results, 0));
+	json_decref(j);
+	free(out);
+
+	out = written_run(OUT_CHECK_GITHUB, &h, &run);
+	{
+		static const char want[] = "::error file=dir with space/100%25/a#b?c/\xc3\xa9%2Cx%3Ay.go,line=7,"
+					   "title=escprof budget::total alloc_space <= 1KiB: total 2.00 KiB, limit"
+					   " 1.00 KiB\n";
+
+		cr_expect(!strncmp(out, want, strlen(want)), "%s", out);
+	}
+	free(out);
+
+	/* the code moved to another line: the same alert; to another file: another */
+	h.r[0].line = 70;
+	out = written_run(OUT_CHECK_SARIF, &h, &run);
+	j = json_loads(out, 0, &je);
+	cr_assert_not_null(j);
+	results = json_object_get(json_array_get(json_object_get(j, "runs"), 0), "results");
+	cr_expect_str_eq(result_fp(results, 0), fp);
+	json_decref(j);
+	free(out);
+	h.r[0].rel = "other.go";
+	out = written_run(OUT_CHECK_SARIF, &h, &run);
+	j = json_loads(out, 0, &je);
+	cr_assert_not_null(j);
+	results = json_object_get(json_array_get(json_object_get(j, "runs"), 0), "results");
+	cr_expect_str_neq(result_fp(results, 0), fp);
+	cr_expect_eq(strlen(result_fp(results, 0)), 64);
 	json_decref(j);
 	free(out);
 	budget_release(&h.b);
