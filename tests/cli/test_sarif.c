@@ -469,3 +469,24 @@ Test(sarif, check_help_lists_every_option_with_examples)
 	cr_expect(strstr(ex, "--format sarif"), "%s", ex);
 	buf_release(&out);
 }
+
+/* Two rules on one subject (a size and a share) are one rule of code scanning: one
+ * descriptor, both results pointing at it. */
+Test(sarif, rules_on_the_same_subject_share_one_descriptor)
+{
+	const char *db = sample_db("dup"), *f = t_fresh("dup.sarif");
+	const char *b = put(t_tmpdir(), "dup.budget", "function main.formatRecord alloc_space <= 1KiB\n"
+			    "function main.formatRecord alloc_space <= 1%\n");
+	json_t *j, *run, *res;
+
+	cr_expect_eq(check_to(f, db, b, "--format sarif -trim_path /src"), 1);
+	expect_valid(&f, 1);
+	j = load(f);
+	run = run_of(j);
+	res = json_object_get(run, "results");
+	cr_expect_eq(json_array_size(json_object_get(json_object_get(json_object_get(run, "tool"), "driver"), "rules")), 1);
+	cr_assert_eq(json_array_size(res), 2);
+	cr_expect_eq(json_integer_value(json_object_get(json_array_get(res, 0), "ruleIndex")), 0);
+	cr_expect_eq(json_integer_value(json_object_get(json_array_get(res, 1), "ruleIndex")), 0);
+	json_decref(j);
+}
