@@ -209,7 +209,7 @@ int cmd_diff(struct cli *c, int argc, char **argv)
 		case OPT_BASE_BUILD: bbrefs[nbbrefs++] = optarg; break;
 		case OPT_DIFF_BASE: base_arg = optarg; break;
 		case 's':
-			if (cli_add_dirs(&dirs, &ndirs, &capdirs, (char *)optarg)) {
+			if (cli_add_dirs(&dirs, &ndirs, &capdirs, optarg)) {
 				ret = EXIT_FAIL;
 				goto out;
 			}

@@ -111,6 +111,7 @@ static void budget_pair(struct pair *p)
 {
 	int64_t bb, ab;
 
+	*p = (struct pair){0};
 	p->s = new_store();
 	p->before.profile_id = add_profile(p->s, BUD "before.pb.gz");
 	p->after.profile_id = add_profile(p->s, BUD "after.pb.gz");
@@ -323,6 +324,7 @@ static void diffpair(struct pair *p, const char *trim)
 {
 	int64_t build;
 
+	*p = (struct pair){0};
 	p->s = new_store();
 	p->before.profile_id = add_profile(p->s, DP "base.pb.gz");
 	p->after.profile_id = add_profile(p->s, DP "new.pb.gz");
