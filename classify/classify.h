@@ -54,6 +54,10 @@ int classify_source_relative(struct classify_sources *s, const char *root, const
 /* A file of this machine (the budget) relative to root as above: 0, or -1 when it does not
  * exist or lies outside root. */
 int classify_local_relative(const char *root, const char *path, char *out, size_t n);
+/* path past the first of the ':'-separated prefixes in trim (NULL: none) it starts with
+ * as whole components, else past a container's "/proc/self/cwd/", else path itself:
+ * pprof's -trim_path. Borrows from path. */
+const char *classify_trim_path(const char *trim, const char *path);
 /* The file the path resolved to, or NULL; the number of lines (0 when not found). */
 const char *classify_source_path(struct classify_sources *s, const char *path);
 int64_t classify_source_lines(struct classify_sources *s, const char *path);
@@ -650,29 +654,44 @@ enum classify_change { CLASSIFY_SAME, CLASSIFY_NEW, CLASSIFY_GONE, CLASSIFY_GREW
 /* "same", "new", "gone", "grew", "shrank"; static storage. */
 const char *classify_change_name(enum classify_change c);
 
-/* One key of a profile diff: a site ("function file:line cause"), a function or a cause. */
+/* One key of a profile diff: a site (function, file, line and cause), a function or a
+ * cause. New fields go at the end: writers' tests build rows positionally. */
 struct classify_diff_row {
-	char *key;
+	char *key;			/* the grouping's identity, unique in the diff: for sorting
+					   and lookups, never for output */
 	int64_t base, cur;		/* the sums on each side, as stored */
 	double base_scaled;		/* base times the diff's scale */
 	double delta;			/* cur - base_scaled */
 	enum classify_change change;	/* NEW when base is 0, GONE when cur is 0, else by delta */
+	char *function, *file;		/* the grouping's fields (file trimmed as the side's
+					   trim says); NULL when not part of the grouping */
+	int64_t line;			/* 0 when not part of the grouping */
+	char *cause;
 };
 
 struct classify_profile_diff {
 	double scale;			/* NEW's duration over BASE's when both have one, else 1 */
-	struct classify_diff_row *rows;	/* every key of either side, biggest delta first, then by
-					   key; owned */
+	struct classify_diff_row *rows;	/* every key of either side, biggest |delta| first, then
+					   by key; owned */
 	size_t n;
+	int64_t base_total, cur_total;	/* the sums of each side over every key, as stored */
+	size_t count[CLASSIFY_SHRANK + 1];	/* rows of each enum classify_change */
 };
 
 /* A profile and the analysis of it a diff reads. */
 struct classify_diff_side {
 	int64_t profile_id, analysis_id;
+	/* pprof's -trim_path: ':'-separated prefixes the side's file paths lose (the first
+	 * that matches), so that sides built in other directories meet; may be NULL */
+	const char *trim;
 };
 
+/* The percentage r changed by, against its scaled base, rounded to 2 decimals into *pct;
+ * 0 when there is one, -1 when the base is 0 (no percentage: new). */
+int classify_diff_pct(const struct classify_diff_row *r, double *pct);
+
 /* Sums heap type `type` (STORE_*) over the sites of both analyses by `by`, scales the base
- * to the new profile's duration and orders the keys by growth. Fills d (release with
+ * to the new profile's duration and orders the keys by the size of their change. Fills d (release with
  * classify_profile_diff_release, also after a failure). */
 enum esc_status classify_diff_profiles(struct store *s, const struct classify_diff_side *base,
 				       const struct classify_diff_side *cur, int type,
@@ -727,10 +746,6 @@ enum esc_status classify_list_lines(struct store *s, int64_t analysis_id, int ty
 				    struct store_line_sum **rows, size_t *n, struct err *e);
 
 /* ---- engine: what a command shows of its rows ---- */
-
-/* The number of d's leading rows that appeared or grew (delta > 0; the rows are biggest
- * delta first), at most limit: the rows diff shows. */
-size_t classify_diff_grown(const struct classify_profile_diff *d, size_t limit);
 
 struct buf;
 /* A top group's causes as one field ("a, b" by site, "a,b" by function or package) into

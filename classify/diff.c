@@ -3,6 +3,7 @@
  * base to the new profile's duration and orders keys by growth, ties by key, so the order
  * is total and the same on every run. A build diff pairs the escapes of both builds. */
 #include <inttypes.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,61 +30,106 @@ struct merge {
 	struct buf key;
 };
 
-static int key_of(struct buf *b, enum store_site_group by, const struct store_site_sum *r)
+/* The identity of a group, also what tests look rows up by: "function file:line cause" for
+ * a site (the file as trimmed), the name alone for a function or a cause. */
+static int key_of(struct buf *b, enum store_site_group by, const struct store_site_sum *r,
+		  const char *file)
 {
 	buf_reset(b);
 	switch (by) {
 	case STORE_GROUP_FUNCTION: return buf_adds(b, r->function ? r->function : "");
 	case STORE_GROUP_CAUSE: return buf_adds(b, r->cause ? r->cause : "");
 	default:
-		return buf_printf(b, "%s %s:%" PRId64 " %s", r->function ? r->function : "",
-				  r->file ? r->file : "", r->line, r->cause ? r->cause : "");
+		return buf_printf(b, "%s %s:%" PRId64 " %s", r->function ? r->function : "", file, r->line,
+				  r->cause ? r->cause : "");
 	}
 }
 
-static enum esc_status add_side(struct merge *m, struct store *s, int64_t analysis, int type,
-				enum store_site_group by, int cur, struct err *e)
+static char *dup_or_null(const char *s, int *oom)
+{
+	char *d;
+
+	if (!s)
+		return NULL;
+	if (!(d = strdup(s)))
+		*oom = 1;
+	return d;
+}
+
+/* A new row for the group r, its fields copied (the file as trimmed). */
+static int new_row(struct classify_diff_row *row, enum store_site_group by, const struct store_site_sum *r,
+		   const char *file, const struct buf *key)
+{
+	int oom = 0;
+
+	memset(row, 0, sizeof(*row));
+	if (!(row->key = strdup(key->data)))
+		return -1;
+	if (by != STORE_GROUP_CAUSE)
+		row->function = dup_or_null(r->function ? r->function : "", &oom);
+	if (by == STORE_GROUP_SITE) {
+		row->file = dup_or_null(file, &oom);
+		row->line = r->line;
+	}
+	if (by != STORE_GROUP_FUNCTION)
+		row->cause = dup_or_null(r->cause ? r->cause : "", &oom);
+	return -oom;
+}
+
+static enum esc_status add_side(struct merge *m, struct store *s, const struct classify_diff_side *side,
+				int type, enum store_site_group by, int cur, struct err *e)
 {
 	struct store_site_sum *rows;
 	size_t n, i;
 	enum esc_status st;
 
-	if ((st = store_site_sums(s, analysis, type, by, &rows, &n, e)))
+	if ((st = store_site_sums(s, side->analysis_id, type, by, &rows, &n, e)))
 		return st;
 	for (i = 0; i < n; i++) {
+		const char *file = classify_trim_path(side->trim, rows[i].file ? rows[i].file : "");
 		struct classify_diff_row *r;
 		void **slot;
 
-		if (key_of(&m->key, by, &rows[i]) || !(slot = hmap_put(&m->index, m->key.data, m->key.len))) {
+		if (key_of(&m->key, by, &rows[i], file) || !(slot = hmap_put(&m->index, m->key.data, m->key.len))) {
 			st = err_set(e, ESC_ENOMEM, "out of memory");
 			break;
 		}
 		if (!*slot) {
 			if (vec_reserve(&m->d->rows, &m->cap, m->d->n + 1, sizeof(*m->d->rows), 64) ||
-			    !(m->d->rows[m->d->n].key = strdup(m->key.data))) {
+			    new_row(&m->d->rows[m->d->n], by, &rows[i], file, &m->key)) {
+				if (m->d->rows && m->cap > m->d->n)
+					m->d->n++;	/* its copies are freed with the diff */
 				st = err_set(e, ESC_ENOMEM, "out of memory");
 				break;
 			}
-			m->d->rows[m->d->n].base = m->d->rows[m->d->n].cur = 0;
 			*slot = (void *)(uintptr_t)++m->d->n;
 		}
 		r = &m->d->rows[(uintptr_t)*slot - 1];
-		if (cur)
+		if (cur) {
 			r->cur += rows[i].value;
-		else
+			m->d->cur_total += rows[i].value;
+		} else {
 			r->base += rows[i].value;
+			m->d->base_total += rows[i].value;
+		}
 	}
 	store_site_sums_free(rows, n);
 	return st;
 }
 
-/* biggest growth first, base compared scaled; then by key */
+static double magnitude(double x)
+{
+	return x < 0 ? -x : x;
+}
+
+/* biggest change first, either way, base compared scaled; then by key */
 static int cmp_rows(const void *a, const void *b)
 {
 	const struct classify_diff_row *x = a, *y = b;
+	double mx = magnitude(x->delta), my = magnitude(y->delta);
 
-	if (x->delta != y->delta)
-		return x->delta < y->delta ? 1 : -1;
+	if (mx != my)
+		return mx < my ? 1 : -1;
 	return strcmp(x->key, y->key);
 }
 
@@ -106,16 +152,17 @@ enum esc_status classify_diff_profiles(struct store *s, const struct classify_di
 		goto out;
 	if (bdur > 0 && cdur > 0)
 		d->scale = (double)cdur / (double)bdur;
-	if ((st = add_side(&m, s, base->analysis_id, type, by, 0, e)) ||
-	    (st = add_side(&m, s, cur->analysis_id, type, by, 1, e)))
+	if ((st = add_side(&m, s, base, type, by, 0, e)) || (st = add_side(&m, s, cur, type, by, 1, e)))
 		goto out;
 	for (i = 0; i < d->n; i++) {
 		struct classify_diff_row *r = &d->rows[i];
 
 		r->base_scaled = (double)r->base * d->scale;
 		r->delta = (double)r->cur - r->base_scaled;
-		r->change = r->base == 0 ? CLASSIFY_NEW : r->cur == 0 ? CLASSIFY_GONE :
-			    r->delta > 0 ? CLASSIFY_GREW : r->delta < 0 ? CLASSIFY_SHRANK : CLASSIFY_SAME;
+		r->change = r->base == 0 && r->cur == 0 ? CLASSIFY_SAME : r->base == 0 ? CLASSIFY_NEW :
+			    r->cur == 0 ? CLASSIFY_GONE : r->delta > 0 ? CLASSIFY_GREW :
+			    r->delta < 0 ? CLASSIFY_SHRANK : CLASSIFY_SAME;
+		d->count[r->change]++;
 	}
 	if (d->n)
 		qsort(d->rows, d->n, sizeof(*d->rows), cmp_rows);
@@ -125,12 +172,24 @@ out:
 	return st;
 }
 
+int classify_diff_pct(const struct classify_diff_row *r, double *pct)
+{
+	if (r->base == 0 || r->base_scaled == 0)
+		return -1;
+	*pct = round(10000.0 * r->delta / r->base_scaled) / 100.0;
+	return 0;
+}
+
 void classify_profile_diff_release(struct classify_profile_diff *d)
 {
 	size_t i;
 
-	for (i = 0; i < d->n; i++)
+	for (i = 0; i < d->n; i++) {
 		free(d->rows[i].key);
+		free(d->rows[i].function);
+		free(d->rows[i].file);
+		free(d->rows[i].cause);
+	}
 	free(d->rows);
 	memset(d, 0, sizeof(*d));
 }
@@ -159,13 +218,4 @@ void classify_build_diff_release(struct classify_build_diff *d)
 	classify_escset_release(&d->base);
 	classify_escset_release(&d->cur);
 	d->added = d->removed = 0;
-}
-
-size_t classify_diff_grown(const struct classify_profile_diff *d, size_t limit)
-{
-	size_t n = 0;
-
-	while (n < d->n && n < limit && d->rows[n].delta > 0)
-		n++;
-	return n;
 }

@@ -55,11 +55,9 @@ static int is_file(const char *p)
 	return stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
-/* path without the first of the ':'-separated trim prefixes it starts with (pprof's
- * -trim_path, plus the /proc/self/cwd/ of builds in containers). */
-static const char *trimmed(const struct classify_sources *s, const char *path)
+const char *classify_trim_path(const char *trim, const char *path)
 {
-	const char *t = s->trim ? s->trim : "";
+	const char *t = trim ? trim : "";
 
 	for (;;) {
 		size_t tl = strcspn(t, ":");
@@ -76,6 +74,11 @@ static const char *trimmed(const struct classify_sources *s, const char *path)
 	if (!strncmp(path, "/proc/self/cwd/", 15))
 		return path + 15;
 	return path;
+}
+
+static const char *trimmed(const struct classify_sources *s, const char *path)
+{
+	return classify_trim_path(s->trim, path);
 }
 
 /* Writes the first existing candidate for path into out; 0 when found. As pprof does:

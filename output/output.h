@@ -185,7 +185,7 @@ enum esc_status out_html_write(FILE *f, const struct classify_report *r,
 enum esc_status out_html_save(const char *path, const struct classify_report *r,
 			      const struct out_html_opts *o, struct err *e);
 
-/* ---- diff (diff.c): two profiles' grown keys, or two builds' added and removed
+/* ---- diff (diff.c): two profiles' changed keys, or two builds' added and removed
  * escapes, as text, JSON or CSV ---- */
 
 /* What a diff's writers say besides the diff; all borrowed. */
@@ -194,12 +194,14 @@ struct out_diff_opts {
 	const char *base, *cur;	/* the two sides as named on the command line */
 	const char *column;	/* profiles: the sample type compared */
 	const char *by;		/* profiles: "site", "function" or "cause" (the key's name) */
+	int bytes;		/* profiles: the sample type counts bytes (text shows KiB) */
 };
 
-/* Writes the first n rows of d (those classify_diff_grown counts), with the sides, the
- * sample type and the scale. Returns 0, or -1 when a write failed or memory ran out. */
+/* Writes the rows of d that changed, at most limit of each list (grew, shrank, new,
+ * gone), with the sides, the sample type, the scale and the totals. Returns 0, or -1
+ * when a write failed or memory ran out. */
 int out_diff_profiles(FILE *f, const struct out_diff_opts *o, const struct classify_profile_diff *d,
-		      size_t n);
+		      size_t limit);
 /* Writes the escapes d's NEW added (unmatched in cur), then those it removed (unmatched
  * in base). Returns 0 or -1, as out_diff_profiles. */
 int out_diff_builds(FILE *f, const struct out_diff_opts *o, const struct classify_build_diff *d);

@@ -20,6 +20,7 @@
 #define S22 "sample-profiles/out/go1.22/"
 #define S26 "sample-profiles/out/go1.26/"
 #define BUD "sample-profiles/budget/out/go1.26/"
+#define DP "sample-profiles/diffpair/out/go1.19/"
 
 /* ---- a store built in-process ---- */
 
@@ -110,6 +111,7 @@ static void budget_pair(struct pair *p)
 {
 	int64_t bb, ab;
 
+	*p = (struct pair){0};
 	p->s = new_store();
 	p->before.profile_id = add_profile(p->s, BUD "before.pb.gz");
 	p->after.profile_id = add_profile(p->s, BUD "after.pb.gz");
@@ -246,7 +248,7 @@ Test(diff, every_byte_of_both_profiles_is_in_exactly_one_key_whatever_the_groupi
 	store_close(p.s);
 }
 
-Test(diff, keys_come_biggest_growth_first_then_by_name)
+Test(diff, keys_come_biggest_change_first_either_way_then_by_name)
 {
 	struct pair p;
 	struct classify_profile_diff d;
@@ -259,7 +261,9 @@ Test(diff, keys_come_biggest_growth_first_then_by_name)
 	for (size_t i = 1; i < d.n; i++) {
 		const struct classify_diff_row *a = &d.rows[i - 1], *b = &d.rows[i];
 
-		cr_expect(a->delta > b->delta || (a->delta == b->delta && strcmp(a->key, b->key) < 0),
+		double ma = a->delta < 0 ? -a->delta : a->delta, mb = b->delta < 0 ? -b->delta : b->delta;
+
+		cr_expect(ma > mb || (ma == mb && strcmp(a->key, b->key) < 0),
 			  "%s (%g) before %s (%g)", a->key, a->delta, b->key, b->delta);
 	}
 	classify_profile_diff_release(&d);
@@ -309,6 +313,183 @@ Test(diff, the_base_is_scaled_to_the_new_profiles_duration)
 	cr_expect_eq(r->delta, (double)r->cur - 2.5 * (double)r->base);
 	/* 10 s of the same rate is less than 2.5 times 4 s of it plus the change: it shrank */
 	cr_expect_eq(r->change, CLASSIFY_SHRANK);
+	classify_profile_diff_release(&d);
+	store_close(p.s);
+}
+
+/* The diffpair program run with two sets of sizes, one build explaining both: newPoint
+ * called 1000 then 3000 times, box 2000 then 500, scratch 100 then 0, table 0 then 3
+ * (sample-profiles/diffpair/generate.sh). */
+static void diffpair(struct pair *p, const char *trim)
+{
+	int64_t build;
+
+	*p = (struct pair){0};
+	p->s = new_store();
+	p->before.profile_id = add_profile(p->s, DP "base.pb.gz");
+	p->after.profile_id = add_profile(p->s, DP "new.pb.gz");
+	build = add_build(p->s, DP "diffpair.mm.txt");
+	p->before.analysis_id = add_analysis(p->s, p->before.profile_id, build);
+	p->after.analysis_id = add_analysis(p->s, p->after.profile_id, build);
+	p->before.trim = p->after.trim = trim;
+}
+
+/* the alloc_space of the samples whose leaf is at pos in a -raw dump */
+static long long raw_at(const char *rel, const char *pos)
+{
+	struct t_raw raw;
+	long long v = 0;
+
+	t_raw_read(&raw, t_path("%s", rel));
+	for (size_t i = 0; i < raw.n; i++)
+		if (raw.s[i].pos && strstr(raw.s[i].pos, pos))
+			v += raw.s[i].alloc_space;
+	t_raw_release(&raw);
+	return v;
+}
+
+/* the site row of function at diffpair/main.go:line */
+static const struct classify_diff_row *site_at(const struct classify_profile_diff *d, const char *function,
+					       long line)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->rows[i].function && !strcmp(d->rows[i].function, function) && d->rows[i].line == line &&
+		    d->rows[i].file && strstr(d->rows[i].file, "diffpair/main.go"))
+			return &d->rows[i];
+	return NULL;
+}
+
+Test(diff, a_site_grew_shrank_appeared_or_went_as_pprof_measured_each_side)
+{
+	static const struct {
+		const char *function, *pos, *cause;
+		long line;
+		enum classify_change change;
+	} want[] = {
+		/* "moved to heap: p", the address returned: pointer-returned */
+		{"main.newPoint", "/diffpair/main.go:38", "pointer-returned", 38, CLASSIFY_GREW},
+		/* "r escapes to heap", a struct returned as any: interface-conversion */
+		{"main.box", "/diffpair/main.go:45", "interface-conversion", 45, CLASSIFY_SHRANK},
+		/* "(non-constant size)": make([]byte, width) */
+		{"main.scratch", "/diffpair/main.go:50", "non-constant-size", 50, CLASSIFY_GONE},
+		/* "(too large for stack)": make([]byte, 128 << 10) */
+		{"main.table", "/diffpair/main.go:57", "too-large-for-stack", 57, CLASSIFY_NEW},
+	};
+	static const char *const words[] = {
+		"diffpair/main.go:38:2: moved to heap: p\n",
+		"diffpair/main.go:45:9: r escapes to heap\n",
+		"from make([]byte, width) (non-constant size) at diffpair/main.go:50:11\n",
+		"from make([]byte, 128 << 10) (too large for stack) at diffpair/main.go:57:11\n",
+	};
+	struct pair p;
+	struct classify_profile_diff d;
+	struct err e = {0};
+	struct buf log;
+
+	/* the causes below are the compiler's own words in the log */
+	t_read(&log, t_path(DP "diffpair.mm.txt"));
+	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
+		cr_assert(strstr(log.data, words[i]), "the log says %s", words[i]);
+	buf_release(&log);
+	diffpair(&p, NULL);
+	cr_assert_eq(classify_diff_profiles(p.s, &p.before, &p.after, STORE_ALLOC_SPACE, STORE_GROUP_SITE, &d, &e),
+		     ESC_OK, "%s", e.msg);
+	for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++) {
+		const struct classify_diff_row *r = site_at(&d, want[i].function, want[i].line);
+		long long base = raw_at(DP "base.raw.txt", want[i].pos), cur = raw_at(DP "new.raw.txt", want[i].pos);
+
+		cr_assert_not_null(r, "%s", want[i].function);
+		cr_expect_eq(r->base, base, "%s: %lld", want[i].function, (long long)r->base);
+		cr_expect_eq(r->cur, cur, "%s: %lld", want[i].function, (long long)r->cur);
+		cr_expect_eq(r->delta, (double)(cur - base), "%s", want[i].function);
+		cr_expect_eq(r->change, want[i].change, "%s: %s", want[i].function, classify_change_name(r->change));
+		cr_expect_str_eq(r->cause, want[i].cause, "%s", want[i].function);
+		cr_expect_str_eq(r->file, "/src/samples/diffpair/main.go");
+	}
+	/* the sizes: 24 B points, 32 B recs, 64 B scratch buffers, 128 KiB tables */
+	cr_expect_eq(site_at(&d, "main.newPoint", 38)->base, 1000 * 24);
+	cr_expect_eq(site_at(&d, "main.newPoint", 38)->cur, 3000 * 24);
+	cr_expect_eq(site_at(&d, "main.box", 45)->cur, 500 * 32);
+	cr_expect_eq(site_at(&d, "main.scratch", 50)->base, 100 * 64);
+	cr_expect_eq(site_at(&d, "main.table", 57)->cur, 3 * 131072);
+	/* pprof's totals of each side */
+	cr_expect_eq(d.base_total, t_expect(t_path(DP "base.expect"), "alloc_space"));
+	cr_expect_eq(d.cur_total, t_expect(t_path(DP "new.expect"), "alloc_space"));
+	classify_profile_diff_release(&d);
+	store_close(p.s);
+}
+
+Test(diff, objects_by_function_change_by_the_number_of_calls)
+{
+	static const struct {
+		const char *function;
+		int64_t base, cur;
+		double pct;		/* (cur - base) / base, to 2 decimals; 0: none */
+	} want[] = {
+		{"main.newPoint", 1000, 3000, 200.0},
+		{"main.box", 2000, 500, -75.0},
+		{"main.scratch", 100, 0, -100.0},
+		{"main.table", 0, 3, 0},
+	};
+	struct pair p;
+	struct classify_profile_diff d;
+	struct err e = {0};
+	size_t counted = 0;
+
+	diffpair(&p, NULL);
+	cr_assert_eq(classify_diff_profiles(p.s, &p.before, &p.after, STORE_ALLOC_OBJECTS, STORE_GROUP_FUNCTION,
+					    &d, &e), ESC_OK, "%s", e.msg);
+	for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++) {
+		const struct classify_diff_row *r = row(&d, want[i].function);
+		double pct = -1;
+
+		cr_assert_not_null(r, "%s", want[i].function);
+		cr_expect_null(r->file);
+		cr_expect_null(r->cause);
+		cr_expect_eq(r->base, want[i].base, "%s", want[i].function);
+		cr_expect_eq(r->cur, want[i].cur, "%s", want[i].function);
+		if (want[i].base) {
+			cr_expect_eq(classify_diff_pct(r, &pct), 0);
+			cr_expect_eq(pct, want[i].pct, "%s: %g", want[i].function, pct);
+		} else {
+			cr_expect_eq(classify_diff_pct(r, &pct), -1, "no percentage of nothing");
+		}
+	}
+	for (size_t i = 0; i < 5; i++)
+		counted += d.count[i];
+	cr_expect_eq(counted, d.n);
+	classify_profile_diff_release(&d);
+	store_close(p.s);
+}
+
+Test(diff, a_percentage_is_rounded_to_two_decimals)
+{
+	/* 1 on 3 is 33.333...%; 2 on 3 is 66.666...% */
+	struct classify_diff_row a = {.base = 3, .cur = 4, .base_scaled = 3.0, .delta = 1.0};
+	struct classify_diff_row b = {.base = 3, .cur = 1, .base_scaled = 3.0, .delta = -2.0};
+	double p = 0;
+
+	cr_assert_eq(classify_diff_pct(&a, &p), 0);
+	cr_expect_eq(p, 33.33);
+	cr_assert_eq(classify_diff_pct(&b, &p), 0);
+	cr_expect_eq(p, -66.67);
+}
+
+Test(diff, a_trimmed_path_is_what_a_site_row_names)
+{
+	struct pair p;
+	struct classify_profile_diff d;
+	struct err e = {0};
+	const struct classify_diff_row *r;
+
+	/* the second prefix matches; a trailing slash is the same prefix */
+	diffpair(&p, "/nowhere:/src/samples/");
+	cr_assert_eq(classify_diff_profiles(p.s, &p.before, &p.after, STORE_ALLOC_SPACE, STORE_GROUP_SITE, &d, &e),
+		     ESC_OK, "%s", e.msg);
+	r = site_at(&d, "main.newPoint", 38);
+	cr_assert_not_null(r);
+	cr_expect_str_eq(r->file, "diffpair/main.go");
+	cr_expect_eq(r->change, CLASSIFY_GREW);
 	classify_profile_diff_release(&d);
 	store_close(p.s);
 }

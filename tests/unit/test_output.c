@@ -71,9 +71,9 @@ static int write_analysis(FILE *f, enum out_format fmt, char *nm)
 
 static int write_diff_profiles(FILE *f, enum out_format fmt, char *nm)
 {
-	struct classify_diff_row rows[] = {{nm, 1024, 1536, 1024.0, 512.0, CLASSIFY_GREW}};
-	struct classify_profile_diff d = {1.0, rows, 1};
-	struct out_diff_opts o = {fmt, nm, nm, "alloc_space", "site"};
+	struct classify_diff_row rows[] = {{nm, 1024, 1536, 1024.0, 512.0, CLASSIFY_GREW, nm, nm, 7, nm}};
+	struct classify_profile_diff d = {1.0, rows, 1, 1024, 1536, {0, 0, 0, 1, 0}};
+	struct out_diff_opts o = {fmt, nm, nm, "alloc_space", "site", 1};
 
 	return out_diff_profiles(f, &o, &d, 1);
 }
@@ -86,7 +86,7 @@ static int write_diff_builds(FILE *f, enum out_format fmt, char *nm)
 	struct classify_build_diff d = {
 		.base = {base, strs, strs, 1, 1}, .cur = {cur, strs, strs, 1, 1}, .added = 1, .removed = 1,
 	};
-	struct out_diff_opts o = {fmt, nm, nm, NULL, NULL};
+	struct out_diff_opts o = {fmt, nm, nm, NULL, NULL, 0};
 
 	return out_diff_builds(f, &o, &d);
 }
@@ -499,23 +499,53 @@ Test(output, analysis_json_gives_the_coverage_as_percentages_of_the_total)
 	free(w.data);
 }
 
-Test(output, diff_of_profiles_shows_growth_as_a_signed_percentage_of_base)
+Test(output, diff_of_profiles_shows_each_list_with_a_signed_percentage_of_base)
 {
 	struct classify_diff_row rows[] = {
-		{(char *)"k", 1024, 1536, 1024.0, 512.0, CLASSIFY_GREW},
-		{(char *)"not shown", 0, 9, 0.0, 9.0, CLASSIFY_NEW},
+		{(char *)"k", 1024, 1536, 1024.0, 512.0, CLASSIFY_GREW, (char *)"f", (char *)"a.go", 7, (char *)"c"},
+		{(char *)"k2", 3, 0, 3.0, -3.0, CLASSIFY_GONE, (char *)"g", (char *)"b.go", 9, (char *)"d"},
+		{(char *)"not shown", 100, 101, 100.0, 1.0, CLASSIFY_GREW, (char *)"h", (char *)"c.go", 1, (char *)"c"},
 	};
-	struct classify_profile_diff d = {1.0, rows, 2};
-	struct out_diff_opts o = {OUT_TEXT, "a", "b", "alloc_space", "site"};
+	struct classify_profile_diff d = {1.0, rows, 3, 1127, 1637, {0, 0, 1, 2, 0}};
+	struct out_diff_opts o = {OUT_TEXT, "a", "b", "alloc_objects", "site", 0};
 	struct written w;
 	FILE *f = open_mem(&w);
 
-	/* 512 over 1024 is +50.0%; only the first row is asked for */
+	/* 512 over 1024 is +50.00%; 510 over 1127 is +45.25%; one row of each list */
 	w.ret = out_diff_profiles(f, &o, &d, 1);
 	fclose(f);
-	expect_written(&w, "a -> b, alloc_space by site\n"
-		       "base   new  delta  growth  status  site\n"
-		       "1024  1536    512  +50.0%  grew    k\n");
+	expect_written(&w, "a -> b, alloc_objects by site\n"
+		       "total: 1127 -> 1637, +510 (+45.25%)\n"
+		       "2 grew, 0 shrank, 0 new, 1 gone, 0 unchanged\n"
+		       "\n"
+		       "grew (2):\n"
+		       "  base   new  delta   change  function  file:line  cause\n"
+		       "  1024  1536   +512  +50.00%  f         a.go:7     c\n"
+		       "  ... 1 more (-n 0 shows all)\n"
+		       "\n"
+		       "gone (1):\n"
+		       "  base  new  delta    change  function  file:line  cause\n"
+		       "     3    0     -3  -100.00%  g         b.go:9     d\n");
+	free(w.data);
+}
+
+Test(output, diff_of_profiles_as_csv_has_one_field_per_column_and_no_percent_for_a_new_row)
+{
+	struct classify_diff_row rows[] = {
+		{(char *)"k", 3, 4, 3.0, 1.0, CLASSIFY_GREW, (char *)"f, \"x\"", (char *)"a.go", 7, (char *)"c"},
+		{(char *)"n", 0, 9, 0.0, 9.0, CLASSIFY_NEW, NULL, NULL, 0, (char *)"c2"},
+	};
+	struct classify_profile_diff d = {1.0, rows, 2, 3, 13, {0, 1, 0, 1, 0}};
+	struct out_diff_opts o = {OUT_CSV, "a", "b", "alloc_space", "site", 1};
+	struct written w;
+	FILE *f = open_mem(&w);
+
+	/* 1 over 3 is 33.333...%: two decimals, no binary noise */
+	w.ret = out_diff_profiles(f, &o, &d, SIZE_MAX);
+	fclose(f);
+	expect_written(&w, "status,function,file,line,cause,base,new,delta,percent\r\n"
+		       "grew,\"f, \"\"x\"\"\",a.go,7,c,3,4,1,33.33\r\n"
+		       "new,,,,c2,0,9,9,\r\n");
 	free(w.data);
 }
 
@@ -530,7 +560,7 @@ Test(output, diff_of_builds_as_csv_lists_the_added_then_the_removed)
 		.base = {base, basemsg, basefile, 1, 1}, .cur = {cur, curmsg, curfile, 2, 2},
 		.added = 1, .removed = 1,
 	};
-	struct out_diff_opts o = {OUT_CSV, "a", "b", NULL, NULL};
+	struct out_diff_opts o = {OUT_CSV, "a", "b", NULL, NULL, 0};
 	struct written w;
 	FILE *f = open_mem(&w);
 
