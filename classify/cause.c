@@ -4,6 +4,7 @@
  * flow chain's notes — never from the first keyword found in the text. The decisive
  * step is the note that settled it, so `explain` can point at it. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "classify.h"
@@ -299,6 +300,62 @@ static void classify_sink(const struct gc_diag *d, const struct classify_context
 	set(v, "unknown", 0, -1, "the chain ends nowhere recognisable");
 }
 
+static int is_size_note(const struct gc_step *s)
+{
+	return why_is(s, "too large for stack") || why_is(s, "too aligned for stack") ||
+	       why_is(s, "non-constant size") || why_is(s, "zero-sized element");
+}
+
+/* A chain that gives a size reason can also print a flow that stores the value: Go 1.19
+ * prints "make(...) (spill)" then "points = make(...) (assign)" in one block and the
+ * "(non-constant size)" in another. The design's precedence: a make that is returned or
+ * stored is the sink's, even with a size reason (a constant size would not keep it on the
+ * stack). Reads the chain without its size flows; sets v and returns 0 when a sink is
+ * certain there, else returns -1 and leaves v for the size reason. */
+static int sink_beside_size(const struct gc_diag *d, const struct classify_context *cx,
+			    struct classify_verdict *v)
+{
+	struct gc_step *kept;
+	size_t *from, i, j, n = 0;
+	struct gc_diag rest = *d;
+	struct classify_verdict w = *v;
+	int ret = -1;
+
+	kept = malloc(d->nsteps * sizeof(*kept));
+	from = malloc(d->nsteps * sizeof(*from));
+	if (!kept || !from)
+		goto out;
+	/* keep each flow and its notes unless one of the notes is a size reason */
+	for (i = 0; i < d->nsteps; i = j) {
+		int sized = 0;
+
+		for (j = i + 1; j < d->nsteps && d->steps[j].kind != GC_STEP_FLOW; j++)
+			sized |= is_size_note(&d->steps[j]);
+		sized |= is_size_note(&d->steps[i]);
+		if (sized || d->steps[i].kind != GC_STEP_FLOW)
+			continue;
+		for (; i < j; i++) {
+			from[n] = i;
+			kept[n++] = d->steps[i];
+		}
+	}
+	if (!n)
+		goto out;
+	rest.steps = kept;
+	rest.nsteps = n;
+	classify_sink(&rest, cx, &w);
+	/* a definite sink only: the chain's fallbacks ("flows to the heap") are not one */
+	if (strcmp(w.cause, "unknown") && w.confidence >= 0.8 && w.decisive >= 0) {
+		w.decisive = (int)from[w.decisive];
+		*v = w;
+		ret = 0;
+	}
+out:
+	free(kept);
+	free(from);
+	return ret;
+}
+
 /* A constant: a quoted literal, a number, or a conversion of one ("(interface {})(string(
  * \"...\"))"). Converting a constant to an interface points at read-only data: no
  * allocation happens, whatever the compiler says of it (typically panic messages). */
@@ -366,18 +423,22 @@ void classify_diag(const struct gc_diag *d, const struct classify_context *cx,
 		v->evidence = "a constant converted to an interface: read-only data, no allocation";
 		return;
 	}
-	/* 1. size forced it */
+	/* 1. size forced it, unless another flow of the chain stores it somewhere */
 	for (i = 0; i < d->nsteps; i++) {
 		const struct gc_step *s = &d->steps[i];
 
 		/* evidence strings are static: the verdict outlives the diagnostic */
 		if (why_is(s, "too large for stack") || why_is(s, "too aligned for stack")) {
+			if (!sink_beside_size(d, cx, v))
+				return;
 			set(v, "too-large-for-stack", 1, (int)i, why_is(s, "too large for stack") ?
 			    "too large for stack" : "too aligned for stack");
 			v->by_size = 1;
 			return;
 		}
 		if (why_is(s, "non-constant size") || why_is(s, "zero-sized element")) {
+			if (!sink_beside_size(d, cx, v))
+				return;
 			set(v, "non-constant-size", 1, (int)i, why_is(s, "non-constant size") ?
 			    "non-constant size" : "zero-sized element");
 			v->by_size = 1;

@@ -155,6 +155,40 @@ Test(classify, size_reasons_come_first)
 	cr_expect_str_eq(verdict("escapes", "make([]byte, n)", n, 2, 22), "non-constant-size");
 }
 
+Test(classify, a_make_stored_into_a_package_variable_is_the_sinks_even_with_a_size_reason)
+{
+	/* Go 1.19, sample-profiles/diffpair: two blocks for one make, the first the store
+	 * (spill; points = make(...) (assign)), the second the size reason; and the same
+	 * blocks the other way round. The design: a stored make is the sink's. */
+	struct gc_step st[] = {STEP_FLOW("{heap}", "&{storage for make([]*point, 0, n[0])}"),
+				  STEP_FROM("spill", "make([]*point, 0, n[0])"),
+				  STEP_FROM("assign", "points = make([]*point, 0, n[0])"),
+				  STEP_FLOW("{heap}", "&{storage for make([]*point, 0, n[0])}"),
+				  STEP_FROM("non-constant size", "make([]*point, 0, n[0])")};
+	struct gc_step ts[] = {STEP_FLOW("{heap}", "&{storage for make([]*point, 0, n[0])}"),
+				  STEP_FROM("non-constant size", "make([]*point, 0, n[0])"),
+				  STEP_FLOW("{heap}", "&{storage for make([]*point, 0, n[0])}"),
+				  STEP_FROM("spill", "make([]*point, 0, n[0])"),
+				  STEP_FROM("assign", "points = make([]*point, 0, n[0])")};
+	/* a size reason with no other flow stays a size reason */
+	struct gc_step only[] = {STEP_FLOW("{heap}", "&{storage for make([]*point, 0, n[0])}"),
+				    STEP_FROM("non-constant size", "make([]*point, 0, n[0])")};
+	struct gc_diag d = {NULL, "x.go", 65, 15, GC_ESCAPES, "make([]*point, 0, n[0])", NULL, NULL, st, 5};
+	struct classify_context cx = {NULL, 19, NULL, NULL};
+	struct classify_verdict v;
+
+	cr_expect_str_eq(verdict("escapes", "make([]*point, 0, n[0])", st, 5, 19), "global-store");
+	cr_expect_str_eq(verdict("escapes", "make([]*point, 0, n[0])", ts, 5, 19), "global-store");
+	cr_expect_str_eq(verdict("escapes", "make([]*point, 0, n[0])", only, 2, 19), "non-constant-size");
+	/* the deciding step is the assign, counted in the whole chain */
+	classify_diag(&d, &cx, &v);
+	cr_expect_eq(v.decisive, 2);
+	cr_expect_eq(v.by_size, 0);
+	d.steps = ts;
+	classify_diag(&d, &cx, &v);
+	cr_expect_eq(v.decisive, 4);
+}
+
 Test(classify, boxing_is_interface_conversion_whatever_the_sink)
 {
 	/* Go 1.19: i escapes to heap: flow: {storage for ... argument} = &{storage for i}:
