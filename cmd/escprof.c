@@ -162,6 +162,17 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return finish(&c, EXIT_OK);
 		}
+		/* for the man page and the shell completions (not in the usage): the commands,
+		 * and one command's options, as the table and its getopt table have them */
+		if (!strcmp(argv[first + 1], "--commands")) {
+			for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+				printf("%s\t%s\n", commands[i].name, commands[i].summary);
+			return finish(&c, EXIT_OK);
+		}
+		if (!strcmp(argv[first + 1], "--options") && first + 2 < argc) {
+			first++;
+			cli_list_options();
+		}
 		/* escprof help COMMAND: the command's own --help */
 		if (!(cmd = find_command(argv[first + 1])))
 			return unknown_command(&c, argv[first + 1]);
