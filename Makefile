@@ -60,9 +60,12 @@ else
 BIN := $(B)/escprof
 endif
 
-.PHONY: all check check-run demo demo-run docs install clean deps test-deps bench fuzz fuzzers \
-	fuzz-replay memcheck
-all: $(BIN)
+# the man page: the binary's own help texts in the hand-written page (scripts/gen-man.sh)
+MAN := $(B)/escprof.1
+
+.PHONY: all check check-run demo demo-run docs install clean deps test-deps bench fuzz \
+	fuzzers fuzz-replay memcheck
+all: $(BIN) $(MAN)
 
 # Plain `make` checks that the build's packages are there and names the missing ones;
 # installing them is for `make deps` (and check and demo, which call it).
@@ -119,6 +122,9 @@ $(B)/libescprof-cmd.a: $(filter-out $(B)/cmd/escprof.o,$(CMD_OBJ))
 $(BIN): $(CMD_OBJ) $(B)/libescprof.a
 	$(CC) $(CFLAGS) $(SAN_LDFLAGS) -o $@ $(CMD_OBJ) $(B)/libescprof.a $(pkglibs) -lm
 
+$(MAN): $(BIN) man/escprof.1.in scripts/gen-man.sh
+	./scripts/gen-man.sh ./$(BIN) man/escprof.1.in >$@.tmp && mv $@.tmp $@
+
 $(B)/tests/suite: $(TEST_OBJ) $(B)/libescprof.a
 	$(CC) $(CFLAGS) $(SAN_LDFLAGS) -o $@ $(TEST_OBJ) $(B)/libescprof.a $(pkglibs) -lcriterion -lm
 
@@ -164,8 +170,9 @@ $(GOSRC)/.ok: scripts/go-sources.sh
 check: test-deps
 	@$(MAKE) --no-print-directory check-run
 
-check-run: $(BIN) $(B)/tests/suite $(B)/gen_profile fuzz-replay $(GOSRC)/.ok
+check-run: $(BIN) $(MAN) $(B)/tests/suite $(B)/gen_profile fuzz-replay $(GOSRC)/.ok
 	ESCPROF=$(abspath $(BIN)) ESCPROF_SRC=$(CURDIR) ESCPROF_GEN=$(abspath $(B)/gen_profile) \
+	ESCPROF_MAN=$(abspath $(MAN)) \
 	ESCPROF_GOSRC=$(abspath $(GOSRC)) \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
