@@ -9,9 +9,13 @@
 #                               build/san-clang/); none is turned off: where unsigned
 #                               arithmetic wraps on purpose (hashes), the function says so
 #                               with ESC_WRAPS (common/wrap.h)
-#   PREFIX=/usr/local           for `make install`
+#   PREFIX=/usr/local           for `make install` and `make uninstall` (with DESTDIR=,
+#                               MANDIR=, BASHCOMPDIR=, ZSHCOMPDIR= to place the parts)
 
 PREFIX ?= /usr/local
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 CC ?= cc
 PKGS := libprotobuf-c zlib sqlite3 jansson libmd
 
@@ -63,7 +67,7 @@ endif
 # the man page: the binary's own help texts in the hand-written page (scripts/gen-man.sh)
 MAN := $(B)/escprof.1
 
-.PHONY: all check check-run demo demo-run docs install clean deps test-deps bench fuzz \
+.PHONY: all check check-run demo demo-run docs install uninstall clean deps test-deps bench fuzz \
 	fuzzers fuzz-replay memcheck
 all: $(BIN) $(MAN)
 
@@ -230,9 +234,19 @@ memcheck: $(BIN) $(REPLAY) $(B)/tests/suite $(B)/gen_profile
 	@./scripts/install-deps.sh memcheck
 	bash tests/fuzz/memcheck.sh $(B)
 
-install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin
+# the binary, its man page and the bash and zsh completions (which ask the installed
+# binary for its commands and options, so they never go stale)
+install: $(BIN) $(MAN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/escprof
+	install -m 644 $(MAN) $(DESTDIR)$(MANDIR)/man1/escprof.1
+	install -m 644 completion/escprof.bash $(DESTDIR)$(BASHCOMPDIR)/escprof
+	install -m 644 completion/_escprof $(DESTDIR)$(ZSHCOMPDIR)/_escprof
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/escprof $(DESTDIR)$(MANDIR)/man1/escprof.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/escprof $(DESTDIR)$(ZSHCOMPDIR)/_escprof
 
 clean:
 	rm -rf build escprof
