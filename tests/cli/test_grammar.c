@@ -277,6 +277,12 @@ static struct said said[] = {
 	{"top -n", "escprof top: option '-n' needs a value\n"},
 	{"sql --write=yes 'SELECT 1'", "escprof sql: option '--write' takes no value\n"},
 	{"top --b x", "escprof top: ambiguous option '--b'; 'escprof help top' lists its options\n"},
+	/* before the command, the global options are the candidates */
+	{"--formt json top", "escprof: unknown option '--formt' (did you mean '--format'?)\n"},
+	{"-format json top", "escprof: unknown option '-format' (did you mean '--format'?)\n"},
+	{"--verison", "escprof: unknown option '--verison' (did you mean '--version'?)\n"},
+	{"--zzzzzz top", "escprof: unknown option '--zzzzzz'; the command comes first ('escprof help' lists the commands)\n"},
+	{"--db", "escprof: option '--db' needs a value\n"},
 	/* pprof's flags that escprof does not take: by name, never as -h -i -d -e */
 	{"top -hide runtime", "escprof top: '-hide' is a pprof option escprof top does not support; 'escprof help top' lists its options\n"},
 	{"top -tagfocus=bytes=1k", "escprof top: '-tagfocus' is a pprof option escprof top does not support; 'escprof help top' lists its options\n"},
