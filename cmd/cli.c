@@ -70,34 +70,52 @@ const struct classify_notes *cli_notes(struct cli *c)
 	return &c->to_notes;
 }
 
-void cli_pprof_args(int argc, char **argv)
+/* The long options pprof spells with one dash (-sample_index): taken so wherever a
+ * command has the long option. */
+static const char *const pprof_spelled[] = {"sample_index", "source_path", "trim_path", "focus",
+					    "nodecount"};
+#define NSPELLED (sizeof(pprof_spelled) / sizeof(pprof_spelled[0]))
+
+static const struct option *find_long(const struct option *lo, const char *name, size_t len,
+				      int *nprefix);
+
+/* "-name" and "-name=value" become "--name" and "--name=value" for the pprof spellings
+ * that are long options of lo (all of them when lo is NULL), up to "--". */
+static void respell(int argc, char **argv, const struct option *lo)
 {
-	static const char *const names[] = {"-sample_index", "-source_path", "-trim_path", "-focus",
-					    "-nodecount"};
-	static char rewritten[5][32];
-	int i;
+	static char rewritten[NSPELLED][32];
+	int i, n;
 	size_t k;
 
-	for (i = 1; i < argc; i++)
-		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
-			size_t l = strlen(names[k]);
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		for (k = 0; k < NSPELLED; k++) {
+			size_t l = strlen(pprof_spelled[k]);
+			const char *a = argv[i];
 
-			if (strncmp(argv[i], names[k], l) || (argv[i][l] != '\0' && argv[i][l] != '='))
+			if (a[0] != '-' || strncmp(a + 1, pprof_spelled[k], l) || (a[l + 1] && a[l + 1] != '='))
 				continue;
-			if (argv[i][l] == '=') {
-				/* "-name=value" becomes "--name=value", a copy that lives until exit */
-				char *s = malloc(strlen(argv[i]) + 2);
+			if (lo && !find_long(lo, pprof_spelled[k], l, &n))
+				continue;
+			if (a[l + 1] == '=') {
+				/* a copy that lives until exit */
+				char *s = malloc(strlen(a) + 2);
 
 				if (s) {
 					s[0] = '-';
-					strcpy(s + 1, argv[i]);
+					strcpy(s + 1, a);
 					argv[i] = s;
 				}
 			} else {
-				snprintf(rewritten[k], sizeof(rewritten[k]), "-%s", names[k]);
+				snprintf(rewritten[k], sizeof(rewritten[k]), "--%s", pprof_spelled[k]);
 				argv[i] = rewritten[k];
 			}
+			break;
 		}
+}
+
+void cli_pprof_args(int argc, char **argv)
+{
+	respell(argc, argv, NULL);
 }
 
 int cli_add_dirs(const char ***dirs, size_t *n, size_t *cap, char *arg)
@@ -120,7 +138,7 @@ int cli_write_failed(const struct cli *c)
 }
 
 /* pprof's own flags (`go tool pprof -h`): a pprof user types them out of habit; the
- * ones escprof takes are rewritten by cli_pprof_args or are a command's long options. */
+ * ones escprof takes are respelled, the others refused by name. */
 static const char *const pprof_flags[] = {
 	"add_comment", "addresses", "alloc_objects", "alloc_space", "base", "buildid", "call_tree",
 	"callgrind", "comments", "compact_labels", "contentions", "cum", "diff_base", "disasm",
@@ -133,10 +151,6 @@ static const char *const pprof_flags[] = {
 	"tagleaf", "tagroot", "tags", "tagshow", "text", "timeout", "tls_ca", "tls_cert", "tls_key",
 	"tools", "top", "topproto", "traces", "tree", "trim", "trim_path", "unit", "web", "weblist",
 };
-
-/* The long options cli_pprof_args takes in pprof's single-dash spelling. */
-static const char *const pprof_spelled[] = {"sample_index", "source_path", "trim_path", "focus",
-					    "nodecount"};
 
 /* The mistake cli_getopt found, said by cli_common: one run is one command. */
 static struct {
@@ -202,8 +216,7 @@ static void suggest_long(const struct option *lo, const char *name, size_t len, 
 	mistake.meant[0] = '\0';
 	if ((s = suggest(word, cands, n)))
 		snprintf(mistake.meant, sizeof(mistake.meant), "%s%s",
-			 one_dash && in_list(s, strlen(s), pprof_spelled,
-					     sizeof(pprof_spelled) / sizeof(pprof_spelled[0])) ? "-" : "--", s);
+			 one_dash && in_list(s, strlen(s), pprof_spelled, NSPELLED) ? "-" : "--", s);
 }
 
 /* Whether short option ch exists (1), takes a value (2), or not (0). */
@@ -214,9 +227,11 @@ static int short_kind(const char *so, int ch)
 	return !p ? 0 : p[1] == ':' ? 2 : 1;
 }
 
-/* Before getopt reads argv: a single-dash word that is no bundle of this command's short
- * options is a long option typed with one dash (pprof's habit), never a bundle. Values of
- * options are skipped; "--" ends the options. Returns 0, or -1 with the mistake set. */
+/* Before getopt reads argv (pprof's spellings of the command's options already
+ * respelled): a single-dash word that names a pprof flag, or is no bundle of this
+ * command's short options, is a long option typed with one dash (pprof's habit), never a
+ * bundle. Values of options are skipped; "--" ends the options. Returns 0, or -1 with
+ * the mistake set. */
 static int scan_single_dash(int argc, char *const *argv, const char *so, const struct option *lo)
 {
 	int i, n;
@@ -238,6 +253,13 @@ static int scan_single_dash(int argc, char *const *argv, const char *so, const s
 				i++;
 			continue;
 		}
+		len = strcspn(a + 1, "=");
+		/* pprof's name first: -nodecount is no -n with the value "odecount" */
+		if (a[2] && in_list(a + 1, len, pprof_flags, sizeof(pprof_flags) / sizeof(pprof_flags[0]))) {
+			set_word(mistake.word, sizeof(mistake.word), a, len + 1);
+			mistake.kind = MISTAKE_PPROF;
+			return -1;
+		}
 		for (p = a + 1; *p; p++) {
 			int k = short_kind(so, *p);
 
@@ -252,14 +274,8 @@ static int scan_single_dash(int argc, char *const *argv, const char *so, const s
 		}
 		if (!*p || !a[2])
 			continue;	/* a bundle, or one unknown letter: getopt's to say */
-		len = strcspn(a + 1, "=");
 		set_word(mistake.word, sizeof(mistake.word), a, len + 1);
 		mistake.meant[0] = '\0';
-		if (!find_long(lo, a + 1, len, &n) &&
-		    in_list(a + 1, len, pprof_flags, sizeof(pprof_flags) / sizeof(pprof_flags[0]))) {
-			mistake.kind = MISTAKE_PPROF;
-			return -1;
-		}
 		mistake.kind = MISTAKE_UNKNOWN;
 		if (find_long(lo, a + 1, len, &n))	/* -format: --format, or its abbreviation */
 			snprintf(mistake.meant, sizeof(mistake.meant), "-%.*s", (int)len + 1, a);
@@ -307,8 +323,7 @@ static void list_options(const char *so, const struct option *lo)
 		const char *val = lo->has_arg == required_argument ? "=" : "";
 
 		printf("--%s%s\n", lo->name, val);
-		if (in_list(lo->name, strlen(lo->name), pprof_spelled,
-			    sizeof(pprof_spelled) / sizeof(pprof_spelled[0])))
+		if (in_list(lo->name, strlen(lo->name), pprof_spelled, NSPELLED))
 			printf("-%s%s\n", lo->name, val);
 	}
 	for (; *so; so++)
@@ -326,8 +341,12 @@ int cli_getopt(int argc, char *const *argv, const char *shortopts, const struct 
 		list_options(shortopts, longopts);
 		return 'h';
 	}
-	if (optind <= 1 && scan_single_dash(argc, argv, shortopts, longopts))
-		return '?';
+	if (optind <= 1) {
+		/* getopt permutes argv although its type says const: so may we */
+		respell(argc, (char **)argv, longopts);
+		if (scan_single_dash(argc, argv, shortopts, longopts))
+			return '?';
+	}
 	opt = getopt_long(argc, argv, shortopts, longopts, longindex);
 	if (opt == '?')
 		read_mistake(argv, shortopts, longopts);

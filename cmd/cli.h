@@ -64,6 +64,7 @@ const struct classify_notes *cli_notes(struct cli *c);
  * a mistake returns '?' and cli_common prints it in one line: an unknown option with the
  * one probably meant, a missing or unexpected value, a pprof option escprof does not
  * take, a single-dash word that is no bundle of short options (-hide is not -h -i -d -e).
+ * pprof's spellings of the command's long options (-sample_index) are read as them.
  * The macro below routes every command's getopt_long here, so a command added later
  * gets the same grammar (and is listed by `escprof help --options CMD`) by including
  * this header. */
@@ -86,7 +87,8 @@ void cli_list_options(void);
 	"  -h, --help           this help\n"
 
 /* Rewrites pprof-style single-dash long options (-sample_index, -source_path, -trim_path,
- * -focus, -nodecount) to the double-dash form getopt_long reads. */
+ * -focus, -nodecount) to the double-dash form getopt_long reads. cli_getopt does it
+ * anyway for the ones in the command's option table; calling this first is harmless. */
 void cli_pprof_args(int argc, char **argv);
 
 /* Appends the DIR:DIR... list arg (split in place; the array borrows its pieces) to the

@@ -97,7 +97,6 @@ int cmd_analyze(struct cli *c, int argc, char **argv)
 	struct classify_ingest_profile_result pr;
 
 	c->usage = usage;
-	cli_pprof_args(argc, argv);
 	brefs = calloc((size_t)argc + 1, sizeof(*brefs));
 	builds = calloc((size_t)argc + 1, sizeof(*builds));
 	if (!brefs || !builds) {

@@ -62,7 +62,6 @@ int cmd_list(struct cli *c, int argc, char **argv)
 	char *target = NULL, *colon;
 
 	c->usage = usage;
-	cli_pprof_args(argc, argv);
 	if (!brefs)
 		return EXIT_FAIL;
 	while ((opt = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {

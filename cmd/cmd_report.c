@@ -132,7 +132,6 @@ int cmd_report(struct cli *c, int argc, char **argv)
 	int opt, rc, n, ix, ret = EXIT_OK, temp, stored;
 
 	c->usage = usage;
-	cli_pprof_args(argc, argv);
 	if (!brefs || !bbrefs) {
 		free(brefs);
 		free(bbrefs);

@@ -70,7 +70,6 @@ int cmd_top(struct cli *c, int argc, char **argv)
 	int64_t pid, aid, total;
 
 	c->usage = usage;
-	cli_pprof_args(argc, argv);
 	if (!brefs)
 		return EXIT_FAIL;
 	while ((opt = getopt_long(argc, argv, "qhn:", opts, NULL)) != -1) {

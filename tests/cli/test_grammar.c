@@ -288,6 +288,7 @@ static struct said said[] = {
 	{"top -tagfocus=bytes=1k", "escprof top: '-tagfocus' is a pprof option escprof top does not support; 'escprof help top' lists its options\n"},
 	{"analyze -inuse_space x.pb.gz", "escprof analyze: '-inuse_space' is a pprof option escprof analyze does not support; 'escprof help analyze' lists its options\n"},
 	{"info -sample_index alloc_space x.pb.gz", "escprof info: '-sample_index' is a pprof option escprof info does not support; 'escprof help info' lists its options\n"},
+	{"analyze -nodecount 5 x.pb.gz", "escprof analyze: '-nodecount' is a pprof option escprof analyze does not support; 'escprof help analyze' lists its options\n"},
 	{"explain -hide x main.go:1", "escprof explain: '-hide' is a pprof option escprof explain does not support; 'escprof help explain' lists its options\n"},
 };
 
