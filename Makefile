@@ -9,9 +9,13 @@
 #                               build/san-clang/); none is turned off: where unsigned
 #                               arithmetic wraps on purpose (hashes), the function says so
 #                               with ESC_WRAPS (common/wrap.h)
-#   PREFIX=/usr/local           for `make install`
+#   PREFIX=/usr/local           for `make install` and `make uninstall` (with DESTDIR=,
+#                               MANDIR=, BASHCOMPDIR=, ZSHCOMPDIR= to place the parts)
 
 PREFIX ?= /usr/local
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 CC ?= cc
 PKGS := libprotobuf-c zlib sqlite3 jansson libmd
 
@@ -60,9 +64,12 @@ else
 BIN := $(B)/escprof
 endif
 
-.PHONY: all check check-run demo demo-run docs install clean deps test-deps bench fuzz fuzzers \
-	fuzz-replay memcheck
-all: $(BIN)
+# the man page: the binary's own help texts in the hand-written page (scripts/gen-man.sh)
+MAN := $(B)/escprof.1
+
+.PHONY: all check check-run demo demo-run docs install uninstall clean deps test-deps bench fuzz \
+	fuzzers fuzz-replay memcheck
+all: $(BIN) $(MAN)
 
 # Plain `make` checks that the build's packages are there and names the missing ones;
 # installing them is for `make deps` (and check and demo, which call it).
@@ -119,6 +126,9 @@ $(B)/libescprof-cmd.a: $(filter-out $(B)/cmd/escprof.o,$(CMD_OBJ))
 $(BIN): $(CMD_OBJ) $(B)/libescprof.a
 	$(CC) $(CFLAGS) $(SAN_LDFLAGS) -o $@ $(CMD_OBJ) $(B)/libescprof.a $(pkglibs) -lm
 
+$(MAN): $(BIN) man/escprof.1.in scripts/gen-man.sh
+	./scripts/gen-man.sh ./$(BIN) man/escprof.1.in >$@.tmp && mv $@.tmp $@
+
 $(B)/tests/suite: $(TEST_OBJ) $(B)/libescprof.a
 	$(CC) $(CFLAGS) $(SAN_LDFLAGS) -o $@ $(TEST_OBJ) $(B)/libescprof.a $(pkglibs) -lcriterion -lm
 
@@ -164,8 +174,9 @@ $(GOSRC)/.ok: scripts/go-sources.sh
 check: test-deps
 	@$(MAKE) --no-print-directory check-run
 
-check-run: $(BIN) $(B)/tests/suite $(B)/gen_profile fuzz-replay $(GOSRC)/.ok
+check-run: $(BIN) $(MAN) $(B)/tests/suite $(B)/gen_profile fuzz-replay $(GOSRC)/.ok
 	ESCPROF=$(abspath $(BIN)) ESCPROF_SRC=$(CURDIR) ESCPROF_GEN=$(abspath $(B)/gen_profile) \
+	ESCPROF_MAN=$(abspath $(MAN)) \
 	ESCPROF_GOSRC=$(abspath $(GOSRC)) \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -223,9 +234,19 @@ memcheck: $(BIN) $(REPLAY) $(B)/tests/suite $(B)/gen_profile
 	@./scripts/install-deps.sh memcheck
 	bash tests/fuzz/memcheck.sh $(B)
 
-install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin
+# the binary, its man page and the bash and zsh completions (which ask the installed
+# binary for its commands and options, so they never go stale)
+install: $(BIN) $(MAN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/escprof
+	install -m 644 $(MAN) $(DESTDIR)$(MANDIR)/man1/escprof.1
+	install -m 644 completion/escprof.bash $(DESTDIR)$(BASHCOMPDIR)/escprof
+	install -m 644 completion/_escprof $(DESTDIR)$(ZSHCOMPDIR)/_escprof
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/escprof $(DESTDIR)$(MANDIR)/man1/escprof.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/escprof $(DESTDIR)$(ZSHCOMPDIR)/_escprof
 
 clean:
 	rm -rf build escprof

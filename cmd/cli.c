@@ -10,9 +10,12 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "common/suggest.h"
 #include "common/vec.h"
 #include "profile/profile.h"
 #include "store/store.h"
+
+#undef getopt_long	/* cli_getopt calls the real one */
 
 int cli_exit_code(enum esc_status st)
 {
@@ -67,34 +70,52 @@ const struct classify_notes *cli_notes(struct cli *c)
 	return &c->to_notes;
 }
 
-void cli_pprof_args(int argc, char **argv)
+/* The long options pprof spells with one dash (-sample_index): taken so wherever a
+ * command has the long option. */
+static const char *const pprof_spelled[] = {"sample_index", "source_path", "trim_path", "focus",
+					    "nodecount"};
+#define NSPELLED (sizeof(pprof_spelled) / sizeof(pprof_spelled[0]))
+
+static const struct option *find_long(const struct option *lo, const char *name, size_t len,
+				      int *nprefix);
+
+/* "-name" and "-name=value" become "--name" and "--name=value" for the pprof spellings
+ * that are long options of lo (all of them when lo is NULL), up to "--". */
+static void respell(int argc, char **argv, const struct option *lo)
 {
-	static const char *const names[] = {"-sample_index", "-source_path", "-trim_path", "-focus",
-					    "-nodecount"};
-	static char rewritten[5][32];
-	int i;
+	static char rewritten[NSPELLED][32];
+	int i, n;
 	size_t k;
 
-	for (i = 1; i < argc; i++)
-		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
-			size_t l = strlen(names[k]);
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		for (k = 0; k < NSPELLED; k++) {
+			size_t l = strlen(pprof_spelled[k]);
+			const char *a = argv[i];
 
-			if (strncmp(argv[i], names[k], l) || (argv[i][l] != '\0' && argv[i][l] != '='))
+			if (a[0] != '-' || strncmp(a + 1, pprof_spelled[k], l) || (a[l + 1] && a[l + 1] != '='))
 				continue;
-			if (argv[i][l] == '=') {
-				/* "-name=value" becomes "--name=value", a copy that lives until exit */
-				char *s = malloc(strlen(argv[i]) + 2);
+			if (lo && !find_long(lo, pprof_spelled[k], l, &n))
+				continue;
+			if (a[l + 1] == '=') {
+				/* a copy that lives until exit */
+				char *s = malloc(strlen(a) + 2);
 
 				if (s) {
 					s[0] = '-';
-					strcpy(s + 1, argv[i]);
+					strcpy(s + 1, a);
 					argv[i] = s;
 				}
 			} else {
-				snprintf(rewritten[k], sizeof(rewritten[k]), "-%s", names[k]);
+				snprintf(rewritten[k], sizeof(rewritten[k]), "--%s", pprof_spelled[k]);
 				argv[i] = rewritten[k];
 			}
+			break;
 		}
+}
+
+void cli_pprof_args(int argc, char **argv)
+{
+	respell(argc, argv, NULL);
 }
 
 int cli_add_dirs(const char ***dirs, size_t *n, size_t *cap, char *arg)
@@ -116,6 +137,252 @@ int cli_write_failed(const struct cli *c)
 	return EXIT_FAIL;
 }
 
+/* pprof's own flags (`go tool pprof -h`): a pprof user types them out of habit; the
+ * ones escprof takes are respelled, the others refused by name. */
+static const char *const pprof_flags[] = {
+	"add_comment", "addresses", "alloc_objects", "alloc_space", "base", "buildid", "call_tree",
+	"callgrind", "comments", "compact_labels", "contentions", "cum", "diff_base", "disasm",
+	"divide_by", "dot", "drop_negative", "edgefraction", "eog", "evince", "filefunctions",
+	"files", "flat", "focus", "functions", "gif", "gv", "hide", "http", "ignore", "intel_syntax",
+	"inuse_objects", "inuse_space", "kcachegrind", "lines", "list", "mean", "mean_delay",
+	"no_browser", "nodecount", "nodefraction", "noinlines", "normalize", "output", "pdf", "peek",
+	"png", "proto", "prune_from", "ps", "raw", "relative_percentages", "sample_index", "seconds",
+	"show", "show_from", "source_path", "svg", "symbolize", "tagfocus", "taghide", "tagignore",
+	"tagleaf", "tagroot", "tags", "tagshow", "text", "timeout", "tls_ca", "tls_cert", "tls_key",
+	"tools", "top", "topproto", "traces", "tree", "trim", "trim_path", "unit", "web", "weblist",
+};
+
+/* The mistake cli_getopt found, said by cli_common: one run is one command. */
+static struct {
+	enum { MISTAKE_NONE, MISTAKE_UNKNOWN, MISTAKE_AMBIGUOUS, MISTAKE_NEEDS_VALUE, MISTAKE_NO_VALUE,
+	       MISTAKE_PPROF } kind;
+	char word[128];			/* the option as typed, without a value */
+	char meant[128];		/* what was probably meant, or "" */
+} mistake;
+static int listing;		/* cli_list_options was called */
+
+void cli_list_options(void)
+{
+	listing = 1;
+}
+
+static int in_list(const char *name, size_t len, const char *const *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strlen(list[i]) == len && !strncmp(list[i], name, len))
+			return 1;
+	return 0;
+}
+
+static void set_word(char *dst, size_t cap, const char *word, size_t len)
+{
+	snprintf(dst, cap, "%.*s", (int)len, word);
+}
+
+/* The long option named name[0..len) exactly, or the one it abbreviates uniquely; NULL
+ * when none, *nprefix how many it abbreviates. */
+static const struct option *find_long(const struct option *lo, const char *name, size_t len,
+				      int *nprefix)
+{
+	const struct option *hit = NULL;
+
+	*nprefix = 0;
+	for (; lo && lo->name; lo++) {
+		if (strncmp(lo->name, name, len))
+			continue;
+		if (strlen(lo->name) == len) {
+			*nprefix = 1;
+			return lo;
+		}
+		if (!(*nprefix)++)
+			hit = lo;
+	}
+	return *nprefix == 1 ? hit : NULL;
+}
+
+/* "did you mean": the long option closest to name[0..len), spelt as the user would type
+ * it (single dash for pprof's spellings when the user typed one dash). */
+static void suggest_long(const struct option *lo, const char *name, size_t len, int one_dash)
+{
+	const char *cands[64], *s;
+	char word[128];
+	size_t n = 0;
+
+	for (; lo && lo->name && n < sizeof(cands) / sizeof(cands[0]); lo++)
+		cands[n++] = lo->name;
+	set_word(word, sizeof(word), name, len);
+	mistake.meant[0] = '\0';
+	if ((s = suggest(word, cands, n)))
+		snprintf(mistake.meant, sizeof(mistake.meant), "%s%s",
+			 one_dash && in_list(s, strlen(s), pprof_spelled, NSPELLED) ? "-" : "--", s);
+}
+
+/* Whether short option ch exists (1), takes a value (2), or not (0). */
+static int short_kind(const char *so, int ch)
+{
+	const char *p = ch && ch != ':' ? strchr(so, ch) : NULL;
+
+	return !p ? 0 : p[1] == ':' ? 2 : 1;
+}
+
+/* Before getopt reads argv (pprof's spellings of the command's options already
+ * respelled): a single-dash word that names a pprof flag, or is no bundle of this
+ * command's short options, is a long option typed with one dash (pprof's habit), never a
+ * bundle. Values of options are skipped; "--" ends the options. Returns 0, or -1 with
+ * the mistake set. */
+static int scan_single_dash(int argc, char *const *argv, const char *so, const struct option *lo)
+{
+	int i, n;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *p;
+		size_t len;
+
+		if (!strcmp(a, "--"))
+			break;
+		if (a[0] != '-' || !a[1])
+			continue;
+		if (a[1] == '-') {
+			const struct option *o;
+
+			len = strcspn(a + 2, "=");
+			o = find_long(lo, a + 2, len, &n);
+			if (o && o->has_arg == required_argument && !a[2 + len])
+				i++;
+			continue;
+		}
+		len = strcspn(a + 1, "=");
+		/* pprof's name first: -nodecount is no -n with the value "odecount" */
+		if (a[2] && in_list(a + 1, len, pprof_flags, sizeof(pprof_flags) / sizeof(pprof_flags[0]))) {
+			set_word(mistake.word, sizeof(mistake.word), a, len + 1);
+			mistake.kind = MISTAKE_PPROF;
+			return -1;
+		}
+		for (p = a + 1; *p; p++) {
+			int k = short_kind(so, *p);
+
+			if (!k)
+				break;
+			if (k == 2) {
+				if (!p[1])
+					i++;
+				p = "";
+				break;
+			}
+		}
+		if (!*p || !a[2])
+			continue;	/* a bundle, or one unknown letter: getopt's to say */
+		set_word(mistake.word, sizeof(mistake.word), a, len + 1);
+		mistake.meant[0] = '\0';
+		mistake.kind = MISTAKE_UNKNOWN;
+		if (find_long(lo, a + 1, len, &n))	/* -format: --format, or its abbreviation */
+			snprintf(mistake.meant, sizeof(mistake.meant), "-%.*s", (int)len + 1, a);
+		else
+			suggest_long(lo, a + 1, len, 1);
+		return -1;
+	}
+	return 0;
+}
+
+/* getopt said '?': what was wrong, from where it stopped. */
+static void read_mistake(char *const *argv, const char *so, const struct option *lo)
+{
+	const char *a = optind > 0 ? argv[optind - 1] : "";
+	size_t len;
+	int n;
+
+	mistake.meant[0] = '\0';
+	if (a && a[0] == '-' && a[1] == '-') {
+		const struct option *o;
+
+		len = strcspn(a + 2, "=");
+		set_word(mistake.word, sizeof(mistake.word), a, len + 2);
+		o = find_long(lo, a + 2, len, &n);
+		if (optopt && o) {
+			mistake.kind = a[2 + len] ? MISTAKE_NO_VALUE : MISTAKE_NEEDS_VALUE;
+			return;
+		}
+		if (n > 1) {
+			mistake.kind = MISTAKE_AMBIGUOUS;
+			return;
+		}
+		mistake.kind = MISTAKE_UNKNOWN;
+		suggest_long(lo, a + 2, len, 0);
+		return;
+	}
+	snprintf(mistake.word, sizeof(mistake.word), "-%c", optopt ? optopt : '?');
+	mistake.kind = short_kind(so, optopt) == 2 ? MISTAKE_NEEDS_VALUE : MISTAKE_UNKNOWN;
+}
+
+/* One option a line; pprof's spellings too, for the ones the command has. */
+static void list_options(const char *so, const struct option *lo)
+{
+	for (; lo && lo->name; lo++) {
+		const char *val = lo->has_arg == required_argument ? "=" : "";
+
+		printf("--%s%s\n", lo->name, val);
+		if (in_list(lo->name, strlen(lo->name), pprof_spelled, NSPELLED))
+			printf("-%s%s\n", lo->name, val);
+	}
+	for (; *so; so++)
+		if (*so != ':' && *so != '+' && *so != '-')
+			printf("-%c%s\n", *so, so[1] == ':' ? "=" : "");
+}
+
+int cli_getopt(int argc, char *const *argv, const char *shortopts, const struct option *longopts,
+	       int *longindex)
+{
+	int opt;
+
+	opterr = 0;
+	if (listing) {
+		list_options(shortopts, longopts);
+		return 'h';
+	}
+	if (optind <= 1) {
+		/* getopt permutes argv although its type says const: so may we */
+		respell(argc, (char **)argv, longopts);
+		if (scan_single_dash(argc, argv, shortopts, longopts))
+			return '?';
+	}
+	opt = getopt_long(argc, argv, shortopts, longopts, longindex);
+	if (opt == '?')
+		read_mistake(argv, shortopts, longopts);
+	return opt;
+}
+
+/* Says the mistake cli_getopt found, in one line. */
+static void say_mistake(const struct cli *c)
+{
+	const char *cmd = c->cmd ? c->cmd : "";
+
+	switch (mistake.kind) {
+	case MISTAKE_PPROF:
+		out_textf(stderr, "escprof %s: '%s' is a pprof option escprof %s does not support;"
+			  " 'escprof help %s' lists its options\n", cmd, mistake.word, cmd, cmd);
+		break;
+	case MISTAKE_AMBIGUOUS:
+		out_textf(stderr, "escprof %s: ambiguous option '%s'; 'escprof help %s' lists its options\n",
+			  cmd, mistake.word, cmd);
+		break;
+	case MISTAKE_NEEDS_VALUE:
+		out_textf(stderr, "escprof %s: option '%s' needs a value\n", cmd, mistake.word);
+		break;
+	case MISTAKE_NO_VALUE:
+		out_textf(stderr, "escprof %s: option '%s' takes no value\n", cmd, mistake.word);
+		break;
+	default:
+		if (mistake.meant[0])
+			out_textf(stderr, "escprof %s: unknown option '%s' (did you mean '%s'?)\n", cmd,
+				  mistake.word, mistake.meant);
+		else
+			out_textf(stderr, "escprof %s: unknown option '%s'; 'escprof help %s' lists its"
+				  " options\n", cmd, mistake.word, cmd);
+	}
+}
+
 int cli_common(struct cli *c, int opt, const char *arg)
 {
 	switch (opt) {
@@ -134,12 +401,12 @@ int cli_common(struct cli *c, int opt, const char *arg)
 		c->quiet = 1;
 		return 1;
 	case 'h':
-		fputs(c->usage, stdout);
+		if (!listing)
+			fputs(c->usage, stdout);
 		return 100 + EXIT_OK;
 	case '?':
-		/* getopt said which option; the whole usage would bury it */
-		fprintf(stderr, "escprof %s: 'escprof help %s' lists its options\n", c->cmd ? c->cmd : "",
-			c->cmd ? c->cmd : "");
+		/* one line: the whole usage would bury it */
+		say_mistake(c);
 		return 100 + EXIT_USAGE;
 	default:
 		return 0;

@@ -62,8 +62,36 @@ void cli_note(struct cli *c, const char *fmt, ...) __attribute__((format(printf,
  * --quiet. The pointer lives as long as c. */
 const struct classify_notes *cli_notes(struct cli *c);
 
+/* Every command's option loop: getopt_long (same contract), with what the command line
+ * says about a mistake made here once for all commands. getopt's own messages are off;
+ * a mistake returns '?' and cli_common prints it in one line: an unknown option with the
+ * one probably meant, a missing or unexpected value, a pprof option escprof does not
+ * take, a single-dash word that is no bundle of short options (-hide is not -h -i -d -e).
+ * pprof's spellings of the command's long options (-sample_index) are read as them.
+ * The macro below routes every command's getopt_long here, so a command added later
+ * gets the same grammar (and is listed by `escprof help --options CMD`) by including
+ * this header. */
+int cli_getopt(int argc, char *const *argv, const char *shortopts, const struct option *longopts,
+	       int *longindex);
+#define getopt_long cli_getopt
+
+/* Makes the next command run list its options instead of running: one per line, long
+ * ones as --name (and -name too for pprof's spellings), short ones as -c, with '='
+ * appended when the option takes a value; the command then returns EXIT_OK through
+ * cli_common, as for --help. */
+void cli_list_options(void);
+
+/* The lines every command's help lists for the global options, before its examples. */
+#define CLI_GLOBAL_HELP \
+	"global options (before or after the command):\n" \
+	"  --db FILE            the store (default escprof.db, or $ESCPROF_DB)\n" \
+	"  --format F           output format, of those the command writes\n" \
+	"  -q, --quiet          print nothing but errors\n" \
+	"  -h, --help           this help\n"
+
 /* Rewrites pprof-style single-dash long options (-sample_index, -source_path, -trim_path,
- * -focus, -nodecount) to the double-dash form getopt_long reads. */
+ * -focus, -nodecount) to the double-dash form getopt_long reads. cli_getopt does it
+ * anyway for the ones in the command's option table; calling this first is harmless. */
 void cli_pprof_args(int argc, char **argv);
 
 /* Appends the DIR:DIR... list arg (split in place; the array borrows its pieces) to the

@@ -11,10 +11,10 @@
 #include "output/output.h"
 
 static const char usage[] =
-	"usage: escprof analyze [--db FILE] [-sample_index TYPE] [-n N] [--format text|json]\n"
-	"                       [-source_path DIR]... [-trim_path PREFIX] [--build REF]...\n"
-	"                       [--max-size N] [--max-depth N] [--max-string N] [--max-line N]\n"
-	"                       PROFILE [LOG|DIR...]\n"
+	"usage: escprof analyze [--db FILE] [--name N] [--build REF]... [-sample_index TYPE]\n"
+	"                       [-n N] [-source_path DIR]... [-trim_path PREFIX]\n"
+	"                       [--format text|json] [--max-size N] [--max-depth N]\n"
+	"                       [--max-string N] [--max-line N] PROFILE [LOG|DIR...]\n"
 	"\n"
 	"Joins a heap profile with the Go compiler's escape analysis of the same code and\n"
 	"names the cause of every allocation: a table of causes (bytes, %, objects, sites),\n"
@@ -23,6 +23,7 @@ static const char usage[] =
 	"LOG is the output of `go build -gcflags='-m -m' 2>LOG` (any Go 1.13-1.27 form)\n"
 	"or a -json=0,DIR tree. Without --db everything happens in a temporary store.\n"
 	"\n"
+	"options:\n"
 	"  --db FILE            keep the profile, builds and analysis in FILE\n"
 	"  --name N             name the profile and the builds (for --baseline, --build)\n"
 	"  --build REF          also use a build already in --db (id or name; repeatable)\n"
@@ -32,11 +33,23 @@ static const char usage[] =
 	"  -source_path DIR     where to find sources for allocations the compiler does\n"
 	"                       not report (append/map growth); repeatable or DIR:DIR\n"
 	"  -trim_path PREFIX    strip PREFIX (or one of PREFIX:PREFIX...) from profile paths\n"
-	"  --format text|json   output format\n"
-	"  --max-size N         refuse profiles larger than N bytes decompressed (default 1G)\n"
-	"  --max-depth N        refuse samples of more than N frames (default 4096)\n"
-	"  --max-string N       refuse strings longer than N bytes (default 1M)\n"
-	"  --max-line N         refuse log lines longer than N bytes (default 1M)\n";
+	"  --format text|json   output format (default text)\n"
+	CLI_LIMIT_HELP
+	"  --max-line N         refuse log lines longer than N bytes (default 1M)\n"
+	"\n"
+	CLI_GLOBAL_HELP
+	"\n"
+	"examples:\n"
+	"  # the causes and the top sites of a profile, with the compiler's log\n"
+	"  escprof analyze sample-profiles/out/go1.26/iface_fmt.pb.gz \\\n"
+	"          sample-profiles/out/go1.26/iface_fmt.mm.txt\n"
+	"  # five sites, sources read for what the compiler does not report\n"
+	"  escprof analyze -n 5 -source_path sample-profiles -trim_path /src/samples \\\n"
+	"          sample-profiles/out/go1.26/append_growth.pb.gz \\\n"
+	"          sample-profiles/out/go1.26/append_growth.mm.txt\n"
+	"  # keep everything in a store, named, for top, explain and report\n"
+	"  escprof analyze --db escprof.db --name v1 sample-profiles/out/go1.26/chan_send.pb.gz \\\n"
+	"          sample-profiles/out/go1.26/chan_send.mm.txt\n";
 
 /* The analysis just stored, written as asked. */
 static int write_analysis(struct cli *c, struct store *s, int64_t analysis, const char *profile,
@@ -84,7 +97,6 @@ int cmd_analyze(struct cli *c, int argc, char **argv)
 	struct classify_ingest_profile_result pr;
 
 	c->usage = usage;
-	cli_pprof_args(argc, argv);
 	brefs = calloc((size_t)argc + 1, sizeof(*brefs));
 	builds = calloc((size_t)argc + 1, sizeof(*builds));
 	if (!brefs || !builds) {

@@ -9,7 +9,7 @@
 
 static const char usage[] =
 	"usage: escprof escapes [--db FILE] [--name N] [--go-version V] [--dry-run]\n"
-	"                       [--max-line N] LOG|DIR|- ...\n"
+	"                       [--max-line N] [--format text|json] LOG|DIR|- ...\n"
 	"\n"
 	"Stores the Go compiler's escape-analysis output: text logs of -m, -m -m, -m=2\n"
 	"or -m=3 (`go build -gcflags='-m -m' ./... 2>build.log`; Go 1.13 to 1.27, both\n"
@@ -18,13 +18,22 @@ static const char usage[] =
 	"nothing is stored. Lines that are not diagnostics (banners, prompts, build\n"
 	"errors) are skipped and counted; an input with no diagnostics at all is an error.\n"
 	"\n"
-	"  --db FILE        database (default escprof.db or $ESCPROF_DB)\n"
-	"  --name N         name of the build (default: the input's base name)\n"
-	"  --go-version V   the Go version that printed it (default: inferred)\n"
-	"  --dry-run        parse and count only; no database\n"
-	"  --max-line N     longest line accepted (default 1M)\n"
-	"  --format F       text or json report\n"
-	"  -q, --quiet      print nothing but errors\n";
+	"options:\n"
+	"  --name N             name of the build (default: the input's base name)\n"
+	"  --go-version V       the Go version that printed it (default: inferred)\n"
+	"  --dry-run            parse and count only; no database\n"
+	"  --max-line N         longest line accepted (default 1M)\n"
+	"  --format text|json   what was stored, as text or json (default text)\n"
+	"\n"
+	CLI_GLOBAL_HELP
+	"\n"
+	"examples:\n"
+	"  # store a build's diagnostics under a name\n"
+	"  escprof escapes --name v1 sample-profiles/out/go1.26/iface_fmt.mm.txt\n"
+	"  # count what a log holds without storing it\n"
+	"  escprof escapes --dry-run sample-profiles/out/go1.19/append_growth.mm.txt\n"
+	"  # straight from the compiler\n"
+	"  go build -gcflags='-m -m' ./... 2>&1 | escprof escapes --name pr-42 -\n";
 
 int cmd_escapes(struct cli *c, int argc, char **argv)
 {

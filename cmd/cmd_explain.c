@@ -18,7 +18,20 @@ static const char usage[] =
 	"Shows why the allocations at a site are on the heap: the bytes and objects, the\n"
 	"cause, the compiler's explanation (flow chain) with the deciding step marked, the\n"
 	"other diagnostics at that line, and the fix. FILE matches by whole trailing path\n"
-	"components (main.go, pkg/main.go, /abs/pkg/main.go); SITE is a site id from top.\n";
+	"components (main.go, pkg/main.go, /abs/pkg/main.go); SITE is a site id from top.\n"
+	"\n"
+	"options:\n"
+	"  --profile REF        the stored profile (id or name; default: the newest)\n"
+	"  --build REF          join with this stored build (id or name; repeatable)\n"
+	"  --format text|json   output format (default text)\n"
+	"\n"
+	CLI_GLOBAL_HELP
+	"\n"
+	"examples:\n"
+	"  # why the bytes at a line are on the heap\n"
+	"  escprof explain iface_fmt/main.go:33\n"
+	"  # a site by the id top printed, as json\n"
+	"  escprof explain --format json 1\n";
 
 /* Digits only (no sign, no space), and in range. */
 static int number(const char *s, int64_t *v)

@@ -13,11 +13,17 @@ static const char usage[] =
 	"Decodes PROFILE (gzip, zlib or raw pprof protobuf, or a Go legacy text heap\n"
 	"profile) and prints its sample types with totals, the number of samples,\n"
 	"locations, functions and mappings, the period, time and the deepest inlining.\n"
+	"No database is read or written.\n"
 	"\n"
+	"options:\n"
 	"  --format text|json   output format (default text)\n"
-	"  --max-size N         refuse profiles larger than N bytes decompressed (default 1G)\n"
-	"  --max-depth N        refuse samples of more than N frames (default 4096)\n"
-	"  --max-string N       refuse strings longer than N bytes (default 1M)\n";
+	CLI_LIMIT_HELP
+	"\n"
+	CLI_GLOBAL_HELP
+	"\n"
+	"examples:\n"
+	"  escprof info sample-profiles/out/go1.26/iface_fmt.pb.gz\n"
+	"  escprof info --format json sample-profiles/out/go1.19/map_insert.heap.txt\n";
 
 struct totals {
 	int64_t *sum;

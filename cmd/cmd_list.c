@@ -18,7 +18,23 @@ static const char usage[] =
 	"                    [--format text|json] REGEX|FILE[:LINE]\n"
 	"\n"
 	"Prints the source of the functions matching REGEX (or of FILE, or around\n"
-	"FILE:LINE) with the bytes, objects and cause at each line that allocates.\n";
+	"FILE:LINE) with the bytes, objects and cause at each line that allocates.\n"
+	"\n"
+	"options:\n"
+	"  --profile REF        the stored profile (id or name; default: the newest)\n"
+	"  --build REF          join with this stored build (id or name; repeatable)\n"
+	"  -sample_index TYPE   alloc_space, alloc_objects, inuse_space or inuse_objects\n"
+	"  -source_path DIR     where to find the sources; repeatable or DIR:DIR\n"
+	"  -trim_path PREFIX    strip PREFIX (or one of PREFIX:PREFIX...) from profile paths\n"
+	"  --format text|json   output format (default text)\n"
+	"\n"
+	CLI_GLOBAL_HELP
+	"\n"
+	"examples:\n"
+	"  # a function's source with the bytes at each line\n"
+	"  escprof list -source_path sample-profiles -trim_path /src/samples formatRecord\n"
+	"  # the lines around one line of a file\n"
+	"  escprof list -source_path sample-profiles -trim_path /src/samples main.go:33\n";
 
 int cmd_list(struct cli *c, int argc, char **argv)
 {
@@ -46,7 +62,6 @@ int cmd_list(struct cli *c, int argc, char **argv)
 	char *target = NULL, *colon;
 
 	c->usage = usage;
-	cli_pprof_args(argc, argv);
 	if (!brefs)
 		return EXIT_FAIL;
 	while ((opt = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {

@@ -8,20 +8,27 @@
 #include "cli.h"
 
 static const char usage[] =
-	"usage: escprof load [--db FILE] [--name N] [--label k=v]... [--max-size N]\n"
-	"                    [--max-depth N] [--max-string N] PROFILE...\n"
+	"usage: escprof load [--db FILE] [--name N] [--label k=v]... [--format text|json]\n"
+	"                    [--max-size N] [--max-depth N] [--max-string N] PROFILE...\n"
 	"\n"
 	"Stores heap profiles (gzip/zlib/raw pprof protobuf, or Go legacy text heap\n"
 	"profiles) in the database, all of them in one transaction: when one fails,\n"
 	"nothing is stored. Loading the same bytes again is a no-op. Query the result\n"
 	"with `escprof sql`.\n"
 	"\n"
-	"  --db FILE        database (default escprof.db or $ESCPROF_DB)\n"
-	"  --name N         name of the profile (default: the file's base name)\n"
-	"  --label k=v      attach a label to the profile (repeatable)\n"
+	"options:\n"
+	"  --name N             name of the profile (default: the file's base name)\n"
+	"  --label k=v          attach a label to the profile (repeatable)\n"
+	"  --format text|json   what was loaded, as text or json (default text)\n"
 	CLI_LIMIT_HELP
-	"  --format F       text or json report of what was loaded\n"
-	"  -q, --quiet      print nothing but errors\n";
+	"\n"
+	CLI_GLOBAL_HELP
+	"\n"
+	"examples:\n"
+	"  escprof load sample-profiles/out/go1.26/iface_fmt.pb.gz\n"
+	"  escprof load --db prod.db --name api-1 --label host=api-1 \\\n"
+	"          sample-profiles/out/go1.26/map_insert.pb.gz\n"
+	"  curl -s http://localhost:6060/debug/pprof/heap | escprof load --name live -\n";
 
 static void progress(void *ctx, size_t done, size_t total)
 {

@@ -28,6 +28,7 @@ static const char usage[] =
 	"in --db when given. Without, reports a profile already in --db (the newest, or\n"
 	"--profile) with its newest analysis, or one against --build.\n"
 	"\n"
+	"options:\n"
 	"  --html OUT            the file to write ('-' for standard output)\n"
 	"  --profile REF         the stored profile to report (id or name)\n"
 	"  --build REF           a stored build to join with (id or name; repeatable)\n"
@@ -39,7 +40,17 @@ static const char usage[] =
 	"  -source_path DIR      where to find sources to show around each site\n"
 	"  -trim_path PREFIX     strip PREFIX (or one of PREFIX:PREFIX...) from profile paths\n"
 	"  --title TEXT          the page's title (default: the profile's name)\n"
-	CLI_LIMIT_HELP;
+	CLI_LIMIT_HELP
+	"\n"
+	CLI_GLOBAL_HELP
+	"\n"
+	"examples:\n"
+	"  # one page from a profile and its compiler log, sources included\n"
+	"  escprof report --html report.html -source_path sample-profiles \\\n"
+	"          -trim_path /src/samples sample-profiles/out/go1.26/iface_fmt.pb.gz \\\n"
+	"          sample-profiles/out/go1.26/iface_fmt.mm.txt\n"
+	"  # the newest profile in the store, titled\n"
+	"  escprof report --html report.html --title 'nightly heap'\n";
 
 enum { OPT_HTML = 0x300, OPT_PROFILE, OPT_BUILD, OPT_BASELINE, OPT_BASELINE_BUILD, OPT_TITLE };
 
@@ -121,7 +132,6 @@ int cmd_report(struct cli *c, int argc, char **argv)
 	int opt, rc, n, ix, ret = EXIT_OK, temp, stored;
 
 	c->usage = usage;
-	cli_pprof_args(argc, argv);
 	if (!brefs || !bbrefs) {
 		free(brefs);
 		free(bbrefs);

@@ -15,8 +15,16 @@ static const char usage[] =
 	"profile_labels, sample_types, sample_values, heap_samples, sample_labels, frames,\n"
 	"builds, diagnostics, flow_steps, alloc_sites and causes (see README.md).\n"
 	"\n"
-	"  --write   allow one statement that changes the store (your own tables or\n"
-	"            views, deleting old profiles), run in its own transaction\n";
+	"options:\n"
+	"  --write              allow one statement that changes the store (your own tables\n"
+	"                       or views), run in its own transaction\n"
+	"  --format F           text (default), csv, tsv or json\n"
+	"\n"
+	CLI_GLOBAL_HELP
+	"\n"
+	"examples:\n"
+	"  escprof sql 'SELECT cause, sum(alloc_space) FROM alloc_sites GROUP BY cause'\n"
+	"  escprof sql --format csv 'SELECT name, sha256 FROM profiles'\n";
 
 struct sql_out {
 	enum out_format fmt;

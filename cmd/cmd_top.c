@@ -18,13 +18,24 @@ static const char usage[] =
 	"Ranks what the profile allocated, grouped as asked, with the cause of each group\n"
 	"(the newest analysis of the profile; --build runs a new one with those builds).\n"
 	"\n"
-	"  --by KEY           site (default), function, package, cause or size (object size)\n"
-	"  -sample_index T    alloc_space, alloc_objects, inuse_space or inuse_objects\n"
-	"  -n N               rows to show (default 20; 0: all)\n"
-	"  --profile REF      the profile (default: the newest)\n"
-	"  --build REF        join with this build (repeatable)\n"
-	"  -focus REGEX       only groups whose function, file, package or cause matches\n"
-	"  --min PCT          hide groups under PCT percent\n";
+	"options:\n"
+	"  --by KEY             site (default), function, package, cause or size (object size)\n"
+	"  -sample_index TYPE   alloc_space, alloc_objects, inuse_space or inuse_objects\n"
+	"  -n, -nodecount N     rows to show (default 20; 0: all)\n"
+	"  --profile REF        the stored profile (id or name; default: the newest)\n"
+	"  --build REF          join with this stored build (id or name; repeatable)\n"
+	"  -focus REGEX         only groups whose function, file, package or cause matches\n"
+	"  --min PCT            hide groups under PCT percent\n"
+	"  --format F           text (default), json, csv or tsv\n"
+	"\n"
+	CLI_GLOBAL_HELP
+	"\n"
+	"examples:\n"
+	"  # the bytes by cause\n"
+	"  escprof top --by cause\n"
+	"  # the five biggest sites in one function, objects instead of bytes\n"
+	"  escprof top -n 5 -sample_index alloc_objects -focus formatRecord\n"
+	"  escprof top --by package --format csv\n";
 
 static const char *const bys[] = {
 	[STORE_TOP_BY_SITE] = "site", [STORE_TOP_BY_FUNCTION] = "function",
@@ -59,7 +70,6 @@ int cmd_top(struct cli *c, int argc, char **argv)
 	int64_t pid, aid, total;
 
 	c->usage = usage;
-	cli_pprof_args(argc, argv);
 	if (!brefs)
 		return EXIT_FAIL;
 	while ((opt = getopt_long(argc, argv, "qhn:", opts, NULL)) != -1) {

@@ -91,12 +91,30 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
-/* One line for a word that is no command, with the one probably meant. */
+/* One line for a word that is no command, with the one probably meant; before the
+ * command, an option is one of the global ones. */
 static int unknown_command(struct cli *c, const char *word)
 {
+	static const char *const globals[] = {"--db", "--format", "--quiet", "--help", "--version"};
 	const char *names[sizeof(commands) / sizeof(commands[0])], *s;
 	size_t i;
 
+	if (word[0] == '-' && word[1]) {
+		char name[128];
+
+		/* -format as well as --formt: the word is compared with its dashes */
+		snprintf(name, sizeof(name), "%s%s", word[1] == '-' ? "" : "-", word);
+		name[strcspn(name, "=")] = '\0';
+		s = suggest(name, globals, sizeof(globals) / sizeof(globals[0]));
+		if (s && !strcmp(s, word) && (!strcmp(s, "--db") || !strcmp(s, "--format")))
+			out_textf(stderr, "escprof: option '%s' needs a value\n", word);
+		else if (s && strcmp(s, word))
+			out_textf(stderr, "escprof: unknown option '%s' (did you mean '%s'?)\n", word, s);
+		else
+			out_textf(stderr, "escprof: unknown option '%s'; the command comes first ('escprof"
+				  " help' lists the commands)\n", word);
+		return finish(c, EXIT_USAGE);
+	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		names[i] = commands[i].name;
 	s = suggest(word, names, sizeof(commands) / sizeof(commands[0]));
@@ -161,6 +179,17 @@ int main(int argc, char **argv)
 		if (first + 1 >= argc) {
 			usage(stdout);
 			return finish(&c, EXIT_OK);
+		}
+		/* for the man page and the shell completions (not in the usage): the commands,
+		 * and one command's options, as the table and its getopt table have them */
+		if (!strcmp(argv[first + 1], "--commands")) {
+			for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+				printf("%s\t%s\n", commands[i].name, commands[i].summary);
+			return finish(&c, EXIT_OK);
+		}
+		if (!strcmp(argv[first + 1], "--options") && first + 2 < argc) {
+			first++;
+			cli_list_options();
 		}
 		/* escprof help COMMAND: the command's own --help */
 		if (!(cmd = find_command(argv[first + 1])))

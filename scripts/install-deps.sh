@@ -22,6 +22,9 @@ if [ "${1:-}" = test ]; then
 	command -v sqlite3 >/dev/null 2>&1 || need="$need sqlite3"
 	command -v xmllint >/dev/null 2>&1 || need="$need libxml2-utils"	# JUnit reports checked as XML
 	python3 -c 'import jsonschema' >/dev/null 2>&1 || need="$need python3-jsonschema"	# SARIF checked against its schema
+	# the man page is rendered by man(1) with groff's warnings on
+	command -v man >/dev/null 2>&1 || need="$need man-db"
+	command -v groff >/dev/null 2>&1 || need="$need groff-base"
 	for pair in gopkg.in/yaml.v2:golang-gopkg-yaml.v2-dev gopkg.in/ini.v1:golang-gopkg-ini.v1-dev \
 	            github.com/json-iterator/go:golang-github-json-iterator-go-dev \
 	            github.com/gorilla/mux:golang-github-gorilla-mux-dev \

@@ -712,10 +712,8 @@ Test(cli, global_options_go_before_or_after_the_command_and_mistakes_take_one_li
 	cr_expect(strstr(err.data, "unknown command 'nosuchcommand'; 'escprof help'"), "%s", err.data);
 	buf_release(&out);
 	buf_release(&err);
-	/* getopt names the option; one line more says where the options are */
 	cr_expect_eq(t_run(&out, &err, "top --db '%s' --frmat json", db), 2);
-	cr_expect(strstr(err.data, "'--frmat'") && strstr(err.data, "'escprof help top' lists its options"),
-		  "%s", err.data);
+	cr_expect_str_eq(err.data, "escprof top: unknown option '--frmat' (did you mean '--format'?)\n");
 	cr_expect_null(strstr(err.data, "usage:"), "%s", err.data);
 	buf_release(&out);
 	buf_release(&err);
