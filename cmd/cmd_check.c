@@ -35,7 +35,7 @@ static const char usage[] =
 	"of the causes table. package?, function? and site? make a rule optional: matching\n"
 	"nothing skips it instead of failing.\n"
 	"\n"
-	"Options:\n"
+	"options:\n"
 	"  --budget FILE          the budget to check (required)\n"
 	"  --profile REF          the profile checked (id or name; default: the newest heap\n"
 	"                         profile)\n"
@@ -54,19 +54,20 @@ static const char usage[] =
 	"                         or repeated)\n"
 	"  -trim_path PREFIX      strip PREFIX (or one of PREFIX:PREFIX...) from the\n"
 	"                         profile's paths: what is left is relative to the root\n"
-	"  --db FILE              the store (default escprof.db, or $ESCPROF_DB)\n"
-	"  -q, --quiet            no notes on standard error\n"
-	"  -h, --help             this help\n"
 	"A file that cannot be made relative to the root (a build path no -trim_path names)\n"
 	"is never written as an absolute path: SARIF names the function instead, an\n"
 	"annotation points at the budget's line.\n"
 	"\n"
-	"Examples:\n"
-	"  escprof check --db app.db --budget memory.budget\n"
-	"  escprof check --db app.db --budget memory.budget --profile pr --baseline main \\\n"
-	"      --format github -trim_path \"$GITHUB_WORKSPACE\"\n"
-	"  escprof check --db app.db --budget memory.budget --format sarif \\\n"
-	"      -trim_path /build/app > escprof.sarif\n";
+	CLI_GLOBAL_HELP
+	"\n"
+	"examples:\n"
+	"  # the newest profile in escprof.db against a budget\n"
+	"  escprof check --budget sample-profiles/iface_fmt.budget\n"
+	"  # one testcase per rule for a CI test report\n"
+	"  escprof check --budget sample-profiles/iface_fmt.budget --format junit\n"
+	"  # for GitHub code scanning: files relative to the repository\n"
+	"  escprof check --budget sample-profiles/iface_fmt.budget --format sarif \\\n"
+	"      -trim_path /src/samples -source_path sample-profiles > escprof.sarif\n";
 
 struct opts {
 	const char *budget, *profile, *baseline, *baseline_build;
