@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "common/num.h"
 #include "common/vec.h"
 #include "profile/profile.h"
 #include "store/store.h"
@@ -70,8 +71,8 @@ const struct classify_notes *cli_notes(struct cli *c)
 void cli_pprof_args(int argc, char **argv)
 {
 	static const char *const names[] = {"-sample_index", "-source_path", "-trim_path", "-focus",
-					    "-nodecount"};
-	static char rewritten[5][32];
+					    "-nodecount", "-seconds", "-timeout"};
+	static char rewritten[7][32];
 	int i;
 	size_t k;
 
@@ -174,6 +175,17 @@ int cli_limit_option(struct cli *c, int opt, const char *arg, struct profile_lim
 {
 	uint64_t v;
 
+	if (opt == CLI_OPT_TIMEOUT || opt == CLI_OPT_SECONDS) {
+		uint32_t *to = opt == CLI_OPT_TIMEOUT ? &lim->timeout : &lim->seconds;
+		int n;
+
+		if (num_parse_int(arg, 1, 365 * 24 * 3600, &n)) {
+			cli_usage_error(c, "bad %s '%s'", opt == CLI_OPT_TIMEOUT ? "timeout" : "seconds", arg);
+			return -1;
+		}
+		*to = (uint32_t)n;
+		return 1;
+	}
 	if (opt != CLI_OPT_MAX_SIZE && opt != CLI_OPT_MAX_DEPTH && opt != CLI_OPT_MAX_STRING)
 		return 0;
 	if (cli_parse_size(arg, &v) || v == 0 || (opt != CLI_OPT_MAX_SIZE && v > UINT32_MAX)) {

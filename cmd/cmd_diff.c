@@ -19,6 +19,7 @@ static const char usage[] =
 	"When both profiles carry a duration, BASE is scaled to NEW's duration (said).\n"
 	"Two builds (compiler logs): the escapes NEW added and removed; an escape whose\n"
 	"expression is unchanged but moved to another line is not reported.\n"
+	"BASE and NEW may be profile URLs (http://host:6060/debug/pprof/heap).\n"
 	"BASE and NEW are files, or profile/build ids or names in --db.\n";
 
 struct side {

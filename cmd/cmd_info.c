@@ -13,6 +13,7 @@ static const char usage[] =
 	"Decodes PROFILE (gzip, zlib or raw pprof protobuf, or a Go legacy text heap\n"
 	"profile) and prints its sample types with totals, the number of samples,\n"
 	"locations, functions and mappings, the period, time and the deepest inlining.\n"
+	CLI_URL_HELP
 	"\n"
 	"  --format text|json   output format (default text)\n"
 	"  --max-size N         refuse profiles larger than N bytes decompressed (default 1G)\n"
@@ -48,6 +49,7 @@ int cmd_info(struct cli *c, int argc, char **argv)
 	int opt, r, ret;
 
 	c->usage = usage;
+	cli_pprof_args(argc, argv);
 	while ((opt = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		if ((r = cli_common(c, opt, optarg)) >= 100)
 			return r - 100;
