@@ -272,6 +272,7 @@ static int parse_text(struct input *in, size_t max_line, struct escapes_run *r,
 		      struct gc_stats *st, struct err *e)
 {
 	struct gc_log *p = gc_log_new(strcmp(in->path, "-") ? in->path : "<stdin>");
+	struct gc_build_json *bj = NULL;
 	char *chunk = malloc(1 << 16);
 	size_t n;
 	int rc = 0;
@@ -288,19 +289,28 @@ static int parse_text(struct input *in, size_t max_line, struct escapes_run *r,
 		gc_log_set_step_filter(p, keep_step, r);
 		r->steps_hashed = 1;
 	}
+	/* `go build -json` wraps the same text in JSON events */
+	if (gc_build_json_sniff(in->head.data, in->head.len) &&
+	    !(bj = gc_build_json_new(p, strcmp(in->path, "-") ? in->path : "<stdin>"))) {
+		rc = err_set(e, ESC_ENOMEM, "'%s': out of memory", in->path);
+		goto out;
+	}
 	while (!rc && (n = input_read(in, chunk, 1 << 16)) > 0)
-		rc = gc_log_feed(p, chunk, n, on_diag, r, e);
+		rc = bj ? gc_build_json_feed(bj, chunk, n, on_diag, r, e) :
+			  gc_log_feed(p, chunk, n, on_diag, r, e);
 	if (!rc && in->error)
 		rc = err_set(e, ESC_EIO, "cannot read '%s': %s", in->path, strerror(in->error));
 	if (!rc)
-		rc = gc_log_finish(p, on_diag, r, st, e);
+		rc = bj ? gc_build_json_finish(bj, on_diag, r, st, e) : gc_log_finish(p, on_diag, r, st, e);
 out:
+	gc_build_json_free(bj);
 	gc_log_free(p);
 	free(chunk);
 	return rc;
 }
 
-/* A log or a single -json file, told apart by its first line. */
+/* A log (text, or go build -json events) or a single -json file, told apart by their
+ * first lines. */
 static int parse_input(struct input *in, size_t max_line, struct escapes_run *r,
 		       struct gc_stats *st, struct err *e)
 {
