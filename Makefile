@@ -17,7 +17,7 @@ MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 CC ?= cc
-PKGS := libprotobuf-c zlib sqlite3 jansson libmd
+PKGS := libprotobuf-c zlib sqlite3 jansson libmd libcurl
 
 # clang and gcc objects never mix: a clang sanitizer build has its own directory
 IS_CLANG := $(findstring clang,$(shell $(CC) --version 2>/dev/null | head -n 1))

@@ -139,7 +139,8 @@ static int is_dir(const char *path)
  * before the rest, so nothing is read twice (a pipe cannot be) and nothing is lost. */
 struct input {
 	const char *path;
-	FILE *f;
+	char *url;		/* a downloaded profile's public URL (path points to it) */
+	FILE *f;		/* NULL for a URL: head holds every byte */
 	struct buf head;
 	size_t pos;		/* next byte of head to hand out */
 	int error;		/* errno of a failed read, 0 while none */
@@ -147,11 +148,21 @@ struct input {
 
 enum { SNIFF = 4096 };	/* what is read to tell a log from JSON or a profile */
 
-static enum esc_status input_open(struct input *in, const char *path, struct err *e)
+/* Opens path; a profile (lim not NULL) may also be a URL, downloaded here whole. */
+static enum esc_status input_open(struct input *in, const char *path,
+				  const struct profile_limits *lim, struct err *e)
 {
+	enum esc_status st;
+
 	memset(in, 0, sizeof(*in));
 	in->path = path;
 	buf_init(&in->head);
+	if (lim && profile_is_url(path)) {
+		st = profile_fetch(path, lim, &in->head, &in->url, e);
+		if (in->url)
+			in->path = in->url;
+		return st;
+	}
 	in->f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
 	if (!in->f)
 		return err_set(e, ESC_EIO, "cannot open '%s': %s", path, strerror(errno));
@@ -163,6 +174,7 @@ static void input_close(struct input *in)
 	if (in->f && in->f != stdin)
 		fclose(in->f);
 	buf_release(&in->head);
+	free(in->url);
 }
 
 static int read_failed(struct input *in)
@@ -175,7 +187,7 @@ static int read_failed(struct input *in)
  * error), -2 when memory runs out. */
 static int input_fill(struct input *in, size_t want)
 {
-	while (in->head.len < want) {
+	while (in->f && in->head.len < want) {
 		size_t room, n;
 		int c;
 
@@ -213,7 +225,7 @@ static size_t input_read(struct input *in, char *out, size_t n)
 		in->pos += k;
 		return k;
 	}
-	if (in->error)
+	if (in->error || !in->f)
 		return 0;
 	k = fread(out, 1, n, in->f);
 	if (!k && ferror(in->f))
@@ -260,6 +272,7 @@ static int parse_text(struct input *in, size_t max_line, struct escapes_run *r,
 		      struct gc_stats *st, struct err *e)
 {
 	struct gc_log *p = gc_log_new(strcmp(in->path, "-") ? in->path : "<stdin>");
+	struct gc_build_json *bj = NULL;
 	char *chunk = malloc(1 << 16);
 	size_t n;
 	int rc = 0;
@@ -276,19 +289,28 @@ static int parse_text(struct input *in, size_t max_line, struct escapes_run *r,
 		gc_log_set_step_filter(p, keep_step, r);
 		r->steps_hashed = 1;
 	}
+	/* `go build -json` wraps the same text in JSON events */
+	if (gc_build_json_sniff(in->head.data, in->head.len) &&
+	    !(bj = gc_build_json_new(p, strcmp(in->path, "-") ? in->path : "<stdin>"))) {
+		rc = err_set(e, ESC_ENOMEM, "'%s': out of memory", in->path);
+		goto out;
+	}
 	while (!rc && (n = input_read(in, chunk, 1 << 16)) > 0)
-		rc = gc_log_feed(p, chunk, n, on_diag, r, e);
+		rc = bj ? gc_build_json_feed(bj, chunk, n, on_diag, r, e) :
+			  gc_log_feed(p, chunk, n, on_diag, r, e);
 	if (!rc && in->error)
 		rc = err_set(e, ESC_EIO, "cannot read '%s': %s", in->path, strerror(in->error));
 	if (!rc)
-		rc = gc_log_finish(p, on_diag, r, st, e);
+		rc = bj ? gc_build_json_finish(bj, on_diag, r, st, e) : gc_log_finish(p, on_diag, r, st, e);
 out:
+	gc_build_json_free(bj);
 	gc_log_free(p);
 	free(chunk);
 	return rc;
 }
 
-/* A log or a single -json file, told apart by its first line. */
+/* A log (text, or go build -json events) or a single -json file, told apart by their
+ * first lines. */
 static int parse_input(struct input *in, size_t max_line, struct escapes_run *r,
 		       struct gc_stats *st, struct err *e)
 {
@@ -347,7 +369,7 @@ static enum esc_status ingest_build(struct store *s, const char *path, const cha
 	if (is_dir(path))
 		return build_from(s, NULL, path, name, version, max_line, keep, res, e);
 	memset(res, 0, sizeof(*res));
-	if ((st = input_open(&in, path, e)))
+	if ((st = input_open(&in, path, NULL, e)))
 		return st;
 	st = build_from(s, &in, NULL, name, version, max_line, keep, res, e);
 	input_close(&in);
@@ -387,7 +409,7 @@ static enum esc_status profile_from(struct input *in, const struct profile_limit
 	*p = NULL;
 	/* a file's size is known: refused unread when too large, else one allocation
 	 * instead of doublings (and a byte more, to see its end) */
-	if (!fstat(fileno(in->f), &sb) && S_ISREG(sb.st_mode)) {
+	if (in->f && !fstat(fileno(in->f), &sb) && S_ISREG(sb.st_mode)) {
 		if ((uint64_t)sb.st_size > max)
 			return err_set(e, ESC_ELIMIT, "'%s': larger than the size limit (raise it with --max-size)",
 				       in->path);
@@ -423,6 +445,9 @@ static enum esc_status add_profile(struct store *s, struct input *in,
 		return st;
 	oo.sha256 = res->sha256;
 	oo.source = in->path;
+	/* a URL's last part ("heap") would name nothing: the profile is named by its URL */
+	if (!oo.name && in->url)
+		oo.name = in->url;
 	res->nsamples = p->nsamples;
 	res->nsample_types = p->nsample_types;
 	st = store_add_profile(s, p, &oo, &res->id, &res->added, e);
@@ -441,10 +466,13 @@ enum esc_status classify_ingest_profile(struct store *s, const char *path,
 	struct input in;
 	enum esc_status st;
 
+	static const struct profile_limits none;
+
 	memset(res, 0, sizeof(*res));
-	if ((st = input_open(&in, path, e)))
-		return st;
+	if ((st = input_open(&in, path, lim ? lim : &none, e)))
+		goto out;
 	st = add_profile(s, &in, o, lim, res, NULL, e);
+out:
 	input_close(&in);
 	return st;
 }
@@ -458,11 +486,14 @@ enum esc_status classify_ingest_profile_decoded(struct store *s, const char *pat
 	struct input in;
 	enum esc_status st;
 
+	static const struct profile_limits none;
+
 	memset(res, 0, sizeof(*res));
 	*decoded = NULL;
-	if ((st = input_open(&in, path, e)))
-		return st;
+	if ((st = input_open(&in, path, lim ? lim : &none, e)))
+		goto out;
 	st = add_profile(s, &in, o, lim, res, decoded, e);
+out:
 	input_close(&in);
 	return st;
 }
@@ -485,8 +516,10 @@ enum esc_status classify_ingest_profile_or_build(struct store *s, const char *pa
 		*id = br.id;
 		return ESC_OK;
 	}
-	if ((st = input_open(&in, path, e)))
-		return st;
+	static const struct profile_limits none;
+
+	if ((st = input_open(&in, path, &none, e)))
+		goto out;
 	if (input_fill(&in, SNIFF) == -2) {
 		st = err_set(e, ESC_ENOMEM, "'%s': out of memory", path);
 		goto out;

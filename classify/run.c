@@ -257,8 +257,8 @@ enum esc_status classify_baseline(const struct classify_notes *n, struct store *
 	if (!o)
 		o = &none;
 	*b = (struct classify_baseline){0};
-	if (path_exists(ref)) {
-		/* read once: a pipe or a FIFO cannot be read again */
+	if (path_exists(ref) || profile_is_url(ref)) {
+		/* read once: a pipe or a FIFO cannot be read again (nor a URL fetched twice) */
 		if (o->builds_too) {
 			int64_t id;
 

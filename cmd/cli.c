@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "common/suggest.h"
+#include "common/num.h"
 #include "common/vec.h"
 #include "profile/profile.h"
 #include "store/store.h"
@@ -73,7 +74,7 @@ const struct classify_notes *cli_notes(struct cli *c)
 /* The long options pprof spells with one dash (-sample_index): taken so wherever a
  * command has the long option. */
 static const char *const pprof_spelled[] = {"sample_index", "source_path", "trim_path", "focus",
-					    "nodecount"};
+					    "nodecount", "seconds", "timeout"};
 #define NSPELLED (sizeof(pprof_spelled) / sizeof(pprof_spelled[0]))
 
 static const struct option *find_long(const struct option *lo, const char *name, size_t len,
@@ -441,6 +442,17 @@ int cli_limit_option(struct cli *c, int opt, const char *arg, struct profile_lim
 {
 	uint64_t v;
 
+	if (opt == CLI_OPT_TIMEOUT || opt == CLI_OPT_SECONDS) {
+		uint32_t *to = opt == CLI_OPT_TIMEOUT ? &lim->timeout : &lim->seconds;
+		int n;
+
+		if (num_parse_int(arg, 1, 365 * 24 * 3600, &n)) {
+			cli_usage_error(c, "bad %s '%s'", opt == CLI_OPT_TIMEOUT ? "timeout" : "seconds", arg);
+			return -1;
+		}
+		*to = (uint32_t)n;
+		return 1;
+	}
 	if (opt != CLI_OPT_MAX_SIZE && opt != CLI_OPT_MAX_DEPTH && opt != CLI_OPT_MAX_STRING)
 		return 0;
 	if (cli_parse_size(arg, &v) || v == 0 || (opt != CLI_OPT_MAX_SIZE && v > UINT32_MAX)) {

@@ -90,7 +90,7 @@ void cli_list_options(void);
 	"  -h, --help           this help\n"
 
 /* Rewrites pprof-style single-dash long options (-sample_index, -source_path, -trim_path,
- * -focus, -nodecount) to the double-dash form getopt_long reads. cli_getopt does it
+ * -focus, -nodecount, -seconds, -timeout) to the double-dash form getopt_long reads. cli_getopt does it
  * anyway for the ones in the command's option table; calling this first is harmless. */
 void cli_pprof_args(int argc, char **argv);
 
@@ -112,16 +112,23 @@ int cli_parse_size(const char *s, uint64_t *out);
 
 /* --max-size, --max-depth and --max-string: the decoder's resource limits, for the
  * commands that read profiles. */
-enum { CLI_OPT_MAX_SIZE = 0x200, CLI_OPT_MAX_DEPTH, CLI_OPT_MAX_STRING };
+enum { CLI_OPT_MAX_SIZE = 0x200, CLI_OPT_MAX_DEPTH, CLI_OPT_MAX_STRING, CLI_OPT_TIMEOUT,
+       CLI_OPT_SECONDS };
+/* ... and, for a PROFILE given as a URL, pprof's --timeout SECONDS and --seconds N */
 #define CLI_LIMIT_OPTIONS \
 	{"max-size", required_argument, NULL, CLI_OPT_MAX_SIZE}, \
 	{"max-depth", required_argument, NULL, CLI_OPT_MAX_DEPTH}, \
-	{"max-string", required_argument, NULL, CLI_OPT_MAX_STRING}
+	{"max-string", required_argument, NULL, CLI_OPT_MAX_STRING}, \
+	{"timeout", required_argument, NULL, CLI_OPT_TIMEOUT}, \
+	{"seconds", required_argument, NULL, CLI_OPT_SECONDS}
 #define CLI_LIMIT_HELP \
 	"  --max-size N     refuse profiles larger than N bytes decompressed (default 1G)\n" \
 	"  --max-depth N    refuse samples of more than N frames (default 4096)\n" \
 	"  --max-string N   refuse strings longer than N bytes (default 1M)\n"
 struct profile_limits;
+/* The line every --help of a command that reads a PROFILE has about URLs. */
+#define CLI_URL_HELP \
+	"PROFILE may be a URL (http://host:6060/debug/pprof/heap, --timeout S, -seconds N)\n"
 /* Returns 1 when opt is a limit option and its value is good, -1 when the value is bad
  * (a usage error printed), 0 when opt is not a limit option. */
 int cli_limit_option(struct cli *c, int opt, const char *arg, struct profile_limits *lim);

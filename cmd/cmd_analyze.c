@@ -22,6 +22,7 @@ static const char usage[] =
 	"\n"
 	"LOG is the output of `go build -gcflags='-m -m' 2>LOG` (any Go 1.13-1.27 form)\n"
 	"or a -json=0,DIR tree. Without --db everything happens in a temporary store.\n"
+	CLI_URL_HELP
 	"\n"
 	"options:\n"
 	"  --db FILE            keep the profile, builds and analysis in FILE\n"

@@ -14,6 +14,7 @@ static const char usage[] =
 	"profile) and prints its sample types with totals, the number of samples,\n"
 	"locations, functions and mappings, the period, time and the deepest inlining.\n"
 	"No database is read or written.\n"
+	CLI_URL_HELP
 	"\n"
 	"options:\n"
 	"  --format text|json   output format (default text)\n"
@@ -54,6 +55,7 @@ int cmd_info(struct cli *c, int argc, char **argv)
 	int opt, r, ret;
 
 	c->usage = usage;
+	cli_pprof_args(argc, argv);
 	while ((opt = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		if ((r = cli_common(c, opt, optarg)) >= 100)
 			return r - 100;

@@ -15,6 +15,7 @@ static const char usage[] =
 	"profiles) in the database, all of them in one transaction: when one fails,\n"
 	"nothing is stored. Loading the same bytes again is a no-op. Query the result\n"
 	"with `escprof sql`.\n"
+	CLI_URL_HELP
 	"\n"
 	"options:\n"
 	"  --name N             name of the profile (default: the file's base name)\n"
@@ -52,11 +53,13 @@ int cmd_load(struct cli *c, int argc, char **argv)
 	const char **labels = NULL;
 	const char *name = NULL;
 	struct classify_ingest_profile_result *results = NULL;
+	char **shown = NULL;	/* each PROFILE as named: a URL without its password */
 	struct out_ingest_opts report;
 	size_t nlabels = 0;
 	int opt, r, i, ret = EXIT_OK;
 
 	c->usage = usage;
+	cli_pprof_args(argc, argv);
 	labels = calloc((size_t)argc + 1, sizeof(*labels));
 	if (!labels)
 		return EXIT_FAIL;
@@ -100,10 +103,20 @@ int cmd_load(struct cli *c, int argc, char **argv)
 		ret = cli_fail(c, &e);
 		goto out;
 	}
+	if (!(shown = calloc((size_t)argc + 1, sizeof(*shown)))) {
+		ret = EXIT_FAIL;
+		goto out;
+	}
+	for (i = optind; i < argc; i++)
+		if (!(shown[i] = profile_source_name(argv[i], &lim))) {
+			err_set(&e, ESC_ENOMEM, "out of memory");
+			ret = cli_fail(c, &e);
+			goto out;
+		}
 	store_batch_begin(s);
 	for (i = optind; i < argc; i++) {
 		struct store_profile_opts o = {.name = name, .source = argv[i], .labels = labels,
-						 .nlabels = nlabels, .progress_ctx = argv[i]};
+						 .nlabels = nlabels, .progress_ctx = shown[i]};
 
 		/* progress on a terminal only, never into a pipe or a log */
 		if (cli_progress_ok(c))
@@ -117,12 +130,15 @@ int cmd_load(struct cli *c, int argc, char **argv)
 	}
 	/* what was stored, said once every file is in (and before it is committed) */
 	report = (struct out_ingest_opts){c->format, c->quiet, 0};
-	if (out_load_write(stdout, &report, (const char *const *)argv + optind, results + optind,
+	if (out_load_write(stdout, &report, (const char *const *)shown + optind, results + optind,
 			   (size_t)(argc - optind)))
 		ret = cli_write_failed(c);
 	ret = cli_store_done(c, s, ret, &e);
 out:
 	store_close(s);
+	for (i = 0; shown && i < argc; i++)
+		free(shown[i]);
+	free(shown);
 	free(results);
 	free(labels);
 	return ret;

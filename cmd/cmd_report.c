@@ -27,6 +27,7 @@ static const char usage[] =
 	"With PROFILE (and LOG or -json DIR), works like analyze: in a temporary store, or\n"
 	"in --db when given. Without, reports a profile already in --db (the newest, or\n"
 	"--profile) with its newest analysis, or one against --build.\n"
+	CLI_URL_HELP
 	"\n"
 	"options:\n"
 	"  --html OUT            the file to write ('-' for standard output)\n"

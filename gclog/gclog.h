@@ -153,6 +153,32 @@ int gc_parse_json_dir(const char *dir, gc_diag_fn fn, void *ctx, struct gc_stats
  * as a file), called name in messages; f is left open. */
 int gc_parse_json_stream(FILE *f, const char *name, gc_diag_fn fn, void *ctx, struct gc_stats *st,
 			 struct err *e);
+/* `go build -json` (Go 1.24+): the build's output as JSON events, one object a line,
+ * {"ImportPath":"p","Action":"build-output","Output":"..."}. The Output of the build-output
+ * events, in order, is the text the build would have printed (the go command says so); a
+ * gc_build_json decodes it as it streams and feeds it to a text parser, whose settings
+ * (max line, counting, step filter) and results apply as for a text log. Other events
+ * (build-fail, go test -json's) are skipped; a line that is not JSON (standard error
+ * mixed in) is fed as text. Errors name the JSON line: "'name':3: not a go build -json
+ * event: expected ':' at column 17", and the text parser's own (an over-long line) say the
+ * JSON line that held it. */
+struct gc_build_json;
+/* Whether head, the first bytes of an input, begins such a stream: its first line that
+ * starts with '{' (blank lines and text before it allowed) has an "Action" key. A -json=0
+ * logopt file's header has none. */
+int gc_build_json_sniff(const char *head, size_t len);
+/* A decoder feeding text (borrowed, still freed by the caller), or NULL when memory runs
+ * out; name (copied) is used in error messages. Free with gc_build_json_free. */
+struct gc_build_json *gc_build_json_new(struct gc_log *text, const char *name);
+/* As gc_log_feed, for the next len bytes of the JSON stream. */
+int gc_build_json_feed(struct gc_build_json *j, const char *data, size_t len, gc_diag_fn fn,
+		       void *ctx, struct err *e);
+/* Ends the stream (an object left open is an error) and finishes the text parser
+ * (gc_log_finish). */
+int gc_build_json_finish(struct gc_build_json *j, gc_diag_fn fn, void *ctx, struct gc_stats *st,
+			 struct err *e);
+void gc_build_json_free(struct gc_build_json *j);	/* NULL is a no-op */
+
 /* Max line length (default 1 MiB); a longer line is an ESC_ELIMIT error naming the line. */
 void gc_log_set_max_line(struct gc_log *p, size_t max);
 /* Counting only: every step line is still parsed (and counted in blocks), but diagnostics

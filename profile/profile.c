@@ -108,10 +108,19 @@ enum esc_status profile_open_file(struct profile **out, const char *path,
 	struct buf b;
 	enum esc_status st;
 	uint64_t max = limits && limits->max_size ? limits->max_size : PROFILE_DEFAULT_MAX_SIZE;
+	char *name = NULL;
 	int r;
 
 	*out = NULL;
 	buf_init(&b);
+	if (profile_is_url(path)) {
+		if (!(st = profile_fetch(path, limits, &b, &name, e)) &&
+		    !(st = profile_open(out, name, b.data, b.len, limits, e))) {
+			(*out)->priv->name = name;
+			name = NULL;
+		}
+		goto out;
+	}
 	/* compressed input is at most the cap too: deflate never expands much */
 	r = buf_read_file(&b, path, max);
 	if (r == -1 && errno == ENOMEM) {
@@ -124,6 +133,8 @@ enum esc_status profile_open_file(struct profile **out, const char *path,
 	} else {
 		st = profile_open(out, path, b.data, b.len, limits, e);
 	}
+out:
+	free(name);
 	buf_release(&b);
 	return st;
 }
@@ -166,6 +177,7 @@ void profile_free(struct profile *p)
 		if (p->format == PROFILE_LEGACY_HEAP)
 			profile_legacy_release(p->priv);
 		free(p->priv->by_id);
+		free(p->priv->name);
 		arena_release(&p->priv->arena);
 		buf_release(&p->priv->data);
 		free(p->priv);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/buf.h"
 #include "common/err.h"
 
 enum profile_format {
@@ -23,6 +24,11 @@ struct profile_limits {
 	uint64_t max_size;	/* decompressed bytes; default 1 GiB */
 	uint32_t max_depth;	/* locations per sample; default 4096 */
 	uint32_t max_string;	/* bytes per string; default 1 MiB */
+	/* a URL (profile_fetch): seconds to connect and download, default 60, or 1.5 times
+	 * the delta's length as pprof's -timeout; and pprof's -seconds: ?seconds=N, a delta
+	 * profile over N seconds (0: as the URL says) */
+	uint32_t timeout;
+	uint32_t seconds;
 };
 #define PROFILE_DEFAULT_MAX_SIZE (UINT64_C(1) << 30)
 #define PROFILE_DEFAULT_MAX_DEPTH 4096
@@ -124,7 +130,27 @@ enum esc_status profile_open(struct profile **out, const char *name, const void 
  * compiler log (UTF-8) is text and answers false. */
 bool profile_sniff(const void *head, size_t len);
 
-/* Reads path ("-" for stdin) and decodes it as profile_open does. */
+/* Whether source names a profile to download rather than a file: an http:// or https://
+ * URL, or host:port[/path] (as pprof completes it) when no file has that name. */
+bool profile_is_url(const char *source);
+
+/* Downloads the profile at source (profile_is_url) and appends its bytes to out, as
+ * `go tool pprof URL` does: host:port becomes http://host:port, an empty path
+ * /debug/pprof/heap, lim->seconds sets ?seconds=N; up to 5 redirects are followed, and
+ * lim's max_size and timeout bound the transfer. *name receives the URL as it is shown and
+ * stored, without user name or password (the caller frees it; it may be set on error).
+ * Errors name that URL: "URL: HTTP 404 Not Found" (ESC_EIO), a timeout or a refused
+ * connection (ESC_EIO), a body over the cap (ESC_ELIMIT). out is unchanged on error. */
+enum esc_status profile_fetch(const char *source, const struct profile_limits *lim,
+			      struct buf *out, char **name, struct err *e);
+
+/* How source is named in messages and in the store: a URL as profile_fetch completes it,
+ * without user name or password; anything else as it is. A new string (caller frees), or
+ * NULL when memory runs out. */
+char *profile_source_name(const char *source, const struct profile_limits *lim);
+
+/* Reads path ("-" for stdin, or a URL: profile_is_url) and decodes it as profile_open
+ * does; a URL's profile is named by its public form (profile_fetch). */
 enum esc_status profile_open_file(struct profile **out, const char *path,
 				  const struct profile_limits *limits, struct err *e);
 

@@ -12,6 +12,7 @@ struct profile_priv {
 	struct arena arena;		/* strings and tables */
 	struct buf data;		/* decompressed bytes (or a copy of the raw input) */
 	struct profile_limits limits;
+	char *name;			/* profile.name when this module made it (a URL's) */
 	/* location lookup: dense id table when ids are small, else sorted by id */
 	const struct profile_location **by_id;
 	uint64_t by_id_len;

@@ -8,6 +8,8 @@
 #   <s>.raw.txt          `go tool pprof -raw <s>.pb.gz` with the same Go version (the oracle)
 #   <s>.expect           totals derived from <s>.raw.txt by awk
 #   <s>.trimpath.mm.txt  -trimpath -gcflags='-m -m' output ($TRIMPATH_VERSION, some scenarios)
+#   <s>.build.json       go build -json -gcflags='-m -m' output: the same diagnostics as
+#                        <s>.mm.txt in build-output events ($BUILDJSON_VERSION, some scenarios)
 # Runnable from any directory; every run rewrites out/go<V>/ from scratch.
 #
 # Environment:
@@ -33,6 +35,8 @@ scratch=${ESCPROF_SAMPLES_TMP:-${TMPDIR:-/tmp}/escprof-samples}
 HEAP_TEXT_VERSIONS=" 1.19 1.26 "
 TRIMPATH_VERSION=1.26
 TRIMPATH_SCENARIOS=" iface_fmt realistic_json realistic_tokenizer "
+BUILDJSON_VERSION=1.26       # go build -json exists from Go 1.24
+BUILDJSON_SCENARIOS=" iface_fmt realistic_json "
 # Neutral names that replace this machine's directories in committed files.
 SRC_ALIAS=/src/samples       # for $here (the sample-profiles directory)
 GOROOT_ALIAS=/usr/local/go   # for the toolchain's GOROOT
@@ -114,6 +118,21 @@ for v in "${versions[@]}"; do
 				fi
 				rm -f "$bin/$s.tp"
 				sed -i -e "s#$goroot_re#$GOROOT_ALIAS#g" "$out/$s.trimpath.mm.txt"
+				;;
+			esac
+		fi
+
+		# 6. go build -json: the log of step 1 as JSON events on standard output (the
+		# same toolchain and flags, so the same text; the GOROOT edit is step 1's)
+		if [ "$v" = "$BUILDJSON_VERSION" ]; then
+			case "$BUILDJSON_SCENARIOS" in *" $s "*)
+				if ! "$go" build -json -gcflags='-m -m' -o "$bin/$s.bj" "./$s" \
+					>"$out/$s.build.json"; then
+					cat "$out/$s.build.json" >&2
+					exit 1
+				fi
+				rm -f "$bin/$s.bj"
+				sed -i -e "s#$goroot_re#$GOROOT_ALIAS#g" "$out/$s.build.json"
 				;;
 			esac
 		fi

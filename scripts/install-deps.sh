@@ -13,7 +13,7 @@ need=""
 have_pc() { pkg-config --exists "$1" 2>/dev/null; }
 command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
 for pair in libprotobuf-c:libprotobuf-c-dev zlib:zlib1g-dev sqlite3:libsqlite3-dev \
-            jansson:libjansson-dev libmd:libmd-dev; do
+            jansson:libjansson-dev libmd:libmd-dev libcurl:libcurl4-openssl-dev; do
 	have_pc "${pair%%:*}" || need="$need ${pair#*:}"
 done
 command -v protoc-c >/dev/null 2>&1 || need="$need protobuf-c-compiler"
