@@ -74,14 +74,14 @@ const struct classify_notes *cli_notes(struct cli *c)
 /* The long options pprof spells with one dash (-sample_index): taken so wherever a
  * command has the long option. */
 static const char *const pprof_spelled[] = {"sample_index", "source_path", "trim_path", "focus",
-					    "nodecount", "seconds", "timeout"};
+					    "nodecount", "seconds", "timeout", "diff_base"};
 #define NSPELLED (sizeof(pprof_spelled) / sizeof(pprof_spelled[0]))
 
 static const struct option *find_long(const struct option *lo, const char *name, size_t len,
 				      int *nprefix);
 
 /* "-name" and "-name=value" become "--name" and "--name=value" for the pprof spellings
- * that are long options of lo (all of them when lo is NULL), up to "--". */
+ * that are long options of lo, up to "--". */
 static void respell(int argc, char **argv, const struct option *lo)
 {
 	static char rewritten[NSPELLED][32];
@@ -95,7 +95,7 @@ static void respell(int argc, char **argv, const struct option *lo)
 
 			if (a[0] != '-' || strncmp(a + 1, pprof_spelled[k], l) || (a[l + 1] && a[l + 1] != '='))
 				continue;
-			if (lo && !find_long(lo, pprof_spelled[k], l, &n))
+			if (!find_long(lo, pprof_spelled[k], l, &n))
 				continue;
 			if (a[l + 1] == '=') {
 				/* a copy that lives until exit */
@@ -112,11 +112,6 @@ static void respell(int argc, char **argv, const struct option *lo)
 			}
 			break;
 		}
-}
-
-void cli_pprof_args(int argc, char **argv)
-{
-	respell(argc, argv, NULL);
 }
 
 int cli_add_dirs(const char ***dirs, size_t *n, size_t *cap, char *arg)

@@ -89,11 +89,6 @@ void cli_list_options(void);
 	"  -q, --quiet          print nothing but errors\n" \
 	"  -h, --help           this help\n"
 
-/* Rewrites pprof-style single-dash long options (-sample_index, -source_path, -trim_path,
- * -focus, -nodecount, -seconds, -timeout) to the double-dash form getopt_long reads. cli_getopt does it
- * anyway for the ones in the command's option table; calling this first is harmless. */
-void cli_pprof_args(int argc, char **argv);
-
 /* Appends the DIR:DIR... list arg (split in place; the array borrows its pieces) to the
  * growing array *dirs of *n entries; -1 when memory runs out. */
 int cli_add_dirs(const char ***dirs, size_t *n, size_t *cap, char *arg);
@@ -122,9 +117,12 @@ enum { CLI_OPT_MAX_SIZE = 0x200, CLI_OPT_MAX_DEPTH, CLI_OPT_MAX_STRING, CLI_OPT_
 	{"timeout", required_argument, NULL, CLI_OPT_TIMEOUT}, \
 	{"seconds", required_argument, NULL, CLI_OPT_SECONDS}
 #define CLI_LIMIT_HELP \
-	"  --max-size N     refuse profiles larger than N bytes decompressed (default 1G)\n" \
-	"  --max-depth N    refuse samples of more than N frames (default 4096)\n" \
-	"  --max-string N   refuse strings longer than N bytes (default 1M)\n"
+	"  --max-size N         refuse profiles larger than N bytes decompressed (default 1G)\n" \
+	"  --max-depth N        refuse samples of more than N frames (default 4096)\n" \
+	"  --max-string N       refuse strings longer than N bytes (default 1M)\n" \
+	"  -timeout S           a PROFILE URL: give up after S seconds (default 60, or 1.5\n" \
+	"                       times -seconds)\n" \
+	"  -seconds N           a PROFILE URL: a delta profile over N seconds (?seconds=N)\n"
 struct profile_limits;
 /* The line every --help of a command that reads a PROFILE has about URLs. */
 #define CLI_URL_HELP \

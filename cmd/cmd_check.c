@@ -159,7 +159,6 @@ static int parse(struct cli *c, int argc, char **argv, struct opts *o)
 	};
 	int opt, rc;
 
-	cli_pprof_args(argc, argv);
 	while ((opt = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'F':	/* check's own formats, before cli_common sees the table ones */

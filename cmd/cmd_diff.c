@@ -150,29 +150,6 @@ static int diff(struct cli *c, struct store *s, const struct side *b, const stru
 	return ret;
 }
 
-/* pprof's -diff_base, read as the other single-dash long options are (cli_pprof_args):
- * "-diff_base X" and "-diff_base=X" become "--diff_base ..." ("=X" in a copy that lives
- * until exit) */
-static void diff_base_arg(int argc, char **argv)
-{
-	static char dashed[] = "--diff_base";
-	int i;
-
-	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
-		if (!strcmp(argv[i], "-diff_base")) {
-			argv[i] = dashed;
-		} else if (!strncmp(argv[i], "-diff_base=", 11)) {
-			char *s = malloc(strlen(argv[i]) + 2);
-
-			if (s) {
-				s[0] = '-';
-				strcpy(s + 1, argv[i]);
-				argv[i] = s;
-			}
-		}
-	}
-}
-
 int cmd_diff(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -200,8 +177,6 @@ int cmd_diff(struct cli *c, int argc, char **argv)
 
 	c->usage = usage;
 	buf_init(&trim);
-	diff_base_arg(argc, argv);
-	cli_pprof_args(argc, argv);
 	brefs = calloc((size_t)argc + 1, sizeof(*brefs));
 	bbrefs = calloc((size_t)argc + 1, sizeof(*bbrefs));
 	if (!brefs || !bbrefs) {

@@ -55,7 +55,6 @@ int cmd_info(struct cli *c, int argc, char **argv)
 	int opt, r, ret;
 
 	c->usage = usage;
-	cli_pprof_args(argc, argv);
 	while ((opt = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		if ((r = cli_common(c, opt, optarg)) >= 100)
 			return r - 100;

@@ -59,7 +59,6 @@ int cmd_load(struct cli *c, int argc, char **argv)
 	int opt, r, i, ret = EXIT_OK;
 
 	c->usage = usage;
-	cli_pprof_args(argc, argv);
 	labels = calloc((size_t)argc + 1, sizeof(*labels));
 	if (!labels)
 		return EXIT_FAIL;
