@@ -463,7 +463,7 @@ Test(sarif, check_help_lists_every_option_with_examples)
 	cr_assert_eq(t_run(&out, NULL, "check --help"), 0);
 	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
 		cr_expect(strstr(out.data, opts[i]), "check --help does not list %s:\n%s", opts[i], out.data);
-	ex = strstr(out.data, "Examples:\n");
+	ex = strstr(out.data, "examples:\n");
 	cr_assert_not_null(ex, "%s", out.data);
 	cr_expect_geq(count(ex, "\n  escprof check "), 2, "%s", ex);
 	cr_expect(strstr(ex, "--format sarif"), "%s", ex);
