@@ -268,7 +268,8 @@ static enum esc_status write_packages(FILE *f, const struct classify_report *r, 
 					    p->name, &segs[nsegs - p->ncauses], p->ncauses};
 	}
 	if (r->npackages > np) {
-		snprintf(label, sizeof(label), "(%zu other packages)", r->npackages - np);
+		snprintf(label, sizeof(label), "(%zu other %s)", r->npackages - np,
+			 out_plural((int64_t)(r->npackages - np), "package", "packages"));
 		other = (struct html_seg){other_value, html_cause_class(NULL), NULL};
 		snprintf(texts[n], sizeof(texts[n]), "%s  %.1f%%", size_of(b, other_value, r->ix),
 			 num_pct(other_value, r->totals.total));

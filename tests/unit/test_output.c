@@ -467,11 +467,12 @@ Test(output, analysis_text_shows_1536_bytes_as_1_50_kib_and_the_causes_as_a_tabl
 
 	w.ret = out_analysis_text(f, "p.pb.gz", &sum);
 	fclose(f);
-	/* widths: cause 6, value 8, % 6, objects 7, sites 5 (numeric: right) */
+	/* widths: cause 6, value 8, % 4 (the whole is "100%"), objects 7, sites 5 (numbers
+	 * right-aligned); 768 of 1536 is 50.0% */
 	expect_written(&w, "p.pb.gz: alloc_space, total 1.50 KiB in 3 objects\n"
-		       "coverage: 100.0% attributed to a cause, 50.0% joined to a compiler diagnostic\n\n"
-		       "cause   value     %       objects  sites\n"
-		       "boxing  1.50 KiB  100.0%  3            1\n"
+		       "coverage: 100% attributed to a cause, 50.0% joined to a compiler diagnostic\n\n"
+		       "cause      value     %  objects  sites\n"
+		       "boxing  1.50 KiB  100%        3      1\n"
 		       "\ntop sites by alloc_space:\n");
 	free(w.data);
 }
@@ -490,8 +491,8 @@ Test(output, analysis_json_gives_the_coverage_as_percentages_of_the_total)
 		       "  \"sample_index\": \"alloc_space\",\n"
 		       "  \"total\": 1536,\n"
 		       "  \"coverage\": {\n"
-		       "    \"attributed_pct\": 100.0,\n"
-		       "    \"joined_pct\": 50.0\n"
+		       "    \"attributed_pct\": 100,\n"
+		       "    \"joined_pct\": 50\n"
 		       "  },\n"
 		       "  \"causes\": [],\n"
 		       "  \"sites\": []\n"
@@ -557,7 +558,7 @@ Test(output, explain_text_gives_sizes_for_people_and_the_cause_with_its_confiden
 	w.ret = out_explain_write(f, OUT_TEXT, &x);
 	fclose(f);
 	expect_written(&w, "site 4: main.f  m.go:9\n"
-		       "  alloc: 1.50 KiB in 3 objects; in use: 512 B in 1 objects; 2 samples\n"
+		       "  alloc: 1.50 KiB in 3 objects; in use: 512 B in 1 object; 2 samples\n"
 		       "cause: boxing (confidence 0.50)\n");
 	free(w.data);
 }
@@ -615,14 +616,14 @@ Test(output, info_text_marks_the_last_sample_type_as_the_default)
 	w.ret = out_info_write(f, OUT_TEXT, &p, totals);
 	fclose(f);
 	expect_written(&w, "file:        h.pb.gz\n"
-		       "format:      pprof-gzip (100 bytes read, 200 decoded)\n"
+		       "format:      pprof-gzip (100 B read, 200 B decoded)\n"
 		       "period:      524288 space/bytes\n"
 		       "samples:     5\n"
 		       "locations:   6 (deepest inlining: 2 lines)\n"
 		       "functions:   7\n"
 		       "mappings:    1\n"
 		       "sample types (* = default):\n"
-		       "  * alloc_space      bytes                        1536\n");
+		       "  * alloc_space      bytes                    1.50 KiB\n");
 	free(w.data);
 }
 
