@@ -562,13 +562,16 @@ static void render(struct buf *b, const struct out_cell *c)
 }
 
 /* The fewest significant digits (1 to 17) that read back as v: a REAL exact, without the
- * binary noise of a fixed %.17g. */
+ * binary noise of a fixed %.17g; never fewer than its integer part has, which %g would
+ * write with an exponent (100 as 1e+02). */
 static int real_digits(double v)
 {
 	char num[40];
-	int p;
+	int p = 1;
 
-	for (p = 1; p < 17; p++) {
+	if (fabs(v) >= 10 && fabs(v) < 1e17)
+		p = (int)floor(log10(fabs(v))) + 1;
+	for (; p < 17; p++) {
 		snprintf(num, sizeof(num), "%.*g", p, v);
 		if (strtod(num, NULL) == v)
 			break;

@@ -667,3 +667,69 @@ Test(output, load_json_is_one_object_per_file)
 		       "]\n");
 	free(w.data);
 }
+
+Test(output, percentages_read_the_same_in_every_format)
+{
+	static const char *const heads[] = {"pct", "real", "size"};
+	struct out_cell row[3] = {
+		{.type = OUT_PCT, .r = 100.00000000000001},
+		{.type = OUT_REAL, .r = 0.1 + 0.2},
+		{.type = OUT_BYTES, .i = 1536},
+	};
+	char b[16];
+	struct written w;
+	FILE *f;
+
+	/* text: one decimal, the whole as 100%, no negative zero */
+	cr_expect_str_eq(out_pct(b, sizeof(b), 51.17), "51.2%");
+	cr_expect_str_eq(out_pct(b, sizeof(b), 99.96), "100%");
+	cr_expect_str_eq(out_pct(b, sizeof(b), 100.0), "100%");
+	cr_expect_str_eq(out_pct(b, sizeof(b), -0.01), "0.0%");
+	cr_expect_str_eq(out_pct(b, sizeof(b), 0.04), "0.0%");
+	/* programs: two decimals at most */
+	cr_expect_float_eq(out_pct_round(100.0 * 2 / 3), 66.67, 1e-9);
+	cr_expect_float_eq(out_pct_round(-0.001), 0.0, 0);
+	cr_expect_str_eq(out_plural(1, "sample", "samples"), "sample");
+	cr_expect_str_eq(out_plural(0, "sample", "samples"), "samples");
+
+	/* csv: the percentage 100 without noise; a REAL keeps every digit it needs */
+	f = open_mem(&w);
+	{
+		struct out_table *t = out_table_new(f, OUT_CSV, 3, heads);
+
+		out_table_row(t, row);
+		row[0].r = 200.0 / 3;
+		out_table_row(t, row);
+		w.ret = out_table_end(t);
+	}
+	fclose(f);
+	expect_written(&w, "pct,real,size\r\n100,0.30000000000000004,1536\r\n66.67,0.30000000000000004,1536\r\n");
+	free(w.data);
+
+	/* json: the whole an integer, the rest at most two decimals; text: sizes for people */
+	f = open_mem(&w);
+	{
+		struct out_table *t = out_table_new(f, OUT_JSON, 3, heads);
+
+		row[0].r = 100.00000000000001;
+		out_table_row(t, row);
+		row[0].r = 51.170000000000002;
+		row[1].r = 0.5;
+		out_table_row(t, row);
+		w.ret = out_table_end(t);
+	}
+	fclose(f);
+	expect_written(&w, "[\n  {\"pct\":100,\"real\":0.30000000000000004,\"size\":1536},\n"
+		       "  {\"pct\":51.17,\"real\":0.5,\"size\":1536}\n]\n");
+	free(w.data);
+	f = open_mem(&w);
+	{
+		struct out_table *t = out_table_new(f, OUT_TEXT, 3, heads);
+
+		out_table_row(t, row);
+		w.ret = out_table_end(t);
+	}
+	fclose(f);
+	expect_written(&w, "  pct  real      size\n51.2%   0.5  1.50 KiB\n");
+	free(w.data);
+}
