@@ -295,3 +295,19 @@ Test(numbers, nouns_agree_with_one_and_with_many)
 	expect_agreement(out.data);
 	buf_release(&out);
 }
+
+Test(numbers, report_shows_sizes_and_percentages_as_the_text_does)
+{
+	static const char one[] = "heap profile: 1: 1024 [1: 1024] @ heap/1\n"
+				  "1: 1024 [1: 1024] @ 0x401001\n"
+				  "#\t0x401000\tmain.one+0x0\t/src/one/main.go:7\n";
+	const char *prof = t_fresh("one.heap.txt");
+	struct buf out;
+
+	t_write(prof, one, strlen(one));
+	cr_assert_eq(t_run(&out, NULL, "report --html - '%s'", prof), 0);
+	/* the one sample is the whole: its cause and its site are 100%, 1024 bytes 1.00 KiB */
+	cr_expect(strstr(out.data, "<td class=\"num\">1.00 KiB</td><td class=\"num\">100%</td>"), "%s", out.data);
+	cr_expect(!matches(out.data, "[0-9]\\.[0-9][0-9]%|100\\.0%"), "a percentage not in the text style");
+	buf_release(&out);
+}
