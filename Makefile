@@ -170,17 +170,20 @@ $(GOSRC)/.ok: scripts/go-sources.sh
 	./scripts/go-sources.sh $(GOSRC) $(REAL_GO)
 	@touch $@
 
-# Tests find the binary, the sample data and ../shared through these variables.
+# Tests find the binary, the sample data and ../shared through these variables. The
+# suite's TAP report gives the last line: which tests skipped themselves, and why.
 check: test-deps
 	@$(MAKE) --no-print-directory check-run
 
 check-run: $(BIN) $(MAN) $(B)/tests/suite $(B)/gen_profile fuzz-replay $(GOSRC)/.ok
+	@rm -f $(B)/tests/suite.tap
 	ESCPROF=$(abspath $(BIN)) ESCPROF_SRC=$(CURDIR) ESCPROF_GEN=$(abspath $(B)/gen_profile) \
 	ESCPROF_MAN=$(abspath $(MAN)) \
 	ESCPROF_GOSRC=$(abspath $(GOSRC)) \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	$(B)/tests/suite --jobs=2 $(CRITERION_ARGS)
+	$(B)/tests/suite --jobs=2 --tap=$(B)/tests/suite.tap $(CRITERION_ARGS); st=$$?; \
+	./scripts/test-skips.sh $(B)/tests/suite.tap; exit $$st
 
 DEMO := sample-profiles/out/go1.26/iface_fmt
 demo: deps

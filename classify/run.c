@@ -93,9 +93,9 @@ static int say_unfit(void *ctx, const struct store_build_fit *m, const char *nam
 		return 0;
 	if (m->lines)
 		note(n, "build %" PRId64 " ('%s') has diagnostics at %" PRId64 " of the %" PRId64
-		     " lines of the profile's own code it covers (%.0f%%): it is not the build of this"
+		     " %s of the profile's own code it covers (%.1f%%): it is not the build of this"
 		     " profile (another program or commit?); not used", m->build_id, name, m->matched,
-		     m->lines, 100.0 * (double)m->matched / (double)m->lines);
+		     m->lines, m->lines == 1 ? "line" : "lines", 100.0 * (double)m->matched / (double)m->lines);
 	else
 		note(n, "build %" PRId64 " ('%s') covers none of the profile's own code: it is not the"
 		     " build of this profile; not used", m->build_id, name);

@@ -101,6 +101,18 @@ int cli_write_failed(const struct cli *c);
 /* Whether stderr is a terminal (progress goes there, never into pipes). */
 int cli_progress_ok(const struct cli *c);
 
+/* Progress of a command that may take more than a second (progress.c): started where
+ * cli_progress_ok (else NULL, which every function below takes and ignores), shown once
+ * the command has run a second ($ESCPROF_PROGRESS_DELAY_MS), redrawn at most ten times a
+ * second. A phase is a printf format whose strings are shown as out_text shows them; a
+ * count (done of total) belongs to the phase it follows. Stop (it erases the line and
+ * frees p) before writing anything else to standard error or to a terminal. */
+struct cli_progress;
+struct cli_progress *cli_progress_start(const struct cli *c);
+void cli_progress_phase(struct cli_progress *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_progress_count(struct cli_progress *p, size_t done, size_t total);
+void cli_progress_stop(struct cli_progress *p);
+
 /* Parses a byte size: digits with an optional B, K/KiB, M/MiB, G/GiB suffix (k, M, G are
  * powers of 1024 here, as for memory limits). Returns 0 or -1. */
 int cli_parse_size(const char *s, uint64_t *out);

@@ -52,15 +52,27 @@ static const char usage[] =
 	"  escprof analyze --db escprof.db --name v1 sample-profiles/out/go1.26/chan_send.pb.gz \\\n"
 	"          sample-profiles/out/go1.26/chan_send.mm.txt\n";
 
-/* The analysis just stored, written as asked. */
+/* The store's count of samples stored, for the progress line. */
+static void progress(void *ctx, size_t done, size_t total)
+{
+	cli_progress_count(ctx, done, total);
+}
+
+/* The analysis just stored, written as asked; the progress line (*prog) is gone before
+ * anything is. */
 static int write_analysis(struct cli *c, struct store *s, int64_t analysis, const char *profile,
-			  int ix, int n, struct err *e)
+			  int ix, int n, struct cli_progress **prog, struct err *e)
 {
 	struct classify_summary sum;
 	int ret;
 
-	if (classify_summarize(s, analysis, ix, n, &sum, e))
+	if (classify_summarize(s, analysis, ix, n, &sum, e)) {
+		cli_progress_stop(*prog);
+		*prog = NULL;
 		return cli_fail(c, e);
+	}
+	cli_progress_stop(*prog);
+	*prog = NULL;
 	if (c->format == OUT_JSON)
 		ret = out_analysis_json(stdout, profile, &sum) ? cli_write_failed(c) : EXIT_OK;
 	else
@@ -96,6 +108,7 @@ int cmd_analyze(struct cli *c, int argc, char **argv)
 	struct err e = {0};
 	int opt, r, i, n = 10, ix, ret = EXIT_OK, temp;
 	struct classify_ingest_profile_result pr;
+	struct cli_progress *prog = NULL;
 
 	c->usage = usage;
 	brefs = calloc((size_t)argc + 1, sizeof(*brefs));
@@ -169,11 +182,14 @@ int cmd_analyze(struct cli *c, int argc, char **argv)
 		goto fail;
 	/* the profile, the builds and the analysis are kept together or not at all */
 	store_batch_begin(s);
+	prog = cli_progress_start(c);
 	{
 		/* a temporary store needs the profile's row, not its samples: the join reads
 		 * them from the decoded profile either way */
-		struct store_profile_opts po = {.name = name, .without_samples = temp};
+		struct store_profile_opts po = {.name = name, .without_samples = temp,
+						.progress = prog ? progress : NULL, .progress_ctx = prog};
 
+		cli_progress_phase(prog, "loading %s", argv[optind]);
 		if (classify_ingest_profile_decoded(s, argv[optind], &po, &lim, &pr, &decoded, &e))
 			goto fail;
 		co.decoded = decoded;
@@ -181,6 +197,7 @@ int cmd_analyze(struct cli *c, int argc, char **argv)
 	for (i = optind + 1; i < argc; i++) {
 		struct classify_ingest_build_result br;
 
+		cli_progress_phase(prog, "reading %s", argv[i]);
 		/* a temporary store keeps only what the join of this profile reads */
 		if (temp ? classify_ingest_build_for(s, decoded, argv[i], name, (size_t)max_line, &br, &e) :
 			   classify_ingest_build(s, argv[i], name, NULL, (size_t)max_line, &br, &e))
@@ -190,15 +207,21 @@ int cmd_analyze(struct cli *c, int argc, char **argv)
 	for (i = 0; i < (int)nbrefs; i++)
 		if (store_resolve_build(s, brefs[i], &builds[nbuilds++], &e))
 			goto fail;
+	cli_progress_phase(prog, "joining the profile with %zu %s", nbuilds,
+			   out_plural((int64_t)nbuilds, "build", "builds"));
 	if (classify_sample_type(s, pr.id, want, &ix, &e) ||
 	    classify_run(cli_notes(c), s, pr.id, builds, nbuilds, &co, &analysis, &e))
 		goto fail;
-	ret = write_analysis(c, s, analysis, argv[optind], ix, n, &e);
+	cli_progress_phase(prog, "summarizing");
+	ret = write_analysis(c, s, analysis, argv[optind], ix, n, &prog, &e);
 	ret = cli_store_done(c, s, ret, &e);
 	goto out;
 fail:
+	cli_progress_stop(prog);
+	prog = NULL;
 	ret = cli_fail(c, &e);
 out:
+	cli_progress_stop(prog);
 	store_close(s);
 	profile_free(decoded);
 	free(dirs);

@@ -31,11 +31,10 @@ static const char usage[] =
 	"          sample-profiles/out/go1.26/map_insert.pb.gz\n"
 	"  curl -s http://localhost:6060/debug/pprof/heap | escprof load --name live -\n";
 
+/* the store's count of samples stored, for the progress line */
 static void progress(void *ctx, size_t done, size_t total)
 {
-	fprintf(stderr, "\r%s: %zu/%zu samples", (const char *)ctx, done, total);
-	if (done >= total)
-		fputc('\n', stderr);
+	cli_progress_count(ctx, done, total);
 }
 
 int cmd_load(struct cli *c, int argc, char **argv)
@@ -55,6 +54,7 @@ int cmd_load(struct cli *c, int argc, char **argv)
 	struct classify_ingest_profile_result *results = NULL;
 	char **shown = NULL;	/* each PROFILE as named: a URL without its password */
 	struct out_ingest_opts report;
+	struct cli_progress *prog = NULL;
 	size_t nlabels = 0;
 	int opt, r, i, ret = EXIT_OK;
 
@@ -113,20 +113,23 @@ int cmd_load(struct cli *c, int argc, char **argv)
 			goto out;
 		}
 	store_batch_begin(s);
+	/* progress on a terminal only, never into a pipe or a log */
+	prog = cli_progress_start(c);
 	for (i = optind; i < argc; i++) {
 		struct store_profile_opts o = {.name = name, .source = argv[i], .labels = labels,
-						 .nlabels = nlabels, .progress_ctx = shown[i]};
+						 .nlabels = nlabels, .progress = prog ? progress : NULL,
+						 .progress_ctx = prog};
 
-		/* progress on a terminal only, never into a pipe or a log */
-		if (cli_progress_ok(c))
-			o.progress = progress;
+		cli_progress_phase(prog, "loading %s", shown[i]);
 		if (classify_ingest_profile(s, argv[i], &o, &lim, &results[i], &e)) {
+			cli_progress_stop(prog);
+			prog = NULL;
 			ret = cli_fail(c, &e);
 			goto out;
 		}
-		if (o.progress && results[i].nsamples > 0xffff)
-			fputc('\n', stderr);
 	}
+	cli_progress_stop(prog);
+	prog = NULL;
 	/* what was stored, said once every file is in (and before it is committed) */
 	report = (struct out_ingest_opts){c->format, c->quiet, 0};
 	if (out_load_write(stdout, &report, (const char *const *)shown + optind, results + optind,

@@ -55,6 +55,12 @@ static const char usage[] =
 
 enum { OPT_HTML = 0x300, OPT_PROFILE, OPT_BUILD, OPT_BASELINE, OPT_BASELINE_BUILD, OPT_TITLE };
 
+/* The store's count of samples stored, for the progress line. */
+static void progress(void *ctx, size_t done, size_t total)
+{
+	cli_progress_count(ctx, done, total);
+}
+
 /* Appends the build that ref names to ids: a stored one (id or name), or unless
  * stored_only a compiler output file, loaded now (--build, --baseline-build, LOG|DIR). */
 static enum esc_status add_build(struct store *s, const char *ref, int stored_only, int64_t **ids,
@@ -131,6 +137,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
 	struct err e = {0};
 	int64_t *builds = NULL, pid = 0, aid = 0, base_pid = 0, base_aid = 0;
 	int opt, rc, n, ix, ret = EXIT_OK, temp, stored;
+	struct cli_progress *prog = NULL;
 
 	c->usage = usage;
 	if (!brefs || !bbrefs) {
@@ -206,35 +213,57 @@ int cmd_report(struct cli *c, int argc, char **argv)
 		goto fail;
 	/* what is loaded and analysed for the report is kept only when the report is written */
 	store_batch_begin(s);
+	prog = cli_progress_start(c);
 	if (optind < argc) {
-		struct store_profile_opts po = {0};
+		struct store_profile_opts po = {.progress = prog ? progress : NULL, .progress_ctx = prog};
 		struct classify_ingest_profile_result pr;
 
+		cli_progress_phase(prog, "loading %s", argv[optind]);
 		if (classify_ingest_profile(s, argv[optind], &po, &lim, &pr, &e))
 			goto fail;
 		pid = pr.id;
+		cli_progress_phase(prog, "reading the builds");
 		for (i = (size_t)optind + 1; i < (size_t)argc; i++)
 			if (add_build(s, argv[i], 0, &builds, &nbuilds, &capbuilds, &e))
 				goto fail;
 		for (i = 0; i < nbrefs; i++)
 			if (add_build(s, brefs[i], 1, &builds, &nbuilds, &capbuilds, &e))
 				goto fail;
+		cli_progress_phase(prog, "joining the profile with %zu %s", nbuilds,
+				   out_plural((int64_t)nbuilds, "build", "builds"));
 		if (classify_run(cli_notes(c), s, pid, builds, nbuilds, &co, &aid, &e))
 			goto fail;
-	} else if (classify_select(cli_notes(c), s, profile, (const char *const *)brefs, nbrefs, &co, &pid, &aid, &e)) {
-		goto fail;
+	} else {
+		cli_progress_phase(prog, "choosing the profile and its analysis");
+		if (classify_select(cli_notes(c), s, profile, (const char *const *)brefs, nbrefs, &co,
+				    &pid, &aid, &e))
+			goto fail;
 	}
+	if (baseline)
+		cli_progress_phase(prog, "analysing the baseline %s", baseline);
 	if (classify_sample_type(s, pid, want, &ix, &e) ||
 	    (baseline && select_baseline(c, s, baseline, bbrefs, nbbrefs, aid, &co, &lim, &base_pid,
-					 &base_aid, &e)) ||
-	    classify_report_build(s, pid, aid, base_pid, base_aid, ix, &ro, &rep, &e))
+					 &base_aid, &e)))
 		goto fail;
+	cli_progress_phase(prog, "gathering the report");
+	if (classify_report_build(s, pid, aid, base_pid, base_aid, ix, &ro, &rep, &e))
+		goto fail;
+	/* the page on a terminal comes after the progress line is gone */
+	if (!strcmp(out, "-")) {
+		cli_progress_stop(prog);
+		prog = NULL;
+	}
+	cli_progress_phase(prog, "writing %s", out);
 	/* standard output is checked at the end of the run */
 	if (strcmp(out, "-") ? out_html_save(out, &rep, &ho, &e) : out_html_write(stdout, &rep, &ho, &e))
 		goto fail;
+	cli_progress_stop(prog);
+	prog = NULL;
 	ret = cli_store_done(c, s, ret, &e);
 	goto done;
 fail:
+	cli_progress_stop(prog);
+	prog = NULL;
 	ret = cli_fail(c, &e);
 done:
 	classify_report_release(&rep);

@@ -28,11 +28,14 @@ static void write_text(FILE *f, const struct classify_explained *x)
 	size_t i;
 
 	out_textf(f, "site %" PRId64 ": %s  %s:%" PRId64 "\n", r->site_id, r->function, r->file, r->line);
-	fprintf(f, "  alloc: %s in %s objects; in use: %s in %s objects; %" PRId64 " samples\n",
+	fprintf(f, "  alloc: %s in %s %s; in use: %s in %s %s; %" PRId64 " %s\n",
 		out_size(b[0], 32, r->values[STORE_ALLOC_SPACE], 1),
 		out_size(b[1], 32, r->values[STORE_ALLOC_OBJECTS], 0),
+		out_plural(r->values[STORE_ALLOC_OBJECTS], "object", "objects"),
 		out_size(b[2], 32, r->values[STORE_INUSE_SPACE], 1),
-		out_size(b[3], 32, r->values[STORE_INUSE_OBJECTS], 0), r->samples);
+		out_size(b[3], 32, r->values[STORE_INUSE_OBJECTS], 0),
+		out_plural(r->values[STORE_INUSE_OBJECTS], "object", "objects"), r->samples,
+		out_plural(r->samples, "sample", "samples"));
 	if (r->attributed_via)
 		out_textf(f, "  allocated in %s, called from this line\n", r->attributed_via);
 	out_textf(f, "cause: %s (confidence %.2f)%s%s\n", r->cause, r->confidence, cc ? ": " : "",

@@ -1,5 +1,6 @@
 /* info.c — info's writer: what a decoded profile holds, its sample types with their
- * totals, as text for people or as one JSON object. The JSON is a contract (README.md):
+ * totals, as text for people (sizes as out_size writes them) or as one JSON object
+ * (exact integers). The JSON is a contract (README.md):
  * field names and types do not change; a default sample type is null when not given. */
 #include <inttypes.h>
 #include <string.h>
@@ -46,11 +47,13 @@ static int write_json(FILE *f, const struct profile *p, const int64_t *totals)
 static void write_text(FILE *f, const struct profile *p, const int64_t *totals)
 {
 	int def = profile_default_sample_index(p);
+	char b1[32], b2[32];
 	size_t i;
 
 	out_textf(f, "file:        %s\n", p->name);
-	fprintf(f, "format:      %s (%" PRIu64 " bytes read, %" PRIu64 " decoded)\n",
-		profile_format_name(p->format), p->input_size, p->decoded_size);
+	fprintf(f, "format:      %s (%s read, %s decoded)\n", profile_format_name(p->format),
+		out_size(b1, sizeof(b1), (int64_t)p->input_size, 1),
+		out_size(b2, sizeof(b2), (int64_t)p->decoded_size, 1));
 	out_textf(f, "period:      %" PRId64 " %s/%s\n", p->period, p->period_type.type, p->period_type.unit);
 	if (p->time_nanos) {
 		time_t secs = (time_t)(p->time_nanos / 1000000000);
@@ -64,13 +67,15 @@ static void write_text(FILE *f, const struct profile *p, const int64_t *totals)
 	if (p->duration_nanos)
 		fprintf(f, "duration:    %.3fs\n", (double)p->duration_nanos / 1e9);
 	fprintf(f, "samples:     %zu\n", p->nsamples);
-	fprintf(f, "locations:   %zu (deepest inlining: %zu lines)\n", p->nlocations, p->max_inline_depth);
+	fprintf(f, "locations:   %zu (deepest inlining: %zu %s)\n", p->nlocations, p->max_inline_depth,
+		out_plural((int64_t)p->max_inline_depth, "line", "lines"));
 	fprintf(f, "functions:   %zu\n", p->nfunctions);
 	fprintf(f, "mappings:    %zu\n", p->nmappings);
 	fprintf(f, "sample types%s:\n", def >= 0 ? " (* = default)" : "");
 	for (i = 0; i < p->nsample_types; i++)
-		out_textf(f, "  %c %-16s %-12s %20" PRId64 "\n", (int)i == def ? '*' : ' ',
-			  p->sample_types[i].type, p->sample_types[i].unit, totals[i]);
+		out_textf(f, "  %c %-16s %-12s %20s\n", (int)i == def ? '*' : ' ',
+			  p->sample_types[i].type, p->sample_types[i].unit,
+			  out_size(b1, sizeof(b1), totals[i], !strcmp(p->sample_types[i].unit, "bytes")));
 }
 
 int out_info_write(FILE *f, enum out_format fmt, const struct profile *p, const int64_t *totals)

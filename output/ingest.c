@@ -11,22 +11,25 @@ static void escapes_text(FILE *f, const char *path, const struct classify_ingest
 	size_t k;
 	int first = 1;
 
+	const char *diags = out_plural((int64_t)r->st.diagnostics, "diagnostic", "diagnostics");
+
 	if (dry)
-		out_textf(f, "%s: %zu diagnostics", path, r->st.diagnostics);
+		out_textf(f, "%s: %zu %s", path, r->st.diagnostics, diags);
 	else if (r->added)
-		out_textf(f, "%s: stored as build %lld: %zu diagnostics", path, (long long)r->id,
-			  r->st.diagnostics);
+		out_textf(f, "%s: stored as build %lld: %zu %s", path, (long long)r->id,
+			  r->st.diagnostics, diags);
 	else
-		out_textf(f, "%s: already stored as build %lld: %zu diagnostics", path, (long long)r->id,
-			  r->st.diagnostics);
+		out_textf(f, "%s: already stored as build %lld: %zu %s", path, (long long)r->id,
+			  r->st.diagnostics, diags);
 	for (k = 0; k < GC_KIND_COUNT; k++) {
 		if (!r->kinds[k])
 			continue;
 		fprintf(f, "%s%s %zu", first ? " (" : ", ", gc_kind_name((enum gc_kind)k), r->kinds[k]);
 		first = 0;
 	}
-	out_textf(f, "%s; %zu of %zu lines not understood; Go version %s\n", first ? "" : ")",
-		  r->st.skipped, r->st.lines, r->version[0] ? r->version : "unknown");
+	out_textf(f, "%s; %zu of %zu %s not understood; Go version %s\n", first ? "" : ")",
+		  r->st.skipped, r->st.lines, out_plural((int64_t)r->st.lines, "line", "lines"),
+		  r->version[0] ? r->version : "unknown");
 }
 
 static json_t *escapes_json(const char *path, const struct classify_ingest_build_result *r)
@@ -83,8 +86,10 @@ int out_load_write(FILE *f, const struct out_ingest_opts *o, const char *const *
 			json_array_append_new(report, row);
 		} else if (!o->quiet) {
 			if (r->added)
-				out_textf(f, "%s: loaded as profile %" PRId64 " (%zu samples, %zu sample types)\n",
-					  inputs[i], r->id, r->nsamples, r->nsample_types);
+				out_textf(f, "%s: loaded as profile %" PRId64 " (%zu %s, %zu %s)\n",
+					  inputs[i], r->id, r->nsamples,
+					  out_plural((int64_t)r->nsamples, "sample", "samples"), r->nsample_types,
+					  out_plural((int64_t)r->nsample_types, "sample type", "sample types"));
 			else
 				out_textf(f, "%s: already loaded as profile %" PRId64 "\n", inputs[i], r->id);
 		}

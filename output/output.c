@@ -3,12 +3,15 @@
  * commands' own lines, stderr) shows control characters as \xNN and invalid UTF-8 as
  * U+FFFD through one escape, escape_into, so a crafted name can neither forge lines nor
  * drive a terminal; CSV (RFC 4180), TSV and JSON carry the string itself as valid UTF-8;
- * XML/HTML replace what they cannot hold. Text tables align columns (numbers right). */
+ * XML/HTML replace what they cannot hold. Text tables align columns (numbers right).
+ * Numbers have one style: sizes and percentages for people in text, exact integers and
+ * percentages rounded to two decimals (never 100.00000000000001) for programs. */
 #include "output/output.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -451,7 +454,9 @@ int out_json_dump(FILE *f, json_t *v)
 
 	if (!v)
 		return -1;
-	r = json_dumpf(v, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	/* 15 significant digits: what a derived ratio means, and no binary noise
+	 * (51.170000000000002) on the rounded ones */
+	r = json_dumpf(v, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 	json_decref(v);
 	if (r)
 		return -1;
@@ -533,6 +538,8 @@ static size_t display_width(const char *s)
 
 static void render(struct buf *b, const struct out_cell *c)
 {
+	char num[40];
+
 	switch (c->type) {
 	case OUT_NULL:
 		break;
@@ -545,7 +552,43 @@ static void render(struct buf *b, const struct out_cell *c)
 	case OUT_STR:
 		escape_into(b, c->s, c->len, ESC_TEXT);
 		break;
+	case OUT_BYTES:
+		buf_adds(b, out_size(num, sizeof(num), c->i, 1));
+		break;
+	case OUT_PCT:
+		buf_adds(b, out_pct(num, sizeof(num), c->r));
+		break;
 	}
+}
+
+/* The fewest significant digits (1 to 17) that read back as v: a REAL exact, without the
+ * binary noise of a fixed %.17g; never fewer than its integer part has, which %g would
+ * write with an exponent (100 as 1e+02). */
+static int real_digits(double v)
+{
+	char num[40];
+	int p = 1;
+
+	if (fabs(v) >= 10 && fabs(v) < 1e17)
+		p = (int)floor(log10(fabs(v))) + 1;
+	for (; p < 17; p++) {
+		snprintf(num, sizeof(num), "%.*g", p, v);
+		if (strtod(num, NULL) == v)
+			break;
+	}
+	return p;
+}
+
+/* A cell's number for programs (CSV, TSV): integers exact, reals as real_digits says,
+ * percentages rounded first. */
+static void program_number(char *num, size_t n, const struct out_cell *c)
+{
+	double r = c->type == OUT_PCT ? out_pct_round(c->r) : c->r;
+
+	if (c->type == OUT_INT || c->type == OUT_BYTES)
+		snprintf(num, n, "%" PRId64, c->i);
+	else
+		snprintf(num, n, "%.*g", real_digits(r), r);
 }
 
 static void table_free(struct out_table *t)
@@ -629,7 +672,7 @@ int out_table_row(struct out_table *t, const struct out_cell *cells)
 
 			buf_init(&b);
 			render(&b, &cells[i]);
-			if (cells[i].type == OUT_INT || cells[i].type == OUT_REAL)
+			if (cells[i].type != OUT_NULL && cells[i].type != OUT_STR)
 				t->numeric[i] |= 1;
 			else if (cells[i].type == OUT_STR)
 				t->numeric[i] |= 2;
@@ -641,19 +684,24 @@ int out_table_row(struct out_table *t, const struct out_cell *cells)
 	if (t->fmt == OUT_JSON) {
 		json_t *o = json_object();
 		char *s;
+		int digits = 1;
 
 		for (i = 0; i < t->ncols; i++) {
 			json_t *v;
 
 			switch (cells[i].type) {
-			case OUT_INT: v = json_integer(cells[i].i); break;
+			case OUT_INT: case OUT_BYTES: v = json_integer(cells[i].i); break;
 			case OUT_REAL: v = json_real(cells[i].r); break;
+			case OUT_PCT: v = out_json_pct(cells[i].r); break;
 			case OUT_STR: v = out_json_string(cells[i].s, cells[i].len); break;
 			default: v = json_null();
 			}
+			/* the row's reals with as many digits as the most exacting needs */
+			if (json_is_real(v) && real_digits(json_real_value(v)) > digits)
+				digits = real_digits(json_real_value(v));
 			json_object_set_new(o, t->names[i], v);
 		}
-		s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(digits));
 		json_decref(o);
 		if (!s)
 			return t->err = -1;
@@ -671,9 +719,8 @@ int out_table_row(struct out_table *t, const struct out_cell *cells)
 			fputc(t->fmt == OUT_CSV ? ',' : '\t', t->f);
 		switch (cells[i].type) {
 		case OUT_NULL: num[0] = '\0'; break;
-		case OUT_INT: snprintf(num, sizeof(num), "%" PRId64, cells[i].i); break;
-		case OUT_REAL: snprintf(num, sizeof(num), "%.17g", cells[i].r); break;
 		case OUT_STR: s = cells[i].s; break;
+		default: program_number(num, sizeof(num), &cells[i]);
 		}
 		len = cells[i].type == OUT_STR ? cells[i].len : strlen(num);
 		if (t->fmt == OUT_CSV)
@@ -795,4 +842,37 @@ const char *out_size(char *buf, size_t n, int64_t v, int bytes)
 	else
 		snprintf(buf, n, "%.*f %s", d < 10 ? 2 : d < 100 ? 1 : 0, d, units[u]);
 	return buf;
+}
+
+const char *out_pct(char *buf, size_t n, double pct)
+{
+	/* rounded once, from the value itself */
+	snprintf(buf, n, "%.1f%%", pct == pct ? pct : 0);
+	if (!strcmp(buf, "100.0%"))
+		snprintf(buf, n, "100%%");
+	else if (!strcmp(buf, "-0.0%"))
+		snprintf(buf, n, "0.0%%");
+	return buf;
+}
+
+double out_pct_round(double pct)
+{
+	double r = round(pct * 100) / 100;
+
+	/* no NaN, and no "-0" for a share that rounds to nothing */
+	return r == r && r != 0 ? r : 0;
+}
+
+json_t *out_json_pct(double pct)
+{
+	double r = out_pct_round(pct);
+
+	if (r == floor(r) && fabs(r) < 9007199254740992.0)
+		return json_integer((json_int_t)r);
+	return json_real(r);
+}
+
+const char *out_plural(int64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
 }

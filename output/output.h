@@ -41,7 +41,10 @@ enum out_format { OUT_TEXT, OUT_JSON, OUT_CSV, OUT_TSV };
 int out_parse_format(const char *s, enum out_format *f);
 const char *out_format_name(enum out_format f);
 
-enum out_type { OUT_NULL, OUT_INT, OUT_REAL, OUT_STR };
+/* A cell's value. OUT_BYTES is a size (i): out_size's "1.50 MiB" in text, the exact
+ * integer elsewhere; OUT_PCT a percentage (r): out_pct's "51.2%" in text, out_pct_round's
+ * number elsewhere ("51.17", "100"). */
+enum out_type { OUT_NULL, OUT_INT, OUT_REAL, OUT_STR, OUT_BYTES, OUT_PCT };
 
 struct out_cell {
 	enum out_type type;
@@ -89,9 +92,25 @@ json_t *out_json_uri(const char *s, size_t len);
 /* Writes v to f followed by a newline, then drops the reference; 0 or -1. */
 int out_json_dump(FILE *f, json_t *v);
 
+/* Numbers, in one style for every command. Text for people: sizes in B, KiB, MiB, GiB
+ * (out_size), percentages with one decimal (out_pct), nouns that agree with their count
+ * (out_plural). CSV, TSV and JSON for programs: sizes and counts as exact integers,
+ * percentages rounded to two decimals without float noise (out_pct_round, out_json_pct;
+ * the table writers do it for OUT_BYTES and OUT_PCT cells). */
+
 /* A value for people: "1.50 MiB", "312 B" when bytes is set (powers of 1024, three
  * significant digits), else the plain integer. Written into buf (n bytes), returned. */
 const char *out_size(char *buf, size_t n, int64_t v, int bytes);
+/* A percentage for people: "51.2%", "0.0%"; "100%" when it rounds to the whole. Written
+ * into buf (n bytes), returned. */
+const char *out_pct(char *buf, size_t n, double pct);
+/* A percentage for programs: pct rounded to two decimals (0 for NaN). */
+double out_pct_round(double pct);
+/* out_pct_round's value as a JSON number: an integer when whole (100, not 100.0); NULL on
+ * no memory. out_json_dump writes reals with 15 significant digits, so 51.17 stays 51.17. */
+json_t *out_json_pct(double pct);
+/* "sample" or "samples": one when n is 1, else many. */
+const char *out_plural(int64_t n, const char *one, const char *many);
 
 /* Writes s as one CSV field (quoted when needed) or one TSV field (escaped), invalid UTF-8
  * replaced by U+FFFD. Both carry the string's other characters as they are: they are

@@ -57,6 +57,12 @@ static const char *size_of(char *buf, int64_t v, int ix)
 	return store_heap_is_bytes(ix) ? out_size(buf, 32, v, 1) : count_of(buf, v);
 }
 
+/* v's share of total as every command's text shows it (out_pct); buf of 16 bytes */
+static const char *pct_of(char *buf, int64_t v, int64_t total)
+{
+	return out_pct(buf, 16, num_pct(v, total));
+}
+
 static void write_time(FILE *f, int64_t nanos)
 {
 	time_t t = (time_t)(nanos / 1000000000);
@@ -97,9 +103,9 @@ static void write_summary(FILE *f, const struct classify_report *r)
 	}
 	snprintf(b, sizeof(b), "%" PRId64, r->nsites_all);
 	write_stat(f, b, "allocation sites", -1);
-	snprintf(b, sizeof(b), "%.1f%%", num_pct(r->totals.attributed, r->totals.total));
+	pct_of(b, r->totals.attributed, r->totals.total);
 	write_stat(f, b, "attributed to a cause", num_pct(r->totals.attributed, r->totals.total));
-	snprintf(b, sizeof(b), "%.1f%%", num_pct(r->totals.joined, r->totals.total));
+	pct_of(b, r->totals.joined, r->totals.total);
 	write_stat(f, b, "joined to a compiler diagnostic", num_pct(r->totals.joined, r->totals.total));
 	fputs("</div>\n<dl class=\"facts\">\n<dt>profile</dt><dd>", f);
 	html_str(f, p->name);
@@ -180,7 +186,7 @@ static enum esc_status write_causes(FILE *f, const struct classify_report *r, st
 	char (*texts)[64] = calloc(r->ncauses + 1, sizeof(*texts));
 	const char *unit = store_heap_is_bytes(r->ix) ? "bytes" : "objects";
 	enum esc_status st = ESC_OK;
-	char b[32], o[32], title[32];
+	char b[32], o[32], pb[16], title[32];
 	size_t i, n = 0;
 
 	if (!bars || !segs || !texts) {
@@ -193,8 +199,8 @@ static enum esc_status write_causes(FILE *f, const struct classify_report *r, st
 
 		if (!cause_shown(x))
 			continue;
-		snprintf(texts[n], sizeof(texts[n]), "%s  %.1f%%", size_of(b, x->value, r->ix),
-			 num_pct(x->value, r->totals.total));
+		snprintf(texts[n], sizeof(texts[n]), "%s  %s", size_of(b, x->value, r->ix),
+			 pct_of(pb, x->value, r->totals.total));
 		segs[n] = (struct html_seg){x->value, html_cause_class(x->cause), NULL};
 		bars[n] = (struct html_bar){x->cause, strlen(x->cause), texts[n], "cause", x->cause,
 					    &segs[n], 1};
@@ -217,9 +223,9 @@ static enum esc_status write_causes(FILE *f, const struct classify_report *r, st
 		html_str(f, x->cause);
 		fputs("</td><td>", f);
 		html_str(f, cc ? cc->title : "");
-		fprintf(f, "</td><td class=\"num\">%s</td><td class=\"num\">%.1f%%</td>"
+		fprintf(f, "</td><td class=\"num\">%s</td><td class=\"num\">%s</td>"
 			"<td class=\"num\">%" PRId64 "</td><td class=\"num\">%s</td><td class=\"hint\">",
-			size_of(b, x->value, r->ix), num_pct(x->value, r->totals.total), x->sites,
+			size_of(b, x->value, r->ix), pct_of(pb, x->value, r->totals.total), x->sites,
 			count_of(o, x->objects));
 		html_str(f, cc ? cc->hint : "");
 		fputs("</td></tr>\n", f);
@@ -238,7 +244,7 @@ static enum esc_status write_packages(FILE *f, const struct classify_report *r, 
 	struct html_bar bars[CHART_PACKAGES + 1];
 	struct html_seg *segs = NULL, other;
 	char (*tips)[128] = NULL;
-	char b[32], texts[CHART_PACKAGES + 1][48], label[64];
+	char b[32], pb[16], texts[CHART_PACKAGES + 1][48], label[64];
 	size_t np = r->npackages < CHART_PACKAGES ? r->npackages : CHART_PACKAGES;
 	size_t nsegs = 0, i, k, n;
 	int64_t other_value = 0;
@@ -257,21 +263,22 @@ static enum esc_status write_packages(FILE *f, const struct classify_report *r, 
 		const char *name = p->name[0] ? p->name : "(no package)";
 
 		for (k = 0; k < p->ncauses; k++, nsegs++) {
-			snprintf(tips[nsegs], sizeof(tips[nsegs]), "%s: %s (%.1f%%)", p->causes[k].cause,
-				 size_of(b, p->causes[k].value, r->ix), num_pct(p->causes[k].value, r->totals.total));
+			snprintf(tips[nsegs], sizeof(tips[nsegs]), "%s: %s (%s)", p->causes[k].cause,
+				 size_of(b, p->causes[k].value, r->ix), pct_of(pb, p->causes[k].value, r->totals.total));
 			segs[nsegs] = (struct html_seg){p->causes[k].value, html_cause_class(p->causes[k].cause),
 							tips[nsegs]};
 		}
-		snprintf(texts[n], sizeof(texts[n]), "%s  %.1f%%", size_of(b, p->total, r->ix),
-			 num_pct(p->total, r->totals.total));
+		snprintf(texts[n], sizeof(texts[n]), "%s  %s", size_of(b, p->total, r->ix),
+			 pct_of(pb, p->total, r->totals.total));
 		bars[n] = (struct html_bar){name, strlen(name), texts[n], p->name[0] ? "q" : NULL,
 					    p->name, &segs[nsegs - p->ncauses], p->ncauses};
 	}
 	if (r->npackages > np) {
-		snprintf(label, sizeof(label), "(%zu other packages)", r->npackages - np);
+		snprintf(label, sizeof(label), "(%zu other %s)", r->npackages - np,
+			 out_plural((int64_t)(r->npackages - np), "package", "packages"));
 		other = (struct html_seg){other_value, html_cause_class(NULL), NULL};
-		snprintf(texts[n], sizeof(texts[n]), "%s  %.1f%%", size_of(b, other_value, r->ix),
-			 num_pct(other_value, r->totals.total));
+		snprintf(texts[n], sizeof(texts[n]), "%s  %s", size_of(b, other_value, r->ix),
+			 pct_of(pb, other_value, r->totals.total));
 		bars[n] = (struct html_bar){label, strlen(label), texts[n], NULL, NULL, &other, 1};
 		n++;
 	}
@@ -316,7 +323,7 @@ static enum esc_status write_top_sites(FILE *f, const struct classify_report *r,
 	struct top_line *lines = calloc(r->nsites + 1, sizeof(*lines));
 	size_t nl = 0, n, i, k;
 	struct html_bar bars[CHART_SITES];
-	char labels[CHART_SITES][512], texts[CHART_SITES][48], ids[CHART_SITES][24], b[32];
+	char labels[CHART_SITES][512], texts[CHART_SITES][48], ids[CHART_SITES][24], b[32], pb[16];
 
 	if (!lines)
 		return err_set(e, ESC_ENOMEM, "out of memory");
@@ -347,8 +354,8 @@ static enum esc_status write_top_sites(FILE *f, const struct classify_report *r,
 		const struct classify_report_site *x = lines[i].first;
 
 		snprintf(labels[i], sizeof(labels[i]), "%s %s:%" PRId64, x->function, path_base(x->file), x->line);
-		snprintf(texts[i], sizeof(texts[i]), "%s  %.1f%%", size_of(b, lines[i].value, r->ix),
-			 num_pct(lines[i].value, r->totals.total));
+		snprintf(texts[i], sizeof(texts[i]), "%s  %s", size_of(b, lines[i].value, r->ix),
+			 pct_of(pb, lines[i].value, r->totals.total));
 		snprintf(ids[i], sizeof(ids[i]), "%" PRId64, x->site_id);
 		bars[i] = (struct html_bar){labels[i], strlen(labels[i]), texts[i], "site", ids[i],
 					    lines[i].segs, lines[i].nsegs};
@@ -539,7 +546,7 @@ static void write_detail(FILE *f, const struct classify_report_site *x)
 
 static void write_sites(FILE *f, const struct classify_report *r)
 {
-	char b[32], o[32];
+	char b[32], o[32], pb[16];
 	size_t i;
 
 	fputs("<section id=\"sites-section\">\n<h2>Allocation sites</h2>\n", f);
@@ -601,9 +608,9 @@ static void write_sites(FILE *f, const struct classify_report *r)
 		fprintf(f, ":%" PRId64 "</td><td class=\"cz\"><span class=\"sw %s\"></span>", x->line,
 			html_cause_class(x->cause));
 		html_str(f, x->cause);
-		fprintf(f, "</td><td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"num\">%.1f%%</td>"
+		fprintf(f, "</td><td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td>"
 			"<td class=\"hint\"><div>", size_of(b, x->value, r->ix), count_of(o, x->objects),
-			num_pct(x->value, r->totals.total));
+			pct_of(pb, x->value, r->totals.total));
 		html_str(f, cc ? cc->hint : "");
 		fputs("</div></td></tr>\n", f);
 		write_detail(f, x);

@@ -1,6 +1,7 @@
 /* top.c — top's writer: one table row per group, its value, percentage of the whole
- * profile and running sum ("12.50%" in text, plain numbers in the other formats), its
- * objects, then the grouping's key columns. */
+ * profile and running sum, its objects, then the grouping's key columns. Numbers in the
+ * table writers' one style: "1.50 MiB" and "12.5%" in text, exact bytes and percentages
+ * rounded to two decimals in the other formats. */
 #include <stdio.h>
 #include <string.h>
 
@@ -24,7 +25,6 @@ int out_top_write(FILE *f, const struct out_top_opts *o, const struct store_top_
 	struct out_cell cell[9];
 	struct out_table *t;
 	struct buf causes, vias;
-	char p1[16], p2[16];
 	double cum = 0;
 	size_t i, nk = nkeys[o->by];
 	int ret = 0;
@@ -61,16 +61,10 @@ int out_top_write(FILE *f, const struct out_top_opts *o, const struct store_top_
 			if (text[k])
 				cell[4 + k] = (struct out_cell){.type = OUT_STR, .s = text[k], .len = strlen(text[k])};
 		cum += num_pct(r->value, o->total);
-		cell[0] = (struct out_cell){.type = OUT_INT, .i = r->value};
-		if (o->fmt == OUT_TEXT) {
-			snprintf(p1, sizeof(p1), "%.2f%%", num_pct(r->value, o->total));
-			snprintf(p2, sizeof(p2), "%.2f%%", cum);
-			cell[1] = (struct out_cell){.type = OUT_STR, .s = p1, .len = strlen(p1)};
-			cell[2] = (struct out_cell){.type = OUT_STR, .s = p2, .len = strlen(p2)};
-		} else {
-			cell[1] = (struct out_cell){.type = OUT_REAL, .r = num_pct(r->value, o->total)};
-			cell[2] = (struct out_cell){.type = OUT_REAL, .r = cum};
-		}
+		cell[0] = (struct out_cell){.type = store_heap_is_bytes(o->type) ? OUT_BYTES : OUT_INT,
+					    .i = r->value};
+		cell[1] = (struct out_cell){.type = OUT_PCT, .r = num_pct(r->value, o->total)};
+		cell[2] = (struct out_cell){.type = OUT_PCT, .r = cum};
 		cell[3] = (struct out_cell){.type = OUT_INT, .i = r->objects};
 		ret = out_table_row(t, cell) ? -1 : 0;
 	}

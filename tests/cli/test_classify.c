@@ -76,7 +76,7 @@ Test(classify, every_sample_site_has_its_expected_cause_in_every_go_version)
 					size_t e;
 					int listed = 0;
 
-					if (json_real_value(json_object_get(part, "percent")) < 2)
+					if (json_number_value(json_object_get(part, "percent")) < 2)
 						continue;
 					for (e = 0; e < ne; e++)
 						if (!strcmp(ex[e].scen, sc) && !strcmp(ex[e].fn, fn) && ex[e].line == line &&

@@ -175,7 +175,7 @@ static void check_profile(const char *cs, const struct conf *c, const char *ver,
 		cr_expect(json_is_true(json_object_get(json_array_get(builds, i), "used")),
 			  "%s go%s %s: build %s does not fit (match %.1f%%)", cs, ver, prof,
 			  json_string_value(json_object_get(json_array_get(builds, i), "name")),
-			  json_real_value(json_object_get(json_array_get(builds, i), "match")));
+			  json_number_value(json_object_get(json_array_get(builds, i), "match")));
 	/* escprof's bytes per (function, line, cause) */
 	hmap_init(&got);
 	sites = json_object_get(j, "sites");
@@ -251,8 +251,8 @@ static void check_profile(const char *cs, const struct conf *c, const char *ver,
 		free(g[i].key);
 	}
 	fprintf(score, "%s\tgo%s\t%s\t%.1f\t%.1f\t%.1f\t%lld\t%zu\t%zu\n", cs, ver, prof,
-		json_real_value(json_object_get(json_object_get(j, "coverage"), "attributed_pct")),
-		json_real_value(json_object_get(json_object_get(j, "coverage"), "joined_pct")),
+		json_number_value(json_object_get(json_object_get(j, "coverage"), "attributed_pct")),
+		json_number_value(json_object_get(json_object_get(j, "coverage"), "joined_pct")),
 		here.judged ? 100.0 * (double)here.right / (double)here.judged : 0, here.judged, here.groups,
 		here.gaps);
 	t->judged += here.judged;
@@ -370,7 +370,7 @@ static json_t *sites_by_cause(const char *log)
 								   json_integer_value(json_object_get(p, "value"))));
 		}
 	}
-	cr_expect_gt(json_real_value(json_object_get(json_object_get(j, "coverage"), "joined_pct")), 40);
+	cr_expect_gt(json_number_value(json_object_get(json_object_get(j, "coverage"), "joined_pct")), 40);
 	json_decref(j);
 	buf_release(&out);
 	buf_release(&err);

@@ -467,11 +467,12 @@ Test(output, analysis_text_shows_1536_bytes_as_1_50_kib_and_the_causes_as_a_tabl
 
 	w.ret = out_analysis_text(f, "p.pb.gz", &sum);
 	fclose(f);
-	/* widths: cause 6, value 8, % 6, objects 7, sites 5 (numeric: right) */
+	/* widths: cause 6, value 8, % 4 (the whole is "100%"), objects 7, sites 5 (numbers
+	 * right-aligned); 768 of 1536 is 50.0% */
 	expect_written(&w, "p.pb.gz: alloc_space, total 1.50 KiB in 3 objects\n"
-		       "coverage: 100.0% attributed to a cause, 50.0% joined to a compiler diagnostic\n\n"
-		       "cause   value     %       objects  sites\n"
-		       "boxing  1.50 KiB  100.0%  3            1\n"
+		       "coverage: 100% attributed to a cause, 50.0% joined to a compiler diagnostic\n\n"
+		       "cause      value     %  objects  sites\n"
+		       "boxing  1.50 KiB  100%        3      1\n"
 		       "\ntop sites by alloc_space:\n");
 	free(w.data);
 }
@@ -490,8 +491,8 @@ Test(output, analysis_json_gives_the_coverage_as_percentages_of_the_total)
 		       "  \"sample_index\": \"alloc_space\",\n"
 		       "  \"total\": 1536,\n"
 		       "  \"coverage\": {\n"
-		       "    \"attributed_pct\": 100.0,\n"
-		       "    \"joined_pct\": 50.0\n"
+		       "    \"attributed_pct\": 100,\n"
+		       "    \"joined_pct\": 50\n"
 		       "  },\n"
 		       "  \"causes\": [],\n"
 		       "  \"sites\": []\n"
@@ -587,7 +588,7 @@ Test(output, explain_text_gives_sizes_for_people_and_the_cause_with_its_confiden
 	w.ret = out_explain_write(f, OUT_TEXT, &x);
 	fclose(f);
 	expect_written(&w, "site 4: main.f  m.go:9\n"
-		       "  alloc: 1.50 KiB in 3 objects; in use: 512 B in 1 objects; 2 samples\n"
+		       "  alloc: 1.50 KiB in 3 objects; in use: 512 B in 1 object; 2 samples\n"
 		       "cause: boxing (confidence 0.50)\n");
 	free(w.data);
 }
@@ -645,14 +646,14 @@ Test(output, info_text_marks_the_last_sample_type_as_the_default)
 	w.ret = out_info_write(f, OUT_TEXT, &p, totals);
 	fclose(f);
 	expect_written(&w, "file:        h.pb.gz\n"
-		       "format:      pprof-gzip (100 bytes read, 200 decoded)\n"
+		       "format:      pprof-gzip (100 B read, 200 B decoded)\n"
 		       "period:      524288 space/bytes\n"
 		       "samples:     5\n"
 		       "locations:   6 (deepest inlining: 2 lines)\n"
 		       "functions:   7\n"
 		       "mappings:    1\n"
 		       "sample types (* = default):\n"
-		       "  * alloc_space      bytes                        1536\n");
+		       "  * alloc_space      bytes                    1.50 KiB\n");
 	free(w.data);
 }
 
@@ -694,5 +695,71 @@ Test(output, load_json_is_one_object_per_file)
 		       "    \"sha256\": \"ab\"\n"
 		       "  }\n"
 		       "]\n");
+	free(w.data);
+}
+
+Test(output, percentages_read_the_same_in_every_format)
+{
+	static const char *const heads[] = {"pct", "real", "size"};
+	struct out_cell row[3] = {
+		{.type = OUT_PCT, .r = 100.00000000000001},
+		{.type = OUT_REAL, .r = 0.1 + 0.2},
+		{.type = OUT_BYTES, .i = 1536},
+	};
+	char b[16];
+	struct written w;
+	FILE *f;
+
+	/* text: one decimal, the whole as 100%, no negative zero */
+	cr_expect_str_eq(out_pct(b, sizeof(b), 51.17), "51.2%");
+	cr_expect_str_eq(out_pct(b, sizeof(b), 99.96), "100%");
+	cr_expect_str_eq(out_pct(b, sizeof(b), 100.0), "100%");
+	cr_expect_str_eq(out_pct(b, sizeof(b), -0.01), "0.0%");
+	cr_expect_str_eq(out_pct(b, sizeof(b), 0.04), "0.0%");
+	/* programs: two decimals at most */
+	cr_expect_float_eq(out_pct_round(100.0 * 2 / 3), 66.67, 1e-9);
+	cr_expect_float_eq(out_pct_round(-0.001), 0.0, 0);
+	cr_expect_str_eq(out_plural(1, "sample", "samples"), "sample");
+	cr_expect_str_eq(out_plural(0, "sample", "samples"), "samples");
+
+	/* csv: the percentage 100 without noise; a REAL keeps every digit it needs */
+	f = open_mem(&w);
+	{
+		struct out_table *t = out_table_new(f, OUT_CSV, 3, heads);
+
+		out_table_row(t, row);
+		row[0].r = 200.0 / 3;
+		out_table_row(t, row);
+		w.ret = out_table_end(t);
+	}
+	fclose(f);
+	expect_written(&w, "pct,real,size\r\n100,0.30000000000000004,1536\r\n66.67,0.30000000000000004,1536\r\n");
+	free(w.data);
+
+	/* json: the whole an integer, the rest at most two decimals; text: sizes for people */
+	f = open_mem(&w);
+	{
+		struct out_table *t = out_table_new(f, OUT_JSON, 3, heads);
+
+		row[0].r = 100.00000000000001;
+		out_table_row(t, row);
+		row[0].r = 51.170000000000002;
+		row[1].r = 0.5;
+		out_table_row(t, row);
+		w.ret = out_table_end(t);
+	}
+	fclose(f);
+	expect_written(&w, "[\n  {\"pct\":100,\"real\":0.30000000000000004,\"size\":1536},\n"
+		       "  {\"pct\":51.17,\"real\":0.5,\"size\":1536}\n]\n");
+	free(w.data);
+	f = open_mem(&w);
+	{
+		struct out_table *t = out_table_new(f, OUT_TEXT, 3, heads);
+
+		out_table_row(t, row);
+		w.ret = out_table_end(t);
+	}
+	fclose(f);
+	expect_written(&w, "  pct  real      size\n51.2%   0.5  1.50 KiB\n");
 	free(w.data);
 }
