@@ -686,8 +686,9 @@ struct classify_diff_side {
 	const char *trim;
 };
 
-/* The percentage r changed by, against its scaled base, rounded to 2 decimals into *pct;
- * 0 when there is one, -1 when the base is 0 (no percentage: new). */
+/* The percentage r changed by, against its scaled base, into *pct (unrounded: the
+ * writers round it once, in the one number style); 0 when there is one, -1 when the
+ * base is 0 (no percentage: new). */
 int classify_diff_pct(const struct classify_diff_row *r, double *pct);
 
 /* Sums heap type `type` (STORE_*) over the sites of both analyses by `by`, scales the base

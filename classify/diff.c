@@ -176,7 +176,7 @@ int classify_diff_pct(const struct classify_diff_row *r, double *pct)
 {
 	if (r->base == 0 || r->base_scaled == 0)
 		return -1;
-	*pct = round(10000.0 * r->delta / r->base_scaled) / 100.0;
+	*pct = 100.0 * r->delta / r->base_scaled;
 	return 0;
 }
 

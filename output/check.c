@@ -26,14 +26,25 @@ int out_check_parse_format(const char *s, enum out_check_format *f)
 	return -1;
 }
 
+/* a growth in the one style, with its sign: "+12.5%", "-3.0%" */
+static void signed_pct(char *buf, size_t n, double v)
+{
+	char p[32];
+
+	out_pct(p, sizeof(p), v);
+	snprintf(buf, n, "%s%s", v >= 0 && p[0] != '-' ? "+" : "", p);
+}
+
 static const char *amount(char *buf, size_t n, double v, const struct budget_rule *r)
 {
 	if (r->scope == BUDGET_NEW_ESCAPES)
 		snprintf(buf, n, "%.0f", v);
+	else if (r->limit_kind == BUDGET_GROWTH && isinf(v))
+		snprintf(buf, n, "new");
 	else if (r->limit_kind == BUDGET_GROWTH)
-		isinf(v) ? snprintf(buf, n, "new") : snprintf(buf, n, "%+.2f%%", v);
+		signed_pct(buf, n, v);
 	else if (r->limit_kind == BUDGET_SHARE)
-		snprintf(buf, n, "%.2f%%", v);
+		out_pct(buf, n, v);
 	else
 		out_size(buf, n, (int64_t)llround(v), store_heap_is_bytes(r->type));
 	return buf;

@@ -42,10 +42,14 @@ static const char *pct_text(char *buf, size_t n, const struct classify_diff_row 
 {
 	double p;
 
-	if (classify_diff_pct(r, &p))
+	char one[32];
+
+	if (classify_diff_pct(r, &p)) {
 		snprintf(buf, n, "new");
-	else
-		snprintf(buf, n, "%+.2f%%", p);
+	} else {
+		out_pct(one, sizeof(one), p);
+		snprintf(buf, n, "%s%s", p >= 0 && one[0] != '-' ? "+" : "", one);
+	}
 	return buf;
 }
 
@@ -147,14 +151,13 @@ static json_t *json_row(const struct classify_diff_row *r)
 	json_object_set_new(j, "base", json_integer(r->base));
 	json_object_set_new(j, "new", json_integer(r->cur));
 	json_object_set_new(j, "delta", json_integer((json_int_t)llround(r->delta)));
-	json_object_set_new(j, "percent", classify_diff_pct(r, &p) ? json_null() : json_real(p));
+	json_object_set_new(j, "percent", classify_diff_pct(r, &p) ? json_null() : out_json_pct(p));
 	return j;
 }
 
 static void csv_row(struct out_table *t, const struct classify_diff_row *r)
 {
 	const char *status = classify_change_name(r->change);
-	char pct[32] = "";
 	double p;
 	struct out_cell cell[9] = {
 		{.type = OUT_STR, .s = status, .len = strlen(status)},
@@ -174,10 +177,8 @@ static void csv_row(struct out_table *t, const struct classify_diff_row *r)
 	if (r->cause)
 		cell[4] = (struct out_cell){.type = OUT_STR, .s = r->cause, .len = strlen(r->cause)};
 	/* two decimals, without the binary fraction's noise */
-	if (!classify_diff_pct(r, &p)) {
-		snprintf(pct, sizeof(pct), "%.2f", p);
-		cell[8] = (struct out_cell){.type = OUT_STR, .s = pct, .len = strlen(pct)};
-	}
+	if (!classify_diff_pct(r, &p))
+		cell[8] = (struct out_cell){.type = OUT_PCT, .r = p};
 	out_table_row(t, cell);
 }
 
@@ -251,7 +252,7 @@ int out_diff_profiles(FILE *f, const struct out_diff_opts *o, const struct class
 		json_object_set_new(x, "base", json_integer(tot.base));
 		json_object_set_new(x, "new", json_integer(tot.cur));
 		json_object_set_new(x, "delta", json_integer((json_int_t)llround(tot.delta)));
-		json_object_set_new(x, "percent", classify_diff_pct(&tot, &p) ? json_null() : json_real(p));
+		json_object_set_new(x, "percent", classify_diff_pct(&tot, &p) ? json_null() : out_json_pct(p));
 		json_object_set_new(j, "totals", x);
 		for (l = 0; l < NLISTS; l++)
 			json_object_set_new(c, classify_change_name(order[l]),

@@ -850,6 +850,8 @@ const char *out_pct(char *buf, size_t n, double pct)
 	snprintf(buf, n, "%.1f%%", pct == pct ? pct : 0);
 	if (!strcmp(buf, "100.0%"))
 		snprintf(buf, n, "100%%");
+	else if (!strcmp(buf, "-100.0%"))
+		snprintf(buf, n, "-100%%");
 	else if (!strcmp(buf, "-0.0%"))
 		snprintf(buf, n, "0.0%%");
 	return buf;

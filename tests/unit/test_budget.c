@@ -482,8 +482,8 @@ Test(budget, the_text_table_aligns_every_rule_and_counts_the_breaches)
 	static const char want[] =
 		"rule                                 limit     actual    verdict   where\n"
 		"total alloc_space <= 1KiB            1.00 KiB  2.00 KiB  BREACH    total\n"
-		"function main.f alloc_objects <= 5%  5.00%     2.50%     pass      main.f\n"
-		"grown cause * inuse_space <= +10%    +10.00%   new       BREACH    string-build\n"
+		"function main.f alloc_objects <= 5%  5.0%      2.5%      pass      main.f\n"
+		"grown cause * inuse_space <= +10%    +10.0%    new       BREACH    string-build\n"
 		"new-escapes <= 0                     0         1         BREACH    /src/c.go:4: moved to heap: x\n"
 		"function none alloc_space <= 1       1 B       -         NO MATCH  \n"
 		"5 rules, 3 breached, 1 matched nothing (profile 42)\n";
@@ -553,7 +553,7 @@ Test(budget, github_points_a_breach_at_its_relative_site_and_else_at_the_budget)
 		"::error file=a.go,line=7,title=escprof budget::total alloc_space <= 1KiB: total 2.00 KiB,"
 		" limit 1.00 KiB\n"
 		"::error file=ci.budget,line=3,title=escprof budget::grown cause * inuse_space <= +10%25:"
-		" string-build new, limit +10.00%25 (and more)\n"
+		" string-build new, limit +10.0%25 (and more)\n"
 		"::error file=c.go,line=4,title=escprof budget::new-escapes <= 0: 1 new escape against the"
 		" baseline build, first: /src/c.go:4: moved to heap: x\n"
 		"::error file=ci.budget,line=5,title=escprof budget::function none alloc_space <= 1: the rule"

@@ -512,21 +512,21 @@ Test(output, diff_of_profiles_shows_each_list_with_a_signed_percentage_of_base)
 	struct written w;
 	FILE *f = open_mem(&w);
 
-	/* 512 over 1024 is +50.00%; 510 over 1127 is +45.25%; one row of each list */
+	/* 512 over 1024 is +50%; 510 over 1127 is +45.2529%, +45.3% in text; one row of each list */
 	w.ret = out_diff_profiles(f, &o, &d, 1);
 	fclose(f);
 	expect_written(&w, "a -> b, alloc_objects by site\n"
-		       "total: 1127 -> 1637, +510 (+45.25%)\n"
+		       "total: 1127 -> 1637, +510 (+45.3%)\n"
 		       "2 grew, 0 shrank, 0 new, 1 gone, 0 unchanged\n"
 		       "\n"
 		       "grew (2):\n"
-		       "  base   new  delta   change  function  file:line  cause\n"
-		       "  1024  1536   +512  +50.00%  f         a.go:7     c\n"
+		       "  base   new  delta  change  function  file:line  cause\n"
+		       "  1024  1536   +512  +50.0%  f         a.go:7     c\n"
 		       "  ... 1 more (-n 0 shows all)\n"
 		       "\n"
 		       "gone (1):\n"
-		       "  base  new  delta    change  function  file:line  cause\n"
-		       "     3    0     -3  -100.00%  g         b.go:9     d\n");
+		       "  base  new  delta  change  function  file:line  cause\n"
+		       "     3    0     -3   -100%  g         b.go:9     d\n");
 	free(w.data);
 }
 
