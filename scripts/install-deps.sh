@@ -22,6 +22,8 @@ if [ "${1:-}" = test ]; then
 	command -v sqlite3 >/dev/null 2>&1 || need="$need sqlite3"
 	command -v xmllint >/dev/null 2>&1 || need="$need libxml2-utils"	# JUnit reports checked as XML
 	python3 -c 'import jsonschema' >/dev/null 2>&1 || need="$need python3-jsonschema"	# SARIF checked against its schema
+	# go tool pprof -raw is the oracle the profile tests compare with (Debian's Go 1.19)
+	command -v go >/dev/null 2>&1 || need="$need golang-go"
 	# the man page is rendered by man(1) with groff's warnings on
 	command -v man >/dev/null 2>&1 || need="$need man-db"
 	command -v groff >/dev/null 2>&1 || need="$need groff-base"

@@ -420,14 +420,12 @@ Test(store_layout, frames_of_two_corpus_heap_profiles_are_pprof_raw)
 	char path[4096], raw[4096], cmd[16384];
 	struct buf err;
 
-	if (!t_shared() || system("command -v go >/dev/null 2>&1")) {
-		cr_log_warn("no ../shared/corpus or no go: corpus frames not checked");
-		return;
-	}
+	if (!t_shared() || system("command -v go >/dev/null 2>&1"))
+		cr_skip_test("no ../shared/corpus or no go: corpus frames not checked");
 	for (int i = 0; i < 2; i++) {
 		snprintf(path, sizeof(path), "%s/corpus/profiles/%s", t_shared(), names[i]);
 		if (access(path, R_OK)) {
-			cr_log_warn("%s absent: not checked", path);
+			cr_log_info("%s absent: not checked", path);
 			continue;
 		}
 		snprintf(raw, sizeof(raw), "%s/%s.raw.txt", t_tmpdir(), names[i]);
