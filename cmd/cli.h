@@ -112,6 +112,9 @@ struct cli_progress *cli_progress_start(const struct cli *c);
 void cli_progress_phase(struct cli_progress *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cli_progress_count(struct cli_progress *p, size_t done, size_t total);
 void cli_progress_stop(struct cli_progress *p);
+/* The phase "VERB SOURCE" for a profile: a URL named without its user name or password. */
+void cli_progress_profile(struct cli_progress *p, const char *verb, const char *source,
+			  const struct profile_limits *lim);
 
 /* Parses a byte size: digits with an optional B, K/KiB, M/MiB, G/GiB suffix (k, M, G are
  * powers of 1024 here, as for memory limits). Returns 0 or -1. */

@@ -189,7 +189,7 @@ int cmd_analyze(struct cli *c, int argc, char **argv)
 		struct store_profile_opts po = {.name = name, .without_samples = temp,
 						.progress = prog ? progress : NULL, .progress_ctx = prog};
 
-		cli_progress_phase(prog, "loading %s", argv[optind]);
+		cli_progress_profile(prog, "loading", argv[optind], &lim);
 		if (classify_ingest_profile_decoded(s, argv[optind], &po, &lim, &pr, &decoded, &e))
 			goto fail;
 		co.decoded = decoded;

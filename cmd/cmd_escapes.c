@@ -49,6 +49,7 @@ int cmd_escapes(struct cli *c, int argc, char **argv)
 	struct store *s = NULL;
 	struct err e = {0};
 	struct classify_ingest_build_result *results;
+	struct cli_progress *prog = NULL;
 	uint64_t max_line = 0;
 	int opt, r, i, dry = 0, ret = EXIT_OK;
 
@@ -80,9 +81,17 @@ int cmd_escapes(struct cli *c, int argc, char **argv)
 		return cli_fail(c, &e);
 	}
 	store_batch_begin(s);
-	for (i = optind; i < argc && ret == EXIT_OK; i++)
-		if (classify_ingest_build(dry ? NULL : s, argv[i], name, version, (size_t)max_line, &results[i], &e))
+	/* progress on a terminal only, never into a pipe or a log */
+	prog = cli_progress_start(c);
+	for (i = optind; i < argc && ret == EXIT_OK; i++) {
+		cli_progress_phase(prog, "reading %s", argv[i]);
+		if (classify_ingest_build(dry ? NULL : s, argv[i], name, version, (size_t)max_line, &results[i], &e)) {
+			cli_progress_stop(prog);
+			prog = NULL;
 			ret = cli_fail(c, &e);
+		}
+	}
+	cli_progress_stop(prog);
 	if (ret == EXIT_OK) {
 		const struct out_ingest_opts o = {c->format, c->quiet, dry};
 

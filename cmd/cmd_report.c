@@ -218,7 +218,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
 		struct store_profile_opts po = {.progress = prog ? progress : NULL, .progress_ctx = prog};
 		struct classify_ingest_profile_result pr;
 
-		cli_progress_phase(prog, "loading %s", argv[optind]);
+		cli_progress_profile(prog, "loading", argv[optind], &lim);
 		if (classify_ingest_profile(s, argv[optind], &po, &lim, &pr, &e))
 			goto fail;
 		pid = pr.id;
@@ -240,7 +240,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
 			goto fail;
 	}
 	if (baseline)
-		cli_progress_phase(prog, "analysing the baseline %s", baseline);
+		cli_progress_profile(prog, "analysing the baseline", baseline, &lim);
 	if (classify_sample_type(s, pid, want, &ix, &e) ||
 	    (baseline && select_baseline(c, s, baseline, bbrefs, nbbrefs, aid, &co, &lim, &base_pid,
 					 &base_aid, &e)))

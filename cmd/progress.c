@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "common/buf.h"
 #include "common/num.h"
+#include "profile/profile.h"
 
 #define TICK_NS 100000000L	/* redrawn at most every 100 ms */
 
@@ -190,4 +191,17 @@ void cli_progress_stop(struct cli_progress *p)
 	pthread_cond_destroy(&p->wake);
 	pthread_mutex_destroy(&p->lock);
 	free(p);
+}
+
+void cli_progress_profile(struct cli_progress *p, const char *verb, const char *source,
+			  const struct profile_limits *lim)
+{
+	char *shown;
+
+	if (!p)
+		return;
+	/* a URL as it is stored: never its user name or password */
+	shown = profile_source_name(source, lim);
+	cli_progress_phase(p, "%s %s", verb, shown ? shown : "the profile");
+	free(shown);
 }

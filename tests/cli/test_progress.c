@@ -155,6 +155,23 @@ Test(progress, analyze_on_a_terminal_shows_progress_erases_it_and_writes_the_sam
 	ran_release(&pipe_);
 }
 
+Test(progress, escapes_on_a_terminal_names_the_log_it_reads_and_never_in_a_pipe)
+{
+	struct ran tty, pipe_;
+
+	run(&tty, 1, "ESCPROF_PROGRESS_DELAY_MS=0", "escapes --dry-run " SAMPLE ".mm.txt");
+	cr_assert_eq(tty.code, 0, "%s", tty.err.data);
+	cr_expect_geq(expect_progress_erased(&tty, "escapes"), 1);
+	cr_expect(strstr(tty.err.data, "\rescprof escapes: reading " SAMPLE ".mm.txt"), "%s", tty.err.data);
+
+	run(&pipe_, 0, "ESCPROF_PROGRESS_DELAY_MS=0", "escapes --dry-run " SAMPLE ".mm.txt");
+	cr_assert_eq(pipe_.code, 0);
+	cr_expect_eq(pipe_.err.len, 0, "progress in a pipe: '%s'", pipe_.err.data);
+	cr_expect_str_eq(tty.out.data, pipe_.out.data, "standard output differs with a terminal");
+	ran_release(&tty);
+	ran_release(&pipe_);
+}
+
 Test(progress, report_on_a_terminal_shows_progress_and_the_same_page_goes_to_a_pipe)
 {
 	struct ran tty, pipe_;
