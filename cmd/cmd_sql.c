@@ -13,10 +13,12 @@ static const char usage[] =
 	"\n"
 	"Runs one read-only SQL statement on the store. The public views are profiles,\n"
 	"profile_labels, sample_types, sample_values, heap_samples, sample_labels, frames,\n"
-	"builds, diagnostics, flow_steps, alloc_sites and causes (see README.md).\n"
+	"builds, diagnostics, flow_steps, alloc_sites, causes, profile_names and\n"
+	"build_names (see README.md).\n"
 	"\n"
 	"  --write   allow one statement that changes the store (your own tables or\n"
-	"            views, deleting old profiles), run in its own transaction\n";
+	"            views, or DELETE FROM profiles / builds WHERE ..., which removes them\n"
+	"            as `escprof rm` does), run in its own transaction\n";
 
 struct sql_out {
 	enum out_format fmt;
