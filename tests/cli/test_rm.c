@@ -111,16 +111,16 @@ static const char *make_store(const char *name)
 }
 
 /* Every view with a profile_id, for the profiles where `cond` holds, in a fixed order. */
-static const char *const profile_views[] = {
-	"SELECT * FROM profiles WHERE profile_id %s ORDER BY 1",
-	"SELECT * FROM profile_labels WHERE profile_id %s ORDER BY 1, 2, 3",
-	"SELECT * FROM profile_names WHERE profile_id %s ORDER BY 1, 2",
-	"SELECT * FROM sample_types WHERE profile_id %s ORDER BY 1, 2",
-	"SELECT * FROM sample_values WHERE profile_id %s ORDER BY 1, 2, 3",
-	"SELECT * FROM heap_samples WHERE profile_id %s ORDER BY 1, 2",
-	"SELECT * FROM sample_labels WHERE profile_id %s ORDER BY 1, 2, 3, 4, 5",
-	"SELECT * FROM frames WHERE profile_id %s ORDER BY 1, 2, 3",
-	"SELECT * FROM alloc_sites WHERE profile_id %s ORDER BY 1, 3",
+static const char *const profile_views[][2] = {
+	{"profiles", "1"},
+	{"profile_labels", "1, 2, 3"},
+	{"profile_names", "1, 2"},
+	{"sample_types", "1, 2"},
+	{"sample_values", "1, 2, 3"},
+	{"heap_samples", "1, 2"},
+	{"sample_labels", "1, 2, 3, 4, 5"},
+	{"frames", "1, 2, 3"},
+	{"alloc_sites", "1, 3"},
 };
 
 static void expect_profiles_unchanged(const char *before, const char *after, const char *cond)
@@ -128,7 +128,8 @@ static void expect_profiles_unchanged(const char *before, const char *after, con
 	char sql[512];
 
 	for (size_t i = 0; i < sizeof(profile_views) / sizeof(profile_views[0]); i++) {
-		snprintf(sql, sizeof(sql), profile_views[i], cond);
+		snprintf(sql, sizeof(sql), "SELECT * FROM %s WHERE profile_id %s ORDER BY %s",
+			 profile_views[i][0], cond, profile_views[i][1]);
 		expect_same(before, after, sql, sql);
 	}
 }
@@ -337,6 +338,53 @@ Test(rm, the_rest_of_the_store_can_be_removed_down_to_nothing)
 	expect_consistent(db);
 }
 
+/* Sample labels with strings (a CPU profile of the corpus): they stay while another
+ * profile's labels hold them and go with the last. */
+Test(rm, label_strings_go_with_the_last_profile_holding_them)
+{
+	const char *db = t_fresh("rm-labels.db"), *gz = t_fresh("labels.pb.gz");
+	char path[4096], cmd[8192];
+	long long held;
+
+	if (!t_shared()) {
+		cr_log_warn("no ../shared/corpus: label strings not checked");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/corpus/profiles/go-cpu_sqlprof_go1.23.3_labels.pprof", t_shared());
+	if (access(path, R_OK)) {
+		cr_log_warn("%s absent: label strings not checked", path);
+		return;
+	}
+	/* the same profile in other bytes: compressed again */
+	snprintf(cmd, sizeof(cmd), "zcat -f '%s' | gzip -1 >'%s'", path, gz);
+	cr_assert_eq(system(cmd), 0);
+	run_ok("load -q --db '%s' '%s' '%s' '%s'", db, path, gz, S26 "chan_send.pb.gz");
+	/* the strings only labels name, as the view shows them */
+	held = sq_int(db, "SELECT count(*) FROM (SELECT str FROM sample_labels WHERE str IS NOT NULL"
+		      " UNION SELECT key FROM sample_labels WHERE key != 'bytes')"
+		      " WHERE str NOT IN (SELECT n.s FROM func f JOIN str n ON n.id IN (f.name_id, f.file_id))");
+	cr_assert_gt(held, 0, "the corpus profile has string labels");
+	run_ok("rm -q --db '%s' --profile 1", db);
+	expect_consistent(db);
+	cr_expect_eq(sq_int(db, "SELECT count(*) FROM str WHERE id IN (SELECT key_id FROM sample_label"
+			    " UNION SELECT str_id FROM sample_label)"),
+		     sq_int(db, "SELECT count(*) FROM (SELECT DISTINCT key_id FROM sample_label UNION"
+			    " SELECT str_id FROM sample_label WHERE str_id IS NOT NULL)"), "label strings lost");
+	run_ok("rm -q --db '%s' --profile 2", db);
+	expect_consistent(db);
+	cr_expect_eq(sq_int(db, "SELECT count(*) FROM sample_label"), 0);
+	/* what is left is chan_send's own: the strings its stacks' functions name in a store
+	 * of it alone */
+	{
+		const char *alone = t_fresh("rm-labels-alone.db");
+
+		run_ok("load -q --db '%s' '%s'", alone, S26 "chan_send.pb.gz");
+		cr_expect_eq(sq_int(db, "SELECT count(*) FROM str"),
+			     sq_int(alone, "SELECT count(*) FROM str WHERE id IN (SELECT name_id FROM func"
+				    " WHERE refs > 0 UNION SELECT file_id FROM func WHERE refs > 0)"));
+	}
+}
+
 /* ---- bad arguments: one line, exit 2 or 3, the store unchanged ---- */
 
 struct bad_case {
@@ -348,21 +396,21 @@ struct bad_case {
 ParameterizedTestParameters(rm, bad_arguments_change_nothing)
 {
 	static struct bad_case cases[] = {
-		{"rm", 2},
+		{"rm", 2, 0},
 		{"rm --bogus 3", 2, 1},
-		{"rm ''", 2},
-		{"rm nosuch", 3},
-		{"rm 99", 3},
-		{"rm 1", 3},		/* profile 1 and build 1 */
-		{"rm --profile nosuch append_growth.pb.gz", 3},	/* nothing removed when one REF is bad */
-		{"rm --build 3", 3},
-		{"prune", 2},
-		{"prune --older-than yesterday", 2},
-		{"prune --older-than 2026-02-31", 2},
-		{"prune --older-than 30x", 2},
-		{"prune --keep-last -1", 2},
-		{"prune --keep-last many", 2},
-		{"prune --keep-last 1 extra", 2},
+		{"rm ''", 2, 0},
+		{"rm nosuch", 3, 0},
+		{"rm 99", 3, 0},
+		{"rm 1", 3, 0},		/* profile 1 and build 1 */
+		{"rm --profile nosuch append_growth.pb.gz", 3, 0},	/* nothing removed when one REF is bad */
+		{"rm --build 3", 3, 0},
+		{"prune", 2, 0},
+		{"prune --older-than yesterday", 2, 0},
+		{"prune --older-than 2026-02-31", 2, 0},
+		{"prune --older-than 30x", 2, 0},
+		{"prune --keep-last -1", 2, 0},
+		{"prune --keep-last many", 2, 0},
+		{"prune --keep-last 1 extra", 2, 0},
 		{"prune --bogus", 2, 1},
 	};
 
