@@ -20,6 +20,7 @@ static const char usage[] =
 	"\n"
 	"  --db FILE        database (default escprof.db or $ESCPROF_DB)\n"
 	"  --name N         name of the build (default: the input's base name)\n"
+	"                   (of bytes already stored: added to that build's names)\n"
 	"  --go-version V   the Go version that printed it (default: inferred)\n"
 	"  --dry-run        parse and count only; no database\n"
 	"  --max-line N     longest line accepted (default 1M)\n"

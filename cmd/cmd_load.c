@@ -18,6 +18,7 @@ static const char usage[] =
 	"\n"
 	"  --db FILE        database (default escprof.db or $ESCPROF_DB)\n"
 	"  --name N         name of the profile (default: the file's base name)\n"
+	"                   (of bytes already stored: added to that profile's names)\n"
 	"  --label k=v      attach a label to the profile (repeatable)\n"
 	CLI_LIMIT_HELP
 	"  --format F       text or json report of what was loaded\n"
