@@ -78,7 +78,8 @@ static int write_items(const struct cli *c, const struct store_item *v, size_t n
 	size_t i;
 	int bad = 0;
 
-	if (c->quiet)
+	/* a text table of nothing would be a header alone: the note says it */
+	if (c->quiet || (!n && c->format == OUT_TEXT))
 		return 0;
 	if (!(t = out_table_new(stdout, c->format, 4, cols)))
 		return -1;
