@@ -18,7 +18,8 @@ static const char usage[] =
 	CLI_URL_HELP
 	"\n"
 	"options:\n"
-	"  --name N             name of the profile (default: the file's base name)\n"
+	"  --name N             name of the profile (default: the file's base name; a\n"
+	"                       profile already stored gets the name added to its names)\n"
 	"  --label k=v          attach a label to the profile (repeatable)\n"
 	"  --format text|json   what was loaded, as text or json (default text)\n"
 	CLI_LIMIT_HELP

@@ -28,7 +28,9 @@ static const struct command {
 	{"info", cmd_info, "describe a profile: sample types with totals, counts, period"},
 	{"list", cmd_list, "source lines with the bytes, objects and cause at each line"},
 	{"load", cmd_load, "store heap profiles in the database"},
+	{"prune", cmd_prune, "remove the profiles (or builds) loaded before a time, keeping the newest N"},
 	{"report", cmd_report, "a self-contained HTML report: charts by cause, package and site, a sortable table"},
+	{"rm", cmd_rm, "remove profiles or builds and everything that hangs from them"},
 	{"sql", cmd_sql, "run a read-only SQL query on the database"},
 	{"top", cmd_top, "rank a stored profile's allocations by site, function, package, cause, size"},
 };

@@ -30,7 +30,9 @@ static enum esc_status resolve(struct store *s, const char *table, const char *w
 			return ESC_EDB;
 		sqlite3_bind_int64(st, 1, n);
 	} else {
-		snprintf(sql, sizeof(sql), "SELECT max(id) FROM %s WHERE name = ?", table);
+		/* the one given the name last */
+		snprintf(sql, sizeof(sql), "SELECT %s_id FROM %s_name WHERE name = ?"
+			 " ORDER BY seq DESC LIMIT 1", table, table);
 		if (store_prepare(s, sql, &st, e))
 			return ESC_EDB;
 		sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);

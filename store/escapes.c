@@ -12,6 +12,7 @@ struct store_build {
 	int64_t id;
 	int64_t next_diag;
 	sqlite3_stmt *diag_put, *step_put;
+	char *name;		/* the name given (--name); NULL for the default */
 };
 
 static void bind_opt_text(sqlite3_stmt *st, int i, const char *s)
@@ -35,7 +36,13 @@ enum esc_status store_build_begin(struct store *s, const struct store_build_opts
 	if (!(b = calloc(1, sizeof(*b))))
 		return err_set(e, ESC_ENOMEM, "'%s': out of memory", o->source);
 	b->s = s;
+	if (o->name && !(b->name = strdup(o->name))) {
+		free(b);
+		return err_set(e, ESC_ENOMEM, "'%s': out of memory", o->source);
+	}
+	store_bulk(s);
 	if ((ret = store_begin(s, e))) {
+		free(b->name);
 		free(b);
 		return ret;
 	}
@@ -51,6 +58,9 @@ enum esc_status store_build_begin(struct store *s, const struct store_build_opts
 		goto fail;
 	}
 	b->id = sqlite3_last_insert_rowid(s->db);
+	if ((ret = store_add_name(s, STORE_BUILD, b->id,
+				  o->name ? o->name : path_base(o->source), e)))
+		goto fail;
 	if ((ret = store_prepare(s, "INSERT INTO diagnostic VALUES (?,?,?,?,?,?,?,?,?,?,?)", &b->diag_put, e)) ||
 	    (ret = store_prepare(s, "INSERT INTO flow_step VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", &b->step_put, e)))
 		goto fail;
@@ -144,9 +154,21 @@ enum esc_status store_build_commit(struct store_build *b, const char *sha256,
 	sqlite3_finalize(st);
 	st = NULL;
 	if (old) {
+		/* the same log again: the first build stands, and a name given now is added
+		 * to its names */
+		char *name = b->name;
+
+		b->name = NULL;
 		store_build_abort(b);
 		*id = old;
-		return ESC_OK;
+		if (name && !(ret = store_begin(s, e))) {
+			if ((ret = store_add_name(s, STORE_BUILD, old, name, e)))
+				store_rollback(s);
+			else
+				ret = store_commit(s, e);
+		}
+		free(name);
+		return ret;
 	}
 	if ((ret = store_prepare(s, "UPDATE build SET sha256 = ?, go_version = ? WHERE id = ?", &st, e)))
 		goto fail;
@@ -166,6 +188,7 @@ enum esc_status store_build_commit(struct store_build *b, const char *sha256,
 		goto fail;
 	*id = b->id;
 	*added = 1;
+	free(b->name);
 	free(b);
 	return ESC_OK;
 fail:
@@ -181,5 +204,6 @@ void store_build_abort(struct store_build *b)
 	sqlite3_finalize(b->diag_put);
 	sqlite3_finalize(b->step_put);
 	store_rollback(b->s);
+	free(b->name);
 	free(b);
 }

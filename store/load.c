@@ -7,7 +7,10 @@
  * stack: its stored locations must equal the sample's (a location is unique by its lines,
  * and a location ends where a frame is not inlined, so equal frames are equal location
  * lists), and stacks that differ but hash alike are stored apart under the hash plus a
- * collision number, so no hash, however weak or attacked, merges two stacks. */
+ * collision number, so no hash, however weak or attacked, merges two stacks. The load
+ * adds to the refs counts the shared rows keep for removal (a location: the stacks
+ * listing it; a function: the lines of locations naming it), counted in memory and
+ * written once per location and function at the end. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +24,7 @@
 
 struct frame {
 	int64_t func_id;
+	size_t fn;		/* the profile's function index; NO_FN for none or an address */
 	int64_t line, col;
 	int inlined;
 };
@@ -30,7 +34,9 @@ struct loc_frames {
 	size_t n;
 	struct hash128 h;
 	int64_t id;		/* the stored location; 0 until a stack needs it */
+	uint32_t refs;		/* times the stacks this load stored list it */
 };
+#define NO_FN SIZE_MAX
 
 /* A stack of this load: its frames are those of the nlocs locations at locs[off] of the
  * loader (the first sample's), or when nlocs is STACK_IN_STORE, those stored under id. */
@@ -48,7 +54,9 @@ struct loader {
 	struct err *e;
 	int64_t profile_id;
 	sqlite3_stmt *str_get, *str_put, *fn_get, *fn_put, *stk_get, *stk_put, *locs_get,
-		*loc_get, *loc_put, *pstk_put, *smp_put, *vx_put, *lbl_put;
+		*loc_get, *loc_put, *pstk_put, *smp_put, *vx_put, *lbl_put, *fn_ref;
+	int64_t *fids;			/* the stored function of each of the profile's */
+	uint32_t *frefs;		/* lines of the locations this load stored naming it */
 	struct buf text;		/* a location's lines or a stack's locations, as stored */
 	struct loc_frames *locs;
 	/* not common/hmap: probed once per sample by a 128-bit hash already made, no key copy */
@@ -127,15 +135,14 @@ static int64_t func_id(struct loader *L, const char *name, const char *file)
 static enum esc_status prepare_locations(struct loader *L)
 {
 	const struct profile *p = L->p;
-	int64_t *fids = calloc(p->nfunctions + 1, sizeof(*fids));
+	int64_t *fids = L->fids = calloc(p->nfunctions + 1, sizeof(*fids));
 	size_t i, j;
 	int64_t none = 0;
 
+	L->frefs = calloc(p->nfunctions + 1, sizeof(*L->frefs));
 	L->locs = calloc(p->nlocations + 1, sizeof(*L->locs));
-	if (!fids || !L->locs) {
-		free(fids);
+	if (!fids || !L->frefs || !L->locs)
 		return nomem(L);
-	}
 	for (i = 0; i < p->nfunctions; i++)
 		if (!(fids[i] = func_id(L, p->functions[i].name, p->functions[i].file)))
 			goto fail;
@@ -157,16 +164,19 @@ static enum esc_status prepare_locations(struct loader *L)
 			snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)l->address);
 			if (!(lf->v[0].func_id = func_id(L, addr, "")))
 				goto fail;
+			lf->v[0].fn = NO_FN;
 		}
 		for (j = 0; j < l->nlines; j++) {
 			const struct profile_line *ln = &l->lines[j];
 
 			if (ln->function) {
-				lf->v[j].func_id = fids[ln->function - p->functions];
+				lf->v[j].fn = (size_t)(ln->function - p->functions);
+				lf->v[j].func_id = fids[lf->v[j].fn];
 			} else {
 				if (!none && !(none = func_id(L, "", "")))
 					goto fail;
 				lf->v[j].func_id = none;
+				lf->v[j].fn = NO_FN;
 			}
 			lf->v[j].line = ln->line;
 			lf->v[j].col = ln->column;
@@ -179,10 +189,8 @@ static enum esc_status prepare_locations(struct loader *L)
 			lf->h = hash128_add(lf->h, (uint64_t)lf->v[j].col * 2 + (uint64_t)lf->v[j].inlined);
 		}
 	}
-	free(fids);
 	return ESC_OK;
 fail:
-	free(fids);
 	return L->e->status ? L->e->status : ESC_EDB;
 }
 
@@ -300,7 +308,19 @@ static int64_t location_id(struct loader *L, size_t i)
 	sqlite3_bind_text(L->loc_put, 1, L->text.data, (int)L->text.len, SQLITE_STATIC);
 	if (step_done(L, L->loc_put, "cannot store a location"))
 		return 0;
-	return lf->id = sqlite3_last_insert_rowid(L->s->db);
+	lf->id = sqlite3_last_insert_rowid(L->s->db);
+	for (j = 0; j < lf->n; j++) {
+		if (lf->v[j].fn != NO_FN) {
+			L->frefs[lf->v[j].fn]++;
+			continue;
+		}
+		/* a function the profile does not list: rare, counted at once */
+		sqlite3_bind_int64(L->fn_ref, 1, 1);
+		sqlite3_bind_int64(L->fn_ref, 2, lf->v[j].func_id);
+		if (step_done(L, L->fn_ref, "cannot count a function's uses"))
+			return lf->id = 0;
+	}
+	return lf->id;
 }
 
 /* Inserts s's stack under key n of hash h; its id, or 0 on failure. */
@@ -311,9 +331,11 @@ static int64_t insert_stack(struct loader *L, const struct profile_sample *s,
 	size_t i;
 	int bad = 0;
 
-	for (i = 0; i < s->nlocations; i++)
+	for (i = 0; i < s->nlocations; i++) {
 		if (!location_id(L, s->locations[i]->index))
 			return 0;
+		L->locs[s->locations[i]->index].refs++;
+	}
 	buf_reset(&L->text);
 	bad |= buf_addc(&L->text, '[');
 	for (i = 0; i < s->nlocations; i++)
@@ -618,6 +640,9 @@ static enum esc_status insert_profile(struct loader *L, const struct store_profi
 	L->profile_id = sqlite3_last_insert_rowid(L->s->db);
 	sqlite3_finalize(st);
 	st = NULL;
+	if ((ret = store_add_name(L->s, STORE_PROFILE, L->profile_id,
+				  o->name ? o->name : path_base(o->source), L->e)))
+		return ret;
 
 	if ((ret = store_prepare(L->s, "INSERT INTO sample_type VALUES (?,?,?,?)", &st, L->e)))
 		return ret;
@@ -656,6 +681,34 @@ out:
 	return ret;
 }
 
+/* Adds what this load counted to the refs of the locations and functions it used. */
+static enum esc_status write_refs(struct loader *L)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i;
+
+	if (store_prepare(L->s, "UPDATE location SET refs = refs + ? WHERE id = ?", &st, L->e))
+		return ESC_EDB;
+	for (i = 0; i < L->p->nlocations; i++)
+		if (L->locs[i].refs) {
+			sqlite3_bind_int64(st, 1, L->locs[i].refs);
+			sqlite3_bind_int64(st, 2, L->locs[i].id);
+			if (step_done(L, st, "cannot count a location's uses"))
+				break;
+		}
+	sqlite3_finalize(st);
+	if (i < L->p->nlocations)
+		return ESC_EDB;
+	for (i = 0; i < L->p->nfunctions; i++)
+		if (L->frefs[i]) {
+			sqlite3_bind_int64(L->fn_ref, 1, L->frefs[i]);
+			sqlite3_bind_int64(L->fn_ref, 2, L->fids[i]);
+			if (step_done(L, L->fn_ref, "cannot count a function's uses"))
+				return ESC_EDB;
+		}
+	return ESC_OK;
+}
+
 static void loader_release(struct loader *L)
 {
 	size_t i;
@@ -673,6 +726,9 @@ static void loader_release(struct loader *L)
 	sqlite3_finalize(L->smp_put);
 	sqlite3_finalize(L->vx_put);
 	sqlite3_finalize(L->lbl_put);
+	sqlite3_finalize(L->fn_ref);
+	free(L->fids);
+	free(L->frefs);
 	if (L->locs)
 		for (i = 0; i < L->p->nlocations; i++)
 			free(L->locs[i].v);
@@ -698,6 +754,7 @@ enum esc_status store_add_profile(struct store *s, const struct profile *p,
 		L.e = e = &local;
 	*id = 0;
 	*added = 0;
+	store_bulk(s);
 	if ((st = store_begin(s, e)))
 		return st;
 	/* the same bytes twice: the first load stands */
@@ -710,6 +767,11 @@ enum esc_status store_add_profile(struct store *s, const struct profile *p,
 		if (sqlite3_step(q) == SQLITE_ROW)
 			*id = sqlite3_column_int64(q, 0);
 		sqlite3_finalize(q);
+		/* a name given to the same bytes again is added to the profile's names */
+		if (*id && o->name && (st = store_add_name(s, STORE_PROFILE, *id, o->name, e)))
+			goto fail;
+		if (*id && o->name)
+			return store_commit(s, e);
 		if (*id) {
 			store_rollback(s);
 			return ESC_OK;
@@ -727,7 +789,8 @@ enum esc_status store_add_profile(struct store *s, const struct profile *p,
 	    (st = store_prepare(s, "INSERT OR IGNORE INTO profile_stack VALUES (?,?)", &L.pstk_put, e)) ||
 	    (st = store_prepare(s, "INSERT INTO sample VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", &L.smp_put, e)) ||
 	    (st = store_prepare(s, "INSERT INTO sample_value_x VALUES (?,?,?,?)", &L.vx_put, e)) ||
-	    (st = store_prepare(s, "INSERT INTO sample_label VALUES (?,?,?,?,?,?)", &L.lbl_put, e)))
+	    (st = store_prepare(s, "INSERT INTO sample_label VALUES (?,?,?,?,?,?)", &L.lbl_put, e)) ||
+	    (st = store_prepare(s, "UPDATE func SET refs = refs + ? WHERE id = ?", &L.fn_ref, e)))
 		goto fail;
 	if ((st = insert_profile(&L, o)))
 		goto fail;
@@ -754,6 +817,8 @@ enum esc_status store_add_profile(struct store *s, const struct profile *p,
 		st = e->status ? e->status : (enum esc_status)rc;
 		goto fail;
 	}
+	if (!o->without_samples && (st = write_refs(&L)))
+		goto fail;
 	loader_release(&L);
 	if ((st = store_commit(s, e)))
 		return st;

@@ -87,6 +87,24 @@ static int schema_state(struct store *s, int *v, int *n)
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
+/* Foreign keys back on once the transaction that bulk-loaded without them has ended. */
+static void fk_restore(struct store *s)
+{
+	if (s->fk_off && s->db && sqlite3_get_autocommit(s->db)) {
+		sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_FKEY, 1, NULL);
+		s->fk_off = 0;
+	}
+}
+
+void store_bulk(struct store *s)
+{
+	/* SQLite changes the setting only between transactions */
+	if (!s->fk_off && sqlite3_get_autocommit(s->db)) {
+		sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_FKEY, 0, NULL);
+		s->fk_off = 1;
+	}
+}
+
 /* Ends the open transaction, with every savepoint in it. */
 static void rollback_all(struct store *s)
 {
@@ -94,6 +112,7 @@ static void rollback_all(struct store *s)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	s->in_tx = 0;
 	s->depth = 0;
+	fk_restore(s);
 }
 
 /* Whether the store has neither a profile nor a build: nothing anyone would miss. */
@@ -274,6 +293,8 @@ static int connect(struct store *s, const char *uri, int flags)
 		sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
 		sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
 		sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0, NULL);
+		/* rows hanging from a profile, build or analysis go with it (schema 006) */
+		sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_FKEY, 1, NULL);
 		/* writers queue behind each other (WAL: readers never wait) */
 		sqlite3_busy_timeout(s->db, busy_ms);
 		if (schema_state(s, &v, &n))
@@ -485,12 +506,67 @@ static enum esc_status check_intact(struct store *s, struct err *e)
 	return ret;
 }
 
+/* The migrations before version 6 rebuild tables that other tables name in foreign keys,
+ * which SQLite allows only with foreign keys off, and it turns them off or on only
+ * between transactions: a store older than version 6 is migrated in a transaction of its
+ * own before the write's (a write that then fails leaves it migrated, its views as they
+ * were). A new store, and later versions, migrate inside the write's transaction. */
+#define STORE_FK_SAFE_VERSION 6
+
+static enum esc_status migrate_apart(struct store *s, struct err *e)
+{
+	int v, n;
+	enum esc_status st = ESC_OK;
+	char pragma[64];
+
+	if (schema_state(s, &v, &n))
+		return store_fail(s, e, "cannot read the schema version");
+	if (v == 0 || v >= STORE_FK_SAFE_VERSION || v > store_nmigrations)
+		return ESC_OK;
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_FKEY, 0, NULL);
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+		st = store_fail(s, e, "cannot begin a transaction");
+		goto out;
+	}
+	s->in_tx = 1;
+	if ((st = check_intact(s, e)))
+		goto out;
+	/* another escprof may have migrated it meanwhile */
+	if (schema_state(s, &v, &n)) {
+		st = store_fail(s, e, "cannot read the schema version");
+		goto out;
+	}
+	if (v > 0 && v < STORE_FK_SAFE_VERSION && v < store_nmigrations) {
+		if ((st = migrate(s, v, e)))
+			goto out;
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", store_nmigrations);
+		if (sqlite3_exec(s->db, pragma, NULL, NULL, NULL) != SQLITE_OK) {
+			st = store_fail(s, e, "cannot set the schema version");
+			goto out;
+		}
+	}
+	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		st = store_fail(s, e, "cannot commit the migration");
+out:
+	if (s->in_tx && !sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->in_tx = 0;
+	if (!s->fk_off)
+		sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_FKEY, 1, NULL);
+	return st;
+}
+
 /* BEGIN IMMEDIATE and the schema checks that must see the same snapshot as the write. */
 static enum esc_status begin_tx(struct store *s, struct err *e)
 {
 	int v, n;
 	enum esc_status st;
 	char pragma[64];
+
+	if ((st = migrate_apart(s, e))) {
+		fk_restore(s);
+		return st;
+	}
 
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return store_fail(s, e, "cannot begin a transaction");
@@ -531,14 +607,16 @@ enum esc_status store_begin(struct store *s, struct err *e)
 {
 	enum esc_status st;
 
-	if (s->read_only)
-		return err_set(e, ESC_EIO, "cannot write database '%s': the file or its directory is"
-			       " read-only", s->path);
-	if (s->mode == STORE_READ_ONLY)
-		return err_set(e, ESC_EUSAGE, "database '%s' is open read-only", s->path);
-	if (s->lost)
-		return err_set(e, ESC_EDB, "database '%s': an earlier write of this command was rolled back",
-			       s->path);
+	if (s->read_only || s->mode == STORE_READ_ONLY || s->lost) {
+		fk_restore(s);
+		if (s->read_only)
+			return err_set(e, ESC_EIO, "cannot write database '%s': the file or its"
+				       " directory is read-only", s->path);
+		if (s->mode == STORE_READ_ONLY)
+			return err_set(e, ESC_EUSAGE, "database '%s' is open read-only", s->path);
+		return err_set(e, ESC_EDB, "database '%s': an earlier write of this command was"
+			       " rolled back", s->path);
+	}
 	if (!(s->batch && s->in_tx) && (st = begin_tx(s, e)))
 		return st;
 	if (!s->batch)
@@ -563,6 +641,7 @@ enum esc_status store_commit(struct store *s, struct err *e)
 		s->depth--;
 	else
 		s->in_tx = 0;
+	fk_restore(s);
 	return ESC_OK;
 }
 

@@ -106,7 +106,9 @@ void store_build_abort(struct store_build *b);
 
 /* ---- attribution ---- */
 
-/* Resolves "ID" or "NAME" (the newest of that name) to an id; ESC_EUSAGE when none. */
+/* Resolves "ID" or "NAME" to an id; ESC_ENOTFOUND when none. A profile or build has the
+ * name it was stored with and each name a later load of the same bytes gave it; a name
+ * means the one it was given to last. */
 enum esc_status store_resolve_profile(struct store *s, const char *ref, int64_t *id, struct err *e);
 enum esc_status store_resolve_build(struct store *s, const char *ref, int64_t *id, struct err *e);
 /* The newest heap profile (one with a heap sample type: a CPU or goroutine profile loaded
@@ -195,6 +197,41 @@ enum esc_status store_add_analysis(struct store *s, int64_t profile_id, const in
 				   size_t ncauses, const struct store_site *sites, size_t nsites,
 				   const struct store_build_fit *fits, size_t nfits,
 				   int64_t *analysis_id, struct err *e);
+
+/* ---- removing profiles and builds (rm, prune) ---- */
+
+enum store_kind { STORE_PROFILE, STORE_BUILD };
+#define STORE_KIND_BIT(k) (1u << (k))
+
+/* A profile or a build, as rm and prune list them. Strings are malloc'd; free the array
+ * with store_items_free. */
+struct store_item {
+	enum store_kind kind;
+	int64_t id;
+	char *name;		/* the name it was stored with */
+	char *loaded_at;	/* ISO-8601 UTC, as in the views */
+};
+void store_items_free(struct store_item *rows, size_t n);
+
+/* What ref names among the kinds asked for (STORE_KIND_BIT of each): an id is the profile
+ * and the build of that id, a name every one carrying it (any of its names); profiles
+ * first, then by id. None is not an error (*n = 0). */
+enum esc_status store_match(struct store *s, unsigned kinds, const char *ref,
+			    struct store_item **rows, size_t *n, struct err *e);
+
+/* The profiles (or builds) loaded before `before` (an ISO-8601 UTC time as loaded_at
+ * holds them, "2026-11-02T00:00:00Z"; NULL: whenever), except the keep_last newest
+ * (by loaded_at, then id; 0: none kept): oldest first. */
+enum esc_status store_prune_list(struct store *s, enum store_kind kind, const char *before,
+				 int64_t keep_last, struct store_item **rows, size_t *n,
+				 struct err *e);
+
+/* Removes the items in one transaction, with every row that hangs from them (samples,
+ * labels, names, analyses and their sites and build links; diagnostics and their flow
+ * steps; the analyses made with a removed build) and the stacks, locations, functions
+ * and strings no remaining profile holds. An id no longer there is skipped. */
+enum esc_status store_remove(struct store *s, const struct store_item *items, size_t n,
+			     struct err *e);
 
 enum store_vtype { STORE_NULL, STORE_INT, STORE_REAL, STORE_TEXT, STORE_BLOB };
 

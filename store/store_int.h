@@ -18,6 +18,7 @@ struct store {
 	int batch;		/* store_batch_begin: writes are savepoints of one transaction */
 	int depth;		/* savepoints open inside the batch's transaction */
 	int lost;		/* SQLite rolled the batch's transaction back on its own */
+	int fk_off;		/* foreign keys are off until the transaction ends (store_bulk) */
 };
 
 /* Converts a SQLite failure into e: "database 'x': <what>: <sqlite message>". */
@@ -30,8 +31,19 @@ enum esc_status store_begin(struct store *s, struct err *e);
 enum esc_status store_commit(struct store *s, struct err *e);
 void store_rollback(struct store *s);
 
+/* Turns foreign keys off until the transaction that the next store_begin opens has
+ * ended, when no transaction is open yet (else nothing changes): for a bulk load of rows
+ * whose keys the loader itself guarantees (each key check costs a lookup per row). The
+ * rest of a batch runs without them too, so a batch that bulk-loads deletes nothing. */
+void store_bulk(struct store *s);
+
 /* Prepares sql; on failure fills e. */
 enum esc_status store_prepare(struct store *s, const char *sql, sqlite3_stmt **st, struct err *e);
+
+/* Gives profile or build id the name as its newest (a name means the one given it last);
+ * nothing when the name already means it. Inside the caller's transaction. */
+enum esc_status store_add_name(struct store *s, enum store_kind kind, int64_t id, const char *name,
+			       struct err *e);
 
 /* ISO-8601 UTC time of now, for loaded_at. */
 void store_now(char out[32]);

@@ -279,8 +279,8 @@ Test(run, a_failed_store_query_reaches_the_caller_and_is_never_taken_for_not_fou
 	int64_t pid, aid;
 	int ix;
 
-	/* the builds: resolving a name that is no profile must fail, not say "neither" */
-	cr_assert_eq(store_open(&s, store_without("nobuild", "build"), STORE_READ_WRITE, &e), ESC_OK, "%s", e.msg);
+	/* the builds' names: resolving a name that is no profile must fail, not say "neither" */
+	cr_assert_eq(store_open(&s, store_without("nobuild", "build_name"), STORE_READ_WRITE, &e), ESC_OK, "%s", e.msg);
 	cr_expect_eq(classify_baseline(NULL, s, "b", &o, &b, &e), ESC_EDB);
 	cr_expect(!strstr(e.msg, "neither"), "%s", e.msg);
 	store_close(s);
@@ -343,6 +343,6 @@ Test(run, an_old_store_keeps_its_analyses_builds_in_their_order)
 	store_analysis_builds_free(rows, nrows);
 	store_close(s);
 	snprintf(cmd, sizeof(cmd), "test \"$(sqlite3 '%s' 'PRAGMA user_version; SELECT count(*) FROM"
-		 " analysis_build WHERE analysis_id = 2 AND lines = 10')\" = \"$(printf '5\\n2')\"", db);
+		 " analysis_build WHERE analysis_id = 2 AND lines = 10')\" = \"$(printf '6\\n2')\"", db);
 	cr_expect_eq(system(cmd), 0, "the fits of analysis 2 are kept");
 }
