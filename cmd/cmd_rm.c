@@ -15,7 +15,7 @@
 #include "common/paths.h"
 
 static const char rm_usage[] =
-	"usage: escprof rm [--db FILE] [--profile | --build] [--force] [--dry-run] REF...\n"
+	"usage: escprof rm [--profile | --build] [--force] [--dry-run] [--db FILE] REF...\n"
 	"\n"
 	"Removes profiles and builds from the store, each with everything that hangs from\n"
 	"it (samples, labels, names, analyses and their sites; a build's diagnostics, flow\n"
@@ -25,19 +25,22 @@ static const char rm_usage[] =
 	"matches several, or an id that is both a profile and a build is an error (exit 3)\n"
 	"and nothing is removed.\n"
 	"\n"
-	"  --db FILE        database (default escprof.db or $ESCPROF_DB)\n"
-	"  -p, --profile    the REFs are profiles\n"
-	"  -b, --build      the REFs are builds\n"
-	"  -f, --force      remove every profile or build a name matches; skip a REF that\n"
-	"                   matches nothing\n"
-	"  -n, --dry-run    list what would be removed and remove nothing\n"
-	"  --format F       text, json, csv or tsv list of what was removed\n"
-	"  -q, --quiet      print nothing but errors\n"
+	"options:\n"
+	"  -p, --profile        the REFs are profiles\n"
+	"  -b, --build          the REFs are builds\n"
+	"  -f, --force          remove every profile or build a name matches; skip a REF\n"
+	"                       that matches nothing\n"
+	"  -n, --dry-run        list what would be removed and remove nothing\n"
+	"  --format F           text, json, csv or tsv list of what was removed\n"
+	"\n"
+	CLI_GLOBAL_HELP
 	"\n"
 	"examples:\n"
-	"  escprof rm --db app.db --profile 12\n"
-	"  escprof rm --db app.db --build pr-1234 nightly-heap\n"
-	"  escprof rm --db app.db --force --dry-run canary\n";
+	"  # what removing the profile named iface_fmt would take, removing nothing\n"
+	"  escprof rm --profile --dry-run iface_fmt\n"
+	"  # a build, by name, and a name no longer there, skipped\n"
+	"  escprof rm --force --build iface_fmt nightly-heap\n"
+	"  escprof rm --format json 1\n";
 
 static const char prune_usage[] =
 	"usage: escprof prune [--db FILE] [--older-than DATE|AGE] [--keep-last N] [--builds]\n"
@@ -47,19 +50,21 @@ static const char prune_usage[] =
 	"newest N, as `escprof rm` removes them, in one transaction. At least one of\n"
 	"--older-than and --keep-last is needed.\n"
 	"\n"
-	"  --db FILE              database (default escprof.db or $ESCPROF_DB)\n"
-	"  --older-than WHEN      loaded before WHEN: a UTC date or time (2026-11-01,\n"
-	"                         2026-11-01T12:00:00Z) or an age (90s, 45m, 12h, 30d, 2w)\n"
-	"  --keep-last N          never remove the N most recently loaded\n"
-	"  --builds               prune builds instead of profiles\n"
-	"  -n, --dry-run          list what would be removed and remove nothing\n"
-	"  --format F             text, json, csv or tsv list of what was removed\n"
-	"  -q, --quiet            print nothing but errors\n"
+	"options:\n"
+	"  --older-than WHEN    loaded before WHEN: a UTC date or time (2026-11-01,\n"
+	"                       2026-11-01T12:00:00Z) or an age (90s, 45m, 12h, 30d, 2w)\n"
+	"  --keep-last N        never remove the N most recently loaded\n"
+	"  --builds             prune builds instead of profiles\n"
+	"  -n, --dry-run        list what would be removed and remove nothing\n"
+	"  --format F           text, json, csv or tsv list of what was removed\n"
+	"\n"
+	CLI_GLOBAL_HELP
 	"\n"
 	"examples:\n"
-	"  escprof prune --db app.db --older-than 30d --keep-last 10\n"
-	"  escprof prune --db app.db --keep-last 100 --dry-run\n"
-	"  escprof prune --db app.db --builds --older-than 2026-06-01\n";
+	"  # a month of profiles, but always the last ten\n"
+	"  escprof prune --older-than 30d --keep-last 10\n"
+	"  escprof prune --keep-last 0 --dry-run\n"
+	"  escprof prune --builds --older-than 2026-06-01\n";
 
 static const char *const kind_name[] = {"profile", "build"};
 
