@@ -8,9 +8,10 @@
  * and a location ends where a frame is not inlined, so equal frames are equal location
  * lists), and stacks that differ but hash alike are stored apart under the hash plus a
  * collision number, so no hash, however weak or attacked, merges two stacks. The load
- * adds to the refs counts the shared rows keep for removal (a location: the stacks
- * listing it; a function: the lines of locations naming it), counted in memory and
- * written once per location and function at the end. */
+ * adds to the refs counts the shared rows keep for removal (a stack: the profiles
+ * linking it, counted as each is linked; a location: the stacks listing it; a function:
+ * the lines of locations naming it, counted in memory and written once per location and
+ * function at the end). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +55,7 @@ struct loader {
 	struct err *e;
 	int64_t profile_id;
 	sqlite3_stmt *str_get, *str_put, *fn_get, *fn_put, *stk_get, *stk_put, *locs_get,
-		*loc_get, *loc_put, *pstk_put, *smp_put, *vx_put, *lbl_put, *fn_ref;
+		*loc_get, *loc_put, *pstk_put, *stk_ref, *smp_put, *vx_put, *lbl_put, *fn_ref;
 	int64_t *fids;			/* the stored function of each of the profile's */
 	uint32_t *frefs;		/* lines of the locations this load stored naming it */
 	struct buf text;		/* a location's lines or a stack's locations, as stored */
@@ -485,8 +486,16 @@ static int64_t stack_for(struct loader *L, const struct profile_sample *s)
 			return 0;
 		}
 	}
-	if (!id && !(id = insert_stack(L, s, h, n, depth)))
-		return 0;
+	if (!id) {
+		/* a new stack is stored linked once: by this profile */
+		if (!(id = insert_stack(L, s, h, n, depth)))
+			return 0;
+	} else {
+		/* a stored one gains this profile (rm removes a stack when none is left) */
+		sqlite3_bind_int64(L->stk_ref, 1, id);
+		if (step_done(L, L->stk_ref, "cannot count a stack's profiles"))
+			return 0;
+	}
 	sqlite3_bind_int64(L->pstk_put, 1, L->profile_id);
 	sqlite3_bind_int64(L->pstk_put, 2, id);
 	if (step_done(L, L->pstk_put, "cannot link a stack"))
@@ -723,6 +732,7 @@ static void loader_release(struct loader *L)
 	sqlite3_finalize(L->loc_get);
 	sqlite3_finalize(L->loc_put);
 	sqlite3_finalize(L->pstk_put);
+	sqlite3_finalize(L->stk_ref);
 	sqlite3_finalize(L->smp_put);
 	sqlite3_finalize(L->vx_put);
 	sqlite3_finalize(L->lbl_put);
@@ -782,7 +792,8 @@ enum esc_status store_add_profile(struct store *s, const struct profile *p,
 	    (st = store_prepare(s, "SELECT id FROM func WHERE name_id = ? AND file_id = ?", &L.fn_get, e)) ||
 	    (st = store_prepare(s, "INSERT INTO func (name_id, file_id) VALUES (?,?)", &L.fn_put, e)) ||
 	    (st = store_prepare(s, "SELECT id FROM stack WHERE hash = ?", &L.stk_get, e)) ||
-	    (st = store_prepare(s, "INSERT INTO stack (hash, depth, locs) VALUES (?,?,?)", &L.stk_put, e)) ||
+	    (st = store_prepare(s, "INSERT INTO stack (hash, depth, locs, refs) VALUES (?,?,?,1)", &L.stk_put, e)) ||
+	    (st = store_prepare(s, "UPDATE stack SET refs = refs + 1 WHERE id = ?", &L.stk_ref, e)) ||
 	    (st = store_prepare(s, "SELECT locs FROM stack WHERE id = ?", &L.locs_get, e)) ||
 	    (st = store_prepare(s, "SELECT id FROM location WHERE lines = ?", &L.loc_get, e)) ||
 	    (st = store_prepare(s, "INSERT INTO location (lines) VALUES (?)", &L.loc_put, e)) ||

@@ -5,9 +5,9 @@
 -- every connection. Deleting a profile also removes the shared rows (stacks, locations,
 -- functions, strings) that no other profile holds: a trigger on profile, so that
 -- `escprof rm`, `prune` and a DELETE typed in `escprof sql --write` do the same. The
--- shared rows are found by what refers to them, not by a scan of the store: a stack by
--- the profiles linking it (profile_stack is indexed by stack), a location and a function
--- by a count of the stacks and locations holding them (refs), a string by the functions
+-- shared rows are found by what refers to them, not by a scan of the store: a stack, a
+-- location and a function by a count of the profiles, stacks and locations holding them
+-- (refs), a string by the functions
 -- naming it (indexed) and by the sample labels (scanned: Go heap profiles have none).
 -- Deleting a build removes the analyses made with it. The profiles and builds views
 -- delete through to their tables. A profile or a build may carry several names: a name
@@ -88,7 +88,6 @@ CREATE TABLE profile_stack (
 ) WITHOUT ROWID;
 INSERT INTO profile_stack
   SELECT * FROM v5_profile_stack WHERE profile_id IN (SELECT id FROM profile);
-CREATE INDEX profile_stack_by_stack ON profile_stack (stack_id);
 
 CREATE TABLE sample (
   profile_id INTEGER NOT NULL REFERENCES profile(id) ON DELETE CASCADE,
@@ -225,6 +224,15 @@ DROP TABLE v5_sample_type;
 DROP TABLE v5_profile_label;
 DROP TABLE v5_func;
 
+-- refs: how many profiles link the stack (an index of profile_stack by stack would cost
+-- every load and the store's size more than the count does); a stack no profile links
+-- (left by an earlier version) goes now
+ALTER TABLE stack ADD COLUMN refs INTEGER NOT NULL DEFAULT 0;
+UPDATE stack SET refs = d.n
+  FROM (SELECT stack_id, count(*) AS n FROM profile_stack GROUP BY stack_id) AS d
+  WHERE stack.id = d.stack_id;
+DELETE FROM stack WHERE refs = 0;
+
 UPDATE location SET refs = d.n
   FROM (SELECT j.value AS id, count(*) AS n FROM stack s JOIN json_each(s.locs) j
         GROUP BY j.value) AS d
@@ -260,19 +268,16 @@ INSERT INTO build_name (build_id, name) SELECT id, name FROM build ORDER BY id;
 -- functions, and the strings of those functions and of this profile's labels go when
 -- no function kept names them and no other profile's label holds them
 CREATE TRIGGER profile_shared_rows BEFORE DELETE ON profile BEGIN
+  UPDATE stack SET refs = refs - 1
+    WHERE id IN (SELECT stack_id FROM profile_stack WHERE profile_id = old.id);
   UPDATE location SET refs = location.refs - d.n
     FROM (SELECT j.value AS id, count(*) AS n
           FROM profile_stack ps JOIN stack s ON s.id = ps.stack_id JOIN json_each(s.locs) j
-          WHERE ps.profile_id = old.id
-            AND NOT EXISTS (SELECT 1 FROM profile_stack o
-                            WHERE o.stack_id = ps.stack_id AND o.profile_id != old.id)
+          WHERE ps.profile_id = old.id AND s.refs = 0
           GROUP BY j.value) AS d
     WHERE location.id = d.id;
-  DELETE FROM stack WHERE id IN
-    (SELECT ps.stack_id FROM profile_stack ps
-     WHERE ps.profile_id = old.id
-       AND NOT EXISTS (SELECT 1 FROM profile_stack o
-                       WHERE o.stack_id = ps.stack_id AND o.profile_id != old.id));
+  DELETE FROM stack
+    WHERE id IN (SELECT stack_id FROM profile_stack WHERE profile_id = old.id) AND refs = 0;
   UPDATE func SET refs = func.refs - d.n
     FROM (SELECT jf.value AS id, count(*) AS n
           FROM location l JOIN json_each(l.lines) ll JOIN json_each(ll.value, '$[0]') jf

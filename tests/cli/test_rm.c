@@ -160,6 +160,9 @@ static void expect_consistent(const char *db)
 			    " WHERE k.id IS NULL"), 0, "a profile linking a missing stack");
 	cr_expect_eq(sq_int(db, "SELECT count(*) FROM stack WHERE id NOT IN (SELECT stack_id FROM profile_stack)"),
 		     0, "stacks no profile links");
+	cr_expect_eq(sq_int(db, "SELECT count(*) FROM stack s WHERE refs !="
+			    " (SELECT count(*) FROM profile_stack p WHERE p.stack_id = s.id)"), 0,
+		     "a stack's refs is not the profiles linking it");
 	cr_expect_eq(sq_int(db, "SELECT count(*) FROM stack s, json_each(s.locs) j"
 			    " WHERE j.value NOT IN (SELECT id FROM location)"), 0, "a stack listing a missing location");
 	cr_expect_eq(sq_int(db, "SELECT count(*) FROM location WHERE id NOT IN"
@@ -623,7 +626,7 @@ static void make_v5_store(const char *v5, const char *v6)
 		 " store/schema/004.sql store/schema/005.sql | sqlite3 -bail '%s' && sqlite3 -bail '%s' \""
 		 "PRAGMA user_version = 5; ATTACH '%s' AS n; BEGIN;"
 		 " INSERT INTO str SELECT * FROM n.str; INSERT INTO func SELECT id, name_id, file_id FROM n.func;"
-		 " INSERT INTO location SELECT id, lines FROM n.location; INSERT INTO stack SELECT * FROM n.stack;"
+		 " INSERT INTO location SELECT id, lines FROM n.location; INSERT INTO stack SELECT id, hash, depth, locs FROM n.stack;"
 		 " INSERT INTO profile SELECT * FROM n.profile; INSERT INTO profile_label SELECT * FROM n.profile_label;"
 		 " INSERT INTO sample_type SELECT * FROM n.sample_type;"
 		 " INSERT INTO profile_stack SELECT * FROM n.profile_stack; INSERT INTO sample SELECT * FROM n.sample;"
