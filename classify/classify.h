@@ -593,6 +593,11 @@ struct classify_ingest_build_result {
 enum esc_status classify_ingest_build(struct store *s, const char *path, const char *name,
 				      const char *version, size_t max_line,
 				      struct classify_ingest_build_result *res, struct err *e);
+/* Appends to the growing array *ids (*n entries of *cap) the build ref names: a file or
+ * directory that exists is compiler output, stored now (unless stored_only); anything
+ * else a stored build's id or name. */
+enum esc_status classify_build_ref(struct store *s, const char *ref, int stored_only, int64_t **ids,
+				   size_t *n, size_t *cap, struct err *e);
 /* As classify_ingest_build, storing only the diagnostics a join of profile p can use
  * (classify_diag_filter): for a temporary store that joins p and is thrown away. The
  * build's digest, counts and version are those of the whole log. */

@@ -14,6 +14,8 @@
 #include "classify/classify.h"
 #include "common/buf.h"
 #include "common/digest.h"
+#include "common/paths.h"
+#include "common/vec.h"
 
 struct escapes_run {
 	const char *path;		/* the log or -json tree being read */
@@ -550,4 +552,23 @@ enum esc_status classify_ingest_profile_or_build(struct store *s, const char *pa
 out:
 	input_close(&in);
 	return st;
+}
+
+enum esc_status classify_build_ref(struct store *s, const char *ref, int stored_only, int64_t **ids,
+				   size_t *n, size_t *cap, struct err *e)
+{
+	struct classify_ingest_build_result br;
+
+	if (vec_reserve(ids, cap, *n + 1, sizeof(**ids), 4))
+		return err_set(e, ESC_ENOMEM, "out of memory");
+	if (stored_only || !path_exists(ref)) {
+		if (store_resolve_build(s, ref, &(*ids)[*n], e))
+			return e->status;
+	} else if (classify_ingest_build(s, ref, NULL, NULL, 0, &br, e)) {
+		return e->status;
+	} else {
+		(*ids)[*n] = br.id;
+	}
+	(*n)++;
+	return ESC_OK;
 }

@@ -76,27 +76,6 @@ struct side {
 	const char *label;
 };
 
-/* Appends the build ref names to ids: a compiler output file, loaded now, or a stored
- * build's id or name. */
-static enum esc_status add_build(struct store *s, const char *ref, int64_t **ids, size_t *n,
-				 size_t *cap, struct err *e)
-{
-	struct classify_ingest_build_result br;
-
-	if (vec_reserve(ids, cap, *n + 1, sizeof(**ids), 4))
-		return err_set(e, ESC_ENOMEM, "out of memory");
-	if (!path_exists(ref)) {
-		if (store_resolve_build(s, ref, &(*ids)[*n], e))
-			return e->status;
-	} else if (classify_ingest_build(s, ref, NULL, NULL, 0, &br, e)) {
-		return e->status;
-	} else {
-		(*ids)[*n] = br.id;
-	}
-	(*n)++;
-	return ESC_OK;
-}
-
 /* A file becomes a stored profile or build; a name or id is looked up. A profile comes
  * with a new analysis against builds when there are some, else its newest one, else
  * one with the store's newest build. */
@@ -246,10 +225,10 @@ int cmd_diff(struct cli *c, int argc, char **argv)
 	 * is made */
 	store_batch_begin(s);
 	for (i = 0; i < nbrefs; i++)
-		if (add_build(s, brefs[i], &nb, &nnb, &capnb, &e))
+		if (classify_build_ref(s, brefs[i], 0, &nb, &nnb, &capnb, &e))
 			goto fail;
 	for (i = 0; i < nbbrefs; i++)
-		if (add_build(s, bbrefs[i], &bb, &nbb, &capbb, &e))
+		if (classify_build_ref(s, bbrefs[i], 0, &bb, &nbb, &capbb, &e))
 			goto fail;
 	if (resolve_side(c, s, names[0], nbbrefs ? bb : nb, nbbrefs ? nbb : nnb, &co, &b, &e) ||
 	    resolve_side(c, s, names[1], nb, nnb, &co, &n, &e))

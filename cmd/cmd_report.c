@@ -61,27 +61,6 @@ static void progress(void *ctx, size_t done, size_t total)
 	cli_progress_count(ctx, done, total);
 }
 
-/* Appends the build that ref names to ids: a stored one (id or name), or unless
- * stored_only a compiler output file, loaded now (--build, --baseline-build, LOG|DIR). */
-static enum esc_status add_build(struct store *s, const char *ref, int stored_only, int64_t **ids,
-				 size_t *n, size_t *cap, struct err *e)
-{
-	struct classify_ingest_build_result br;
-
-	if (vec_reserve(ids, cap, *n + 1, sizeof(**ids), 4))
-		return err_set(e, ESC_ENOMEM, "out of memory");
-	if (stored_only || !path_exists(ref)) {
-		if (store_resolve_build(s, ref, &(*ids)[*n], e))
-			return e->status;
-	} else if (classify_ingest_build(s, ref, NULL, NULL, 0, &br, e)) {
-		return e->status;
-	} else {
-		(*ids)[*n] = br.id;
-	}
-	(*n)++;
-	return ESC_OK;
-}
-
 /* The baseline's profile (ref: stored, or a file loaded now) and its analysis: against
  * the --baseline-build builds, else its newest, else a new one with the report's builds. */
 static enum esc_status select_baseline(struct cli *c, struct store *s, const char *ref, char **brefs,
@@ -96,7 +75,7 @@ static enum esc_status select_baseline(struct cli *c, struct store *s, const cha
 	enum esc_status st = ESC_OK;
 
 	for (i = 0; i < nb && !st; i++)
-		st = add_build(s, brefs[i], 0, &ids, &n, &cap, e);
+		st = classify_build_ref(s, brefs[i], 0, &ids, &n, &cap, e);
 	o.builds = ids;
 	o.nbuilds = n;
 	if (!st && !(st = classify_baseline(cli_notes(c), s, ref, &o, &bl, e))) {
@@ -224,10 +203,10 @@ int cmd_report(struct cli *c, int argc, char **argv)
 		pid = pr.id;
 		cli_progress_phase(prog, "reading the builds");
 		for (i = (size_t)optind + 1; i < (size_t)argc; i++)
-			if (add_build(s, argv[i], 0, &builds, &nbuilds, &capbuilds, &e))
+			if (classify_build_ref(s, argv[i], 0, &builds, &nbuilds, &capbuilds, &e))
 				goto fail;
 		for (i = 0; i < nbrefs; i++)
-			if (add_build(s, brefs[i], 1, &builds, &nbuilds, &capbuilds, &e))
+			if (classify_build_ref(s, brefs[i], 1, &builds, &nbuilds, &capbuilds, &e))
 				goto fail;
 		cli_progress_phase(prog, "joining the profile with %zu %s", nbuilds,
 				   out_plural((int64_t)nbuilds, "build", "builds"));
