@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "classify.h"
+#include "common/num.h"
 
 size_t classify_norm_path(const char *path, char *out, size_t n)
 {
@@ -75,17 +76,6 @@ size_t classify_norm_path(const char *path, char *out, size_t n)
 	}
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int classify_is_runtime(const char *function)
 {
 	/* asked for every frame of every stack: the first byte settles most names */
@@ -113,8 +103,8 @@ size_t classify_package_of(const char *function, char *out, size_t n)
 		char c = function[i];
 		int hi, lo;
 
-		if (c == '%' && i + 2 < len && (hi = hexval(function[i + 1])) >= 0 &&
-		    (lo = hexval(function[i + 2])) >= 0) {
+		if (c == '%' && i + 2 < len && (hi = num_hex_digit(function[i + 1])) >= 0 &&
+		    (lo = num_hex_digit(function[i + 2])) >= 0) {
 			c = (char)(hi << 4 | lo);
 			i += 2;
 		}

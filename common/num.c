@@ -52,3 +52,14 @@ double num_pct(int64_t v, int64_t total)
 {
 	return total ? 100.0 * (double)v / (double)total : 0;
 }
+
+int num_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

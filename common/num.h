@@ -1,5 +1,5 @@
 /* num.h — numbers read from the command line and budgets, and shares of a total: one
- * parser with range checks, one percentage. */
+ * parser with range checks, one percentage, one hex digit. */
 #ifndef ESC_NUM_H
 #define ESC_NUM_H
 
@@ -17,5 +17,8 @@ int num_parse_double(const char *s, double min, double max, double *out);
 
 /* v as a percentage of total; 0 when total is 0. */
 double num_pct(int64_t v, int64_t total);
+
+/* The value of the hex digit c (0-9, a-f, A-F), -1 when c is none. */
+int num_hex_digit(char c);
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "gclog_int.h"
+#include "common/num.h"
 
 enum state {
 	S_LINE,		/* at the start of a line */
@@ -209,17 +210,6 @@ static int is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* One byte of a string value after a backslash. */
 static int escape(struct gc_build_json *j, char c, gc_diag_fn fn, void *ctx, struct err *e)
 {
@@ -243,7 +233,7 @@ static int escape(struct gc_build_json *j, char c, gc_diag_fn fn, void *ctx, str
 
 static int unicode_digit(struct gc_build_json *j, char c, gc_diag_fn fn, void *ctx, struct err *e)
 {
-	int v = hexval(c), rc;
+	int v = num_hex_digit(c), rc;
 	unsigned cp;
 
 	if (v < 0)

@@ -7,6 +7,7 @@
 #include "gclog/gclog.h"
 
 #include "common/buf.h"
+#include "common/num.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -82,17 +83,6 @@ static size_t add_str(struct jrd *j, const char *s, size_t n)
 	return off;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* "file:///src/x.go" -> "/src/x.go", "file://example.com/m/x.go" (-trimpath) ->
  * "example.com/m/x.go"; %XX escapes decoded. */
 static size_t add_uri_path(struct jrd *j, const char *uri)
@@ -104,8 +94,8 @@ static size_t add_uri_path(struct jrd *j, const char *uri)
 	for (const char *q = uri; *q; q++) {
 		char c = *q;
 
-		if (c == '%' && hexval(q[1]) >= 0 && hexval(q[2]) >= 0) {
-			c = (char)(hexval(q[1]) * 16 + hexval(q[2]));
+		if (c == '%' && num_hex_digit(q[1]) >= 0 && num_hex_digit(q[2]) >= 0) {
+			c = (char)(num_hex_digit(q[1]) * 16 + num_hex_digit(q[2]));
 			q += 2;
 		}
 		if (buf_addc(&j->sb, c))

@@ -8,21 +8,6 @@
 
 #include "output/output.h"
 
-/* Writes v and a newline, then drops it: out_json_dump's layout, with reals at 15
- * significant digits so that a percentage rounded to 2 decimals prints as such. */
-static int dump(FILE *f, json_t *v)
-{
-	int r;
-
-	if (!v)
-		return -1;
-	r = json_dumpf(v, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
-	json_decref(v);
-	if (r)
-		return -1;
-	return fputc('\n', f) == EOF ? -1 : 0;
-}
-
 /* The lists in the order they are written; a row of another status is unchanged. */
 static const enum classify_change order[] = {CLASSIFY_GREW, CLASSIFY_SHRANK, CLASSIFY_NEW, CLASSIFY_GONE};
 #define NLISTS (sizeof(order) / sizeof(order[0]))
@@ -261,7 +246,7 @@ int out_diff_profiles(FILE *f, const struct out_diff_opts *o, const struct class
 		json_object_set_new(j, "counts", c);
 	}
 	json_object_set_new(j, "changes", arr);
-	return dump(f, j);
+	return out_json_dump(f, j);
 }
 
 int out_diff_builds(FILE *f, const struct out_diff_opts *o, const struct classify_build_diff *d)
