@@ -22,6 +22,12 @@ ESC_WRAPS static uint64_t next(void)
 	return rng;
 }
 
+/* another seed's stream: the seed spread over the bits (a multiply that wraps) */
+ESC_WRAPS static void reseed(uint64_t seed)
+{
+	rng ^= seed * 0x2545F4914F6CDD1DULL;
+}
+
 static gzFile out;
 
 static void put_varint(uint64_t v)
@@ -73,7 +79,7 @@ int main(int argc, char **argv)
 	}
 	n = strtoull(argv[1], NULL, 10);
 	if (argc > 3)
-		rng ^= strtoull(argv[3], NULL, 10) * 0x2545F4914F6CDD1DULL;
+		reseed(strtoull(argv[3], NULL, 10));
 	out = gzopen(argv[2], "wb6");
 	if (!out)
 		return 3;
