@@ -297,16 +297,55 @@ static int write_github(FILE *f, const struct out_check_run *run, const struct c
 #define SARIF_ROOT "%SRCROOT%"
 #define SARIF_FINGERPRINT "escprof/v1"
 
+/* Appends s to buf (len bytes used of n) with every byte outside printable ASCII, and
+ * '%', as %XX: an id is valid text whatever bytes a budget's pattern holds, and is cut,
+ * when it must be, between whole escapes and for good (returns n: later parts add
+ * nothing). */
+static size_t id_add(char *buf, size_t len, size_t n, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	if (len >= n)
+		return n;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		int plain = c > ' ' && c < 0x7f && c != '%';
+
+		if (len + (plain ? 1 : 3) >= n) {
+			buf[len] = '\0';
+			return n;
+		}
+		if (plain) {
+			buf[len++] = (char)c;
+		} else {
+			buf[len++] = '%';
+			buf[len++] = hex[c >> 4];
+			buf[len++] = hex[c & 15];
+		}
+	}
+	buf[len] = '\0';
+	return len;
+}
+
 const char *out_check_rule_id(const struct budget_rule *r, char *buf, size_t n)
 {
-	const char *scope = budget_scope_name(r->scope), *grown = r->growth ? "grown/" : "";
+	const char *scope = budget_scope_name(r->scope);
+	size_t len = 0;
 
-	if (r->scope == BUDGET_NEW_ESCAPES)
-		snprintf(buf, n, "%s%s%s", scope, r->pattern ? "/" : "", r->pattern ? r->pattern : "");
-	else if (r->scope == BUDGET_TOTAL || !r->pattern)
-		snprintf(buf, n, "%s%s/%s", grown, scope, store_heap_types[r->type]);
-	else
-		snprintf(buf, n, "%s%s/%s/%s", grown, scope, r->pattern, store_heap_types[r->type]);
+	if (!n)
+		return buf;
+	buf[0] = '\0';
+	if (r->growth && r->scope != BUDGET_NEW_ESCAPES)
+		len = id_add(buf, len, n, "grown/");
+	len = id_add(buf, len, n, scope);
+	if (r->pattern && r->scope != BUDGET_TOTAL) {
+		len = id_add(buf, len, n, "/");
+		len = id_add(buf, len, n, r->pattern);
+	}
+	if (r->scope != BUDGET_NEW_ESCAPES) {
+		len = id_add(buf, len, n, "/");
+		id_add(buf, len, n, store_heap_types[r->type]);
+	}
 	return buf;
 }
 

@@ -173,7 +173,8 @@ int out_check_write(FILE *f, enum out_check_format fmt, const struct out_check_r
 /* The stable id of a rule: scope, subject (the pattern as written) and sample type
  * ("cause/interface-conversion/alloc_space", "function/main.parse/inuse_space",
  * "grown/package/GLOB/alloc_space", "total/alloc_space", "new-escapes[/FILE-GLOB]"), never
- * its line in the budget. Written into buf (n bytes), returned. */
+ * its line in the budget; bytes outside printable ASCII, and %, as %XX. Written into buf
+ * (n bytes), returned. */
 const char *out_check_rule_id(const struct budget_rule *r, char *buf, size_t n);
 /* Writes, in fmt, a document saying the check could not be made (message; line of the
  * budget at fault, 0 when none): a JUnit <error>, a SARIF invocation that did not

@@ -687,3 +687,23 @@ Test(budget, paths_are_percent_encoded_in_sarif_and_escaped_in_annotations)
 	free(out);
 	budget_release(&h.b);
 }
+
+/* A rule id is text whatever bytes the budget's pattern holds (the fuzzer found a pattern
+ * of 0xff bytes turning the id into invalid UTF-8, which jansson refuses): bytes outside
+ * printable ASCII, and '%', are %XX; a short buffer cuts between whole escapes. */
+Test(budget, a_rule_id_is_printable_ascii_whatever_the_pattern)
+{
+	static const char rules[] = "function main.\xff\xfe% alloc_space <= 1KiB\n"
+				    "new-escapes caf\xc3\xa9/*.go <= 0\n";
+	struct budget b;
+	struct err e = {0};
+	char id[64], small[20];
+
+	cr_assert_eq(budget_parse("ids.budget", rules, strlen(rules), &b, &e), ESC_OK, "%s", e.msg);
+	cr_assert_eq(b.n, 2);
+	cr_expect_str_eq(out_check_rule_id(&b.rules[0], id, sizeof(id)), "function/main.%FF%FE%25/alloc_space");
+	cr_expect_str_eq(out_check_rule_id(&b.rules[1], id, sizeof(id)), "new-escapes/caf%C3%A9/*.go");
+	/* 19 bytes and the NUL: "function/main." is 14, "%FF" 17, "%FE" would pass 19 */
+	cr_expect_str_eq(out_check_rule_id(&b.rules[0], small, sizeof(small)), "function/main.%FF");
+	budget_release(&b);
+}
