@@ -111,6 +111,9 @@ struct cli_progress;
 struct cli_progress *cli_progress_start(const struct cli *c);
 void cli_progress_phase(struct cli_progress *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cli_progress_count(struct cli_progress *p, size_t done, size_t total);
+/* cli_progress_count as the store's progress callback (store_profile_opts.progress, with
+ * the cli_progress as its context): the samples stored of the profile's. */
+void cli_progress_samples(void *p, size_t done, size_t total);
 void cli_progress_stop(struct cli_progress *p);
 /* The phase "VERB SOURCE" for a profile: a URL named without its user name or password. */
 void cli_progress_profile(struct cli_progress *p, const char *verb, const char *source,

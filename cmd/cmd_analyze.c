@@ -52,12 +52,6 @@ static const char usage[] =
 	"  escprof analyze --db escprof.db --name v1 sample-profiles/out/go1.26/chan_send.pb.gz \\\n"
 	"          sample-profiles/out/go1.26/chan_send.mm.txt\n";
 
-/* The store's count of samples stored, for the progress line. */
-static void progress(void *ctx, size_t done, size_t total)
-{
-	cli_progress_count(ctx, done, total);
-}
-
 /* The analysis just stored, written as asked; the progress line (*prog) is gone before
  * anything is. */
 static int write_analysis(struct cli *c, struct store *s, int64_t analysis, const char *profile,
@@ -187,7 +181,7 @@ int cmd_analyze(struct cli *c, int argc, char **argv)
 		/* a temporary store needs the profile's row, not its samples: the join reads
 		 * them from the decoded profile either way */
 		struct store_profile_opts po = {.name = name, .without_samples = temp,
-						.progress = prog ? progress : NULL, .progress_ctx = prog};
+						.progress = prog ? cli_progress_samples : NULL, .progress_ctx = prog};
 
 		cli_progress_profile(prog, "loading", argv[optind], &lim);
 		if (classify_ingest_profile_decoded(s, argv[optind], &po, &lim, &pr, &decoded, &e))

@@ -32,12 +32,6 @@ static const char usage[] =
 	"          sample-profiles/out/go1.26/map_insert.pb.gz\n"
 	"  curl -s http://localhost:6060/debug/pprof/heap | escprof load --name live -\n";
 
-/* the store's count of samples stored, for the progress line */
-static void progress(void *ctx, size_t done, size_t total)
-{
-	cli_progress_count(ctx, done, total);
-}
-
 int cmd_load(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -118,7 +112,7 @@ int cmd_load(struct cli *c, int argc, char **argv)
 	prog = cli_progress_start(c);
 	for (i = optind; i < argc; i++) {
 		struct store_profile_opts o = {.name = name, .source = argv[i], .labels = labels,
-						 .nlabels = nlabels, .progress = prog ? progress : NULL,
+						 .nlabels = nlabels, .progress = prog ? cli_progress_samples : NULL,
 						 .progress_ctx = prog};
 
 		cli_progress_phase(prog, "loading %s", shown[i]);

@@ -55,12 +55,6 @@ static const char usage[] =
 
 enum { OPT_HTML = 0x300, OPT_PROFILE, OPT_BUILD, OPT_BASELINE, OPT_BASELINE_BUILD, OPT_TITLE };
 
-/* The store's count of samples stored, for the progress line. */
-static void progress(void *ctx, size_t done, size_t total)
-{
-	cli_progress_count(ctx, done, total);
-}
-
 /* The baseline's profile (ref: stored, or a file loaded now) and its analysis: against
  * the --baseline-build builds, else its newest, else a new one with the report's builds. */
 static enum esc_status select_baseline(struct cli *c, struct store *s, const char *ref, char **brefs,
@@ -194,7 +188,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
 	store_batch_begin(s);
 	prog = cli_progress_start(c);
 	if (optind < argc) {
-		struct store_profile_opts po = {.progress = prog ? progress : NULL, .progress_ctx = prog};
+		struct store_profile_opts po = {.progress = prog ? cli_progress_samples : NULL, .progress_ctx = prog};
 		struct classify_ingest_profile_result pr;
 
 		cli_progress_profile(prog, "loading", argv[optind], &lim);

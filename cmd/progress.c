@@ -205,3 +205,8 @@ void cli_progress_profile(struct cli_progress *p, const char *verb, const char *
 	cli_progress_phase(p, "%s %s", verb, shown ? shown : "the profile");
 	free(shown);
 }
+
+void cli_progress_samples(void *p, size_t done, size_t total)
+{
+	cli_progress_count(p, done, total);
+}
