@@ -370,8 +370,7 @@ struct loc_span {
 struct stack_reader {
 	struct store *s;
 	struct err *e;
-	sqlite3_stmt *stk, *stk1, *loc, *fn;
-	int stk_rc;			/* the last step of stk */
+	sqlite3_stmt *stk1, *loc, *fn;
 	struct id_map fmap, lmap;
 	struct func_names *funcs;
 	size_t nfuncs, capfuncs;
@@ -533,55 +532,59 @@ static const struct loc_span *location_of(struct stack_reader *r, int64_t id)
 	return &r->locs[k];
 }
 
-/* Sets r->v to the frames of stack id; ESC_OK or the failure. */
+/* More parents than this from one stack: the chain loops (a damaged store) */
+#define STORE_MAX_NODES_WALKED 100000
+
+/* Sets r->v to the frames of stack id: its node's locations, then its parent's, up to
+ * the root (schema 007); ESC_OK or the failure. */
 static enum esc_status stack_frames(struct stack_reader *r, int64_t id)
 {
-	sqlite3_stmt *q = r->stk;
-	const char *p;
+	sqlite3_stmt *q = r->stk1;
 	enum esc_status ret = ESC_OK;
+	int64_t node = id;
+	size_t walked = 0;
 
-	/* the profile's stacks come in id order, as the samples do */
-	while (r->stk_rc == SQLITE_ROW && sqlite3_column_int64(q, 0) < id)
-		r->stk_rc = sqlite3_step(q);
-	if (r->stk_rc != SQLITE_ROW && r->stk_rc != SQLITE_DONE)
-		return store_fail(r->s, r->e, "cannot read stacks");
-	if (r->stk_rc != SQLITE_ROW || sqlite3_column_int64(q, 0) != id) {
-		/* a sample whose stack the profile does not list: looked up alone */
-		q = r->stk1;
-		sqlite3_bind_int64(q, 1, id);
+	r->n = 0;
+	while (!ret && node) {
+		const char *p;
+		size_t k = 0;
+
+		/* a parent chain longer than the stacks a store can hold is a loop */
+		if (++walked > STORE_MAX_NODES_WALKED)
+			return damaged(r, "stack", id);
+		sqlite3_bind_int64(q, 1, node);
 		if (sqlite3_step(q) != SQLITE_ROW) {
 			sqlite3_reset(q);
 			return damaged(r, "stack", id);
 		}
-	}
-	r->n = 0;
-	p = col_text(q, 1);
-	/* "[loc,loc,...]": a JSON array of the location ids, leaf first */
-	if (!p || *p++ != '[')
-		ret = damaged(r, "stack", id);
-	while (!ret && *p != ']') {
-		int64_t loc;
-		const struct loc_span *l;
-
-		if ((r->n && *p++ != ',') || parse_int(&p, &loc)) {
+		p = col_text(q, 1);
+		/* "[loc,loc,...]": a JSON array of the node's location ids, leaf first */
+		if (!p || *p++ != '[')
 			ret = damaged(r, "stack", id);
-			break;
+		while (!ret && *p != ']') {
+			int64_t loc;
+			const struct loc_span *l;
+
+			if ((k++ && *p++ != ',') || parse_int(&p, &loc)) {
+				ret = damaged(r, "stack", id);
+				break;
+			}
+			if (!(l = location_of(r, loc))) {
+				ret = r->e->status ? r->e->status : ESC_EDB;
+				break;
+			}
+			if (vec_reserve(&r->v, &r->cap, r->n + l->n, sizeof(*r->v), 64)) {
+				ret = reader_nomem(r);
+				break;
+			}
+			memcpy(r->v + r->n, r->lframes + l->off, l->n * sizeof(*r->v));
+			r->n += l->n;
 		}
-		if (!(l = location_of(r, loc))) {
-			ret = r->e->status ? r->e->status : ESC_EDB;
-			break;
-		}
-		if (vec_reserve(&r->v, &r->cap, r->n + l->n, sizeof(*r->v), 64)) {
-			ret = reader_nomem(r);
-			break;
-		}
-		memcpy(r->v + r->n, r->lframes + l->off, l->n * sizeof(*r->v));
-		r->n += l->n;
-	}
-	if (!ret && p[1])
-		ret = damaged(r, "stack", id);	/* text after the array */
-	if (q == r->stk1)
+		if (!ret && p[1])
+			ret = damaged(r, "stack", id);	/* text after the array */
+		node = sqlite3_column_type(q, 0) == SQLITE_NULL ? 0 : sqlite3_column_int64(q, 0);
 		sqlite3_reset(q);
+	}
 	return ret;
 }
 
@@ -589,7 +592,6 @@ static void reader_release(struct stack_reader *r)
 {
 	size_t i;
 
-	sqlite3_finalize(r->stk);
 	sqlite3_finalize(r->stk1);
 	sqlite3_finalize(r->loc);
 	sqlite3_finalize(r->fn);
@@ -645,18 +647,13 @@ int store_foreach_heap_sample(struct store *s, int64_t profile_id, store_sample_
 				     " JOIN func fn ON fn.id = f.func_id JOIN str n ON n.id = fn.name_id"
 				     " JOIN str fl ON fl.id = fn.file_id WHERE f.stack_id = ? ORDER BY f.depth",
 				  &fq, e) :
-	    store_prepare(s, "SELECT s.id, s.locs FROM profile_stack ps JOIN stack s ON s.id = ps.stack_id"
-			     " WHERE ps.profile_id = ? ORDER BY ps.stack_id", &r.stk, e) ||
-	    store_prepare(s, "SELECT id, locs FROM stack WHERE id = ?", &r.stk1, e) ||
+	    store_prepare(s, v < 7 ? "SELECT NULL, locs FROM stack WHERE id = ?" :
+				"SELECT parent, locs FROM stack WHERE id = ?", &r.stk1, e) ||
 	    store_prepare(s, "SELECT lines FROM location WHERE id = ?", &r.loc, e) ||
 	    store_prepare(s, "SELECT n.s, fl.s FROM func fn JOIN str n ON n.id = fn.name_id"
 			     " JOIN str fl ON fl.id = fn.file_id WHERE fn.id = ?", &r.fn, e)) {
 		ret = ESC_EDB;
 		goto out;
-	}
-	if (r.stk) {
-		sqlite3_bind_int64(r.stk, 1, profile_id);
-		r.stk_rc = sqlite3_step(r.stk);
 	}
 	sqlite3_bind_int64(sq, 1, profile_id);
 	while ((rc = sqlite3_step(sq)) == SQLITE_ROW) {

@@ -33,20 +33,40 @@ struct frame {
 struct loc_frames {
 	struct frame *v;
 	size_t n;
-	struct hash128 h;
 	int64_t id;		/* the stored location; 0 until a stack needs it */
 	uint32_t refs;		/* times the stacks this load stored list it */
 };
 #define NO_FN SIZE_MAX
 
-/* A stack of this load: its frames are those of the nlocs locations at locs[off] of the
- * loader (the first sample's), or when nlocs is STACK_IN_STORE, those stored under id. */
-struct stack_slot {
-	struct hash128 h;
-	int64_t id;		/* 0 = empty */
-	uint32_t off, nlocs;
+/* A distinct stack of this load: the n locations at locs_of[off], leaf first */
+struct dstack {
+	uint64_t h;		/* the hash of its location ids, root first */
+	int64_t id;		/* its node */
+	uint32_t off, n;
+	int is_new;		/* its node is this load's to store */
 };
-#define STACK_IN_STORE UINT32_MAX
+
+/* A node of the tree of this load's stacks: the path of the first len locations, root
+ * first, of stack rep; its parent the node of the longest shorter path the tree has
+ * (NO_NODE: none, a root) */
+struct tnode {
+	uint32_t rep, len, parent;
+	uint32_t refs;		/* what this load adds to the node's refs */
+	int64_t id;		/* 0 until a new node needs it as its parent */
+	unsigned char is_new, is_stack;
+};
+
+/* A node id, and the path it is (rep, len) */
+struct id_slot {
+	int64_t id;
+	uint32_t rep, len;
+};
+
+/* An open table of node ids (id 0: empty) */
+struct id_table {
+	struct id_slot *v;
+	size_t n, cap;
+};
 
 struct loader {
 	struct store *s;
@@ -54,18 +74,28 @@ struct loader {
 	const struct profile *p;
 	struct err *e;
 	int64_t profile_id;
-	sqlite3_stmt *str_get, *str_put, *fn_get, *fn_put, *stk_get, *stk_put, *locs_get,
-		*loc_get, *loc_put, *pstk_put, *stk_ref, *smp_put, *vx_put, *lbl_put, *fn_ref;
+	sqlite3_stmt *str_get, *str_put, *fn_get, *fn_put, *node_get, *node_put, *node_ref,
+		*loc_get, *loc_put, *pstk_put, *smp_put, *vx_put, *lbl_put, *fn_ref;
 	int64_t *fids;			/* the stored function of each of the profile's */
 	uint32_t *frefs;		/* lines of the locations this load stored naming it */
-	struct buf text;		/* a location's lines or a stack's locations, as stored */
+	struct buf text;		/* a location's lines or a node's locations, as stored */
 	struct loc_frames *locs;
-	/* not common/hmap: probed once per sample by a 128-bit hash already made, no key copy */
-	struct stack_slot *stacks;
-	size_t nstacks, capstacks;
-	uint32_t *locs_of;		/* location indices of the stacks, by stack_slot.off */
+	struct dstack *ds;		/* the distinct stacks, in order of first sample */
+	size_t nds, capds;
+	/* not common/hmap: probed once per sample by a hash already made, no key copy */
+	uint32_t *slots;		/* index in ds + 1 by hash; 0 empty */
+	size_t capslots;
+	uint32_t *locs_of;		/* location indices of the stacks, by dstack.off */
 	size_t nlocs_of, caplocs_of;
+	struct tnode *T;		/* the tree, once every sample is stored */
+	size_t nt;
+	struct id_table claimed;	/* the ids of this load's new nodes */
+	struct id_table known;		/* stored nodes found to be a path of this load */
+	struct id_slot *chain;		/* node_is's nodes walked */
+	size_t capchain;
 	int stored_before;		/* the store held stacks when this load began */
+	int aliased;			/* and stacks of before version 7 (stack_alias) */
+	sqlite3_stmt *alias_get;
 	struct hmap strs;		/* string -> its index in str_ids + 1 */
 	int64_t *str_ids;		/* str ids, in order of first use */
 	size_t nstr_ids, capstr_ids;
@@ -183,37 +213,10 @@ static enum esc_status prepare_locations(struct loader *L)
 			lf->v[j].col = ln->column;
 			lf->v[j].inlined = j + 1 < l->nlines;
 		}
-		lf->h = HASH128_INIT;
-		for (j = 0; j < n; j++) {
-			lf->h = hash128_add(lf->h, (uint64_t)lf->v[j].func_id);
-			lf->h = hash128_add(lf->h, (uint64_t)lf->v[j].line);
-			lf->h = hash128_add(lf->h, (uint64_t)lf->v[j].col * 2 + (uint64_t)lf->v[j].inlined);
-		}
 	}
 	return ESC_OK;
 fail:
 	return L->e->status ? L->e->status : ESC_EDB;
-}
-
-static int stack_rehash(struct loader *L)
-{
-	size_t n = L->capstacks ? L->capstacks * 2 : 4096, i;
-	struct stack_slot *t = calloc(n, sizeof(*t));
-
-	if (!t)
-		return -1;
-	for (i = 0; i < L->capstacks; i++)
-		if (L->stacks[i].id) {
-			size_t h = L->stacks[i].h.lo & (n - 1);
-
-			while (t[h].id)
-				h = (h + 1) & (n - 1);
-			t[h] = L->stacks[i];
-		}
-	free(L->stacks);
-	L->stacks = t;
-	L->capstacks = n;
-	return 0;
 }
 
 static int step_done(struct loader *L, sqlite3_stmt *st, const char *what)
@@ -226,40 +229,6 @@ static int step_done(struct loader *L, sqlite3_stmt *st, const char *what)
 		return -1;
 	}
 	return 0;
-}
-
-/* The stored key of the n-th distinct stack with hash h: the 16 bytes of the hash, then
- * for n > 0 the number, big-endian (the first keeps the key older stores have). */
-static size_t stack_key(struct hash128 h, uint32_t n, unsigned char key[20])
-{
-	int i;
-
-	memcpy(key, &h.lo, 8);
-	memcpy(key + 8, &h.hi, 8);
-	if (!n)
-		return 16;
-	for (i = 0; i < 4; i++)
-		key[16 + i] = (unsigned char)(n >> (24 - 8 * i));
-	return 20;
-}
-
-/* The id of the stored stack with key n of hash h (0 when none); -1 on error. */
-static int64_t stored_stack(struct loader *L, struct hash128 h, uint32_t n)
-{
-	unsigned char key[20];
-	int64_t id = 0;
-	int rc;
-
-	sqlite3_bind_blob(L->stk_get, 1, key, (int)stack_key(h, n, key), SQLITE_STATIC);
-	rc = sqlite3_step(L->stk_get);
-	if (rc == SQLITE_ROW)
-		id = sqlite3_column_int64(L->stk_get, 0);
-	sqlite3_reset(L->stk_get);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		store_fail(L->s, L->e, "cannot look up a stack");
-		return -1;
-	}
-	return id;
 }
 
 /* Appends v in decimal, after sep when sep is not 0; -1 when memory runs out. */
@@ -324,199 +293,462 @@ static int64_t location_id(struct loader *L, size_t i)
 	return lf->id;
 }
 
-/* Inserts s's stack under key n of hash h; its id, or 0 on failure. */
-static int64_t insert_stack(struct loader *L, const struct profile_sample *s,
-			    struct hash128 h, uint32_t n, size_t depth)
-{
-	unsigned char key[20];
-	size_t i;
-	int bad = 0;
+/* ---- stacks: nodes of a tree ----
+ * A path is the first len locations, root first, of this load's distinct stack rep. Its
+ * node id is drawn from a hash of its location ids: ids 1 to 2^31 - 1, four bytes
+ * wherever one is stored, probed one by one past ids taken by other paths. A stored node
+ * is this path only if its locations and its parents' are exactly the path's. */
+#define NODE_IDS 2147483647u	/* ids 1 .. NODE_IDS */
+#define NO_NODE UINT32_MAX
+#define NODE_PROBES 65536	/* ids tried for one path before giving up */
 
-	for (i = 0; i < s->nlocations; i++) {
-		if (!location_id(L, s->locations[i]->index))
-			return 0;
-		L->locs[s->locations[i]->index].refs++;
-	}
-	buf_reset(&L->text);
-	bad |= buf_addc(&L->text, '[');
-	for (i = 0; i < s->nlocations; i++)
-		bad |= add_int(&L->text, i ? ',' : 0, L->locs[s->locations[i]->index].id);
-	bad |= buf_addc(&L->text, ']');
-	if (bad) {
-		nomem(L);
-		return 0;
-	}
-	sqlite3_bind_blob(L->stk_put, 1, key, (int)stack_key(h, n, key), SQLITE_STATIC);
-	sqlite3_bind_int64(L->stk_put, 2, (int64_t)depth);
-	sqlite3_bind_text(L->stk_put, 3, L->text.data, (int)L->text.len, SQLITE_STATIC);
-	if (step_done(L, L->stk_put, "cannot store a stack"))
-		return 0;
-	return sqlite3_last_insert_rowid(L->s->db);
+static inline int64_t id_at(const struct loader *L, uint32_t rep, uint32_t j)
+{
+	const struct dstack *d = &L->ds[rep];
+
+	return L->locs[L->locs_of[d->off + d->n - 1 - j]].id;
 }
 
-/* Whether the locations a (n of them, indices) expand to the frames of s's locations. */
-static int same_locations(const struct loader *L, const uint32_t *a, size_t n,
-			  const struct profile_sample *s)
+static uint64_t path_hash(const struct loader *L, uint32_t rep, uint32_t len)
 {
-	size_t i = 0, j = 0, k = 0, l = 0;
+	struct hash128 h = HASH128_INIT;
+	uint32_t j;
 
-	if (n == s->nlocations) {
-		for (i = 0; i < n && a[i] == s->locations[i]->index; i++)
-			;
-		if (i == n)
-			return 1;
-		i = 0;
+	for (j = 0; j < len; j++)
+		h = hash128_add(h, (uint64_t)id_at(L, rep, j));
+	return hash128_add(h, len).lo;
+}
+
+static int same_prefix(const struct loader *L, uint32_t a, uint32_t b, uint32_t len)
+{
+	uint32_t j;
+
+	for (j = 0; j < len; j++)
+		if (id_at(L, a, j) != id_at(L, b, j))
+			return 0;
+	return 1;
+}
+
+ESC_WRAPS static inline size_t id_home(int64_t id, size_t cap)
+{
+	return (size_t)(((uint64_t)id * 0x9e3779b97f4a7c15ULL) >> 20) & (cap - 1);
+}
+
+/* The slot of id in the open table of node ids (0 = empty), grown to keep it half
+ * empty; NULL when memory runs out. */
+static struct id_slot *id_slot(struct id_table *t, int64_t id)
+{
+	size_t i;
+
+	if (2 * (t->n + 1) > t->cap) {
+		size_t n = t->cap ? t->cap * 2 : 1024;
+		struct id_slot *v = calloc(n, sizeof(*v));
+
+		if (!v)
+			return NULL;
+		for (i = 0; i < t->cap; i++)
+			if (t->v[i].id) {
+				size_t h = id_home(t->v[i].id, n);
+
+				while (v[h].id)
+					h = (h + 1) & (n - 1);
+				v[h] = t->v[i];
+			}
+		free(t->v);
+		t->v = v;
+		t->cap = n;
 	}
-	/* different locations may still hold the same frames: compare frame by frame */
+	for (i = id_home(id, t->cap); t->v[i].id && t->v[i].id != id; i = (i + 1) & (t->cap - 1))
+		;
+	return &t->v[i];
+}
+
+static const struct id_slot *id_find(const struct id_table *t, int64_t id)
+{
+	size_t i;
+
+	if (!t->cap)
+		return NULL;
+	for (i = id_home(id, t->cap); t->v[i].id; i = (i + 1) & (t->cap - 1))
+		if (t->v[i].id == id)
+			return &t->v[i];
+	return NULL;
+}
+
+/* Whether stored node id is the path (rep, len): 1 yes, 0 no, 2 no such node, -1 on
+ * failure (L->e set). The nodes found equal are remembered with the prefix they are. */
+static int node_is(struct loader *L, int64_t id, uint32_t rep, uint32_t len)
+{
+	sqlite3_stmt *q = L->node_get;
+	size_t chain = 0, i;
+	int first = 1, same = 0;
+
 	for (;;) {
-		const struct loc_frames *x, *y;
+		const struct id_slot *m = id_find(&L->known, id);
+		const char *p;
+		int64_t parent;
+		uint32_t t = 0;
+		int rc;
 
-		while (i < n && j == L->locs[a[i]].n) {
-			i++;
-			j = 0;
+		if (m) {
+			same = m->len == len && same_prefix(L, m->rep, rep, len);
+			break;
 		}
-		while (k < s->nlocations && l == L->locs[s->locations[k]->index].n) {
-			k++;
-			l = 0;
-		}
-		if (i == n || k == s->nlocations)
-			return i == n && k == s->nlocations;
-		x = &L->locs[a[i]];
-		y = &L->locs[s->locations[k]->index];
-		if (x->v[j].func_id != y->v[l].func_id || x->v[j].line != y->v[l].line ||
-		    x->v[j].col != y->v[l].col || x->v[j].inlined != y->v[l].inlined)
-			return 0;
-		j++;
-		l++;
-	}
-}
-
-/* Whether stored stack id holds exactly the frames of s's locations: 1 yes, 0 no,
- * -1 on failure (L->e set). Equal frames are equal lists of stored locations. */
-static int same_frames(struct loader *L, int64_t id, const struct profile_sample *s)
-{
-	sqlite3_stmt *q = L->locs_get;
-	const char *p = NULL;
-	size_t i;
-	int rc, same = 0;
-
-	sqlite3_bind_int64(q, 1, id);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
-		p = (const char *)sqlite3_column_text(q, 0);
-	if (rc != SQLITE_ROW || !p || *p++ != '[') {
-		sqlite3_reset(q);
-		if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-			return 0;
-		store_fail(L->s, L->e, "cannot read a stack");
-		return -1;
-	}
-	/* "[id,id,...]" */
-	for (i = 0; i < s->nlocations; i++) {
-		int64_t want = location_id(L, s->locations[i]->index);
-		char *end;
-		long long got;
-
-		if (!want) {
-			sqlite3_reset(q);
+		if (vec_reserve(&L->chain, &L->capchain, chain + 1, sizeof(*L->chain), 64)) {
+			nomem(L);
 			return -1;
 		}
-		/* location_id ran other statements: the text of q stays valid until q's reset */
-		if (i && *p++ != ',')
+		L->chain[chain++] = (struct id_slot){id, rep, len};
+		sqlite3_bind_int64(q, 1, id);
+		rc = sqlite3_step(q);
+		if (rc != SQLITE_ROW) {
+			sqlite3_reset(q);
+			if (rc != SQLITE_DONE) {
+				store_fail(L->s, L->e, "cannot read a stack");
+				return -1;
+			}
+			return first ? 2 : 0;	/* a missing parent: damaged, never this path */
+		}
+		first = 0;
+		parent = sqlite3_column_type(q, 0) == SQLITE_NULL ? 0 : sqlite3_column_int64(q, 0);
+		p = (const char *)sqlite3_column_text(q, 1);
+		/* "[id,id,...]": the node's locations, leaf first, the last of the path first */
+		if (!p || *p++ != '[') {
+			sqlite3_reset(q);
+			return 0;
+		}
+		while (*p != ']') {
+			char *end;
+			long long got;
+
+			if ((t && *p++ != ',') || t == len)
+				break;
+			got = strtoll(p, &end, 10);
+			if (end == p || got != id_at(L, rep, len - 1 - t))
+				break;
+			p = end;
+			t++;
+		}
+		same = p[0] == ']' && !p[1] && (t || !len);
+		sqlite3_reset(q);
+		if (!same)
 			break;
-		got = strtoll(p, &end, 10);
-		if (end == p || got != want)
+		len -= t;
+		if (!parent) {
+			same = !len;
 			break;
-		p = end;
+		}
+		if (!len) {
+			same = 0;	/* the parent's locations would make it longer */
+			break;
+		}
+		id = parent;
 	}
-	same = i == s->nlocations && p[0] == ']' && !p[1];
-	sqlite3_reset(q);
+	if (same)
+		for (i = 0; i < chain; i++) {
+			struct id_slot *k = id_slot(&L->known, L->chain[i].id);
+
+			if (!k) {
+				nomem(L);
+				return -1;
+			}
+			if (!k->id)
+				L->known.n++;
+			*k = L->chain[i];
+		}
 	return same;
 }
 
-/* The stack id of a sample's locations; 0 on failure. */
-static int64_t stack_for(struct loader *L, const struct profile_sample *s)
+/* The node of path (rep, len) of hash h: the stored node that is it, or else an id no
+ * stored node and no other path of this load holds (*is_new); 0 on failure. */
+static int64_t node_for(struct loader *L, uint32_t rep, uint32_t len, uint64_t h, int *is_new)
 {
-	struct hash128 h = HASH128_INIT;
-	size_t i, depth = 0, slot;
-	int64_t id = 0;
-	uint32_t n;
-	int same, collides = 0;
+	uint32_t k;
 
-	for (i = 0; i < s->nlocations; i++) {
-		const struct loc_frames *lf = &L->locs[s->locations[i]->index];
+	h %= NODE_IDS;
+	/* a stack stored before version 7, under the id it had */
+	if (L->aliased) {
+		int rc;
 
-		h = hash128_add(h, lf->h.lo);
-		h = hash128_add(h, lf->h.hi);
-		depth += lf->n;
-	}
-	h = hash128_add(h, depth);
-	if (2 * (L->nstacks + 1) > L->capstacks && stack_rehash(L)) {
-		nomem(L);
-		return 0;
-	}
-	/* this load's stacks first: one of the same hash is this one only if its frames are */
-	for (slot = h.lo & (L->capstacks - 1); L->stacks[slot].id;
-	     slot = (slot + 1) & (L->capstacks - 1))
-		if (L->stacks[slot].h.lo == h.lo && L->stacks[slot].h.hi == h.hi) {
-			const struct stack_slot *x = &L->stacks[slot];
+		sqlite3_bind_int64(L->alias_get, 1, (int64_t)h);
+		while ((rc = sqlite3_step(L->alias_get)) == SQLITE_ROW) {
+			int r = node_is(L, sqlite3_column_int64(L->alias_get, 0), rep, len);
 
-			collides = 1;
-			same = x->nlocs == STACK_IN_STORE ? same_frames(L, x->id, s) :
-				same_locations(L, L->locs_of + x->off, x->nlocs, s);
-			if (same < 0)
-				return 0;
-			if (same)
-				return x->id;
+			if (r < 0 || r == 1) {
+				int64_t id = r == 1 ? sqlite3_column_int64(L->alias_get, 0) : 0;
+
+				sqlite3_reset(L->alias_get);
+				*is_new = 0;
+				return id;
+			}
 		}
-	/* then the store's: the stacks of this hash, in the order they were stored (none
-	 * when the store held no stack before this load and none of this hash was added) */
-	for (n = 0; L->stored_before || collides; n++) {
-		if ((id = stored_stack(L, h, n)) < 0)
-			return 0;
-		if (!id)
-			break;
-		if ((same = same_frames(L, id, s)) < 0)
-			return 0;
-		if (same)
-			break;
-		if (n == UINT32_MAX) {
-			err_set(L->e, ESC_EDB, "database '%s': too many stacks share one hash",
-				L->s->path);
+		sqlite3_reset(L->alias_get);
+		if (rc != SQLITE_DONE) {
+			store_fail(L->s, L->e, "cannot look up a stack");
 			return 0;
 		}
 	}
-	if (!id) {
-		/* a new stack is stored linked once: by this profile */
-		if (!(id = insert_stack(L, s, h, n, depth)))
+	for (k = 0; k < NODE_PROBES; k++) {
+		int64_t id = 1 + (int64_t)((h + k) % NODE_IDS);
+		struct id_slot *c;
+		int r = 2;
+
+		if (id_find(&L->claimed, id))
+			continue;
+		if (L->stored_before && (r = node_is(L, id, rep, len)) < 0)
 			return 0;
-	} else {
-		/* a stored one gains this profile (rm removes a stack when none is left) */
-		sqlite3_bind_int64(L->stk_ref, 1, id);
-		if (step_done(L, L->stk_ref, "cannot count a stack's profiles"))
-			return 0;
-	}
-	sqlite3_bind_int64(L->pstk_put, 1, L->profile_id);
-	sqlite3_bind_int64(L->pstk_put, 2, id);
-	if (step_done(L, L->pstk_put, "cannot link a stack"))
-		return 0;
-	/* the locations for comparing later samples in memory, while indices fit 32 bits */
-	L->stacks[slot] = (struct stack_slot){h, id, (uint32_t)L->nlocs_of, STACK_IN_STORE};
-	if (L->nlocs_of + s->nlocations < STACK_IN_STORE) {
-		if (vec_reserve(&L->locs_of, &L->caplocs_of, L->nlocs_of + s->nlocations,
-				sizeof(*L->locs_of), 4096)) {
+		if (r == 1) {
+			*is_new = 0;
+			return id;
+		}
+		if (r == 0)
+			continue;
+		if (!(c = id_slot(&L->claimed, id))) {
 			nomem(L);
 			return 0;
 		}
-		for (i = 0; i < s->nlocations && s->locations[i]->index < STACK_IN_STORE; i++)
-			L->locs_of[L->nlocs_of + i] = (uint32_t)s->locations[i]->index;
-		if (i == s->nlocations) {
-			L->stacks[slot].nlocs = (uint32_t)i;
-			L->nlocs_of += i;
-		}
+		*c = (struct id_slot){id, rep, len};
+		L->claimed.n++;
+		*is_new = 1;
+		return id;
 	}
-	L->nstacks++;
-	return id;
+	err_set(L->e, ESC_EDB, "database '%s': too many stacks share one hash", L->s->path);
+	return 0;
+}
+
+/* Whether stack x has the stored locations of s's. */
+static int same_ids(const struct loader *L, const struct dstack *x, const struct profile_sample *s)
+{
+	size_t i;
+
+	for (i = 0; i < x->n; i++)
+		if (L->locs[L->locs_of[x->off + i]].id != L->locs[s->locations[i]->index].id)
+			return 0;
+	return 1;
+}
+
+static int slots_grow(struct loader *L)
+{
+	size_t n = L->capslots ? L->capslots * 2 : 4096, i;
+	uint32_t *t = calloc(n, sizeof(*t));
+
+	if (!t)
+		return -1;
+	for (i = 0; i < L->capslots; i++)
+		if (L->slots[i]) {
+			size_t h = L->ds[L->slots[i] - 1].h & (n - 1);
+
+			while (t[h])
+				h = (h + 1) & (n - 1);
+			t[h] = L->slots[i];
+		}
+	free(L->slots);
+	L->slots = t;
+	L->capslots = n;
+	return 0;
+}
+
+/* The node of a sample's stack, linked to the profile; 0 on failure. Equal frames are
+ * equal lists of stored locations (a location is unique by its lines, and one ends where
+ * a frame is not inlined), so stacks are compared by those. */
+static int64_t stack_for(struct loader *L, const struct profile_sample *s)
+{
+	struct hash128 h = HASH128_INIT;
+	size_t i, slot, n = s->nlocations;
+	struct dstack *d;
+	int is_new;
+
+	for (i = n; i-- > 0;) {
+		int64_t loc = location_id(L, s->locations[i]->index);
+
+		if (!loc)
+			return 0;
+		h = hash128_add(h, (uint64_t)loc);
+	}
+	h = hash128_add(h, n);
+	if (2 * (L->nds + 1) > L->capslots && slots_grow(L)) {
+		nomem(L);
+		return 0;
+	}
+	for (slot = h.lo & (L->capslots - 1); L->slots[slot]; slot = (slot + 1) & (L->capslots - 1)) {
+		d = &L->ds[L->slots[slot] - 1];
+		if (d->h == h.lo && d->n == n && same_ids(L, d, s))
+			return d->id;
+	}
+	if (L->nlocs_of + n >= UINT32_MAX || L->nds >= UINT32_MAX / 2) {
+		err_set(L->e, ESC_EINPUT, "'%s': too many stacks", L->o->source);
+		return 0;
+	}
+	if (vec_reserve(&L->locs_of, &L->caplocs_of, L->nlocs_of + n, sizeof(*L->locs_of), 4096) ||
+	    vec_reserve(&L->ds, &L->capds, L->nds + 1, sizeof(*L->ds), 1024)) {
+		nomem(L);
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		L->locs_of[L->nlocs_of + i] = (uint32_t)s->locations[i]->index;
+	d = &L->ds[L->nds];
+	*d = (struct dstack){h.lo, 0, (uint32_t)L->nlocs_of, (uint32_t)n, 0};
+	L->nlocs_of += n;
+	L->nds++;
+	if (!(d->id = node_for(L, (uint32_t)(L->nds - 1), (uint32_t)n, h.lo, &is_new)))
+		return 0;
+	d->is_new = is_new;
+	L->slots[slot] = (uint32_t)L->nds;
+	sqlite3_bind_int64(L->pstk_put, 1, L->profile_id);
+	sqlite3_bind_int64(L->pstk_put, 2, d->id);
+	if (step_done(L, L->pstk_put, "cannot link a stack"))
+		return 0;
+	return d->id;
+}
+
+/* Orders stacks by their location ids, root first (a path before its extensions). */
+static int cmp_paths(const void *a, const void *b, void *ctx)
+{
+	const struct loader *L = ctx;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	uint32_t n = L->ds[x].n < L->ds[y].n ? L->ds[x].n : L->ds[y].n, j;
+
+	for (j = 0; j < n; j++) {
+		int64_t p = id_at(L, x, j), q = id_at(L, y, j);
+
+		if (p != q)
+			return p < q ? -1 : 1;
+	}
+	return (L->ds[x].n > L->ds[y].n) - (L->ds[x].n < L->ds[y].n);
+}
+
+static int cmp_node_ids(const void *a, const void *b, void *ctx)
+{
+	const struct tnode *T = ctx;
+	int64_t x = T[*(const uint32_t *)a].id, y = T[*(const uint32_t *)b].id;
+
+	return (x > y) - (x < y);
+}
+
+/* Counts node t in its parent's refs, first giving the parent its node: a stored one, or
+ * a new one holding its own parent in turn; -1 on failure. */
+static int hold_parent(struct loader *L, uint32_t t)
+{
+	uint32_t p = L->T[t].parent;
+	int is_new;
+
+	if (p == NO_NODE)
+		return 0;
+	if (!L->T[p].id) {
+		struct tnode *q = &L->T[p];
+
+		if (!(q->id = node_for(L, q->rep, q->len, path_hash(L, q->rep, q->len), &is_new)))
+			return -1;
+		q->is_new = (unsigned char)is_new;
+		if (is_new && hold_parent(L, p))
+			return -1;
+	}
+	L->T[p].refs++;
+	return 0;
+}
+
+/* Makes the tree of this load's stacks: sorted by path, two neighbours part after their
+ * common prefix, and the prefixes where stacks part are its inner nodes (each stack
+ * below the deepest of them on its path). The stacks of a path the store holds keep
+ * their stored node. */
+static enum esc_status make_tree(struct loader *L)
+{
+	uint32_t *order = malloc((L->nds + 1) * sizeof(*order));
+	uint32_t *open = malloc((L->nds + 1) * sizeof(*open));
+	size_t i, top = 0;
+
+	L->T = calloc(2 * L->nds + 1, sizeof(*L->T));
+	if (!order || !open || !L->T) {
+		free(order);
+		free(open);
+		return nomem(L);
+	}
+	for (i = 0; i < L->nds; i++)
+		order[i] = (uint32_t)i;
+	qsort_r(order, L->nds, sizeof(*order), cmp_paths, L);
+	for (i = 0; i < L->nds; i++) {
+		uint32_t r = order[i], l = 0, last = NO_NODE, n = L->ds[r].n;
+
+		if (i)
+			while (l < n && l < L->ds[order[i - 1]].n && id_at(L, order[i - 1], l) == id_at(L, r, l))
+				l++;
+		while (top && L->T[open[top - 1]].len > l)
+			last = open[--top];
+		if ((top ? L->T[open[top - 1]].len : 0) < l) {
+			L->T[L->nt] = (struct tnode){r, l, top ? open[top - 1] : NO_NODE, 0, 0, 0, 0};
+			if (last != NO_NODE)
+				L->T[last].parent = (uint32_t)L->nt;
+			open[top++] = (uint32_t)L->nt++;
+		}
+		/* a path no longer than the common prefix is a prefix of the one before it,
+		 * which sorted order rules out but for the empty stack: a root of its own */
+		L->T[L->nt] = (struct tnode){r, n, n > l && top ? open[top - 1] : NO_NODE, 1,
+					      L->ds[r].id, (unsigned char)L->ds[r].is_new, 1};
+		if (n > l)
+			open[top++] = (uint32_t)L->nt;
+		L->nt++;
+	}
+	free(order);
+	free(open);
+	for (i = 0; i < L->nt; i++)
+		if (L->T[i].is_stack && L->T[i].is_new && hold_parent(L, (uint32_t)i))
+			return L->e->status ? L->e->status : ESC_EDB;
+	return ESC_OK;
+}
+
+/* Stores the new nodes, in id order, and adds this load's counts to the stored ones. */
+static enum esc_status store_tree(struct loader *L)
+{
+	uint32_t *fresh = malloc((L->nt + 1) * sizeof(*fresh));
+	size_t nfresh = 0, i;
+	enum esc_status st = ESC_OK;
+
+	if (!fresh)
+		return nomem(L);
+	for (i = 0; i < L->nt; i++)
+		if (L->T[i].is_new)
+			fresh[nfresh++] = (uint32_t)i;
+	qsort_r(fresh, nfresh, sizeof(*fresh), cmp_node_ids, L->T);
+	for (i = 0; i < nfresh && !st; i++) {
+		const struct tnode *t = &L->T[fresh[i]];
+		const struct dstack *d = &L->ds[t->rep];
+		uint32_t from = t->parent == NO_NODE ? 0 : L->T[t->parent].len, j;
+		int64_t depth = 0;
+		int bad = buf_addc((buf_reset(&L->text), &L->text), '[');
+
+		for (j = 0; j < t->len; j++)
+			depth += (int64_t)L->locs[L->locs_of[d->off + d->n - 1 - j]].n;
+		for (j = t->len; j-- > from;) {
+			struct loc_frames *lf = &L->locs[L->locs_of[d->off + d->n - 1 - j]];
+
+			bad |= add_int(&L->text, j + 1 < t->len ? ',' : 0, lf->id);
+			lf->refs++;
+		}
+		bad |= buf_addc(&L->text, ']');
+		if (bad) {
+			st = nomem(L);
+			break;
+		}
+		sqlite3_bind_int64(L->node_put, 1, t->id);
+		if (t->parent == NO_NODE)
+			sqlite3_bind_null(L->node_put, 2);
+		else
+			sqlite3_bind_int64(L->node_put, 2, L->T[t->parent].id);
+		sqlite3_bind_int64(L->node_put, 3, depth);
+		sqlite3_bind_int64(L->node_put, 4, t->refs);
+		sqlite3_bind_text(L->node_put, 5, L->text.data, (int)L->text.len, SQLITE_STATIC);
+		if (step_done(L, L->node_put, "cannot store a stack"))
+			st = ESC_EDB;
+	}
+	free(fresh);
+	for (i = 0; i < L->nt && !st; i++)
+		if (!L->T[i].is_new && L->T[i].refs) {
+			sqlite3_bind_int64(L->node_ref, 1, L->T[i].refs);
+			sqlite3_bind_int64(L->node_ref, 2, L->T[i].id);
+			if (step_done(L, L->node_ref, "cannot count a stack's holders"))
+				st = ESC_EDB;
+		}
+	return st;
 }
 
 static int add_sample(void *ctx, const struct profile_sample *s)
@@ -726,13 +958,13 @@ static void loader_release(struct loader *L)
 	sqlite3_finalize(L->str_put);
 	sqlite3_finalize(L->fn_get);
 	sqlite3_finalize(L->fn_put);
-	sqlite3_finalize(L->stk_get);
-	sqlite3_finalize(L->stk_put);
-	sqlite3_finalize(L->locs_get);
+	sqlite3_finalize(L->node_get);
+	sqlite3_finalize(L->node_put);
+	sqlite3_finalize(L->node_ref);
+	sqlite3_finalize(L->alias_get);
 	sqlite3_finalize(L->loc_get);
 	sqlite3_finalize(L->loc_put);
 	sqlite3_finalize(L->pstk_put);
-	sqlite3_finalize(L->stk_ref);
 	sqlite3_finalize(L->smp_put);
 	sqlite3_finalize(L->vx_put);
 	sqlite3_finalize(L->lbl_put);
@@ -743,8 +975,13 @@ static void loader_release(struct loader *L)
 		for (i = 0; i < L->p->nlocations; i++)
 			free(L->locs[i].v);
 	free(L->locs);
-	free(L->stacks);
+	free(L->ds);
+	free(L->slots);
 	free(L->locs_of);
+	free(L->T);
+	free(L->claimed.v);
+	free(L->known.v);
+	free(L->chain);
 	buf_release(&L->text);
 	hmap_release(&L->strs);
 	free(L->str_ids);
@@ -791,10 +1028,11 @@ enum esc_status store_add_profile(struct store *s, const struct profile *p,
 	    (st = store_prepare(s, "INSERT INTO str (s) VALUES (?)", &L.str_put, e)) ||
 	    (st = store_prepare(s, "SELECT id FROM func WHERE name_id = ? AND file_id = ?", &L.fn_get, e)) ||
 	    (st = store_prepare(s, "INSERT INTO func (name_id, file_id) VALUES (?,?)", &L.fn_put, e)) ||
-	    (st = store_prepare(s, "SELECT id FROM stack WHERE hash = ?", &L.stk_get, e)) ||
-	    (st = store_prepare(s, "INSERT INTO stack (hash, depth, locs, refs) VALUES (?,?,?,1)", &L.stk_put, e)) ||
-	    (st = store_prepare(s, "UPDATE stack SET refs = refs + 1 WHERE id = ?", &L.stk_ref, e)) ||
-	    (st = store_prepare(s, "SELECT locs FROM stack WHERE id = ?", &L.locs_get, e)) ||
+	    (st = store_prepare(s, "SELECT parent, locs FROM stack WHERE id = ?", &L.node_get, e)) ||
+	    (st = store_prepare(s, "INSERT INTO stack (id, parent, depth, refs, locs) VALUES (?,?,?,?,?)",
+				&L.node_put, e)) ||
+	    (st = store_prepare(s, "UPDATE stack SET refs = refs + ? WHERE id = ?", &L.node_ref, e)) ||
+	    (st = store_prepare(s, "SELECT id FROM stack_alias WHERE h = ?", &L.alias_get, e)) ||
 	    (st = store_prepare(s, "SELECT id FROM location WHERE lines = ?", &L.loc_get, e)) ||
 	    (st = store_prepare(s, "INSERT INTO location (lines) VALUES (?)", &L.loc_put, e)) ||
 	    (st = store_prepare(s, "INSERT OR IGNORE INTO profile_stack VALUES (?,?)", &L.pstk_put, e)) ||
@@ -808,11 +1046,13 @@ enum esc_status store_add_profile(struct store *s, const struct profile *p,
 	{
 		sqlite3_stmt *q;
 
-		if ((st = store_prepare(s, "SELECT EXISTS (SELECT 1 FROM stack)", &q, e)))
+		if ((st = store_prepare(s, "SELECT EXISTS (SELECT 1 FROM stack),"
+				       " EXISTS (SELECT 1 FROM stack_alias)", &q, e)))
 			goto fail;
-		if (sqlite3_step(q) == SQLITE_ROW)
+		if (sqlite3_step(q) == SQLITE_ROW) {
 			L.stored_before = sqlite3_column_int(q, 0);
-		else
+			L.aliased = sqlite3_column_int(q, 1);
+		} else
 			st = store_fail(s, e, "cannot look up the stacks");
 		sqlite3_finalize(q);
 		if (st)
@@ -828,7 +1068,8 @@ enum esc_status store_add_profile(struct store *s, const struct profile *p,
 		st = e->status ? e->status : (enum esc_status)rc;
 		goto fail;
 	}
-	if (!o->without_samples && (st = write_refs(&L)))
+	if (!o->without_samples &&
+	    ((st = make_tree(&L)) || (st = store_tree(&L)) || (st = write_refs(&L))))
 		goto fail;
 	loader_release(&L);
 	if ((st = store_commit(s, e)))
@@ -840,4 +1081,63 @@ fail:
 	loader_release(&L);
 	store_rollback(s);
 	return st ? st : ESC_EDB;
+}
+
+enum esc_status store_alias_stacks(struct store *s, struct err *e)
+{
+	sqlite3_stmt *q = NULL, *put = NULL;
+	int64_t *ids = NULL;
+	size_t nids = 0, capids = 0, i;
+	enum esc_status st = ESC_OK;
+	int rc;
+
+	if ((st = store_prepare(s, "SELECT id, locs FROM stack", &q, e)) ||
+	    (st = store_prepare(s, "INSERT INTO stack_alias (id, h) VALUES (?,?)", &put, e)))
+		goto out;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *p = (const char *)sqlite3_column_text(q, 1);
+		struct hash128 h = HASH128_INIT;
+
+		/* "[id,id,...]", leaf first */
+		nids = 0;
+		if (p && *p++ == '[')
+			while (*p && *p != ']') {
+				char *end;
+
+				if (nids && *p++ != ',')
+					break;
+				if (vec_reserve(&ids, &capids, nids + 1, sizeof(*ids), 64)) {
+					st = err_set(e, ESC_ENOMEM, "'%s': out of memory", s->path);
+					goto out;
+				}
+				ids[nids++] = strtoll(p, &end, 10);
+				if (end == p)
+					break;
+				p = end;
+			}
+		if (!p || *p != ']' || p[1]) {
+			st = err_set(e, ESC_EDB, "database '%s': stack %lld is damaged", s->path,
+				     (long long)sqlite3_column_int64(q, 0));
+			goto out;
+		}
+		/* the path's hash as a load makes it: root first, then the length */
+		for (i = nids; i-- > 0;)
+			h = hash128_add(h, (uint64_t)ids[i]);
+		h = hash128_add(h, nids);
+		sqlite3_bind_int64(put, 1, sqlite3_column_int64(q, 0));
+		sqlite3_bind_int64(put, 2, (int64_t)(h.lo % NODE_IDS));
+		rc = sqlite3_step(put);
+		sqlite3_reset(put);
+		if (rc != SQLITE_DONE) {
+			st = store_fail(s, e, "cannot migrate the stacks");
+			goto out;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		st = store_fail(s, e, "cannot migrate the stacks");
+out:
+	sqlite3_finalize(q);
+	sqlite3_finalize(put);
+	free(ids);
+	return st;
 }

@@ -295,6 +295,9 @@ static int connect(struct store *s, const char *uri, int flags)
 		sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0, NULL);
 		/* rows hanging from a profile, build or analysis go with it (schema 006) */
 		sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_FKEY, 1, NULL);
+		/* a stack node that goes lets its parent go when that held nothing else
+		 * (schema 007: the trigger deletes from its own table) */
+		sqlite3_exec(s->db, "PRAGMA recursive_triggers = ON", NULL, NULL, NULL);
 		/* writers queue behind each other (WAL: readers never wait) */
 		sqlite3_busy_timeout(s->db, busy_ms);
 		if (schema_state(s, &v, &n))
@@ -468,9 +471,15 @@ static enum esc_status migrate(struct store *s, int from, struct err *e)
 {
 	int v;
 
-	for (v = from; v < store_nmigrations; v++)
+	enum esc_status st;
+
+	for (v = from; v < store_nmigrations; v++) {
 		if (sqlite3_exec(s->db, store_migrations[v], NULL, NULL, NULL) != SQLITE_OK)
 			return store_fail(s, e, "cannot migrate the schema");
+		/* to version 7: the stacks, kept under their ids, filed by their hash */
+		if (v == 6 && (st = store_alias_stacks(s, e)))
+			return st;
+	}
 	return ESC_OK;
 }
 

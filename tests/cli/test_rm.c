@@ -158,11 +158,15 @@ static void expect_consistent(const char *db)
 			    " WHERE k.id IS NULL"), 0, "samples on a missing stack");
 	cr_expect_eq(sq_int(db, "SELECT count(*) FROM profile_stack s LEFT JOIN stack k ON k.id = s.stack_id"
 			    " WHERE k.id IS NULL"), 0, "a profile linking a missing stack");
-	cr_expect_eq(sq_int(db, "SELECT count(*) FROM stack WHERE id NOT IN (SELECT stack_id FROM profile_stack)"),
-		     0, "stacks no profile links");
+	cr_expect_eq(sq_int(db, "SELECT count(*) FROM stack WHERE id NOT IN (SELECT stack_id FROM profile_stack)"
+			    " AND id NOT IN (SELECT parent FROM stack WHERE parent IS NOT NULL)"),
+		     0, "stack nodes no profile links and no node has as its parent");
+	cr_expect_eq(sq_int(db, "SELECT count(*) FROM stack s WHERE parent IS NOT NULL"
+			    " AND parent NOT IN (SELECT id FROM stack)"), 0, "a stack node with a missing parent");
 	cr_expect_eq(sq_int(db, "SELECT count(*) FROM stack s WHERE refs !="
-			    " (SELECT count(*) FROM profile_stack p WHERE p.stack_id = s.id)"), 0,
-		     "a stack's refs is not the profiles linking it");
+			    " (SELECT count(*) FROM profile_stack p WHERE p.stack_id = s.id)"
+			    " + (SELECT count(*) FROM stack c WHERE c.parent = s.id)"), 0,
+		     "a stack node's refs is not the profiles linking it and the nodes below it");
 	cr_expect_eq(sq_int(db, "SELECT count(*) FROM stack s, json_each(s.locs) j"
 			    " WHERE j.value NOT IN (SELECT id FROM location)"), 0, "a stack listing a missing location");
 	cr_expect_eq(sq_int(db, "SELECT count(*) FROM location WHERE id NOT IN"
@@ -616,7 +620,8 @@ Test(names, a_name_means_the_one_given_it_last)
 /* ---- migration from version 5 ---- */
 
 /* A version-5 store holding what v6 (a store of this version) holds, made with the
- * schema's own SQL of versions 1 to 5 and the tables copied column for column. */
+ * schema's own SQL of versions 1 to 5 and the tables copied column for column, but for
+ * the stacks: version 5 stored each linked stack whole, under any unique key. */
 static void make_v5_store(const char *v5, const char *v6)
 {
 	char cmd[16384];
@@ -626,7 +631,12 @@ static void make_v5_store(const char *v5, const char *v6)
 		 " store/schema/004.sql store/schema/005.sql | sqlite3 -bail '%s' && sqlite3 -bail '%s' \""
 		 "PRAGMA user_version = 5; ATTACH '%s' AS n; BEGIN;"
 		 " INSERT INTO str SELECT * FROM n.str; INSERT INTO func SELECT id, name_id, file_id FROM n.func;"
-		 " INSERT INTO location SELECT id, lines FROM n.location; INSERT INTO stack SELECT id, hash, depth, locs FROM n.stack;"
+		 " INSERT INTO location SELECT id, lines FROM n.location; INSERT INTO stack SELECT s.id, CAST(printf('%%016d', s.id) AS BLOB), s.depth,"
+		 " (WITH RECURSIVE c (node, part, locs) AS (SELECT parent, 0, locs FROM n.stack WHERE id = s.id"
+		 " UNION ALL SELECT t.parent, c.part + 1, t.locs FROM c JOIN n.stack t ON t.id = c.node)"
+		 " SELECT '[' || coalesce(group_concat(nullif(substr(locs, 2, length(locs) - 2), '')), '') || ']'"
+		 " FROM (SELECT locs FROM c ORDER BY part))"
+		 " FROM n.stack s WHERE s.id IN (SELECT stack_id FROM n.profile_stack);"
 		 " INSERT INTO profile SELECT * FROM n.profile; INSERT INTO profile_label SELECT * FROM n.profile_label;"
 		 " INSERT INTO sample_type SELECT * FROM n.sample_type;"
 		 " INSERT INTO profile_stack SELECT * FROM n.profile_stack; INSERT INTO sample SELECT * FROM n.sample;"
@@ -665,7 +675,7 @@ Test(migration, a_version_5_store_keeps_every_view_and_then_removes_cleanly)
 	/* the first write migrates */
 	cr_assert_eq(t_run(NULL, &err, "sql --write --db '%s' \"CREATE TABLE mine (x)\"", v5), 0, "%s", err.data);
 	buf_release(&err);
-	cr_expect_eq(sq_int(v5, "PRAGMA user_version"), 6);
+	cr_expect_eq(sq_int(v5, "PRAGMA user_version"), 7);
 	for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++)
 		expect_same(v6, v5, views[i], views[i]);
 	cr_expect_eq(sq_int(v5, "SELECT count(*) FROM profile_label WHERE profile_id = 77"), 0);

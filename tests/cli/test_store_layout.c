@@ -440,8 +440,8 @@ Test(store_layout, frames_of_two_corpus_heap_profiles_are_pprof_raw)
 /* ---- migration from version 4 ---- */
 
 /* A version-4 store at v4 holding the profiles of v5 (a store of this version), made with
- * the schema's own SQL of versions 1 to 4: the stacks' frames rebuilt from the frames
- * view, the other tables copied as they are. */
+ * the schema's own SQL of versions 1 to 4: the linked stacks under any unique key, their
+ * frames rebuilt from the frames view, the other tables copied as they are. */
 static void make_v4_store(const char *v4, const char *v5)
 {
 	char cmd[16384];
@@ -451,7 +451,8 @@ static void make_v4_store(const char *v4, const char *v5)
 		 " store/schema/004.sql | sqlite3 -bail '%s' && sqlite3 -bail '%s' \""
 		 "PRAGMA user_version = 4; ATTACH '%s' AS n; BEGIN;"
 		 " INSERT INTO str SELECT * FROM n.str; INSERT INTO func SELECT id, name_id, file_id FROM n.func;"
-		 " INSERT INTO stack SELECT id, hash, depth FROM n.stack;"
+		 " INSERT INTO stack SELECT id, CAST(printf('%%016d', id) AS BLOB), depth FROM n.stack"
+		 "   WHERE id IN (SELECT stack_id FROM n.profile_stack);"
 		 " INSERT INTO stack_frame SELECT DISTINCT f.stack_id, f.depth, fn.id, f.line, f.\\\"column\\\","
 		 "   f.inlined FROM n.frames f JOIN n.str a ON a.s = f.function JOIN n.str b ON b.s = f.file"
 		 "   JOIN n.func fn ON fn.name_id = a.id AND fn.file_id = b.id;"
@@ -490,7 +491,7 @@ Test(store_layout, a_version_4_store_is_migrated_with_the_same_frames)
 	cr_expect_eq(t_run(NULL, &err, "sql --write --db '%s' \"CREATE TABLE mine (x)\"", v4), 0, "%s",
 		     err.data);
 	buf_release(&err);
-	cr_expect_eq(t_sql_int(v4, "PRAGMA user_version"), 6);
+	cr_expect_eq(t_sql_int(v4, "PRAGMA user_version"), 7);
 	frames_rows(&after, v4);
 	cr_expect_eq(after.len, want.len);
 	cr_expect(!memcmp(after.data, want.data, want.len), "frames changed in the migration");
@@ -498,7 +499,7 @@ Test(store_layout, a_version_4_store_is_migrated_with_the_same_frames)
 	 * join reads them as it reads a new store's */
 	stacks = t_sql_int(v4, "SELECT count(*) FROM stack");
 	locations = t_sql_int(v4, "SELECT count(*) FROM location");
-	cr_expect_eq(stacks, t_sql_int(v5, "SELECT count(*) FROM stack"));
+	cr_expect_eq(stacks, t_sql_int(v5, "SELECT count(DISTINCT stack_id) FROM profile_stack"));
 	cr_expect_eq(locations, t_sql_int(v5, "SELECT count(*) FROM location"));
 	{
 		char cmd[2048];
