@@ -95,6 +95,7 @@ struct loader {
 	size_t capchain;
 	int stored_before;		/* the store held stacks when this load began */
 	int aliased;			/* and stacks of before version 7 (stack_alias) */
+	uint32_t node_ids;		/* node ids are 1 .. node_ids */
 	sqlite3_stmt *alias_get;
 	struct hmap strs;		/* string -> its index in str_ids + 1 */
 	int64_t *str_ids;		/* str ids, in order of first use */
@@ -302,6 +303,16 @@ static int64_t location_id(struct loader *L, size_t i)
 #define NO_NODE UINT32_MAX
 #define NODE_PROBES 65536	/* ids tried for one path before giving up */
 
+/* The ids drawn from: all of them, or for tests the first ESCPROF_TEST_STACK_IDS, so that
+ * paths meet on ids often enough to exercise the probing */
+static uint32_t node_id_space(void)
+{
+	const char *t = getenv("ESCPROF_TEST_STACK_IDS");
+	long n = t ? strtol(t, NULL, 10) : 0;
+
+	return n > 0 && n < (long)NODE_IDS ? (uint32_t)n : NODE_IDS;
+}
+
 static inline int64_t id_at(const struct loader *L, uint32_t rep, uint32_t j)
 {
 	const struct dstack *d = &L->ds[rep];
@@ -465,7 +476,7 @@ static int64_t node_for(struct loader *L, uint32_t rep, uint32_t len, uint64_t h
 {
 	uint32_t k;
 
-	h %= NODE_IDS;
+	h %= L->node_ids;
 	/* a stack stored before version 7, under the id it had */
 	if (L->aliased) {
 		int rc;
@@ -489,7 +500,7 @@ static int64_t node_for(struct loader *L, uint32_t rep, uint32_t len, uint64_t h
 		}
 	}
 	for (k = 0; k < NODE_PROBES; k++) {
-		int64_t id = 1 + (int64_t)((h + k) % NODE_IDS);
+		int64_t id = 1 + (int64_t)((h + k) % L->node_ids);
 		struct id_slot *c;
 		int r = 2;
 
@@ -991,7 +1002,7 @@ enum esc_status store_add_profile(struct store *s, const struct profile *p,
 				  const struct store_profile_opts *o, int64_t *id, int *added,
 				  struct err *e)
 {
-	struct loader L = {.s = s, .o = o, .p = p, .e = e};
+	struct loader L = {.s = s, .o = o, .p = p, .e = e, .node_ids = node_id_space()};
 	struct err local = {0};
 	enum esc_status st;
 	int rc;
@@ -1088,6 +1099,7 @@ enum esc_status store_alias_stacks(struct store *s, struct err *e)
 	sqlite3_stmt *q = NULL, *put = NULL;
 	int64_t *ids = NULL;
 	size_t nids = 0, capids = 0, i;
+	uint32_t space = node_id_space();
 	enum esc_status st = ESC_OK;
 	int rc;
 
@@ -1125,7 +1137,7 @@ enum esc_status store_alias_stacks(struct store *s, struct err *e)
 			h = hash128_add(h, (uint64_t)ids[i]);
 		h = hash128_add(h, nids);
 		sqlite3_bind_int64(put, 1, sqlite3_column_int64(q, 0));
-		sqlite3_bind_int64(put, 2, (int64_t)(h.lo % NODE_IDS));
+		sqlite3_bind_int64(put, 2, (int64_t)(h.lo % space));
 		rc = sqlite3_step(put);
 		sqlite3_reset(put);
 		if (rc != SQLITE_DONE) {

@@ -570,3 +570,110 @@ Test(store_layout, one_profiles_frames_in_a_store_of_sixty)
 	buf_release(&args);
 	globfree(&g);
 }
+
+/* ---- the tree of stacks (schema 7) ---- */
+
+/* The store's stack nodes keep the rules removal relies on: every parent there, every
+ * node held by a profile or a node below it, refs counting exactly those. */
+static void expect_tree_consistent(const char *db)
+{
+	cr_expect_eq(t_sql_int(db, "SELECT count(*) FROM stack WHERE parent IS NOT NULL"
+				   " AND parent NOT IN (SELECT id FROM stack)"), 0, "a node with a missing parent");
+	cr_expect_eq(t_sql_int(db, "SELECT count(*) FROM stack s WHERE refs !="
+				   " (SELECT count(*) FROM profile_stack p WHERE p.stack_id = s.id)"
+				   " + (SELECT count(*) FROM stack c WHERE c.parent = s.id)"), 0,
+		     "a node's refs is not its profiles and the nodes below it");
+	cr_expect_eq(t_sql_int(db, "SELECT count(*) FROM stack WHERE refs = 0"), 0, "a node nothing holds");
+	cr_expect_eq(t_sql_int(db, "SELECT count(*) FROM sample s LEFT JOIN stack k ON k.id = s.stack_id"
+				   " WHERE k.id IS NULL"), 0, "a sample on a missing stack");
+}
+
+/* Sixty profiles' stacks drawn from 2,048 ids instead of 2^31: most paths meet another's
+ * id, in the load (ids this load drew) and in the store (ids earlier loads drew), and
+ * each must be probed past to its own. The frames stay pprof's; the outer frames are
+ * stored once; removing half of the profiles and loading them again changes neither
+ * (the tree may: where stacks part depends on which were loaded together). */
+Test(store_layout, stacks_share_outer_frames_and_keep_their_own_when_ids_meet)
+{
+	const char *db = t_fresh("layout-tree.db");
+	glob_t g;
+	struct buf args, err;
+	size_t i;
+	long long nodes, whole, stored;
+
+	cr_assert_eq(setenv("ESCPROF_TEST_STACK_IDS", "2048", 1), 0);
+	cr_assert_eq(glob(t_path("sample-profiles/out/*/*.pb.gz"), 0, NULL, &g), 0);
+	buf_init(&args);
+	for (i = 0; i < g.gl_pathc; i++)
+		buf_printf(&args, " '%s'", g.gl_pathv[i]);
+	cr_assert_eq(t_run(NULL, &err, "load -q --db '%s'%s", db, args.data), 0, "%s", err.data);
+	buf_release(&err);
+	nodes = t_sql_int(db, "SELECT count(*) FROM stack");
+	cr_assert_gt(nodes, 1000);
+	cr_expect_leq(t_sql_int(db, "SELECT max(id) FROM stack"), 2048);
+	/* the locations stored, against those of every stack whole */
+	stored = t_sql_int(db, "SELECT sum(json_array_length(locs)) FROM stack");
+	whole = t_sql_int(db, "SELECT count(*) FROM (SELECT DISTINCT stack_id, depth FROM frames)");
+	cr_expect_lt(2 * stored, whole, "%lld locations stored for %lld frames", stored, whole);
+	for (i = 0; i < g.gl_pathc; i++) {
+		char raw[4096];
+
+		snprintf(raw, sizeof(raw), "%.*s.raw.txt", (int)(strlen(g.gl_pathv[i]) - 6), g.gl_pathv[i]);
+		check_profile(db, (int64_t)i + 1, raw, g.gl_pathv[i]);
+	}
+	expect_tree_consistent(db);
+	/* every other profile removed: the tree stays whole; loaded again: the same frames */
+	for (i = 0; i < g.gl_pathc; i += 2)
+		cr_assert_eq(t_run(NULL, &err, "rm -q --db '%s' --profile %zu", db, i + 1), 0, "%s", err.data);
+	expect_tree_consistent(db);
+	cr_expect_lt(t_sql_int(db, "SELECT count(*) FROM stack"), nodes);
+	cr_assert_eq(t_run(NULL, &err, "load -q --db '%s'%s", db, args.data), 0, "%s", err.data);
+	buf_release(&err);
+	expect_tree_consistent(db);
+	for (i = 0; i < g.gl_pathc; i++) {
+		char raw[4096], sql[256];
+		long long pid;
+
+		snprintf(raw, sizeof(raw), "%.*s.raw.txt", (int)(strlen(g.gl_pathv[i]) - 6), g.gl_pathv[i]);
+		snprintf(sql, sizeof(sql), "SELECT profile_id FROM profiles WHERE source = '%s'", g.gl_pathv[i]);
+		pid = t_sql_int(db, sql);
+		cr_assert_gt(pid, 0, "%s not loaded again", g.gl_pathv[i]);
+		check_profile(db, pid, raw, g.gl_pathv[i]);
+	}
+	buf_release(&args);
+	globfree(&g);
+}
+
+/* A stored node that holds the id a stack's path draws first, but other frames: the
+ * stack is stored beside it under the next free id, and the node is left as it was. */
+Test(store_layout, a_stack_whose_id_another_node_holds_is_stored_beside_it)
+{
+	const char *one = t_fresh("layout-decoy-1.db"), *two = t_fresh("layout-decoy-2.db");
+	const char *pb = "sample-profiles/out/go1.19/chan_send.pb.gz";
+	char sql[512];
+	struct buf err, raw;
+	long long id;
+
+	cr_assert_eq(t_run(NULL, &err, "load -q --db '%s' '%s'", one, pb), 0, "%s", err.data);
+	buf_release(&err);
+	id = t_sql_int(one, "SELECT max(stack_id) FROM profile_stack");
+	/* the same path in a store without locations draws the same id: a decoy holds it */
+	cr_assert_eq(t_run(NULL, &err, "escapes -q --db '%s' sample-profiles/out/go1.19/chan_send.mm.txt", two),
+		     0, "%s", err.data);
+	buf_release(&err);
+	snprintf(sql, sizeof(sql), "sql --write --db '%s' \"INSERT INTO stack (id, parent, depth, refs, locs)"
+		 " VALUES (%lld, NULL, 1, 1, '[99999]')\"", two, id);
+	cr_assert_eq(t_run(NULL, &err, "%s", sql), 0, "%s", err.data);
+	buf_release(&err);
+	cr_assert_eq(t_run(NULL, &err, "load -q --db '%s' '%s'", two, pb), 0, "%s", err.data);
+	buf_release(&err);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM profile_stack WHERE stack_id = %lld", id);
+	cr_expect_eq(t_sql_int(two, sql), 0, "the stack took the decoy's id");
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM stack WHERE id = %lld AND locs = '[99999]'", id);
+	cr_expect_eq(t_sql_int(two, sql), 1, "the decoy changed");
+	cr_expect_eq(t_sql_int(two, "SELECT count(*) FROM stack"), t_sql_int(one, "SELECT count(*) FROM stack") + 1);
+	buf_init(&raw);
+	buf_printf(&raw, "%.*s.raw.txt", (int)(strlen(pb) - 6), pb);
+	check_profile(two, 1, t_path("%s", raw.data), pb);
+	buf_release(&raw);
+}
