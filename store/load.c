@@ -95,7 +95,11 @@ struct loader {
 	size_t capchain;
 	int stored_before;		/* the store held stacks when this load began */
 	int aliased;			/* and stacks of before version 7 (stack_alias) */
-	uint32_t node_ids;		/* node ids are 1 .. node_ids */
+	uint32_t node_ids;		/* node and string ids are 1 .. node_ids */
+	int strs_before;		/* the store held strings when this load began */
+	struct id_table new_strs;	/* ids of this load's new strings; rep: index in new_text */
+	char **new_text;
+	size_t nnew_text, capnew_text;
 	sqlite3_stmt *alias_get;
 	struct hmap strs;		/* string -> its index in str_ids + 1 */
 	int64_t *str_ids;		/* str ids, in order of first use */
@@ -109,9 +113,94 @@ static enum esc_status nomem(struct loader *L)
 }
 
 /* Returns the str id of s, inserting it; 0 on failure with L->e set. */
+/* Stacks and strings take ids drawn from a hash of what they hold: 1 .. NODE_IDS, four
+ * bytes wherever one is stored, probed one by one past ids held by something else; the
+ * content decides, never the hash, and no index of hashes is kept. */
+#define NODE_IDS 2147483647u
+#define NODE_PROBES 65536	/* ids tried for one before giving up */
+
+/* The ids drawn from: all of them, or for tests the first ESCPROF_TEST_STACK_IDS, so that
+ * paths meet on ids often enough to exercise the probing */
+static uint32_t node_id_space(void)
+{
+	const char *t = getenv("ESCPROF_TEST_STACK_IDS");
+	long n = t ? strtol(t, NULL, 10) : 0;
+
+	return n > 0 && n < (long)NODE_IDS ? (uint32_t)n : NODE_IDS;
+}
+
+ESC_WRAPS static inline size_t id_home(int64_t id, size_t cap)
+{
+	return (size_t)(((uint64_t)id * 0x9e3779b97f4a7c15ULL) >> 20) & (cap - 1);
+}
+
+/* The slot of id in the open table of node ids (0 = empty), grown to keep it half
+ * empty; NULL when memory runs out. */
+static struct id_slot *id_slot(struct id_table *t, int64_t id)
+{
+	size_t i;
+
+	if (2 * (t->n + 1) > t->cap) {
+		size_t n = t->cap ? t->cap * 2 : 1024;
+		struct id_slot *v = calloc(n, sizeof(*v));
+
+		if (!v)
+			return NULL;
+		for (i = 0; i < t->cap; i++)
+			if (t->v[i].id) {
+				size_t h = id_home(t->v[i].id, n);
+
+				while (v[h].id)
+					h = (h + 1) & (n - 1);
+				v[h] = t->v[i];
+			}
+		free(t->v);
+		t->v = v;
+		t->cap = n;
+	}
+	for (i = id_home(id, t->cap); t->v[i].id && t->v[i].id != id; i = (i + 1) & (t->cap - 1))
+		;
+	return &t->v[i];
+}
+
+static const struct id_slot *id_find(const struct id_table *t, int64_t id)
+{
+	size_t i;
+
+	if (!t->cap)
+		return NULL;
+	for (i = id_home(id, t->cap); t->v[i].id; i = (i + 1) & (t->cap - 1))
+		if (t->v[i].id == id)
+			return &t->v[i];
+	return NULL;
+}
+
+/* Whether stored string id is s (n bytes): 1 yes, 0 no, 2 no such string, -1 on failure. */
+static int str_is(struct loader *L, int64_t id, const char *s, size_t n)
+{
+	int rc, same = 2;
+
+	sqlite3_bind_int64(L->str_get, 1, id);
+	rc = sqlite3_step(L->str_get);
+	if (rc == SQLITE_ROW)
+		same = (size_t)sqlite3_column_bytes(L->str_get, 0) == n &&
+		       !memcmp(sqlite3_column_blob(L->str_get, 0), s, n);
+	sqlite3_reset(L->str_get);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_fail(L->s, L->e, "cannot look up a string");
+		return -1;
+	}
+	return same;
+}
+
+/* Returns the str id of s: the stored string's, or an id drawn from its hash (as a
+ * stack's is) for a new one, stored at the end of the load; 0 on failure with L->e set. */
 static int64_t intern(struct loader *L, const char *s)
 {
-	void **slot = hmap_put(&L->strs, s, strlen(s));
+	size_t n = strlen(s);
+	void **slot = hmap_put(&L->strs, s, n);
+	uint64_t h;
+	uint32_t k;
 	int64_t id = 0;
 
 	if (slot && *slot)
@@ -120,19 +209,37 @@ static int64_t intern(struct loader *L, const char *s)
 		nomem(L);
 		return 0;
 	}
-	sqlite3_bind_text(L->str_get, 1, s, -1, SQLITE_STATIC);
-	if (sqlite3_step(L->str_get) == SQLITE_ROW)
-		id = sqlite3_column_int64(L->str_get, 0);
-	sqlite3_reset(L->str_get);
-	if (!id) {
-		sqlite3_bind_text(L->str_put, 1, s, -1, SQLITE_STATIC);
-		if (sqlite3_step(L->str_put) != SQLITE_DONE) {
-			store_fail(L->s, L->e, "cannot store a string");
-			sqlite3_reset(L->str_put);
+	h = hash64_bytes(s, n) % L->node_ids;
+	for (k = 0; k < NODE_PROBES && !id; k++) {
+		int64_t c = 1 + (int64_t)((h + k) % L->node_ids);
+		struct id_slot *t;
+		int r = 2;
+
+		if (id_find(&L->new_strs, c))
+			continue;
+		if (L->strs_before && (r = str_is(L, c, s, n)) < 0)
 			return 0;
+		if (r == 1)
+			id = c;
+		else if (r == 2) {
+			if (!(t = id_slot(&L->new_strs, c))) {
+				nomem(L);
+				return 0;
+			}
+			if (vec_reserve(&L->new_text, &L->capnew_text, L->nnew_text + 1,
+					sizeof(*L->new_text), 256) ||
+			    !(L->new_text[L->nnew_text] = strdup(s))) {
+				nomem(L);
+				return 0;
+			}
+			*t = (struct id_slot){c, (uint32_t)L->nnew_text++, 0};
+			L->new_strs.n++;
+			id = c;
 		}
-		sqlite3_reset(L->str_put);
-		id = sqlite3_last_insert_rowid(L->s->db);
+	}
+	if (!id) {
+		err_set(L->e, ESC_EDB, "database '%s': too many strings share one hash", L->s->path);
+		return 0;
 	}
 	L->str_ids[L->nstr_ids++] = id;
 	*slot = (void *)(uintptr_t)L->nstr_ids;
@@ -299,19 +406,7 @@ static int64_t location_id(struct loader *L, size_t i)
  * node id is drawn from a hash of its location ids: ids 1 to 2^31 - 1, four bytes
  * wherever one is stored, probed one by one past ids taken by other paths. A stored node
  * is this path only if its locations and its parents' are exactly the path's. */
-#define NODE_IDS 2147483647u	/* ids 1 .. NODE_IDS */
 #define NO_NODE UINT32_MAX
-#define NODE_PROBES 65536	/* ids tried for one path before giving up */
-
-/* The ids drawn from: all of them, or for tests the first ESCPROF_TEST_STACK_IDS, so that
- * paths meet on ids often enough to exercise the probing */
-static uint32_t node_id_space(void)
-{
-	const char *t = getenv("ESCPROF_TEST_STACK_IDS");
-	long n = t ? strtol(t, NULL, 10) : 0;
-
-	return n > 0 && n < (long)NODE_IDS ? (uint32_t)n : NODE_IDS;
-}
 
 static inline int64_t id_at(const struct loader *L, uint32_t rep, uint32_t j)
 {
@@ -338,52 +433,6 @@ static int same_prefix(const struct loader *L, uint32_t a, uint32_t b, uint32_t 
 		if (id_at(L, a, j) != id_at(L, b, j))
 			return 0;
 	return 1;
-}
-
-ESC_WRAPS static inline size_t id_home(int64_t id, size_t cap)
-{
-	return (size_t)(((uint64_t)id * 0x9e3779b97f4a7c15ULL) >> 20) & (cap - 1);
-}
-
-/* The slot of id in the open table of node ids (0 = empty), grown to keep it half
- * empty; NULL when memory runs out. */
-static struct id_slot *id_slot(struct id_table *t, int64_t id)
-{
-	size_t i;
-
-	if (2 * (t->n + 1) > t->cap) {
-		size_t n = t->cap ? t->cap * 2 : 1024;
-		struct id_slot *v = calloc(n, sizeof(*v));
-
-		if (!v)
-			return NULL;
-		for (i = 0; i < t->cap; i++)
-			if (t->v[i].id) {
-				size_t h = id_home(t->v[i].id, n);
-
-				while (v[h].id)
-					h = (h + 1) & (n - 1);
-				v[h] = t->v[i];
-			}
-		free(t->v);
-		t->v = v;
-		t->cap = n;
-	}
-	for (i = id_home(id, t->cap); t->v[i].id && t->v[i].id != id; i = (i + 1) & (t->cap - 1))
-		;
-	return &t->v[i];
-}
-
-static const struct id_slot *id_find(const struct id_table *t, int64_t id)
-{
-	size_t i;
-
-	if (!t->cap)
-		return NULL;
-	for (i = id_home(id, t->cap); t->v[i].id; i = (i + 1) & (t->cap - 1))
-		if (t->v[i].id == id)
-			return &t->v[i];
-	return NULL;
 }
 
 /* Whether stored node id is the path (rep, len): 1 yes, 0 no, 2 no such node, -1 on
@@ -933,6 +982,36 @@ out:
 	return ret;
 }
 
+static int cmp_slot_ids(const void *a, const void *b)
+{
+	int64_t x = ((const struct id_slot *)a)->id, y = ((const struct id_slot *)b)->id;
+
+	return (x > y) - (x < y);
+}
+
+/* Stores this load's new strings, in id order. */
+static enum esc_status store_strings(struct loader *L)
+{
+	struct id_slot *v = malloc((L->new_strs.n + 1) * sizeof(*v));
+	size_t n = 0, i;
+	enum esc_status st = ESC_OK;
+
+	if (!v)
+		return nomem(L);
+	for (i = 0; i < L->new_strs.cap; i++)
+		if (L->new_strs.v[i].id)
+			v[n++] = L->new_strs.v[i];
+	qsort(v, n, sizeof(*v), cmp_slot_ids);
+	for (i = 0; i < n && !st; i++) {
+		sqlite3_bind_int64(L->str_put, 1, v[i].id);
+		sqlite3_bind_text(L->str_put, 2, L->new_text[v[i].rep], -1, SQLITE_STATIC);
+		if (step_done(L, L->str_put, "cannot store a string"))
+			st = ESC_EDB;
+	}
+	free(v);
+	return st;
+}
+
 /* Adds what this load counted to the refs of the locations and functions it used. */
 static enum esc_status write_refs(struct loader *L)
 {
@@ -993,6 +1072,10 @@ static void loader_release(struct loader *L)
 	free(L->claimed.v);
 	free(L->known.v);
 	free(L->chain);
+	for (i = 0; i < L->nnew_text; i++)
+		free(L->new_text[i]);
+	free(L->new_text);
+	free(L->new_strs.v);
 	buf_release(&L->text);
 	hmap_release(&L->strs);
 	free(L->str_ids);
@@ -1035,8 +1118,8 @@ enum esc_status store_add_profile(struct store *s, const struct profile *p,
 			return ESC_OK;
 		}
 	}
-	if ((st = store_prepare(s, "SELECT id FROM str WHERE s = ?", &L.str_get, e)) ||
-	    (st = store_prepare(s, "INSERT INTO str (s) VALUES (?)", &L.str_put, e)) ||
+	if ((st = store_prepare(s, "SELECT s FROM str WHERE id = ?", &L.str_get, e)) ||
+	    (st = store_prepare(s, "INSERT INTO str (id, s) VALUES (?,?)", &L.str_put, e)) ||
 	    (st = store_prepare(s, "SELECT id FROM func WHERE name_id = ? AND file_id = ?", &L.fn_get, e)) ||
 	    (st = store_prepare(s, "INSERT INTO func (name_id, file_id) VALUES (?,?)", &L.fn_put, e)) ||
 	    (st = store_prepare(s, "SELECT parent, locs FROM stack WHERE id = ?", &L.node_get, e)) ||
@@ -1058,11 +1141,12 @@ enum esc_status store_add_profile(struct store *s, const struct profile *p,
 		sqlite3_stmt *q;
 
 		if ((st = store_prepare(s, "SELECT EXISTS (SELECT 1 FROM stack),"
-				       " EXISTS (SELECT 1 FROM stack_alias)", &q, e)))
+				       " EXISTS (SELECT 1 FROM stack_alias), EXISTS (SELECT 1 FROM str)", &q, e)))
 			goto fail;
 		if (sqlite3_step(q) == SQLITE_ROW) {
 			L.stored_before = sqlite3_column_int(q, 0);
 			L.aliased = sqlite3_column_int(q, 1);
+			L.strs_before = sqlite3_column_int(q, 2);
 		} else
 			st = store_fail(s, e, "cannot look up the stacks");
 		sqlite3_finalize(q);
@@ -1079,8 +1163,9 @@ enum esc_status store_add_profile(struct store *s, const struct profile *p,
 		st = e->status ? e->status : (enum esc_status)rc;
 		goto fail;
 	}
-	if (!o->without_samples &&
-	    ((st = make_tree(&L)) || (st = store_tree(&L)) || (st = write_refs(&L))))
+	if ((!o->without_samples &&
+	     ((st = make_tree(&L)) || (st = store_tree(&L)) || (st = write_refs(&L)))) ||
+	    (st = store_strings(&L)))
 		goto fail;
 	loader_release(&L);
 	if ((st = store_commit(s, e)))
@@ -1094,7 +1179,7 @@ fail:
 	return st ? st : ESC_EDB;
 }
 
-enum esc_status store_alias_stacks(struct store *s, struct err *e)
+static enum esc_status alias_stacks(struct store *s, struct err *e)
 {
 	sqlite3_stmt *q = NULL, *put = NULL;
 	int64_t *ids = NULL;
@@ -1152,4 +1237,83 @@ out:
 	sqlite3_finalize(put);
 	free(ids);
 	return st;
+}
+
+/* Gives every string the id a load draws for it, and its holders the new ids. */
+static enum esc_status rekey_strings(struct store *s, struct err *e)
+{
+	sqlite3_stmt *q = NULL, *put = NULL;
+	struct id_table taken = {0};
+	uint32_t space = node_id_space();
+	enum esc_status st = ESC_OK;
+	int rc;
+
+	if (sqlite3_exec(s->db, "CREATE TEMP TABLE str_rekey (old INTEGER PRIMARY KEY, new INTEGER NOT NULL)",
+			 NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(s, e, "cannot migrate the strings");
+	if ((st = store_prepare(s, "SELECT id, s FROM str ORDER BY id", &q, e)) ||
+	    (st = store_prepare(s, "INSERT INTO temp.str_rekey VALUES (?,?)", &put, e)))
+		goto out;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		uint64_t h = hash64_bytes(sqlite3_column_blob(q, 1), (size_t)sqlite3_column_bytes(q, 1)) % space;
+		int64_t id = 0;
+		uint32_t k;
+
+		for (k = 0; k < NODE_PROBES && !id; k++) {
+			int64_t c = 1 + (int64_t)((h + k) % space);
+			struct id_slot *t;
+
+			if (id_find(&taken, c))
+				continue;
+			if (!(t = id_slot(&taken, c))) {
+				st = err_set(e, ESC_ENOMEM, "'%s': out of memory", s->path);
+				goto out;
+			}
+			*t = (struct id_slot){c, 0, 0};
+			taken.n++;
+			id = c;
+		}
+		if (!id) {
+			st = err_set(e, ESC_EDB, "database '%s': too many strings share one hash", s->path);
+			goto out;
+		}
+		sqlite3_bind_int64(put, 1, sqlite3_column_int64(q, 0));
+		sqlite3_bind_int64(put, 2, id);
+		rc = sqlite3_step(put);
+		sqlite3_reset(put);
+		if (rc != SQLITE_DONE) {
+			st = store_fail(s, e, "cannot migrate the strings");
+			goto out;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		st = store_fail(s, e, "cannot migrate the strings");
+		goto out;
+	}
+	/* through negative ids, so that no id or pair of ids is held twice meanwhile */
+	if (sqlite3_exec(s->db,
+			 "UPDATE str SET id = -id;"
+			 " UPDATE str SET id = (SELECT new FROM temp.str_rekey WHERE old = -str.id);"
+			 " UPDATE func SET name_id = -name_id, file_id = -file_id;"
+			 " UPDATE func SET name_id = (SELECT new FROM temp.str_rekey WHERE old = -func.name_id),"
+			 "   file_id = (SELECT new FROM temp.str_rekey WHERE old = -func.file_id);"
+			 " UPDATE sample_label SET key_id = (SELECT new FROM temp.str_rekey WHERE old = key_id),"
+			 "   str_id = (SELECT new FROM temp.str_rekey WHERE old = str_id),"
+			 "   unit_id = (SELECT new FROM temp.str_rekey WHERE old = unit_id);",
+			 NULL, NULL, NULL) != SQLITE_OK)
+		st = store_fail(s, e, "cannot migrate the strings");
+out:
+	sqlite3_finalize(q);
+	sqlite3_finalize(put);
+	free(taken.v);
+	if (sqlite3_exec(s->db, "DROP TABLE IF EXISTS temp.str_rekey", NULL, NULL, NULL) != SQLITE_OK && !st)
+		st = store_fail(s, e, "cannot migrate the strings");
+	return st;
+}
+
+enum esc_status store_migrate_v7(struct store *s, struct err *e)
+{
+	enum esc_status st = alias_stacks(s, e);
+
+	return st ? st : rekey_strings(s, e);
 }

@@ -476,8 +476,9 @@ static enum esc_status migrate(struct store *s, int from, struct err *e)
 	for (v = from; v < store_nmigrations; v++) {
 		if (sqlite3_exec(s->db, store_migrations[v], NULL, NULL, NULL) != SQLITE_OK)
 			return store_fail(s, e, "cannot migrate the schema");
-		/* to version 7: the stacks, kept under their ids, filed by their hash */
-		if (v == 6 && (st = store_alias_stacks(s, e)))
+		/* to version 7: the stacks, kept under their ids, filed by their hash; the
+		 * strings under the ids loads draw for them */
+		if (v == 6 && (st = store_migrate_v7(s, e)))
 			return st;
 	}
 	return ESC_OK;
@@ -520,7 +521,7 @@ static enum esc_status check_intact(struct store *s, struct err *e)
  * between transactions: a store older than version 6 is migrated in a transaction of its
  * own before the write's (a write that then fails leaves it migrated, its views as they
  * were). A new store, and later versions, migrate inside the write's transaction. */
-#define STORE_FK_SAFE_VERSION 6
+#define STORE_FK_SAFE_VERSION 7
 
 static enum esc_status migrate_apart(struct store *s, struct err *e)
 {

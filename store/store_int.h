@@ -48,9 +48,10 @@ enum esc_status store_add_name(struct store *s, enum store_kind kind, int64_t id
 /* ISO-8601 UTC time of now, for loaded_at. */
 void store_now(char out[32]);
 
-/* Files each stack of a store migrated to version 7 (a root holding all its locations,
- * under the id it had) in stack_alias by the hash a load makes of its path, so that
- * later loads find it (store/load.c). */
-enum esc_status store_alias_stacks(struct store *s, struct err *e);
+/* The part of the migration to version 7 that SQL cannot do (store/load.c): files each
+ * stack (a root holding all its locations, under the id it had) in stack_alias by the
+ * hash a load makes of its path, so that later loads find it, and gives each string the
+ * id loads draw for it. */
+enum esc_status store_migrate_v7(struct store *s, struct err *e);
 
 #endif

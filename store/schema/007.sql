@@ -14,6 +14,17 @@
 
 DROP TRIGGER profile_shared_rows;
 DROP VIEW frames;
+DROP VIEW sample_labels;
+
+-- strings take ids drawn the same way from a hash of their text (escprof draws them for
+-- the strings of an older store as it migrates it), so no index repeats the text
+CREATE TABLE str_v7 (
+  id INTEGER PRIMARY KEY,
+  s TEXT NOT NULL
+);
+INSERT INTO str_v7 SELECT id, s FROM str ORDER BY id;
+DROP TABLE str;
+ALTER TABLE str_v7 RENAME TO str;
 
 CREATE TABLE stack_v7 (
   id INTEGER PRIMARY KEY,
@@ -99,3 +110,11 @@ CREATE VIEW frames AS
   JOIN json_each(ll.value, '$[1]') jl JOIN json_each(ll.value, '$[2]') jc
   JOIN func fn ON fn.id = jf.value JOIN str n ON n.id = fn.name_id
   JOIN str fl ON fl.id = fn.file_id;
+
+CREATE VIEW sample_labels AS
+  SELECT l.profile_id, l.sample_id, k.s AS key, v.s AS str, l.num, u.s AS unit
+  FROM sample_label l JOIN str k ON k.id = l.key_id
+  LEFT JOIN str v ON v.id = l.str_id LEFT JOIN str u ON u.id = l.unit_id
+  UNION ALL
+  SELECT profile_id, sample_id, 'bytes', NULL, object_size, NULL
+  FROM sample WHERE object_size IS NOT NULL;

@@ -476,7 +476,7 @@ Test(store_layout, a_version_4_store_is_migrated_with_the_same_frames)
 	const char *a = "sample-profiles/out/go1.26/chan_send.pb.gz",
 		   *b = "sample-profiles/out/go1.22/map_insert.pb.gz";
 	struct buf want, before, after, err, out4, out5;
-	long long stacks, locations;
+	long long stacks, locations, strings;
 
 	cr_assert_eq(t_run(NULL, &err, "load -q --db '%s' '%s' '%s'", v5, a, b), 0, "%s", err.data);
 	buf_release(&err);
@@ -499,6 +499,7 @@ Test(store_layout, a_version_4_store_is_migrated_with_the_same_frames)
 	 * join reads them as it reads a new store's */
 	stacks = t_sql_int(v4, "SELECT count(*) FROM stack");
 	locations = t_sql_int(v4, "SELECT count(*) FROM location");
+	strings = t_sql_int(v4, "SELECT count(*) FROM str");
 	cr_expect_eq(stacks, t_sql_int(v5, "SELECT count(DISTINCT stack_id) FROM profile_stack"));
 	cr_expect_eq(locations, t_sql_int(v5, "SELECT count(*) FROM location"));
 	{
@@ -512,6 +513,7 @@ Test(store_layout, a_version_4_store_is_migrated_with_the_same_frames)
 	cr_expect_eq(t_sql_int(v4, "SELECT count(*) FROM profiles"), 4);
 	cr_expect_eq(t_sql_int(v4, "SELECT count(*) FROM stack"), stacks);
 	cr_expect_eq(t_sql_int(v4, "SELECT count(*) FROM location"), locations);
+	cr_expect_eq(t_sql_int(v4, "SELECT count(*) FROM str"), strings, "the migrated strings were stored again");
 	cr_expect_eq(t_run(&out4, &err, "analyze -q --db '%s' '%s'", v4, a), 0, "%s", err.data);
 	buf_release(&err);
 	cr_expect_eq(t_run(&out5, &err, "analyze -q --db '%s' '%s'", v5, a), 0, "%s", err.data);
