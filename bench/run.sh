@@ -82,7 +82,7 @@ line "peak RSS of info" "$(mb "$ri") MiB = $(ratio "$((ri * 1024))" "$raw_bytes"
 # 2. load vs sqlite3 .import of the same rows
 rm -f "$b/load.db"
 read -r tl rl <<<"$($m "$esc load -q --db $b/load.db $b/profile.pb.gz" 2>/dev/null)"
-tables="str func location stack profile sample_type profile_stack sample sample_label"
+tables="str func location stack profile sample_type sample sample_label"
 sqlite3 "$b/load.db" .schema | grep -v '^CREATE VIEW' >"$b/schema.sql" || true
 for t in $tables; do sqlite3 -csv "$b/load.db" "SELECT * FROM $t" >"$b/$t.csv"; done
 { echo "PRAGMA user_version=$(sqlite3 "$b/load.db" "PRAGMA user_version");"; echo "BEGIN;"; for t in $tables; do echo ".import --csv $b/$t.csv $t"; done; echo "COMMIT;"; } >"$b/import.sql"

@@ -75,7 +75,7 @@ struct loader {
 	struct err *e;
 	int64_t profile_id;
 	sqlite3_stmt *str_get, *str_put, *fn_get, *fn_put, *node_get, *node_put, *node_ref,
-		*loc_get, *loc_put, *pstk_put, *smp_put, *vx_put, *lbl_put, *fn_ref;
+		*loc_get, *loc_put, *smp_put, *vx_put, *lbl_put, *fn_ref;
 	int64_t *fids;			/* the stored function of each of the profile's */
 	uint32_t *frefs;		/* lines of the locations this load stored naming it */
 	struct buf text;		/* a location's lines or a node's locations, as stored */
@@ -608,7 +608,7 @@ static int slots_grow(struct loader *L)
 	return 0;
 }
 
-/* The node of a sample's stack, linked to the profile; 0 on failure. Equal frames are
+/* The node of a sample's stack; 0 on failure. Equal frames are
  * equal lists of stored locations (a location is unique by its lines, and one ends where
  * a frame is not inlined), so stacks are compared by those. */
 static int64_t stack_for(struct loader *L, const struct profile_sample *s)
@@ -654,10 +654,6 @@ static int64_t stack_for(struct loader *L, const struct profile_sample *s)
 		return 0;
 	d->is_new = is_new;
 	L->slots[slot] = (uint32_t)L->nds;
-	sqlite3_bind_int64(L->pstk_put, 1, L->profile_id);
-	sqlite3_bind_int64(L->pstk_put, 2, d->id);
-	if (step_done(L, L->pstk_put, "cannot link a stack"))
-		return 0;
 	return d->id;
 }
 
@@ -1054,7 +1050,6 @@ static void loader_release(struct loader *L)
 	sqlite3_finalize(L->alias_get);
 	sqlite3_finalize(L->loc_get);
 	sqlite3_finalize(L->loc_put);
-	sqlite3_finalize(L->pstk_put);
 	sqlite3_finalize(L->smp_put);
 	sqlite3_finalize(L->vx_put);
 	sqlite3_finalize(L->lbl_put);
@@ -1129,7 +1124,6 @@ enum esc_status store_add_profile(struct store *s, const struct profile *p,
 	    (st = store_prepare(s, "SELECT id FROM stack_alias WHERE h = ?", &L.alias_get, e)) ||
 	    (st = store_prepare(s, "SELECT id FROM location WHERE lines = ?", &L.loc_get, e)) ||
 	    (st = store_prepare(s, "INSERT INTO location (lines) VALUES (?)", &L.loc_put, e)) ||
-	    (st = store_prepare(s, "INSERT OR IGNORE INTO profile_stack VALUES (?,?)", &L.pstk_put, e)) ||
 	    (st = store_prepare(s, "INSERT INTO sample VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", &L.smp_put, e)) ||
 	    (st = store_prepare(s, "INSERT INTO sample_value_x VALUES (?,?,?,?)", &L.vx_put, e)) ||
 	    (st = store_prepare(s, "INSERT INTO sample_label VALUES (?,?,?,?,?,?)", &L.lbl_put, e)) ||

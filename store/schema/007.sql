@@ -6,8 +6,8 @@
 -- content hash of its frames (probed past taken ids; the content decides, never the
 -- hash), so no index of the hashes is kept.
 --   depth: the frames of the whole stack (its node and its parents)
---   refs: the profiles linking the node plus the nodes whose parent it is; a node no
---         profile and no node holds goes, and gives back its parent's count
+--   refs: the profiles whose samples are on the node plus the nodes whose parent it is;
+--         a node no profile and no node holds goes, and gives back its parent's count
 -- The stacks of version 6 stay as they were, under their ids: roots holding all their
 -- locations, filed in stack_alias by the hash a load makes of their path (h, the id
 -- that hash draws first), where loads look them up.
@@ -38,6 +38,9 @@ DROP TABLE stack;
 ALTER TABLE stack_v7 RENAME TO stack;
 CREATE INDEX stack_unused ON stack (id) WHERE refs = 0;
 
+-- a profile's stacks are its samples' (sample.stack_id): no table lists them again
+DROP TABLE profile_stack;
+
 CREATE TABLE stack_alias (
   id INTEGER PRIMARY KEY,
   h INTEGER NOT NULL
@@ -63,7 +66,7 @@ END;
 -- no function kept names them and no other profile's label holds them
 CREATE TRIGGER profile_shared_rows BEFORE DELETE ON profile BEGIN
   UPDATE stack SET refs = refs - 1
-    WHERE id IN (SELECT stack_id FROM profile_stack WHERE profile_id = old.id);
+    WHERE id IN (SELECT stack_id FROM sample WHERE profile_id = old.id);
   DELETE FROM stack WHERE refs = 0;
   UPDATE func SET refs = func.refs - d.n
     FROM (SELECT jf.value AS id, count(*) AS n
@@ -88,8 +91,8 @@ CREATE TRIGGER profile_shared_rows BEFORE DELETE ON profile BEGIN
 END;
 
 -- a stack's frames: its node's locations, then its parent's, up to the root, gathered
--- for each stack apart (a correlated subquery: a filter on profile_id still reaches
--- profile_stack first, so one profile's frames never walk another's stacks); each
+-- for each stack apart (a correlated subquery: a filter on profile_id still reaches the
+-- profile's samples first, so one profile's frames never walk another's stacks); each
 -- location's lines innermost first
 CREATE VIEW frames AS
   SELECT ps.profile_id, ps.stack_id,
@@ -97,7 +100,7 @@ CREATE VIEW frames AS
            AS depth,
          n.s AS function, fl.s AS file, jl.value AS line, jc.value AS "column",
          ll.key < (SELECT count(*) FROM json_each(l.lines)) - 1 AS inlined
-  FROM profile_stack ps
+  FROM (SELECT DISTINCT profile_id, stack_id FROM sample) ps
   JOIN json_each((WITH RECURSIVE chain (node, part, locs) AS (
                     SELECT parent, 0, locs FROM stack WHERE id = ps.stack_id
                     UNION ALL

@@ -156,15 +156,15 @@ static void expect_consistent(const char *db)
 	buf_release(&b);
 	cr_expect_eq(sq_int(db, "SELECT count(*) FROM sample s LEFT JOIN stack k ON k.id = s.stack_id"
 			    " WHERE k.id IS NULL"), 0, "samples on a missing stack");
-	cr_expect_eq(sq_int(db, "SELECT count(*) FROM profile_stack s LEFT JOIN stack k ON k.id = s.stack_id"
+	cr_expect_eq(sq_int(db, "SELECT count(*) FROM sample s LEFT JOIN stack k ON k.id = s.stack_id"
 			    " WHERE k.id IS NULL"), 0, "a profile linking a missing stack");
-	cr_expect_eq(sq_int(db, "SELECT count(*) FROM stack WHERE id NOT IN (SELECT stack_id FROM profile_stack)"
+	cr_expect_eq(sq_int(db, "SELECT count(*) FROM stack WHERE id NOT IN (SELECT stack_id FROM sample)"
 			    " AND id NOT IN (SELECT parent FROM stack WHERE parent IS NOT NULL)"),
 		     0, "stack nodes no profile links and no node has as its parent");
 	cr_expect_eq(sq_int(db, "SELECT count(*) FROM stack s WHERE parent IS NOT NULL"
 			    " AND parent NOT IN (SELECT id FROM stack)"), 0, "a stack node with a missing parent");
 	cr_expect_eq(sq_int(db, "SELECT count(*) FROM stack s WHERE refs !="
-			    " (SELECT count(*) FROM profile_stack p WHERE p.stack_id = s.id)"
+			    " (SELECT count(DISTINCT p.profile_id) FROM sample p WHERE p.stack_id = s.id)"
 			    " + (SELECT count(*) FROM stack c WHERE c.parent = s.id)"), 0,
 		     "a stack node's refs is not the profiles linking it and the nodes below it");
 	cr_expect_eq(sq_int(db, "SELECT count(*) FROM stack s, json_each(s.locs) j"
@@ -194,7 +194,7 @@ static void expect_consistent(const char *db)
 static void expect_no_trace_of_profile(const char *db, int p, const char *analyses)
 {
 	static const char *const tables[] = {"profile_label", "profile_name", "sample_type",
-					     "profile_stack", "sample", "sample_value_x", "sample_label",
+					     "sample", "sample_value_x", "sample_label",
 					     "analysis"};
 	char sql[512];
 
@@ -636,10 +636,10 @@ static void make_v5_store(const char *v5, const char *v6)
 		 " UNION ALL SELECT t.parent, c.part + 1, t.locs FROM c JOIN n.stack t ON t.id = c.node)"
 		 " SELECT '[' || coalesce(group_concat(nullif(substr(locs, 2, length(locs) - 2), '')), '') || ']'"
 		 " FROM (SELECT locs FROM c ORDER BY part))"
-		 " FROM n.stack s WHERE s.id IN (SELECT stack_id FROM n.profile_stack);"
+		 " FROM n.stack s WHERE s.id IN (SELECT stack_id FROM n.sample);"
 		 " INSERT INTO profile SELECT * FROM n.profile; INSERT INTO profile_label SELECT * FROM n.profile_label;"
 		 " INSERT INTO sample_type SELECT * FROM n.sample_type;"
-		 " INSERT INTO profile_stack SELECT * FROM n.profile_stack; INSERT INTO sample SELECT * FROM n.sample;"
+		 " INSERT INTO profile_stack SELECT DISTINCT profile_id, stack_id FROM n.sample; INSERT INTO sample SELECT * FROM n.sample;"
 		 " INSERT INTO sample_value_x SELECT * FROM n.sample_value_x;"
 		 " INSERT INTO sample_label SELECT * FROM n.sample_label;"
 		 " INSERT INTO build SELECT * FROM n.build; INSERT INTO diagnostic SELECT * FROM n.diagnostic;"

@@ -452,13 +452,13 @@ static void make_v4_store(const char *v4, const char *v5)
 		 "PRAGMA user_version = 4; ATTACH '%s' AS n; BEGIN;"
 		 " INSERT INTO str SELECT * FROM n.str; INSERT INTO func SELECT id, name_id, file_id FROM n.func;"
 		 " INSERT INTO stack SELECT id, CAST(printf('%%016d', id) AS BLOB), depth FROM n.stack"
-		 "   WHERE id IN (SELECT stack_id FROM n.profile_stack);"
+		 "   WHERE id IN (SELECT stack_id FROM n.sample);"
 		 " INSERT INTO stack_frame SELECT DISTINCT f.stack_id, f.depth, fn.id, f.line, f.\\\"column\\\","
 		 "   f.inlined FROM n.frames f JOIN n.str a ON a.s = f.function JOIN n.str b ON b.s = f.file"
 		 "   JOIN n.func fn ON fn.name_id = a.id AND fn.file_id = b.id;"
 		 " INSERT INTO profile SELECT * FROM n.profile; INSERT INTO profile_label SELECT * FROM n.profile_label;"
 		 " INSERT INTO sample_type SELECT * FROM n.sample_type;"
-		 " INSERT INTO profile_stack SELECT * FROM n.profile_stack; INSERT INTO sample SELECT * FROM n.sample;"
+		 " INSERT INTO profile_stack SELECT DISTINCT profile_id, stack_id FROM n.sample; INSERT INTO sample SELECT * FROM n.sample;"
 		 " INSERT INTO sample_value_x SELECT * FROM n.sample_value_x;"
 		 " INSERT INTO sample_label SELECT * FROM n.sample_label; COMMIT;\"",
 		 t_src(), v4, v4, v5);
@@ -500,7 +500,7 @@ Test(store_layout, a_version_4_store_is_migrated_with_the_same_frames)
 	stacks = t_sql_int(v4, "SELECT count(*) FROM stack");
 	locations = t_sql_int(v4, "SELECT count(*) FROM location");
 	strings = t_sql_int(v4, "SELECT count(*) FROM str");
-	cr_expect_eq(stacks, t_sql_int(v5, "SELECT count(DISTINCT stack_id) FROM profile_stack"));
+	cr_expect_eq(stacks, t_sql_int(v5, "SELECT count(DISTINCT stack_id) FROM sample"));
 	cr_expect_eq(locations, t_sql_int(v5, "SELECT count(*) FROM location"));
 	{
 		char cmd[2048];
@@ -526,9 +526,10 @@ Test(store_layout, a_version_4_store_is_migrated_with_the_same_frames)
 	buf_release(&out5);
 }
 
-/* The frames view has no recursion: a filter on profile_id reaches profile_stack, so one
- * profile's frames in a store of many are that profile's alone, counted the same by the
- * store's own connection (escprof sql) and by the sqlite3 CLI, both with json_each. */
+/* The frames view walks each stack's nodes apart: a filter on profile_id reaches the
+ * profile's samples first, so one profile's frames in a store of many are that profile's
+ * alone, counted the same by the store's own connection (escprof sql) and by the sqlite3
+ * CLI, both with json_each. */
 Test(store_layout, one_profiles_frames_in_a_store_of_sixty)
 {
 	char db[600];	/* t_fresh's names are reused after eight calls */
@@ -582,7 +583,7 @@ static void expect_tree_consistent(const char *db)
 	cr_expect_eq(t_sql_int(db, "SELECT count(*) FROM stack WHERE parent IS NOT NULL"
 				   " AND parent NOT IN (SELECT id FROM stack)"), 0, "a node with a missing parent");
 	cr_expect_eq(t_sql_int(db, "SELECT count(*) FROM stack s WHERE refs !="
-				   " (SELECT count(*) FROM profile_stack p WHERE p.stack_id = s.id)"
+				   " (SELECT count(DISTINCT p.profile_id) FROM sample p WHERE p.stack_id = s.id)"
 				   " + (SELECT count(*) FROM stack c WHERE c.parent = s.id)"), 0,
 		     "a node's refs is not its profiles and the nodes below it");
 	cr_expect_eq(t_sql_int(db, "SELECT count(*) FROM stack WHERE refs = 0"), 0, "a node nothing holds");
@@ -658,7 +659,7 @@ Test(store_layout, a_stack_whose_id_another_node_holds_is_stored_beside_it)
 
 	cr_assert_eq(t_run(NULL, &err, "load -q --db '%s' '%s'", one, pb), 0, "%s", err.data);
 	buf_release(&err);
-	id = t_sql_int(one, "SELECT max(stack_id) FROM profile_stack");
+	id = t_sql_int(one, "SELECT max(stack_id) FROM sample");
 	/* the same path in a store without locations draws the same id: a decoy holds it */
 	cr_assert_eq(t_run(NULL, &err, "escapes -q --db '%s' sample-profiles/out/go1.19/chan_send.mm.txt", two),
 		     0, "%s", err.data);
@@ -669,7 +670,7 @@ Test(store_layout, a_stack_whose_id_another_node_holds_is_stored_beside_it)
 	buf_release(&err);
 	cr_assert_eq(t_run(NULL, &err, "load -q --db '%s' '%s'", two, pb), 0, "%s", err.data);
 	buf_release(&err);
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM profile_stack WHERE stack_id = %lld", id);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM sample WHERE stack_id = %lld", id);
 	cr_expect_eq(t_sql_int(two, sql), 0, "the stack took the decoy's id");
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM stack WHERE id = %lld AND locs = '[99999]'", id);
 	cr_expect_eq(t_sql_int(two, sql), 1, "the decoy changed");
