@@ -365,13 +365,24 @@ struct loc_span {
 	uint32_t off, n;	/* frames at stack_reader.lframes[off] */
 };
 
+/* A stack node: its parent (0: none) and its n locations, leaf first, as indices of
+ * stack_reader.locs at stack_reader.nl[off] */
+struct node_span {
+	int64_t parent;
+	uint32_t off, n;
+};
+
 /* Every location and function a profile's stacks use is read and decoded once; a stack's
  * frames are then put together in memory. */
 struct stack_reader {
 	struct store *s;
 	struct err *e;
 	sqlite3_stmt *stk1, *loc, *fn;
-	struct id_map fmap, lmap;
+	struct id_map fmap, lmap, nmap;
+	struct node_span *nodes;
+	size_t nnodes, capnodes;
+	uint32_t *nl;			/* the nodes' locations */
+	size_t nnl, capnl;
 	struct func_names *funcs;
 	size_t nfuncs, capfuncs;
 	struct loc_span *locs;
@@ -535,57 +546,107 @@ static const struct loc_span *location_of(struct stack_reader *r, int64_t id)
 /* More parents than this from one stack: the chain loops (a damaged store) */
 #define STORE_MAX_NODES_WALKED 100000
 
+/* The node id of a store of version 7 (or a whole stack of an older one), read on first
+ * use: its parent and its locations, leaf first; NULL on failure (r->e set). */
+static const struct node_span *node_of(struct stack_reader *r, int64_t id, int64_t stack)
+{
+	int found, rc, bad = 0;
+	uint32_t *slot, k;
+	const char *p;
+	struct node_span span;
+
+	if (!(slot = id_map_slot(&r->nmap, id, &found))) {
+		reader_nomem(r);
+		return NULL;
+	}
+	if (found)
+		return &r->nodes[*slot];
+	if (vec_reserve(&r->nodes, &r->capnodes, r->nnodes + 1, sizeof(*r->nodes), 256)) {
+		r->nmap.keys[slot - r->nmap.vals] = 0;	/* never filled: not there */
+		r->nmap.n--;
+		reader_nomem(r);
+		return NULL;
+	}
+	*slot = (uint32_t)r->nnodes;
+	k = (uint32_t)r->nnodes++;
+	span = (struct node_span){0, (uint32_t)r->nnl, 0};
+	r->nodes[k] = span;
+	sqlite3_bind_int64(r->stk1, 1, id);
+	rc = sqlite3_step(r->stk1);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(r->stk1);
+		if (rc == SQLITE_DONE)
+			damaged(r, "stack", stack);
+		else
+			store_fail(r->s, r->e, "cannot read a stack");
+		return NULL;
+	}
+	span.parent = sqlite3_column_type(r->stk1, 0) == SQLITE_NULL ? 0 : sqlite3_column_int64(r->stk1, 0);
+	p = col_text(r->stk1, 1);
+	/* "[loc,loc,...]": a JSON array of the node's location ids, leaf first */
+	if (!p || *p++ != '[')
+		bad = 1;
+	while (!bad && *p != ']') {
+		int64_t loc;
+		const struct loc_span *l;
+
+		if ((span.n && *p++ != ',') || parse_int(&p, &loc)) {
+			bad = 1;
+			break;
+		}
+		if (!(l = location_of(r, loc))) {
+			sqlite3_reset(r->stk1);
+			return NULL;
+		}
+		if (vec_reserve(&r->nl, &r->capnl, r->nnl + 1, sizeof(*r->nl), 1024) || r->nnl >= UINT32_MAX) {
+			sqlite3_reset(r->stk1);
+			reader_nomem(r);
+			return NULL;
+		}
+		r->nl[r->nnl++] = (uint32_t)(l - r->locs);
+		span.n++;
+	}
+	if (!bad && p[1])
+		bad = 1;	/* text after the array */
+	sqlite3_reset(r->stk1);
+	if (bad) {
+		damaged(r, "stack", stack);
+		return NULL;
+	}
+	r->nodes[k] = span;
+	return &r->nodes[k];
+}
+
 /* Sets r->v to the frames of stack id: its node's locations, then its parent's, up to
  * the root (schema 007); ESC_OK or the failure. */
 static enum esc_status stack_frames(struct stack_reader *r, int64_t id)
 {
-	sqlite3_stmt *q = r->stk1;
-	enum esc_status ret = ESC_OK;
 	int64_t node = id;
 	size_t walked = 0;
 
 	r->n = 0;
-	while (!ret && node) {
-		const char *p;
-		size_t k = 0;
+	while (node) {
+		const struct node_span *ns;
+		struct node_span at;
+		uint32_t i;
 
 		/* a parent chain longer than the stacks a store can hold is a loop */
 		if (++walked > STORE_MAX_NODES_WALKED)
 			return damaged(r, "stack", id);
-		sqlite3_bind_int64(q, 1, node);
-		if (sqlite3_step(q) != SQLITE_ROW) {
-			sqlite3_reset(q);
-			return damaged(r, "stack", id);
-		}
-		p = col_text(q, 1);
-		/* "[loc,loc,...]": a JSON array of the node's location ids, leaf first */
-		if (!p || *p++ != '[')
-			ret = damaged(r, "stack", id);
-		while (!ret && *p != ']') {
-			int64_t loc;
-			const struct loc_span *l;
+		if (!(ns = node_of(r, node, id)))
+			return r->e->status ? r->e->status : ESC_EDB;
+		at = *ns;
+		for (i = 0; i < at.n; i++) {
+			const struct loc_span *l = &r->locs[r->nl[at.off + i]];
 
-			if ((k++ && *p++ != ',') || parse_int(&p, &loc)) {
-				ret = damaged(r, "stack", id);
-				break;
-			}
-			if (!(l = location_of(r, loc))) {
-				ret = r->e->status ? r->e->status : ESC_EDB;
-				break;
-			}
-			if (vec_reserve(&r->v, &r->cap, r->n + l->n, sizeof(*r->v), 64)) {
-				ret = reader_nomem(r);
-				break;
-			}
+			if (vec_reserve(&r->v, &r->cap, r->n + l->n, sizeof(*r->v), 64))
+				return reader_nomem(r);
 			memcpy(r->v + r->n, r->lframes + l->off, l->n * sizeof(*r->v));
 			r->n += l->n;
 		}
-		if (!ret && p[1])
-			ret = damaged(r, "stack", id);	/* text after the array */
-		node = sqlite3_column_type(q, 0) == SQLITE_NULL ? 0 : sqlite3_column_int64(q, 0);
-		sqlite3_reset(q);
+		node = at.parent;
 	}
-	return ret;
+	return ESC_OK;
 }
 
 static void reader_release(struct stack_reader *r)
@@ -597,6 +658,9 @@ static void reader_release(struct stack_reader *r)
 	sqlite3_finalize(r->fn);
 	id_map_release(&r->fmap);
 	id_map_release(&r->lmap);
+	id_map_release(&r->nmap);
+	free(r->nodes);
+	free(r->nl);
 	for (i = 0; i < r->nfuncs; i++) {
 		free(r->funcs[i].name);
 		free(r->funcs[i].file);
