@@ -339,6 +339,12 @@ static int step_done(struct loader *L, sqlite3_stmt *st, const char *what)
 	return 0;
 }
 
+/* The hash a location is found by: 31 bits of its lines' (four bytes stored). */
+static int64_t location_hash(const void *lines, size_t n)
+{
+	return (int64_t)(hash64_bytes(lines, n) >> 33);
+}
+
 /* Appends v in decimal, after sep when sep is not 0; -1 when memory runs out. */
 static int add_int(struct buf *b, char sep, long long v)
 {
@@ -362,7 +368,8 @@ static int64_t location_id(struct loader *L, size_t i)
 {
 	struct loc_frames *lf = &L->locs[i];
 	size_t j;
-	int bad = 0;
+	int bad = 0, rc;
+	int64_t h;
 
 	if (lf->id)
 		return lf->id;
@@ -377,13 +384,23 @@ static int64_t location_id(struct loader *L, size_t i)
 		nomem(L);
 		return 0;
 	}
-	sqlite3_bind_text(L->loc_get, 1, L->text.data, (int)L->text.len, SQLITE_STATIC);
-	if (sqlite3_step(L->loc_get) == SQLITE_ROW)
-		lf->id = sqlite3_column_int64(L->loc_get, 0);
+	h = location_hash(L->text.data, L->text.len);
+	sqlite3_bind_int64(L->loc_get, 1, h);
+	while ((rc = sqlite3_step(L->loc_get)) == SQLITE_ROW)
+		if ((size_t)sqlite3_column_bytes(L->loc_get, 1) == L->text.len &&
+		    !memcmp(sqlite3_column_blob(L->loc_get, 1), L->text.data, L->text.len)) {
+			lf->id = sqlite3_column_int64(L->loc_get, 0);
+			break;
+		}
 	sqlite3_reset(L->loc_get);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_fail(L->s, L->e, "cannot look up a location");
+		return 0;
+	}
 	if (lf->id)
 		return lf->id;
 	sqlite3_bind_text(L->loc_put, 1, L->text.data, (int)L->text.len, SQLITE_STATIC);
+	sqlite3_bind_int64(L->loc_put, 2, h);
 	if (step_done(L, L->loc_put, "cannot store a location"))
 		return 0;
 	lf->id = sqlite3_last_insert_rowid(L->s->db);
@@ -1122,8 +1139,8 @@ enum esc_status store_add_profile(struct store *s, const struct profile *p,
 				&L.node_put, e)) ||
 	    (st = store_prepare(s, "UPDATE stack SET refs = refs + ? WHERE id = ?", &L.node_ref, e)) ||
 	    (st = store_prepare(s, "SELECT id FROM stack_alias WHERE h = ?", &L.alias_get, e)) ||
-	    (st = store_prepare(s, "SELECT id FROM location WHERE lines = ?", &L.loc_get, e)) ||
-	    (st = store_prepare(s, "INSERT INTO location (lines) VALUES (?)", &L.loc_put, e)) ||
+	    (st = store_prepare(s, "SELECT id, lines FROM location WHERE h = ?", &L.loc_get, e)) ||
+	    (st = store_prepare(s, "INSERT INTO location (lines, h) VALUES (?,?)", &L.loc_put, e)) ||
 	    (st = store_prepare(s, "INSERT INTO sample VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", &L.smp_put, e)) ||
 	    (st = store_prepare(s, "INSERT INTO sample_value_x VALUES (?,?,?,?)", &L.vx_put, e)) ||
 	    (st = store_prepare(s, "INSERT INTO sample_label VALUES (?,?,?,?,?,?)", &L.lbl_put, e)) ||
@@ -1305,9 +1322,50 @@ out:
 	return st;
 }
 
+/* Gives every location the hash loads find it by: read first, then written, so that no
+ * row changes under the statement reading them. */
+static enum esc_status hash_locations(struct store *s, struct err *e)
+{
+	sqlite3_stmt *q = NULL, *put = NULL;
+	int64_t (*v)[2] = NULL;
+	size_t n = 0, cap = 0, i;
+	enum esc_status st = ESC_OK;
+	int rc;
+
+	if ((st = store_prepare(s, "SELECT id, lines FROM location", &q, e)) ||
+	    (st = store_prepare(s, "UPDATE location SET h = ? WHERE id = ?", &put, e)))
+		goto out;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (vec_reserve(&v, &cap, n + 1, sizeof(*v), 1024)) {
+			st = err_set(e, ESC_ENOMEM, "'%s': out of memory", s->path);
+			goto out;
+		}
+		v[n][0] = sqlite3_column_int64(q, 0);
+		v[n++][1] = location_hash(sqlite3_column_blob(q, 1), (size_t)sqlite3_column_bytes(q, 1));
+	}
+	if (rc != SQLITE_DONE) {
+		st = store_fail(s, e, "cannot migrate the locations");
+		goto out;
+	}
+	for (i = 0; i < n && !st; i++) {
+		sqlite3_bind_int64(put, 1, v[i][1]);
+		sqlite3_bind_int64(put, 2, v[i][0]);
+		if (sqlite3_step(put) != SQLITE_DONE)
+			st = store_fail(s, e, "cannot migrate the locations");
+		sqlite3_reset(put);
+	}
+out:
+	sqlite3_finalize(q);
+	sqlite3_finalize(put);
+	free(v);
+	return st;
+}
+
 enum esc_status store_migrate_v7(struct store *s, struct err *e)
 {
 	enum esc_status st = alias_stacks(s, e);
 
-	return st ? st : rekey_strings(s, e);
+	if (!st)
+		st = rekey_strings(s, e);
+	return st ? st : hash_locations(s, e);
 }

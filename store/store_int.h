@@ -50,8 +50,8 @@ void store_now(char out[32]);
 
 /* The part of the migration to version 7 that SQL cannot do (store/load.c): files each
  * stack (a root holding all its locations, under the id it had) in stack_alias by the
- * hash a load makes of its path, so that later loads find it, and gives each string the
- * id loads draw for it. */
+ * hash a load makes of its path, so that later loads find it, gives each string the id
+ * loads draw for it, and each location the hash loads find it by. */
 enum esc_status store_migrate_v7(struct store *s, struct err *e);
 
 #endif

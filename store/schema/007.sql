@@ -16,6 +16,20 @@ DROP TRIGGER profile_shared_rows;
 DROP VIEW frames;
 DROP VIEW sample_labels;
 
+-- a location is found by a hash of its lines (h: 31 bits, the lines decide), not by an
+-- index that repeats them; escprof computes h for an older store's as it migrates it
+CREATE TABLE location_v7 (
+  id INTEGER PRIMARY KEY,
+  lines TEXT NOT NULL,
+  refs INTEGER NOT NULL DEFAULT 0,
+  h INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO location_v7 (id, lines, refs) SELECT id, lines, refs FROM location ORDER BY id;
+DROP TABLE location;
+ALTER TABLE location_v7 RENAME TO location;
+CREATE INDEX location_by_h ON location (h);
+CREATE INDEX location_unused ON location (id) WHERE refs = 0;
+
 -- strings take ids drawn the same way from a hash of their text (escprof draws them for
 -- the strings of an older store as it migrates it), so no index repeats the text
 CREATE TABLE str_v7 (
