@@ -635,8 +635,8 @@ static int64_t stack_for(struct loader *L, const struct profile_sample *s)
 	struct dstack *d;
 	int is_new;
 
-	for (i = n; i-- > 0;) {
-		int64_t loc = location_id(L, s->locations[i]->index);
+	for (i = n; i > 0; i--) {
+		int64_t loc = location_id(L, s->locations[i - 1]->index);
 
 		if (!loc)
 			return 0;
@@ -787,14 +787,17 @@ static enum esc_status store_tree(struct loader *L)
 		const struct dstack *d = &L->ds[t->rep];
 		uint32_t from = t->parent == NO_NODE ? 0 : L->T[t->parent].len, j;
 		int64_t depth = 0;
-		int bad = buf_addc((buf_reset(&L->text), &L->text), '[');
+		int bad;
 
+		buf_reset(&L->text);
+		bad = buf_addc(&L->text, '[');
 		for (j = 0; j < t->len; j++)
 			depth += (int64_t)L->locs[L->locs_of[d->off + d->n - 1 - j]].n;
-		for (j = t->len; j-- > from;) {
-			struct loc_frames *lf = &L->locs[L->locs_of[d->off + d->n - 1 - j]];
+		/* positions len - 1 down to from, root first: the node's locations leaf first */
+		for (j = t->len; j > from; j--) {
+			struct loc_frames *lf = &L->locs[L->locs_of[d->off + d->n - j]];
 
-			bad |= add_int(&L->text, j + 1 < t->len ? ',' : 0, lf->id);
+			bad |= add_int(&L->text, j < t->len ? ',' : 0, lf->id);
 			lf->refs++;
 		}
 		bad |= buf_addc(&L->text, ']');
@@ -1229,8 +1232,8 @@ static enum esc_status alias_stacks(struct store *s, struct err *e)
 			goto out;
 		}
 		/* the path's hash as a load makes it: root first, then the length */
-		for (i = nids; i-- > 0;)
-			h = hash128_add(h, (uint64_t)ids[i]);
+		for (i = nids; i > 0; i--)
+			h = hash128_add(h, (uint64_t)ids[i - 1]);
 		h = hash128_add(h, nids);
 		sqlite3_bind_int64(put, 1, sqlite3_column_int64(q, 0));
 		sqlite3_bind_int64(put, 2, (int64_t)(h.lo % space));
