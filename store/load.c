@@ -40,7 +40,7 @@ struct loc_frames {
 
 /* A distinct stack of this load: the n locations at locs_of[off], leaf first */
 struct dstack {
-	uint64_t h;		/* the hash of its location ids, root first */
+	uint64_t h;		/* a hash of its location ids, for this load's table */
 	int64_t id;		/* its node */
 	uint32_t off, n;
 	int is_new;		/* its node is this load's to store */
@@ -184,7 +184,7 @@ static int str_is(struct loader *L, int64_t id, const char *s, size_t n)
 	rc = sqlite3_step(L->str_get);
 	if (rc == SQLITE_ROW)
 		same = (size_t)sqlite3_column_bytes(L->str_get, 0) == n &&
-		       !memcmp(sqlite3_column_blob(L->str_get, 0), s, n);
+		       (!n || !memcmp(sqlite3_column_blob(L->str_get, 0), s, n));
 	sqlite3_reset(L->str_get);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		store_fail(L->s, L->e, "cannot look up a string");
@@ -593,6 +593,13 @@ static int64_t node_for(struct loader *L, uint32_t rep, uint32_t len, uint64_t h
 	return 0;
 }
 
+/* One location id into a stack's hash for this load's table (not stored anywhere). */
+ESC_WRAPS static inline uint64_t stack_mix(uint64_t h, uint64_t loc)
+{
+	h = (h ^ loc) * 0xff51afd7ed558ccdULL;
+	return h ^ (h >> 32);
+}
+
 /* Whether stack x has the stored locations of s's. */
 static int same_ids(const struct loader *L, const struct dstack *x, const struct profile_sample *s)
 {
@@ -630,26 +637,26 @@ static int slots_grow(struct loader *L)
  * a frame is not inlined), so stacks are compared by those. */
 static int64_t stack_for(struct loader *L, const struct profile_sample *s)
 {
-	struct hash128 h = HASH128_INIT;
 	size_t i, slot, n = s->nlocations;
+	uint64_t h = n;
 	struct dstack *d;
 	int is_new;
 
-	for (i = n; i > 0; i--) {
-		int64_t loc = location_id(L, s->locations[i - 1]->index);
+	/* this load's table is keyed by a cheap hash; a new stack's node id by path_hash */
+	for (i = 0; i < n; i++) {
+		int64_t loc = location_id(L, s->locations[i]->index);
 
 		if (!loc)
 			return 0;
-		h = hash128_add(h, (uint64_t)loc);
+		h = stack_mix(h, (uint64_t)loc);
 	}
-	h = hash128_add(h, n);
 	if (2 * (L->nds + 1) > L->capslots && slots_grow(L)) {
 		nomem(L);
 		return 0;
 	}
-	for (slot = h.lo & (L->capslots - 1); L->slots[slot]; slot = (slot + 1) & (L->capslots - 1)) {
+	for (slot = h & (L->capslots - 1); L->slots[slot]; slot = (slot + 1) & (L->capslots - 1)) {
 		d = &L->ds[L->slots[slot] - 1];
-		if (d->h == h.lo && d->n == n && same_ids(L, d, s))
+		if (d->h == h && d->n == n && same_ids(L, d, s))
 			return d->id;
 	}
 	if (L->nlocs_of + n >= UINT32_MAX || L->nds >= UINT32_MAX / 2) {
@@ -664,10 +671,11 @@ static int64_t stack_for(struct loader *L, const struct profile_sample *s)
 	for (i = 0; i < n; i++)
 		L->locs_of[L->nlocs_of + i] = (uint32_t)s->locations[i]->index;
 	d = &L->ds[L->nds];
-	*d = (struct dstack){h.lo, 0, (uint32_t)L->nlocs_of, (uint32_t)n, 0};
+	*d = (struct dstack){h, 0, (uint32_t)L->nlocs_of, (uint32_t)n, 0};
 	L->nlocs_of += n;
 	L->nds++;
-	if (!(d->id = node_for(L, (uint32_t)(L->nds - 1), (uint32_t)n, h.lo, &is_new)))
+	if (!(d->id = node_for(L, (uint32_t)(L->nds - 1), (uint32_t)n,
+			       path_hash(L, (uint32_t)(L->nds - 1), (uint32_t)n), &is_new)))
 		return 0;
 	d->is_new = is_new;
 	L->slots[slot] = (uint32_t)L->nds;

@@ -281,7 +281,8 @@ static char *file_uri(const char *path, const char *query)
  * when SQLite finds out whether it can set up the WAL's -shm; the SQLite result code. */
 static int connect(struct store *s, const char *uri, int flags)
 {
-	int v, n, rc = sqlite3_open_v2(uri ? uri : s->path, &s->db, flags, NULL);
+	/* one thread uses a connection (the progress line's never does): no mutex on it */
+	int v, n, rc = sqlite3_open_v2(uri ? uri : s->path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
 
 	if (rc == SQLITE_OK) {
 		sqlite3_extended_result_codes(s->db, 1);
