@@ -550,9 +550,10 @@ static const struct loc_span *location_of(struct stack_reader *r, int64_t id)
  * use: its parent and its locations, leaf first; NULL on failure (r->e set). */
 static const struct node_span *node_of(struct stack_reader *r, int64_t id, int64_t stack)
 {
-	int found, rc, bad = 0;
+	int found, rc, next;
 	uint32_t *slot, k;
 	const char *p;
+	int64_t loc;
 	struct node_span span;
 
 	if (!(slot = id_map_slot(&r->nmap, id, &found))) {
@@ -583,17 +584,11 @@ static const struct node_span *node_of(struct stack_reader *r, int64_t id, int64
 	}
 	span.parent = sqlite3_column_type(r->stk1, 0) == SQLITE_NULL ? 0 : sqlite3_column_int64(r->stk1, 0);
 	p = col_text(r->stk1, 1);
-	/* "[loc,loc,...]": a JSON array of the node's location ids, leaf first */
-	if (!p || *p++ != '[')
-		bad = 1;
-	while (!bad && *p != ']') {
-		int64_t loc;
+	/* the node's location ids, leaf first */
+	next = p ? store_next_id(&p, 0, &loc) : -1;
+	for (; next == 1; next = store_next_id(&p, span.n, &loc)) {
 		const struct loc_span *l;
 
-		if ((span.n && *p++ != ',') || parse_int(&p, &loc)) {
-			bad = 1;
-			break;
-		}
 		if (!(l = location_of(r, loc))) {
 			sqlite3_reset(r->stk1);
 			return NULL;
@@ -606,10 +601,8 @@ static const struct node_span *node_of(struct stack_reader *r, int64_t id, int64
 		r->nl[r->nnl++] = (uint32_t)(l - r->locs);
 		span.n++;
 	}
-	if (!bad && p[1])
-		bad = 1;	/* text after the array */
 	sqlite3_reset(r->stk1);
-	if (bad) {
+	if (next) {
 		damaged(r, "stack", stack);
 		return NULL;
 	}

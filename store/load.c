@@ -463,9 +463,9 @@ static int node_is(struct loader *L, int64_t id, uint32_t rep, uint32_t len)
 	for (;;) {
 		const struct id_slot *m = id_find(&L->known, id);
 		const char *p;
-		int64_t parent;
+		int64_t parent, got;
 		uint32_t t = 0;
-		int rc;
+		int rc, r;
 
 		if (m) {
 			same = m->len == len && same_prefix(L, m->rep, rep, len);
@@ -489,24 +489,11 @@ static int node_is(struct loader *L, int64_t id, uint32_t rep, uint32_t len)
 		first = 0;
 		parent = sqlite3_column_type(q, 0) == SQLITE_NULL ? 0 : sqlite3_column_int64(q, 0);
 		p = (const char *)sqlite3_column_text(q, 1);
-		/* "[id,id,...]": the node's locations, leaf first, the last of the path first */
-		if (!p || *p++ != '[') {
-			sqlite3_reset(q);
-			return 0;
-		}
-		while (*p != ']') {
-			char *end;
-			long long got;
-
-			if ((t && *p++ != ',') || t == len)
-				break;
-			got = strtoll(p, &end, 10);
-			if (end == p || got != id_at(L, rep, len - 1 - t))
-				break;
-			p = end;
-			t++;
-		}
-		same = p[0] == ']' && !p[1] && (t || !len);
+		/* the node's locations, leaf first: the last of the path first */
+		r = p ? store_next_id(&p, 0, &got) : -1;
+		while (r == 1 && t < len && got == id_at(L, rep, len - 1 - t))
+			r = store_next_id(&p, ++t, &got);
+		same = r == 0 && (t || !len);
 		sqlite3_reset(q);
 		if (!same)
 			break;
@@ -1216,25 +1203,18 @@ static enum esc_status alias_stacks(struct store *s, struct err *e)
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		const char *p = (const char *)sqlite3_column_text(q, 1);
 		struct hash128 h = HASH128_INIT;
+		int64_t v;
+		int r = p ? store_next_id(&p, 0, &v) : -1;
 
-		/* "[id,id,...]", leaf first */
-		nids = 0;
-		if (p && *p++ == '[')
-			while (*p && *p != ']') {
-				char *end;
-
-				if (nids && *p++ != ',')
-					break;
-				if (vec_reserve(&ids, &capids, nids + 1, sizeof(*ids), 64)) {
-					st = err_set(e, ESC_ENOMEM, "'%s': out of memory", s->path);
-					goto out;
-				}
-				ids[nids++] = strtoll(p, &end, 10);
-				if (end == p)
-					break;
-				p = end;
+		/* its locations, leaf first */
+		for (nids = 0; r == 1; r = store_next_id(&p, nids, &v)) {
+			if (vec_reserve(&ids, &capids, nids + 1, sizeof(*ids), 64)) {
+				st = err_set(e, ESC_ENOMEM, "'%s': out of memory", s->path);
+				goto out;
 			}
-		if (!p || *p != ']' || p[1]) {
+			ids[nids++] = v;
+		}
+		if (r) {
 			st = err_set(e, ESC_EDB, "database '%s': stack %lld is damaged", s->path,
 				     (long long)sqlite3_column_int64(q, 0));
 			goto out;

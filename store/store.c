@@ -824,3 +824,25 @@ int store_query_write(struct store *s, const char *sql, store_row_fn fn, void *c
 	}
 	return store_commit(s, e);
 }
+
+int store_next_id(const char **p, size_t k, int64_t *v)
+{
+	const char *q = *p;
+	char *end;
+	long long x;
+
+	if (!k && *q++ != '[')
+		return -1;
+	if (*q == ']')
+		return q[1] ? -1 : (*p = q, 0);
+	if (k && *q++ != ',')
+		return -1;
+	if (*q != '-' && (*q < '0' || *q > '9'))
+		return -1;	/* strtoll would skip spaces and take a '+' */
+	x = strtoll(q, &end, 10);
+	if (end == q)
+		return -1;
+	*v = x;
+	*p = end;
+	return 1;
+}

@@ -48,6 +48,12 @@ enum esc_status store_add_name(struct store *s, enum store_kind kind, int64_t id
 /* ISO-8601 UTC time of now, for loaded_at. */
 void store_now(char out[32]);
 
+/* Reads the next id of a stored JSON array of ids ("[id,id,...]", as a stack node's
+ * locations are kept): call with *p at the '[' and k = 0, then with k counting the ids
+ * read. 1: an id in *v, *p past it; 0: the array ended (*p at its ']', nothing after);
+ * -1: not such an array. */
+int store_next_id(const char **p, size_t k, int64_t *v);
+
 /* The part of the migration to version 7 that SQL cannot do (store/load.c): files each
  * stack (a root holding all its locations, under the id it had) in stack_alias by the
  * hash a load makes of its path, so that later loads find it, gives each string the id

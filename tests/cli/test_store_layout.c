@@ -680,3 +680,28 @@ Test(store_layout, a_stack_whose_id_another_node_holds_is_stored_beside_it)
 	check_profile(two, 1, t_path("%s", raw.data), pb);
 	buf_release(&raw);
 }
+
+/* A stack node whose locations are not the array the loader writes: the join of the
+ * stored profile stops with one line naming the stack, exit 3, and writes nothing. */
+Test(store_layout, a_damaged_stack_node_is_named_and_nothing_is_written)
+{
+	const char *db = t_fresh("layout-damaged.db");
+	struct buf out, err;
+	long long id;
+	char sql[256];
+
+	cr_assert_eq(t_run(NULL, &err, "load -q --db '%s' sample-profiles/out/go1.19/chan_send.pb.gz", db), 0,
+		     "%s", err.data);
+	buf_release(&err);
+	id = t_sql_int(db, "SELECT max(stack_id) FROM sample");
+	snprintf(sql, sizeof(sql), "sql --write --db '%s' \"UPDATE stack SET locs = '[1,' WHERE id = %lld\"", db, id);
+	cr_assert_eq(t_run(NULL, &err, "%s", sql), 0, "%s", err.data);
+	buf_release(&err);
+	cr_expect_eq(t_run(&out, &err, "report -q --db '%s' --html '%s'", db, t_fresh("layout-damaged.html")), 3,
+		     "%s", err.data);
+	snprintf(sql, sizeof(sql), "stack %lld is damaged", id);
+	cr_expect(strstr(err.data, sql) && strchr(err.data, '\n') == err.data + err.len - 1, "%s", err.data);
+	cr_expect_eq(t_sql_int(db, "SELECT count(*) FROM analysis"), 0);
+	buf_release(&out);
+	buf_release(&err);
+}
