@@ -1,17 +1,16 @@
-/* load.c — storing one decoded profile in one transaction. Strings are interned, each
- * location is turned once into its frames (inlined lines innermost first) and stored
- * once, keyed by its lines, when a new stack first needs it; a stack is stored as the
- * list of its location ids. Each sample's stack is found by a 128-bit content hash of
- * its frames: first in this load's table, then in the database, and only then inserted,
- * so stacks shared by samples or by profiles are stored once. A hash only proposes a
- * stack: its stored locations must equal the sample's (a location is unique by its lines,
- * and a location ends where a frame is not inlined, so equal frames are equal location
- * lists), and stacks that differ but hash alike are stored apart under the hash plus a
- * collision number, so no hash, however weak or attacked, merges two stacks. The load
- * adds to the refs counts the shared rows keep for removal (a stack: the profiles
- * linking it, counted as each is linked; a location: the stacks listing it; a function:
- * the lines of locations naming it, counted in memory and written once per location and
- * function at the end). */
+/* load.c — storing one decoded profile in one transaction (schema 7). Strings are
+ * interned under ids drawn from a hash of their text; each location is turned once into
+ * its frames (inlined lines innermost first) and stored once, found by a hash of its
+ * lines, when a stack first needs it. Each sample's stack is found in this load's table
+ * by its stored location ids (a location is unique by its lines and ends where a frame
+ * is not inlined, so equal frames are equal location lists), else in the store under the
+ * id its path draws, probed past ids holding other content: a hash only proposes, the
+ * content decides. Once every sample is stored, the load's stacks are sorted by path
+ * and cut where they part into a tree of nodes (see make_tree); the new nodes are
+ * stored, in id order, each holding the locations it adds below its parent. The load
+ * adds to the refs counts the shared rows keep for removal (a node: the profiles with
+ * samples on it and the nodes below it; a location: the nodes listing it; a function:
+ * the lines of locations naming it), counted in memory and written once at the end. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +33,7 @@ struct loc_frames {
 	struct frame *v;
 	size_t n;
 	int64_t id;		/* the stored location; 0 until a stack needs it */
-	uint32_t refs;		/* times the stacks this load stored list it */
+	uint32_t refs;		/* times the nodes this load stored list it */
 };
 #define NO_FN SIZE_MAX
 
