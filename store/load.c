@@ -833,7 +833,7 @@ static int add_sample(void *ctx, const struct profile_sample *s)
 	sqlite3_bind_int64(L->smp_put, 1, L->profile_id);
 	sqlite3_bind_int64(L->smp_put, 2, sid);
 	sqlite3_bind_int64(L->smp_put, 3, stack);
-	for (i = 0; i < 8; i++) {
+	for (i = 0; i < STORE_INLINE_VALUES; i++) {
 		if (i < s->nvalues)
 			sqlite3_bind_int64(L->smp_put, 5 + (int)i, s->values[i]);
 		else
@@ -877,7 +877,7 @@ static int add_sample(void *ctx, const struct profile_sample *s)
 		return ESC_EDB;
 	if (L->o->progress && (s->index & 0xffff) == 0xffff)
 		L->o->progress(L->o->progress_ctx, s->index + 1, L->p->nsamples);
-	for (i = 8; i < s->nvalues; i++) {
+	for (i = STORE_INLINE_VALUES; i < s->nvalues; i++) {
 		sqlite3_bind_int64(L->vx_put, 1, L->profile_id);
 		sqlite3_bind_int64(L->vx_put, 2, sid);
 		sqlite3_bind_int64(L->vx_put, 3, (int64_t)i);
@@ -941,7 +941,7 @@ static enum esc_status insert_profile(struct loader *L, const struct store_profi
 	for (k = 0; k < 4; k++) {
 		int ix = profile_sample_type_index(p, heap[k]);
 
-		if (ix >= 0 && ix < 8)
+		if (ix >= 0)
 			sqlite3_bind_int(st, 13 + k, ix);
 	}
 	if (sqlite3_step(st) != SQLITE_DONE) {
@@ -1138,7 +1138,7 @@ enum esc_status store_add_profile(struct store *s, const struct profile *p,
 	    (st = store_prepare(s, "SELECT id FROM stack_alias WHERE h = ?", &L.alias_get, e)) ||
 	    (st = store_prepare(s, "SELECT id, lines FROM location WHERE h = ?", &L.loc_get, e)) ||
 	    (st = store_prepare(s, "INSERT INTO location (lines, h) VALUES (?,?)", &L.loc_put, e)) ||
-	    (st = store_prepare(s, "INSERT INTO sample VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", &L.smp_put, e)) ||
+	    (st = store_prepare(s, "INSERT INTO sample VALUES (?,?,?,?,?,?,?,?)", &L.smp_put, e)) ||
 	    (st = store_prepare(s, "INSERT INTO sample_value_x VALUES (?,?,?,?)", &L.vx_put, e)) ||
 	    (st = store_prepare(s, "INSERT INTO sample_label VALUES (?,?,?,?,?,?)", &L.lbl_put, e)) ||
 	    (st = store_prepare(s, "UPDATE func SET refs = refs + ? WHERE id = ?", &L.fn_ref, e)))

@@ -21,6 +21,10 @@ struct store {
 	int fk_off;		/* foreign keys are off until the transaction ends (store_bulk) */
 };
 
+/* A sample row holds the values of this many sample types (a Go heap profile's four);
+ * sample_value_x holds the rest. */
+#define STORE_INLINE_VALUES 4
+
 /* Converts a SQLite failure into e: "database 'x': <what>: <sqlite message>". */
 enum esc_status store_fail(struct store *s, struct err *e, const char *what);
 

@@ -639,8 +639,12 @@ static void make_v5_store(const char *v5, const char *v6)
 		 " FROM n.stack s WHERE s.id IN (SELECT stack_id FROM n.sample);"
 		 " INSERT INTO profile SELECT * FROM n.profile; INSERT INTO profile_label SELECT * FROM n.profile_label;"
 		 " INSERT INTO sample_type SELECT * FROM n.sample_type;"
-		 " INSERT INTO profile_stack SELECT DISTINCT profile_id, stack_id FROM n.sample; INSERT INTO sample SELECT * FROM n.sample;"
-		 " INSERT INTO sample_value_x SELECT * FROM n.sample_value_x;"
+		 " INSERT INTO profile_stack SELECT DISTINCT profile_id, stack_id FROM n.sample; INSERT INTO sample SELECT s.*, x4.value, x5.value, x6.value, x7.value FROM n.sample s"
+		 "   LEFT JOIN n.sample_value_x x4 ON x4.profile_id = s.profile_id AND x4.sample_id = s.sample_id AND x4.idx = 4"
+		 "   LEFT JOIN n.sample_value_x x5 ON x5.profile_id = s.profile_id AND x5.sample_id = s.sample_id AND x5.idx = 5"
+		 "   LEFT JOIN n.sample_value_x x6 ON x6.profile_id = s.profile_id AND x6.sample_id = s.sample_id AND x6.idx = 6"
+		 "   LEFT JOIN n.sample_value_x x7 ON x7.profile_id = s.profile_id AND x7.sample_id = s.sample_id AND x7.idx = 7;"
+		 " INSERT INTO sample_value_x SELECT * FROM n.sample_value_x WHERE idx >= 8;"
 		 " INSERT INTO sample_label SELECT * FROM n.sample_label;"
 		 " INSERT INTO build SELECT * FROM n.build; INSERT INTO diagnostic SELECT * FROM n.diagnostic;"
 		 " INSERT INTO flow_step SELECT * FROM n.flow_step; INSERT INTO cause SELECT * FROM n.cause;"
@@ -675,7 +679,7 @@ Test(migration, a_version_5_store_keeps_every_view_and_then_removes_cleanly)
 	/* the first write migrates */
 	cr_assert_eq(t_run(NULL, &err, "sql --write --db '%s' \"CREATE TABLE mine (x)\"", v5), 0, "%s", err.data);
 	buf_release(&err);
-	cr_expect_eq(sq_int(v5, "PRAGMA user_version"), 7);
+	cr_expect_eq(sq_int(v5, "PRAGMA user_version"), 8);
 	for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++)
 		expect_same(v6, v5, views[i], views[i]);
 	cr_expect_eq(sq_int(v5, "SELECT count(*) FROM profile_label WHERE profile_id = 77"), 0);

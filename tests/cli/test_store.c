@@ -187,7 +187,7 @@ Test(store, an_older_database_is_migrated)
 	cr_assert_eq(system(cmd), 0);
 	cr_expect_eq(t_run(NULL, NULL, "analyze -q --db '%s' sample-profiles/out/go1.26/chan_send.pb.gz"
 			   " sample-profiles/out/go1.26/chan_send.mm.txt >/dev/null", db), 0);
-	cr_expect_eq(t_sql_int(db, "PRAGMA user_version"), 7);
+	cr_expect_eq(t_sql_int(db, "PRAGMA user_version"), 8);
 	cr_expect_gt(t_sql_int(db, "SELECT count(*) FROM alloc_sites"), 0);
 	cr_expect_eq(t_sql_int(db, "SELECT used FROM analysis_build"), 1);
 }

@@ -458,8 +458,12 @@ static void make_v4_store(const char *v4, const char *v5)
 		 "   JOIN n.func fn ON fn.name_id = a.id AND fn.file_id = b.id;"
 		 " INSERT INTO profile SELECT * FROM n.profile; INSERT INTO profile_label SELECT * FROM n.profile_label;"
 		 " INSERT INTO sample_type SELECT * FROM n.sample_type;"
-		 " INSERT INTO profile_stack SELECT DISTINCT profile_id, stack_id FROM n.sample; INSERT INTO sample SELECT * FROM n.sample;"
-		 " INSERT INTO sample_value_x SELECT * FROM n.sample_value_x;"
+		 " INSERT INTO profile_stack SELECT DISTINCT profile_id, stack_id FROM n.sample; INSERT INTO sample SELECT s.*, x4.value, x5.value, x6.value, x7.value FROM n.sample s"
+		 "   LEFT JOIN n.sample_value_x x4 ON x4.profile_id = s.profile_id AND x4.sample_id = s.sample_id AND x4.idx = 4"
+		 "   LEFT JOIN n.sample_value_x x5 ON x5.profile_id = s.profile_id AND x5.sample_id = s.sample_id AND x5.idx = 5"
+		 "   LEFT JOIN n.sample_value_x x6 ON x6.profile_id = s.profile_id AND x6.sample_id = s.sample_id AND x6.idx = 6"
+		 "   LEFT JOIN n.sample_value_x x7 ON x7.profile_id = s.profile_id AND x7.sample_id = s.sample_id AND x7.idx = 7;"
+		 " INSERT INTO sample_value_x SELECT * FROM n.sample_value_x WHERE idx >= 8;"
 		 " INSERT INTO sample_label SELECT * FROM n.sample_label; COMMIT;\"",
 		 t_src(), v4, v4, v5);
 	cr_assert_eq(system(cmd), 0, "%s", cmd);
@@ -491,7 +495,7 @@ Test(store_layout, a_version_4_store_is_migrated_with_the_same_frames)
 	cr_expect_eq(t_run(NULL, &err, "sql --write --db '%s' \"CREATE TABLE mine (x)\"", v4), 0, "%s",
 		     err.data);
 	buf_release(&err);
-	cr_expect_eq(t_sql_int(v4, "PRAGMA user_version"), 7);
+	cr_expect_eq(t_sql_int(v4, "PRAGMA user_version"), 8);
 	frames_rows(&after, v4);
 	cr_expect_eq(after.len, want.len);
 	cr_expect(!memcmp(after.data, want.data, want.len), "frames changed in the migration");
@@ -524,6 +528,223 @@ Test(store_layout, a_version_4_store_is_migrated_with_the_same_frames)
 	buf_release(&err);
 	buf_release(&out4);
 	buf_release(&out5);
+}
+
+/* ---- values past the fourth sample type (version 8) ---- */
+
+#define NTYPES 10
+#define NSMP 3
+
+/* A profile of ten sample types: six of its own, then Go's four heap types, so that the
+ * heap values sit at indexes 6 to 9. Sample s (from 0) has value 100 (s + 1) + k of type
+ * k, on a location of its own. */
+static void write_ten_type_profile(const char *path)
+{
+	static const char *const strs[] = {"", "t0", "t1", "t2", "t3", "t4", "t5", "count",
+					   "alloc_objects", "alloc_space", "inuse_objects",
+					   "inuse_space", "bytes", "main.f", "main.go"};
+	static const int types[NTYPES][2] = {{1, 7}, {2, 7}, {3, 7}, {4, 7}, {5, 7}, {6, 7},
+					     {8, 7}, {9, 12}, {10, 7}, {11, 12}};
+	struct buf p, m, v;
+
+	buf_init(&p);
+	for (int k = 0; k < NTYPES; k++) {
+		buf_init(&m);
+		pb_int(&m, 1, (uint64_t)types[k][0]);
+		pb_int(&m, 2, (uint64_t)types[k][1]);
+		pb_bytes(&p, 1, m.data, m.len);
+		buf_release(&m);
+	}
+	for (int s = 0; s < NSMP; s++) {
+		buf_init(&m);
+		buf_init(&v);
+		pb_varint(&v, (uint64_t)s + 1);
+		pb_bytes(&m, 1, v.data, v.len);
+		buf_reset(&v);
+		for (int k = 0; k < NTYPES; k++)
+			pb_varint(&v, (uint64_t)(100 * (s + 1) + k));
+		pb_bytes(&m, 2, v.data, v.len);
+		pb_bytes(&p, 2, m.data, m.len);
+		buf_release(&m);
+		buf_release(&v);
+	}
+	for (int s = 0; s < NSMP; s++) {
+		struct buf l;
+
+		buf_init(&m);
+		buf_init(&l);
+		pb_int(&m, 1, (uint64_t)s + 1);
+		pb_int(&m, 3, 0x401000 + 16 * (uint64_t)s);
+		pb_int(&l, 1, 1);
+		pb_int(&l, 2, 10 + (uint64_t)s);
+		pb_bytes(&m, 4, l.data, l.len);
+		pb_bytes(&p, 4, m.data, m.len);
+		buf_release(&m);
+		buf_release(&l);
+	}
+	buf_init(&m);
+	pb_int(&m, 1, 1);
+	pb_int(&m, 2, 13);
+	pb_int(&m, 3, 13);
+	pb_int(&m, 4, 14);
+	pb_bytes(&p, 5, m.data, m.len);
+	buf_release(&m);
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+		pb_str(&p, 6, strs[i]);
+	t_write(path, p.data, p.len);
+	buf_release(&p);
+}
+
+/* What the ten-type profile holds, as the views print it (one line per sample); heap7:
+ * heap_samples of a version-7 store, which left the types past the eighth out. */
+static void ten_type_expected(struct buf *values, struct buf *heap, struct buf *heap7)
+{
+	buf_init(values);
+	buf_init(heap);
+	buf_init(heap7);
+	for (int s = 0; s < NSMP; s++) {
+		for (int k = 0; k < NTYPES; k++)
+			buf_printf(values, "%s%d", k ? "," : "", 100 * (s + 1) + k);
+		buf_printf(values, "\n");
+		buf_printf(heap, "%d,%d,%d,%d\n", 100 * (s + 1) + 6, 100 * (s + 1) + 7,
+			   100 * (s + 1) + 8, 100 * (s + 1) + 9);
+		buf_printf(heap7, "%d,%d,,\n", 100 * (s + 1) + 6, 100 * (s + 1) + 7);
+	}
+}
+
+static const char ten_values_sql[] =
+	"SELECT group_concat(value, ',') FROM (SELECT v.sample_id, v.value FROM sample_values v"
+	" JOIN sample_types t ON t.profile_id = v.profile_id AND t.type = v.type"
+	" JOIN profile_names n ON n.profile_id = v.profile_id WHERE n.name = 'ten'"
+	" ORDER BY v.sample_id, t.idx) GROUP BY sample_id ORDER BY sample_id";
+static const char ten_heap_sql[] =
+	"SELECT printf('%s,%s,%s,%s', alloc_objects, alloc_space, inuse_objects, inuse_space)"
+	" FROM heap_samples h JOIN profile_names n ON n.profile_id = h.profile_id"
+	" WHERE n.name = 'ten' ORDER BY sample_id";
+
+static void sqlite_text(struct buf *out, const char *db, const char *sql)
+{
+	char cmd[4096], o[600];
+
+	snprintf(o, sizeof(o), "%s/text.%d", t_tmpdir(), getpid());
+	snprintf(cmd, sizeof(cmd), "sqlite3 -bail '%s' \"%s\" >'%s'", db, sql, o);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	t_read(out, o);
+	unlink(o);
+}
+
+/* The number of columns of table in db, as sqlite3 reads its schema. */
+static long long columns_of(const char *db, const char *table)
+{
+	struct buf out;
+	char sql[256];
+	long long n;
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM pragma_table_info('%s')", table);
+	sqlite_text(&out, db, sql);
+	n = atoll(out.data);
+	buf_release(&out);
+	return n;
+}
+
+/* A version-7 store at v7 holding the rows of v8 (a store of this version), made with the
+ * schema's own SQL of versions 1 to 7: a sample's values of types 4 to 7 back in its
+ * columns v4 to v7, sample_value_x holding only the rest, and a heap type past the
+ * eighth not placed (version 7's heap_samples read only the columns). */
+static void make_v7_store(const char *v7, const char *v8)
+{
+	char cmd[16384];
+
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && cat store/schema/001.sql store/schema/002.sql store/schema/003.sql"
+		 " store/schema/004.sql store/schema/005.sql store/schema/006.sql store/schema/007.sql"
+		 " | sqlite3 -bail '%s' && sqlite3 -bail '%s' \""
+		 "PRAGMA user_version = 7; ATTACH '%s' AS n; BEGIN;"
+		 " INSERT INTO str SELECT * FROM n.str; INSERT INTO func SELECT * FROM n.func;"
+		 " INSERT INTO location SELECT * FROM n.location; INSERT INTO stack SELECT * FROM n.stack;"
+		 " INSERT INTO profile SELECT * FROM n.profile; INSERT INTO profile_name SELECT * FROM n.profile_name;"
+		 " INSERT INTO profile_label SELECT * FROM n.profile_label;"
+		 " INSERT INTO sample_type SELECT * FROM n.sample_type;"
+		 " INSERT INTO sample SELECT s.*, x4.value, x5.value, x6.value, x7.value FROM n.sample s"
+		 "   LEFT JOIN n.sample_value_x x4 ON x4.profile_id = s.profile_id AND x4.sample_id = s.sample_id AND x4.idx = 4"
+		 "   LEFT JOIN n.sample_value_x x5 ON x5.profile_id = s.profile_id AND x5.sample_id = s.sample_id AND x5.idx = 5"
+		 "   LEFT JOIN n.sample_value_x x6 ON x6.profile_id = s.profile_id AND x6.sample_id = s.sample_id AND x6.idx = 6"
+		 "   LEFT JOIN n.sample_value_x x7 ON x7.profile_id = s.profile_id AND x7.sample_id = s.sample_id AND x7.idx = 7;"
+		 " INSERT INTO sample_value_x SELECT * FROM n.sample_value_x WHERE idx >= 8;"
+		 " INSERT INTO sample_label SELECT * FROM n.sample_label;"
+		 " UPDATE profile SET ix_alloc_objects = iif(ix_alloc_objects < 8, ix_alloc_objects, NULL),"
+		 "   ix_alloc_space = iif(ix_alloc_space < 8, ix_alloc_space, NULL),"
+		 "   ix_inuse_objects = iif(ix_inuse_objects < 8, ix_inuse_objects, NULL),"
+		 "   ix_inuse_space = iif(ix_inuse_space < 8, ix_inuse_space, NULL); COMMIT;\"",
+		 t_src(), v7, v7, v8);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+}
+
+/* A sample row holds four values; the heap values of a profile that has them past the
+ * fourth type come from sample_value_x, in a new store and in one migrated from version
+ * 7, where they were columns of the sample; frames and the join's answer stay the same. */
+Test(store_layout, values_past_the_fourth_type_are_kept_and_migrate_out_of_the_sample)
+{
+	const char *v8 = t_fresh("vals-v8.db"), *v7 = t_fresh("vals-v7.db");
+	const char *ten = t_fresh("ten.pb"), *go = "sample-profiles/out/go1.26/chan_send.pb.gz";
+	struct buf want_v, want_h, want_h7, got, err, frames8, frames7, out7, out8;
+
+	write_ten_type_profile(ten);
+	ten_type_expected(&want_v, &want_h, &want_h7);
+	cr_assert_eq(t_run(NULL, &err, "load -q --db '%s' --name ten '%s'", v8, ten), 0, "%s", err.data);
+	buf_release(&err);
+	cr_assert_eq(t_run(NULL, &err, "load -q --db '%s' '%s'", v8, go), 0, "%s", err.data);
+	buf_release(&err);
+	cr_expect_eq(columns_of(v8, "sample"), 8,
+		     "a sample row holds four values");
+	cr_expect_eq(t_sql_int(v8, "SELECT count(*) FROM sample_value_x"), NSMP * (NTYPES - 4));
+	sqlite_text(&got, v8, ten_values_sql);
+	cr_expect_str_eq(got.data, want_v.data);
+	buf_release(&got);
+	sqlite_text(&got, v8, ten_heap_sql);
+	cr_expect_str_eq(got.data, want_h.data);
+	buf_release(&got);
+
+	make_v7_store(v7, v8);
+	cr_assert_eq(columns_of(v7, "sample"), 12);
+	cr_assert_eq(t_sql_int(v7, "SELECT count(*) FROM sample_value_x"), NSMP * (NTYPES - 8));
+	sqlite_text(&got, v7, ten_heap_sql);
+	cr_assert_str_eq(got.data, want_h7.data, "the hand-made version 7 store differs");
+	buf_release(&got);
+	frames_rows(&frames8, v8);
+	/* the first write migrates */
+	cr_expect_eq(t_run(NULL, &err, "sql --write --db '%s' \"CREATE TABLE mine (x)\"", v7), 0, "%s",
+		     err.data);
+	buf_release(&err);
+	cr_expect_eq(t_sql_int(v7, "PRAGMA user_version"), 8);
+	cr_expect_eq(columns_of(v7, "sample"), 8);
+	cr_expect_eq(t_sql_int(v7, "SELECT count(*) FROM sample_value_x"), NSMP * (NTYPES - 4));
+	cr_expect_eq(t_sql_int(v7, "SELECT count(*) FROM sample"), t_sql_int(v8, "SELECT count(*) FROM sample"));
+	sqlite_text(&got, v7, ten_values_sql);
+	cr_expect_str_eq(got.data, want_v.data);
+	buf_release(&got);
+	sqlite_text(&got, v7, ten_heap_sql);
+	cr_expect_str_eq(got.data, want_h7.data, "heap_samples changed in the migration");
+	buf_release(&got);
+	frames_rows(&frames7, v7);
+	cr_expect_eq(frames7.len, frames8.len);
+	cr_expect(!memcmp(frames7.data, frames8.data, frames8.len), "frames changed in the migration");
+	cr_expect_eq(t_run(&out7, &err, "top -q --db '%s' --profile ten -sample_index alloc_space", v7), 0, "%s", err.data);
+	buf_release(&err);
+	cr_expect_eq(t_run(&out8, &err, "top -q --db '%s' --profile ten -sample_index alloc_space", v8), 0, "%s", err.data);
+	cr_expect_str_eq(out7.data, out8.data);
+	cr_expect(strstr(out8.data, "307 B") && strstr(out8.data, "107 B"), "%s", out8.data);
+	/* removal after the migration leaves no value behind */
+	cr_expect_eq(t_run(NULL, &err, "rm -q --db '%s' --profile ten", v7), 0, "%s", err.data);
+	cr_expect_eq(t_sql_int(v7, "SELECT count(*) FROM sample_value_x"), 0);
+	buf_release(&err);
+	buf_release(&want_v);
+	buf_release(&want_h);
+	buf_release(&want_h7);
+	buf_release(&frames7);
+	buf_release(&frames8);
+	buf_release(&out7);
+	buf_release(&out8);
 }
 
 /* The frames view walks each stack's nodes apart: a filter on profile_id reaches the

@@ -343,6 +343,6 @@ Test(run, an_old_store_keeps_its_analyses_builds_in_their_order)
 	store_analysis_builds_free(rows, nrows);
 	store_close(s);
 	snprintf(cmd, sizeof(cmd), "test \"$(sqlite3 '%s' 'PRAGMA user_version; SELECT count(*) FROM"
-		 " analysis_build WHERE analysis_id = 2 AND lines = 10')\" = \"$(printf '7\\n2')\"", db);
+		 " analysis_build WHERE analysis_id = 2 AND lines = 10')\" = \"$(printf '8\\n2')\"", db);
 	cr_expect_eq(system(cmd), 0, "the fits of analysis 2 are kept");
 }
