@@ -54,7 +54,8 @@ FUZZ_TARGETS ?= profile legacy gclog gcjson budget pipeline check
 # the targets past the decoders run the commands themselves: cmd/ without main
 FUZZ_CMD_TARGETS := pipeline check
 
-LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/profile/profile.pb-c.o $(B)/store/schema.o
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/profile/profile.pb-c.o $(B)/store/schema.o \
+	$(B)/store/schema_fresh.o
 CMD_OBJ := $(CMD_SRC:%.c=$(B)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(B)/%.o)
 
@@ -106,6 +107,17 @@ $(B)/store/schema.c: $(SCHEMA) Makefile
 	   echo 'const int store_nmigrations = $(words $(SCHEMA));'; } > $@
 
 $(B)/store/schema.o: $(B)/store/schema.c
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+# the schema of the newest version made at once, for a new store: the migrations applied
+# to an empty database by a build step (store/gen/fresh_schema.c, a plain host program)
+$(B)/fresh_schema: store/gen/fresh_schema.c $(B)/store/schema.c
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O1 $(pkgcflags) -o $@ $^ $(shell pkg-config --libs sqlite3)
+
+$(B)/store/schema_fresh.c: $(B)/fresh_schema
+	$(B)/fresh_schema >$@.tmp && mv $@.tmp $@
+
+$(B)/store/schema_fresh.o: $(B)/store/schema_fresh.c
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(LIB_OBJ) $(CMD_OBJ) $(TEST_OBJ): | $(DEPS_OK)

@@ -73,6 +73,9 @@ static int ends_in_raw(const char *s, size_t n, int raw)
 	char in = raw ? '`' : 0;
 	size_t i;
 
+	/* most lines hold no backquote: then a line begun outside a raw string ends outside */
+	if (!raw && !memchr(s, '`', n))
+		return 0;
 	for (i = 0; i < n; i++) {
 		char c = s[i];
 

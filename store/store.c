@@ -22,6 +22,8 @@
 #include "store_int.h"
 
 extern const char *const store_migrations[];
+/* the newest schema made at once (generated from the migrations at build time) */
+extern const char store_fresh_schema[];
 
 static unsigned long max_pages;	/* fault injection, see store_test_max_pages */
 
@@ -474,6 +476,13 @@ static enum esc_status migrate(struct store *s, int from, struct err *e)
 
 	enum esc_status st;
 
+	/* a new store: the schema the migrations make, in one script (parsing each migration
+	 * and re-reading the schema at each table rebuild cost a new store about 40 ms) */
+	if (from == 0) {
+		if (sqlite3_exec(s->db, store_fresh_schema, NULL, NULL, NULL) != SQLITE_OK)
+			return store_fail(s, e, "cannot create the schema");
+		return ESC_OK;
+	}
 	for (v = from; v < store_nmigrations; v++) {
 		if (sqlite3_exec(s->db, store_migrations[v], NULL, NULL, NULL) != SQLITE_OK)
 			return store_fail(s, e, "cannot migrate the schema");

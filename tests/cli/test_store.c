@@ -192,6 +192,35 @@ Test(store, an_older_database_is_migrated)
 	cr_expect_eq(t_sql_int(db, "SELECT used FROM analysis_build"), 1);
 }
 
+/* A new store is made from one script generated from the migrations at build time
+ * (store/gen/fresh_schema.c): it holds exactly what a version-1 store migrated to this
+ * version holds, every table, index, view and trigger with the same SQL, and the same
+ * rows (the dumps, their lines sorted, are equal, after a profile loaded and removed). */
+Test(store, a_new_store_has_what_the_migrations_make)
+{
+	const char *fresh = db_path("fresh"), *old = db_path("from-v1");
+	char cmd[4096];
+
+	snprintf(cmd, sizeof(cmd), "cd '%s' && sqlite3 '%s' < store/schema/001.sql && sqlite3 '%s' 'PRAGMA user_version = 1'",
+		 t_src(), old, old);
+	cr_assert_eq(system(cmd), 0);
+	/* each made by a load (the version-1 one migrated by it), the profile then removed */
+	for (int i = 0; i < 2; i++) {
+		cr_assert_eq(t_run(NULL, NULL, "load -q --db '%s' sample-profiles/out/go1.26/chan_send.pb.gz",
+				   i ? old : fresh), 0);
+		cr_assert_eq(t_run(NULL, NULL, "rm -q --db '%s' --profile 1", i ? old : fresh), 0);
+	}
+	cr_expect_eq(t_sql_int(fresh, "PRAGMA user_version"), t_sql_int(old, "PRAGMA user_version"));
+	cr_expect_gt(t_sql_int(fresh, "SELECT count(*) FROM sqlite_schema"), 40);
+	snprintf(cmd, sizeof(cmd),
+		 "q='SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name';"
+		 " test \"$(sqlite3 '%s' \"$q\")\" = \"$(sqlite3 '%s' \"$q\")\"", fresh, old);
+	cr_expect_eq(system(cmd), 0, "the schemas differ: %s", cmd);
+	snprintf(cmd, sizeof(cmd), "test \"$(sqlite3 '%s' .dump | LC_ALL=C sort)\" = \"$(sqlite3 '%s' .dump | LC_ALL=C sort)\"",
+		 fresh, old);
+	cr_expect_eq(system(cmd), 0, "the dumps differ: %s", cmd);
+}
+
 Test(store, a_file_that_is_not_a_store_is_refused_untouched)
 {
 	const char *db = db_path("foreign");
