@@ -238,7 +238,6 @@ enum esc_status classify_analyze(struct store *s, int64_t profile_id, const int6
 	hmap_init(&J.build_pkgs);
 	hmap_init(&J.build_hits);
 	hmap_init(&J.sites);
-	hmap_init(&J.frames_seen);
 	hmap_init(&J.user_memo);
 	if ((st = store_heap_types_of(s, profile_id, r->has, e)))
 		goto out;
@@ -320,7 +319,7 @@ out:
 	}
 	free(J.closures);
 	hmap_release(&J.needed);
-	hmap_release(&J.frames_seen);
+	free(J.frames_seen.v);
 	hmap_release(&J.user_memo);
 	classify_decoded_free(J.decoded);
 	hmap_release(&J.file_seen);

@@ -204,13 +204,49 @@ static int note_size(struct join *J, const struct store_sample *smp)
 	return 0;
 }
 
-/* A frame as pass A sees it: the sample walk keeps each string at one address, so a
- * frame met again (in another stack) is known by its pointers. */
-struct frame_memo {
-	const char *function, *file;
-	int64_t line;
-	int64_t own;	/* where a build of this code must have said something */
-};
+static size_t frame_hash(const struct frame_memo *m)
+{
+	uint64_t h = ((uintptr_t)m->function * 0x9e3779b97f4a7c15u) ^
+		     ((uintptr_t)m->file * 0xc2b2ae3d27d4eb4fu) ^
+		     ((uint64_t)m->line * 0x165667b19e3779f9u) ^ (uint64_t)m->own;
+
+	return (size_t)(h ^ (h >> 29));
+}
+
+/* Puts m in the set: 1 when it was new, 0 when there already, -1 out of memory. Asked
+ * for every frame of every stack, so the pointers are hashed, not the bytes. */
+static int frame_set_add(struct frame_set *fs, const struct frame_memo *m)
+{
+	size_t i, mask;
+
+	if (!m->function)
+		return 1;	/* never stored (NULL marks an empty slot): done each time */
+	if (2 * (fs->n + 1) > fs->cap) {
+		size_t cap = fs->cap ? 2 * fs->cap : 1024, k;
+		struct frame_memo *v = calloc(cap, sizeof(*v));
+
+		if (!v)
+			return -1;
+		for (k = 0; k < fs->cap; k++) {
+			if (!fs->v[k].function)
+				continue;
+			for (i = frame_hash(&fs->v[k]) & (cap - 1); v[i].function; i = (i + 1) & (cap - 1))
+				;
+			v[i] = fs->v[k];
+		}
+		free(fs->v);
+		fs->v = v;
+		fs->cap = cap;
+	}
+	mask = fs->cap - 1;
+	for (i = frame_hash(m) & mask; fs->v[i].function; i = (i + 1) & mask)
+		if (fs->v[i].function == m->function && fs->v[i].file == m->file &&
+		    fs->v[i].line == m->line && fs->v[i].own == m->own)
+			return 0;
+	fs->v[i] = *m;
+	fs->n++;
+	return 1;
+}
 
 int join_collect_lines(void *ctx, const struct store_sample *smp)
 {
@@ -227,17 +263,17 @@ int join_collect_lines(void *ctx, const struct store_sample *smp)
 			struct frame_memo m = {f->function, f->file, f->line, 0};
 			void **slot;
 			char pkg[1024];
+			int added;
 
 			/* the lines where a build of this code must have said something: the
 			 * leaf's (what allocates) and those where a callee was inlined */
 			m.own = !classify_is_runtime(f->function) &&
 				(i == 0 || smp->frames[i - 1].inlined ||
 				 classify_is_runtime(smp->frames[i - 1].function));
-			if (!(slot = hmap_put(&J->frames_seen, &m, sizeof(m))))
+			if ((added = frame_set_add(&J->frames_seen, &m)) < 0)
 				return err_set(J->e, ESC_ENOMEM, "out of memory");
-			if (*slot)
+			if (!added)
 				continue;
-			*slot = (void *)1;
 			join_line_key(key, sizeof(key), f->file, f->line);
 			if (!(slot = hmap_put(&J->needed, key, strlen(key))))
 				return err_set(J->e, ESC_ENOMEM, "out of memory");
@@ -516,6 +552,9 @@ struct classify_diag_filter {
 	struct hmap lines;	/* "base:line" of every line of every location of the profile */
 	struct hmap pkgs;	/* packages with a diagnostic kept */
 	struct hmap pairs;	/* "package\0normfile" with a diagnostic kept */
+	/* the package and file of the last diagnostic, both in pkgs and pairs by now: a
+	 * log's diagnostics come file by file, so most are looked up only here */
+	char memo_pkg[256], memo_file[512];
 };
 
 enum esc_status classify_diag_filter_new(const struct profile *p, struct classify_diag_filter **out,

@@ -70,6 +70,14 @@ struct resolution {
 };
 
 /* One per classify_analyze, which releases everything it holds. */
+/* A frame as pass A sees it: the sample walk keeps each string at one address, so a
+ * frame met again (in another stack) is known by its pointers. */
+struct frame_memo {
+	const char *function, *file;
+	int64_t line;
+	int64_t own;	/* where a build of this code must have said something */
+};
+
 struct join {
 	struct store *st;
 	struct classify_decoded *decoded;	/* the samples, when read from memory */
@@ -103,7 +111,10 @@ struct join {
 	int64_t cur_stack;
 	struct resolution res;
 	int res_ok;
-	struct hmap frames_seen;	/* frames pass A has done: struct frame_memo */
+	struct frame_set {		/* frames pass A has done, by their pointers */
+		struct frame_memo *v;	/* open addressing; function NULL: empty */
+		size_t cap, n;
+	} frames_seen;
 	struct hmap user_memo;		/* pass C: (function, file) pointers -> is user + 1 */
 	struct size_hist *leaf_sizes;	/* the current stack's leaf line's sizes, or NULL */
 	int leaf_known;			/* leaf_sizes is set for the current stack */
