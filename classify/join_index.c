@@ -9,6 +9,7 @@
 
 #include "common/buf.h"
 #include "common/paths.h"
+#include "common/wrap.h"
 #include "common/vec.h"
 #include "join_int.h"
 
@@ -204,7 +205,7 @@ static int note_size(struct join *J, const struct store_sample *smp)
 	return 0;
 }
 
-static size_t frame_hash(const struct frame_memo *m)
+ESC_WRAPS static size_t frame_hash(const struct frame_memo *m)
 {
 	uint64_t h = ((uintptr_t)m->function * 0x9e3779b97f4a7c15u) ^
 		     ((uintptr_t)m->file * 0xc2b2ae3d27d4eb4fu) ^

@@ -1,9 +1,11 @@
 -- version 8: a sample holds the values of the first four sample types, the rest go to
--- sample_value_x. A Go heap profile has four types, and four more columns each sample
--- left empty cost a byte each, a tenth of a stored sample. A function's file is no
--- longer indexed: the index cost as much as the functions themselves, and only the
--- removal of a profile asked it which strings are still some function's file, which one
--- pass over the functions kept answers as well (once per removal, not once per string).
+-- sample_value_x. A Go heap profile has four types, and the four more columns every
+-- sample left empty cost a byte each, an eighth of a stored sample. (A heap type past the
+-- eighth, which version 7 did not place, stays unplaced: profile.ix_* are as they were.)
+-- A function's file is no longer indexed: the index cost as much as the functions
+-- themselves, and only the removal of a profile asked it which strings are still some
+-- function's file, which one pass over the functions kept answers as well (once per
+-- removal, not once per string).
 
 DROP TRIGGER profile_shared_rows;
 DROP VIEW frames;
