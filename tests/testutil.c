@@ -435,6 +435,28 @@ int t_chromium_screenshot(const char *png, const char *path, int width, int heig
 	return chromium(NULL, path, NULL, args);
 }
 
+void t_sqlite3(struct buf *out, const char *db, const char *sql)
+{
+	char cmd[8192], o[600];
+
+	snprintf(o, sizeof(o), "%s/sqlite3.%d", t_tmpdir(), getpid());
+	snprintf(cmd, sizeof(cmd), "sqlite3 -bail '%s' \"%s\" >'%s'", db, sql, o);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	t_read(out, o);
+	unlink(o);
+}
+
+long long t_sqlite3_int(const char *db, const char *sql)
+{
+	struct buf b;
+	long long v;
+
+	t_sqlite3(&b, db, sql);
+	v = atoll(b.data);
+	buf_release(&b);
+	return v;
+}
+
 long long t_sql_int(const char *db, const char *sql)
 {
 	struct buf out, err;

@@ -37,6 +37,18 @@ void pb_int(struct buf *b, unsigned field, uint64_t v);
 void pb_bytes(struct buf *b, unsigned field, const void *p, size_t n);
 void pb_str(struct buf *b, unsigned field, const char *s);
 
+/* For a store of a version before 8 made by hand, attached as n the store of this
+ * version it copies: SQL that puts n's samples in the sample table of before (eight value
+ * columns, types 4 to 7 back from sample_value_x) and the rest of n's values in
+ * sample_value_x. A piece of a longer statement list: it begins and ends with a space. */
+#define T_COPY_SAMPLES_BEFORE_V8 \
+	" INSERT INTO sample SELECT s.*, x4.value, x5.value, x6.value, x7.value FROM n.sample s" \
+	"   LEFT JOIN n.sample_value_x x4 ON x4.profile_id = s.profile_id AND x4.sample_id = s.sample_id AND x4.idx = 4" \
+	"   LEFT JOIN n.sample_value_x x5 ON x5.profile_id = s.profile_id AND x5.sample_id = s.sample_id AND x5.idx = 5" \
+	"   LEFT JOIN n.sample_value_x x6 ON x6.profile_id = s.profile_id AND x6.sample_id = s.sample_id AND x6.idx = 6" \
+	"   LEFT JOIN n.sample_value_x x7 ON x7.profile_id = s.profile_id AND x7.sample_id = s.sample_id AND x7.idx = 7;" \
+	" INSERT INTO sample_value_x SELECT * FROM n.sample_value_x WHERE idx >= 8; "
+
 /* gzip-compresses in into out */
 void t_gzip(struct buf *out, const void *in, size_t len);
 
@@ -76,6 +88,11 @@ struct t_raw {
 	size_t nstrs;
 };
 void t_raw_read(struct t_raw *r, const char *path);
+/* The output of the sqlite3 shell (-bail) on db, which reads what escprof sql refuses
+ * (pragmas, the schema); an error fails the test. */
+void t_sqlite3(struct buf *out, const char *db, const char *sql);
+/* The integer that output starts with. */
+long long t_sqlite3_int(const char *db, const char *sql);
 /* The integer in the first column of the first row of `escprof sql` on db. */
 long long t_sql_int(const char *db, const char *sql);
 void t_raw_release(struct t_raw *r);

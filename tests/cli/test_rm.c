@@ -21,35 +21,12 @@
 #define S26 "sample-profiles/out/go1.26/"
 #define S22 "sample-profiles/out/go1.22/"
 
-/* The output of the sqlite3 shell on db (an error fails the test). */
-static void sq(struct buf *out, const char *db, const char *sql)
-{
-	char cmd[8192], o[600];
-
-	snprintf(o, sizeof(o), "%s/sq.%d", t_tmpdir(), getpid());
-	snprintf(cmd, sizeof(cmd), "sqlite3 -bail '%s' \"%s\" >'%s'", db, sql, o);
-	cr_assert_eq(system(cmd), 0, "%s", cmd);
-	t_read(out, o);
-	unlink(o);
-}
-
-static long long sq_int(const char *db, const char *sql)
-{
-	struct buf b;
-	long long v;
-
-	sq(&b, db, sql);
-	v = atoll(b.data);
-	buf_release(&b);
-	return v;
-}
-
 static void expect_same(const char *db_a, const char *db_b, const char *sql, const char *what)
 {
 	struct buf a, b;
 
-	sq(&a, db_a, sql);
-	sq(&b, db_b, sql);
+	t_sqlite3(&a, db_a, sql);
+	t_sqlite3(&b, db_b, sql);
 	cr_expect_eq(a.len, b.len, "%s: %zu bytes, was %zu", what, b.len, a.len);
 	cr_expect(a.len == b.len && !memcmp(a.data, b.data, a.len), "%s differs", what);
 	buf_release(&a);
@@ -104,9 +81,9 @@ static const char *make_store(const char *name)
 	run_ok("analyze -q --db '%s' '%s' '%s' >/dev/null", db, S26 "append_growth.pb.gz",
 	       S26 "append_growth.mm.txt");
 	run_ok("load -q --db '%s' --name map --label env=ci '%s'", db, S22 "map_insert.pb.gz");
-	cr_assert_eq(sq_int(db, "SELECT count(*) FROM profile"), 4);
-	cr_assert_eq(sq_int(db, "SELECT count(*) FROM build"), 2);
-	cr_assert_eq(sq_int(db, "SELECT count(*) FROM analysis"), 2);
+	cr_assert_eq(t_sqlite3_int(db, "SELECT count(*) FROM profile"), 4);
+	cr_assert_eq(t_sqlite3_int(db, "SELECT count(*) FROM build"), 2);
+	cr_assert_eq(t_sqlite3_int(db, "SELECT count(*) FROM analysis"), 2);
 	return db;
 }
 
@@ -148,44 +125,44 @@ static void expect_consistent(const char *db)
 {
 	struct buf b;
 
-	sq(&b, db, "PRAGMA foreign_key_check");
+	t_sqlite3(&b, db, "PRAGMA foreign_key_check");
 	cr_expect_eq(b.len, 0, "foreign_key_check: %s", b.data);
 	buf_release(&b);
-	sq(&b, db, "PRAGMA integrity_check");
+	t_sqlite3(&b, db, "PRAGMA integrity_check");
 	cr_expect_str_eq(b.data, "ok\n");
 	buf_release(&b);
-	cr_expect_eq(sq_int(db, "SELECT count(*) FROM sample s LEFT JOIN stack k ON k.id = s.stack_id"
+	cr_expect_eq(t_sqlite3_int(db, "SELECT count(*) FROM sample s LEFT JOIN stack k ON k.id = s.stack_id"
 			    " WHERE k.id IS NULL"), 0, "samples on a missing stack");
-	cr_expect_eq(sq_int(db, "SELECT count(*) FROM sample s LEFT JOIN stack k ON k.id = s.stack_id"
+	cr_expect_eq(t_sqlite3_int(db, "SELECT count(*) FROM sample s LEFT JOIN stack k ON k.id = s.stack_id"
 			    " WHERE k.id IS NULL"), 0, "a profile linking a missing stack");
-	cr_expect_eq(sq_int(db, "SELECT count(*) FROM stack WHERE id NOT IN (SELECT stack_id FROM sample)"
+	cr_expect_eq(t_sqlite3_int(db, "SELECT count(*) FROM stack WHERE id NOT IN (SELECT stack_id FROM sample)"
 			    " AND id NOT IN (SELECT parent FROM stack WHERE parent IS NOT NULL)"),
 		     0, "stack nodes no profile links and no node has as its parent");
-	cr_expect_eq(sq_int(db, "SELECT count(*) FROM stack s WHERE parent IS NOT NULL"
+	cr_expect_eq(t_sqlite3_int(db, "SELECT count(*) FROM stack s WHERE parent IS NOT NULL"
 			    " AND parent NOT IN (SELECT id FROM stack)"), 0, "a stack node with a missing parent");
-	cr_expect_eq(sq_int(db, "SELECT count(*) FROM stack s WHERE refs !="
+	cr_expect_eq(t_sqlite3_int(db, "SELECT count(*) FROM stack s WHERE refs !="
 			    " (SELECT count(DISTINCT p.profile_id) FROM sample p WHERE p.stack_id = s.id)"
 			    " + (SELECT count(*) FROM stack c WHERE c.parent = s.id)"), 0,
 		     "a stack node's refs is not the profiles linking it and the nodes below it");
-	cr_expect_eq(sq_int(db, "SELECT count(*) FROM stack s, json_each(s.locs) j"
+	cr_expect_eq(t_sqlite3_int(db, "SELECT count(*) FROM stack s, json_each(s.locs) j"
 			    " WHERE j.value NOT IN (SELECT id FROM location)"), 0, "a stack listing a missing location");
-	cr_expect_eq(sq_int(db, "SELECT count(*) FROM location WHERE id NOT IN"
+	cr_expect_eq(t_sqlite3_int(db, "SELECT count(*) FROM location WHERE id NOT IN"
 			    " (SELECT j.value FROM stack s, json_each(s.locs) j)"), 0, "locations no stack lists");
-	cr_expect_eq(sq_int(db, "SELECT count(*) FROM location l WHERE refs !="
+	cr_expect_eq(t_sqlite3_int(db, "SELECT count(*) FROM location l WHERE refs !="
 			    " (SELECT count(*) FROM stack s, json_each(s.locs) j WHERE j.value = l.id)"), 0,
 		     "a location's refs is not the stacks listing it");
-	cr_expect_eq(sq_int(db, "SELECT count(*) FROM location l, json_each(l.lines) ll, json_each(ll.value, '\\$[0]') f"
+	cr_expect_eq(t_sqlite3_int(db, "SELECT count(*) FROM location l, json_each(l.lines) ll, json_each(ll.value, '\\$[0]') f"
 			    " WHERE f.value NOT IN (SELECT id FROM func)"), 0, "a location naming a missing function");
-	cr_expect_eq(sq_int(db, "SELECT count(*) FROM func f WHERE refs != (SELECT count(*) FROM location l,"
+	cr_expect_eq(t_sqlite3_int(db, "SELECT count(*) FROM func f WHERE refs != (SELECT count(*) FROM location l,"
 			    " json_each(l.lines) ll, json_each(ll.value, '\\$[0]') x WHERE x.value = f.id)"), 0,
 		     "a function's refs is not the lines naming it");
-	cr_expect_eq(sq_int(db, "SELECT count(*) FROM func WHERE name_id NOT IN (SELECT id FROM str)"
+	cr_expect_eq(t_sqlite3_int(db, "SELECT count(*) FROM func WHERE name_id NOT IN (SELECT id FROM str)"
 			    " OR file_id NOT IN (SELECT id FROM str)"), 0, "a function naming a missing string");
-	cr_expect_eq(sq_int(db, "SELECT count(*) FROM sample_label WHERE key_id NOT IN (SELECT id FROM str)"
+	cr_expect_eq(t_sqlite3_int(db, "SELECT count(*) FROM sample_label WHERE key_id NOT IN (SELECT id FROM str)"
 			    " OR coalesce(str_id, 1) NOT IN (SELECT id FROM str UNION SELECT 1)"
 			    " OR coalesce(unit_id, 1) NOT IN (SELECT id FROM str UNION SELECT 1)"), 0,
 		     "a label naming a missing string");
-	cr_expect_eq(sq_int(db, "SELECT count(*) FROM alloc_site s WHERE s.diag_id IS NOT NULL AND NOT EXISTS"
+	cr_expect_eq(t_sqlite3_int(db, "SELECT count(*) FROM alloc_site s WHERE s.diag_id IS NOT NULL AND NOT EXISTS"
 			    " (SELECT 1 FROM diagnostic d WHERE d.build_id = s.build_id AND d.diag_id = s.diag_id)"),
 		     0, "a site joined to a missing diagnostic");
 }
@@ -198,15 +175,15 @@ static void expect_no_trace_of_profile(const char *db, int p, const char *analys
 					     "analysis"};
 	char sql[512];
 
-	cr_expect_eq(sq_int(db, (snprintf(sql, sizeof(sql), "SELECT count(*) FROM profile WHERE id = %d", p), sql)), 0);
+	cr_expect_eq(t_sqlite3_int(db, (snprintf(sql, sizeof(sql), "SELECT count(*) FROM profile WHERE id = %d", p), sql)), 0);
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
 		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s WHERE profile_id = %d", tables[i], p);
-		cr_expect_eq(sq_int(db, sql), 0, "%s", sql);
+		cr_expect_eq(t_sqlite3_int(db, sql), 0, "%s", sql);
 	}
 	if (analyses) {
 		snprintf(sql, sizeof(sql), "SELECT (SELECT count(*) FROM alloc_site WHERE analysis_id IN (%s))"
 			 " + (SELECT count(*) FROM analysis_build WHERE analysis_id IN (%s))", analyses, analyses);
-		cr_expect_eq(sq_int(db, sql), 0, "%s", sql);
+		cr_expect_eq(t_sqlite3_int(db, sql), 0, "%s", sql);
 	}
 }
 
@@ -214,7 +191,7 @@ static void expect_profiles(const char *db, const char *ids)
 {
 	struct buf b;
 
-	sq(&b, db, "SELECT group_concat(id, ',') FROM (SELECT id FROM profile ORDER BY id)");
+	t_sqlite3(&b, db, "SELECT group_concat(id, ',') FROM (SELECT id FROM profile ORDER BY id)");
 	cr_expect_str_eq(b.data, ids);
 	buf_release(&b);
 }
@@ -227,7 +204,7 @@ Test(rm, a_profile_goes_with_everything_only_it_had)
 
 	copy_file(db, before);
 	/* what only profile 3 has, read from the views before: its functions and files */
-	sq(&gone, db, "SELECT count(*) FROM (SELECT function FROM frames WHERE profile_id = 3 EXCEPT"
+	t_sqlite3(&gone, db, "SELECT count(*) FROM (SELECT function FROM frames WHERE profile_id = 3 EXCEPT"
 	   " SELECT function FROM frames WHERE profile_id != 3)");
 	cr_assert_gt(atoll(gone.data), 0, "the fixture has functions only profile 3 calls");
 	buf_release(&gone);
@@ -249,17 +226,17 @@ Test(rm, a_profile_goes_with_everything_only_it_had)
 		snprintf(sql, sizeof(sql), "ATTACH '%s' AS b; SELECT count(*) FROM (SELECT function FROM b.frames"
 			 " WHERE profile_id = 3 EXCEPT SELECT function FROM b.frames WHERE profile_id != 3)"
 			 " WHERE function IN (SELECT s FROM main.str)", before);
-		sq(&names, db, sql);
+		t_sqlite3(&names, db, sql);
 		cr_expect_eq(atoll(names.data), 0, "functions only the removed profile had are still stored");
 		buf_release(&names);
 	}
 	/* as many stacks and locations as a store of the three that remain */
 	run_ok("load -q --db '%s' '%s' '%s'", fresh, S26 "chan_send.pb.gz", recompressed(S26 "chan_send.pb.gz"));
 	run_ok("load -q --db '%s' '%s'", fresh, S22 "map_insert.pb.gz");
-	cr_expect_eq(sq_int(db, "SELECT count(*) FROM stack"), sq_int(fresh, "SELECT count(*) FROM stack"));
-	cr_expect_eq(sq_int(db, "SELECT count(*) FROM location"), sq_int(fresh, "SELECT count(*) FROM location"));
-	cr_expect_eq(sq_int(db, "SELECT count(*) FROM func WHERE refs > 0"),
-		     sq_int(fresh, "SELECT count(*) FROM func WHERE refs > 0"));
+	cr_expect_eq(t_sqlite3_int(db, "SELECT count(*) FROM stack"), t_sqlite3_int(fresh, "SELECT count(*) FROM stack"));
+	cr_expect_eq(t_sqlite3_int(db, "SELECT count(*) FROM location"), t_sqlite3_int(fresh, "SELECT count(*) FROM location"));
+	cr_expect_eq(t_sqlite3_int(db, "SELECT count(*) FROM func WHERE refs > 0"),
+		     t_sqlite3_int(fresh, "SELECT count(*) FROM func WHERE refs > 0"));
 }
 
 Test(rm, a_profile_sharing_every_stack_leaves_them_to_the_other)
@@ -268,18 +245,18 @@ Test(rm, a_profile_sharing_every_stack_leaves_them_to_the_other)
 	long long stacks;
 
 	copy_file(db, before);
-	stacks = sq_int(db, "SELECT count(*) FROM stack");
+	stacks = t_sqlite3_int(db, "SELECT count(*) FROM stack");
 	/* the same bytes recompressed: no stack is its own */
 	run_ok("rm -q --db '%s' --profile 1", db);
 	expect_no_trace_of_profile(db, 1, "1");
 	expect_other_profiles_unchanged(before, db, 1);
-	cr_expect_eq(sq_int(db, "SELECT count(*) FROM stack"), stacks);
+	cr_expect_eq(t_sqlite3_int(db, "SELECT count(*) FROM stack"), stacks);
 	expect_consistent(db);
 	/* then the copy: its stacks go now */
 	run_ok("rm -q --db '%s' copy", db);
 	expect_no_trace_of_profile(db, 2, NULL);
 	expect_profiles_unchanged(before, db, "NOT IN (1, 2)");
-	cr_expect_lt(sq_int(db, "SELECT count(*) FROM stack"), stacks);
+	cr_expect_lt(t_sqlite3_int(db, "SELECT count(*) FROM stack"), stacks);
 	expect_consistent(db);
 }
 
@@ -289,17 +266,17 @@ Test(rm, a_build_goes_with_its_diagnostics_and_the_analyses_made_with_it)
 	struct buf err;
 
 	copy_file(db, before);
-	cr_assert_eq(sq_int(db, "SELECT count(*) FROM flow_step WHERE build_id = 1") > 0, 1);
+	cr_assert_eq(t_sqlite3_int(db, "SELECT count(*) FROM flow_step WHERE build_id = 1") > 0, 1);
 	cr_assert_eq(t_run(NULL, &err, "rm -q --db '%s' --build chan_send.mm.txt", db), 0, "%s", err.data);
 	buf_release(&err);
-	cr_expect_eq(sq_int(db, "SELECT (SELECT count(*) FROM build WHERE id = 1) + (SELECT count(*) FROM"
+	cr_expect_eq(t_sqlite3_int(db, "SELECT (SELECT count(*) FROM build WHERE id = 1) + (SELECT count(*) FROM"
 			    " build_name WHERE build_id = 1) + (SELECT count(*) FROM diagnostic WHERE build_id = 1)"
 			    " + (SELECT count(*) FROM flow_step WHERE build_id = 1) + (SELECT count(*) FROM"
 			    " analysis_build WHERE build_id = 1) + (SELECT count(*) FROM alloc_site WHERE build_id = 1)"),
 		     0);
 	/* the analysis made with it is gone, the profile stays with all its samples */
-	cr_expect_eq(sq_int(db, "SELECT count(*) FROM analysis WHERE id = 1"), 0);
-	cr_expect_eq(sq_int(db, "SELECT count(*) FROM alloc_site WHERE analysis_id = 1"), 0);
+	cr_expect_eq(t_sqlite3_int(db, "SELECT count(*) FROM analysis WHERE id = 1"), 0);
+	cr_expect_eq(t_sqlite3_int(db, "SELECT count(*) FROM alloc_site WHERE analysis_id = 1"), 0);
 	expect_other_profiles_unchanged(before, db, 1);
 	expect_same(before, db, "SELECT * FROM frames WHERE profile_id = 1 ORDER BY 1, 2, 3", "frames of 1");
 	expect_same(before, db, "SELECT * FROM diagnostics WHERE build_id != 1 ORDER BY 1, 2", "diagnostics");
@@ -322,8 +299,8 @@ Test(rm, delete_from_the_profiles_and_builds_views_removes_as_rm_does)
 	cr_assert_eq(t_run(NULL, &err, "sql --write --db '%s' \"DELETE FROM builds WHERE build_id = 1\"", db),
 		     0, "%s", err.data);
 	buf_release(&err);
-	cr_expect_eq(sq_int(db, "SELECT count(*) FROM diagnostic WHERE build_id = 1"), 0);
-	cr_expect_eq(sq_int(db, "SELECT count(*) FROM analysis"), 0);
+	cr_expect_eq(t_sqlite3_int(db, "SELECT count(*) FROM diagnostic WHERE build_id = 1"), 0);
+	cr_expect_eq(t_sqlite3_int(db, "SELECT count(*) FROM analysis"), 0);
 	expect_consistent(db);
 	/* a string still named cannot be deleted behind escprof's back */
 	cr_expect_eq(t_run(NULL, &err, "sql --write --db '%s' \"DELETE FROM str\"", db), 3);
@@ -338,7 +315,7 @@ Test(rm, the_rest_of_the_store_can_be_removed_down_to_nothing)
 	run_ok("rm -q --db '%s' --force --profile chan_send.pb.gz copy", db);
 	run_ok("rm -q --db '%s' --profile append_growth.pb.gz map", db);
 	run_ok("rm -q --db '%s' --build chan_send.mm.txt append_growth.mm.txt", db);
-	cr_expect_eq(sq_int(db, "SELECT (SELECT count(*) FROM stack) + (SELECT count(*) FROM location)"
+	cr_expect_eq(t_sqlite3_int(db, "SELECT (SELECT count(*) FROM stack) + (SELECT count(*) FROM location)"
 			    " + (SELECT count(*) FROM str) + (SELECT count(*) FROM func WHERE refs > 0)"
 			    " + (SELECT count(*) FROM sample) + (SELECT count(*) FROM diagnostic)"
 			    " + (SELECT count(*) FROM alloc_site)"), 0);
@@ -367,27 +344,27 @@ Test(rm, label_strings_go_with_the_last_profile_holding_them)
 	cr_assert_eq(system(cmd), 0);
 	run_ok("load -q --db '%s' '%s' '%s' '%s'", db, path, gz, S26 "chan_send.pb.gz");
 	/* the strings only labels name, as the view shows them */
-	held = sq_int(db, "SELECT count(*) FROM (SELECT str FROM sample_labels WHERE str IS NOT NULL"
+	held = t_sqlite3_int(db, "SELECT count(*) FROM (SELECT str FROM sample_labels WHERE str IS NOT NULL"
 		      " UNION SELECT key FROM sample_labels WHERE key != 'bytes')"
 		      " WHERE str NOT IN (SELECT n.s FROM func f JOIN str n ON n.id IN (f.name_id, f.file_id))");
 	cr_assert_gt(held, 0, "the corpus profile has string labels");
 	run_ok("rm -q --db '%s' --profile 1", db);
 	expect_consistent(db);
-	cr_expect_eq(sq_int(db, "SELECT count(*) FROM str WHERE id IN (SELECT key_id FROM sample_label"
+	cr_expect_eq(t_sqlite3_int(db, "SELECT count(*) FROM str WHERE id IN (SELECT key_id FROM sample_label"
 			    " UNION SELECT str_id FROM sample_label)"),
-		     sq_int(db, "SELECT count(*) FROM (SELECT DISTINCT key_id FROM sample_label UNION"
+		     t_sqlite3_int(db, "SELECT count(*) FROM (SELECT DISTINCT key_id FROM sample_label UNION"
 			    " SELECT str_id FROM sample_label WHERE str_id IS NOT NULL)"), "label strings lost");
 	run_ok("rm -q --db '%s' --profile 2", db);
 	expect_consistent(db);
-	cr_expect_eq(sq_int(db, "SELECT count(*) FROM sample_label"), 0);
+	cr_expect_eq(t_sqlite3_int(db, "SELECT count(*) FROM sample_label"), 0);
 	/* what is left is chan_send's own: the strings its stacks' functions name in a store
 	 * of it alone */
 	{
 		const char *alone = t_fresh("rm-labels-alone.db");
 
 		run_ok("load -q --db '%s' '%s'", alone, S26 "chan_send.pb.gz");
-		cr_expect_eq(sq_int(db, "SELECT count(*) FROM str"),
-			     sq_int(alone, "SELECT count(*) FROM str WHERE id IN (SELECT name_id FROM func"
+		cr_expect_eq(t_sqlite3_int(db, "SELECT count(*) FROM str"),
+			     t_sqlite3_int(alone, "SELECT count(*) FROM str WHERE id IN (SELECT name_id FROM func"
 				    " WHERE refs > 0 UNION SELECT file_id FROM func WHERE refs > 0)"));
 	}
 }
@@ -429,12 +406,12 @@ ParameterizedTest(struct bad_case *c, rm, bad_arguments_change_nothing)
 	struct buf before, after, err;
 	char *nl;
 
-	sq(&before, db, ".dump");
+	t_sqlite3(&before, db, ".dump");
 	cr_expect_eq(t_run(NULL, &err, "%s --db '%s'", c->args, db), c->code, "%s: %s", c->args, err.data);
 	nl = strchr(err.data, '\n');
 	cr_expect(nl && !nl[1], "%s: not one line: %s", c->args, err.data);
 	buf_release(&err);
-	sq(&after, db, ".dump");
+	t_sqlite3(&after, db, ".dump");
 	cr_expect_eq(before.len, after.len, "%s changed the store", c->args);
 	cr_expect(before.len == after.len && !memcmp(before.data, after.data, before.len), "%s changed the store",
 		  c->args);
@@ -454,7 +431,7 @@ Test(rm, a_name_matching_several_needs_force)
 	cr_expect(strstr(err.data, "'chan_send.pb.gz' names 2 profiles and builds") && strstr(err.data, "--force"), "%s",
 		  err.data);
 	buf_release(&err);
-	cr_expect_eq(sq_int(db, "SELECT count(*) FROM profile"), 4);
+	cr_expect_eq(t_sqlite3_int(db, "SELECT count(*) FROM profile"), 4);
 	cr_expect_eq(t_run(NULL, &err, "rm --db '%s' --force chan_send.pb.gz nosuch", db), 0, "%s", err.data);
 	buf_release(&err);
 	expect_profiles(db, "3,4\n");
@@ -549,7 +526,7 @@ Test(prune, keep_last_keeps_the_newest)
 	cr_assert_eq(t_run(NULL, &err, "prune -q --db '%s' --builds --older-than 2026-06-01T00:00:00Z", db), 0, "%s",
 		     err.data);
 	buf_release(&err);
-	cr_expect_eq(sq_int(db, "SELECT group_concat(id) FROM build"), 2);
+	cr_expect_eq(t_sqlite3_int(db, "SELECT group_concat(id) FROM build"), 2);
 	expect_consistent(db);
 }
 
@@ -564,8 +541,8 @@ Test(names, a_log_stored_again_under_a_new_name_answers_to_both)
 	run_ok("load -q --db '%s' '%s'", db, S26 "chan_send.pb.gz");
 	run_ok("escapes -q --db '%s' --name main '%s'", db, S26 "chan_send.mm.txt");
 	run_ok("escapes -q --db '%s' --name pr '%s'", db, S26 "chan_send.mm.txt");
-	cr_expect_eq(sq_int(db, "SELECT count(*) FROM build"), 1);
-	sq(&out, db, "SELECT name FROM build_names ORDER BY name");
+	cr_expect_eq(t_sqlite3_int(db, "SELECT count(*) FROM build"), 1);
+	t_sqlite3(&out, db, "SELECT name FROM build_names ORDER BY name");
 	cr_expect_str_eq(out.data, "main\npr\n");
 	buf_release(&out);
 	cr_expect_eq(t_run(&out, &err, "check --db '%s' --budget '%s' --build pr", db, budget), 0, "%s%s", out.data,
@@ -577,7 +554,7 @@ Test(names, a_log_stored_again_under_a_new_name_answers_to_both)
 	buf_release(&out);
 	buf_release(&err);
 	/* the builds view keeps the name it was stored with */
-	sq(&out, db, "SELECT name FROM builds");
+	t_sqlite3(&out, db, "SELECT name FROM builds");
 	cr_expect_str_eq(out.data, "main\n");
 	buf_release(&out);
 }
@@ -607,14 +584,14 @@ Test(names, a_name_means_the_one_given_it_last)
 
 		copy_file(db, before);
 		run_ok("load -q --db '%s' '%s'", db, copy);
-		sq(&a, before, ".dump");
-		sq(&b, db, ".dump");
+		t_sqlite3(&a, before, ".dump");
+		t_sqlite3(&b, db, ".dump");
 		cr_expect_str_eq(a.data, b.data, "a reload without --name changed the store");
 		buf_release(&a);
 		buf_release(&b);
 	}
-	cr_expect_eq(sq_int(db, "SELECT count(*) FROM profile"), 2);
-	cr_expect_eq(sq_int(db, "SELECT count(*) FROM profile_names WHERE name = 'x'"), 2);
+	cr_expect_eq(t_sqlite3_int(db, "SELECT count(*) FROM profile"), 2);
+	cr_expect_eq(t_sqlite3_int(db, "SELECT count(*) FROM profile_names WHERE name = 'x'"), 2);
 }
 
 /* ---- migration from version 5 ---- */
@@ -639,12 +616,8 @@ static void make_v5_store(const char *v5, const char *v6)
 		 " FROM n.stack s WHERE s.id IN (SELECT stack_id FROM n.sample);"
 		 " INSERT INTO profile SELECT * FROM n.profile; INSERT INTO profile_label SELECT * FROM n.profile_label;"
 		 " INSERT INTO sample_type SELECT * FROM n.sample_type;"
-		 " INSERT INTO profile_stack SELECT DISTINCT profile_id, stack_id FROM n.sample; INSERT INTO sample SELECT s.*, x4.value, x5.value, x6.value, x7.value FROM n.sample s"
-		 "   LEFT JOIN n.sample_value_x x4 ON x4.profile_id = s.profile_id AND x4.sample_id = s.sample_id AND x4.idx = 4"
-		 "   LEFT JOIN n.sample_value_x x5 ON x5.profile_id = s.profile_id AND x5.sample_id = s.sample_id AND x5.idx = 5"
-		 "   LEFT JOIN n.sample_value_x x6 ON x6.profile_id = s.profile_id AND x6.sample_id = s.sample_id AND x6.idx = 6"
-		 "   LEFT JOIN n.sample_value_x x7 ON x7.profile_id = s.profile_id AND x7.sample_id = s.sample_id AND x7.idx = 7;"
-		 " INSERT INTO sample_value_x SELECT * FROM n.sample_value_x WHERE idx >= 8;"
+		 " INSERT INTO profile_stack SELECT DISTINCT profile_id, stack_id FROM n.sample;"
+		 T_COPY_SAMPLES_BEFORE_V8
 		 " INSERT INTO sample_label SELECT * FROM n.sample_label;"
 		 " INSERT INTO build SELECT * FROM n.build; INSERT INTO diagnostic SELECT * FROM n.diagnostic;"
 		 " INSERT INTO flow_step SELECT * FROM n.flow_step; INSERT INTO cause SELECT * FROM n.cause;"
@@ -668,7 +641,7 @@ Test(migration, a_version_5_store_keeps_every_view_and_then_removes_cleanly)
 	struct buf err;
 
 	make_v5_store(v5, v6);
-	cr_assert_eq(sq_int(v5, "PRAGMA user_version"), 5);
+	cr_assert_eq(t_sqlite3_int(v5, "PRAGMA user_version"), 5);
 	/* an orphan a v5 store could hold: labels of a profile deleted by hand */
 	{
 		char cmd[1024];
@@ -679,16 +652,16 @@ Test(migration, a_version_5_store_keeps_every_view_and_then_removes_cleanly)
 	/* the first write migrates */
 	cr_assert_eq(t_run(NULL, &err, "sql --write --db '%s' \"CREATE TABLE mine (x)\"", v5), 0, "%s", err.data);
 	buf_release(&err);
-	cr_expect_eq(sq_int(v5, "PRAGMA user_version"), 8);
+	cr_expect_eq(t_sqlite3_int(v5, "PRAGMA user_version"), 8);
 	for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++)
 		expect_same(v6, v5, views[i], views[i]);
-	cr_expect_eq(sq_int(v5, "SELECT count(*) FROM profile_label WHERE profile_id = 77"), 0);
+	cr_expect_eq(t_sqlite3_int(v5, "SELECT count(*) FROM profile_label WHERE profile_id = 77"), 0);
 	expect_consistent(v5);
 	/* names came from the name column */
 	expect_same(v6, v5, "SELECT * FROM profile_names ORDER BY 1, 2", "profile_names");
 	run_ok("rm -q --db '%s' --profile append_growth.pb.gz", v5);
 	run_ok("rm -q --db '%s' --build 1", v5);
 	expect_no_trace_of_profile(v5, 3, "2");
-	cr_expect_eq(sq_int(v5, "SELECT count(*) FROM diagnostic WHERE build_id = 1"), 0);
+	cr_expect_eq(t_sqlite3_int(v5, "SELECT count(*) FROM diagnostic WHERE build_id = 1"), 0);
 	expect_consistent(v5);
 }

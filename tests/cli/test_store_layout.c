@@ -458,12 +458,8 @@ static void make_v4_store(const char *v4, const char *v5)
 		 "   JOIN n.func fn ON fn.name_id = a.id AND fn.file_id = b.id;"
 		 " INSERT INTO profile SELECT * FROM n.profile; INSERT INTO profile_label SELECT * FROM n.profile_label;"
 		 " INSERT INTO sample_type SELECT * FROM n.sample_type;"
-		 " INSERT INTO profile_stack SELECT DISTINCT profile_id, stack_id FROM n.sample; INSERT INTO sample SELECT s.*, x4.value, x5.value, x6.value, x7.value FROM n.sample s"
-		 "   LEFT JOIN n.sample_value_x x4 ON x4.profile_id = s.profile_id AND x4.sample_id = s.sample_id AND x4.idx = 4"
-		 "   LEFT JOIN n.sample_value_x x5 ON x5.profile_id = s.profile_id AND x5.sample_id = s.sample_id AND x5.idx = 5"
-		 "   LEFT JOIN n.sample_value_x x6 ON x6.profile_id = s.profile_id AND x6.sample_id = s.sample_id AND x6.idx = 6"
-		 "   LEFT JOIN n.sample_value_x x7 ON x7.profile_id = s.profile_id AND x7.sample_id = s.sample_id AND x7.idx = 7;"
-		 " INSERT INTO sample_value_x SELECT * FROM n.sample_value_x WHERE idx >= 8;"
+		 " INSERT INTO profile_stack SELECT DISTINCT profile_id, stack_id FROM n.sample;"
+		 T_COPY_SAMPLES_BEFORE_V8
 		 " INSERT INTO sample_label SELECT * FROM n.sample_label; COMMIT;\"",
 		 t_src(), v4, v4, v5);
 	cr_assert_eq(system(cmd), 0, "%s", cmd);
@@ -622,29 +618,13 @@ static const char ten_heap_sql[] =
 	" FROM heap_samples h JOIN profile_names n ON n.profile_id = h.profile_id"
 	" WHERE n.name = 'ten' ORDER BY sample_id";
 
-static void sqlite_text(struct buf *out, const char *db, const char *sql)
-{
-	char cmd[4096], o[600];
-
-	snprintf(o, sizeof(o), "%s/text.%d", t_tmpdir(), getpid());
-	snprintf(cmd, sizeof(cmd), "sqlite3 -bail '%s' \"%s\" >'%s'", db, sql, o);
-	cr_assert_eq(system(cmd), 0, "%s", cmd);
-	t_read(out, o);
-	unlink(o);
-}
-
 /* The number of columns of table in db, as sqlite3 reads its schema. */
 static long long columns_of(const char *db, const char *table)
 {
-	struct buf out;
 	char sql[256];
-	long long n;
 
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM pragma_table_info('%s')", table);
-	sqlite_text(&out, db, sql);
-	n = atoll(out.data);
-	buf_release(&out);
-	return n;
+	return t_sqlite3_int(db, sql);
 }
 
 /* A version-7 store at v7 holding the rows of v8 (a store of this version), made with the
@@ -665,12 +645,7 @@ static void make_v7_store(const char *v7, const char *v8)
 		 " INSERT INTO profile SELECT * FROM n.profile; INSERT INTO profile_name SELECT * FROM n.profile_name;"
 		 " INSERT INTO profile_label SELECT * FROM n.profile_label;"
 		 " INSERT INTO sample_type SELECT * FROM n.sample_type;"
-		 " INSERT INTO sample SELECT s.*, x4.value, x5.value, x6.value, x7.value FROM n.sample s"
-		 "   LEFT JOIN n.sample_value_x x4 ON x4.profile_id = s.profile_id AND x4.sample_id = s.sample_id AND x4.idx = 4"
-		 "   LEFT JOIN n.sample_value_x x5 ON x5.profile_id = s.profile_id AND x5.sample_id = s.sample_id AND x5.idx = 5"
-		 "   LEFT JOIN n.sample_value_x x6 ON x6.profile_id = s.profile_id AND x6.sample_id = s.sample_id AND x6.idx = 6"
-		 "   LEFT JOIN n.sample_value_x x7 ON x7.profile_id = s.profile_id AND x7.sample_id = s.sample_id AND x7.idx = 7;"
-		 " INSERT INTO sample_value_x SELECT * FROM n.sample_value_x WHERE idx >= 8;"
+		 T_COPY_SAMPLES_BEFORE_V8
 		 " INSERT INTO sample_label SELECT * FROM n.sample_label;"
 		 " UPDATE profile SET ix_alloc_objects = iif(ix_alloc_objects < 8, ix_alloc_objects, NULL),"
 		 "   ix_alloc_space = iif(ix_alloc_space < 8, ix_alloc_space, NULL),"
@@ -698,17 +673,17 @@ Test(store_layout, values_past_the_fourth_type_are_kept_and_migrate_out_of_the_s
 	cr_expect_eq(columns_of(v8, "sample"), 8,
 		     "a sample row holds four values");
 	cr_expect_eq(t_sql_int(v8, "SELECT count(*) FROM sample_value_x"), NSMP * (NTYPES - 4));
-	sqlite_text(&got, v8, ten_values_sql);
+	t_sqlite3(&got, v8, ten_values_sql);
 	cr_expect_str_eq(got.data, want_v.data);
 	buf_release(&got);
-	sqlite_text(&got, v8, ten_heap_sql);
+	t_sqlite3(&got, v8, ten_heap_sql);
 	cr_expect_str_eq(got.data, want_h.data);
 	buf_release(&got);
 
 	make_v7_store(v7, v8);
 	cr_assert_eq(columns_of(v7, "sample"), 12);
 	cr_assert_eq(t_sql_int(v7, "SELECT count(*) FROM sample_value_x"), NSMP * (NTYPES - 8));
-	sqlite_text(&got, v7, ten_heap_sql);
+	t_sqlite3(&got, v7, ten_heap_sql);
 	cr_assert_str_eq(got.data, want_h7.data, "the hand-made version 7 store differs");
 	buf_release(&got);
 	frames_rows(&frames8, v8);
@@ -720,10 +695,10 @@ Test(store_layout, values_past_the_fourth_type_are_kept_and_migrate_out_of_the_s
 	cr_expect_eq(columns_of(v7, "sample"), 8);
 	cr_expect_eq(t_sql_int(v7, "SELECT count(*) FROM sample_value_x"), NSMP * (NTYPES - 4));
 	cr_expect_eq(t_sql_int(v7, "SELECT count(*) FROM sample"), t_sql_int(v8, "SELECT count(*) FROM sample"));
-	sqlite_text(&got, v7, ten_values_sql);
+	t_sqlite3(&got, v7, ten_values_sql);
 	cr_expect_str_eq(got.data, want_v.data);
 	buf_release(&got);
-	sqlite_text(&got, v7, ten_heap_sql);
+	t_sqlite3(&got, v7, ten_heap_sql);
 	cr_expect_str_eq(got.data, want_h7.data, "heap_samples changed in the migration");
 	buf_release(&got);
 	frames_rows(&frames7, v7);
