@@ -553,9 +553,6 @@ struct classify_diag_filter {
 	struct hmap lines;	/* "base:line" of every line of every location of the profile */
 	struct hmap pkgs;	/* packages with a diagnostic kept */
 	struct hmap pairs;	/* "package\0normfile" with a diagnostic kept */
-	/* the package and file of the last diagnostic, both in pkgs and pairs by now: a
-	 * log's diagnostics come file by file, so most are looked up only here */
-	char memo_pkg[256], memo_file[512];
 };
 
 enum esc_status classify_diag_filter_new(const struct profile *p, struct classify_diag_filter **out,

@@ -69,7 +69,6 @@ struct resolution {
 	size_t ncand;
 };
 
-/* One per classify_analyze, which releases everything it holds. */
 /* A frame as pass A sees it: the sample walk keeps each string at one address, so a
  * frame met again (in another stack) is known by its pointers. */
 struct frame_memo {
@@ -78,6 +77,7 @@ struct frame_memo {
 	int64_t own;	/* where a build of this code must have said something */
 };
 
+/* One per classify_analyze, which releases everything it holds. */
 struct join {
 	struct store *st;
 	struct classify_decoded *decoded;	/* the samples, when read from memory */

@@ -15,9 +15,6 @@
 #include "common/vec.h"
 #include "common/wrap.h"
 
-/* the store keeps the first eight values of a sample in its row; the heap view reads those */
-enum { ROW_VALUES = 8 };
-
 struct msample {
 	uint32_t stack;
 	int64_t values[STORE_NHEAP];
@@ -197,11 +194,9 @@ enum esc_status classify_decoded_group(const struct profile *p, struct classify_
 		return err_set(e, ESC_ENOMEM, "'%s': out of memory", p->name ? p->name : "profile");
 	g->p = p;
 	g->e = e;
-	for (k = 0; k < STORE_NHEAP; k++) {
+	/* a heap type at any index, as the store's heap_samples view reads it */
+	for (k = 0; k < STORE_NHEAP; k++)
 		g->ix[k] = profile_sample_type_index(p, store_heap_types[k]);
-		if (g->ix[k] >= ROW_VALUES)
-			g->ix[k] = -1;
-	}
 	if (!(g->samples = calloc(p->nsamples + 1, sizeof(*g->samples))) || build_frames(g)) {
 		rc = nomem(g);
 		goto fail;

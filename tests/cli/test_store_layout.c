@@ -709,6 +709,16 @@ Test(store_layout, values_past_the_fourth_type_are_kept_and_migrate_out_of_the_s
 	cr_expect_eq(t_run(&out8, &err, "top -q --db '%s' --profile ten -sample_index alloc_space", v8), 0, "%s", err.data);
 	cr_expect_str_eq(out7.data, out8.data);
 	cr_expect(strstr(out8.data, "307 B") && strstr(out8.data, "107 B"), "%s", out8.data);
+	buf_release(&out8);
+	/* the heap types at 8 and 9 too, from the store and from the decoded profile alike */
+	cr_expect_eq(t_run(&out8, &err, "top -q --db '%s' --profile ten -sample_index inuse_space", v8), 0,
+		     "%s", err.data);
+	buf_release(&err);
+	cr_expect(strstr(out8.data, "309 B") && strstr(out8.data, "109 B"), "%s", out8.data);
+	buf_release(&out7);
+	cr_expect_eq(t_run(&out7, &err, "analyze -q -sample_index inuse_space '%s'", ten), 0, "%s", err.data);
+	buf_release(&err);
+	cr_expect(strstr(out7.data, "309 B") && strstr(out7.data, "109 B"), "%s", out7.data);
 	/* removal after the migration leaves no value behind */
 	cr_expect_eq(t_run(NULL, &err, "rm -q --db '%s' --profile ten", v7), 0, "%s", err.data);
 	cr_expect_eq(t_sql_int(v7, "SELECT count(*) FROM sample_value_x"), 0);
