@@ -82,8 +82,14 @@ static int on_diag(void *ctx, const struct gc_diag *d)
 	/* the content digest: what a build says, independent of how it was spelled on disk */
 	hash_str(r, d->package);
 	hash_str(r, d->file);
-	snprintf(pos, sizeof(pos), "%u:%u:%d", d->line, d->col, (int)d->kind);
-	hash_str(r, pos);
+	if (r->keep) {
+		/* the fast hash is never compared across versions: the numbers as they are */
+		r->fast = hash128_add(r->fast, ((uint64_t)d->line << 32 | d->col) ^ ((uint64_t)d->kind << 60));
+		r->fast = hash128_add(r->fast, (uint64_t)d->kind);
+	} else {
+		snprintf(pos, sizeof(pos), "%u:%u:%d", d->line, d->col, (int)d->kind);
+		hash_str(r, pos);
+	}
 	hash_str(r, d->message);
 	for (i = 0; i < d->nsteps && !r->steps_hashed; i++)
 		hash_str(r, d->steps[i].text);
@@ -329,7 +335,8 @@ static enum esc_status build_from(struct store *s, struct input *in, const char 
 				  struct classify_ingest_build_result *res, struct err *e)
 {
 	const char *path = in ? in->path : dir;
-	struct store_build_opts o = {name, path};
+	/* a filtered build is read by one join: held in memory, as far as the store can */
+	struct store_build_opts o = {.name = name, .source = path, .held = keep != NULL};
 	struct escapes_run run = {0};
 	const char *v;
 	int r;

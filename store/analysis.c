@@ -154,8 +154,13 @@ int store_foreach_diag(struct store *s, const int64_t *builds, size_t nbuilds, s
 		goto out;
 	}
 	for (b = 0; b < nbuilds && !ret; b++) {
+		struct store_held *h = store_held_of(s, builds[b]);
 		int srow;
 
+		if (h) {
+			ret = store_held_foreach(h, fn, ctx);
+			continue;
+		}
 		sqlite3_bind_int64(dq, 1, builds[b]);
 		sqlite3_bind_int64(sq, 1, builds[b]);
 		srow = sqlite3_step(sq);
@@ -764,6 +769,9 @@ enum esc_status store_add_analysis(struct store *s, int64_t profile_id, const in
 
 	if ((ret = store_begin(s, e)))
 		goto done;
+	/* the diagnostics the sites cite, of a build held in memory */
+	if ((ret = store_held_write_cited(s, sites, nsites, e)))
+		goto fail;
 	if ((ret = store_prepare(s, "INSERT OR REPLACE INTO cause VALUES (?,?,?,?)", &st, e)))
 		goto fail;
 	for (i = 0; i < ncauses; i++) {

@@ -1,11 +1,41 @@
 /* escapes.c — storing one build's compiler diagnostics: every diagnostic and its flow
  * steps in one transaction, streamed as the parser delivers them; duplicate builds (same
- * content digest) are detected at commit and rolled back. */
+ * content digest) are detected at commit and rolled back. A build of a temporary store
+ * may instead hold its diagnostics in memory for the one join that reads them (below). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "store_int.h"
+#include "common/arena.h"
 #include "common/paths.h"
+#include "common/vec.h"
+
+/* ---- diagnostics held in memory ----
+ * Writing every kept diagnostic of a log into a temporary store's tables and reading them
+ * back for the join cost more than parsing the log. A held build keeps them in memory
+ * instead: store_foreach_diag reads them there, and store_add_analysis writes the few an
+ * analysis cites, which is all the temporary store is read for afterwards. Past
+ * store_held_max bytes (32 MiB), everything held goes to the tables and the build goes on there, so the
+ * memory a log costs stays bounded whatever its size. */
+size_t store_held_max = (size_t)32 << 20;
+
+struct held_diag {
+	struct gc_diag d;	/* strings in the arena; steps set when read (the array moves) */
+	const char *norm;
+	size_t step0;		/* its steps: held.steps[step0 .. step0 + d.nsteps) */
+	int written;		/* already in the tables */
+};
+
+struct store_held {
+	int64_t build_id;
+	struct held_diag *v;	/* diag_id i + 1 at index i */
+	size_t n, cap;
+	struct gc_step *steps;
+	size_t nsteps, capsteps;
+	struct arena a;
+	size_t bytes;		/* an estimate of what it all takes */
+	struct store_held *next;
+};
 
 struct store_build {
 	struct store *s;
@@ -13,6 +43,7 @@ struct store_build {
 	int64_t next_diag;
 	sqlite3_stmt *diag_put, *step_put;
 	char *name;		/* the name given (--name); NULL for the default */
+	struct store_held *held;	/* NULL: diagnostics go to the tables as they come */
 };
 
 static void bind_opt_text(sqlite3_stmt *st, int i, const char *s)
@@ -23,6 +54,177 @@ static void bind_opt_text(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
+
+/* Inserts d and its steps as diagnostic diag of build (statements from prepare_puts);
+ * 0, or 1 when the diagnostic and 2 when a step could not be stored. */
+static int put_rows(sqlite3_stmt *dq, sqlite3_stmt *sq, int64_t build, int64_t diag,
+		    const struct gc_diag *d, const char *norm_file)
+{
+	size_t i;
+
+	sqlite3_bind_int64(dq, 1, build);
+	sqlite3_bind_int64(dq, 2, diag);
+	bind_opt_text(dq, 3, d->package);
+	sqlite3_bind_text(dq, 4, d->file, -1, SQLITE_STATIC);
+	sqlite3_bind_text(dq, 5, norm_file, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(dq, 6, d->line);
+	if (d->col)
+		sqlite3_bind_int64(dq, 7, d->col);
+	else
+		sqlite3_bind_null(dq, 7);
+	bind_opt_text(dq, 8, gc_kind_name(d->kind));
+	bind_opt_text(dq, 9, d->subject);
+	bind_opt_text(dq, 10, d->func);
+	sqlite3_bind_text(dq, 11, d->message ? d->message : "", -1, SQLITE_STATIC);
+	if (sqlite3_step(dq) != SQLITE_DONE) {
+		sqlite3_reset(dq);
+		return 1;
+	}
+	sqlite3_reset(dq);
+	for (i = 0; i < d->nsteps; i++) {
+		const struct gc_step *p = &d->steps[i];
+		int flow = p->kind == GC_STEP_FLOW;
+
+		sqlite3_bind_int64(sq, 1, build);
+		sqlite3_bind_int64(sq, 2, diag);
+		sqlite3_bind_int64(sq, 3, (int64_t)i + 1);
+		bind_opt_text(sq, 4, gc_step_kind_name(p->kind));
+		bind_opt_text(sq, 5, p->dst);
+		bind_opt_text(sq, 6, p->src);
+		if (flow)
+			sqlite3_bind_int(sq, 7, p->derefs);
+		else
+			sqlite3_bind_null(sq, 7);
+		bind_opt_text(sq, 8, p->why);
+		bind_opt_text(sq, 9, p->expr);
+		bind_opt_text(sq, 10, p->file);
+		if (p->line)
+			sqlite3_bind_int64(sq, 11, p->line);
+		else
+			sqlite3_bind_null(sq, 11);
+		if (p->col)
+			sqlite3_bind_int64(sq, 12, p->col);
+		else
+			sqlite3_bind_null(sq, 12);
+		sqlite3_bind_text(sq, 13, p->text ? p->text : "", -1, SQLITE_STATIC);
+		if (sqlite3_step(sq) != SQLITE_DONE) {
+			sqlite3_reset(sq);
+			return 2;
+		}
+		sqlite3_reset(sq);
+	}
+	return 0;
+}
+
+static enum esc_status prepare_puts(struct store *s, sqlite3_stmt **dq, sqlite3_stmt **sq,
+				    struct err *e)
+{
+	enum esc_status ret;
+
+	if ((ret = store_prepare(s, "INSERT INTO diagnostic VALUES (?,?,?,?,?,?,?,?,?,?,?)", dq, e)))
+		return ret;
+	if ((ret = store_prepare(s, "INSERT INTO flow_step VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", sq, e))) {
+		sqlite3_finalize(*dq);
+		*dq = NULL;
+	}
+	return ret;
+}
+
+static enum esc_status put_failed(struct store *s, int which, struct err *e)
+{
+	return store_fail(s, e, which == 1 ? "cannot store a diagnostic" : "cannot store a flow step");
+}
+
+static void held_free(struct store_held *h)
+{
+	if (!h)
+		return;
+	arena_release(&h->a);
+	free(h->v);
+	free(h->steps);
+	free(h);
+}
+
+/* The arena's copy of s (NULL for NULL); sets *oom when memory runs out. */
+static const char *held_str(struct store_held *h, const char *s, int *oom)
+{
+	size_t n;
+	const char *c;
+
+	if (!s)
+		return NULL;
+	n = strlen(s);
+	if (!(c = arena_strndup(&h->a, s, n)))
+		*oom = 1;
+	h->bytes += n + 1;
+	return c;
+}
+
+/* Copies d (and its steps) into h as its next diagnostic; -1 when memory runs out. */
+static int held_add(struct store_held *h, const struct gc_diag *d, const char *norm_file)
+{
+	struct held_diag *x;
+	size_t i;
+	int oom = 0;
+
+	if (vec_reserve(&h->v, &h->cap, h->n + 1, sizeof(*h->v), 256) ||
+	    vec_reserve(&h->steps, &h->capsteps, h->nsteps + d->nsteps, sizeof(*h->steps), 256))
+		return -1;
+	x = &h->v[h->n];
+	memset(x, 0, sizeof(*x));
+	x->d.package = held_str(h, d->package, &oom);
+	x->d.file = held_str(h, d->file, &oom);
+	x->d.line = d->line;
+	x->d.col = d->col;
+	x->d.kind = d->kind;
+	x->d.subject = held_str(h, d->subject, &oom);
+	x->d.func = held_str(h, d->func, &oom);
+	x->d.message = held_str(h, d->message, &oom);
+	x->d.nsteps = d->nsteps;
+	x->norm = held_str(h, norm_file, &oom);
+	x->step0 = h->nsteps;
+	for (i = 0; i < d->nsteps; i++) {
+		const struct gc_step *p = &d->steps[i];
+		struct gc_step *q = &h->steps[h->nsteps + i];
+
+		*q = *p;
+		q->dst = held_str(h, p->dst, &oom);
+		q->src = held_str(h, p->src, &oom);
+		q->why = held_str(h, p->why, &oom);
+		q->expr = held_str(h, p->expr, &oom);
+		q->file = held_str(h, p->file, &oom);
+		q->text = held_str(h, p->text, &oom);
+	}
+	if (oom)
+		return -1;
+	h->nsteps += d->nsteps;
+	h->n++;
+	h->bytes += sizeof(*x) + d->nsteps * sizeof(struct gc_step);
+	return 0;
+}
+
+/* The held diagnostic at i, with its steps in place. */
+static const struct gc_diag *held_at(struct store_held *h, size_t i)
+{
+	struct held_diag *x = &h->v[i];
+
+	x->d.steps = h->steps + x->step0;
+	return &x->d;
+}
+
+/* Writes what h holds (those not written yet) into the tables as build h->build_id. */
+static enum esc_status held_write(struct store *s, struct store_held *h, sqlite3_stmt *dq,
+				  sqlite3_stmt *sq, size_t i, struct err *e)
+{
+	int which;
+
+	if (h->v[i].written)
+		return ESC_OK;
+	if ((which = put_rows(dq, sq, h->build_id, (int64_t)i + 1, held_at(h, i), h->v[i].norm)))
+		return put_failed(s, which, e);
+	h->v[i].written = 1;
+	return ESC_OK;
+}
 
 enum esc_status store_build_begin(struct store *s, const struct store_build_opts *o,
 				  struct store_build **out, struct err *e)
@@ -61,9 +263,16 @@ enum esc_status store_build_begin(struct store *s, const struct store_build_opts
 	if ((ret = store_add_name(s, STORE_BUILD, b->id,
 				  o->name ? o->name : path_base(o->source), e)))
 		goto fail;
-	if ((ret = store_prepare(s, "INSERT INTO diagnostic VALUES (?,?,?,?,?,?,?,?,?,?,?)", &b->diag_put, e)) ||
-	    (ret = store_prepare(s, "INSERT INTO flow_step VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", &b->step_put, e)))
+	if ((ret = prepare_puts(s, &b->diag_put, &b->step_put, e)))
 		goto fail;
+	if (o->held && s->temporary) {
+		if (!(b->held = calloc(1, sizeof(*b->held)))) {
+			ret = err_set(e, ESC_ENOMEM, "'%s': out of memory", o->source);
+			goto fail;
+		}
+		b->held->build_id = b->id;
+		arena_init(&b->held->a, 0);
+	}
 	sqlite3_finalize(st);
 	*out = b;
 	return ESC_OK;
@@ -76,62 +285,26 @@ fail:
 enum esc_status store_build_add(struct store_build *b, const struct gc_diag *d, const char *norm_file,
 				struct err *e)
 {
-	sqlite3_stmt *st = b->diag_put;
 	int64_t diag = ++b->next_diag;
+	enum esc_status ret;
+	int which;
 	size_t i;
 
-	sqlite3_bind_int64(st, 1, b->id);
-	sqlite3_bind_int64(st, 2, diag);
-	bind_opt_text(st, 3, d->package);
-	sqlite3_bind_text(st, 4, d->file, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, norm_file, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, d->line);
-	if (d->col)
-		sqlite3_bind_int64(st, 7, d->col);
-	else
-		sqlite3_bind_null(st, 7);
-	bind_opt_text(st, 8, gc_kind_name(d->kind));
-	bind_opt_text(st, 9, d->subject);
-	bind_opt_text(st, 10, d->func);
-	sqlite3_bind_text(st, 11, d->message ? d->message : "", -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_reset(st);
-		return store_fail(b->s, e, "cannot store a diagnostic");
+	if (b->held) {
+		if (held_add(b->held, d, norm_file))
+			return err_set(e, ESC_ENOMEM, "'%s': out of memory", b->s->path);
+		if (b->held->bytes <= store_held_max)
+			return ESC_OK;
+		/* too much to hold: into the tables with it all, and the rest after it */
+		for (i = 0; i < b->held->n; i++)
+			if ((ret = held_write(b->s, b->held, b->diag_put, b->step_put, i, e)))
+				return ret;
+		held_free(b->held);
+		b->held = NULL;
+		return ESC_OK;
 	}
-	sqlite3_reset(st);
-	st = b->step_put;
-	for (i = 0; i < d->nsteps; i++) {
-		const struct gc_step *p = &d->steps[i];
-		int flow = p->kind == GC_STEP_FLOW;
-
-		sqlite3_bind_int64(st, 1, b->id);
-		sqlite3_bind_int64(st, 2, diag);
-		sqlite3_bind_int64(st, 3, (int64_t)i + 1);
-		bind_opt_text(st, 4, gc_step_kind_name(p->kind));
-		bind_opt_text(st, 5, p->dst);
-		bind_opt_text(st, 6, p->src);
-		if (flow)
-			sqlite3_bind_int(st, 7, p->derefs);
-		else
-			sqlite3_bind_null(st, 7);
-		bind_opt_text(st, 8, p->why);
-		bind_opt_text(st, 9, p->expr);
-		bind_opt_text(st, 10, p->file);
-		if (p->line)
-			sqlite3_bind_int64(st, 11, p->line);
-		else
-			sqlite3_bind_null(st, 11);
-		if (p->col)
-			sqlite3_bind_int64(st, 12, p->col);
-		else
-			sqlite3_bind_null(st, 12);
-		sqlite3_bind_text(st, 13, p->text ? p->text : "", -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			sqlite3_reset(st);
-			return store_fail(b->s, e, "cannot store a flow step");
-		}
-		sqlite3_reset(st);
-	}
+	if ((which = put_rows(b->diag_put, b->step_put, b->id, diag, d, norm_file)))
+		return put_failed(b->s, which, e);
 	return ESC_OK;
 }
 
@@ -188,6 +361,10 @@ enum esc_status store_build_commit(struct store_build *b, const char *sha256,
 		goto fail;
 	*id = b->id;
 	*added = 1;
+	if (b->held) {
+		b->held->next = s->held;
+		s->held = b->held;
+	}
 	free(b->name);
 	free(b);
 	return ESC_OK;
@@ -204,6 +381,61 @@ void store_build_abort(struct store_build *b)
 	sqlite3_finalize(b->diag_put);
 	sqlite3_finalize(b->step_put);
 	store_rollback(b->s);
+	held_free(b->held);
 	free(b->name);
 	free(b);
+}
+
+struct store_held *store_held_of(struct store *s, int64_t build_id)
+{
+	struct store_held *h;
+
+	for (h = s->held; h; h = h->next)
+		if (h->build_id == build_id)
+			return h;
+	return NULL;
+}
+
+int store_held_foreach(struct store_held *h, store_diag_fn fn, void *ctx)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < h->n; i++)
+		if ((ret = fn(ctx, h->build_id, (int64_t)i + 1, held_at(h, i), h->v[i].norm)))
+			return ret;
+	return 0;
+}
+
+enum esc_status store_held_write_cited(struct store *s, const struct store_site *sites,
+				       size_t nsites, struct err *e)
+{
+	sqlite3_stmt *dq = NULL, *sq = NULL;
+	enum esc_status ret = ESC_OK;
+	size_t i;
+
+	if (!s->held)
+		return ESC_OK;
+	for (i = 0; i < nsites && !ret; i++) {
+		struct store_held *h = sites[i].diag_id > 0 ? store_held_of(s, sites[i].build_id) : NULL;
+
+		if (!h || (uint64_t)sites[i].diag_id > h->n)
+			continue;
+		if (!dq && (ret = prepare_puts(s, &dq, &sq, e)))
+			break;
+		ret = held_write(s, h, dq, sq, (size_t)sites[i].diag_id - 1, e);
+	}
+	sqlite3_finalize(dq);
+	sqlite3_finalize(sq);
+	return ret;
+}
+
+void store_held_release(struct store *s)
+{
+	while (s->held) {
+		struct store_held *h = s->held;
+
+		s->held = h->next;
+		held_free(h);
+	}
 }

@@ -380,6 +380,7 @@ enum esc_status store_open(struct store **out, const char *path, enum store_mode
 		return err_set(e, ESC_ENOMEM, "'%s': out of memory", path);
 	}
 	s->mode = temporary ? STORE_READ_WRITE : mode;
+	s->temporary = temporary;
 	s->lock_fd = -1;
 	if (!memory && (st = open_locked(s, e)))
 		goto fail;
@@ -449,6 +450,7 @@ void store_close(struct store *s)
 	remove = s->created && s->db && s->lock_fd >= 0 && !flock(s->lock_fd, LOCK_EX | LOCK_NB) &&
 		 holds_nothing(s);
 	sqlite3_close(s->db);
+	store_held_release(s);
 	if (remove) {
 		/* the database file last: until it is gone no other escprof can create a new
 		 * store at this path, whose -wal and -shm would otherwise be unlinked here */

@@ -89,6 +89,11 @@ struct store_build;
 struct store_build_opts {
 	const char *name;		/* NULL: the source's base name */
 	const char *source;
+	/* in a temporary store: the diagnostics are for the one join that follows (its
+	 * store_foreach_diag), and only those its analysis cites need be in the tables,
+	 * which store_add_analysis writes; held in memory up to a bound. Ignored in a store
+	 * that others read. */
+	int held;
 };
 
 /* Starts writing one build in its own transaction. */

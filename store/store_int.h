@@ -19,11 +19,26 @@ struct store {
 	int depth;		/* savepoints open inside the batch's transaction */
 	int lost;		/* SQLite rolled the batch's transaction back on its own */
 	int fk_off;		/* foreign keys are off until the transaction ends (store_bulk) */
+	int temporary;		/* STORE_TEMPORARY: nobody else reads it, nothing outlives it */
+	struct store_held *held;	/* builds whose diagnostics are held in memory */
 };
 
 /* A sample row holds the values of this many sample types (a Go heap profile's four);
  * sample_value_x holds the rest. */
 #define STORE_INLINE_VALUES 4
+
+/* How many bytes of diagnostics a build holds in memory before it writes them all to the
+ * tables and goes on there (escapes.c; tests lower it). */
+extern size_t store_held_max;
+/* A temporary store's build held in memory (escapes.c): NULL when build_id is not. */
+struct store_held *store_held_of(struct store *s, int64_t build_id);
+/* Calls fn for each of its diagnostics in diag_id order, as store_foreach_diag does. */
+int store_held_foreach(struct store_held *h, store_diag_fn fn, void *ctx);
+/* Writes the held diagnostics that sites cite into the tables, with their steps (each
+ * once), inside the caller's transaction. */
+enum esc_status store_held_write_cited(struct store *s, const struct store_site *sites,
+				       size_t nsites, struct err *e);
+void store_held_release(struct store *s);
 
 /* Converts a SQLite failure into e: "database 'x': <what>: <sqlite message>". */
 enum esc_status store_fail(struct store *s, struct err *e, const char *what);

@@ -65,7 +65,7 @@ static int on_diag(void *ctx, const struct gc_diag *d)
 
 static int64_t add_build(struct store *s, const char *rel)
 {
-	struct store_build_opts o = {rel, t_path("%s", rel)};
+	struct store_build_opts o = {.name = rel, .source = t_path("%s", rel)};
 	struct err e = {0};
 	struct gc_stats st;
 	struct log_run *r = calloc(1, sizeof(*r));
