@@ -553,6 +553,10 @@ struct classify_diag_filter {
 	struct hmap lines;	/* "base:line" of every line of every location of the profile */
 	struct hmap pkgs;	/* packages with a diagnostic kept */
 	struct hmap pairs;	/* "package\0normfile" with a diagnostic kept */
+	/* the last diagnostic's package and file, both in pkgs and pairs by now: a package's
+	 * diagnostics come file by file */
+	char memo_pkg[512], memo_norm[1024];
+	int memo_ok;
 };
 
 enum esc_status classify_diag_filter_new(const struct profile *p, struct classify_diag_filter **out,
@@ -604,16 +608,27 @@ enum classify_keep classify_diag_filter_keeps(struct classify_diag_filter *f,
 	join_line_key(key, sizeof(key), norm_file, d->line);
 	if (diag_is_closure(d) || hmap_get(&f->lines, key, strlen(key)))
 		return CLASSIFY_KEEP;
-	if (*pkg) {
-		void **slot = hmap_put(&f->pkgs, pkg, strcspn(pkg, " "));
+	if (f->memo_ok && !strcmp(pkg, f->memo_pkg) && !strcmp(norm_file, f->memo_norm)) {
+		seen = 1;
+	} else {
+		size_t pl = strlen(pkg), nl = strlen(norm_file);
 
-		if (!slot)
+		if (*pkg) {
+			void **slot = hmap_put(&f->pkgs, pkg, strcspn(pkg, " "));
+
+			if (!slot)
+				return CLASSIFY_KEEP_NOMEM;
+			if (!*slot)
+				first = 1, *slot = (void *)1;
+		}
+		if ((seen = pair_seen(&f->pairs, pkg, pl + 1, norm_file, nl)) < 0)
 			return CLASSIFY_KEEP_NOMEM;
-		if (!*slot)
-			first = 1, *slot = (void *)1;
+		f->memo_ok = pl < sizeof(f->memo_pkg) && nl < sizeof(f->memo_norm);
+		if (f->memo_ok) {
+			memcpy(f->memo_pkg, pkg, pl + 1);
+			memcpy(f->memo_norm, norm_file, nl + 1);
+		}
 	}
-	if ((seen = pair_seen(&f->pairs, pkg, strlen(pkg) + 1, norm_file, strlen(norm_file))) < 0)
-		return CLASSIFY_KEEP_NOMEM;
 	for (i = 0; i < d->nsteps; i++)
 		if (classify_diag_filter_step_matters(f, d, &d->steps[i]))
 			return CLASSIFY_KEEP_NOTES;
