@@ -66,6 +66,37 @@ static int header_line(struct gc_log *p, const char *s, size_t n, gc_diag_fn fn,
 	return 0;
 }
 
+int gc_log_is_section_header(const char *s, size_t n)
+{
+	if (n && s[n - 1] == '\r')
+		n--;
+	return gclog_starts(s, n, GCLOG_LIT("# ")) && !(n > 2 && s[2] == '[') && is_header(s + 2, n - 2);
+}
+
+int gc_log_at_boundary(const struct gc_log *p)
+{
+	return p->started && !p->status && p->enc == GCLOG_ENC_UTF8 && !p->wrap && !p->in_raw &&
+	       !p->carry.len && !p->join.len;
+}
+
+int gc_log_end_section(struct gc_log *p, gc_diag_fn fn, void *ctx, struct err *e)
+{
+	int rc;
+
+	if ((rc = gclog_flush_held(p, 0, fn, ctx, e)) || (rc = gclog_flush_pending(p, fn, ctx, e)))
+		p->status = rc;
+	return rc;
+}
+
+void gc_log_absorb(struct gc_log *p, const struct gc_log *q)
+{
+	p->lines += q->lines;
+	p->diags += q->diags;
+	p->skipped += q->skipped;
+	p->blocks += q->blocks;
+	p->vflags |= q->vflags;
+}
+
 /* Whether Go text ends inside a raw string, having started inside one when `raw`:
  * backquotes count outside "..." and '...' only. */
 static int ends_in_raw(const char *s, size_t n, int raw)

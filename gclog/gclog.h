@@ -6,6 +6,7 @@
 #ifndef ESC_GCLOG_H
 #define ESC_GCLOG_H
 
+#include "common/arena.h"
 #include "common/err.h"
 #include <stddef.h>
 #include <stdio.h>
@@ -201,6 +202,42 @@ typedef int (*gc_step_keep_fn)(void *ctx, const struct gc_step_view *v);
  * counted. A caller that needs few blocks' steps bounds the parser's memory by those,
  * not by the log: a package's blocks wait, with their steps, until its analysis ends. */
 void gc_log_set_step_filter(struct gc_log *p, gc_step_keep_fn keep, void *ctx);
+
+/* --- a log parsed in parts at once ---
+ * A "# pkg" header resets everything of a text parser that one package's lines set up, so
+ * a fresh parser fed the log from a header on delivers what the one that read up to it
+ * would have delivered from there, provided that parser is at a plain line boundary
+ * there: UTF-8, no PowerShell rejoining, no raw string open, no partial line. */
+
+/* Whether s[0..n) (one line, without its newline) is a header that starts a package's
+ * section: "# import/path" or "# import/path [variant]", not "# [desc]". */
+int gc_log_is_section_header(const char *s, size_t n);
+/* Whether p, having been fed the log up to a section header, is at such a boundary. */
+int gc_log_at_boundary(const struct gc_log *p);
+/* Delivers what p holds back for the end of its section, as the next header would. */
+int gc_log_end_section(struct gc_log *p, gc_diag_fn fn, void *ctx, struct err *e);
+/* Adds to p the counts and version forms of q, which parsed the rest of p's log from a
+ * boundary on and was finished; p's gc_log_finish then reports the whole log. */
+void gc_log_absorb(struct gc_log *p, const struct gc_log *q);
+
+/* --- diagnostics kept past their callback (diaglist.c) --- */
+
+struct gc_diag_copy;
+struct gc_diag_list {
+	struct gc_diag_copy *v;
+	size_t n, cap;
+	struct gc_step *steps;
+	size_t nsteps, capsteps;
+	struct arena a;
+	size_t bytes;		/* about what the copies take */
+};
+void gc_diag_list_init(struct gc_diag_list *l);
+/* Appends a deep copy of d, with a string of the caller's (NULL allowed); -1 when memory
+ * runs out (the list is then as before). */
+int gc_diag_list_add(struct gc_diag_list *l, const struct gc_diag *d, const char *extra);
+/* The i-th copy, and its extra string; valid until the list is released. */
+const struct gc_diag *gc_diag_list_at(struct gc_diag_list *l, size_t i, const char **extra);
+void gc_diag_list_release(struct gc_diag_list *l);	/* NULL is a no-op */
 
 /* --- helpers shared by the text and JSON parsers (usable by callers too) --- */
 

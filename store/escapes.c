@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "store_int.h"
-#include "common/arena.h"
 #include "common/paths.h"
 #include "common/vec.h"
 
@@ -19,21 +18,11 @@
  * memory a log costs stays bounded whatever its size. */
 size_t store_held_max = (size_t)32 << 20;
 
-struct held_diag {
-	struct gc_diag d;	/* strings in the arena; steps set when read (the array moves) */
-	const char *norm;
-	size_t step0;		/* its steps: held.steps[step0 .. step0 + d.nsteps) */
-	int written;		/* already in the tables */
-};
-
 struct store_held {
 	int64_t build_id;
-	struct held_diag *v;	/* diag_id i + 1 at index i */
-	size_t n, cap;
-	struct gc_step *steps;
-	size_t nsteps, capsteps;
-	struct arena a;
-	size_t bytes;		/* an estimate of what it all takes */
+	struct gc_diag_list l;	/* diag_id i + 1 at index i; extra: its normalised file */
+	unsigned char *written;	/* per diagnostic: already in the tables */
+	size_t capw;
 	struct store_held *next;
 };
 
@@ -139,90 +128,34 @@ static void held_free(struct store_held *h)
 {
 	if (!h)
 		return;
-	arena_release(&h->a);
-	free(h->v);
-	free(h->steps);
+	gc_diag_list_release(&h->l);
+	free(h->written);
 	free(h);
 }
 
-/* The arena's copy of s (NULL for NULL); sets *oom when memory runs out. */
-static const char *held_str(struct store_held *h, const char *s, int *oom)
-{
-	size_t n;
-	const char *c;
-
-	if (!s)
-		return NULL;
-	n = strlen(s);
-	if (!(c = arena_strndup(&h->a, s, n)))
-		*oom = 1;
-	h->bytes += n + 1;
-	return c;
-}
-
-/* Copies d (and its steps) into h as its next diagnostic; -1 when memory runs out. */
 static int held_add(struct store_held *h, const struct gc_diag *d, const char *norm_file)
 {
-	struct held_diag *x;
-	size_t i;
-	int oom = 0;
-
-	if (vec_reserve(&h->v, &h->cap, h->n + 1, sizeof(*h->v), 256) ||
-	    vec_reserve(&h->steps, &h->capsteps, h->nsteps + d->nsteps, sizeof(*h->steps), 256))
+	if (vec_reserve(&h->written, &h->capw, h->l.n + 1, 1, 256) || gc_diag_list_add(&h->l, d, norm_file))
 		return -1;
-	x = &h->v[h->n];
-	memset(x, 0, sizeof(*x));
-	x->d.package = held_str(h, d->package, &oom);
-	x->d.file = held_str(h, d->file, &oom);
-	x->d.line = d->line;
-	x->d.col = d->col;
-	x->d.kind = d->kind;
-	x->d.subject = held_str(h, d->subject, &oom);
-	x->d.func = held_str(h, d->func, &oom);
-	x->d.message = held_str(h, d->message, &oom);
-	x->d.nsteps = d->nsteps;
-	x->norm = held_str(h, norm_file, &oom);
-	x->step0 = h->nsteps;
-	for (i = 0; i < d->nsteps; i++) {
-		const struct gc_step *p = &d->steps[i];
-		struct gc_step *q = &h->steps[h->nsteps + i];
-
-		*q = *p;
-		q->dst = held_str(h, p->dst, &oom);
-		q->src = held_str(h, p->src, &oom);
-		q->why = held_str(h, p->why, &oom);
-		q->expr = held_str(h, p->expr, &oom);
-		q->file = held_str(h, p->file, &oom);
-		q->text = held_str(h, p->text, &oom);
-	}
-	if (oom)
-		return -1;
-	h->nsteps += d->nsteps;
-	h->n++;
-	h->bytes += sizeof(*x) + d->nsteps * sizeof(struct gc_step);
+	h->written[h->l.n - 1] = 0;
 	return 0;
 }
 
-/* The held diagnostic at i, with its steps in place. */
-static const struct gc_diag *held_at(struct store_held *h, size_t i)
-{
-	struct held_diag *x = &h->v[i];
-
-	x->d.steps = h->steps + x->step0;
-	return &x->d;
-}
-
-/* Writes what h holds (those not written yet) into the tables as build h->build_id. */
+/* Writes the i-th held diagnostic (unless it already is) into the tables as diag_id i + 1
+ * of build h->build_id. */
 static enum esc_status held_write(struct store *s, struct store_held *h, sqlite3_stmt *dq,
 				  sqlite3_stmt *sq, size_t i, struct err *e)
 {
+	const struct gc_diag *d;
+	const char *norm;
 	int which;
 
-	if (h->v[i].written)
+	if (h->written[i])
 		return ESC_OK;
-	if ((which = put_rows(dq, sq, h->build_id, (int64_t)i + 1, held_at(h, i), h->v[i].norm)))
+	d = gc_diag_list_at(&h->l, i, &norm);
+	if ((which = put_rows(dq, sq, h->build_id, (int64_t)i + 1, d, norm)))
 		return put_failed(s, which, e);
-	h->v[i].written = 1;
+	h->written[i] = 1;
 	return ESC_OK;
 }
 
@@ -271,7 +204,7 @@ enum esc_status store_build_begin(struct store *s, const struct store_build_opts
 			goto fail;
 		}
 		b->held->build_id = b->id;
-		arena_init(&b->held->a, 0);
+		gc_diag_list_init(&b->held->l);
 	}
 	sqlite3_finalize(st);
 	*out = b;
@@ -293,10 +226,10 @@ enum esc_status store_build_add(struct store_build *b, const struct gc_diag *d, 
 	if (b->held) {
 		if (held_add(b->held, d, norm_file))
 			return err_set(e, ESC_ENOMEM, "'%s': out of memory", b->s->path);
-		if (b->held->bytes <= store_held_max)
+		if (b->held->l.bytes <= store_held_max)
 			return ESC_OK;
 		/* too much to hold: into the tables with it all, and the rest after it */
-		for (i = 0; i < b->held->n; i++)
+		for (i = 0; i < b->held->l.n; i++)
 			if ((ret = held_write(b->s, b->held, b->diag_put, b->step_put, i, e)))
 				return ret;
 		held_free(b->held);
@@ -401,9 +334,13 @@ int store_held_foreach(struct store_held *h, store_diag_fn fn, void *ctx)
 	size_t i;
 	int ret;
 
-	for (i = 0; i < h->n; i++)
-		if ((ret = fn(ctx, h->build_id, (int64_t)i + 1, held_at(h, i), h->v[i].norm)))
+	for (i = 0; i < h->l.n; i++) {
+		const char *norm;
+		const struct gc_diag *d = gc_diag_list_at(&h->l, i, &norm);
+
+		if ((ret = fn(ctx, h->build_id, (int64_t)i + 1, d, norm)))
 			return ret;
+	}
 	return 0;
 }
 
@@ -419,7 +356,7 @@ enum esc_status store_held_write_cited(struct store *s, const struct store_site 
 	for (i = 0; i < nsites && !ret; i++) {
 		struct store_held *h = sites[i].diag_id > 0 ? store_held_of(s, sites[i].build_id) : NULL;
 
-		if (!h || (uint64_t)sites[i].diag_id > h->n)
+		if (!h || (uint64_t)sites[i].diag_id > h->l.n)
 			continue;
 		if (!dq && (ret = prepare_puts(s, &dq, &sq, e)))
 			break;
