@@ -136,13 +136,13 @@ $(B)/libescprof-cmd.a: $(filter-out $(B)/cmd/escprof.o,$(CMD_OBJ))
 	ar rcs $@ $^
 
 $(BIN): $(CMD_OBJ) $(B)/libescprof.a
-	$(CC) $(CFLAGS) $(SAN_LDFLAGS) -o $@ $(CMD_OBJ) $(B)/libescprof.a $(pkglibs) -lm
+	$(CC) $(CFLAGS) $(SAN_LDFLAGS) -o $@ $(CMD_OBJ) $(B)/libescprof.a $(pkglibs) -lm -pthread
 
 $(MAN): $(BIN) man/escprof.1.in scripts/gen-man.sh
 	./scripts/gen-man.sh ./$(BIN) man/escprof.1.in >$@.tmp && mv $@.tmp $@
 
 $(B)/tests/suite: $(TEST_OBJ) $(B)/libescprof.a
-	$(CC) $(CFLAGS) $(SAN_LDFLAGS) -o $@ $(TEST_OBJ) $(B)/libescprof.a $(pkglibs) -lcriterion -lm
+	$(CC) $(CFLAGS) $(SAN_LDFLAGS) -o $@ $(TEST_OBJ) $(B)/libescprof.a $(pkglibs) -lcriterion -lm -pthread
 
 # (a build tree from before tests/unit/ held sources has the old test binary there)
 $(B)/tests/%.o: tests/%.c
@@ -153,10 +153,10 @@ $(B)/tests/%.o: tests/%.c
 # Fuzz targets replayed without libFuzzer: the committed regression inputs and the seeds.
 REPLAY := $(FUZZ_TARGETS:%=$(B)/tests/fuzz/replay-%)
 $(B)/tests/fuzz/replay-%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay.o $(B)/libescprof.a
-	$(CC) $(CFLAGS) $(SAN_LDFLAGS) -o $@ $^ $(pkglibs) -lm
+	$(CC) $(CFLAGS) $(SAN_LDFLAGS) -o $@ $^ $(pkglibs) -lm -pthread
 $(FUZZ_CMD_TARGETS:%=$(B)/tests/fuzz/replay-%): $(B)/tests/fuzz/replay-%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay.o \
 		$(B)/libescprof-cmd.a $(B)/libescprof.a
-	$(CC) $(CFLAGS) $(SAN_LDFLAGS) -o $@ $^ $(pkglibs) -lm
+	$(CC) $(CFLAGS) $(SAN_LDFLAGS) -o $@ $^ $(pkglibs) -lm -pthread
 .SECONDARY: $(FUZZ_TARGETS:%=$(B)/tests/fuzz/fuzz_%.o) $(B)/tests/fuzz/replay.o $(B)/libescprof-cmd.a
 
 SEEDS_profile := sample-profiles/out/go1.19 sample-profiles/out/go1.26
@@ -240,9 +240,9 @@ fuzz: deps
 FUZZERS := $(FUZZ_TARGETS:%=$(B)/fuzz-%)
 fuzzers: $(FUZZERS)
 $(B)/fuzz-%: $(B)/tests/fuzz/fuzz_%.o $(B)/libescprof.a
-	$(CC) $(CFLAGS) -fsanitize=fuzzer,$(FUZZ_SANITIZE) -o $@ $^ $(pkglibs) -lm
+	$(CC) $(CFLAGS) -fsanitize=fuzzer,$(FUZZ_SANITIZE) -o $@ $^ $(pkglibs) -lm -pthread
 $(FUZZ_CMD_TARGETS:%=$(B)/fuzz-%): $(B)/fuzz-%: $(B)/tests/fuzz/fuzz_%.o $(B)/libescprof-cmd.a $(B)/libescprof.a
-	$(CC) $(CFLAGS) -fsanitize=fuzzer,$(FUZZ_SANITIZE) -o $@ $^ $(pkglibs) -lm
+	$(CC) $(CFLAGS) -fsanitize=fuzzer,$(FUZZ_SANITIZE) -o $@ $^ $(pkglibs) -lm -pthread
 
 # memcheck: the fuzz replays and a subset of the suite under valgrind memcheck
 memcheck: $(BIN) $(REPLAY) $(B)/tests/suite $(B)/gen_profile

@@ -162,6 +162,22 @@ int classify_diag_filter_step_matters(const struct classify_diag_filter *f, cons
 /* Whether step s of d says what its line does (a map put, an append, an appended slice
  * returned): what the join reads from steps away from the profile's lines. */
 int classify_step_notes(const struct gc_diag *d, const struct gc_step *s);
+/* A filter with parent's lines (shared, read only, so another thread may use it while
+ * parent lives) and none of its packages and files seen yet: for a later part of the same
+ * log, whose first diagnostic of a package or pair it keeps, as parent would when it had
+ * seen nothing before. NULL when memory runs out. */
+struct classify_diag_filter *classify_diag_filter_fork(const struct classify_diag_filter *parent);
+
+/* When classify_ingest_build_for reads a log file in two parts at once (ingest.c): a
+ * regular file of at least min bytes on a machine with two cores or more (any file and
+ * machine when min is 0), cut at its first section header from byte `from` on (-1: from
+ * the middle). The result is the same either way; tests move the cut. */
+struct classify_split_policy {
+	size_t min;
+	long long from;
+	size_t cuts;	/* how many logs were read in two parts so far */
+};
+extern struct classify_split_policy classify_split;
 void classify_diag_filter_free(struct classify_diag_filter *f);
 
 /* How well a build fits the profile: of the profile's frame lines in packages the build

@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "classify/classify.h"
 #include "common/buf.h"
@@ -17,13 +19,45 @@
 #include "common/paths.h"
 #include "common/vec.h"
 
+/* The filtered run's digest: two 64-bit polynomial hashes of the pieces' hashes
+ * (h = h * K + piece, wrapping), so that the digest of a log read in two parts at once is
+ * the first part's times K^n (n: the second part's pieces) plus the second's, the same
+ * however the log was cut. */
+struct poly {
+	uint64_t a, b;		/* the two lanes */
+	uint64_t pa, pb;	/* K^n of each, n the pieces so far */
+};
+#define POLY_KA 0x9e3779b97f4a7c15ULL
+#define POLY_KB 0xc2b2ae3d27d4eb4fULL
+#define POLY_INIT ((struct poly){0, 0, 1, 1})
+
+ESC_WRAPS static void poly_add(struct poly *h, uint64_t piece)
+{
+	h->a = h->a * POLY_KA + piece;
+	h->b = h->b * POLY_KB + ((piece ^ (piece >> 29)) * 0xbf58476d1ce4e5b9ULL);
+	h->pa *= POLY_KA;
+	h->pb *= POLY_KB;
+}
+
+/* h followed by next: as if next's pieces had been added to h one by one. */
+ESC_WRAPS static void poly_join(struct poly *h, const struct poly *next)
+{
+	h->a = h->a * next->pa + next->a;
+	h->b = h->b * next->pb + next->b;
+	h->pa *= next->pa;
+	h->pb *= next->pb;
+}
+
 struct escapes_run {
 	const char *path;		/* the log or -json tree being read */
-	struct store_build *b;		/* NULL in a dry run */
+	struct store_build *b;		/* NULL in a dry run and in a later part of a log */
 	struct classify_diag_filter *keep;	/* what is stored; NULL: everything */
-	/* the content digest: sha256, or in a filtered (temporary) store a 128-bit hash */
+	/* a later part of a log, read at once with the first: what keep (a fork) keeps, to
+	 * be decided again, in order, once the first part has been stored */
+	struct gc_diag_list *later;
+	/* the content digest: sha256, or in a filtered (temporary) store the polynomial */
 	struct digest_sha256 sha;
-	struct hash128 fast;
+	struct poly fast;
 	int steps_hashed;		/* the parser's step filter hashed every step */
 	char *last_file;		/* the last diagnostic's file, and its normal form */
 	char last_norm[4096];
@@ -38,7 +72,7 @@ static void hash_bytes(struct escapes_run *r, const void *p, size_t n)
 	if (!r->keep)
 		digest_sha256_update(&r->sha, p, n);
 	else
-		r->fast = hash128_add(r->fast, hash64_bytes(p, n));
+		poly_add(&r->fast, hash64_bytes(p, n));
 }
 
 /* Feeds s and its NUL (a NULL string as one 0xff byte) into the run's digest. */
@@ -64,28 +98,65 @@ static void hash_final(struct escapes_run *r, char out[65])
 		digest_sha256_final(&r->sha, out);
 		return;
 	}
-	snprintf(out, 65, "%016llx%016llx", (unsigned long long)r->fast.hi,
-		 (unsigned long long)r->fast.lo);
+	snprintf(out, 65, "%016llx%016llx", (unsigned long long)hash64_bytes(&r->fast.b, 8),
+		 (unsigned long long)hash64_bytes(&r->fast.a, 8));
+}
+
+/* Stores d as the filter decided (k): whole, without steps, with the steps that matter as
+ * notes, or not at all. */
+static int store_kept(struct escapes_run *r, const struct gc_diag *d, const char *norm,
+		      enum classify_keep k)
+{
+	struct gc_diag part = *d;
+	struct gc_step *steps;
+	size_t i;
+	int ret;
+
+	switch (k) {
+	case CLASSIFY_DROP:
+		return 0;
+	case CLASSIFY_KEEP_NOMEM:
+		return err_set(r->e, ESC_ENOMEM, "'%s': out of memory", r->path);
+	case CLASSIFY_KEEP_HEAD:
+		part.steps = NULL;
+		part.nsteps = 0;
+		return store_build_add(r->b, &part, norm, r->e);
+	case CLASSIFY_KEEP_NOTES:
+		if (!(steps = calloc(d->nsteps, sizeof(*steps))))
+			return err_set(r->e, ESC_ENOMEM, "'%s': out of memory", r->path);
+		part.steps = steps;
+		part.nsteps = 0;
+		for (i = 0; i < d->nsteps; i++)
+			if (classify_diag_filter_step_matters(r->keep, d, &d->steps[i]))
+				steps[part.nsteps++] = d->steps[i];
+		ret = store_build_add(r->b, &part, norm, r->e);
+		free(steps);
+		return ret;
+	case CLASSIFY_KEEP:
+		break;
+	}
+	return store_build_add(r->b, d, norm, r->e);
 }
 
 static int on_diag(void *ctx, const struct gc_diag *d)
 {
 	struct escapes_run *r = ctx;
+	enum classify_keep k;
 	const char *norm;
 	char pos[64];
 	size_t i;
 
 	if ((size_t)d->kind < GC_KIND_COUNT)
 		r->kinds[d->kind]++;
-	if (!r->b)
+	if (!r->b && !r->later)
 		return 0;	/* a dry run counts; it neither stores nor needs the digest */
 	/* the content digest: what a build says, independent of how it was spelled on disk */
 	hash_str(r, d->package);
 	hash_str(r, d->file);
 	if (r->keep) {
 		/* the fast hash is never compared across versions: the numbers as they are */
-		r->fast = hash128_add(r->fast, ((uint64_t)d->line << 32 | d->col) ^ ((uint64_t)d->kind << 60));
-		r->fast = hash128_add(r->fast, (uint64_t)d->kind);
+		poly_add(&r->fast, (uint64_t)d->line << 32 | d->col);
+		poly_add(&r->fast, (uint64_t)d->kind);
 	} else {
 		snprintf(pos, sizeof(pos), "%u:%u:%d", d->line, d->col, (int)d->kind);
 		hash_str(r, pos);
@@ -96,42 +167,20 @@ static int on_diag(void *ctx, const struct gc_diag *d)
 	/* a package's diagnostics come file by file: the last file's form is reused */
 	if (!r->last_file || strcmp(r->last_file, d->file)) {
 		free(r->last_file);
-		r->last_file = strdup(d->file);
+		if (!(r->last_file = strdup(d->file)))
+			return err_set(r->e, ESC_ENOMEM, "'%s': out of memory", r->path);
 		classify_norm_path(d->file, r->last_norm, sizeof(r->last_norm));
 	}
 	norm = r->last_norm;
-	if (r->keep) {
-		struct gc_diag part = *d;
-		struct gc_step *steps;
-		enum classify_keep k = classify_diag_filter_keeps(r->keep, d, norm);
-		int ret;
-
-		switch (k) {
-		case CLASSIFY_DROP:
-			return 0;
-		case CLASSIFY_KEEP_NOMEM:
-			return err_set(r->e, ESC_ENOMEM, "'%s': out of memory", r->path);
-		case CLASSIFY_KEEP_HEAD:
-			part.steps = NULL;
-			part.nsteps = 0;
-			return store_build_add(r->b, &part, norm, r->e);
-		case CLASSIFY_KEEP_NOTES:
-			/* the steps that matter as notes */
-			if (!(steps = calloc(d->nsteps, sizeof(*steps))))
-				return err_set(r->e, ESC_ENOMEM, "'%s': out of memory", r->path);
-			part.steps = steps;
-			part.nsteps = 0;
-			for (i = 0; i < d->nsteps; i++)
-				if (classify_diag_filter_step_matters(r->keep, d, &d->steps[i]))
-					steps[part.nsteps++] = d->steps[i];
-			ret = store_build_add(r->b, &part, norm, r->e);
-			free(steps);
-			return ret;
-		case CLASSIFY_KEEP:
-			break;
-		}
-	}
-	return store_build_add(r->b, d, norm, r->e);
+	if (!r->keep)
+		return store_build_add(r->b, d, norm, r->e);
+	k = classify_diag_filter_keeps(r->keep, d, norm);
+	if (!r->later || k == CLASSIFY_KEEP_NOMEM)
+		return store_kept(r, d, norm, k);
+	/* a later part: whatever its own filter keeps may be kept, decided in order later */
+	if (k != CLASSIFY_DROP && gc_diag_list_add(r->later, d, norm))
+		return err_set(r->e, ESC_ENOMEM, "'%s': out of memory", r->path);
+	return 0;
 }
 
 static int is_dir(const char *path)
@@ -276,12 +325,190 @@ static int parse_json(struct input *in, struct escapes_run *r, struct gc_stats *
 	return rc;
 }
 
+/* ---- a large log read in two parts at once ----
+ * With a second core, a filtered run (analyze without --db) reads the second half of a
+ * large log file, from the first section header past the middle, in a thread of its own
+ * while this one reads the first half. The second reader starts fresh at that header,
+ * which resets everything one package's lines set up in a text parser; its own filter
+ * (a fork) keeps whatever may be kept, and once the first part is stored those are
+ * decided again, in order, as a single reader would have decided them. When the first
+ * reader is not at a plain boundary there (a raw string open, PowerShell's rejoined
+ * lines, UTF-16), when the second part failed, or when the file grew, the second part's
+ * work is dropped and the first reader reads on alone: the result never depends on the
+ * cut, nor on whether there was one. */
+struct classify_split_policy classify_split = {(size_t)8 << 20, -1, 0};
+
+enum { CHUNK = 1 << 16, SPLIT_SCAN = 8 << 20 };
+
+struct later_part {
+	int fd;
+	off_t from, end;
+	struct gc_log *p;
+	struct escapes_run r;
+	struct gc_diag_list kept;	/* what its filter keeps, in order */
+	struct err e;
+	int rc;
+};
+
+/* The offset of the first section header line at or after from (within SPLIT_SCAN bytes
+ * of it), or 0 when there is none. */
+static off_t find_header(int fd, off_t size, off_t from)
+{
+	char *buf = malloc(CHUNK);
+	off_t at = from, found = 0;
+
+	while (buf && !found && at < size && at - from < SPLIT_SCAN) {
+		ssize_t n = pread(fd, buf, CHUNK, at);
+		const char *q = buf, *end = buf + (n > 0 ? n : 0);
+		off_t next = at + n;
+
+		if (n <= 0)
+			break;
+		while (!found && (q = memchr(q, '\n', (size_t)(end - q)))) {
+			const char *ls = q + 1, *le = memchr(ls, '\n', (size_t)(end - ls));
+
+			if (!le) {
+				/* the line goes on past what was read: read again from its start,
+				 * unless it started the window (a line longer than the window) */
+				if (q != buf)
+					next = at + (q - buf);
+				break;
+			}
+			if (gc_log_is_section_header(ls, (size_t)(le - ls)))
+				found = at + (ls - buf);
+			q = le;
+		}
+		at = next;
+	}
+	free(buf);
+	return found > 0 && found < size ? found : 0;
+}
+
+/* Where in's log is cut, or 0 when it is read whole by one reader. */
+static off_t split_point(const struct input *in)
+{
+	struct stat sb;
+	off_t from;
+
+	if (!in->f || in->f == stdin || fstat(fileno(in->f), &sb) || !S_ISREG(sb.st_mode) ||
+	    (uint64_t)sb.st_size < classify_split.min || sb.st_size < 2)
+		return 0;
+	if (classify_split.min && sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return 0;
+	from = classify_split.from >= 0 ? (off_t)classify_split.from : sb.st_size / 2;
+	return from < sb.st_size ? find_header(fileno(in->f), sb.st_size, from) : 0;
+}
+
+static void *read_later(void *arg)
+{
+	struct later_part *w = arg;
+	char *chunk = malloc(CHUNK);
+	off_t at = w->from;
+
+	if (!chunk)
+		w->rc = err_set(&w->e, ESC_ENOMEM, "out of memory");
+	while (!w->rc && at < w->end) {
+		size_t want = w->end - at < CHUNK ? (size_t)(w->end - at) : CHUNK;
+		ssize_t n = pread(w->fd, chunk, want, at);
+
+		if (n <= 0) {
+			w->rc = err_set(&w->e, ESC_EIO, "cannot read");
+			break;
+		}
+		at += n;
+		w->rc = gc_log_feed(w->p, chunk, (size_t)n, on_diag, &w->r, &w->e);
+	}
+	if (!w->rc)
+		w->rc = gc_log_finish(w->p, on_diag, &w->r, NULL, &w->e);
+	free(chunk);
+	return NULL;
+}
+
+static void later_free(struct later_part *w)
+{
+	if (!w)
+		return;
+	gc_log_free(w->p);
+	classify_diag_filter_free(w->r.keep);
+	free(w->r.last_file);
+	gc_diag_list_release(&w->kept);
+	free(w);
+}
+
+/* The second reader of in from split on, set up as the first (r, with p's settings); NULL
+ * when memory runs out (the first reader then reads alone). */
+static struct later_part *later_new(struct input *in, off_t split, size_t max_line,
+				    const struct escapes_run *r, const char *name)
+{
+	struct later_part *w = calloc(1, sizeof(*w));
+	struct stat sb;
+
+	if (!w || fstat(fileno(in->f), &sb)) {
+		free(w);
+		return NULL;
+	}
+	w->fd = fileno(in->f);
+	w->from = split;
+	w->end = sb.st_size;
+	gc_diag_list_init(&w->kept);
+	w->r.path = r->path;
+	w->r.later = &w->kept;
+	w->r.fast = POLY_INIT;
+	w->r.e = &w->e;
+	w->r.steps_hashed = 1;
+	w->r.keep = classify_diag_filter_fork(r->keep);
+	w->p = gc_log_new(name);
+	if (!w->r.keep || !w->p) {
+		later_free(w);
+		return NULL;
+	}
+	if (max_line)
+		gc_log_set_max_line(w->p, max_line);
+	gc_log_set_step_filter(w->p, keep_step, &w->r);
+	return w;
+}
+
+/* The first reader p reached the cut: takes the second part's work, as if p had read it,
+ * into *taken = 1; or leaves it (*taken = 0), p reading on alone. */
+static int take_later(struct later_part *w, struct gc_log *p, struct escapes_run *r, int *taken,
+		      struct err *e)
+{
+	char probe;
+	size_t i;
+	int rc;
+
+	*taken = 0;
+	if (w->rc || !gc_log_at_boundary(p) || pread(w->fd, &probe, 1, w->end) != 0)
+		return 0;
+	*taken = 1;
+	classify_split.cuts++;
+	/* what the header would have delivered, then the second part's, decided in order */
+	if ((rc = gc_log_end_section(p, on_diag, r, e)))
+		return rc;
+	for (i = 0; i < w->kept.n; i++) {
+		const char *norm;
+		const struct gc_diag *d = gc_diag_list_at(&w->kept, i, &norm);
+
+		if ((rc = store_kept(r, d, norm, classify_diag_filter_keeps(r->keep, d, norm))))
+			return rc;
+	}
+	gc_log_absorb(p, w->p);
+	poly_join(&r->fast, &w->r.fast);
+	for (i = 0; i < GC_KIND_COUNT; i++)
+		r->kinds[i] += w->r.kinds[i];
+	return 0;
+}
+
 static int parse_text(struct input *in, size_t max_line, struct escapes_run *r,
 		      struct gc_stats *st, struct err *e)
 {
-	struct gc_log *p = gc_log_new(strcmp(in->path, "-") ? in->path : "<stdin>");
+	const char *name = strcmp(in->path, "-") ? in->path : "<stdin>";
+	struct gc_log *p = gc_log_new(name);
 	struct gc_build_json *bj = NULL;
-	char *chunk = malloc(1 << 16);
+	char *chunk = malloc(CHUNK);
+	struct later_part *w = NULL;
+	pthread_t th;
+	off_t split = 0, fed = 0;
 	size_t n;
 	int rc = 0;
 
@@ -299,13 +526,38 @@ static int parse_text(struct input *in, size_t max_line, struct escapes_run *r,
 	}
 	/* `go build -json` wraps the same text in JSON events */
 	if (gc_build_json_sniff(in->head.data, in->head.len) &&
-	    !(bj = gc_build_json_new(p, strcmp(in->path, "-") ? in->path : "<stdin>"))) {
+	    !(bj = gc_build_json_new(p, name))) {
 		rc = err_set(e, ESC_ENOMEM, "'%s': out of memory", in->path);
 		goto out;
 	}
-	while (!rc && (n = input_read(in, chunk, 1 << 16)) > 0)
-		rc = bj ? gc_build_json_feed(bj, chunk, n, on_diag, r, e) :
-			  gc_log_feed(p, chunk, n, on_diag, r, e);
+	if (r->b && r->keep && !bj && (split = split_point(in)) > 0 &&
+	    (w = later_new(in, split, max_line, r, name)) && pthread_create(&th, NULL, read_later, w)) {
+		later_free(w);
+		w = NULL;
+	}
+	while (!rc && (n = input_read(in, chunk, CHUNK)) > 0) {
+		size_t take = w && (off_t)n >= split - fed ? (size_t)(split - fed) : n;
+		int taken;
+
+		rc = bj ? gc_build_json_feed(bj, chunk, take, on_diag, r, e) :
+			  gc_log_feed(p, chunk, take, on_diag, r, e);
+		fed += (off_t)take;
+		if (rc || !w || fed < split)
+			continue;
+		pthread_join(th, NULL);
+		rc = take_later(w, p, r, &taken, e);
+		later_free(w);
+		w = NULL;
+		if (rc || taken)
+			break;
+		/* the second part is read again, by this reader */
+		if (take < n)
+			rc = gc_log_feed(p, chunk + take, n - take, on_diag, r, e);
+	}
+	if (w) {
+		pthread_join(th, NULL);
+		later_free(w);
+	}
 	if (!rc && in->error)
 		rc = err_set(e, ESC_EIO, "cannot read '%s': %s", in->path, strerror(in->error));
 	if (!rc)
@@ -343,7 +595,7 @@ static enum esc_status build_from(struct store *s, struct input *in, const char 
 
 	memset(res, 0, sizeof(*res));
 	run.keep = keep;
-	run.fast = HASH128_INIT;
+	run.fast = POLY_INIT;
 	run.e = e;
 	run.path = path;
 	digest_sha256_init(&run.sha);

@@ -551,12 +551,18 @@ struct classify_diag_filter {
 	unsigned last_line;
 	int last_hit;
 	struct hmap lines;	/* "base:line" of every line of every location of the profile */
+	struct hmap bases;	/* the base names in lines: a file with none has no line there */
+	/* lines and bases as read: this filter's, or its parent's for a fork (read only) */
+	const struct hmap *lines_of, *bases_of;
 	struct hmap pkgs;	/* packages with a diagnostic kept */
 	struct hmap pairs;	/* "package\0normfile" with a diagnostic kept */
 	/* the last diagnostic's package and file, both in pkgs and pairs by now: a package's
 	 * diagnostics come file by file */
 	char memo_pkg[512], memo_norm[1024];
 	int memo_ok;
+	/* the last diagnostic's file, and whether its base name is one of bases */
+	char file_norm[1024];
+	int file_ok, file_in;
 };
 
 enum esc_status classify_diag_filter_new(const struct profile *p, struct classify_diag_filter **out,
@@ -570,8 +576,11 @@ enum esc_status classify_diag_filter_new(const struct profile *p, struct classif
 	if (!f)
 		return err_set(e, ESC_ENOMEM, "out of memory");
 	hmap_init(&f->lines);
+	hmap_init(&f->bases);
 	hmap_init(&f->pkgs);
 	hmap_init(&f->pairs);
+	f->lines_of = &f->lines;
+	f->bases_of = &f->bases;
 	/* every line a frame can have: each location's lines, ":0" for one without */
 	for (i = 0; i < p->nlocations; i++) {
 		const struct profile_location *l = &p->locations[i];
@@ -582,7 +591,13 @@ enum esc_status classify_diag_filter_new(const struct profile *p, struct classif
 
 			join_line_key(key, sizeof(key), fn && fn->file ? fn->file : "",
 				      l->nlines ? l->lines[j].line : 0);
-			if (!(slot = hmap_put(&f->lines, key, strlen(key)))) {
+			/* the base is the key up to its last ':' (all of it when the key was cut
+			 * short before the line, as the lookups' keys are too) */
+			const char *colon = strrchr(key, ':');
+
+			if (!(slot = hmap_put(&f->lines, key, strlen(key))) ||
+			    !(*slot = (void *)1,
+			      slot = hmap_put(&f->bases, key, colon ? (size_t)(colon - key) : strlen(key)))) {
 				classify_diag_filter_free(f);
 				return err_set(e, ESC_ENOMEM, "out of memory");
 			}
@@ -605,9 +620,23 @@ enum classify_keep classify_diag_filter_keeps(struct classify_diag_filter *f,
 	int first = 0, seen;
 	size_t i;
 
-	join_line_key(key, sizeof(key), norm_file, d->line);
-	if (diag_is_closure(d) || hmap_get(&f->lines, key, strlen(key)))
+	if (!f->file_ok || strcmp(norm_file, f->file_norm)) {
+		const char *base = path_base(norm_file);
+		size_t nl = strlen(norm_file), bl = strlen(base);
+
+		/* as far as a key holds it */
+		f->file_in = hmap_get(f->bases_of, base, bl < sizeof(key) - 1 ? bl : sizeof(key) - 1) != NULL;
+		f->file_ok = nl < sizeof(f->file_norm);
+		if (f->file_ok)
+			memcpy(f->file_norm, norm_file, nl + 1);
+	}
+	if (diag_is_closure(d))
 		return CLASSIFY_KEEP;
+	if (f->file_in) {
+		join_line_key(key, sizeof(key), norm_file, d->line);
+		if (hmap_get(f->lines_of, key, strlen(key)))
+			return CLASSIFY_KEEP;
+	}
 	if (f->memo_ok && !strcmp(pkg, f->memo_pkg) && !strcmp(norm_file, f->memo_norm)) {
 		seen = 1;
 	} else {
@@ -641,7 +670,7 @@ static int line_in(const struct classify_diag_filter *f, const char *file, size_
 	char key[1024];
 
 	line_key_n(key, sizeof(key), file, flen, line);
-	return hmap_get(&f->lines, key, strlen(key)) != NULL;
+	return hmap_get(f->lines_of, key, strlen(key)) != NULL;
 }
 
 int classify_diag_filter_step_matters(const struct classify_diag_filter *f, const struct gc_diag *d,
@@ -694,11 +723,26 @@ int classify_diag_filter_wants_step(struct classify_diag_filter *f, const struct
 	    !memcmp(v->file, f->last_file, v->file_len))
 		return f->last_hit;
 	line_key_n(key, sizeof(key), v->file, v->file_len, v->line);
-	f->last_hit = hmap_get(&f->lines, key, strlen(key)) != NULL;
+	f->last_hit = hmap_get(f->lines_of, key, strlen(key)) != NULL;
 	f->last_line = v->line;
 	f->last_len = v->file_len <= sizeof(f->last_file) ? v->file_len : 0;
 	memcpy(f->last_file, v->file, f->last_len);
 	return f->last_hit;
+}
+
+struct classify_diag_filter *classify_diag_filter_fork(const struct classify_diag_filter *parent)
+{
+	struct classify_diag_filter *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return NULL;
+	hmap_init(&f->lines);
+	hmap_init(&f->bases);
+	hmap_init(&f->pkgs);
+	hmap_init(&f->pairs);
+	f->lines_of = parent->lines_of;
+	f->bases_of = parent->bases_of;
+	return f;
 }
 
 void classify_diag_filter_free(struct classify_diag_filter *f)
@@ -706,6 +750,7 @@ void classify_diag_filter_free(struct classify_diag_filter *f)
 	if (!f)
 		return;
 	hmap_release(&f->lines);
+	hmap_release(&f->bases);
 	hmap_release(&f->pkgs);
 	hmap_release(&f->pairs);
 	free(f);
