@@ -1,7 +1,8 @@
 /* test_analyze.c — the reading commands end to end on sample data: analyze's JSON
  * contract and coverage arithmetic, the default sample type as pprof picks it, top's
  * groupings adding up, explain showing the compiler's chain as printed, list reading
- * sources through -source_path/-trim_path, and the alloc_sites and causes views. */
+ * sources through -source_path/-trim_path, the alloc_sites and causes views, and a large
+ * log read in two parts at once giving what one reader gives. */
 #include <criterion/criterion.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -257,4 +258,47 @@ Test(analyze, a_number_option_with_anything_after_its_digits_is_a_usage_error)
 		cr_expect_eq(t_run(NULL, &err, "%s", bad[i]), 2, "%s: %s", bad[i], err.data ? err.data : "");
 		buf_release(&err);
 	}
+}
+
+/* A log of 8 MiB or more is read in two parts at once when analyze runs without --db (on
+ * two cores); with --db it is read whole, by one reader, and stored. Both must give the
+ * same analysis: a CI log of several programs, Go 1.19's, the profile's own last. */
+Test(analyze, a_large_log_read_in_two_parts_gives_what_one_reader_gives)
+{
+	static const char *const logs[] = {
+		"sample-profiles/std/go1.19/encoding_json.mm.txt", "sample-profiles/std/go1.19/regexp.mm.txt",
+		"sample-profiles/real/std-tar/go1.19/build.mm.txt", "sample-profiles/real/yaml-v2/go1.19/build.mm.txt",
+		"sample-profiles/real/std-printer/go1.19/build.mm.txt",
+		/* the profile's own program last: what joins is in the second part */
+		"sample-profiles/std/go1.19/go_parser.mm.txt",
+	};
+	const char *log = t_fresh("large.mm.txt"), *db = db_path("large");
+	struct buf all, part, temp, stored, err;
+	json_t *j;
+	json_error_t je;
+
+	buf_init(&all);
+	for (size_t i = 0; i < sizeof(logs) / sizeof(logs[0]); i++) {
+		t_read(&part, t_path("%s", logs[i]));
+		cr_assert_eq(buf_add(&all, part.data, part.len), 0);
+		buf_release(&part);
+	}
+	cr_assert_geq(all.len, (size_t)8 << 20, "the log must be large enough to be cut");
+	t_write(log, all.data, all.len);
+	cr_assert_eq(t_run(&temp, &err, "analyze -n 0 --format json sample-profiles/std/go1.19/go_parser.pb.gz '%s'", log),
+		     0, "%s", err.data);
+	buf_release(&err);
+	cr_assert_eq(t_run(&stored, &err, "analyze --db '%s' -n 0 --format json "
+				      "sample-profiles/std/go1.19/go_parser.pb.gz '%s'", db, log), 0, "%s", err.data);
+	cr_expect(temp.len == stored.len && !memcmp(temp.data, stored.data, temp.len),
+		  "the analyses differ:\n%s\n---\n%s", temp.data, stored.data);
+	j = json_loads(temp.data, 0, &je);
+	cr_assert_not_null(j, "%s", je.text);
+	cr_expect_gt(json_number_value(json_object_get(json_object_get(j, "coverage"), "joined_pct")), 50);
+	json_decref(j);
+	unlink(log);
+	buf_release(&all);
+	buf_release(&temp);
+	buf_release(&stored);
+	buf_release(&err);
 }
