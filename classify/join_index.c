@@ -565,6 +565,19 @@ struct classify_diag_filter {
 	int file_ok, file_in;
 };
 
+/* The longest base name a line key holds (the filter's keys are 1 KiB). */
+#define LINE_KEY_MAX 1023
+
+/* Adds file's base name as far as a line key holds it: a file whose base is not there has
+ * none of the keys. */
+static void **put_base(struct hmap *bases, const char *file)
+{
+	const char *base = path_base(file);
+	size_t bl = strlen(base);
+
+	return hmap_put(bases, base, bl < LINE_KEY_MAX ? bl : LINE_KEY_MAX);
+}
+
 enum esc_status classify_diag_filter_new(const struct profile *p, struct classify_diag_filter **out,
 					 struct err *e)
 {
@@ -589,15 +602,11 @@ enum esc_status classify_diag_filter_new(const struct profile *p, struct classif
 			const struct profile_function *fn = l->nlines ? l->lines[j].function : NULL;
 			void **slot;
 
-			join_line_key(key, sizeof(key), fn && fn->file ? fn->file : "",
-				      l->nlines ? l->lines[j].line : 0);
-			/* the base is the key up to its last ':' (all of it when the key was cut
-			 * short before the line, as the lookups' keys are too) */
-			const char *colon = strrchr(key, ':');
+			const char *file = fn && fn->file ? fn->file : "";
 
+			join_line_key(key, sizeof(key), file, l->nlines ? l->lines[j].line : 0);
 			if (!(slot = hmap_put(&f->lines, key, strlen(key))) ||
-			    !(*slot = (void *)1,
-			      slot = hmap_put(&f->bases, key, colon ? (size_t)(colon - key) : strlen(key)))) {
+			    !(*slot = (void *)1, slot = put_base(&f->bases, file))) {
 				classify_diag_filter_free(f);
 				return err_set(e, ESC_ENOMEM, "out of memory");
 			}
@@ -624,8 +633,7 @@ enum classify_keep classify_diag_filter_keeps(struct classify_diag_filter *f,
 		const char *base = path_base(norm_file);
 		size_t nl = strlen(norm_file), bl = strlen(base);
 
-		/* as far as a key holds it */
-		f->file_in = hmap_get(f->bases_of, base, bl < sizeof(key) - 1 ? bl : sizeof(key) - 1) != NULL;
+		f->file_in = hmap_get(f->bases_of, base, bl < LINE_KEY_MAX ? bl : LINE_KEY_MAX) != NULL;
 		f->file_ok = nl < sizeof(f->file_norm);
 		if (f->file_ok)
 			memcpy(f->file_norm, norm_file, nl + 1);

@@ -14,14 +14,16 @@
  * back for the join cost more than parsing the log. A held build keeps them in memory
  * instead: store_foreach_diag reads them there, and store_add_analysis writes the few an
  * analysis cites, which is all the temporary store is read for afterwards. Past
- * store_held_max bytes (32 MiB), everything held goes to the tables and the build goes on there, so the
- * memory a log costs stays bounded whatever its size. */
+ * store_held_max bytes (32 MiB) everything held goes to the tables and the build goes on
+ * there, so the memory a log costs stays bounded whatever its size. */
 size_t store_held_max = (size_t)32 << 20;
 
 struct store_held {
 	int64_t build_id;
 	struct gc_diag_list l;	/* diag_id i + 1 at index i; extra: its normalised file */
-	unsigned char *written;	/* per diagnostic: already in the tables */
+	unsigned char *written;	/* per diagnostic: already in the tables (an analysis whose
+				   transaction is undone leaves its marks: the command has
+				   failed by then) */
 	size_t capw;
 	struct store_held *next;
 };
