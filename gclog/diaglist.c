@@ -89,7 +89,8 @@ const struct gc_diag *gc_diag_list_at(struct gc_diag_list *l, size_t i, const ch
 {
 	struct gc_diag_copy *x = &l->v[i];
 
-	x->d.steps = l->steps + x->step0;
+	/* no array yet while no copy has steps */
+	x->d.steps = x->d.nsteps ? l->steps + x->step0 : NULL;
 	if (extra)
 		*extra = x->extra;
 	return &x->d;
