@@ -487,9 +487,11 @@ struct classify_notes {
 };
 
 /* The profile a reading command is about: profile_ref ("ID" or "NAME", the newest of
- * that name), else the newest profile; ESC_EINPUT when the store holds none. */
+ * that name), else the newest profile; among those the filter f admits (NULL: all),
+ * ESC_EINPUT when the store holds none (or the one named is not admitted). */
 enum esc_status classify_select_profile(struct store *s, const char *profile_ref,
-					int64_t *profile_id, struct err *e);
+					const struct store_profile_filter *f, int64_t *profile_id,
+					struct err *e);
 
 /* The heap type to report, as a STORE_* index in *ix: want (a type's name, or an index
  * among the profile's own sample types as pprof counts them) or, want NULL, pprof's
@@ -510,7 +512,8 @@ enum esc_status classify_run(const struct classify_notes *n, struct store *s, in
  * names), a new one with those builds; else its newest stored one; else a new one with
  * the store's newest build (noted). o may be NULL. Writes only when it has to analyse. */
 enum esc_status classify_select(const struct classify_notes *n, struct store *s,
-				const char *profile_ref, const char *const *build_refs,
+				const char *profile_ref, const struct store_profile_filter *f,
+				const char *const *build_refs,
 				size_t nbuild_refs, const struct classify_opts *o,
 				int64_t *profile_id, int64_t *analysis_id, struct err *e);
 

@@ -25,17 +25,42 @@ static void note(const struct classify_notes *n, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* What f asks, as the command line said it: "--label k=v --since T ..." (for messages). */
+static void filter_words(const struct store_profile_filter *f, char *out, size_t n)
+{
+	size_t i, k = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < f->nlabels && k < n; i++)
+		k += (size_t)snprintf(out + k, n - k, "%s--label %s", k ? " " : "", f->labels[i]);
+	if (f->since && k < n)
+		k += (size_t)snprintf(out + k, n - k, "%s--since %s", k ? " " : "", f->since);
+	if (f->until && k < n)
+		snprintf(out + k, n - k, "%s--until %s", k ? " " : "", f->until);
+}
+
 enum esc_status classify_select_profile(struct store *s, const char *profile_ref,
-					int64_t *profile_id, struct err *e)
+					const struct store_profile_filter *f, int64_t *profile_id,
+					struct err *e)
 {
 	enum esc_status st;
+	char words[512];
+	int yes;
 
-	if (profile_ref)
-		return store_resolve_profile(s, profile_ref, profile_id, e);
-	if (!(st = store_latest_profile(s, profile_id, e)) && !*profile_id)
-		st = err_set(e, ESC_EINPUT, "no heap profile in '%s' (escprof load one first; a CPU or"
-			     " goroutine profile is none)", store_path(s));
-	return st;
+	if (profile_ref) {
+		if ((st = store_resolve_profile(s, profile_ref, profile_id, e)) ||
+		    (st = store_profile_admitted(s, *profile_id, f, &yes, e)) || yes)
+			return st;
+		filter_words(f, words, sizeof(words));
+		return err_set(e, ESC_EINPUT, "profile '%s' does not match %s", profile_ref, words);
+	}
+	if ((st = store_latest_profile_where(s, f, profile_id, e)) || *profile_id)
+		return st;
+	if (!store_profile_filter_any(f))
+		return err_set(e, ESC_EINPUT, "no heap profile in '%s' (escprof load one first; a CPU or"
+			       " goroutine profile is none)", store_path(s));
+	filter_words(f, words, sizeof(words));
+	return err_set(e, ESC_EINPUT, "no heap profile in '%s' matches %s", store_path(s), words);
 }
 
 enum esc_status classify_sample_type(struct store *s, int64_t profile_id, const char *want,
@@ -186,7 +211,8 @@ static enum esc_status run_with_newest(const struct classify_notes *n, struct st
 }
 
 enum esc_status classify_select(const struct classify_notes *n, struct store *s,
-				const char *profile_ref, const char *const *build_refs,
+				const char *profile_ref, const struct store_profile_filter *f,
+				const char *const *build_refs,
 				size_t nbuild_refs, const struct classify_opts *o,
 				int64_t *profile_id, int64_t *analysis_id, struct err *e)
 {
@@ -194,7 +220,7 @@ enum esc_status classify_select(const struct classify_notes *n, struct store *s,
 	enum esc_status st;
 	size_t i;
 
-	if ((st = classify_select_profile(s, profile_ref, profile_id, e)))
+	if ((st = classify_select_profile(s, profile_ref, f, profile_id, e)))
 		return st;
 	if (!nbuild_refs) {
 		if ((st = store_latest_analysis(s, *profile_id, analysis_id, e)) || *analysis_id)

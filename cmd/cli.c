@@ -3,10 +3,13 @@
  * the decoder's limits and the end of a command that wrote to the store. The command
  * table, main and the check of standard output at exit are in escprof.c, so the commands
  * can also be linked without main (the fuzz targets). */
+#include <ctype.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -480,4 +483,86 @@ int cli_store_done(struct cli *c, struct store *s, int ret, struct err *e)
 int cli_progress_ok(const struct cli *c)
 {
 	return !c->quiet && isatty(STDERR_FILENO);
+}
+
+int cli_parse_when(const char *when, char out[32])
+{
+	static const char *const forms[] = {"%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S",
+					    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"};
+	struct tm tm, back;
+	size_t i;
+	char *end;
+	time_t t;
+
+	if (isdigit((unsigned char)when[0])) {
+		unsigned long long v = strtoull(when, &end, 10);
+		long long unit = 0;
+
+		if (end[0] && !end[1]) {
+			unit = *end == 's' ? 1 : *end == 'm' ? 60 : *end == 'h' ? 3600 :
+			       *end == 'd' ? 86400 : *end == 'w' ? 7 * 86400 : 0;
+		}
+		if (unit && v <= (unsigned long long)(LLONG_MAX / 2) / (unsigned long long)unit) {
+			long long ago = (long long)v * unit;
+
+			t = time(NULL);
+			/* before the epoch: every loaded_at is later */
+			t = (long long)t > ago ? t - (time_t)ago : 0;
+			gmtime_r(&t, &tm);
+			strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+			return 0;
+		}
+	}
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		memset(&tm, 0, sizeof(tm));
+		end = strptime(when, forms[i], &tm);
+		if (!end || *end)
+			continue;
+		/* strptime takes 2026-02-31; a round trip through timegm does not */
+		back = tm;
+		t = timegm(&back);
+		if (t == (time_t)-1 || back.tm_mday != tm.tm_mday || back.tm_mon != tm.tm_mon)
+			return -1;
+		strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &back);
+		return 0;
+	}
+	return -1;
+}
+
+
+int cli_filter_option(struct cli *c, int opt, const char *arg, struct cli_filter *f)
+{
+	char *when = opt == CLI_OPT_SINCE ? f->since_at : f->until_at;
+
+	if (opt == CLI_OPT_LABEL) {
+		const char **grown;
+
+		if (!strchr(arg, '=') || arg[0] == '=') {
+			cli_usage_error(c, "--label takes KEY=VALUE, not '%s'", arg);
+			return -1;
+		}
+		if (!(grown = realloc(f->labels, (f->f.nlabels + 1) * sizeof(*grown)))) {
+			cli_usage_error(c, "out of memory");
+			return -1;
+		}
+		f->labels = grown;
+		f->labels[f->f.nlabels++] = arg;
+		f->f.labels = f->labels;
+		return 1;
+	}
+	if (opt != CLI_OPT_SINCE && opt != CLI_OPT_UNTIL)
+		return 0;
+	if (cli_parse_when(arg, when)) {
+		cli_usage_error(c, "--%s takes a date (2026-11-01), a time (2026-11-01T12:00:00Z) or an"
+				" age (30d, 12h), not '%s'", opt == CLI_OPT_SINCE ? "since" : "until", arg);
+		return -1;
+	}
+	*(opt == CLI_OPT_SINCE ? &f->f.since : &f->f.until) = when;
+	return 1;
+}
+
+void cli_filter_release(struct cli_filter *f)
+{
+	free(f->labels);
+	memset(f, 0, sizeof(*f));
 }

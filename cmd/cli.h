@@ -149,6 +149,33 @@ struct profile_limits;
  * (a usage error printed), 0 when opt is not a limit option. */
 int cli_limit_option(struct cli *c, int opt, const char *arg, struct profile_limits *lim);
 
+/* The ISO-8601 UTC time (as loaded_at holds it) that WHEN means, into out: a date
+ * (2026-11-01), a time (2026-11-01T12:00:00Z) or an age before now (90s, 45m, 12h, 30d,
+ * 2w); -1 when it is none of these. */
+int cli_parse_when(const char *when, char out[32]);
+
+/* --label KEY=VALUE (repeatable), --since WHEN, --until WHEN: which stored profiles a
+ * reading command considers (store_profile_filter). */
+enum { CLI_OPT_LABEL = 0x280, CLI_OPT_SINCE, CLI_OPT_UNTIL };
+#define CLI_FILTER_OPTIONS \
+	{"label", required_argument, NULL, CLI_OPT_LABEL}, \
+	{"since", required_argument, NULL, CLI_OPT_SINCE}, \
+	{"until", required_argument, NULL, CLI_OPT_UNTIL}
+#define CLI_FILTER_HELP \
+	"  --label KEY=VALUE    only profiles loaded with this label (repeatable: all of them)\n" \
+	"  --since WHEN         only profiles loaded at or after WHEN: a UTC date or time\n" \
+	"                       (2026-11-01, 2026-11-01T12:00:00Z) or an age (12h, 30d)\n" \
+	"  --until WHEN         only profiles loaded before WHEN\n"
+struct cli_filter {
+	struct store_profile_filter f;	/* what the options said; pointers into the below */
+	const char **labels;		/* borrowed from argv */
+	char since_at[32], until_at[32];
+};
+/* Returns 1 when opt is a filter option and its value is good, -1 when it is bad (a usage
+ * error printed), 0 when opt is not one. */
+int cli_filter_option(struct cli *c, int opt, const char *arg, struct cli_filter *f);
+void cli_filter_release(struct cli_filter *f);
+
 typedef int (*cmd_fn)(struct cli *c, int argc, char **argv);
 int cmd_info(struct cli *c, int argc, char **argv);
 int cmd_load(struct cli *c, int argc, char **argv);

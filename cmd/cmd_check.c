@@ -21,6 +21,7 @@ static const char usage[] =
 	"                     [--baseline REF] [--baseline-build REF]\n"
 	"                     [--format text|json|junit|github|sarif]\n"
 	"                     [--srcroot DIR] [-source_path DIR]... [-trim_path PREFIX]\n"
+	"                     [--label KEY=VALUE]... [--since WHEN] [--until WHEN]\n"
 	"\n"
 	"Checks a profile (the newest, or --profile) against a budget file and exits 1 when\n"
 	"any rule is breached or matches nothing, 3 when the budget file is wrong (every\n"
@@ -44,6 +45,9 @@ static const char usage[] =
 	"  --baseline REF         the profile grown rules compare with, and the build\n"
 	"                         new-escapes compares with\n"
 	"  --baseline-build REF   the baseline build when it has another name\n"
+	"  --label, --since, --until  which stored profiles the newest is chosen among:\n"
+	"                         loaded with the label KEY=VALUE (repeatable), at or after\n"
+	"                         WHEN, before WHEN (a UTC date or time, or an age: 30d)\n"
 	"  --format FMT           text (default), json, junit (one testcase per rule, with\n"
 	"                         times), github (workflow annotations) or sarif (2.1.0, for\n"
 	"                         code scanning)\n"
@@ -77,6 +81,7 @@ struct opts {
 	const char *srcroot, *trim;
 	const char **dirs;		/* -source_path */
 	size_t ndirs, capdirs;
+	struct cli_filter flt;		/* --label, --since, --until */
 };
 
 /* The builds a new-escapes rule compares: the one checked (the last --build, else the
@@ -155,11 +160,16 @@ static int parse(struct cli *c, int argc, char **argv, struct opts *o)
 		{"srcroot", required_argument, NULL, 'R'},
 		{"source_path", required_argument, NULL, 's'},
 		{"trim_path", required_argument, NULL, 't'},
+		CLI_FILTER_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
 	int opt, rc;
 
 	while ((opt = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+		if ((rc = cli_filter_option(c, opt, optarg, &o->flt)) < 0)
+			return EXIT_USAGE;
+		if (rc)
+			continue;
 		switch (opt) {
 		case 'F':	/* check's own formats, before cli_common sees the table ones */
 			if (out_check_parse_format(optarg, &o->format))
@@ -243,7 +253,8 @@ int cmd_check(struct cli *c, int argc, char **argv)
 		goto fail;
 	/* an analysis made on the way is kept only when the check comes to a verdict */
 	store_batch_begin(s);
-	if (classify_select(cli_notes(c), s, o.profile, o.builds, o.nbuilds, NULL, &in.profile_id, &in.analysis_id, &e) ||
+	if (classify_select(cli_notes(c), s, o.profile, &o.flt.f, o.builds, o.nbuilds, NULL, &in.profile_id,
+			    &in.analysis_id, &e) ||
 	    baselines(c, s, &o, &b, &bs, &in, &e) ||
 	    classify_check_eval(s, &b, &in, &res, &n, &e) ||
 	    classify_check_locate(&(struct classify_check_paths){root, o.dirs, o.ndirs, o.trim}, res, n, &e))
@@ -269,6 +280,7 @@ out:
 	budget_release(&b);
 	buf_release(&text);
 	store_close(s);
+	cli_filter_release(&o.flt);
 	free(o.builds);
 	free(o.dirs);
 	return ret;

@@ -13,6 +13,7 @@
 
 static const char usage[] =
 	"usage: escprof explain [--db FILE] [--profile ID|NAME] [--build ID|NAME]...\n"
+	"                       [--label KEY=VALUE]... [--since WHEN] [--until WHEN]\n"
 	"                       [--format text|json] FILE:LINE|SITE\n"
 	"\n"
 	"Shows why the allocations at a site are on the heap: the bytes and objects, the\n"
@@ -23,6 +24,7 @@ static const char usage[] =
 	"options:\n"
 	"  --profile REF        the stored profile (id or name; default: the newest)\n"
 	"  --build REF          join with this stored build (id or name; repeatable)\n"
+	CLI_FILTER_HELP
 	"  --format text|json   output format (default text)\n"
 	"\n"
 	CLI_GLOBAL_HELP
@@ -45,11 +47,13 @@ int cmd_explain(struct cli *c, int argc, char **argv)
 		CLI_COMMON_OPTIONS,
 		{"profile", required_argument, NULL, 'p'},
 		{"build", required_argument, NULL, 'b'},
+		CLI_FILTER_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
 	const char **brefs = calloc((size_t)argc + 1, sizeof(*brefs));
 	const char *profile = NULL, *file = NULL;
 	struct classify_explain x = {0};
+	struct cli_filter flt = {0};
 	struct store *s = NULL;
 	struct err e = {0};
 	size_t nb = 0;
@@ -63,6 +67,10 @@ int cmd_explain(struct cli *c, int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		if ((rc = cli_common(c, opt, optarg)) >= 100) {
 			ret = rc - 100;
+			goto out;
+		}
+		if ((rc = cli_filter_option(c, opt, optarg, &flt)) < 0) {
+			ret = EXIT_USAGE;
 			goto out;
 		}
 		if (opt == 'p')
@@ -96,7 +104,7 @@ int cmd_explain(struct cli *c, int argc, char **argv)
 		goto fail;
 	/* an analysis made on the way is kept only when the command succeeds */
 	store_batch_begin(s);
-	if (classify_select(cli_notes(c), s, profile, brefs, nb, NULL, &pid, &aid, &e) ||
+	if (classify_select(cli_notes(c), s, profile, &flt.f, brefs, nb, NULL, &pid, &aid, &e) ||
 	    classify_explain(s, aid, site, line, file, &x, &e))
 		goto fail;
 	if (!x.n) {
@@ -113,6 +121,7 @@ done:
 	classify_explain_release(&x);
 	store_close(s);
 out:
+	cli_filter_release(&flt);
 	free(brefs);
 	free(target);
 	return ret;

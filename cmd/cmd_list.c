@@ -15,6 +15,7 @@
 static const char usage[] =
 	"usage: escprof list [--db FILE] [--profile ID|NAME] [--build ID|NAME]...\n"
 	"                    [-sample_index TYPE] [-source_path DIR]... [-trim_path PREFIX]\n"
+	"                    [--label KEY=VALUE]... [--since WHEN] [--until WHEN]\n"
 	"                    [--format text|json] REGEX|FILE[:LINE]\n"
 	"\n"
 	"Prints the source of the functions matching REGEX (or of FILE, or around\n"
@@ -26,6 +27,7 @@ static const char usage[] =
 	"  -sample_index TYPE   alloc_space, alloc_objects, inuse_space or inuse_objects\n"
 	"  -source_path DIR     where to find the sources; repeatable or DIR:DIR\n"
 	"  -trim_path PREFIX    strip PREFIX (or one of PREFIX:PREFIX...) from profile paths\n"
+	CLI_FILTER_HELP
 	"  --format text|json   output format (default text)\n"
 	"\n"
 	CLI_GLOBAL_HELP
@@ -45,6 +47,7 @@ int cmd_list(struct cli *c, int argc, char **argv)
 		{"sample_index", required_argument, NULL, 'i'},
 		{"source_path", required_argument, NULL, 's'},
 		{"trim_path", required_argument, NULL, 't'},
+		CLI_FILTER_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
 	const char **brefs = calloc((size_t)argc + 1, sizeof(*brefs));
@@ -54,6 +57,7 @@ int cmd_list(struct cli *c, int argc, char **argv)
 	struct out_list_opts o = {0};
 	struct store_line_sum *lines = NULL;
 	struct store *s = NULL;
+	struct cli_filter flt = {0};
 	struct err e = {0};
 	regex_t re;
 	size_t nb = 0, nd = 0, capd = 0, n = 0;
@@ -67,6 +71,10 @@ int cmd_list(struct cli *c, int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		if ((rc = cli_common(c, opt, optarg)) >= 100) {
 			ret = rc - 100;
+			goto out;
+		}
+		if ((rc = cli_filter_option(c, opt, optarg, &flt)) < 0) {
+			ret = EXIT_USAGE;
 			goto out;
 		}
 		switch (opt) {
@@ -116,9 +124,9 @@ int cmd_list(struct cli *c, int argc, char **argv)
 		goto fail;
 	/* an analysis made on the way is kept only when the command succeeds */
 	store_batch_begin(s);
-	if (classify_select_profile(s, profile, &pid, &e) ||
+	if (classify_select_profile(s, profile, &flt.f, &pid, &e) ||
 	    classify_sample_type(s, pid, want, &ix, &e) ||
-	    classify_select(cli_notes(c), s, profile, brefs, nb, NULL, &pid, &aid, &e) ||
+	    classify_select(cli_notes(c), s, profile, &flt.f, brefs, nb, NULL, &pid, &aid, &e) ||
 	    classify_list_lines(s, aid, ix, have_re ? &re : NULL, file, &lines, &n, &e))
 		goto fail;
 	if (!n) {
@@ -140,6 +148,7 @@ out_src:
 		regfree(&re);
 	classify_sources_release(&src);
 out:
+	cli_filter_release(&flt);
 	free(target);
 	free(brefs);
 	free(dirs);

@@ -17,6 +17,7 @@ static const char usage[] =
 	"                      [--baseline REF|FILE] [--baseline-build REF|FILE]...\n"
 	"                      [-sample_index TYPE] [-n N] [-source_path DIR]... [-trim_path PREFIX]\n"
 	"                      [--title TEXT] [--max-size N] [--max-depth N] [--max-string N]\n"
+	"                      [--label KEY=VALUE]... [--since WHEN] [--until WHEN]\n"
 	"                      [PROFILE [LOG|DIR...]]\n"
 	"\n"
 	"Writes one HTML file that opens anywhere, offline: the totals and coverage, charts\n"
@@ -41,6 +42,9 @@ static const char usage[] =
 	"  -source_path DIR      where to find sources to show around each site\n"
 	"  -trim_path PREFIX     strip PREFIX (or one of PREFIX:PREFIX...) from profile paths\n"
 	"  --title TEXT          the page's title (default: the profile's name)\n"
+	"  --label, --since, --until  without PROFILE: which stored profiles the newest is\n"
+	"                        chosen among (loaded with the label KEY=VALUE, repeatable;\n"
+	"                        at or after WHEN; before WHEN: a UTC date or time, or 30d)\n"
 	CLI_LIMIT_HELP
 	"\n"
 	CLI_GLOBAL_HELP
@@ -94,6 +98,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
 		{"source_path", required_argument, NULL, 's'},
 		{"trim_path", required_argument, NULL, 't'},
 		CLI_LIMIT_OPTIONS,
+		CLI_FILTER_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
 	const char *out = NULL, *profile = NULL, *baseline = NULL, *want = NULL;
@@ -106,6 +111,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
 	struct classify_report_opts ro = {500, &co};
 	struct classify_report rep = {0};
 	struct profile_limits lim = {0};
+	struct cli_filter flt = {0};
 	struct store *s = NULL;
 	struct err e = {0};
 	int64_t *builds = NULL, pid = 0, aid = 0, base_pid = 0, base_aid = 0;
@@ -125,6 +131,12 @@ int cmd_report(struct cli *c, int argc, char **argv)
 		}
 		if (rc)
 			continue;
+		if ((rc = cli_filter_option(c, opt, optarg, &flt))) {
+			if (rc > 0)
+				continue;
+			ret = EXIT_USAGE;
+			goto out;
+		}
 		switch (opt) {
 		case OPT_HTML: out = optarg; break;
 		case OPT_PROFILE: profile = optarg; break;
@@ -169,6 +181,10 @@ int cmd_report(struct cli *c, int argc, char **argv)
 		ret = cli_usage_error(c, "give a PROFILE file or --profile, not both");
 		goto out;
 	}
+	if (optind < argc && store_profile_filter_any(&flt.f)) {
+		ret = cli_usage_error(c, "--label, --since and --until choose a stored profile, not a PROFILE file");
+		goto out;
+	}
 	if (nbbrefs && !baseline) {
 		ret = cli_usage_error(c, "--baseline-build needs --baseline");
 		goto out;
@@ -208,7 +224,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
 			goto fail;
 	} else {
 		cli_progress_phase(prog, "choosing the profile and its analysis");
-		if (classify_select(cli_notes(c), s, profile, (const char *const *)brefs, nbrefs, &co,
+		if (classify_select(cli_notes(c), s, profile, &flt.f, (const char *const *)brefs, nbrefs, &co,
 				    &pid, &aid, &e))
 			goto fail;
 	}
@@ -242,6 +258,7 @@ done:
 	classify_report_release(&rep);
 	store_close(s);
 out:
+	cli_filter_release(&flt);
 	free(builds);
 	free(dirs);
 	free(brefs);

@@ -262,52 +262,6 @@ int cmd_rm(struct cli *c, int argc, char **argv)
 	return ret;
 }
 
-/* The ISO-8601 UTC time (as loaded_at holds it) that --older-than WHEN means, into out;
- * -1 when WHEN is neither a date, a time nor an age. */
-static int parse_when(const char *when, char out[32])
-{
-	static const char *const forms[] = {"%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S",
-					    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"};
-	struct tm tm, back;
-	size_t i;
-	char *end;
-	time_t t;
-
-	if (isdigit((unsigned char)when[0])) {
-		unsigned long long v = strtoull(when, &end, 10);
-		long long unit = 0;
-
-		if (end[0] && !end[1]) {
-			unit = *end == 's' ? 1 : *end == 'm' ? 60 : *end == 'h' ? 3600 :
-			       *end == 'd' ? 86400 : *end == 'w' ? 7 * 86400 : 0;
-		}
-		if (unit && v <= (unsigned long long)(LLONG_MAX / 2) / (unsigned long long)unit) {
-			long long ago = (long long)v * unit;
-
-			t = time(NULL);
-			/* before the epoch: every loaded_at is later */
-			t = (long long)t > ago ? t - (time_t)ago : 0;
-			gmtime_r(&t, &tm);
-			strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-			return 0;
-		}
-	}
-	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
-		memset(&tm, 0, sizeof(tm));
-		end = strptime(when, forms[i], &tm);
-		if (!end || *end)
-			continue;
-		/* strptime takes 2026-02-31; a round trip through timegm does not */
-		back = tm;
-		t = timegm(&back);
-		if (t == (time_t)-1 || back.tm_mday != tm.tm_mday || back.tm_mon != tm.tm_mon)
-			return -1;
-		strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &back);
-		return 0;
-	}
-	return -1;
-}
-
 int cmd_prune(struct cli *c, int argc, char **argv)
 {
 	enum { OPT_OLDER = 256, OPT_KEEP, OPT_BUILDS };
@@ -336,7 +290,7 @@ int cmd_prune(struct cli *c, int argc, char **argv)
 		if (r)
 			continue;
 		if (opt == OPT_OLDER) {
-			if (parse_when(optarg, before))
+			if (cli_parse_when(optarg, before))
 				return bad_usage(c, "--older-than takes a date (2026-11-01), a time"
 						 " (2026-11-01T12:00:00Z) or an age (30d, 12h), not", optarg);
 			when = before;

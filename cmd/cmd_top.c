@@ -13,7 +13,8 @@
 static const char usage[] =
 	"usage: escprof top [--db FILE] [--by site|function|package|cause|size]\n"
 	"                   [-sample_index TYPE] [-n N] [--profile ID|NAME] [--build ID|NAME]...\n"
-	"                   [-focus REGEX] [--min PCT] [--format text|json|csv|tsv]\n"
+	"                   [-focus REGEX] [--min PCT] [--label KEY=VALUE]... [--since WHEN]\n"
+	"                   [--until WHEN] [--format text|json|csv|tsv]\n"
 	"\n"
 	"Ranks what the profile allocated, grouped as asked, with the cause of each group\n"
 	"(the newest analysis of the profile; --build runs a new one with those builds).\n"
@@ -26,6 +27,7 @@ static const char usage[] =
 	"  --build REF          join with this stored build (id or name; repeatable)\n"
 	"  -focus REGEX         only groups whose function, file, package or cause matches\n"
 	"  --min PCT            hide groups under PCT percent\n"
+	CLI_FILTER_HELP
 	"  --format F           text (default), json, csv or tsv\n"
 	"\n"
 	CLI_GLOBAL_HELP
@@ -54,6 +56,7 @@ int cmd_top(struct cli *c, int argc, char **argv)
 		{"focus", required_argument, NULL, 'f'},
 		{"min", required_argument, NULL, 'm'},
 		{"nodecount", required_argument, NULL, 'n'},
+		CLI_FILTER_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
 	const char *by_name = "site", *want = NULL, *profile = NULL, *focus = NULL;
@@ -62,6 +65,7 @@ int cmd_top(struct cli *c, int argc, char **argv)
 	size_t nb = 0, nrows = 0, shown;
 	struct out_top_opts o;
 	struct store *s = NULL;
+	struct cli_filter flt = {0};
 	struct err e = {0};
 	regex_t re;
 	enum store_top_by by = STORE_TOP_BY_SITE;
@@ -79,6 +83,12 @@ int cmd_top(struct cli *c, int argc, char **argv)
 		}
 		if (rc)
 			continue;
+		if ((rc = cli_filter_option(c, opt, optarg, &flt))) {
+			if (rc > 0)
+				continue;
+			ret = EXIT_USAGE;
+			goto out;
+		}
 		switch (opt) {
 		case 'B': by_name = optarg; break;
 		case 'i': want = optarg; break;
@@ -123,9 +133,9 @@ int cmd_top(struct cli *c, int argc, char **argv)
 	/* an analysis made on the way is kept only when the command succeeds; the arguments
 	 * are checked against the profile before an analysis is run for it */
 	store_batch_begin(s);
-	if (classify_select_profile(s, profile, &pid, &e) ||
+	if (classify_select_profile(s, profile, &flt.f, &pid, &e) ||
 	    classify_sample_type(s, pid, want, &ix, &e) ||
-	    classify_select(cli_notes(c), s, profile, brefs, nb, NULL, &pid, &aid, &e) ||
+	    classify_select(cli_notes(c), s, profile, &flt.f, brefs, nb, NULL, &pid, &aid, &e) ||
 	    store_profile_total(s, pid, ix, &total, &e) ||
 	    store_top(s, pid, aid, ix, by, &rows, &nrows, &e))
 		goto fail;
@@ -146,6 +156,7 @@ out:
 		regfree(&re);
 	store_top_rows_free(rows, nrows);
 	store_close(s);
+	cli_filter_release(&flt);
 	free(brefs);
 	return ret;
 }

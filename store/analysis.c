@@ -82,6 +82,100 @@ enum esc_status store_latest_profile(struct store *s, int64_t *id, struct err *e
 		      " ix_inuse_objects, ix_inuse_space) IS NOT NULL", id, e);
 }
 
+int store_profile_filter_any(const struct store_profile_filter *f)
+{
+	return f && (f->nlabels || f->since || f->until);
+}
+
+/* head (a query of profile p ending in a WHERE condition, with nhead values of its own)
+ * AND what f asks, then tail; f's values are bound after the head's. NULL on failure (e
+ * filled). */
+static sqlite3_stmt *filtered(struct store *s, const char *head, int nhead,
+			      const struct store_profile_filter *f, const char *tail, struct err *e)
+{
+	struct buf sql;
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int k = nhead + 1, oom;
+
+	buf_init(&sql);
+	oom = buf_adds(&sql, head);
+	for (i = 0; f && i < f->nlabels; i++)
+		oom |= buf_adds(&sql, " AND EXISTS (SELECT 1 FROM profile_label l WHERE l.profile_id = p.id"
+				      " AND l.key = ? AND l.value = ?)");
+	if (f && f->since)
+		oom |= buf_adds(&sql, " AND p.loaded_at >= ?");
+	if (f && f->until)
+		oom |= buf_adds(&sql, " AND p.loaded_at < ?");
+	oom |= buf_adds(&sql, tail);
+	if (oom) {
+		buf_release(&sql);
+		err_set(e, ESC_ENOMEM, "out of memory");
+		return NULL;
+	}
+	if (store_prepare(s, sql.data, &st, e)) {
+		buf_release(&sql);
+		return NULL;
+	}
+	buf_release(&sql);
+	for (i = 0; f && i < f->nlabels; i++) {
+		const char *eq = strchr(f->labels[i], '=');
+		size_t kl = eq ? (size_t)(eq - f->labels[i]) : strlen(f->labels[i]);
+
+		sqlite3_bind_text(st, k++, f->labels[i], (int)kl, SQLITE_STATIC);
+		sqlite3_bind_text(st, k++, eq ? eq + 1 : "", -1, SQLITE_STATIC);
+	}
+	if (f && f->since)
+		sqlite3_bind_text(st, k++, f->since, -1, SQLITE_STATIC);
+	if (f && f->until)
+		sqlite3_bind_text(st, k++, f->until, -1, SQLITE_STATIC);
+	return st;
+}
+
+static enum esc_status first_id(struct store *s, sqlite3_stmt *st, int64_t *id, struct err *e)
+{
+	int rc = sqlite3_step(st);
+
+	*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s, e, "cannot look up");
+	return ESC_OK;
+}
+
+enum esc_status store_latest_profile_where(struct store *s, const struct store_profile_filter *f,
+					   int64_t *id, struct err *e)
+{
+	sqlite3_stmt *st;
+
+	*id = 0;
+	if (!store_profile_filter_any(f))
+		return store_latest_profile(s, id, e);
+	if (!(st = filtered(s, "SELECT p.id FROM profile p WHERE coalesce(p.ix_alloc_objects, p.ix_alloc_space,"
+			       " p.ix_inuse_objects, p.ix_inuse_space) IS NOT NULL", 0, f,
+			    " ORDER BY p.id DESC LIMIT 1", e)))
+		return ESC_EDB;
+	return first_id(s, st, id, e);
+}
+
+enum esc_status store_profile_admitted(struct store *s, int64_t id, const struct store_profile_filter *f,
+				       int *yes, struct err *e)
+{
+	sqlite3_stmt *st;
+	enum esc_status ret;
+	int64_t got;
+
+	*yes = 1;
+	if (!store_profile_filter_any(f))
+		return ESC_OK;
+	if (!(st = filtered(s, "SELECT p.id FROM profile p WHERE p.id = ?", 1, f, "", e)))
+		return ESC_EDB;
+	sqlite3_bind_int64(st, 1, id);
+	ret = first_id(s, st, &got, e);
+	*yes = got == id;
+	return ret;
+}
+
 enum esc_status store_latest_build(struct store *s, int64_t *id, struct err *e)
 {
 	return latest(s, "SELECT max(id) FROM build", id, e);

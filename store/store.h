@@ -119,6 +119,22 @@ enum esc_status store_resolve_build(struct store *s, const char *ref, int64_t *i
 /* The newest heap profile (one with a heap sample type: a CPU or goroutine profile loaded
  * after it is not "the newest") / the newest build; *id = 0 when the store has none. */
 enum esc_status store_latest_profile(struct store *s, int64_t *id, struct err *e);
+/* Which stored profiles a reading command considers: those loaded with every label
+ * ("key=value", split at the first '='; as `load --label` gave them) and loaded in
+ * [since, until) (ISO-8601 UTC times as loaded_at holds them; NULL: unbounded). */
+struct store_profile_filter {
+	const char *const *labels;
+	size_t nlabels;
+	const char *since, *until;
+};
+/* Whether f (NULL allowed) filters anything out. */
+int store_profile_filter_any(const struct store_profile_filter *f);
+/* The newest heap profile f admits; *id = 0 when none. */
+enum esc_status store_latest_profile_where(struct store *s, const struct store_profile_filter *f,
+					   int64_t *id, struct err *e);
+/* Whether f admits profile id, into *yes. */
+enum esc_status store_profile_admitted(struct store *s, int64_t id, const struct store_profile_filter *f,
+				       int *yes, struct err *e);
 enum esc_status store_latest_build(struct store *s, int64_t *id, struct err *e);
 
 /* The Go version a build was made with ("go1.26.10", "go1.25+") into out; "" when unknown. */

@@ -126,11 +126,11 @@ Test(run, the_newest_stored_analysis_is_the_one_selected)
 	cr_assert_eq(classify_run(NULL, s, pid, &bid, 1, NULL, &first, &e), ESC_OK, "%s", e.msg);
 	cr_assert_eq(classify_run(NULL, s, pid, NULL, 0, NULL, &second, &e), ESC_OK, "%s", e.msg);
 	cr_expect_gt(second, first);
-	cr_expect_eq(classify_select(NULL, s, "p", NULL, 0, NULL, &got_pid, &got, &e), ESC_OK, "%s", e.msg);
+	cr_expect_eq(classify_select(NULL, s, "p", NULL, NULL, 0, NULL, &got_pid, &got, &e), ESC_OK, "%s", e.msg);
 	cr_expect_eq(got_pid, pid);
 	cr_expect_eq(got, second);
 	/* no reference: the newest profile */
-	cr_expect_eq(classify_select(NULL, s, NULL, NULL, 0, NULL, &got_pid, &got, &e), ESC_OK, "%s", e.msg);
+	cr_expect_eq(classify_select(NULL, s, NULL, NULL, NULL, 0, NULL, &got_pid, &got, &e), ESC_OK, "%s", e.msg);
 	cr_expect_eq(got, second);
 	store_close(s);
 }
@@ -149,7 +149,7 @@ Test(run, a_profile_without_analysis_is_joined_with_the_newest_build_and_that_is
 	add_build(s, S26 "goroutine.mm.txt", NULL);
 	bid = add_build(s, S26 "chan_send.mm.txt", NULL);
 	buf_init(&notes);
-	cr_assert_eq(classify_select(&n, s, NULL, NULL, 0, NULL, &got_pid, &aid, &e), ESC_OK, "%s", e.msg);
+	cr_assert_eq(classify_select(&n, s, NULL, NULL, NULL, 0, NULL, &got_pid, &aid, &e), ESC_OK, "%s", e.msg);
 	cr_expect_eq(got_pid, pid);
 	snprintf(want, sizeof(want), "had no analysis yet: joined it with build %lld", (long long)bid);
 	cr_expect(strstr(notes.data, want), "%s", notes.data);
@@ -289,7 +289,7 @@ Test(run, a_failed_store_query_reaches_the_caller_and_is_never_taken_for_not_fou
 		     "%s", e.msg);
 	e = (struct err){0};
 	aid = 0;
-	cr_expect_eq(classify_select(NULL, s, "p", NULL, 0, NULL, &pid, &aid, &e), ESC_EDB);
+	cr_expect_eq(classify_select(NULL, s, "p", NULL, NULL, 0, NULL, &pid, &aid, &e), ESC_EDB);
 	cr_expect_neq(e.msg[0], '\0');
 	store_close(s);
 	/* the sample types: the default cannot be chosen */
