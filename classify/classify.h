@@ -780,6 +780,34 @@ struct buf;
 int classify_top_causes(struct buf *causes, struct buf *vias, const struct store_top_row *r,
 			enum store_top_by by);
 
+/* ---- trend (trend.c) ---- */
+
+enum classify_trend_per { CLASSIFY_TREND_PER_PROFILE, CLASSIFY_TREND_PER_DAY };
+/* The key that stands for every key not kept. */
+extern const char classify_trend_other[];
+/* One key's value at one point: a profile, or the profiles loaded on one day (UTC). */
+struct classify_trend_row {
+	char point[32];		/* the profile's loaded_at, or its day (YYYY-MM-DD) */
+	int64_t profile_id;	/* per profile; 0 per day */
+	const char *name;	/* the profile's name per profile, else NULL (borrowed) */
+	int64_t profiles;	/* how many profiles the point sums */
+	const char *key;	/* borrowed from the store's rows, or classify_trend_other */
+	int64_t value;
+	double pct;		/* of the point's total */
+};
+struct classify_trend {
+	struct classify_trend_row *rows;
+	size_t n;
+	int64_t points;
+};
+/* The store's rows (store_trend's order) as points, per profile or per day, keeping the
+ * nkeys keys of most value over all of them (0: every key) and summing the others into
+ * one classify_trend_other row per point; a point's rows by value, "(other)" last. The
+ * result borrows strings from in. */
+enum esc_status classify_trend(const struct store_trend_row *in, size_t nin, enum classify_trend_per per,
+			       size_t nkeys, struct classify_trend *out, struct err *e);
+void classify_trend_release(struct classify_trend *t);
+
 /* Moves the groups of rows (n, as store_top gives them) that top shows to the front, in
  * their order: those at least min_pct percent of total whose key columns (by site the
  * function, file, causes and vias; by function or package the name and causes; by cause

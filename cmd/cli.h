@@ -183,6 +183,7 @@ int cmd_sql(struct cli *c, int argc, char **argv);
 int cmd_escapes(struct cli *c, int argc, char **argv);
 int cmd_analyze(struct cli *c, int argc, char **argv);
 int cmd_top(struct cli *c, int argc, char **argv);
+int cmd_trend(struct cli *c, int argc, char **argv);
 int cmd_explain(struct cli *c, int argc, char **argv);
 int cmd_list(struct cli *c, int argc, char **argv);
 int cmd_check(struct cli *c, int argc, char **argv);

@@ -33,6 +33,7 @@ static const struct command {
 	{"rm", cmd_rm, "remove profiles or builds and everything that hangs from them"},
 	{"sql", cmd_sql, "run a read-only SQL query on the database"},
 	{"top", cmd_top, "rank a stored profile's allocations by site, function, package, cause, size"},
+	{"trend", cmd_trend, "the bytes of each cause, package or function across stored profiles, over time"},
 };
 
 static void usage(FILE *f)

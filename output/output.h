@@ -261,6 +261,17 @@ struct out_top_opts {
  * running sum. Returns 0, or -1 when a write failed or memory ran out. */
 int out_top_write(FILE *f, const struct out_top_opts *o, const struct store_top_row *rows, size_t n);
 
+/* ---- trend (trend.c): a key's value over the points of a trend ---- */
+
+struct out_trend_opts {
+	enum out_format fmt;
+	enum store_trend_by by;		/* the key's column: cause, package or function */
+	enum classify_trend_per per;	/* profile: its loaded_at, id and name; day: the day */
+	int type;			/* the heap type of the values (STORE_*) */
+};
+/* One row per point and key. Returns 0, or -1 when a write failed or memory ran out. */
+int out_trend_write(FILE *f, const struct out_trend_opts *o, const struct classify_trend *t);
+
 /* ---- info (info.c): a decoded profile described, as text or as the JSON contract of
  * README.md ---- */
 

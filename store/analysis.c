@@ -87,11 +87,8 @@ int store_profile_filter_any(const struct store_profile_filter *f)
 	return f && (f->nlabels || f->since || f->until);
 }
 
-/* head (a query of profile p ending in a WHERE condition, with nhead values of its own)
- * AND what f asks, then tail; f's values are bound after the head's. NULL on failure (e
- * filled). */
-static sqlite3_stmt *filtered(struct store *s, const char *head, int nhead,
-			      const struct store_profile_filter *f, const char *tail, struct err *e)
+sqlite3_stmt *store_filtered(struct store *s, const char *head, int nhead,
+			     const struct store_profile_filter *f, const char *tail, struct err *e)
 {
 	struct buf sql;
 	sqlite3_stmt *st = NULL;
@@ -151,7 +148,7 @@ enum esc_status store_latest_profile_where(struct store *s, const struct store_p
 	*id = 0;
 	if (!store_profile_filter_any(f))
 		return store_latest_profile(s, id, e);
-	if (!(st = filtered(s, "SELECT p.id FROM profile p WHERE coalesce(p.ix_alloc_objects, p.ix_alloc_space,"
+	if (!(st = store_filtered(s, "SELECT p.id FROM profile p WHERE coalesce(p.ix_alloc_objects, p.ix_alloc_space,"
 			       " p.ix_inuse_objects, p.ix_inuse_space) IS NOT NULL", 0, f,
 			    " ORDER BY p.id DESC LIMIT 1", e)))
 		return ESC_EDB;
@@ -168,7 +165,7 @@ enum esc_status store_profile_admitted(struct store *s, int64_t id, const struct
 	*yes = 1;
 	if (!store_profile_filter_any(f))
 		return ESC_OK;
-	if (!(st = filtered(s, "SELECT p.id FROM profile p WHERE p.id = ?", 1, f, "", e)))
+	if (!(st = store_filtered(s, "SELECT p.id FROM profile p WHERE p.id = ?", 1, f, "", e)))
 		return ESC_EDB;
 	sqlite3_bind_int64(st, 1, id);
 	ret = first_id(s, st, &got, e);

@@ -132,6 +132,25 @@ int store_profile_filter_any(const struct store_profile_filter *f);
 /* The newest heap profile f admits; *id = 0 when none. */
 enum esc_status store_latest_profile_where(struct store *s, const struct store_profile_filter *f,
 					   int64_t *id, struct err *e);
+/* ---- trend ---- */
+
+enum store_trend_by { STORE_TREND_BY_CAUSE, STORE_TREND_BY_PACKAGE, STORE_TREND_BY_FUNCTION };
+/* One profile's value of one key (a cause, a package, "" for none, or a function) in its
+ * newest analysis. Strings are malloc'd. */
+struct store_trend_row {
+	int64_t profile_id;
+	char *name, *loaded_at;
+	char *key;
+	int64_t value;
+};
+/* Every heap profile f admits that has an analysis, oldest first (loaded_at, then id),
+ * with the value of heap type ix of each key of its newest analysis, biggest first (keys
+ * of value 0 left out); *unanalysed: how many profiles f admits have no analysis. */
+enum esc_status store_trend(struct store *s, const struct store_profile_filter *f, int ix,
+			    enum store_trend_by by, struct store_trend_row **rows, size_t *n,
+			    int64_t *unanalysed, struct err *e);
+void store_trend_rows_free(struct store_trend_row *rows, size_t n);
+
 /* Whether f admits profile id, into *yes. */
 enum esc_status store_profile_admitted(struct store *s, int64_t id, const struct store_profile_filter *f,
 				       int *yes, struct err *e);

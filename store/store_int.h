@@ -27,6 +27,12 @@ struct store {
  * sample_value_x holds the rest. */
 #define STORE_INLINE_VALUES 4
 
+/* head (a query of the profile table as p, ending in a WHERE condition, with nhead values
+ * of its own) AND what f (NULL allowed) admits, then tail; f's values are bound after the
+ * head's (analysis.c). NULL on failure (e filled). */
+sqlite3_stmt *store_filtered(struct store *s, const char *head, int nhead,
+			     const struct store_profile_filter *f, const char *tail, struct err *e);
+
 /* How many bytes of diagnostics a build holds in memory before it writes them all to the
  * tables and goes on there (escapes.c; tests lower it). */
 extern size_t store_held_max;
