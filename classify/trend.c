@@ -65,7 +65,8 @@ static enum esc_status kept_keys(const struct store_trend_row *in, size_t nin, s
 		}
 		v[(uintptr_t)*slot - 1].total += in[i].value;
 	}
-	qsort(v, n, sizeof(*v), cmp_totals);
+	if (n)	/* qsort's array may not be NULL, even empty */
+		qsort(v, n, sizeof(*v), cmp_totals);
 	for (i = 0; i < n && (!nkeys || i < nkeys); i++) {
 		void **slot = hmap_put(kept, v[i].key, strlen(v[i].key));
 
