@@ -17,7 +17,7 @@ MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 CC ?= cc
-PKGS := libprotobuf-c zlib sqlite3 jansson libmd libcurl
+PKGS := libprotobuf-c zlib sqlite3 jansson libmd libcurl libpq
 
 # clang and gcc objects never mix: a clang sanitizer build has its own directory
 IS_CLANG := $(findstring clang,$(shell $(CC) --version 2>/dev/null | head -n 1))
@@ -55,7 +55,7 @@ FUZZ_TARGETS ?= profile legacy gclog gcjson budget pipeline check
 FUZZ_CMD_TARGETS := pipeline check
 
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/profile/profile.pb-c.o $(B)/store/schema.o \
-	$(B)/store/schema_fresh.o
+	$(B)/store/schema_fresh.o $(B)/store/pgschema.o
 CMD_OBJ := $(CMD_SRC:%.c=$(B)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(B)/%.o)
 
@@ -107,6 +107,21 @@ $(B)/store/schema.c: $(SCHEMA) Makefile
 	   echo 'const int store_nmigrations = $(words $(SCHEMA));'; } > $@
 
 $(B)/store/schema.o: $(B)/store/schema.c
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+# the same for PostgreSQL: store/pgschema/NNN.sql, each migration one string
+PGSCHEMA := $(sort $(wildcard store/pgschema/*.sql))
+$(B)/store/pgschema.c: $(PGSCHEMA) Makefile
+	@mkdir -p $(@D)
+	@{ echo '/* generated from the store/pgschema/NNN.sql files: one string per migration */'; \
+	   echo 'const char *const store_pg_migrations[] = {'; \
+	   for f in $(PGSCHEMA); do \
+	     sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $$f; echo ','; \
+	   done; \
+	   echo '};'; \
+	   echo 'const int store_pg_nmigrations = $(words $(PGSCHEMA));'; } > $@
+
+$(B)/store/pgschema.o: $(B)/store/pgschema.c
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 # the schema of the newest version made at once, for a new store: the migrations applied
@@ -182,8 +197,9 @@ $(GOSRC)/.ok: scripts/go-sources.sh
 	./scripts/go-sources.sh $(GOSRC) $(REAL_GO)
 	@touch $@
 
-# Tests find the binary, the sample data and ../shared through these variables. The
-# suite's TAP report gives the last line: which tests skipped themselves, and why.
+# Tests find the binary, the sample data and ../shared through these variables, and a
+# PostgreSQL server of their own through tests/with-postgres.sh. The suite's TAP report
+# gives the last line: which tests skipped themselves, and why.
 check: test-deps
 	@$(MAKE) --no-print-directory check-run
 
@@ -194,7 +210,7 @@ check-run: $(BIN) $(MAN) $(B)/tests/suite $(B)/gen_profile fuzz-replay $(GOSRC)/
 	ESCPROF_GOSRC=$(abspath $(GOSRC)) \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	$(B)/tests/suite --jobs=2 --tap=$(B)/tests/suite.tap $(CRITERION_ARGS); st=$$?; \
+	tests/with-postgres.sh $(B)/tests/suite --jobs=2 --tap=$(B)/tests/suite.tap $(CRITERION_ARGS); st=$$?; \
 	./scripts/test-skips.sh $(B)/tests/suite.tap; exit $$st
 
 DEMO := sample-profiles/out/go1.26/iface_fmt
@@ -222,7 +238,7 @@ $(B)/gen_profile: bench/gen_profile.c $(B)/profile/profile.pb-c.o
 
 bench: $(BIN) $(B)/measure $(B)/gen_profile
 	@command -v sqlite3 >/dev/null || ./scripts/install-deps.sh test
-	bash bench/run.sh
+	tests/with-postgres.sh bash bench/run.sh
 
 # fuzz: each target under libFuzzer (clang) for FUZZ_SECONDS, from the seeds plus
 # ../shared/corpus when present. A crash is saved in tests/fuzz/regress/TARGET/ for make check.

@@ -146,7 +146,7 @@ if [ ${#bench_profiles[@]} -eq 0 ]; then
 fi
 if ! command -v go >/dev/null; then
 	echo "no Go: the end-to-end lines against go tool pprof -top are left out"
-	exit 0
+	bench_profiles=()
 fi
 pprof="go tool pprof -top"
 echo "main job, per profile (goals of #15; x faster = pprof time / escprof time):"
@@ -200,3 +200,43 @@ for p in "${bench_profiles[@]}"; do
 	line "  stored size added to a store / raw" "$(mb $((added / 1024))) MiB / $(mb $((praw / 1024))) MiB: $(ratio "$added" "$praw")x"
 	rm -f "$db" "$db-wal" "$db-shm"
 done
+
+# 6. fleets: the store on PostgreSQL beside SQLite, on the same profiles (under
+# tests/with-postgres.sh, which `make bench` runs this in: a server of its own)
+if [ -z "${ESCPROF_TEST_PG:-}" ]; then
+	line "PostgreSQL" "skipped: no server (run under tests/with-postgres.sh)"
+	exit 0
+fi
+echo "PostgreSQL vs SQLite (fleet of $nprof profiles):"
+pgdb() { printf '%s/%s' "${ESCPROF_TEST_PG%/*}" "$1"; }
+fresh_pg() { psql -q "$ESCPROF_TEST_PG" -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null; }
+fresh_pg bench_empty
+fresh_pg bench_load
+rm -f "$b/pgload.db" "$b/pgload.db-wal" "$b/pgload.db-shm"
+some=$(ls "$b"/many/*.pb.gz | head -n 200)
+read -r tpg rpg <<<"$($m "$esc load -q --db $(pgdb bench_load) $some" 2>/dev/null)"
+read -r tsq rsq <<<"$($m "$esc load -q --db $b/pgload.db $some" 2>/dev/null)"
+line "  load 200 profiles: PostgreSQL vs SQLite" "$tpg s vs $tsq s: $(ratio "$tpg" "$tsq")x the time"
+# the whole fleet on both, labelled, each profile analysed (with no log: the cost of the
+# query, not of the join, is what is measured)
+if [ ! -s "$b/fleet.db" ] || [ "$(psql -Atq "$(pgdb bench_fleet)" -c "SELECT count(*) FROM analysis" 2>/dev/null || echo 0)" != "$nprof" ]; then
+	echo "making the fleet on both engines..." >&2
+	rm -f "$b/fleet.db" "$b/fleet.db-wal" "$b/fleet.db-shm"
+	fresh_pg bench_fleet
+	for db in "$b/fleet.db" "$(pgdb bench_fleet)"; do
+		ls "$b"/many/*.pb.gz | awk 'NR % 2' | xargs -n 200 $esc load -q --label service=api --db "$db"
+		ls "$b"/many/*.pb.gz | awk '!(NR % 2)' | xargs -n 200 $esc load -q --label service=web --db "$db"
+		for i in $(seq 1 "$nprof"); do $esc top -q --db "$db" --profile "$i" -n 1 >/dev/null; done
+	done
+fi
+read -r tsq _ tpg _ <<<"$(pair "$esc top -q --db $b/fleet.db --merge --label service=api --by cause >/dev/null" \
+	"$esc top -q --db $(pgdb bench_fleet) --merge --label service=api --by cause >/dev/null")"
+line "  top --merge --by cause, half of $nprof" "SQLite $tsq s, PostgreSQL $tpg s  (goal < 1 s on both)"
+read -r tsq _ tpg _ <<<"$(pair "$esc top -q --db $b/fleet.db --label service=api --by cause >/dev/null" \
+	"$esc top -q --db $(pgdb bench_fleet) --label service=api --by cause >/dev/null")"
+line "  top --by cause, newest of a label, of $nprof" "SQLite $tsq s, PostgreSQL $tpg s  (goal < 1 s on both)"
+read -r tsq _ tpg _ <<<"$(pair "$esc trend -q --db $b/fleet.db >/dev/null" "$esc trend -q --db $(pgdb bench_fleet) >/dev/null")"
+line "  trend over $nprof profiles" "SQLite $tsq s, PostgreSQL $tpg s  (goal < 1 s on both)"
+sq_bytes=$(store_bytes "$b/fleet.db")
+pg_bytes=$(( $(psql -Atq "$ESCPROF_TEST_PG" -c "SELECT pg_database_size('bench_fleet') - pg_database_size('bench_empty')") ))
+line "  stored size per profile" "SQLite $((sq_bytes / nprof / 1024)) KiB, PostgreSQL $((pg_bytes / nprof / 1024)) KiB ($(ratio "$pg_bytes" "$sq_bytes")x)"

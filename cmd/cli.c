@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "common/paths.h"
 #include "common/suggest.h"
 #include "common/num.h"
 #include "common/vec.h"
@@ -34,6 +35,22 @@ int cli_fail(const struct cli *c, const struct err *e)
 {
 	out_textf(stderr, "escprof %s: %s\n", c->cmd, e->msg[0] ? e->msg : err_status_name(e->status));
 	return cli_exit_code(e->status);
+}
+
+int cli_store_exists(const struct cli *c, struct err *e)
+{
+	struct store *s;
+
+	if (!store_is_pg(c->db)) {
+		if (path_exists(c->db))
+			return 1;
+		err_set(e, ESC_EIO, "'%s': no such store", c->db);
+		return 0;
+	}
+	if (store_open(&s, c->db, STORE_READ_ONLY, e))
+		return 0;
+	store_close(s);
+	return 1;
 }
 
 int cli_usage_error(const struct cli *c, const char *fmt, ...)

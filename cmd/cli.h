@@ -43,6 +43,9 @@ int cli_common(struct cli *c, int opt, const char *arg);
 /* Prints "escprof CMD: message" and returns the exit code for status. Strings in messages
  * are shown as out_text shows them: a message is always one line. */
 int cli_fail(const struct cli *c, const struct err *e);
+/* Whether --db names a store that is there (a file, or a PostgreSQL database holding
+ * escprof's schema), for the commands that never create one; else e says why not. */
+int cli_store_exists(const struct cli *c, struct err *e);
 /* Prints a usage error and the usage text; returns EXIT_USAGE. */
 int cli_usage_error(const struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int cli_exit_code(enum esc_status st);
@@ -84,7 +87,8 @@ void cli_list_options(void);
 /* The lines every command's help lists for the global options, before its examples. */
 #define CLI_GLOBAL_HELP \
 	"global options (before or after the command):\n" \
-	"  --db FILE            the store (default escprof.db, or $ESCPROF_DB)\n" \
+	"  --db FILE|URL        the store (default escprof.db, or $ESCPROF_DB): an SQLite file,\n" \
+	"                       or a PostgreSQL database (postgres://user@host:port/dbname)\n" \
 	"  --format F           output format, of those the command writes\n" \
 	"  -q, --quiet          print nothing but errors\n" \
 	"  -h, --help           this help\n"

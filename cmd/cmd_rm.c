@@ -159,7 +159,7 @@ static int resolve_ref(struct cli *c, struct store *s, unsigned kinds, int force
 	if (!nm && !force) {
 		err_set(&e, ESC_ENOTFOUND, "no %s '%s' in '%s'",
 			kinds == STORE_KIND_BIT(STORE_PROFILE) ? "profile" :
-			kinds == STORE_KIND_BIT(STORE_BUILD) ? "build" : "profile or build", ref, c->db);
+			kinds == STORE_KIND_BIT(STORE_BUILD) ? "build" : "profile or build", ref, store_path(s));
 		ret = cli_fail(c, &e);
 	} else if (nm > 1 && numeric) {
 		err_set(&e, ESC_EINPUT, "'%s' is profile %s and build %s: say --profile or --build",
@@ -204,10 +204,8 @@ static int open_store(struct cli *c, struct store **s, int dry)
 {
 	struct err e = {0};
 
-	if (!path_exists(c->db)) {
-		err_set(&e, ESC_EIO, "'%s': no such store", c->db);
+	if (!cli_store_exists(c, &e))
 		return cli_fail(c, &e);
-	}
 	if (store_open(s, c->db, dry ? STORE_READ_ONLY : STORE_READ_WRITE, &e))
 		return cli_fail(c, &e);
 	return EXIT_OK;

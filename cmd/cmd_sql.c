@@ -82,10 +82,12 @@ int cmd_sql(struct cli *c, int argc, char **argv)
 		return cli_usage_error(c, "need exactly one SQL statement (quote it)");
 	o.fmt = c->format;
 	/* --write changes a store; it never creates one */
-	if (write && !path_exists(c->db)) {
+	if (write && !store_is_pg(c->db) && !path_exists(c->db)) {
 		err_set(&e, ESC_EIO, "'%s': no such store (--write does not create one)", c->db);
 		return cli_fail(c, &e);
 	}
+	if (write && store_is_pg(c->db) && !cli_store_exists(c, &e))
+		return cli_fail(c, &e);
 	if (store_open(&s, c->db, write ? STORE_READ_WRITE : STORE_READ_ONLY, &e))
 		return cli_fail(c, &e);
 	r = write ? store_query_write(s, argv[optind], on_row, &o, &e) :

@@ -13,11 +13,12 @@
 static const char usage[] =
 	"usage: escprof top [--db FILE] [--by site|function|package|cause|size]\n"
 	"                   [-sample_index TYPE] [-n N] [--profile ID|NAME] [--build ID|NAME]...\n"
-	"                   [-focus REGEX] [--min PCT] [--label KEY=VALUE]... [--since WHEN]\n"
-	"                   [--until WHEN] [--format text|json|csv|tsv]\n"
+	"                   [-focus REGEX] [--min PCT] [--merge] [--label KEY=VALUE]...\n"
+	"                   [--since WHEN] [--until WHEN] [--format text|json|csv|tsv]\n"
 	"\n"
 	"Ranks what the profile allocated, grouped as asked, with the cause of each group\n"
 	"(the newest analysis of the profile; --build runs a new one with those builds).\n"
+	"With --merge, every profile the filters choose, as one (pprof's merge).\n"
 	"\n"
 	"options:\n"
 	"  --by KEY             site (default), function, package, cause or size (object size)\n"
@@ -27,6 +28,9 @@ static const char usage[] =
 	"  --build REF          join with this stored build (id or name; repeatable)\n"
 	"  -focus REGEX         only groups whose function, file, package or cause matches\n"
 	"  --min PCT            hide groups under PCT percent\n"
+	"  --merge              every stored profile the filters choose (all when none) with\n"
+	"                       an analysis, its newest, summed as one profile; percentages\n"
+	"                       of their sum\n"
 	CLI_FILTER_HELP
 	"  --format F           text (default), json, csv or tsv\n"
 	"\n"
@@ -37,7 +41,8 @@ static const char usage[] =
 	"  escprof top --by cause\n"
 	"  # the five biggest sites in one function, objects instead of bytes\n"
 	"  escprof top -n 5 -sample_index alloc_objects -focus formatRecord\n"
-	"  escprof top --by package --format csv\n";
+	"  # the profiles of the past week as one, by cause (--label KEY=VALUE: one service's)\n"
+	"  escprof top --merge --since 7d --by cause\n";
 
 static const char *const bys[] = {
 	[STORE_TOP_BY_SITE] = "site", [STORE_TOP_BY_FUNCTION] = "function",
@@ -56,6 +61,7 @@ int cmd_top(struct cli *c, int argc, char **argv)
 		{"focus", required_argument, NULL, 'f'},
 		{"min", required_argument, NULL, 'm'},
 		{"nodecount", required_argument, NULL, 'n'},
+		{"merge", no_argument, NULL, 'M'},
 		CLI_FILTER_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
@@ -70,8 +76,9 @@ int cmd_top(struct cli *c, int argc, char **argv)
 	regex_t re;
 	enum store_top_by by = STORE_TOP_BY_SITE;
 	double min_pct = 0;
-	int opt, rc, ix, n = 20, ret = EXIT_OK, have_re = 0;
-	int64_t pid, aid, total;
+	int opt, rc, ix, n = 20, ret = EXIT_OK, have_re = 0, merge = 0;
+	int64_t pid, aid, total, unanalysed = 0, *pids = NULL, *aids = NULL;
+	size_t nmerged = 0;
 
 	c->usage = usage;
 	if (!brefs)
@@ -95,6 +102,7 @@ int cmd_top(struct cli *c, int argc, char **argv)
 		case 'p': profile = optarg; break;
 		case 'b': brefs[nb++] = optarg; break;
 		case 'f': focus = optarg; break;
+		case 'M': merge = 1; break;
 		case 'm':
 			if (num_parse_double(optarg, 0, 100, &min_pct)) {
 				ret = cli_usage_error(c, "--min wants a percentage from 0 to 100");
@@ -115,6 +123,11 @@ int cmd_top(struct cli *c, int argc, char **argv)
 		ret = cli_usage_error(c, "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
+	if (merge && (profile || nb)) {
+		ret = cli_usage_error(c, "--merge takes the profiles the filters choose, not --%s",
+				      profile ? "profile" : "build");
+		goto out;
+	}
 	while (by <= STORE_TOP_BY_SIZE && strcmp(by_name, bys[by]))
 		by++;
 	if (by > STORE_TOP_BY_SIZE) {
@@ -133,12 +146,28 @@ int cmd_top(struct cli *c, int argc, char **argv)
 	/* an analysis made on the way is kept only when the command succeeds; the arguments
 	 * are checked against the profile before an analysis is run for it */
 	store_batch_begin(s);
-	if (classify_select_profile(s, profile, &flt.f, &pid, &e) ||
+	if (merge) {
+		if (store_newest_analyses(s, &flt.f, &pids, &aids, &nmerged, &unanalysed, &e))
+			goto fail;
+		if (!nmerged) {
+			err_set(&e, ESC_ENOTFOUND, "no stored heap profile %swith an analysis to merge",
+				store_profile_filter_any(&flt.f) ? "that the filters choose " : "");
+			goto fail;
+		}
+		/* the sample type by the newest profile, as without --merge */
+		if (classify_sample_type(s, pids[nmerged - 1], want, &ix, &e) ||
+		    store_top_merged(s, pids, aids, nmerged, ix, by, &rows, &nrows, &total, &e))
+			goto fail;
+		cli_note(c, "%zu profile%s merged", nmerged, nmerged == 1 ? "" : "s");
+		if (unanalysed)
+			cli_note(c, "%lld without an analysis left out", (long long)unanalysed);
+	} else if (classify_select_profile(s, profile, &flt.f, &pid, &e) ||
 	    classify_sample_type(s, pid, want, &ix, &e) ||
 	    classify_select(cli_notes(c), s, profile, &flt.f, brefs, nb, NULL, &pid, &aid, &e) ||
 	    store_profile_total(s, pid, ix, &total, &e) ||
-	    store_top(s, pid, aid, ix, by, &rows, &nrows, &e))
+	    store_top(s, pid, aid, ix, by, &rows, &nrows, &e)) {
 		goto fail;
+	}
 	if (classify_top_select(rows, nrows, by, total, have_re ? &re : NULL, min_pct, (size_t)n, &shown, &e))
 		goto fail;
 	/* every group's percentage is of the whole profile */
@@ -155,6 +184,8 @@ out:
 	if (have_re)
 		regfree(&re);
 	store_top_rows_free(rows, nrows);
+	free(pids);
+	free(aids);
 	store_close(s);
 	cli_filter_release(&flt);
 	free(brefs);

@@ -46,8 +46,8 @@ static void usage(FILE *f)
 		   "commands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\nglobal options, before or after the command: --db FILE (default escprof.db or\n"
-		   "$ESCPROF_DB), --format FORMAT, -q\n"
+	fprintf(f, "\nglobal options, before or after the command: --db FILE|URL (default escprof.db\n"
+		   "or $ESCPROF_DB; a postgres:// URL for PostgreSQL), --format FORMAT, -q\n"
 		   "'escprof help COMMAND' (or 'escprof COMMAND --help') describes one command.\n");
 }
 

@@ -13,7 +13,8 @@ need=""
 have_pc() { pkg-config --exists "$1" 2>/dev/null; }
 command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
 for pair in libprotobuf-c:libprotobuf-c-dev zlib:zlib1g-dev sqlite3:libsqlite3-dev \
-            jansson:libjansson-dev libmd:libmd-dev libcurl:libcurl4-openssl-dev; do
+            jansson:libjansson-dev libmd:libmd-dev libcurl:libcurl4-openssl-dev \
+            libpq:libpq-dev; do
 	have_pc "${pair%%:*}" || need="$need ${pair#*:}"
 done
 command -v protoc-c >/dev/null 2>&1 || need="$need protobuf-c-compiler"
@@ -24,6 +25,8 @@ if [ "${1:-}" = test ]; then
 	python3 -c 'import jsonschema' >/dev/null 2>&1 || need="$need python3-jsonschema"	# SARIF checked against its schema
 	# go tool pprof -raw is the oracle the profile tests compare with (Debian's Go 1.19)
 	command -v go >/dev/null 2>&1 || need="$need golang-go"
+	# the PostgreSQL store's tests start a server of their own (tests/with-postgres.sh)
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$need postgresql"
 	# the man page is rendered by man(1) with groff's warnings on
 	command -v man >/dev/null 2>&1 || need="$need man-db"
 	command -v groff >/dev/null 2>&1 || need="$need groff-base"

@@ -155,6 +155,58 @@ enum esc_status store_latest_profile_where(struct store *s, const struct store_p
 	return first_id(s, st, id, e);
 }
 
+enum esc_status store_newest_analyses(struct store *s, const struct store_profile_filter *f,
+				      int64_t **profiles, int64_t **analyses, size_t *n,
+				      int64_t *unanalysed, struct err *e)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	*profiles = *analyses = NULL;
+	*n = 0;
+	*unanalysed = 0;
+	if (!(st = store_filtered(s, "SELECT p.id, (SELECT max(a.id) FROM analysis a WHERE a.profile_id = p.id)"
+				  " FROM profile p WHERE coalesce(p.ix_alloc_objects, p.ix_alloc_space,"
+				  " p.ix_inuse_objects, p.ix_inuse_space) IS NOT NULL", 0, f,
+				  " ORDER BY p.loaded_at, p.id", e)))
+		return ESC_EDB;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 1) == SQLITE_NULL) {
+			(*unanalysed)++;
+			continue;
+		}
+		if (*n == cap) {
+			size_t nc = cap ? 2 * cap : 16;
+			int64_t *p = realloc(*profiles, nc * sizeof(*p)), *a;
+
+			if (p)
+				*profiles = p;
+			if (!p || !(a = realloc(*analyses, nc * sizeof(*a)))) {
+				sqlite3_finalize(st);
+				free(*profiles);
+				free(*analyses);
+				*profiles = *analyses = NULL;
+				*n = 0;
+				return err_set(e, ESC_ENOMEM, "'%s': out of memory", s->path);
+			}
+			*analyses = a;
+			cap = nc;
+		}
+		(*profiles)[*n] = sqlite3_column_int64(st, 0);
+		(*analyses)[(*n)++] = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(*profiles);
+		free(*analyses);
+		*profiles = *analyses = NULL;
+		*n = 0;
+		return store_fail(s, e, "cannot choose the analyses");
+	}
+	return ESC_OK;
+}
+
 enum esc_status store_profile_admitted(struct store *s, int64_t id, const struct store_profile_filter *f,
 				       int *yes, struct err *e)
 {
@@ -235,6 +287,8 @@ int store_foreach_diag(struct store *s, const int64_t *builds, size_t nbuilds, s
 	size_t cap = 0, b;
 	int ret = 0, rc;
 
+	for (b = 0; b < nbuilds; b++)
+		STORE_NEED(store_need_build(s, builds[b], e));
 	if (store_prepare(s, "SELECT diag_id, package, file, norm_file, line, coalesce(col, 0), kind,"
 			     " subject, func, message FROM diagnostic WHERE build_id = ? ORDER BY diag_id",
 			  &dq, e) ||
@@ -785,6 +839,8 @@ int store_foreach_heap_sample(struct store *s, int64_t profile_id, store_sample_
 	int64_t cur = -1;
 	int rc, ret = 0, i, v;
 
+	STORE_NEED(store_need_profile(s, profile_id, e));
+
 	hmap_init(&fc.strs);
 	if ((v = schema_version(s, e)) < 0)
 		return ESC_EDB;
@@ -878,11 +934,17 @@ enum esc_status store_add_analysis(struct store *s, int64_t profile_id, const in
 	}
 	sqlite3_finalize(st);
 	store_now(now);
-	if ((ret = store_prepare(s, "INSERT INTO analysis (profile_id, created_at) VALUES (?,?)",
+	/* on a server, the id is the server's */
+	*analysis_id = 0;
+	if (s->pg && (ret = store_pg_next_id(s, "analysis", analysis_id, e)))
+		goto fail;
+	if ((ret = store_prepare(s, "INSERT INTO analysis (id, profile_id, created_at) VALUES (?,?,?)",
 				 &st, e)))
 		goto fail;
-	sqlite3_bind_int64(st, 1, profile_id);
-	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+	if (*analysis_id)
+		sqlite3_bind_int64(st, 1, *analysis_id);
+	sqlite3_bind_int64(st, 2, profile_id);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		ret = store_fail(s, e, "cannot store the analysis");
 		goto fail;
@@ -955,11 +1017,14 @@ enum esc_status store_add_analysis(struct store *s, int64_t profile_id, const in
 	}
 	sqlite3_finalize(st);
 	st = NULL;
+	if (s->pg && (ret = store_pg_push_analysis(s, *analysis_id, e)))
+		goto fail;
 	ret = store_commit(s, e);
 	goto done;
 fail:
 	sqlite3_finalize(st);
 	store_rollback(s);
+	*analysis_id = 0;
 done:
 	return ret;
 }

@@ -184,18 +184,24 @@ enum esc_status store_build_begin(struct store *s, const struct store_build_opts
 		return ret;
 	}
 	store_now(now);
-	if ((ret = store_prepare(s, "INSERT INTO build (name, source, sha256, loaded_at) VALUES (?,?,'',?)",
-				 &st, e)))
+	/* on a server, the id is the server's */
+	if (s->pg && (ret = store_pg_next_id(s, "build", &b->id, e)))
 		goto fail;
-	sqlite3_bind_text(st, 1, o->name ? o->name : path_base(o->source), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, o->source, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	if ((ret = store_prepare(s, "INSERT INTO build (id, name, source, sha256, loaded_at)"
+				 " VALUES (?,?,?,'',?)", &st, e)))
+		goto fail;
+	if (b->id)
+		sqlite3_bind_int64(st, 1, b->id);
+	sqlite3_bind_text(st, 2, o->name ? o->name : path_base(o->source), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, o->source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		ret = store_fail(s, e, "cannot store the build");
 		goto fail;
 	}
 	b->id = sqlite3_last_insert_rowid(s->db);
-	if ((ret = store_add_name(s, STORE_BUILD, b->id,
+	/* on a server the build's names go with it (store_pg_push_build) */
+	if ((ret = store_add_name_local(s, STORE_BUILD, b->id,
 				  o->name ? o->name : path_base(o->source), e)))
 		goto fail;
 	if ((ret = prepare_puts(s, &b->diag_put, &b->step_put, e)))
@@ -261,6 +267,19 @@ enum esc_status store_build_commit(struct store_build *b, const char *sha256,
 		old = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	st = NULL;
+	/* on a server: one that another escprof stored meanwhile counts too */
+	if (!old && s->pg) {
+		if ((ret = store_prepare(s, "UPDATE build SET sha256 = ?, go_version = ? WHERE id = ?", &st, e)))
+			goto fail;
+		sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
+		bind_opt_text(st, 2, go_version && *go_version ? go_version : NULL);
+		sqlite3_bind_int64(st, 3, b->id);
+		ret = sqlite3_step(st) == SQLITE_DONE ? ESC_OK : store_fail(s, e, "cannot finish the build");
+		sqlite3_finalize(st);
+		st = NULL;
+		if (ret || (ret = store_pg_push_build(s, b->id, &old, e)))
+			goto fail;
+	}
 	if (old) {
 		/* the same log again: the first build stands, and a name given now is added
 		 * to its names */
@@ -270,11 +289,15 @@ enum esc_status store_build_commit(struct store_build *b, const char *sha256,
 		store_build_abort(b);
 		*id = old;
 		if (name && !(ret = store_begin(s, e))) {
-			if ((ret = store_add_name(s, STORE_BUILD, old, name, e)))
+			if ((s->pg && (ret = store_pg_pull_build(s, old, e))) ||
+			    (ret = store_add_name(s, STORE_BUILD, old, name, e)))
 				store_rollback(s);
 			else
 				ret = store_commit(s, e);
 		}
+		/* on a server, the working copy knows the build now */
+		if (!ret && !name && s->pg)
+			ret = store_pg_pull_build(s, old, e);
 		free(name);
 		return ret;
 	}

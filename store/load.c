@@ -891,6 +891,8 @@ static int add_sample(void *ctx, const struct profile_sample *s)
 enum esc_status store_find_profile(struct store *s, const char *sha256, int64_t *id,
 				   struct err *e)
 {
+	if (s->pg)
+		return store_pg_find_profile(s, sha256, id, e);
 	sqlite3_stmt *st;
 	int rc;
 
@@ -1099,6 +1101,8 @@ enum esc_status store_add_profile(struct store *s, const struct profile *p,
 	enum esc_status st;
 	int rc;
 
+	if (s->pg)
+		return store_pg_add_profile(s, p, o, id, added, e ? e : &local);
 	buf_init(&L.text);
 	if (!e)
 		L.e = e = &local;

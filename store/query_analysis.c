@@ -55,6 +55,8 @@ enum esc_status store_analysis_totals(struct store *s, int64_t analysis_id, int 
 	char sql[512];
 	int rc;
 
+	STORE_NEED(store_need_analysis(s, analysis_id, e));
+
 	memset(t, 0, sizeof(*t));
 	if (!query_valid_ix(ix))
 		return err_set(e, ESC_EUSAGE, "no heap sample type %d", ix);
@@ -105,6 +107,8 @@ enum esc_status store_analysis_causes(struct store *s, int64_t analysis_id, int 
 	const char *col;
 	sqlite3_stmt *st;
 	char sql[768];
+
+	STORE_NEED(store_need_analysis(s, analysis_id, e));
 
 	*rows = NULL;
 	*n = 0;
@@ -241,6 +245,8 @@ enum esc_status store_profile_total(struct store *s, int64_t profile_id, int ix,
 	sqlite3_stmt *st;
 	char sql[256];
 	int rc;
+
+	STORE_NEED(store_need_profile(s, profile_id, e));
 
 	*total = 0;
 	if (!query_valid_ix(ix))

@@ -53,6 +53,7 @@ enum esc_status store_analysis_entities(struct store *s, int64_t analysis_id, en
 		return err_set(e, ESC_EUSAGE, "no heap sample type %d", ix);
 	if ((int)by < 0 || by > STORE_BY_CAUSE)
 		return err_set(e, ESC_EUSAGE, "no grouping %d", (int)by);
+	STORE_NEED(store_need_analysis(s, analysis_id, e));
 	/* the biggest site of each group is its first row by value, then by site order */
 	snprintf(sql, sizeof(sql),
 		 "SELECT k, coalesce(total, 0), file, line, function FROM ("

@@ -32,6 +32,8 @@ enum esc_status store_site_sums(struct store *s, int64_t analysis_id, int type,
 				enum store_site_group group, struct store_site_sum **rows,
 				size_t *n, struct err *e)
 {
+	STORE_NEED(store_need_analysis(s, analysis_id, e));
+
 	/* every grouping selects the same four columns: the unused ones as NULL */
 	static const char *const keys[] = {
 		[STORE_GROUP_SITE] = "function, file, line, cause",
@@ -114,6 +116,8 @@ enum esc_status store_escapes_of_build(struct store *s, int64_t build_id,
 {
 	sqlite3_stmt *st = NULL;
 	enum esc_status ret;
+
+	STORE_NEED(store_need_build(s, build_id, e));
 
 	*rows = NULL;
 	*n = 0;

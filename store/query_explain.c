@@ -62,6 +62,8 @@ static enum esc_status read_sites(struct store *s, const char *sql, int64_t anal
 enum esc_status store_site_by_id(struct store *s, int64_t analysis_id, int64_t site_id,
 				 struct store_site_row **rows, size_t *n, struct err *e)
 {
+	STORE_NEED(store_need_analysis(s, analysis_id, e));
+
 	return read_sites(s, "SELECT " SITE_COLS " FROM alloc_site WHERE analysis_id = ? AND site_id = ?"
 			  " ORDER BY alloc_space DESC, inuse_space DESC", analysis_id, site_id, rows, n, e);
 }
@@ -69,6 +71,8 @@ enum esc_status store_site_by_id(struct store *s, int64_t analysis_id, int64_t s
 enum esc_status store_sites_at_line(struct store *s, int64_t analysis_id, int64_t line,
 				    struct store_site_row **rows, size_t *n, struct err *e)
 {
+	STORE_NEED(store_need_analysis(s, analysis_id, e));
+
 	return read_sites(s, "SELECT " SITE_COLS " FROM alloc_site WHERE analysis_id = ? AND line = ?"
 			  " ORDER BY alloc_space DESC, inuse_space DESC", analysis_id, line, rows, n, e);
 }
@@ -105,6 +109,8 @@ enum esc_status store_diagnostic(struct store *s, int64_t build_id, int64_t diag
 	sqlite3_stmt *st;
 	int rc, bad = 0;
 
+	STORE_NEED(store_need_diag(s, build_id, diag_id, e));
+
 	memset(row, 0, sizeof(*row));
 	*found = 0;
 	if (store_prepare(s, "SELECT build_id, diag_id, file, line, coalesce(col, 0), kind, message"
@@ -130,6 +136,8 @@ enum esc_status store_diagnostics_at(struct store *s, int64_t analysis_id, int64
 				     struct store_diag_row **rows, size_t *n, struct err *e)
 {
 	sqlite3_stmt *st;
+
+	STORE_NEED(store_need_line(s, analysis_id, line, e));
 
 	*rows = NULL;
 	*n = 0;
@@ -182,6 +190,8 @@ enum esc_status store_flow_steps(struct store *s, int64_t build_id, int64_t diag
 				 struct store_flow_step_row **rows, size_t *n, struct err *e)
 {
 	sqlite3_stmt *st;
+
+	STORE_NEED(store_need_diag(s, build_id, diag_id, e));
 
 	*rows = NULL;
 	*n = 0;

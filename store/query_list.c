@@ -46,6 +46,8 @@ enum esc_status store_line_sums(struct store *s, int64_t analysis_id, int type,
 	char sql[512];
 	int rc, bad = 0;
 
+	STORE_NEED(store_need_analysis(s, analysis_id, e));
+
 	*rows = NULL;
 	*n = 0;
 	if (!query_valid_ix(type))

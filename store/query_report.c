@@ -18,6 +18,8 @@ enum esc_status store_analysis_site_count(struct store *s, int64_t analysis_id, 
 	char sql[256];
 	int rc;
 
+	STORE_NEED(store_need_analysis(s, analysis_id, e));
+
 	*n = 0;
 	if (!query_valid_ix(ix))
 		return err_set(e, ESC_EUSAGE, "no heap sample type %d", ix);
@@ -86,6 +88,8 @@ enum esc_status store_report_sites(struct store *s, int64_t analysis_id, int ix,
 	sqlite3_stmt *st;
 	char sql[1024];
 
+	STORE_NEED(store_need_analysis(s, analysis_id, e));
+
 	*rows = NULL;
 	*n = 0;
 	if (!query_valid_ix(ix))
@@ -138,6 +142,8 @@ enum esc_status store_diag_step_lines(struct store *s, int64_t build_id, int64_t
 {
 	sqlite3_stmt *st;
 
+	STORE_NEED(store_need_diag(s, build_id, diag_id, e));
+
 	*rows = NULL;
 	*n = 0;
 	if (store_prepare(s, "SELECT seq, kind, text FROM flow_steps WHERE build_id = ? AND diag_id = ?"
@@ -182,6 +188,8 @@ enum esc_status store_analysis_package_causes(struct store *s, int64_t analysis_
 {
 	sqlite3_stmt *st;
 	char sql[512];
+
+	STORE_NEED(store_need_analysis(s, analysis_id, e));
 
 	*rows = NULL;
 	*n = 0;
@@ -240,6 +248,8 @@ enum esc_status store_analysis_growth_sites(struct store *s, int64_t analysis_id
 {
 	sqlite3_stmt *st;
 	char sql[1536];
+
+	STORE_NEED(store_need_analysis(s, analysis_id, e));
 
 	*rows = NULL;
 	*n = 0;

@@ -174,7 +174,50 @@ static int end_line(struct store_top_row *r, const int64_t *vals, size_t *k)
  * order, summed in C. A line keeps the causes with a value, biggest first, and the
  * dependencies each was allocated through; a function or package its distinct causes,
  * lowest site first, and is dropped when its sum is 0. */
-static enum esc_status top_grouped(struct store *s, int64_t analysis_id, enum store_top_by by,
+/* Which rows a question reads: those of one id (bound), or of every id in temp.top_set
+ * (several, for a merge; ids_set fills it). */
+struct id_set {
+	int64_t one;		/* the id when there is one */
+	int many;		/* temp.top_set holds them */
+};
+
+static const char *set_cond(const struct id_set *w)
+{
+	return w->many ? " IN (SELECT id FROM temp.top_set)" : " = ?";
+}
+
+static void set_bind(sqlite3_stmt *st, int i, const struct id_set *w)
+{
+	if (!w->many)
+		sqlite3_bind_int64(st, i, w->one);
+}
+
+static enum esc_status ids_set(struct store *s, const int64_t *ids, size_t n, struct id_set *w,
+			       struct err *e)
+{
+	sqlite3_stmt *st;
+	enum esc_status ret = ESC_OK;
+	size_t i;
+
+	*w = (struct id_set){n == 1 ? ids[0] : 0, n != 1};
+	if (!w->many)
+		return ESC_OK;
+	if (sqlite3_exec(s->db, "CREATE TEMP TABLE IF NOT EXISTS top_set (id INTEGER PRIMARY KEY);"
+			 " DELETE FROM temp.top_set", NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(s, e, "cannot gather the analyses");
+	if (store_prepare(s, "INSERT OR IGNORE INTO temp.top_set VALUES (?)", &st, e))
+		return ESC_EDB;
+	for (i = 0; i < n && !ret; i++) {
+		sqlite3_bind_int64(st, 1, ids[i]);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			ret = store_fail(s, e, "cannot gather the analyses");
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static enum esc_status top_grouped(struct store *s, const struct id_set *w, enum store_top_by by,
 				   const char *col, const char *obj, struct store_top_row **rows,
 				   size_t *n, struct err *e)
 {
@@ -192,10 +235,11 @@ static enum esc_status top_grouped(struct store *s, int64_t analysis_id, enum st
 	int rc, bad = 0;
 
 	snprintf(sql, sizeof(sql), "SELECT %s, cause, attributed_via, %s, %s FROM alloc_site"
-		 " WHERE analysis_id = ? ORDER BY 1, 2, 3, site_id", keys[by], col, obj);
+		 " WHERE analysis_id%s ORDER BY 1, 2, 3, analysis_id, site_id", keys[by], col, obj,
+		 set_cond(w));
 	if (store_prepare(s, sql, &st, e))
 		return ESC_EDB;
-	sqlite3_bind_int64(st, 1, analysis_id);
+	set_bind(st, 1, w);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_top_cause *c;
 		const unsigned char *via = sqlite3_column_text(st, 4);
@@ -288,7 +332,7 @@ static int take_size_sum(sqlite3_stmt *st, void *p)
 
 /* By cause, or by object size (the profile's samples, not the analysis's sites): the
  * database sums; one row per group. */
-static enum esc_status top_summed(struct store *s, int64_t id, enum store_top_by by,
+static enum esc_status top_summed(struct store *s, const struct id_set *w, enum store_top_by by,
 				  const char *col, const char *obj, struct store_top_row **rows,
 				  size_t *n, struct err *e)
 {
@@ -298,15 +342,15 @@ static enum esc_status top_summed(struct store *s, int64_t id, enum store_top_by
 
 	if (by == STORE_TOP_BY_CAUSE)
 		snprintf(sql, sizeof(sql), "SELECT cause, count(*), coalesce(sum(%s), 0), coalesce(sum(%s), 0)"
-			 " FROM alloc_site WHERE analysis_id = ? GROUP BY cause"
-			 " HAVING sum(%s) != 0 OR cause = 'unknown'", col, obj, col);
+			 " FROM alloc_site WHERE analysis_id%s GROUP BY cause"
+			 " HAVING sum(%s) != 0 OR cause = 'unknown'", col, obj, set_cond(w), col);
 	else
 		snprintf(sql, sizeof(sql), "SELECT coalesce(object_size, 0), 0, coalesce(sum(%s), 0),"
-			 " coalesce(sum(%s), 0) FROM heap_samples WHERE profile_id = ?"
-			 " GROUP BY coalesce(object_size, 0) HAVING sum(%s) != 0", col, obj, col);
+			 " coalesce(sum(%s), 0) FROM heap_samples WHERE profile_id%s"
+			 " GROUP BY coalesce(object_size, 0) HAVING sum(%s) != 0", col, obj, set_cond(w), col);
 	if (store_prepare(s, sql, &st, e))
 		return ESC_EDB;
-	sqlite3_bind_int64(st, 1, id);
+	set_bind(st, 1, w);
 	ret = query_rows(s, st, sizeof(**rows), by == STORE_TOP_BY_CAUSE ? take_cause_sum : take_size_sum,
 			 drop_row, rows, n, "cannot read the analysis's sites", e);
 	if (!ret && *n)
@@ -318,19 +362,58 @@ enum esc_status store_top(struct store *s, int64_t profile_id, int64_t analysis_
 			  enum store_top_by by, struct store_top_row **rows, size_t *n,
 			  struct err *e)
 {
+	int64_t total;
+
+	return store_top_merged(s, &profile_id, &analysis_id, 1, ix, by, rows, n, &total, e);
+}
+
+enum esc_status store_top_merged(struct store *s, const int64_t *profiles, const int64_t *analyses,
+				 size_t count, int ix, enum store_top_by by, struct store_top_row **rows,
+				 size_t *n, int64_t *total, struct err *e)
+{
 	const char *col, *obj;
+	struct id_set w;
+	sqlite3_stmt *st;
+	char sql[256];
+	size_t i;
+	int rc;
 
 	*rows = NULL;
 	*n = 0;
+	*total = 0;
 	if (!query_valid_ix(ix) || by < STORE_TOP_BY_SITE || by > STORE_TOP_BY_SIZE)
 		return err_set(e, ESC_EUSAGE, "no heap sample type %d or grouping %d", ix, (int)by);
+	if (!count)
+		return ESC_OK;
+	STORE_NEED(store_need_analyses(s, analyses, count, e));
+	for (i = 0; by == STORE_TOP_BY_SIZE && i < count; i++)
+		STORE_NEED(store_need_profile(s, profiles[i], e));
 	col = store_heap_types[ix];
 	obj = store_heap_types[store_heap_objects_of(ix)];
-	if (by == STORE_TOP_BY_SIZE)
-		return top_summed(s, profile_id, by, col, obj, rows, n, e);
-	if (by == STORE_TOP_BY_CAUSE)
-		return top_summed(s, analysis_id, by, col, obj, rows, n, e);
-	return top_grouped(s, analysis_id, by, col, obj, rows, n, e);
+	STORE_NEED(ids_set(s, by == STORE_TOP_BY_SIZE ? profiles : analyses, count, &w, e));
+	if (by == STORE_TOP_BY_SIZE || by == STORE_TOP_BY_CAUSE)
+		STORE_NEED(top_summed(s, &w, by, col, obj, rows, n, e));
+	else
+		STORE_NEED(top_grouped(s, &w, by, col, obj, rows, n, e));
+	/* the whole: the sites' sum (those of the analyses, whatever was grouped) */
+	if (by == STORE_TOP_BY_SIZE && (ids_set(s, analyses, count, &w, e)))
+		goto fail;
+	snprintf(sql, sizeof(sql), "SELECT coalesce(sum(%s), 0) FROM alloc_site WHERE analysis_id%s",
+		 col, set_cond(&w));
+	if (store_prepare(s, sql, &st, e))
+		goto fail;
+	set_bind(st, 1, &w);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*total = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return ESC_OK;
+	store_fail(s, e, "cannot add up the analyses");
+fail:
+	store_top_rows_free(*rows, *n);
+	*rows = NULL;
+	*n = 0;
+	return ESC_EDB;
 }
 
 
@@ -372,6 +455,8 @@ enum esc_status store_top_line_sites(struct store *s, int64_t analysis_id, int i
 	const char *col, *obj;
 	sqlite3_stmt *st;
 	char sql[1024];
+
+	STORE_NEED(store_need_analysis(s, analysis_id, e));
 
 	*rows = NULL;
 	*n = 0;

@@ -50,6 +50,9 @@ enum esc_status store_trend(struct store *s, const struct store_profile_filter *
 	*unanalysed = 0;
 	if (!query_valid_ix(ix) || by < STORE_TREND_BY_CAUSE || by > STORE_TREND_BY_FUNCTION)
 		return err_set(e, ESC_EUSAGE, "no heap sample type %d or grouping %d", ix, (int)by);
+	/* over every profile at once: asked of the server itself */
+	if (s->pg)
+		return store_pg_trend(s, f, ix, by, rows, n, unanalysed, e);
 	if (!(st = store_filtered(s, "SELECT count(*) FROM profile p WHERE " HEAP_PROFILE
 				  " AND NOT EXISTS (SELECT 1 FROM analysis a WHERE a.profile_id = p.id)",
 				  0, f, "", e)))

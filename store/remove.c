@@ -16,6 +16,16 @@ static const char *const item_table[] = {"profile", "build"};
 enum esc_status store_add_name(struct store *s, enum store_kind kind, int64_t id, const char *name,
 			       struct err *e)
 {
+	enum esc_status st = store_add_name_local(s, kind, id, name, e);
+
+	if (!st && s->pg)
+		st = store_pg_add_name(s, kind, id, name, e);
+	return st;
+}
+
+enum esc_status store_add_name_local(struct store *s, enum store_kind kind, int64_t id,
+				     const char *name, struct err *e)
+{
 	char sql[256];
 	sqlite3_stmt *st;
 	int64_t now = 0;
@@ -82,6 +92,8 @@ enum esc_status store_match(struct store *s, unsigned kinds, const char *ref,
 	long long id = strtoll(ref, &end, 10);
 	int numeric = *ref && !*end;
 
+	if (s->pg)
+		return store_pg_match(s, kinds, ref, rows, n, e);
 	*rows = NULL;
 	*n = 0;
 	/* an id is that profile and that build; a name, all that carry it */
@@ -111,6 +123,8 @@ enum esc_status store_prune_list(struct store *s, enum store_kind kind, const ch
 	char sql[512];
 	sqlite3_stmt *st;
 
+	if (s->pg)
+		return store_pg_prune_list(s, kind, before, keep_last, rows, n, e);
 	*rows = NULL;
 	*n = 0;
 	snprintf(sql, sizeof(sql),
@@ -134,6 +148,8 @@ enum esc_status store_remove(struct store *s, const struct store_item *items, si
 	enum esc_status ret;
 	size_t i;
 
+	if (s->pg)
+		return store_pg_remove(s, items, n, e);
 	if ((ret = store_begin(s, e)))
 		return ret;
 	if ((ret = store_prepare(s, "DELETE FROM profile WHERE id = ?", &st[STORE_PROFILE], e)) ||

@@ -58,6 +58,7 @@ enum esc_status store_fail(struct store *s, struct err *e, const char *what)
 
 enum esc_status store_prepare(struct store *s, const char *sql, sqlite3_stmt **st, struct err *e)
 {
+	*st = NULL;
 	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
 		return store_fail(s, e, "cannot prepare statement");
 	return ESC_OK;
@@ -100,8 +101,9 @@ static void fk_restore(struct store *s)
 
 void store_bulk(struct store *s)
 {
-	/* SQLite changes the setting only between transactions */
-	if (!s->fk_off && sqlite3_get_autocommit(s->db)) {
+	/* SQLite changes the setting only between transactions; a working copy never
+	 * checks its keys (store_pg_working_copy) */
+	if (!s->pg && !s->fk_off && sqlite3_get_autocommit(s->db)) {
 		sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_FKEY, 0, NULL);
 		s->fk_off = 1;
 	}
@@ -372,6 +374,8 @@ enum esc_status store_open(struct store **out, const char *path, enum store_mode
 	enum esc_status st;
 
 	*out = NULL;
+	if (!temporary && store_is_pg(path))
+		return store_pg_open(out, path, mode, e);
 	if (temporary)
 		path = "temporary store";
 	s = calloc(1, sizeof(*s));
@@ -444,6 +448,10 @@ void store_close(struct store *s)
 
 	if (!s)
 		return;
+	if (s->pg) {
+		store_pg_close(s);
+		return;
+	}
 	rollback_all(s);
 	/* a file this process created that holds nothing, and that no other escprof has
 	 * open (the exclusive lock proves it): as if the command had never run */
@@ -629,6 +637,27 @@ enum esc_status store_begin(struct store *s, struct err *e)
 {
 	enum esc_status st;
 
+	/* on a server: its transaction, then the working copy's (a plain one: nobody else
+	 * opens it, and it is made whole) */
+	if (s->pg) {
+		if ((st = store_pg_begin(s, e)))
+			return st;
+		if (!(s->batch && s->in_tx)) {
+			if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+				goto pg_fail;
+			s->in_tx = 1;
+		}
+		if (!s->batch)
+			return ESC_OK;
+		if (sqlite3_exec(s->db, "SAVEPOINT write", NULL, NULL, NULL) != SQLITE_OK)
+			goto pg_fail;
+		s->depth++;
+		return ESC_OK;
+pg_fail:
+		st = store_fail(s, e, "cannot begin a transaction in the working copy");
+		store_pg_rollback(s);
+		return st;
+	}
 	if (s->read_only || s->mode == STORE_READ_ONLY || s->lost) {
 		fk_restore(s);
 		if (s->read_only)
@@ -649,10 +678,20 @@ enum esc_status store_begin(struct store *s, struct err *e)
 	return ESC_OK;
 }
 
+static void rollback_wc(struct store *s);
+
 enum esc_status store_commit(struct store *s, struct err *e)
 {
 	const char *sql = s->batch ? "RELEASE write" : "COMMIT";
 
+	if (s->pg) {
+		enum esc_status st = store_pg_commit(s, e);
+
+		if (st) {
+			rollback_wc(s);
+			return st;
+		}
+	}
 	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
 		enum esc_status st = store_fail(s, e, "cannot commit");
 
@@ -668,6 +707,14 @@ enum esc_status store_commit(struct store *s, struct err *e)
 }
 
 void store_rollback(struct store *s)
+{
+	if (s->pg)
+		store_pg_rollback(s);
+	rollback_wc(s);
+}
+
+/* the working copy's half of store_rollback (all of it on SQLite) */
+static void rollback_wc(struct store *s)
 {
 	if (!s->batch || !s->depth) {
 		rollback_all(s);
@@ -698,6 +745,8 @@ enum esc_status store_batch_commit(struct store *s, struct err *e)
 
 	if (!s)
 		return ESC_OK;
+	if (s->pg && (st = store_pg_batch_commit(s, e)))
+		s->lost = 1;	/* and the working copy's batch is rolled back too */
 	if (s->lost || (s->in_tx && sqlite3_get_autocommit(s->db)))
 		st = err_set(e, ESC_EDB, "database '%s': a write failed and was rolled back", s->path);
 	else if (s->depth)
@@ -820,6 +869,8 @@ out:
 
 int store_query(struct store *s, const char *sql, store_row_fn fn, void *ctx, struct err *e)
 {
+	if (s->pg)
+		return store_pg_query(s, sql, 0, fn, ctx, e);
 	return query(s, sql, 0, fn, ctx, e);
 }
 
@@ -827,6 +878,8 @@ int store_query_write(struct store *s, const char *sql, store_row_fn fn, void *c
 {
 	int r;
 
+	if (s->pg)
+		return store_pg_query(s, sql, 1, fn, ctx, e);
 	if ((r = store_begin(s, e)))
 		return r;
 	if ((r = query(s, sql, 1, fn, ctx, e))) {

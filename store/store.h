@@ -27,8 +27,13 @@ enum store_mode {
 };
 
 
+/* path is an SQLite file, ":memory:", or a PostgreSQL database: a postgres:// or
+ * postgresql:// URL or a libpq keyword string ("host=db dbname=escprof"), see
+ * store_is_pg. */
 enum esc_status store_open(struct store **out, const char *path, enum store_mode mode,
 			   struct err *e);
+/* Whether db names a PostgreSQL database rather than a file. */
+int store_is_pg(const char *db);
 
 /* How long a store waits for another process's write to finish before failing with
  * "database is locked" (applies to stores opened afterwards). */
@@ -496,6 +501,21 @@ enum esc_status store_top(struct store *s, int64_t profile_id, int64_t analysis_
 			  enum store_top_by by, struct store_top_row **rows, size_t *n,
 			  struct err *e);
 void store_top_rows_free(struct store_top_row *rows, size_t n);
+
+/* ---- merged: several profiles as one, as pprof merges profiles ---- */
+
+/* Every heap profile f admits that has an analysis, oldest first (loaded_at, then id),
+ * with its newest analysis (malloc'd arrays of *n); *unanalysed: how many it admits
+ * without one. */
+enum esc_status store_newest_analyses(struct store *s, const struct store_profile_filter *f,
+				      int64_t **profiles, int64_t **analyses, size_t *n,
+				      int64_t *unanalysed, struct err *e);
+/* store_top over the analyses[i] of profiles[i] at once: their sites (by size, their
+ * samples) summed as if one profile's; *total: their sites' sum of type ix, which is the
+ * sum of the profiles' totals (every sample lands in one site). */
+enum esc_status store_top_merged(struct store *s, const int64_t *profiles, const int64_t *analyses,
+				 size_t count, int ix, enum store_top_by by, struct store_top_row **rows,
+				 size_t *n, int64_t *total, struct err *e);
 
 /* One site of an analysis, with what analyze says of it. */
 struct store_line_site {

@@ -21,7 +21,66 @@ struct store {
 	int fk_off;		/* foreign keys are off until the transaction ends (store_bulk) */
 	int temporary;		/* STORE_TEMPORARY: nobody else reads it, nothing outlives it */
 	struct store_held *held;	/* builds whose diagnostics are held in memory */
+	struct store_pg *pg;	/* on a PostgreSQL server (pg.c): db is its working copy */
 };
+
+/* ---- the store on PostgreSQL (pg.c): what store.h's functions become there ---- */
+enum esc_status store_pg_open(struct store **out, const char *db, enum store_mode mode,
+			      struct err *e);
+void store_pg_close(struct store *s);
+enum esc_status store_pg_begin(struct store *s, struct err *e);
+enum esc_status store_pg_commit(struct store *s, struct err *e);
+void store_pg_rollback(struct store *s);
+enum esc_status store_pg_batch_commit(struct store *s, struct err *e);
+enum esc_status store_pg_find_profile(struct store *s, const char *sha256, int64_t *id,
+				      struct err *e);
+enum esc_status store_pg_add_profile(struct store *s, const struct profile *p,
+				     const struct store_profile_opts *o, int64_t *id, int *added,
+				     struct err *e);
+int store_pg_query(struct store *s, const char *sql, int write, store_row_fn fn, void *ctx,
+		   struct err *e);
+enum esc_status store_pg_match(struct store *s, unsigned kinds, const char *ref,
+			       struct store_item **rows, size_t *n, struct err *e);
+enum esc_status store_pg_prune_list(struct store *s, enum store_kind kind, const char *before,
+				    int64_t keep_last, struct store_item **rows, size_t *n,
+				    struct err *e);
+enum esc_status store_pg_remove(struct store *s, const struct store_item *items, size_t n,
+				struct err *e);
+enum esc_status store_pg_trend(struct store *s, const struct store_profile_filter *f, int ix,
+			       enum store_trend_by by, struct store_trend_row **rows, size_t *n,
+			       int64_t *unanalysed, struct err *e);
+/* A build or an analysis made in the working copy, sent to the server inside the
+ * transaction that made it (pg_sync.c). For a build: *existing is the build of the same
+ * digest already on the server (nothing sent), else 0. */
+enum esc_status store_pg_push_build(struct store *s, int64_t id, int64_t *existing, struct err *e);
+enum esc_status store_pg_push_analysis(struct store *s, int64_t id, struct err *e);
+/* Brings a build's row and names into the working copy. */
+enum esc_status store_pg_pull_build(struct store *s, int64_t id, struct err *e);
+/* The next id of the server's build or analysis table, for a row the working copy makes. */
+enum esc_status store_pg_next_id(struct store *s, const char *table, int64_t *id, struct err *e);
+/* Gives the name on the server too (store_add_name does both). */
+enum esc_status store_pg_add_name(struct store *s, enum store_kind kind, int64_t id,
+				  const char *name, struct err *e);
+
+/* What a read needs in the working copy of a store on a server, brought there once (from
+ * the server's tables, in pg_sync.c); nothing to do on SQLite. A profile's samples and
+ * stacks; an analysis's sites and the diagnostics they cite; a build's diagnostics. */
+enum esc_status store_need_profile(struct store *s, int64_t profile_id, struct err *e);
+enum esc_status store_need_analysis(struct store *s, int64_t analysis_id, struct err *e);
+/* several at once, in one question to the server */
+enum esc_status store_need_analyses(struct store *s, const int64_t *ids, size_t n, struct err *e);
+enum esc_status store_need_build(struct store *s, int64_t build_id, struct err *e);
+enum esc_status store_need_diag(struct store *s, int64_t build_id, int64_t diag_id, struct err *e);
+/* the diagnostics at a line of the builds an analysis used */
+enum esc_status store_need_line(struct store *s, int64_t analysis_id, int64_t line, struct err *e);
+#define STORE_NEED(call) do { \
+		enum esc_status need_ = (call); \
+		if (need_) \
+			return need_; \
+	} while (0)
+/* As store_add_name, in the working copy only (a build not yet on the server). */
+enum esc_status store_add_name_local(struct store *s, enum store_kind kind, int64_t id,
+				     const char *name, struct err *e);
 
 /* A sample row holds the values of this many sample types (a Go heap profile's four);
  * sample_value_x holds the rest. */

@@ -11,6 +11,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <libpq-fe.h>
+
 const char *t_src(void)
 {
 	const char *s = getenv("ESCPROF_SRC");
@@ -470,4 +472,65 @@ long long t_sql_int(const char *db, const char *sql)
 	buf_release(&out);
 	buf_release(&err);
 	return v;
+}
+
+const char *t_pg(void)
+{
+	static char urls[4][512];
+	static unsigned n;
+	const char *base = getenv("ESCPROF_TEST_PG"), *slash;
+	char name[64], sql[128];
+	char *url;
+	PGconn *c;
+	PGresult *r;
+
+	if (!base || !*base)
+		return NULL;
+	url = urls[n % 4];
+	snprintf(name, sizeof(name), "t%d_%u", (int)getpid(), n++);
+	c = PQconnectdb(base);
+	cr_assert_eq(PQstatus(c), CONNECTION_OK, "the test server: %s", PQerrorMessage(c));
+	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", name);
+	r = PQexec(c, sql);
+	cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s: %s", sql, PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+	slash = strrchr(base, '/');
+	cr_assert_not_null(slash);
+	snprintf(url, sizeof(urls[0]), "%.*s/%s", (int)(slash - base), base, name);
+	return url;
+}
+
+/* a query through libpq, not escprof: one result of rows */
+static PGresult *pg_query(PGconn **c, const char *url, const char *sql)
+{
+	PGresult *r;
+
+	*c = PQconnectdb(url);
+	cr_assert_eq(PQstatus(*c), CONNECTION_OK, "%s", PQerrorMessage(*c));
+	r = PQexec(*c, sql);
+	cr_assert(PQresultStatus(r) == PGRES_TUPLES_OK || PQresultStatus(r) == PGRES_COMMAND_OK,
+		  "%s: %s", sql, PQerrorMessage(*c));
+	return r;
+}
+
+long long t_pg_int(const char *url, const char *sql)
+{
+	PGconn *c;
+	PGresult *r = pg_query(&c, url, sql);
+	long long v;
+
+	cr_assert(PQntuples(r) >= 1 && PQnfields(r) >= 1, "%s: no value", sql);
+	v = atoll(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	PQfinish(c);
+	return v;
+}
+
+void t_pg_exec(const char *url, const char *sql)
+{
+	PGconn *c;
+
+	PQclear(pg_query(&c, url, sql));
+	PQfinish(c);
 }

@@ -106,4 +106,16 @@ int t_chromium_dom(struct buf *dom, const char *path, const char *fragment);
 /* Screenshots file://path at width x height into png; returns the exit code. */
 int t_chromium_screenshot(const char *png, const char *path, int width, int height);
 
+/* A new empty database on the suite's PostgreSQL server (tests/with-postgres.sh), as a
+ * URL (in a rotating buffer of 4); NULL when there is none ($ESCPROF_TEST_PG unset). */
+const char *t_pg(void);
+#define T_PG_OR_SKIP(url) do { \
+		if (!((url) = t_pg())) \
+			cr_skip_test("no PostgreSQL server: the suite runs with one under" \
+				     " tests/with-postgres.sh (make check does)"); \
+	} while (0)
+/* The integer in the first row and column of sql, run through libpq (not escprof). */
+long long t_pg_int(const char *url, const char *sql);
+/* Runs sql through libpq; a failure fails the test. */
+void t_pg_exec(const char *url, const char *sql);
 #endif
