@@ -572,10 +572,10 @@ int store_pg_query(struct store *s, const char *sql, int write, store_row_fn fn,
 			return err_set(e, ESC_EUSAGE, "sql: only reading statements are allowed without --write");
 		if ((r = store_pg_do(s, "BEGIN TRANSACTION READ ONLY", "cannot begin a transaction", e)))
 			return r;
-		s->in_tx = 1;
+		s->pg->in_tx = 1;
 		r = run_query(s, sql, fn, ctx, e);
 		PQclear(PQexec(s->pg->conn, r ? "ROLLBACK" : "COMMIT"));
-		s->in_tx = 0;
+		s->pg->in_tx = 0;
 		return r;
 	}
 	if ((r = store_pg_begin(s, e)))
