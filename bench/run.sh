@@ -209,11 +209,11 @@ if [ -z "${ESCPROF_TEST_PG:-}" ]; then
 fi
 echo "PostgreSQL vs SQLite (fleet of $nprof profiles):"
 pgdb() { printf '%s/%s' "${ESCPROF_TEST_PG%/*}" "$1"; }
-fresh_pg() { psql -q "$ESCPROF_TEST_PG" -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null; }
+fresh_pg() { PGOPTIONS='-c client_min_messages=warning' psql -q "$ESCPROF_TEST_PG" -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null; }
 fresh_pg bench_empty
 fresh_pg bench_load
 rm -f "$b/pgload.db" "$b/pgload.db-wal" "$b/pgload.db-shm"
-some=$(ls "$b"/many/*.pb.gz | head -n 200)
+some=$(ls "$b"/many/*.pb.gz | sed -n 1,200p | tr "\n" " ")
 read -r tpg rpg <<<"$($m "$esc load -q --db $(pgdb bench_load) $some" 2>/dev/null)"
 read -r tsq rsq <<<"$($m "$esc load -q --db $b/pgload.db $some" 2>/dev/null)"
 line "  load 200 profiles: PostgreSQL vs SQLite" "$tpg s vs $tsq s: $(ratio "$tpg" "$tsq")x the time"
