@@ -124,12 +124,27 @@ static const char *const joins[] = {
 	" GROUP BY profile_id ORDER BY profile_id\""),
 };
 
+/* Each question on both stores: the same bytes, and something said. */
+static void ask_both(const char *db, const char *url, const char *shown, const char *const *q, size_t n)
+{
+	struct buf a, b;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		run_ok(&a, db, db, q[i]);
+		run_ok(&b, url, shown, q[i]);
+		cr_assert_gt(a.len, 0, "%s: nothing", q[i]);
+		cr_assert_str_eq(b.data, a.data, "PostgreSQL and SQLite differ on %s", q[i]);
+		buf_release(&a);
+		buf_release(&b);
+	}
+}
+
 Test(pg_cmd, every_reading_command_says_on_postgresql_what_it_says_on_sqlite, .timeout = 600)
 {
 	const char *url, *db = t_fresh("pgcmd.db");
 	char shown[512];
-	struct buf a, b;
-	size_t i;
+	struct buf a;
 
 	T_PG_OR_SKIP(url);
 	/* how messages name the server's database: without its password */
@@ -140,14 +155,7 @@ Test(pg_cmd, every_reading_command_says_on_postgresql_what_it_says_on_sqlite, .t
 	t_sqlite3(&a, db, PIN_TIMES);
 	buf_release(&a);
 	t_pg_exec(url, PIN_TIMES);
-	for (i = 0; i < sizeof(questions) / sizeof(questions[0]); i++) {
-		run_ok(&a, db, db, questions[i]);
-		run_ok(&b, url, shown, questions[i]);
-		cr_assert_gt(a.len, 0, "%s: nothing", questions[i]);
-		cr_assert_str_eq(b.data, a.data, "PostgreSQL and SQLite differ on %s", questions[i]);
-		buf_release(&a);
-		buf_release(&b);
-	}
+	ask_both(db, url, shown, questions, sizeof(questions) / sizeof(questions[0]));
 	/* the analyses are there once each: two of api-eu, one each of the others */
 	cr_assert_eq(t_pg_int(url, "SELECT count(*) FROM analysis"), 4);
 	cr_assert_eq(t_pg_int(url, "SELECT count(*) FROM build"), 3);
@@ -156,14 +164,7 @@ Test(pg_cmd, every_reading_command_says_on_postgresql_what_it_says_on_sqlite, .t
 	/* the newest analysis of each adds up to pprof's total */
 	cr_assert_eq(t_pg_int(url, "SELECT sum(alloc_space) FROM alloc_sites WHERE profile_id = 2"),
 		     t_expect(t_path(S26 "iface_fmt.expect"), "alloc_space"));
-	for (i = 0; i < sizeof(joins) / sizeof(joins[0]); i++) {
-		run_ok(&a, db, db, joins[i]);
-		run_ok(&b, url, shown, joins[i]);
-		cr_assert_gt(a.len, 0, "%s: nothing", joins[i]);
-		cr_assert_str_eq(b.data, a.data, "PostgreSQL and SQLite differ on %s", joins[i]);
-		buf_release(&a);
-		buf_release(&b);
-	}
+	ask_both(db, url, shown, joins, sizeof(joins) / sizeof(joins[0]));
 	cr_assert_eq(t_pg_int(url, "SELECT count(*) FROM profile"), 5);
 }
 
