@@ -1,10 +1,11 @@
 /* store.h — the only door to storage: open (creating or migrating the schema), load
  * profiles and compiler diagnostics, store analyses, and one function with one row struct
  * per question the engine asks (values bound; no caller sees SQL or reads a column by
- * position, and nothing in this contract needs SQLite: a PostgreSQL store could stand
- * behind it). Every write is one transaction; when it fails the database is left exactly
- * as it was, and a database file that this process created is removed again. No sqlite3
- * type leaves this module; store_query is only the sql command's window on the views. */
+ * position, and nothing in this contract needs SQLite: the PostgreSQL store, pg.c and
+ * pg_sync.c, stands behind it too). Every write is one transaction; when it fails the
+ * database is left exactly as it was, and a database file that this process created is
+ * removed again. No sqlite3 or libpq type leaves this module; store_query is only the sql
+ * command's window on the views. */
 #ifndef ESC_STORE_H
 #define ESC_STORE_H
 
