@@ -36,8 +36,13 @@ struct rec {
 	size_t file_len, subject_len, loc_len;
 	unsigned line, col;
 	int derefs;			/* GCLOG_REC_H2: derefs of the header */
-	uint64_t hash, seq;
-	struct rec *hnext;		/* hash chain of pending blocks */
+	uint64_t seq;
+	uint64_t hash[GCLOG_NIX];	/* its hash in each index it is in */
+	struct {
+		struct rec *next, *prev;
+	} ln[GCLOG_NIX];		/* its chain in each index */
+	unsigned ixs;			/* bit k: in index k */
+	int result;			/* GCLOG_REC_H2: leaks to a result */
 	struct rec *prev, *next;	/* pending list (arrival order), pool or taken list */
 };
 
@@ -59,7 +64,8 @@ static struct rec *rec_get(struct gc_log *p)
 	r->file_len = r->subject_len = r->loc_len = 0;
 	r->line = r->col = 0;
 	r->derefs = 0;
-	r->hnext = r->prev = r->next = NULL;
+	r->prev = r->next = NULL;
+	r->ixs = 0;
 	return r;
 }
 
@@ -220,7 +226,7 @@ static int rec_add_step(struct rec *r, const char *text, size_t n, const struct 
 	return 0;
 }
 
-/* ---- pending blocks, keyed by (file, line, col, subject) ---- */
+/* ---- pending blocks ---- */
 
 /* Go 1.25+ prints the block of an append as "append(s, v) escapes to heap in F:" and its
  * summary as "append escapes to heap": both key as "append". */
@@ -230,13 +236,29 @@ static void norm_subject(const char **s, size_t *n)
 		*n = 6;
 }
 
-/* Pending blocks are hashed by position only: a chain holds every block of a position,
- * so a summary whose expression the compiler rewrote can still find its block. */
-static uint64_t key_hash(const char *file, size_t fl, unsigned line, unsigned col)
+static uint64_t pos_hash(const char *file, size_t fl, unsigned line, unsigned col)
 {
 	unsigned lc[2] = { line, col };
 
 	return gclog_fnv(gclog_fnv(0xcbf29ce484222325ULL, file, fl), lc, sizeof(lc));
+}
+
+static uint64_t subject_hash(uint64_t h, const char *s, size_t n)
+{
+	norm_subject(&s, &n);
+	return gclog_fnv(h, s, n);
+}
+
+/* A block's key in GCLOG_IX_KEY: its position, its kind, its subject and, for a parameter
+ * leaking to a result, that result (loc NULL otherwise). Every block a summary line takes
+ * by its own words shares one key, so a take walks only what it takes. */
+static uint64_t key_hash(const char *file, size_t fl, unsigned line, unsigned col, enum rec_type type,
+			 const char *subj, size_t sl, const char *loc, size_t ll)
+{
+	unsigned char t = (unsigned char)type;
+	uint64_t h = subject_hash(gclog_fnv(pos_hash(file, fl, line, col), &t, 1), subj, sl);
+
+	return loc ? gclog_fnv(h, loc, ll) : h;
 }
 
 static int pos_eq(const struct rec *r, const char *file, size_t fl, unsigned line, unsigned col)
@@ -293,39 +315,97 @@ static int literal_variant(const char *b, size_t bn, const char *s, size_t sn)
 	return diff && i == bn && j == sn;
 }
 
-static int tab_grow(struct gc_log *p)
+static int ix_grow(struct rec_index *x, int k)
 {
-	size_t nb = p->nbuckets ? p->nbuckets * 2 : 256;
+	size_t nb = x->nbuckets ? x->nbuckets * 2 : 256;
 	struct rec **t = calloc(nb, sizeof(*t));
 
 	if (!t)
 		return -1;
-	for (size_t i = 0; i < p->nbuckets; i++) {
-		struct rec *r = p->tab[i], *nx;
+	for (size_t i = 0; i < x->nbuckets; i++) {
+		struct rec *r = x->tab[i], *nx;
 
 		for (; r; r = nx) {
-			nx = r->hnext;
-			r->hnext = t[r->hash & (nb - 1)];
-			t[r->hash & (nb - 1)] = r;
+			struct rec **b = &t[r->hash[k] & (nb - 1)];
+
+			nx = r->ln[k].next;
+			r->ln[k].prev = NULL;
+			r->ln[k].next = *b;
+			if (*b)
+				(*b)->ln[k].prev = r;
+			*b = r;
 		}
 	}
-	free(p->tab);
-	p->tab = t;
-	p->nbuckets = nb;
+	free(x->tab);
+	x->tab = t;
+	x->nbuckets = nb;
 	return 0;
 }
 
+static struct rec *ix_chain(const struct gc_log *p, int k, uint64_t h)
+{
+	const struct rec_index *x = &p->ix[k];
+
+	return x->nbuckets ? x->tab[h & (x->nbuckets - 1)] : NULL;
+}
+
+static void ix_link(struct gc_log *p, int k, struct rec *r, uint64_t h)
+{
+	struct rec_index *x = &p->ix[k];
+	struct rec **b = &x->tab[h & (x->nbuckets - 1)];
+
+	r->hash[k] = h;
+	r->ln[k].prev = NULL;
+	r->ln[k].next = *b;
+	if (*b)
+		(*b)->ln[k].prev = r;
+	*b = r;
+	r->ixs |= 1u << k;
+	x->n++;
+}
+
+static void ix_unlink(struct gc_log *p, int k, struct rec *r)
+{
+	struct rec_index *x = &p->ix[k];
+
+	if (!(r->ixs & (1u << k)))
+		return;
+	if (r->ln[k].prev)
+		r->ln[k].prev->ln[k].next = r->ln[k].next;
+	else
+		x->tab[r->hash[k] & (x->nbuckets - 1)] = r->ln[k].next;
+	if (r->ln[k].next)
+		r->ln[k].next->ln[k].prev = r->ln[k].prev;
+	r->ln[k].prev = r->ln[k].next = NULL;
+	r->ixs &= ~(1u << k);
+	x->n--;
+}
+
+static int leaks_to_result(const struct rec *r)
+{
+	return gc_leak_kind(rec_at(r, r->loc), r->loc_len, 0) == GC_LEAKING_PARAM_TO_RESULT;
+}
+
+/* Indexes block r and appends it to the pending list. A block is in GCLOG_IX_KEY, and
+ * also in GCLOG_IX_PARAM (a parameter's, by position and name) or GCLOG_IX_POS (an
+ * "escapes to heap" one, by position alone). */
 static int pending_add(struct gc_log *p, struct rec *r)
 {
-	struct rec **b;
+	const char *file = rec_at(r, r->file), *subj = rec_at(r, r->subject);
+	int side = r->type == GCLOG_REC_H2 ? GCLOG_IX_PARAM : GCLOG_IX_POS;
+	uint64_t hp = pos_hash(file, r->file_len, r->line, r->col);
 
-	if (p->npending >= p->nbuckets && tab_grow(p))
+	/* grow first, so that linking cannot fail half way */
+	if ((p->ix[GCLOG_IX_KEY].n >= p->ix[GCLOG_IX_KEY].nbuckets && ix_grow(&p->ix[GCLOG_IX_KEY], GCLOG_IX_KEY)) ||
+	    (p->ix[side].n >= p->ix[side].nbuckets && ix_grow(&p->ix[side], side)))
 		return -1;
-	r->hash = key_hash(rec_at(r, r->file), r->file_len, r->line, r->col);
+	r->ixs = 0;
+	r->result = r->type == GCLOG_REC_H2 && leaks_to_result(r);
+	ix_link(p, GCLOG_IX_KEY, r,
+		key_hash(file, r->file_len, r->line, r->col, r->type, subj, r->subject_len,
+			 r->result ? rec_at(r, r->loc) : NULL, r->loc_len));
+	ix_link(p, side, r, side == GCLOG_IX_POS ? hp : subject_hash(hp, subj, r->subject_len));
 	r->seq = p->seq++;
-	b = &p->tab[r->hash & (p->nbuckets - 1)];
-	r->hnext = *b;
-	*b = r;
 	r->prev = p->ptail;
 	r->next = NULL;
 	if (p->ptail)
@@ -339,12 +419,8 @@ static int pending_add(struct gc_log *p, struct rec *r)
 
 static void pending_remove(struct gc_log *p, struct rec *r)
 {
-	struct rec **pp = &p->tab[r->hash & (p->nbuckets - 1)];
-
-	while (*pp && *pp != r)
-		pp = &(*pp)->hnext;
-	if (*pp)
-		*pp = r->hnext;
+	for (int k = 0; k < GCLOG_NIX; k++)
+		ix_unlink(p, k, r);
 	if (r->prev)
 		r->prev->next = r->next;
 	else
@@ -353,7 +429,7 @@ static void pending_remove(struct gc_log *p, struct rec *r)
 		r->next->prev = r->prev;
 	else
 		p->ptail = r->prev;
-	r->hnext = r->prev = r->next = NULL;
+	r->prev = r->next = NULL;
 	if (r == p->cur)	/* never keep filling a taken block */
 		p->cur = NULL;
 	p->npending--;
@@ -366,24 +442,6 @@ enum take_rule {
 	TAKE_PARAM_RESULT,	/* "leaking param: p to result R": blocks leaking to R */
 	TAKE_PARAM_ALL,		/* the last leak line of p: whatever of p is left */
 };
-
-static int take_matches(const struct rec *r, enum take_rule rule, const char *loc, size_t ll)
-{
-	switch (rule) {
-	case TAKE_H1:
-		return r->type == GCLOG_REC_H1;
-	case TAKE_ANY:
-		return 1;
-	case TAKE_PARAM_HEAP:
-		return r->type == GCLOG_REC_H2 &&
-		       gc_leak_kind(rec_at(r, r->loc), r->loc_len, 0) != GC_LEAKING_PARAM_TO_RESULT;
-	case TAKE_PARAM_RESULT:
-		return r->type == GCLOG_REC_H2 && r->loc_len == ll && memcmp(rec_at(r, r->loc), loc, ll) == 0;
-	case TAKE_PARAM_ALL:
-		return r->type == GCLOG_REC_H2;
-	}
-	return 0;
-}
 
 static int pick_add(struct gc_log *p, size_t *n, struct rec *r)
 {
@@ -400,46 +458,122 @@ static int pick_add(struct gc_log *p, size_t *n, struct rec *r)
 	return 0;
 }
 
+/* the position and subject a take looks for */
+struct want {
+	const char *file, *subj;
+	size_t fl, sl;
+	unsigned line, col;
+};
+
+/* Picks the pending blocks of one key: type, and for a parameter's whether it leaks to a
+ * result; loc, when given, must also equal the block's. */
+static int pick_key(struct gc_log *p, size_t *n, const struct want *w, enum rec_type type, int result,
+		    const char *loc, size_t ll)
+{
+	uint64_t h = key_hash(w->file, w->fl, w->line, w->col, type, w->subj, w->sl,
+			      result ? loc : NULL, ll);
+
+	for (struct rec *r = ix_chain(p, GCLOG_IX_KEY, h); r; r = r->ln[GCLOG_IX_KEY].next)
+		if (r->hash[GCLOG_IX_KEY] == h && r->type == type && pos_eq(r, w->file, w->fl, w->line, w->col) &&
+		    subject_eq(rec_at(r, r->subject), r->subject_len, w->subj, w->sl) &&
+		    (type == GCLOG_REC_H1 ||
+		     (r->result == result &&
+		      (!loc || (r->loc_len == ll && memcmp(rec_at(r, r->loc), loc, ll) == 0)))) &&
+		    pick_add(p, n, r))
+			return -1;
+	return 0;
+}
+
+/* Picks every pending block of parameter w->subj at w's position. */
+static int pick_param(struct gc_log *p, size_t *n, const struct want *w)
+{
+	uint64_t h = subject_hash(pos_hash(w->file, w->fl, w->line, w->col), w->subj, w->sl);
+
+	for (struct rec *r = ix_chain(p, GCLOG_IX_PARAM, h); r; r = r->ln[GCLOG_IX_PARAM].next)
+		if (r->hash[GCLOG_IX_PARAM] == h && pos_eq(r, w->file, w->fl, w->line, w->col) &&
+		    subject_eq(rec_at(r, r->subject), r->subject_len, w->subj, w->sl) && pick_add(p, n, r))
+			return -1;
+	return 0;
+}
+
+/* How many of the newest "escapes to heap" blocks of a position the literal-variant
+ * fallback looks at. A real log has a handful at one position; the bound keeps a log made
+ * of thousands of blocks at one position linear. */
+#define VARIANT_LOOK 256
+
+/* The oldest pending "escapes to heap" block at w's position that summary subject w->subj
+ * is a literal variant of, among the newest VARIANT_LOOK there; NULL if none. */
+static const struct rec *oldest_variant(const struct gc_log *p, const struct want *w)
+{
+	uint64_t h = pos_hash(w->file, w->fl, w->line, w->col);
+	const struct rec *old = NULL;
+	size_t look = 0;
+
+	for (const struct rec *r = ix_chain(p, GCLOG_IX_POS, h); r && look < VARIANT_LOOK;
+	     r = r->ln[GCLOG_IX_POS].next) {
+		if (r->hash[GCLOG_IX_POS] != h || !pos_eq(r, w->file, w->fl, w->line, w->col))
+			continue;
+		look++;
+		if (literal_variant(rec_at(r, r->subject), r->subject_len, w->subj, w->sl) &&
+		    (!old || r->seq < old->seq))
+			old = r;
+	}
+	return old;
+}
+
+static int by_seq(const void *a, const void *b)
+{
+	uint64_t x = (*(struct rec *const *)a)->seq, y = (*(struct rec *const *)b)->seq;
+
+	return (x > y) - (x < y);
+}
+
 /* Moves the pending blocks with the key of d that fit rule to the taken list, in arrival
  * order. A "X escapes to heap" line of Go 1.25+ without a block of its own takes the
  * oldest block of its position that it is a literal variant of (and that block's twins). */
 static int take_blocks(struct gc_log *p, const struct rec *d, enum take_rule rule,
 		       const char *loc, size_t ll)
 {
-	const char *file = rec_at(d, d->file), *subj = rec_at(d, d->subject);
-	size_t sl = d->subject_len, n = 0;
-	struct rec *chain, *old = NULL;
-	uint64_t h;
+	struct want w = { .file = rec_at(d, d->file), .fl = d->file_len, .line = d->line, .col = d->col,
+			  .subj = rec_at(d, d->subject), .sl = d->subject_len };
+	size_t n = 0;
+	int rc = 0;
 
-	if (!p->npending || !subj)
+	if (!p->npending || !w.subj)
 		return 0;
-	h = key_hash(file, d->file_len, d->line, d->col);
-	chain = p->tab[h & (p->nbuckets - 1)];
-	for (struct rec *r = chain; r; r = r->hnext)
-		if (r->hash == h && pos_eq(r, file, d->file_len, d->line, d->col) &&
-		    subject_eq(rec_at(r, r->subject), r->subject_len, subj, sl) &&
-		    take_matches(r, rule, loc, ll) && pick_add(p, &n, r))
-			return -1;
-	if (!n && rule == TAKE_H1 && (p->vflags & GCLOG_V_GE125)) {
-		for (struct rec *r = chain; r; r = r->hnext)
-			if (r->hash == h && r->type == GCLOG_REC_H1 && pos_eq(r, file, d->file_len, d->line, d->col) &&
-			    literal_variant(rec_at(r, r->subject), r->subject_len, subj, sl) &&
-			    (!old || r->seq < old->seq))
-				old = r;
-		for (struct rec *r = chain; old && r; r = r->hnext)
-			if (r->hash == h && r->type == GCLOG_REC_H1 && pos_eq(r, file, d->file_len, d->line, d->col) &&
-			    subject_eq(rec_at(r, r->subject), r->subject_len, rec_at(old, old->subject),
-				       old->subject_len) && pick_add(p, &n, r))
-				return -1;
+	switch (rule) {
+	case TAKE_H1:
+		rc = pick_key(p, &n, &w, GCLOG_REC_H1, 0, NULL, 0);
+		break;
+	case TAKE_ANY:
+		rc = pick_key(p, &n, &w, GCLOG_REC_H1, 0, NULL, 0) || pick_param(p, &n, &w);
+		break;
+	case TAKE_PARAM_HEAP:
+		rc = pick_key(p, &n, &w, GCLOG_REC_H2, 0, NULL, 0);
+		break;
+	case TAKE_PARAM_RESULT:
+		rc = pick_key(p, &n, &w, GCLOG_REC_H2,
+			      gc_leak_kind(loc, ll, 0) == GC_LEAKING_PARAM_TO_RESULT, loc ? loc : "", ll);
+		break;
+	case TAKE_PARAM_ALL:
+		rc = pick_param(p, &n, &w);
+		break;
 	}
-	/* chains are newest first; restore arrival order (n is small) */
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && p->pick[j - 1]->seq > p->pick[j]->seq; j--) {
-			struct rec *t = p->pick[j];
+	if (rc)
+		return -1;
+	if (!n && rule == TAKE_H1 && (p->vflags & GCLOG_V_GE125)) {
+		const struct rec *old = oldest_variant(p, &w);
 
-			p->pick[j] = p->pick[j - 1];
-			p->pick[j - 1] = t;
+		if (old) {
+			w.subj = rec_at(old, old->subject);
+			w.sl = old->subject_len;
+			if (pick_key(p, &n, &w, GCLOG_REC_H1, 0, NULL, 0))
+				return -1;
 		}
+	}
+	/* a chain holds its newest first, and a take may pick from two */
+	if (n > 1)
+		qsort(p->pick, n, sizeof(*p->pick), by_seq);
 	for (size_t i = 0; i < n; i++) {
 		struct rec *r = p->pick[i];
 

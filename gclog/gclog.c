@@ -490,7 +490,8 @@ void gc_log_free(struct gc_log *p)
 	gclog_free_list(p->taken);
 	if (p->held)
 		gclog_rec_destroy(p->held);
-	free(p->tab);
+	for (int k = 0; k < GCLOG_NIX; k++)
+		free(p->ix[k].tab);
 	free(p->decl);
 	free(p->sc);
 	free(p->toff);

@@ -54,6 +54,15 @@ enum {
 	GCLOG_V_LE119 = 1 << 3, GCLOG_V_LE115 = 1 << 4, GCLOG_V_LE112 = 1 << 5,
 };
 
+/* The indexes of pending blocks: by exact key (position, kind, subject, result), by
+ * parameter (position, name) and by position alone (the literal-variant fallback). */
+enum { GCLOG_IX_KEY, GCLOG_IX_PARAM, GCLOG_IX_POS, GCLOG_NIX };
+
+struct rec_index {
+	struct rec **tab;
+	size_t nbuckets, n;
+};
+
 enum enc { GCLOG_ENC_UTF8, GCLOG_ENC_UTF16LE, GCLOG_ENC_UTF16BE };
 
 /* The parser (gclog.h's opaque type): owns every buffer and record it points to, all freed
@@ -85,9 +94,9 @@ struct gc_log {
 	int held_param;			/* it is a "leaking param" line */
 	struct rec *taken, *taken_tail;	/* blocks that go with the held line */
 
-	/* not common/hmap: a multimap of intrusive chains, unlinked as blocks are taken */
-	struct rec **tab;		/* pending blocks by key */
-	size_t nbuckets, npending;
+	/* not common/hmap: multimaps of intrusive chains, unlinked in O(1) as blocks are taken */
+	struct rec_index ix[GCLOG_NIX];	/* pending blocks (blocks.c) */
+	size_t npending;
 	struct rec *phead, *ptail;
 	struct rec *pool;
 	uint64_t seq;
