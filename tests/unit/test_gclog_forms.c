@@ -704,3 +704,61 @@ Test(gclog, go_version_is_inferred_from_the_forms)
 		coll_free(&c);
 	}
 }
+
+/* Thousands of blocks at one position, as inlining and generated code print them (and as
+ * a fuzzer made them, which once took quadratic time): escaping values claimed in reverse,
+ * summaries no block waits for, twins claimed by one summary, and a parameter leaking to
+ * as many results. Each summary still gets exactly its own blocks, in arrival order. */
+Test(gclog, blocks_crowded_at_one_position_each_find_their_own)
+{
+	enum { N = 2000 };
+	struct buf log;
+	struct coll c;
+	struct gc_stats st;
+	struct err e;
+	size_t i, k = 0;
+	char want[32];
+
+	buf_init(&log);
+	for (i = 0; i < N; i++)
+		cr_assert_eq(buf_printf(&log, "a.go:7:3: v%zu escapes to heap in f:\na.go:7:3:   flow: {heap} = v%zu:\n", i, i), 0);
+	for (i = 0; i < N; i++)
+		cr_assert_eq(buf_printf(&log, "a.go:7:3: w%zu escapes to heap\n", i), 0);
+	for (i = N; i-- > 0;)
+		cr_assert_eq(buf_printf(&log, "a.go:7:3: v%zu escapes to heap\n", i), 0);
+	for (i = 0; i < N; i++)
+		cr_assert_eq(buf_printf(&log, "b.go:1:1: make([]int, n) escapes to heap in g:\n"
+					      "b.go:1:1:   flow: {heap} = m%zu:\n", i), 0);
+	cr_assert_eq(buf_printf(&log, "b.go:1:1: make([]int, n) escapes to heap\n"), 0);
+	for (i = 0; i < N; i++)
+		cr_assert_eq(buf_printf(&log, "c.go:2:2: parameter p leaks to ~r%zu for h with derefs=0:\n"
+					      "c.go:2:2:   flow: ~r%zu = p:\n", i, i), 0);
+	for (i = N; i-- > 0;)
+		cr_assert_eq(buf_printf(&log, "c.go:2:2: leaking param: p to result ~r%zu level=0\n", i), 0);
+	cr_assert_eq(parse_mem("crowded.log", log.data, log.len, 1 << 16, 0, &c, &st, &e), 0, "%s", e.msg);
+	cr_assert_eq(c.n, 3 * N + 1);
+	for (i = 0; i < N; i++, k++) {	/* no block is a w's */
+		snprintf(want, sizeof(want), "w%zu", i);
+		cr_assert_str_eq(c.v[k].subject, want);
+		cr_assert_eq(c.v[k].nsteps, 0, "%s", want);
+	}
+	for (i = N; i-- > 0; k++) {	/* each v its own block */
+		snprintf(want, sizeof(want), "v%zu", i);
+		cr_assert_str_eq(c.v[k].subject, want);
+		cr_assert_eq(c.v[k].nsteps, 1, "%s", want);
+		cr_assert_str_eq(c.v[k].steps[0].src, want);
+	}
+	cr_assert_eq(c.v[k].nsteps, N, "the twins go with their one summary");
+	for (i = 0; i < N; i++) {
+		snprintf(want, sizeof(want), "m%zu", i);
+		cr_assert_str_eq(c.v[k].steps[i].src, want, "twins in arrival order");
+	}
+	for (k++, i = N; i-- > 0; k++) {	/* each result its own block */
+		snprintf(want, sizeof(want), "~r%zu", i);
+		cr_assert_eq(c.v[k].kind, GC_LEAKING_PARAM_TO_RESULT);
+		cr_assert_eq(c.v[k].nsteps, 1, "%s", want);
+		cr_assert_str_eq(c.v[k].steps[0].dst, want);
+	}
+	coll_free(&c);
+	buf_release(&log);
+}
