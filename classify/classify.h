@@ -341,6 +341,38 @@ size_t classify_check_breaches(const struct classify_check_result *r, size_t n);
 size_t classify_check_failures(const struct classify_check_result *r, size_t n);
 
 
+/* ---- trend (trend.c) ---- */
+
+enum classify_trend_per { CLASSIFY_TREND_PER_PROFILE, CLASSIFY_TREND_PER_DAY };
+/* The key that stands for every key not kept. */
+extern const char classify_trend_other[];
+/* A grouping's name ("cause", "package", "function"), and back: 0, or -1 for a name that
+ * is none of them. */
+const char *classify_trend_by_name(enum store_trend_by by);
+int classify_trend_by_parse(const char *name, enum store_trend_by *by);
+/* One key's value at one point: a profile, or the profiles loaded on one day (UTC). */
+struct classify_trend_row {
+	char point[32];		/* the profile's loaded_at, or its day (YYYY-MM-DD) */
+	int64_t profile_id;	/* per profile; 0 per day */
+	const char *name;	/* the profile's name per profile, else NULL (borrowed) */
+	int64_t profiles;	/* how many profiles the point sums */
+	const char *key;	/* borrowed from the store's rows, or classify_trend_other */
+	int64_t value;
+	double pct;		/* of the point's total */
+};
+struct classify_trend {
+	struct classify_trend_row *rows;
+	size_t n;
+	int64_t points;
+};
+/* The store's rows (store_trend's order) as points, per profile or per day, keeping the
+ * nkeys keys of most value over all of them (0: every key) and summing the others into
+ * one classify_trend_other row per point; a point's rows by value, "(other)" last. The
+ * result borrows strings from in. */
+enum esc_status classify_trend(const struct store_trend_row *in, size_t nin, enum classify_trend_per per,
+			       size_t nkeys, struct classify_trend *out, struct err *e);
+void classify_trend_release(struct classify_trend *t);
+
 /* ---- engine: the HTML report's data ---- */
 
 /* What the report shows, read from the store by classify_report_build in one call: plain
@@ -455,11 +487,26 @@ struct classify_report {
 	size_t *by_growth;		/* indexes of causes[], largest change first */
 	struct classify_report_growth_site *growth;	/* largest growth first */
 	size_t ngrowth;
+	/* the trend of the stored profiles around it (classify_report_opts.trend); its
+	 * points 0 when not asked for */
+	enum store_trend_by trend_by;
+	enum classify_trend_per trend_per;
+	struct classify_trend trend;
+	struct store_trend_row *trend_rows;	/* what trend's strings point into */
+	size_t ntrend_rows;
+	int64_t trend_unanalysed;	/* profiles the filter admits that have no analysis */
 };
 
 struct classify_report_opts {
 	size_t max_sites;			/* 0: every site */
 	const struct classify_opts *sources;	/* where to read source lines; may be NULL */
+	/* the trend: when trend is set, the trend_by key's value over the stored profiles
+	 * trend_filter admits (NULL: all), per trend_per, trend_keys keys kept (0: all) */
+	int trend;
+	enum store_trend_by trend_by;
+	enum classify_trend_per trend_per;
+	size_t trend_keys;
+	const struct store_profile_filter *trend_filter;
 };
 
 /* Reads everything the report shows of an analysis (of profile_id) for sample type ix
@@ -779,34 +826,6 @@ struct buf;
  * are reset first. Returns 0, or -1 when memory runs out. */
 int classify_top_causes(struct buf *causes, struct buf *vias, const struct store_top_row *r,
 			enum store_top_by by);
-
-/* ---- trend (trend.c) ---- */
-
-enum classify_trend_per { CLASSIFY_TREND_PER_PROFILE, CLASSIFY_TREND_PER_DAY };
-/* The key that stands for every key not kept. */
-extern const char classify_trend_other[];
-/* One key's value at one point: a profile, or the profiles loaded on one day (UTC). */
-struct classify_trend_row {
-	char point[32];		/* the profile's loaded_at, or its day (YYYY-MM-DD) */
-	int64_t profile_id;	/* per profile; 0 per day */
-	const char *name;	/* the profile's name per profile, else NULL (borrowed) */
-	int64_t profiles;	/* how many profiles the point sums */
-	const char *key;	/* borrowed from the store's rows, or classify_trend_other */
-	int64_t value;
-	double pct;		/* of the point's total */
-};
-struct classify_trend {
-	struct classify_trend_row *rows;
-	size_t n;
-	int64_t points;
-};
-/* The store's rows (store_trend's order) as points, per profile or per day, keeping the
- * nkeys keys of most value over all of them (0: every key) and summing the others into
- * one classify_trend_other row per point; a point's rows by value, "(other)" last. The
- * result borrows strings from in. */
-enum esc_status classify_trend(const struct store_trend_row *in, size_t nin, enum classify_trend_per per,
-			       size_t nkeys, struct classify_trend *out, struct err *e);
-void classify_trend_release(struct classify_trend *t);
 
 /* Moves the groups of rows (n, as store_top gives them) that top shows to the front, in
  * their order: those at least min_pct percent of total whose key columns (by site the

@@ -359,6 +359,14 @@ enum esc_status classify_report_build(struct store *s, int64_t profile_id, int64
 		if ((st = read_baseline(s, r, base_profile_id, e)))
 			goto fail;
 	}
+	if (o->trend) {
+		r->trend_by = o->trend_by;
+		r->trend_per = o->trend_per;
+		if ((st = store_trend(s, o->trend_filter, ix, o->trend_by, &r->trend_rows, &r->ntrend_rows,
+				      &r->trend_unanalysed, e)) ||
+		    (st = classify_trend(r->trend_rows, r->ntrend_rows, o->trend_per, o->trend_keys, &r->trend, e)))
+			goto fail;
+	}
 	return ESC_OK;
 fail:
 	classify_report_release(r);
@@ -390,6 +398,8 @@ void classify_report_release(struct classify_report *r)
 		release_site(&r->sites[i]);
 	free(r->sites);
 	free(r->by_growth);
+	classify_trend_release(&r->trend);
+	store_trend_rows_free(r->trend_rows, r->ntrend_rows);
 	for (i = 0; i < r->ngrowth; i++) {
 		free(r->growth[i].function);
 		free(r->growth[i].file_name);

@@ -12,6 +12,26 @@
 
 const char classify_trend_other[] = "(other)";
 
+static const char *const by_names[] = {
+	[STORE_TREND_BY_CAUSE] = "cause", [STORE_TREND_BY_PACKAGE] = "package",
+	[STORE_TREND_BY_FUNCTION] = "function",
+};
+
+const char *classify_trend_by_name(enum store_trend_by by)
+{
+	return by >= STORE_TREND_BY_CAUSE && by <= STORE_TREND_BY_FUNCTION ? by_names[by] : "?";
+}
+
+int classify_trend_by_parse(const char *name, enum store_trend_by *by)
+{
+	for (enum store_trend_by b = STORE_TREND_BY_CAUSE; b <= STORE_TREND_BY_FUNCTION; b++)
+		if (!strcmp(name, by_names[b])) {
+			*by = b;
+			return 0;
+		}
+	return -1;
+}
+
 struct key_total {
 	const char *key;
 	int64_t total;

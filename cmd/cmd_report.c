@@ -18,12 +18,15 @@ static const char usage[] =
 	"                      [-sample_index TYPE] [-n N] [-source_path DIR]... [-trim_path PREFIX]\n"
 	"                      [--title TEXT] [--max-size N] [--max-depth N] [--max-string N]\n"
 	"                      [--label KEY=VALUE]... [--since WHEN] [--until WHEN]\n"
+	"                      [--trend cause|package|function|none] [--trend-per profile|day]\n"
 	"                      [PROFILE [LOG|DIR...]]\n"
 	"\n"
 	"Writes one HTML file that opens anywhere, offline: the totals and coverage, charts\n"
 	"of the bytes by cause, by package and of the top sites, and a table of sites (sort\n"
 	"by a column, filter by text or cause, open a row for the compiler's flow chain and\n"
-	"the source around the line).\n"
+	"the source around the line). When the store holds more than one analysed profile\n"
+	"that the filters admit, a chart of how the causes moved across them, as trend\n"
+	"shows it, with this profile marked.\n"
 	"\n"
 	"With PROFILE (and LOG or -json DIR), works like analyze: in a temporary store, or\n"
 	"in --db when given. Without, reports a profile already in --db (the newest, or\n"
@@ -44,7 +47,11 @@ static const char usage[] =
 	"  --title TEXT          the page's title (default: the profile's name)\n"
 	"  --label, --since, --until  without PROFILE: which stored profiles the newest is\n"
 	"                        chosen among (loaded with the label KEY=VALUE, repeatable;\n"
-	"                        at or after WHEN; before WHEN: a UTC date or time, or 30d)\n"
+	"                        at or after WHEN; before WHEN: a UTC date or time, or 30d);\n"
+	"                        the trend chart covers the profiles they admit\n"
+	"  --trend KEY           chart the trend by cause (default), package or function;\n"
+	"                        none leaves it out\n"
+	"  --trend-per POINT     a point per profile (default) or per day\n"
 	CLI_LIMIT_HELP
 	"\n"
 	CLI_GLOBAL_HELP
@@ -55,9 +62,31 @@ static const char usage[] =
 	"          -trim_path /src/samples sample-profiles/out/go1.26/iface_fmt.pb.gz \\\n"
 	"          sample-profiles/out/go1.26/iface_fmt.mm.txt\n"
 	"  # the newest profile in the store, titled\n"
-	"  escprof report --html report.html --title 'nightly heap'\n";
+	"  escprof report --html report.html --title 'nightly heap'\n"
+	"  # the same, its trend chart by package per day\n"
+	"  escprof report --html report.html --trend package --trend-per day\n";
 
-enum { OPT_HTML = 0x300, OPT_PROFILE, OPT_BUILD, OPT_BASELINE, OPT_BASELINE_BUILD, OPT_TITLE };
+enum {
+	OPT_HTML = 0x300, OPT_PROFILE, OPT_BUILD, OPT_BASELINE, OPT_BASELINE_BUILD, OPT_TITLE, OPT_TREND,
+	OPT_TREND_PER,
+};
+
+/* --trend and --trend-per into ro; a usage error is said and returns EXIT_USAGE */
+static int trend_options(struct cli *c, const char *by, const char *per, struct classify_report_opts *ro)
+{
+	ro->trend = strcmp(by, "none") != 0;
+	ro->trend_by = STORE_TREND_BY_CAUSE;
+	if (ro->trend && classify_trend_by_parse(by, &ro->trend_by))
+		return cli_usage_error(c, "--trend takes cause, package, function or none");
+	if (!strcmp(per, "profile"))
+		ro->trend_per = CLASSIFY_TREND_PER_PROFILE;
+	else if (!strcmp(per, "day"))
+		ro->trend_per = CLASSIFY_TREND_PER_DAY;
+	else
+		return cli_usage_error(c, "--trend-per takes profile or day");
+	ro->trend_keys = 8;
+	return 0;
+}
 
 /* The baseline's profile (ref: stored, or a file loaded now) and its analysis: against
  * the --baseline-build builds, else its newest, else a new one with the report's builds. */
@@ -94,6 +123,8 @@ int cmd_report(struct cli *c, int argc, char **argv)
 		{"baseline", required_argument, NULL, OPT_BASELINE},
 		{"baseline-build", required_argument, NULL, OPT_BASELINE_BUILD},
 		{"title", required_argument, NULL, OPT_TITLE},
+		{"trend", required_argument, NULL, OPT_TREND},
+		{"trend-per", required_argument, NULL, OPT_TREND_PER},
 		{"sample_index", required_argument, NULL, 'i'},
 		{"source_path", required_argument, NULL, 's'},
 		{"trim_path", required_argument, NULL, 't'},
@@ -102,13 +133,14 @@ int cmd_report(struct cli *c, int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *out = NULL, *profile = NULL, *baseline = NULL, *want = NULL;
+	const char *trend = "cause", *trend_per = "profile";
 	char **brefs = calloc((size_t)argc + 1, sizeof(*brefs));
 	char **bbrefs = calloc((size_t)argc + 1, sizeof(*bbrefs));
 	const char **dirs = NULL;
 	size_t nbrefs = 0, nbbrefs = 0, ndirs = 0, capdirs = 0, nbuilds = 0, capbuilds = 0, i;
 	struct out_html_opts ho = {NULL, ESCPROF_VERSION};
 	struct classify_opts co = {0};
-	struct classify_report_opts ro = {500, &co};
+	struct classify_report_opts ro = {.max_sites = 500, .sources = &co};
 	struct classify_report rep = {0};
 	struct profile_limits lim = {0};
 	struct cli_filter flt = {0};
@@ -144,6 +176,8 @@ int cmd_report(struct cli *c, int argc, char **argv)
 		case OPT_BASELINE: baseline = optarg; break;
 		case OPT_BASELINE_BUILD: bbrefs[nbbrefs++] = optarg; break;
 		case OPT_TITLE: ho.title = optarg; break;
+		case OPT_TREND: trend = optarg; break;
+		case OPT_TREND_PER: trend_per = optarg; break;
 		case 'i': want = optarg; break;
 		case 't': co.trim_path = optarg; break;
 		case 's':
@@ -185,6 +219,11 @@ int cmd_report(struct cli *c, int argc, char **argv)
 		ret = cli_usage_error(c, "--label, --since and --until choose a stored profile, not a PROFILE file");
 		goto out;
 	}
+	if (trend_options(c, trend, trend_per, &ro)) {
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	ro.trend_filter = &flt.f;
 	if (nbbrefs && !baseline) {
 		ret = cli_usage_error(c, "--baseline-build needs --baseline");
 		goto out;

@@ -51,10 +51,6 @@ int cmd_trend(struct cli *c, int argc, char **argv)
 		CLI_FILTER_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
-	static const char *const bys[] = {
-		[STORE_TREND_BY_CAUSE] = "cause", [STORE_TREND_BY_PACKAGE] = "package",
-		[STORE_TREND_BY_FUNCTION] = "function",
-	};
 	const char *by_name = "cause", *per_name = "profile", *want = NULL;
 	struct store_trend_row *rows = NULL;
 	struct classify_trend t = {0};
@@ -97,9 +93,7 @@ int cmd_trend(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	o.fmt = c->format;
-	for (o.by = STORE_TREND_BY_CAUSE; o.by <= STORE_TREND_BY_FUNCTION && strcmp(by_name, bys[o.by]); o.by++)
-		;
-	if (o.by > STORE_TREND_BY_FUNCTION) {
+	if (classify_trend_by_parse(by_name, &o.by)) {
 		ret = cli_usage_error(c, "--by takes cause, package or function");
 		goto out;
 	}

@@ -47,6 +47,16 @@ const char *html_cause_class(const char *cause)
 	return names[k];
 }
 
+const char *html_rank_class(size_t rank)
+{
+	static char names[NPALETTE][8];
+	size_t k = rank % (NPALETTE - 1);
+
+	if (!names[k][0])
+		snprintf(names[k], sizeof(names[k]), "k%zu", k);
+	return names[k];
+}
+
 static const char style[] =
 	":root{--fg:#1d2330;--mute:#5b6474;--line:#dde1e8;--bg:#f6f7f9;--card:#fff;--accent:#3b6fd1}\n"
 	"*{box-sizing:border-box}\n"
@@ -97,6 +107,11 @@ static const char style[] =
 	"#shown{color:var(--mute)}\n"
 	"table.legend td{font-size:13px}table.legend td.hint{color:var(--mute)}table.legend td.cz{white-space:nowrap}\n"
 	".grow{color:#b3261e}.shrink{color:#1e7b34}\n"
+	"svg.trend polyline{fill:none;stroke-width:2}svg.trend .grid{stroke:var(--line);stroke-width:1}\n"
+	"svg.trend .mark{stroke:#9aa3b2;stroke-width:1;stroke-dasharray:4 3}svg.trend .tick{text-anchor:middle}\n"
+	"svg.trend g.key:hover polyline{stroke-width:3.5}svg.trend g.other polyline{stroke-dasharray:3 3}details.numbers{margin-top:10px}\n"
+	"details.numbers summary{cursor:pointer;color:var(--mute)}\n"
+	"div.scroll{overflow-x:auto;margin-top:6px}table.trend td:first-child{white-space:nowrap}\n"
 	"footer{color:var(--mute);font-size:12px;text-align:center}\n";
 
 /* Sorting, filtering and expanding the sites table; the view is kept in the URL's
@@ -262,7 +277,8 @@ void html_page_begin(FILE *f, const char *title)
 	fputs("</title>\n<style>\n", f);
 	fputs(style, f);
 	for (i = 0; i < NPALETTE; i++)
-		fprintf(f, ".k%zu{fill:%s;background:%s}\n", i, palette[i], palette[i]);
+		fprintf(f, ".k%zu{fill:%s;background:%s}svg.trend .k%zu{stroke:%s}\n", i, palette[i], palette[i],
+			i, palette[i]);
 	/* without the script every detail stays open rather than out of reach */
 	fputs("</style>\n<noscript><style>tr.detail[hidden]{display:table-row}</style></noscript>\n"
 	      "</head>\n<body>\n<main>\n", f);
@@ -399,5 +415,96 @@ void html_bar_chart(FILE *f, const char *id, const char *title, const struct htm
 	if (negative)
 		fprintf(f, "<line class=\"axis\" x1=\"%.1f\" y1=\"0\" x2=\"%.1f\" y2=\"%zu\"/>\n", axis,
 			axis, n * ROW_H + 8);
+	fputs("</svg>\n", f);
+}
+
+enum {
+	PLOT_X = 72,		/* the plot's left edge: the y axis's texts end before it */
+	PLOT_W = 620,
+	PLOT_Y = 10,
+	PLOT_H = 240,
+	KEY_X = PLOT_X + PLOT_W + 24,	/* the legend */
+	KEY_CHARS = 30,
+	DOTS_MAX = 60,		/* points drawn as dots (with their values) up to this many */
+	TICKS = 5,		/* x labels at most */
+};
+
+static double point_x(size_t i, size_t n)
+{
+	return PLOT_X + (n > 1 ? (double)PLOT_W * (double)i / (double)(n - 1) : PLOT_W / 2.0);
+}
+
+static double value_y(int64_t v, int64_t top)
+{
+	return PLOT_Y + PLOT_H - (top > 0 ? (double)PLOT_H * (double)v / (double)top : 0);
+}
+
+void html_line_chart(FILE *f, const char *id, const char *title, const struct html_line_axis *ax,
+		     const struct html_line *lines, size_t nlines)
+{
+	size_t n = ax->npoints, i, k, t;
+	int64_t top = 0;
+	int height = PLOT_Y + PLOT_H + 30;
+
+	if ((int)nlines * 20 + PLOT_Y > height)
+		height = (int)nlines * 20 + PLOT_Y + 4;
+	for (k = 0; k < nlines; k++)
+		for (i = 0; i < n; i++)
+			if (lines[k].values[i] > top)
+				top = lines[k].values[i];
+	fprintf(f, "<svg class=\"chart trend\" id=\"%s\" viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"%s-t\">\n"
+		"<title id=\"%s-t\">", id, CHART_W, height, id, id);
+	html_str(f, title);
+	fputs("</title>\n", f);
+	/* the y axis: 0, the middle and the top */
+	for (i = 0; i < 3; i++) {
+		double y = PLOT_Y + PLOT_H - (double)PLOT_H * (double)i / 2.0;
+
+		fprintf(f, "<line class=\"%s\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>"
+			"<text class=\"lbl val\" x=\"%d\" y=\"%.1f\">", i ? "grid" : "axis", PLOT_X, y,
+			PLOT_X + PLOT_W, y, PLOT_X - 6, y + 4);
+		html_str(f, ax->ytexts[i]);
+		fputs("</text>\n", f);
+	}
+	/* the x axis: the first and last points and a few evenly between */
+	for (t = 0; t < (n < TICKS ? n : TICKS); t++) {
+		i = n <= TICKS ? t : (t * (n - 1) + (TICKS - 1) / 2) / (TICKS - 1);
+		fprintf(f, "<text class=\"tick val\" x=\"%.1f\" y=\"%d\">", point_x(i, n), PLOT_Y + PLOT_H + 18);
+		html_str(f, ax->xlabels[i]);
+		fputs("</text>\n", f);
+	}
+	if (ax->mark < n) {
+		fprintf(f, "<line class=\"mark\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"><title>",
+			point_x(ax->mark, n), PLOT_Y, point_x(ax->mark, n), PLOT_Y + PLOT_H);
+		html_str(f, ax->mark_text);
+		fputs("</title></line>\n", f);
+	}
+	for (k = 0; k < nlines; k++) {
+		const struct html_line *l = &lines[k];
+
+		fprintf(f, "<g class=\"key%s\" data-key=\"", l->other ? " other" : "");
+		html_str(f, l->label);
+		fputs("\"><title>", f);
+		html_str(f, l->label);
+		fprintf(f, "</title><polyline class=\"%s\" points=\"", l->cls);
+		for (i = 0; i < n; i++)
+			fprintf(f, "%s%.1f,%.1f", i ? " " : "", point_x(i, n), value_y(l->values[i], top));
+		fputs("\"/>", f);
+		for (i = 0; n <= DOTS_MAX && i < n; i++) {
+			fprintf(f, "<circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\"><title>", l->cls,
+				point_x(i, n), value_y(l->values[i], top));
+			html_str(f, l->label);
+			fputs(" &#183; ", f);
+			html_str(f, ax->xlabels[i]);
+			fputs(": ", f);
+			html_str(f, l->texts[i]);
+			fputs("</title></circle>", f);
+		}
+		fprintf(f, "<rect class=\"%s\" x=\"%d\" y=\"%d\" width=\"10\" height=\"10\"/>"
+			"<text x=\"%d\" y=\"%d\">", l->cls, KEY_X, PLOT_Y + (int)k * 20, KEY_X + 16,
+			PLOT_Y + (int)k * 20 + 10);
+		fit_text(f, l->label, strlen(l->label), KEY_CHARS);
+		fputs("</text></g>\n", f);
+	}
 	fputs("</svg>\n", f);
 }

@@ -50,4 +50,36 @@ struct html_bar {
 void html_bar_chart(FILE *f, const char *id, const char *title, const struct html_bar *bars,
 		    size_t n);
 
+/* A colour class by rank, for keys that are not causes (packages, functions): "k0",
+ * "k1", ... without the grey one, which html_cause_class(NULL) gives. */
+const char *html_rank_class(size_t rank);
+
+/* The points of a line chart, oldest first: npoints labels for the x axis (the first,
+ * the last and a few between are shown), three texts for the y axis (0, the middle and
+ * the top: the largest value), and the point to mark with a dashed rule (mark_text its
+ * tooltip), mark >= npoints for none. Strings are unescaped and borrowed. */
+struct html_line_axis {
+	const char *const *xlabels;
+	size_t npoints;
+	const char *ytexts[3];
+	size_t mark;
+	const char *mark_text;
+};
+
+/* One line: its legend label, colour class, and its value (and that value's text, for
+ * the tooltips) at each point. */
+struct html_line {
+	const char *label;
+	const char *cls;
+	const int64_t *values;
+	const char *const *texts;
+	int other;		/* the sum of the keys not shown: drawn dashed */
+};
+
+/* An <svg id=ID> line chart with an accessible title: the lines from 0 up to the
+ * largest value, a legend on the right; up to 60 points, each is a dot whose tooltip
+ * says its value. */
+void html_line_chart(FILE *f, const char *id, const char *title, const struct html_line_axis *ax,
+		     const struct html_line *lines, size_t nlines);
+
 #endif

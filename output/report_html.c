@@ -619,6 +619,228 @@ static void write_sites(FILE *f, const struct classify_report *r)
 	fputs("</table>\n</section>\n", f);
 }
 
+/* ---- the trend of the stored profiles ---- */
+
+/* The trend as a grid of keys by points: each key's value at each point (0 where it had
+ * none), keys by their value over all points, "(other)" last. */
+struct trend_grid {
+	size_t npoints, nkeys;
+	const struct classify_trend_row **first;	/* each point's first row */
+	const char **keys;
+	int64_t *key_total;
+	int64_t *values;	/* [key * npoints + point]: a key's line is one run */
+	char (*texts)[32];	/* the values' texts, as values[] */
+	const char **text_of;
+	char (*xlabels)[32];
+	const char **xlabel_of;
+};
+
+static void grid_release(struct trend_grid *g)
+{
+	free(g->first);
+	free(g->keys);
+	free(g->key_total);
+	free(g->values);
+	free(g->texts);
+	free(g->text_of);
+	free(g->xlabels);
+	free(g->xlabel_of);
+}
+
+static size_t key_index(const struct trend_grid *g, const char *key)
+{
+	size_t k;
+
+	for (k = 0; k < g->nkeys && strcmp(g->keys[k], key); k++)
+		;
+	return k;
+}
+
+/* "2026-02-10 08:00" of an ISO time; a day as it is */
+static void point_label(char *out, size_t cap, const char *point)
+{
+	if (strlen(point) >= 16 && point[10] == 'T')
+		snprintf(out, cap, "%.10s %.5s", point, point + 11);
+	else
+		snprintf(out, cap, "%s", point);
+}
+
+/* Puts the keys in order: by total, biggest first, (other) last. A few keys (the trend
+ * keeps 8): an insertion sort. */
+static void order_keys(struct trend_grid *g)
+{
+	for (size_t i = 1; i < g->nkeys; i++)
+		for (size_t j = i; j > 0; j--) {
+			const char *ka = g->keys[j - 1], *kb = g->keys[j];
+			int64_t ta = g->key_total[j - 1], tb = g->key_total[j];
+			int oa = ka == classify_trend_other, ob = kb == classify_trend_other;
+
+			if (oa < ob || (oa == ob && (ta > tb || (ta == tb && strcmp(ka, kb) <= 0))))
+				break;
+			g->keys[j - 1] = kb;
+			g->keys[j] = ka;
+			g->key_total[j - 1] = tb;
+			g->key_total[j] = ta;
+		}
+}
+
+static enum esc_status build_grid(const struct classify_report *r, struct trend_grid *g, struct err *e)
+{
+	const struct classify_trend *t = &r->trend;
+	size_t i, p = 0, k, cells;
+
+	memset(g, 0, sizeof(*g));
+	if (!(g->first = calloc(t->n + 1, sizeof(*g->first))) || !(g->keys = calloc(t->n + 1, sizeof(*g->keys))) ||
+	    !(g->key_total = calloc(t->n + 1, sizeof(*g->key_total))))
+		goto nomem;
+	for (i = 0; i < t->n; i++) {
+		if (i == 0 || strcmp(t->rows[i].point, t->rows[i - 1].point) ||
+		    t->rows[i].profile_id != t->rows[i - 1].profile_id)
+			g->first[p++] = &t->rows[i];
+		if ((k = key_index(g, t->rows[i].key)) == g->nkeys)
+			g->keys[g->nkeys++] = t->rows[i].key;
+		g->key_total[k] += t->rows[i].value;
+	}
+	g->npoints = p;
+	order_keys(g);
+	cells = g->npoints * g->nkeys + 1;
+	if (!(g->values = calloc(cells, sizeof(*g->values))) || !(g->texts = calloc(cells, sizeof(*g->texts))) ||
+	    !(g->text_of = calloc(cells, sizeof(*g->text_of))) ||
+	    !(g->xlabels = calloc(g->npoints + 1, sizeof(*g->xlabels))) ||
+	    !(g->xlabel_of = calloc(g->npoints + 1, sizeof(*g->xlabel_of))))
+		goto nomem;
+	for (i = 0, p = 0; i < t->n; i++) {
+		if (p + 1 < g->npoints && &t->rows[i] == g->first[p + 1])
+			p++;
+		g->values[key_index(g, t->rows[i].key) * g->npoints + p] = t->rows[i].value;
+	}
+	for (p = 0; p < g->npoints; p++) {
+		point_label(g->xlabels[p], sizeof(g->xlabels[p]), g->first[p]->point);
+		g->xlabel_of[p] = g->xlabels[p];
+	}
+	for (i = 0; i + 1 < cells; i++)
+		g->text_of[i] = size_of(g->texts[i], g->values[i], r->ix);
+	return ESC_OK;
+nomem:
+	grid_release(g);
+	return err_set(e, ESC_ENOMEM, "out of memory");
+}
+
+/* The point that holds the reported profile: its own, or its day's; npoints if none. */
+static size_t reported_point(const struct classify_report *r, const struct trend_grid *g)
+{
+	const char *loaded = NULL;
+	size_t i, p;
+
+	for (i = 0; i < r->ntrend_rows && !loaded; i++)
+		if (r->trend_rows[i].profile_id == r->profile.id)
+			loaded = r->trend_rows[i].loaded_at;
+	for (p = 0; loaded && p < g->npoints; p++)
+		if (r->trend_per == CLASSIFY_TREND_PER_PROFILE ? g->first[p]->profile_id == r->profile.id :
+								  !strncmp(g->first[p]->point, loaded, 10))
+			return p;
+	return g->npoints;
+}
+
+static void write_trend_table(FILE *f, const struct classify_report *r, const struct trend_grid *g,
+			      const struct html_line *lines)
+{
+	char b[32];
+	size_t p, k;
+
+	fprintf(f, "<details class=\"numbers\"><summary>The numbers</summary>\n<div class=\"scroll\"><table class=\"trend\">\n"
+		"<thead><tr><th>%s</th><th class=\"num\">profiles</th>",
+		r->trend_per == CLASSIFY_TREND_PER_DAY ? "day" : "profile");
+	for (k = 0; k < g->nkeys; k++) {
+		fprintf(f, "<th class=\"num\"><span class=\"sw %s\"></span>", lines[k].cls);
+		html_str(f, g->keys[k]);
+		fputs("</th>", f);
+	}
+	fputs("<th class=\"num\">total</th></tr></thead>\n<tbody>\n", f);
+	for (p = 0; p < g->npoints; p++) {
+		const struct classify_trend_row *x = g->first[p];
+		int64_t total = 0;
+
+		fputs("<tr data-point=\"", f);
+		html_str(f, x->point);
+		fputs("\"", f);
+		if (x->profile_id)
+			fprintf(f, " data-profile=\"%" PRId64 "\"", x->profile_id);
+		fputs("><td>", f);
+		html_str(f, g->xlabels[p]);
+		if (x->name) {
+			fputs(" <small>", f);
+			html_str(f, x->name);
+			fputs("</small>", f);
+		}
+		fprintf(f, "</td><td class=\"num\">%" PRId64 "</td>", x->profiles);
+		for (k = 0; k < g->nkeys; k++) {
+			total += g->values[k * g->npoints + p];
+			fputs("<td class=\"num\" data-key=\"", f);
+			html_str(f, g->keys[k]);
+			fprintf(f, "\" data-value=\"%" PRId64 "\">%s</td>", g->values[k * g->npoints + p],
+				g->text_of[k * g->npoints + p]);
+		}
+		fprintf(f, "<td class=\"num\" data-total=\"%" PRId64 "\">%s</td></tr>\n", total,
+			size_of(b, total, r->ix));
+	}
+	fputs("</tbody></table></div></details>\n", f);
+}
+
+/* The trend section: a line per key over the points, the reported profile's marked, and
+ * the numbers under it. */
+static enum esc_status write_trend(FILE *f, const struct classify_report *r, struct err *e)
+{
+	const char *key = classify_trend_by_name(r->trend_by), *unit = store_heap_is_bytes(r->ix) ? "bytes" : "objects";
+	struct html_line_axis ax = {0};
+	struct html_line *lines;
+	struct trend_grid g;
+	char yt[3][32], title[96];
+	enum esc_status st;
+	int64_t top = 0, profiles = 0;
+	size_t p, k;
+
+	if ((st = build_grid(r, &g, e)))
+		return st;
+	if (!(lines = calloc(g.nkeys + 1, sizeof(*lines)))) {
+		grid_release(&g);
+		return err_set(e, ESC_ENOMEM, "out of memory");
+	}
+	for (p = 0; p < g.npoints; p++)
+		profiles += g.first[p]->profiles;
+	for (k = 0; k < g.nkeys * g.npoints; k++)
+		if (g.values[k] > top)
+			top = g.values[k];
+	for (k = 0; k < g.nkeys; k++)
+		lines[k] = (struct html_line){
+			g.keys[k],
+			r->trend_by == STORE_TREND_BY_CAUSE ? html_cause_class(g.keys[k]) :
+			g.keys[k] == classify_trend_other   ? html_cause_class(NULL) : html_rank_class(k),
+			g.values + k * g.npoints, g.text_of + k * g.npoints, g.keys[k] == classify_trend_other};
+	fprintf(f, "<section id=\"trend\">\n<h2>How the %s moved, by %s</h2>\n<p class=\"sub\">", unit, key);
+	fprintf(f, "%" PRId64 " stored %s, oldest first, each by its newest analysis; %s", profiles,
+		out_plural(profiles, "profile", "profiles"),
+		r->trend_per == CLASSIFY_TREND_PER_DAY ? "per day of loading (UTC), a day's profiles summed" :
+							 "one point per profile");
+	if (r->trend_unanalysed)
+		fprintf(f, "; %" PRId64 " without an analysis left out", r->trend_unanalysed);
+	fputs(". The dashed rule is this report's profile.</p>\n", f);
+	ax.xlabels = g.xlabel_of;
+	ax.npoints = g.npoints;
+	ax.ytexts[0] = size_of(yt[0], 0, r->ix);
+	ax.ytexts[1] = size_of(yt[1], top / 2, r->ix);
+	ax.ytexts[2] = size_of(yt[2], top, r->ix);
+	ax.mark = reported_point(r, &g);
+	ax.mark_text = r->profile.name ? r->profile.name : "this profile";
+	snprintf(title, sizeof(title), "%s by %s over the stored profiles", unit, key);
+	html_line_chart(f, "chart-trend", title, &ax, lines, g.nkeys);
+	write_trend_table(f, r, &g, lines);
+	fputs("</section>\n", f);
+	free(lines);
+	grid_release(&g);
+	return ESC_OK;
+}
+
 enum esc_status out_html_write(FILE *f, const struct classify_report *r,
 			       const struct out_html_opts *o, struct err *e)
 {
@@ -638,7 +860,8 @@ enum esc_status out_html_write(FILE *f, const struct classify_report *r,
 	fprintf(f, " &middot; %s</p>\n", column(r->ix));
 	write_summary(f, r);
 	if ((st = write_causes(f, r, e)) || (st = write_packages(f, r, e)) ||
-	    (st = write_top_sites(f, r, e)) || (r->base_analysis_id && (st = write_growth(f, r, e))))
+	    (st = write_top_sites(f, r, e)) || (r->base_analysis_id && (st = write_growth(f, r, e))) ||
+	    (r->trend.points > 1 && (st = write_trend(f, r, e))))
 		return st;
 	write_sites(f, r);
 	fputs("<footer>escprof ", f);

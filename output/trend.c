@@ -12,13 +12,9 @@ static struct out_cell str_cell(const char *s)
 
 int out_trend_write(FILE *f, const struct out_trend_opts *o, const struct classify_trend *t)
 {
-	static const char *const keys[] = {
-		[STORE_TREND_BY_CAUSE] = "cause", [STORE_TREND_BY_PACKAGE] = "package",
-		[STORE_TREND_BY_FUNCTION] = "function",
-	};
 	const char *value = store_heap_is_bytes(o->type) ? "bytes" : "count";
-	const char *per_profile[] = {"loaded_at", "profile", "name", keys[o->by], value, "%"};
-	const char *per_day[] = {"day", "profiles", keys[o->by], value, "%"};
+	const char *per_profile[] = {"loaded_at", "profile", "name", classify_trend_by_name(o->by), value, "%"};
+	const char *per_day[] = {"day", "profiles", classify_trend_by_name(o->by), value, "%"};
 	int day = o->per == CLASSIFY_TREND_PER_DAY, ret = 0;
 	struct out_cell cell[6];
 	struct out_table *tb;

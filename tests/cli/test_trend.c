@@ -1,5 +1,6 @@
-/* test_trend.c — `escprof trend` over a store of four sample programs loaded as services
- * on three days, each joined with its own -m -m log. The oracles: pprof's own totals of
+/* test_trend.c — `escprof trend`, and the trend chart of `report --html`, over a store of
+ * four sample programs loaded as services on three days, each joined with its own -m -m
+ * log. The oracles: pprof's own totals of
  * each program (.expect) for what a point adds up to, and the public alloc_sites view
  * summed by SQL written here (the sqlite3 shell, not escprof) for each cause's value. */
 #include <criterion/criterion.h>
@@ -187,4 +188,130 @@ Test(trend, the_filters_choose_the_profiles_and_mistakes_are_said)
 	buf_release(&err);
 	/* it writes nothing: the store's analyses are as they were */
 	cr_expect_eq(t_sql_int(db, "SELECT count(*) FROM analysis"), 4);
+}
+
+/* ---- the trend chart of the HTML report ---- */
+
+/* report --html - on the fleet with args; exits 0, the page in out */
+static void report_page(struct buf *out, const char *db, const char *args)
+{
+	struct buf err;
+
+	cr_assert_eq(t_run(out, &err, "report --db '%s' -sample_index alloc_space --html - %s", db, args), 0,
+		     "%s: %s", args, err.data);
+	buf_release(&err);
+}
+
+/* The numbers row of point in the page, as a string (freed by the caller); NULL if none. */
+static char *trend_row(const char *page, const char *point)
+{
+	char key[96];
+	const char *at, *end;
+
+	snprintf(key, sizeof(key), "<tr data-point=\"%s\"", point);
+	if (!(at = strstr(page, key)) || !(end = strstr(at, "</tr>")))
+		return NULL;
+	return strndup(at, (size_t)(end - at));
+}
+
+/* The number after attr=" in row (after the cell of data-key="key" when key is given). */
+static long long row_value(const char *row, const char *key, const char *attr)
+{
+	char want[160];
+	const char *at = row;
+
+	if (key) {
+		snprintf(want, sizeof(want), "data-key=\"%s\"", key);
+		if (!(at = strstr(row, want)))
+			return -1;
+	}
+	snprintf(want, sizeof(want), "%s=\"", attr);
+	if (!(at = strstr(at, want)))
+		return -1;
+	return strtoll(at + strlen(want), NULL, 10);
+}
+
+Test(trend, the_report_charts_the_trend_of_the_profiles_its_filters_admit)
+{
+	const char *db = fleet();
+	static const char *const names[] = {"api-eu", "api-us"};
+	static const char *const progs[] = {"chan_send", "map_insert"};
+	static const char *const points[] = {"2026-01-10T08:00:00Z", "2026-02-10T09:00:00Z"};
+	struct buf page, want;
+	char sql[512], *line, *save, *row;
+
+	report_page(&page, db, "--label service=api");
+	cr_assert(strstr(page.data, "<section id=\"trend\">"), "no trend section");
+	cr_expect(strstr(page.data, "<svg class=\"chart trend\" id=\"chart-trend\""));
+	/* the label's two analysed profiles, not web's; the newest (the report's) marked */
+	cr_expect(!strstr(page.data, "<tr data-point=\"2026-02-10T08:00:00Z\""), "web is not of the label");
+	cr_expect(strstr(page.data, "<line class=\"mark\"") &&
+		  strstr(strstr(page.data, "<line class=\"mark\""), "<title>api-us</title>"), "api-us is not marked");
+	for (size_t i = 0; i < 2; i++) {
+		cr_assert(row = trend_row(page.data, points[i]), "no row for %s", names[i]);
+		/* the point adds up to pprof's total of the program */
+		cr_expect_eq(row_value(row, NULL, "data-total"), total_of(progs[i]), "%s", names[i]);
+		/* each cause: the newest analysis's sites summed by cause, by the sqlite3 shell
+		 * (at most 8 causes are kept: every cause of these programs is among them) */
+		snprintf(sql, sizeof(sql),
+			 "SELECT cause, sum(alloc_space) FROM alloc_sites WHERE analysis_id ="
+			 " (SELECT max(a.id) FROM analysis a JOIN profile p ON p.id = a.profile_id WHERE p.name = '%s')"
+			 " GROUP BY cause HAVING sum(alloc_space) != 0", names[i]);
+		t_sqlite3(&want, db, sql);
+		cr_assert_gt(want.len, 0);
+		save = NULL;
+		for (line = strtok_r(want.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			char *bar = strchr(line, '|');
+
+			cr_assert_not_null(bar);
+			*bar = '\0';
+			cr_expect_eq(row_value(row, line, "data-value"), strtoll(bar + 1, NULL, 10), "%s: %s",
+				     names[i], line);
+		}
+		buf_release(&want);
+		free(row);
+	}
+	buf_release(&page);
+}
+
+Test(trend, the_reports_trend_per_day_by_package_or_none_and_its_mistakes)
+{
+	const char *db = fleet();
+	struct buf page, err;
+	char *row;
+
+	/* per day: 2026-02-10 sums web and api-us; batch, not analysed, is left out (the
+	 * report is of web: a report of the newest would analyse batch) */
+	report_page(&page, db, "--profile web --trend package --trend-per day");
+	cr_expect(strstr(page.data, "<line class=\"mark\" x1=\"692.0\"") &&
+		  strstr(strstr(page.data, "<line class=\"mark\""), "<title>web</title>"),
+		  "web's day, the last point, is not marked");
+	cr_assert(strstr(page.data, "<h2>How the bytes moved, by package</h2>"));
+	cr_assert(row = trend_row(page.data, "2026-02-10"));
+	cr_expect_eq(row_value(row, NULL, "data-total"), total_of("iface_fmt") + total_of("map_insert"));
+	cr_expect(strstr(row, "data-key=\"main\""), "%s", row);
+	free(row);
+	cr_assert(row = trend_row(page.data, "2026-01-10"));
+	cr_expect_eq(row_value(row, NULL, "data-total"), total_of("chan_send"));
+	free(row);
+	cr_expect(strstr(page.data, "1 without an analysis left out"), "batch has no analysis");
+	cr_expect(!trend_row(page.data, "2026-03-10"), "batch has no point");
+	buf_release(&page);
+	report_page(&page, db, "--trend none");
+	cr_expect(strstr(page.data, "<section id=\"causes\">") && !strstr(page.data, "id=\"trend\""));
+	buf_release(&page);
+	/* one profile is no trend: a report of a file in a store of its own has none */
+	cr_assert_eq(t_run(&page, &err, "report --html - " S26 "chan_send.pb.gz " S26 "chan_send.mm.txt"), 0, "%s",
+		     err.data);
+	cr_expect(strstr(page.data, "<section id=\"causes\">") && !strstr(page.data, "id=\"trend\""));
+	buf_release(&page);
+	buf_release(&err);
+	cr_expect_eq(t_run(&page, &err, "report --db '%s' --html - --trend site", db), 2);
+	cr_expect(strstr(err.data, "--trend takes cause, package, function or none"), "%s", err.data);
+	buf_release(&page);
+	buf_release(&err);
+	cr_expect_eq(t_run(&page, &err, "report --db '%s' --html - --trend-per week", db), 2);
+	cr_expect(strstr(err.data, "--trend-per takes profile or day"), "%s", err.data);
+	buf_release(&page);
+	buf_release(&err);
 }

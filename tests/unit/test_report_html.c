@@ -39,7 +39,7 @@ static void analyze_into(const char *db, const char *dir, const char *scen, cons
 static void build(const char *db, const char *name, const char *base, size_t max_sites,
 		  const struct classify_opts *co, struct classify_report *r)
 {
-	struct classify_report_opts o = {max_sites, co};
+	struct classify_report_opts o = {.max_sites = max_sites, .sources = co};
 	struct store *s;
 	struct err e = {0};
 	int64_t pid, aid, bpid = 0, baid = 0;
@@ -360,7 +360,7 @@ ParameterizedTestParameters(report_html, a_failed_question_fails_the_whole_repor
 ParameterizedTest(struct sabotage *sabotage, report_html, a_failed_question_fails_the_whole_report)
 {
 	const char *db = t_fresh("broken.db");
-	struct classify_report_opts o = {0, NULL};
+	struct classify_report_opts o = {.max_sites = 0};
 	struct classify_report r;
 	struct store *s;
 	struct err e = {0};
