@@ -825,3 +825,67 @@ enum esc_status store_pg_trend(struct store *s, const struct store_profile_filte
 	PQclear(r);
 	return ESC_OK;
 }
+
+/* ---- a merge by cause, summed by the server ---- */
+
+enum esc_status store_pg_top_causes(struct store *s, const int64_t *analyses, size_t count, int ix,
+				    struct store_top_row **rows, size_t *n, int64_t *total, struct err *e)
+{
+	const char *col = store_heap_types[ix], *obj = store_heap_types[store_heap_objects_of(ix)];
+	char sql[512];
+	struct buf arr;
+	const char *v;
+	PGresult *r;
+	size_t i;
+	int k, oom = 0;
+
+	buf_init(&arr);
+	oom |= buf_addc(&arr, '{');
+	for (i = 0; i < count; i++)
+		oom |= buf_printf(&arr, "%s%" PRId64, i ? "," : "", analyses[i]) < 0;
+	oom |= buf_addc(&arr, '}');
+	if (oom) {
+		buf_release(&arr);
+		return err_set(e, ESC_ENOMEM, "'%s': out of memory", s->path);
+	}
+	v = arr.data;
+	/* the causes, and the whole (every cause, as the sites' sum) in one pass: the
+	 * grouping set () gives the total's row, its cause NULL */
+	snprintf(sql, sizeof(sql),
+		 "SELECT cause, count(*), coalesce(sum(%s), 0)::bigint, coalesce(sum(%s), 0)::bigint"
+		 " FROM alloc_site WHERE analysis_id = ANY($1::bigint[]) GROUP BY GROUPING SETS ((cause), ())",
+		 col, obj);
+	r = store_pg_run(s, sql, 1, &v, "cannot read the analyses' sites", e);
+	buf_release(&arr);
+	if (!r)
+		return ESC_EDB;
+	if (!(*rows = calloc((size_t)PQntuples(r) + 1, sizeof(**rows)))) {
+		PQclear(r);
+		return err_set(e, ESC_ENOMEM, "'%s': out of memory", s->path);
+	}
+	for (k = 0; k < PQntuples(r); k++) {
+		struct store_top_row *t = &(*rows)[*n];
+		int64_t value = strtoll(PQgetvalue(r, k, 2), NULL, 10);
+
+		if (PQgetisnull(r, k, 0)) {
+			*total = value;
+			continue;
+		}
+		/* as on SQLite: a cause that sums to 0 is left out, but unknown never */
+		if (!value && strcmp(PQgetvalue(r, k, 0), "unknown"))
+			continue;
+		t->sites = strtoll(PQgetvalue(r, k, 1), NULL, 10);
+		t->value = value;
+		t->objects = strtoll(PQgetvalue(r, k, 3), NULL, 10);
+		++*n;
+		if (!(t->cause = strdup(PQgetvalue(r, k, 0)))) {
+			PQclear(r);
+			store_top_rows_free(*rows, *n);
+			*rows = NULL;
+			*n = 0;
+			return err_set(e, ESC_ENOMEM, "'%s': out of memory", s->path);
+		}
+	}
+	PQclear(r);
+	return ESC_OK;
+}

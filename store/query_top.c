@@ -385,6 +385,16 @@ enum esc_status store_top_merged(struct store *s, const int64_t *profiles, const
 		return err_set(e, ESC_EUSAGE, "no heap sample type %d or grouping %d", ix, (int)by);
 	if (!count)
 		return ESC_OK;
+	/* by cause on a server: summed there, not a site brought over */
+	if (s->pg && by == STORE_TOP_BY_CAUSE) {
+		enum esc_status ret = store_pg_top_causes(s, analyses, count, ix, rows, n, total, e);
+
+		if (ret)
+			return ret;
+		if (*n)
+			qsort(*rows, *n, sizeof(**rows), cmp_key);
+		return ESC_OK;
+	}
 	STORE_NEED(store_need_analyses(s, analyses, count, e));
 	for (i = 0; by == STORE_TOP_BY_SIZE && i < count; i++)
 		STORE_NEED(store_need_profile(s, profiles[i], e));

@@ -49,6 +49,10 @@ enum esc_status store_pg_remove(struct store *s, const struct store_item *items,
 enum esc_status store_pg_trend(struct store *s, const struct store_profile_filter *f, int ix,
 			       enum store_trend_by by, struct store_trend_row **rows, size_t *n,
 			       int64_t *unanalysed, struct err *e);
+/* store_top_merged by cause on a server: the causes of the analyses summed there, no
+ * site brought over; *total their sites' sum. Rows unordered. */
+enum esc_status store_pg_top_causes(struct store *s, const int64_t *analyses, size_t count, int ix,
+				    struct store_top_row **rows, size_t *n, int64_t *total, struct err *e);
 /* A build or an analysis made in the working copy, sent to the server inside the
  * transaction that made it (pg_sync.c). For a build: *existing is the build of the same
  * digest already on the server (nothing sent), else 0. */
