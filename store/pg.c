@@ -678,6 +678,12 @@ enum esc_status store_pg_prune_list(struct store *s, enum store_kind kind, const
 enum esc_status store_pg_remove(struct store *s, const struct store_item *items, size_t n,
 				struct err *e)
 {
+	/* what is deleted for a profile or a build, in this order */
+	static const char *const profile_rows[] = {
+		"alloc_site", "sample_label", "sample_value_x", "sample", "stack", "location", "func", "str",
+		NULL,
+	};
+	static const char *const build_rows[] = {"flow_step", "diagnostic", NULL};
 	enum esc_status st;
 	size_t i;
 
@@ -690,13 +696,25 @@ enum esc_status store_pg_remove(struct store *s, const struct store_item *items,
 		PGresult *r;
 
 		snprintf(num, sizeof(num), "%" PRId64, items[i].id);
-		r = store_pg_run(s, build ? "DELETE FROM build WHERE id = $1" : "DELETE FROM profile WHERE id = $1",
-			   1, &v, build ? "cannot remove a build" : "cannot remove a profile", e);
-		if (!r) {
-			store_pg_rollback(s);
-			return ESC_EDB;
+		/* the bulk rows first (they have no foreign key: 002.sql), then the row whose
+		 * ON DELETE CASCADE takes the rest */
+		for (const char *const *t = build ? build_rows : profile_rows;; t++) {
+			char sql[96];
+
+			if (*t)
+				snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE %s = $1", *t,
+					 build ? "build_id" : "profile_id");
+			else
+				snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE id = $1", build ? "build" : "profile");
+			if (!(r = store_pg_run(s, sql, 1, &v, build ? "cannot remove a build" : "cannot remove a profile",
+					       e))) {
+				store_pg_rollback(s);
+				return ESC_EDB;
+			}
+			PQclear(r);
+			if (!*t)
+				break;
 		}
-		PQclear(r);
 	}
 	return store_pg_commit(s, e);
 }

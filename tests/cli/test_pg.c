@@ -25,7 +25,7 @@
 /* the tables that hold a profile's rows, each with profile_id */
 static const char *const profile_tables[] = {
 	"profile_name", "profile_label", "sample_type", "str", "func", "location", "stack",
-	"sample", "sample_value_x", "sample_label",
+	"sample", "sample_value_x", "sample_label", "alloc_site",
 };
 #define NPROFILE_TABLES (sizeof(profile_tables) / sizeof(profile_tables[0]))
 
@@ -180,7 +180,7 @@ Test(pg, every_view_equals_the_sqlite_stores_row_for_row)
 		cr_assert_eq(t_pg_int(url, sql), 1, "%s: stored once", g.gl_pathv[i]);
 	}
 	cr_assert_eq(t_pg_int(url, "SELECT count(*) FROM profile"), (long long)g.gl_pathc);
-	cr_assert_eq(t_pg_int(url, "SELECT max(version) FROM escprof_schema"), 1);
+	cr_assert_eq(t_pg_int(url, "SELECT max(version) FROM escprof_schema"), 2);
 	buf_release(&files);
 	buf_release(&a);
 	buf_release(&b);
@@ -418,7 +418,7 @@ Test(pg, a_newer_schema_is_refused)
 	load_ok(url, S26 "chan_send.pb.gz");
 	t_pg_exec(url, "UPDATE escprof_schema SET version = 99");
 	cr_assert_eq(t_run(NULL, &err, "load --db '%s' " S26 "map_insert.pb.gz", url), 3);
-	cr_assert(strstr(err.data, "schema version 99, newer than this escprof's 1"), "%s", err.data);
+	cr_assert(strstr(err.data, "schema version 99, newer than this escprof's 2"), "%s", err.data);
 	cr_assert_eq(t_run(NULL, &err, "sql --db '%s' \"SELECT 1\"", url), 3);
 	cr_assert_eq(t_pg_int(url, "SELECT count(*) FROM profile"), 1);
 	buf_release(&err);
@@ -459,19 +459,50 @@ Test(pg, a_password_is_never_printed)
 	buf_release(&err);
 }
 
+/* a build's rows: its diagnostics and their steps */
+static long long build_rows(const char *url, int64_t build_id)
+{
+	char sql[160];
+
+	snprintf(sql, sizeof(sql), "SELECT (SELECT count(*) FROM diagnostic WHERE build_id = %lld) +"
+		 " (SELECT count(*) FROM flow_step WHERE build_id = %lld)", (long long)build_id, (long long)build_id);
+	return t_pg_int(url, sql);
+}
+
 Test(pg, rm_and_prune_take_every_row_of_a_profile_and_nothing_else)
 {
+	static const char *const progs[] = {"chan_send", "iface_fmt", "map_insert"};
 	const char *url;
 	struct buf out, err;
-	long long rows2, rows3;
+	long long rows2, rows3, build2;
 
 	T_PG_OR_SKIP(url);
 	load_ok(url, "--name a " S26 "chan_send.pb.gz");
 	load_ok(url, "--name b --label service=api " S26 "iface_fmt.pb.gz");
 	load_ok(url, "--name c " S26 "map_insert.pb.gz");
+	/* each analysed with its log: sites, diagnostics and steps to remove too */
+	for (size_t i = 0; i < 3; i++) {
+		cr_assert_eq(t_run(&out, &err, "escapes -q --db '%s' " S26 "%s.mm.txt", url, progs[i]), 0, "%s",
+			     err.data);
+		cr_assert_eq(t_run(&out, &err, "top -q --db '%s' --profile %c --build %s.mm.txt -n 1", url, 'a' + (int)i,
+				   progs[i]), 0, "%s", err.data);
+	}
+	cr_assert_gt(t_pg_int(url, "SELECT count(*) FROM alloc_site WHERE profile_id = 1"), 0);
 	rows2 = rows_of(url, 2);
 	rows3 = rows_of(url, 3);
+	build2 = build_rows(url, 2);
 	cr_assert_gt(rows_of(url, 1), 100);
+	cr_assert_gt(build_rows(url, 1), 100);
+	/* a build: its diagnostics and steps, none of another's */
+	cr_assert_eq(t_run(&out, &err, "rm --db '%s' chan_send.mm.txt", url), 0, "%s", err.data);
+	cr_assert_eq(build_rows(url, 1), 0);
+	cr_assert_eq(build_rows(url, 2), build2);
+	cr_assert_eq(t_pg_int(url, "SELECT count(*) FROM build"), 2);
+	/* the analysis made with it, and that analysis's sites */
+	cr_assert_eq(t_pg_int(url, "SELECT count(*) FROM analysis WHERE profile_id = 1"), 0);
+	cr_assert_eq(t_pg_int(url, "SELECT count(*) FROM alloc_site WHERE profile_id = 1"), 0);
+	cr_assert_gt(t_pg_int(url, "SELECT count(*) FROM alloc_site WHERE profile_id = 2"), 0);
+	rows2 = rows_of(url, 2);
 	cr_assert_eq(t_run(&out, &err, "rm --db '%s' a", url), 0, "%s", err.data);
 	cr_assert_eq(rows_of(url, 1), 0);
 	cr_assert_eq(rows_of(url, 2), rows2);
@@ -523,4 +554,40 @@ Test(pg, a_failed_write_in_a_batch_is_undone_alone)
 	cr_assert_eq(store_query_write(s, "DELETE FROM cause", no_rows, NULL, &e), 0, "%s", e.msg);
 	store_close(s);
 	cr_assert_eq(t_pg_int(url, "SELECT count(*) FROM cause WHERE cause IN ('before', 'after')"), 2);
+}
+
+/* A database made by the first version of the schema (001.sql alone, run here by libpq)
+ * is brought to the current one by the next escprof that opens it: its data kept, the
+ * bulk tables without their foreign keys (002.sql), and the loads and removals after it
+ * whole. */
+Test(pg, a_version_1_database_is_migrated_and_keeps_its_profiles)
+{
+	const char *url;
+	struct buf v1, out, err;
+
+	T_PG_OR_SKIP(url);
+	t_read(&v1, t_path("store/pgschema/001.sql"));
+	t_pg_exec(url, v1.data);
+	buf_release(&v1);
+	cr_assert_eq(t_pg_int(url, "SELECT version FROM escprof_schema"), 1);
+	cr_assert_gt(t_pg_int(url, "SELECT count(*) FROM pg_constraint WHERE contype = 'f'"
+			      " AND conrelid = 'str'::regclass"), 0);
+	load_ok(url, "--name a " S26 "chan_send.pb.gz");
+	cr_assert_eq(t_pg_int(url, "SELECT version FROM escprof_schema"), 2);
+	cr_assert_eq(t_pg_int(url, "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND conrelid IN"
+			      " ('str'::regclass, 'func'::regclass, 'location'::regclass, 'stack'::regclass,"
+			      " 'sample'::regclass, 'sample_value_x'::regclass, 'sample_label'::regclass,"
+			      " 'alloc_site'::regclass, 'diagnostic'::regclass, 'flow_step'::regclass)"), 0);
+	/* the small tables keep theirs */
+	cr_assert_gt(t_pg_int(url, "SELECT count(*) FROM pg_constraint WHERE contype = 'f'"
+			      " AND conrelid = 'profile_name'::regclass"), 0);
+	load_ok(url, "--name b " S26 "iface_fmt.pb.gz");
+	cr_assert_eq(t_pg_int(url, "SELECT count(*) FROM profile"), 2);
+	cr_assert_eq(t_pg_int(url, "SELECT sum(alloc_space) FROM heap_samples WHERE profile_id = 1"),
+		     t_expect(t_path(S26 "chan_send.expect"), "alloc_space"));
+	cr_assert_eq(t_run(&out, &err, "rm --db '%s' a", url), 0, "%s", err.data);
+	cr_assert_eq(rows_of(url, 1), 0);
+	cr_assert_gt(rows_of(url, 2), 100);
+	buf_release(&out);
+	buf_release(&err);
 }
