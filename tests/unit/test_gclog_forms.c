@@ -724,8 +724,8 @@ Test(gclog, blocks_crowded_at_one_position_each_find_their_own)
 		cr_assert_eq(buf_printf(&log, "a.go:7:3: v%zu escapes to heap in f:\na.go:7:3:   flow: {heap} = v%zu:\n", i, i), 0);
 	for (i = 0; i < N; i++)
 		cr_assert_eq(buf_printf(&log, "a.go:7:3: w%zu escapes to heap\n", i), 0);
-	for (i = N; i-- > 0;)
-		cr_assert_eq(buf_printf(&log, "a.go:7:3: v%zu escapes to heap\n", i), 0);
+	for (i = 0; i < N; i++)	/* in reverse */
+		cr_assert_eq(buf_printf(&log, "a.go:7:3: v%zu escapes to heap\n", N - 1 - i), 0);
 	for (i = 0; i < N; i++)
 		cr_assert_eq(buf_printf(&log, "b.go:1:1: make([]int, n) escapes to heap in g:\n"
 					      "b.go:1:1:   flow: {heap} = m%zu:\n", i), 0);
@@ -733,8 +733,8 @@ Test(gclog, blocks_crowded_at_one_position_each_find_their_own)
 	for (i = 0; i < N; i++)
 		cr_assert_eq(buf_printf(&log, "c.go:2:2: parameter p leaks to ~r%zu for h with derefs=0:\n"
 					      "c.go:2:2:   flow: ~r%zu = p:\n", i, i), 0);
-	for (i = N; i-- > 0;)
-		cr_assert_eq(buf_printf(&log, "c.go:2:2: leaking param: p to result ~r%zu level=0\n", i), 0);
+	for (i = 0; i < N; i++)
+		cr_assert_eq(buf_printf(&log, "c.go:2:2: leaking param: p to result ~r%zu level=0\n", N - 1 - i), 0);
 	cr_assert_eq(parse_mem("crowded.log", log.data, log.len, 1 << 16, 0, &c, &st, &e), 0, "%s", e.msg);
 	cr_assert_eq(c.n, 3 * N + 1);
 	for (i = 0; i < N; i++, k++) {	/* no block is a w's */
@@ -742,8 +742,8 @@ Test(gclog, blocks_crowded_at_one_position_each_find_their_own)
 		cr_assert_str_eq(c.v[k].subject, want);
 		cr_assert_eq(c.v[k].nsteps, 0, "%s", want);
 	}
-	for (i = N; i-- > 0; k++) {	/* each v its own block */
-		snprintf(want, sizeof(want), "v%zu", i);
+	for (i = 0; i < N; i++, k++) {	/* each v its own block */
+		snprintf(want, sizeof(want), "v%zu", N - 1 - i);
 		cr_assert_str_eq(c.v[k].subject, want);
 		cr_assert_eq(c.v[k].nsteps, 1, "%s", want);
 		cr_assert_str_eq(c.v[k].steps[0].src, want);
@@ -753,8 +753,8 @@ Test(gclog, blocks_crowded_at_one_position_each_find_their_own)
 		snprintf(want, sizeof(want), "m%zu", i);
 		cr_assert_str_eq(c.v[k].steps[i].src, want, "twins in arrival order");
 	}
-	for (k++, i = N; i-- > 0; k++) {	/* each result its own block */
-		snprintf(want, sizeof(want), "~r%zu", i);
+	for (k++, i = 0; i < N; i++, k++) {	/* each result its own block */
+		snprintf(want, sizeof(want), "~r%zu", N - 1 - i);
 		cr_assert_eq(c.v[k].kind, GC_LEAKING_PARAM_TO_RESULT);
 		cr_assert_eq(c.v[k].nsteps, 1, "%s", want);
 		cr_assert_str_eq(c.v[k].steps[0].dst, want);
