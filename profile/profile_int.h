@@ -53,6 +53,13 @@ void profile_legacy_release(struct profile_priv *pv);
 enum esc_status profile_decode_pprof(struct profile *p, struct err *e);
 /* profile_foreach_sample of a pprof profile. */
 int profile_foreach_pprof(const struct profile *p, profile_sample_fn fn, void *ctx, struct err *e);
+/* Who reads each Sample: the hand-read path for the common shape and protobuf-c for the
+ * rest (what profile_foreach_pprof does); protobuf-c alone, the reference the hand-read
+ * path is tested against; or the hand-read path alone, an error at any sample it leaves
+ * to protobuf-c, so a test can tell that it was taken. */
+enum sample_reader { SAMPLES_EITHER, SAMPLES_PROTOBUF_C, SAMPLES_BY_HAND };
+int profile_foreach_pprof_by(const struct profile *p, enum sample_reader by, profile_sample_fn fn,
+			     void *ctx, struct err *e);
 /* Whether d[0..n) can start a Profile message (its first field is one Profile has, with
  * that field's wire type); true for n == 0. */
 int profile_pprof_can_start(const unsigned char *d, size_t n);

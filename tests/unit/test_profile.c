@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "profile/profile.h"
+#include "profile/profile_int.h"
 #include "tests/testutil.h"
 #include <zlib.h>
 
@@ -651,6 +652,178 @@ Test(profile, value_count_must_equal_sample_type_count)
 	cr_expect_eq(open_bytes(b.data, b.len, &e), ESC_EINPUT);
 	cr_expect(strstr(e.msg, "3 values for 1 sample types"), "%s", e.msg);
 	buf_release(&b);
+}
+
+/* ---- the hand-read Sample path against protobuf-c ---- */
+
+/* Every sample as text: index, location ids, values, labels. */
+static int record_sample(void *ctx, const struct profile_sample *s)
+{
+	struct buf *b = ctx;
+	size_t i;
+
+	buf_printf(b, "#%zu", s->index);
+	for (i = 0; i < s->nlocations; i++)
+		buf_printf(b, " L%llu", (unsigned long long)s->locations[i]->id);
+	for (i = 0; i < s->nvalues; i++)
+		buf_printf(b, " v%lld", (long long)s->values[i]);
+	for (i = 0; i < s->nlabels; i++)
+		buf_printf(b, " [%s=%s|%lld %s]", s->labels[i].key,
+			   s->labels[i].str ? s->labels[i].str : "(num)", (long long)s->labels[i].num,
+			   s->labels[i].num_unit ? s->labels[i].num_unit : "-");
+	buf_addc(b, '\n');
+	return 0;
+}
+
+/* The samples of p as reader by reads them, then its return and error. */
+static void record_by(const struct profile *p, enum sample_reader by, struct buf *out)
+{
+	struct err e = {0};
+	int rc;
+
+	buf_init(out);
+	rc = profile_foreach_pprof_by(p, by, record_sample, out, &e);
+	buf_printf(out, "rc=%d %s", rc, rc ? e.msg : "");
+}
+
+/* Real profiles of every producer the corpus has: the hand-read path takes every sample
+ * and reads what protobuf-c reads. */
+Test(profile, samples_read_by_hand_equal_protobuf_c_on_real_profiles)
+{
+	const char *sh = t_shared();
+	char pat[2][4096];
+	size_t i, k, compared = 0, samples = 0;
+
+	snprintf(pat[0], sizeof(pat[0]), "%s/sample-profiles/out/go*/*.pb.gz", t_src());
+	snprintf(pat[1], sizeof(pat[1]), "%s/corpus/profiles/*.pb.gz", sh ? sh : "/nonexistent");
+	for (k = 0; k < 2; k++) {
+		glob_t g;
+
+		if (glob(pat[k], 0, NULL, &g))
+			continue;
+		for (i = 0; i < g.gl_pathc; i++) {
+			struct profile *p = NULL;
+			struct err e = {0};
+			struct buf hand, pb;
+
+			if (profile_open_file(&p, g.gl_pathv[i], NULL, &e) || p->format == PROFILE_LEGACY_HEAP) {
+				profile_free(p);
+				continue;
+			}
+			record_by(p, SAMPLES_BY_HAND, &hand);
+			record_by(p, SAMPLES_PROTOBUF_C, &pb);
+			cr_expect(hand.len == pb.len && !memcmp(hand.data, pb.data, pb.len),
+				  "%s: the hand-read samples differ from protobuf-c's", g.gl_pathv[i]);
+			cr_expect(strstr(pb.data, "rc=0 "), "%s: %s", g.gl_pathv[i], pb.data);
+			compared++;
+			samples += p->nsamples;
+			buf_release(&hand);
+			buf_release(&pb);
+			profile_free(p);
+		}
+		globfree(&g);
+	}
+	cr_expect_gt(compared, sh ? 60 : 30, "%zu profiles", compared);
+	cr_expect_gt(samples, 1000);
+}
+
+/* A minimal() profile with one more Sample made of the given bytes. */
+static struct profile *with_sample(struct buf *b, const void *smp, size_t n)
+{
+	struct profile *p = NULL;
+	struct err e = {0};
+
+	minimal(b, 0, 0, 1);
+	pb_bytes(b, 2, smp, n);
+	cr_assert_eq(profile_open(&p, "odd.pb", b->data, b->len, NULL, &e), ESC_OK, "%s", e.msg);
+	return p;
+}
+
+/* Samples of every shape the wire allows, and malformed ones: the profile reads as
+ * protobuf-c alone reads it, byte for byte, error included. The hand-read path takes the
+ * shapes it claims (by_hand set) and leaves the others to protobuf-c. */
+Test(profile, samples_of_every_wire_shape_read_as_protobuf_c_reads_them)
+{
+	static const struct {
+		const char *what;
+		const char *bytes;
+		size_t n;
+		int by_hand;	/* the hand-read path takes it */
+		int ok;		/* protobuf's rules accept it */
+	} cases[] = {
+		{"ids and value unpacked", "\x08\x01\x08\x01\x10\x05", 6, 1, 1},
+		{"ids packed then unpacked", "\x0a\x01\x01\x08\x01\x12\x01\x07", 8, 1, 1},
+		{"value -1 in ten bytes", "\x08\x01\x10\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 13, 1, 1},
+		{"a numeric label with unit", "\x08\x01\x10\x05\x1a\x06\x08\x02\x18\x40\x20\x02", 12, 1, 1},
+		{"a string label, key given twice", "\x08\x01\x10\x05\x1a\x06\x08\x05\x08\x03\x10\x04", 12, 1, 1},
+		{"an empty packed id list", "\x0a\x00\x10\x05", 4, 1, 1},
+		{"an unknown field in the sample", "\x08\x01\x10\x05\x48\x07", 6, 0, 1},
+		{"an unknown field in a label", "\x08\x01\x10\x05\x1a\x04\x08\x02\x38\x01", 10, 0, 1},
+		{"a value past 64 bits in ten bytes", "\x08\x01\x10\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7f", 13, 0, 2},
+		{"ids as fixed64", "\x09\x01\x00\x00\x00\x00\x00\x00\x00\x10\x05", 11, 0, 0},
+		{"ids as fixed32", "\x0d\x01\x00\x00\x00\x10\x05", 7, 0, 0},
+		{"a truncated packed id", "\x0a\x01\x81\x10\x05", 5, 0, 0},
+		{"a label as a varint", "\x08\x01\x10\x05\x18\x02", 6, 0, 0},
+		{"a label field of wrong wire type", "\x08\x01\x10\x05\x1a\x02\x0d\x01", 8, 0, 0},
+		{"an eleven-byte varint", "\x08\x01\x10\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 14, 0, 0},
+		{"a length past the sample", "\x08\x01\x12\x05\x01", 5, 0, 0},
+		{"a label key out of range", "\x08\x01\x10\x05\x1a\x02\x08\x63", 8, 1, 0},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct buf b, either, pb, hand;
+		struct profile *p = with_sample(&b, cases[i].bytes, cases[i].n);
+
+		record_by(p, SAMPLES_EITHER, &either);
+		record_by(p, SAMPLES_PROTOBUF_C, &pb);
+		record_by(p, SAMPLES_BY_HAND, &hand);
+		cr_expect_str_eq(either.data, pb.data, "%s", cases[i].what);
+		if (cases[i].by_hand)
+			cr_expect_str_eq(hand.data, pb.data, "%s: not taken by hand", cases[i].what);
+		else
+			cr_expect(strstr(hand.data, "sample 2 is not of the hand-read shape"),
+				  "%s: taken by hand: %s", cases[i].what, hand.data);
+		if (cases[i].ok == 1)
+			cr_expect(strstr(pb.data, "rc=0 "), "%s: %s", cases[i].what, pb.data);
+		else if (cases[i].ok == 0)
+			cr_expect(strstr(pb.data, "odd.pb") && strstr(pb.data, "at byte "),
+				  "%s: %s", cases[i].what, pb.data);
+		buf_release(&either);
+		buf_release(&pb);
+		buf_release(&hand);
+		buf_release(&b);
+		profile_free(p);
+	}
+	/* what the readers must have read, by the wire format's rules */
+	{
+		struct buf b, got;
+		struct profile *p = with_sample(&b, cases[4].bytes, cases[4].n);
+
+		record_by(p, SAMPLES_EITHER, &got);
+		cr_expect(strstr(got.data, "#1 L1 v5 [main.f=main.go|0 -]"), "%s", got.data);
+		buf_release(&got);
+		buf_release(&b);
+		profile_free(p);
+		p = with_sample(&b, cases[3].bytes, cases[3].n);
+		record_by(p, SAMPLES_EITHER, &got);
+		cr_expect(strstr(got.data, "#1 L1 v5 [bytes=(num)|64 bytes]"), "%s", got.data);
+		buf_release(&got);
+		buf_release(&b);
+		profile_free(p);
+		p = with_sample(&b, cases[2].bytes, cases[2].n);
+		record_by(p, SAMPLES_EITHER, &got);
+		cr_expect(strstr(got.data, "#1 L1 v-1\n"), "%s", got.data);
+		buf_release(&got);
+		buf_release(&b);
+		profile_free(p);
+		p = with_sample(&b, cases[1].bytes, cases[1].n);
+		record_by(p, SAMPLES_EITHER, &got);
+		cr_expect(strstr(got.data, "#1 L1 L1 v7\n"), "%s", got.data);
+		buf_release(&got);
+		buf_release(&b);
+		profile_free(p);
+	}
 }
 
 /* Appends to a minimal() profile one more sample at its one location with value v. */
