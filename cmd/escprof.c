@@ -3,6 +3,7 @@
  * standard output took everything written to it. */
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -155,6 +156,11 @@ int main(int argc, char **argv)
 	 * failed write, with the store rolled back and temporary files removed; by default
 	 * SIGXFSZ would kill the process half-way instead */
 	signal(SIGXFSZ, SIG_IGN);
+	/* a fixed threshold: every large buffer (a profile's bytes, a load's tables) is its
+	 * own mapping, grown in place by mremap and given back when freed. glibc's default
+	 * raises the threshold to the largest block freed so far, so the buffers after it
+	 * come from the heap, where what a doubling leaves behind stays resident */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 	c.db = env && *env ? env : "escprof.db";
 	c.db_set = env && *env;
 	/* how long to wait on another escprof writing the same store, in milliseconds */

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/buf.h"
 #include "common/digest.h"
@@ -21,6 +22,11 @@
 #include "common/vec.h"
 #include "store_int.h"
 #include "common/paths.h"
+#include "rowpipe.h"
+
+_Static_assert(ROWPIPE_VALUES == STORE_INLINE_VALUES, "a sample row holds the inline values");
+
+struct store_pipe_policy store_pipe = {4096, 0};
 
 struct frame {
 	int64_t func_id;
@@ -103,7 +109,21 @@ struct loader {
 	struct hmap strs;		/* string -> its index in str_ids + 1 */
 	int64_t *str_ids;		/* str ids, in order of first use */
 	size_t nstr_ids, capstr_ids;
+	struct rowpipe *pipe;		/* the sample rows' writer; NULL: inserted in place */
 };
+
+/* Around every call on the connection while the samples stream: the writer shares it. */
+static void db_lock(struct loader *L)
+{
+	if (L->pipe)
+		rowpipe_lock(L->pipe);
+}
+
+static void db_unlock(struct loader *L)
+{
+	if (L->pipe)
+		rowpipe_unlock(L->pipe);
+}
 
 /* Memory ran out while storing the profile read from o->source. */
 static enum esc_status nomem(struct loader *L)
@@ -363,15 +383,27 @@ static int add_int(struct buf *b, char sep, long long v)
 
 /* The id of stored location i of the profile, storing it on first use (its lines are
  * its key: the JSON array of [func, line, col] per line, innermost first); 0 on failure. */
+static int64_t location_id_stored(struct loader *L, size_t i);
+
 static int64_t location_id(struct loader *L, size_t i)
+{
+	int64_t id;
+
+	if (L->locs[i].id)
+		return L->locs[i].id;
+	db_lock(L);
+	id = location_id_stored(L, i);
+	db_unlock(L);
+	return id;
+}
+
+static int64_t location_id_stored(struct loader *L, size_t i)
 {
 	struct loc_frames *lf = &L->locs[i];
 	size_t j;
 	int bad = 0, rc;
 	int64_t h;
 
-	if (lf->id)
-		return lf->id;
 	buf_reset(&L->text);
 	bad |= buf_addc(&L->text, '[');
 	for (j = 0; j < lf->n; j++)
@@ -660,9 +692,19 @@ static int64_t stack_for(struct loader *L, const struct profile_sample *s)
 	*d = (struct dstack){h, 0, (uint32_t)L->nlocs_of, (uint32_t)n, 0};
 	L->nlocs_of += n;
 	L->nds++;
-	if (!(d->id = node_for(L, (uint32_t)(L->nds - 1), (uint32_t)n,
-			       path_hash(L, (uint32_t)(L->nds - 1), (uint32_t)n), &is_new)))
-		return 0;
+	{
+		/* a store holding stacks is asked whether it holds this one */
+		int asks = L->stored_before || L->aliased;
+		uint64_t ph = path_hash(L, (uint32_t)(L->nds - 1), (uint32_t)n);
+
+		if (asks)
+			db_lock(L);
+		d->id = node_for(L, (uint32_t)(L->nds - 1), (uint32_t)n, ph, &is_new);
+		if (asks)
+			db_unlock(L);
+		if (!d->id)
+			return 0;
+	}
 	d->is_new = is_new;
 	L->slots[slot] = (uint32_t)L->nds;
 	return d->id;
@@ -821,62 +863,70 @@ static enum esc_status store_tree(struct loader *L)
 	return st;
 }
 
-static int add_sample(void *ctx, const struct profile_sample *s)
+/* Inserts a sample's row (on the writer thread when there is one). */
+static int put_row(void *ctx, const struct sample_row *r, struct err *e)
 {
 	struct loader *L = ctx;
-	int64_t stack = stack_for(L, s), sid = (int64_t)s->index + 1;
-	int have_size = 0;
-	size_t i;
+	uint32_t i;
+	int rc;
 
-	if (!stack)
-		return L->e->status ? (int)L->e->status : ESC_EDB;
 	sqlite3_bind_int64(L->smp_put, 1, L->profile_id);
-	sqlite3_bind_int64(L->smp_put, 2, sid);
-	sqlite3_bind_int64(L->smp_put, 3, stack);
+	sqlite3_bind_int64(L->smp_put, 2, r->sid);
+	sqlite3_bind_int64(L->smp_put, 3, r->stack);
+	if (r->has_size)
+		sqlite3_bind_int64(L->smp_put, 4, r->size);
+	else
+		sqlite3_bind_null(L->smp_put, 4);
 	for (i = 0; i < STORE_INLINE_VALUES; i++) {
-		if (i < s->nvalues)
-			sqlite3_bind_int64(L->smp_put, 5 + (int)i, s->values[i]);
+		if (i < r->nv)
+			sqlite3_bind_int64(L->smp_put, 5 + (int)i, r->v[i]);
 		else
 			sqlite3_bind_null(L->smp_put, 5 + (int)i);
 	}
-	sqlite3_bind_null(L->smp_put, 4);
+	rc = sqlite3_step(L->smp_put);
+	sqlite3_reset(L->smp_put);
+	if (rc != SQLITE_DONE) {
+		store_fail(L->s, e, "cannot store a sample");
+		return -1;
+	}
+	return 0;
+}
+
+/* A sample's labels but the object size, and its values past the row's: their own rows,
+ * inserted here. */
+static int put_extras(struct loader *L, const struct profile_sample *s, int64_t sid,
+		      int size_label)
+{
+	size_t i;
+
 	for (i = 0; i < s->nlabels; i++) {
 		const struct profile_label *l = &s->labels[i];
+		int64_t k, v = 0, u = 0;
 
-		if (!have_size && !l->str && !l->num_unit && !strcmp(l->key, "bytes")) {
-			sqlite3_bind_int64(L->smp_put, 4, l->num);
-			have_size = 1;
+		if ((int)i == size_label)
 			continue;
-		}
-		{
-			int64_t k = intern(L, l->key), v = 0, u = 0;
-
-			if (!k || (l->str && !(v = intern(L, l->str))) ||
-			    (l->num_unit && !(u = intern(L, l->num_unit))))
-				return L->e->status;
-			sqlite3_bind_int64(L->lbl_put, 1, L->profile_id);
-			sqlite3_bind_int64(L->lbl_put, 2, sid);
-			sqlite3_bind_int64(L->lbl_put, 3, k);
-			if (v)
-				sqlite3_bind_int64(L->lbl_put, 4, v);
-			else
-				sqlite3_bind_null(L->lbl_put, 4);
-			if (l->str)
-				sqlite3_bind_null(L->lbl_put, 5);
-			else
-				sqlite3_bind_int64(L->lbl_put, 5, l->num);
-			if (u)
-				sqlite3_bind_int64(L->lbl_put, 6, u);
-			else
-				sqlite3_bind_null(L->lbl_put, 6);
-			if (step_done(L, L->lbl_put, "cannot store a label"))
-				return ESC_EDB;
-		}
+		k = intern(L, l->key);
+		if (!k || (l->str && !(v = intern(L, l->str))) ||
+		    (l->num_unit && !(u = intern(L, l->num_unit))))
+			return L->e->status;
+		sqlite3_bind_int64(L->lbl_put, 1, L->profile_id);
+		sqlite3_bind_int64(L->lbl_put, 2, sid);
+		sqlite3_bind_int64(L->lbl_put, 3, k);
+		if (v)
+			sqlite3_bind_int64(L->lbl_put, 4, v);
+		else
+			sqlite3_bind_null(L->lbl_put, 4);
+		if (l->str)
+			sqlite3_bind_null(L->lbl_put, 5);
+		else
+			sqlite3_bind_int64(L->lbl_put, 5, l->num);
+		if (u)
+			sqlite3_bind_int64(L->lbl_put, 6, u);
+		else
+			sqlite3_bind_null(L->lbl_put, 6);
+		if (step_done(L, L->lbl_put, "cannot store a label"))
+			return ESC_EDB;
 	}
-	if (step_done(L, L->smp_put, "cannot store a sample"))
-		return ESC_EDB;
-	if (L->o->progress && (s->index & 0xffff) == 0xffff)
-		L->o->progress(L->o->progress_ctx, s->index + 1, L->p->nsamples);
 	for (i = STORE_INLINE_VALUES; i < s->nvalues; i++) {
 		sqlite3_bind_int64(L->vx_put, 1, L->profile_id);
 		sqlite3_bind_int64(L->vx_put, 2, sid);
@@ -885,6 +935,42 @@ static int add_sample(void *ctx, const struct profile_sample *s)
 		if (step_done(L, L->vx_put, "cannot store a value"))
 			return ESC_EDB;
 	}
+	return 0;
+}
+
+static int add_sample(void *ctx, const struct profile_sample *s)
+{
+	struct loader *L = ctx;
+	struct sample_row r = {(int64_t)s->index + 1, stack_for(L, s), 0, {0}, 0, 0};
+	int size_label = -1, rc;
+	size_t i;
+
+	if (!r.stack)
+		return L->e->status ? (int)L->e->status : ESC_EDB;
+	/* the object size: the first numeric "bytes" label without a unit */
+	for (i = 0; i < s->nlabels && size_label < 0; i++)
+		if (!s->labels[i].str && !s->labels[i].num_unit && !strcmp(s->labels[i].key, "bytes")) {
+			r.size = s->labels[i].num;
+			r.has_size = 1;
+			size_label = (int)i;
+		}
+	r.nv = s->nvalues < STORE_INLINE_VALUES ? (uint32_t)s->nvalues : STORE_INLINE_VALUES;
+	memcpy(r.v, s->values, r.nv * sizeof(*r.v));
+	if (s->nlabels > (size_t)(size_label >= 0) || s->nvalues > STORE_INLINE_VALUES) {
+		db_lock(L);
+		rc = put_extras(L, s, r.sid, size_label);
+		db_unlock(L);
+		if (rc)
+			return rc;
+	}
+	if (L->pipe) {
+		if (rowpipe_add(L->pipe, &r))
+			return ESC_EDB;	/* the writer's error is taken when it ends */
+	} else if (put_row(L, &r, L->e)) {
+		return ESC_EDB;
+	}
+	if (L->o->progress && (s->index & 0xffff) == 0xffff)
+		L->o->progress(L->o->progress_ctx, s->index + 1, L->p->nsamples);
 	return 0;
 }
 
@@ -1169,8 +1255,22 @@ enum esc_status store_add_profile(struct store *s, const struct profile *p,
 		rc = 0;
 	else if ((st = prepare_locations(&L)))
 		goto fail;
-	else
+	else {
+		/* a large profile's sample rows go in on a second core, if there is one */
+		if (p->nsamples >= store_pipe.min && sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
+		    (L.pipe = rowpipe_start(put_row, &L)))
+			store_pipe.used++;
 		rc = profile_foreach_sample(p, add_sample, &L, e);
+		if (L.pipe) {
+			struct err we = {0};
+
+			if (rowpipe_finish(L.pipe, !rc, &we) && !e->status) {
+				*e = we;
+				rc = ESC_EDB;
+			}
+			L.pipe = NULL;
+		}
+	}
 	if (rc) {
 		st = e->status ? e->status : (enum esc_status)rc;
 		goto fail;

@@ -74,6 +74,14 @@ struct store_profile_opts {
 	int without_samples;
 };
 
+/* A load of at least min samples inserts its sample rows on a second thread when the
+ * machine has a second core (used counts the loads that did); tests move the bound. */
+struct store_pipe_policy {
+	size_t min;
+	size_t used;
+};
+extern struct store_pipe_policy store_pipe;
+
 /* Looks up a profile by the sha256 of its bytes; *id = 0 when absent. */
 enum esc_status store_find_profile(struct store *s, const char *sha256, int64_t *id,
 				   struct err *e);
