@@ -201,6 +201,7 @@ struct input {
 	struct buf head;
 	size_t pos;		/* next byte of head to hand out */
 	int error;		/* errno of a failed read, 0 while none */
+	int reread;		/* bytes that are not a profile are read again, as a log */
 };
 
 enum { SNIFF = 4096 };	/* what is read to tell a log from JSON or a profile */
@@ -675,7 +676,8 @@ static void *digest_job_run(void *arg)
 }
 
 /* Reads the rest of in into its head and decodes all of it (sha256 of the bytes into sha);
- * the head is released then, as the profile holds what it needs. */
+ * the head is released then, as the profile holds what it needs, unless it may be read
+ * again (in->reread). */
 static enum esc_status profile_from(struct input *in, const struct profile_limits *lim,
 				    struct profile **p, char sha[65], struct err *e)
 {
@@ -717,10 +719,12 @@ static enum esc_status profile_from(struct input *in, const struct profile_limit
 		st = profile_open(p, in->path, in->head.data, in->head.len, lim, e);
 		if (apart)
 			pthread_join(th, NULL);
-		/* the compressed bytes are not read again: a large load keeps less */
-		buf_release(&in->head);
-		buf_init(&in->head);
-		in->pos = 0;
+		/* a profile's compressed bytes are not read again: a large load keeps less */
+		if (!st && !in->reread) {
+			buf_release(&in->head);
+			buf_init(&in->head);
+			in->pos = 0;
+		}
 		return st;
 	}
 }
@@ -822,6 +826,7 @@ enum esc_status classify_ingest_profile_or_build(struct store *s, const char *pa
 	/* text that is not a legacy heap profile is a log; what may be a profile is tried as
 	 * one, and as a log (UTF-16) when it is not, from the same bytes */
 	if (profile_sniff(in.head.data, in.head.len)) {
+		in.reread = 1;
 		st = add_profile(s, &in, &po, NULL, &pr, NULL, &perr);
 		if (!st) {
 			*id = pr.id;

@@ -375,6 +375,23 @@ static int holds(const int64_t *ids, size_t n, int64_t id)
 	return 0;
 }
 
+/* ids as one array parameter, "{1,2,3}", but those held (nheld of them) already: *k
+ * counts the ids written. 0, or -1 when memory runs out. */
+static int id_array(struct buf *arr, const int64_t *ids, size_t n, const int64_t *held,
+		    size_t nheld, size_t *k)
+{
+	int oom = 0;
+	size_t i;
+
+	*k = 0;
+	oom |= buf_addc(arr, '{');
+	for (i = 0; i < n; i++)
+		if (!holds(held, nheld, ids[i]))
+			oom |= buf_printf(arr, "%s%" PRId64, (*k)++ ? "," : "", ids[i]) < 0;
+	oom |= buf_addc(arr, '}');
+	return oom ? -1 : 0;
+}
+
 static enum esc_status remember(struct store *s, int64_t **ids, size_t *n, int64_t id,
 				struct err *e)
 {
@@ -492,21 +509,16 @@ enum esc_status store_need_analyses(struct store *s, const int64_t *ids, size_t 
 	enum esc_status st = ESC_OK;
 	struct buf arr;
 	const char *v;
-	size_t i, k = 0;
-	int own, oom = 0;
+	size_t i, k;
+	int own;
 
 	if (!pg)
 		return ESC_OK;
 	if (n == 1)
 		return store_need_analysis(s, ids[0], e);
-	/* "{1,2,3}": the ones not brought yet, as one array parameter */
+	/* the ones not brought yet, as one array parameter */
 	buf_init(&arr);
-	oom |= buf_addc(&arr, '{');
-	for (i = 0; i < n; i++)
-		if (!holds(pg->analyses, pg->nanalyses, ids[i]))
-			oom |= buf_printf(&arr, "%s%" PRId64, k++ ? "," : "", ids[i]) < 0;
-	oom |= buf_addc(&arr, '}');
-	if (oom) {
+	if (id_array(&arr, ids, n, pg->analyses, pg->nanalyses, &k)) {
 		buf_release(&arr);
 		return err_set(e, ESC_ENOMEM, "'%s': out of memory", s->path);
 	}
@@ -836,15 +848,11 @@ enum esc_status store_pg_top_causes(struct store *s, const int64_t *analyses, si
 	struct buf arr;
 	const char *v;
 	PGresult *r;
-	size_t i;
-	int k, oom = 0;
+	size_t nids;
+	int k;
 
 	buf_init(&arr);
-	oom |= buf_addc(&arr, '{');
-	for (i = 0; i < count; i++)
-		oom |= buf_printf(&arr, "%s%" PRId64, i ? "," : "", analyses[i]) < 0;
-	oom |= buf_addc(&arr, '}');
-	if (oom) {
+	if (id_array(&arr, analyses, count, NULL, 0, &nids)) {
 		buf_release(&arr);
 		return err_set(e, ESC_ENOMEM, "'%s': out of memory", s->path);
 	}
