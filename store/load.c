@@ -26,7 +26,7 @@
 
 _Static_assert(ROWPIPE_VALUES == STORE_INLINE_VALUES, "a sample row holds the inline values");
 
-struct store_pipe_policy store_pipe = {4096, 0};
+struct store_pipe_policy store_pipe = {4096, 2, 0};
 
 struct frame {
 	int64_t func_id;
@@ -955,7 +955,8 @@ static int add_sample(void *ctx, const struct profile_sample *s)
 			size_label = (int)i;
 		}
 	r.nv = s->nvalues < STORE_INLINE_VALUES ? (uint32_t)s->nvalues : STORE_INLINE_VALUES;
-	memcpy(r.v, s->values, r.nv * sizeof(*r.v));
+	if (r.nv)	/* a profile of no sample types has no values array at all */
+		memcpy(r.v, s->values, r.nv * sizeof(*r.v));
 	if (s->nlabels > (size_t)(size_label >= 0) || s->nvalues > STORE_INLINE_VALUES) {
 		db_lock(L);
 		rc = put_extras(L, s, r.sid, size_label);
@@ -1257,7 +1258,7 @@ enum esc_status store_add_profile(struct store *s, const struct profile *p,
 		goto fail;
 	else {
 		/* a large profile's sample rows go in on a second core, if there is one */
-		if (p->nsamples >= store_pipe.min && sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
+		if (p->nsamples >= store_pipe.min && sysconf(_SC_NPROCESSORS_ONLN) >= store_pipe.cores &&
 		    (L.pipe = rowpipe_start(put_row, &L)))
 			store_pipe.used++;
 		rc = profile_foreach_sample(p, add_sample, &L, e);

@@ -75,9 +75,10 @@ struct store_profile_opts {
 };
 
 /* A load of at least min samples inserts its sample rows on a second thread when the
- * machine has a second core (used counts the loads that did); tests move the bound. */
+ * machine has that many cores (used counts the loads that did); tests move the bounds. */
 struct store_pipe_policy {
 	size_t min;
+	long cores;
 	size_t used;
 };
 extern struct store_pipe_policy store_pipe;

@@ -95,6 +95,7 @@ static void load_all(const char *db, const char *const *paths, size_t n, int pip
 	size_t i, used = store_pipe.used, min = store_pipe.min;
 
 	store_pipe.min = piped ? 1 : SIZE_MAX;
+	store_pipe.cores = 1;	/* a thread of its own even on one core */
 	cr_assert_eq(store_open(&s, db, STORE_READ_WRITE, &e), ESC_OK, "%s", e.msg);
 	for (i = 0; i < n; i++) {
 		struct store_profile_opts o = {0};
@@ -244,6 +245,7 @@ Test(load_pipe, a_row_the_writer_cannot_insert_fails_the_load_and_changes_nothin
 		for (i = 0; i < 3; i++)
 			table_text(db, tables[i], &before[i]);
 		store_pipe.min = piped ? 1 : SIZE_MAX;
+		store_pipe.cores = 1;
 		used = store_pipe.used;
 		cr_assert_eq(store_open(&s, db, STORE_READ_WRITE, &e), ESC_OK, "%s", e.msg);
 		cr_expect_eq(classify_ingest_profile(s, other, &o, NULL, &r, &e), ESC_EDB);
