@@ -131,8 +131,10 @@ int classify_foreach_decoded_sample(const struct profile *p, store_sample_fn fn,
 struct classify_decoded;
 enum esc_status classify_decoded_group(const struct profile *p, struct classify_decoded **out,
 				       struct err *e);
-int classify_decoded_foreach(const struct classify_decoded *g, store_sample_fn fn, void *ctx,
-			     struct err *e);
+/* With ids_only, a sample's frames are not put together: smp->frames is NULL and frame i
+ * is smp->frame_table[smp->frame_ids[i]]. */
+int classify_decoded_foreach(const struct classify_decoded *g, int ids_only, store_sample_fn fn,
+			     void *ctx, struct err *e);
 void classify_decoded_free(struct classify_decoded *g);
 
 /* Which diagnostics of one log a join of profile p can use, and how much of each: whole
@@ -178,6 +180,16 @@ struct classify_split_policy {
 	size_t cuts;	/* how many logs were read in two parts so far */
 };
 extern struct classify_split_policy classify_split;
+
+/* How the join resolves stacks (join.c): a stack whose decisive frames (those its
+ * resolution reads) were resolved before takes that resolution and its sites, when the
+ * walk numbers its frames and memo is set. The result is the same either way; tests turn
+ * it off to show that. */
+struct classify_join_policy {
+	int memo;
+	size_t resolved, reused;	/* stacks resolved, and of them taken as remembered, so far */
+};
+extern struct classify_join_policy classify_join;
 void classify_diag_filter_free(struct classify_diag_filter *f);
 
 /* How well a build fits the profile: of the profile's frame lines in packages the build

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/vec.h"
 #include "join_int.h"
 
 struct agg {
@@ -50,11 +51,11 @@ static int add_to_site(struct join *J, const struct store_sample *smp, const str
 
 	/* the key is the stack's but for the cause and the diagnostic: a sample of a stack
 	 * goes where an earlier one with the same two went */
-	for (m = 0; m < J->nsite_memo; m++)
-		if (J->site_memo[m].d == d && !strcmp(J->site_memo[m].cause, cause))
+	for (m = 0; m < J->cur->nsite_memo; m++)
+		if (J->cur->site_memo[m].d == d && !strcmp(J->cur->site_memo[m].cause, cause))
 			break;
-	if (m < J->nsite_memo) {
-		a = J->site_memo[m].agg;
+	if (m < J->cur->nsite_memo) {
+		a = J->cur->site_memo[m].agg;
 		goto add;
 	}
 	{
@@ -110,8 +111,8 @@ static int add_to_site(struct join *J, const struct store_sample *smp, const str
 		*slot = a;
 	}
 	a = *slot;
-	if (J->nsite_memo < sizeof(J->site_memo) / sizeof(J->site_memo[0]))
-		J->site_memo[J->nsite_memo++] = (struct site_memo){cause, d, a};
+	if (J->cur->nsite_memo < sizeof(J->cur->site_memo) / sizeof(J->cur->site_memo[0]))
+		J->cur->site_memo[J->cur->nsite_memo++] = (struct site_memo){cause, d, a};
 add:
 	for (i = 0; i < STORE_NHEAP; i++)
 		a->s.values[i] += smp->values[i];
@@ -126,38 +127,100 @@ add:
 	return 0;
 }
 
+struct classify_join_policy classify_join = {1, 0, 0};
+
+/* At most this many resolutions are remembered (about 300 bytes each). */
+#define JOIN_MAX_RESOLVED 65536
+
+/* smp's stack resolved: as an earlier stack of the same decisive frames was, else afresh
+ * (remembered when the walk numbers its frames); NULL when memory runs out. */
+static struct resolved *resolved_for(struct join *J, const struct store_sample *smp)
+{
+	struct resolved *x = NULL;
+	void **slot = NULL;
+
+	if (classify_join.memo && smp->frame_ids) {
+		int none;
+		size_t n = join_decisive_frames(J, smp, &none);
+		unsigned char tail = (unsigned char)none;
+
+		buf_reset(&J->key);
+		if (buf_add(&J->key, smp->frame_ids, n * sizeof(*smp->frame_ids)) ||
+		    buf_add(&J->key, &tail, 1))
+			return NULL;
+		if ((x = hmap_get(&J->resolved, J->key.data, J->key.len))) {
+			classify_join.resolved++;
+			classify_join.reused++;
+			return x;
+		}
+		if (J->resolved.len < JOIN_MAX_RESOLVED && (x = calloc(1, sizeof(*x))) &&
+		    !(slot = hmap_put(&J->resolved, J->key.data, J->key.len))) {
+			free(x);
+			return NULL;
+		}
+	}
+	if (!x) {
+		if (!J->scratch && !(J->scratch = calloc(1, sizeof(*J->scratch))))
+			return NULL;
+		x = J->scratch;
+		x->nsite_memo = 0;
+	}
+	if (smp->frames) {
+		join_resolve_stack(J, smp, &x->res);
+	} else {
+		/* frames by id only: put together, as the resolution reads them side by side */
+		struct store_sample whole = *smp;
+		size_t i;
+
+		if (vec_reserve(&J->fbuf, &J->capfbuf, smp->nframes + 1, sizeof(*J->fbuf), 64)) {
+			if (slot)
+				*slot = x;	/* (released with the others) */
+			return NULL;
+		}
+		for (i = 0; i < smp->nframes; i++)
+			J->fbuf[i] = smp->frame_table[smp->frame_ids[i]];
+		whole.frames = J->fbuf;
+		join_resolve_stack(J, &whole, &x->res);
+	}
+	if (slot)
+		*slot = x;
+	classify_join.resolved++;
+	return x;
+}
+
 static int attribute(void *ctx, const struct store_sample *smp)
 {
 	struct join *J = ctx;
+	const struct resolution *r;
 	const struct jdiag *d = NULL;
 	const char *cause;
 	double conf;
 
-	if (!J->res_ok || smp->stack_id != J->cur_stack) {
-		join_resolve_stack(J, smp, &J->res);
+	if (!J->cur || smp->stack_id != J->cur_stack) {
+		if (!(J->cur = resolved_for(J, smp)))
+			return err_set(J->e, ESC_ENOMEM, "out of memory");
 		J->cur_stack = smp->stack_id;
-		J->res_ok = 1;
-		J->nsite_memo = 0;
 	}
+	r = &J->cur->res;
 	if (!smp->nframes) {
 		static const struct store_frame none = {"(no frames)", "", 0, 0};
 
 		return add_to_site(J, smp, &none, NULL, "unknown", 0, NULL, "no stack", 0);
 	}
-	if (J->res.alt_cause && smp->object_size > 0 &&
-	    smp->object_size != join_most_frequent_size(J, &smp->frames[J->res.leaf])) {
+	if (r->alt_cause && smp->object_size > 0 &&
+	    smp->object_size != join_most_frequent_size(J, join_frame(smp, r->leaf))) {
 		/* the line's other allocation, with no diagnostic: a map's buckets */
-		cause = J->res.alt_cause;
+		cause = r->alt_cause;
 		conf = 0.7;
-	} else if (J->res.ncand) {
-		d = join_choose(J, smp, &J->res, &conf);
+	} else if (r->ncand) {
+		d = join_choose(J, smp, r, &conf);
 		cause = d->v.cause;
 	} else {
-		cause = J->res.cause;
-		conf = J->res.confidence;
+		cause = r->cause;
+		conf = r->confidence;
 	}
-	return add_to_site(J, smp, &smp->frames[J->res.site], J->res.via, cause, conf, d,
-			   J->res.evidence, J->res.deferred);
+	return add_to_site(J, smp, join_frame(smp, r->site), r->via, cause, conf, d, r->evidence,
+			   r->deferred);
 }
 
 static int cmp_site(const void *a, const void *b)
@@ -194,9 +257,9 @@ static int cmp_site(const void *a, const void *b)
 static int foreach_sample(struct join *J, int64_t profile_id, store_sample_fn fn)
 {
 	if (J->o && J->o->grouped)
-		return classify_decoded_foreach(J->o->grouped, fn, J, J->e);
+		return classify_decoded_foreach(J->o->grouped, 1, fn, J, J->e);
 	if (J->decoded)
-		return classify_decoded_foreach(J->decoded, fn, J, J->e);
+		return classify_decoded_foreach(J->decoded, 1, fn, J, J->e);
 	return store_foreach_heap_sample(J->st, profile_id, fn, J, J->e);
 }
 
@@ -238,7 +301,8 @@ enum esc_status classify_analyze(struct store *s, int64_t profile_id, const int6
 	hmap_init(&J.build_pkgs);
 	hmap_init(&J.build_hits);
 	hmap_init(&J.sites);
-	hmap_init(&J.user_memo);
+	hmap_init(&J.resolved);
+	buf_init(&J.key);
 	if ((st = store_heap_types_of(s, profile_id, r->has, e)))
 		goto out;
 	if (o && o->decoded && !o->grouped && (st = classify_decoded_group(o->decoded, &J.decoded, e)))
@@ -266,6 +330,7 @@ enum esc_status classify_analyze(struct store *s, int64_t profile_id, const int6
 	}
 	join_classify_all(&J);
 	J.cur_stack = -1;
+	J.cur = NULL;
 	if ((rc = foreach_sample(&J, profile_id, attribute))) {
 		st = e->status ? e->status : (enum esc_status)rc;
 		goto out;
@@ -299,7 +364,20 @@ out:
 		}
 		hmap_release(&J.sites);
 	}
-	free(J.res.cand);
+	pos = 0;
+	while (hmap_next(&J.resolved, &pos, &k, &v)) {
+		struct resolved *x = v;
+
+		if (x)
+			free(x->res.cand);
+		free(x);
+	}
+	hmap_release(&J.resolved);
+	if (J.scratch)
+		free(J.scratch->res.cand);
+	free(J.scratch);
+	buf_release(&J.key);
+	free(J.fbuf);
 	join_free_dvec_map(&J.by_line, 1);
 	hmap_release(&J.diag_seen);
 	join_free_dvec_map(&J.files, 1);
@@ -320,7 +398,8 @@ out:
 	free(J.closures);
 	hmap_release(&J.needed);
 	free(J.frames_seen.v);
-	hmap_release(&J.user_memo);
+	free(J.user_memo.v);
+	free(J.fflags);
 	classify_decoded_free(J.decoded);
 	hmap_release(&J.file_seen);
 	hmap_release(&J.map_puts);

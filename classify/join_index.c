@@ -181,11 +181,11 @@ static int note_size(struct join *J, const struct store_sample *smp)
 		void **slot;
 
 		J->leaf_known = 1;
-		for (i = 0; i < smp->nframes && classify_is_runtime(smp->frames[i].function); i++)
+		for (i = 0; i < smp->nframes && join_is_runtime(J, smp, i); i++)
 			;
 		if (i == smp->nframes)
 			return 0;
-		join_line_key(key, sizeof(key), smp->frames[i].file, smp->frames[i].line);
+		join_line_key(key, sizeof(key), join_frame(smp, i)->file, join_frame(smp, i)->line);
 		if (!(slot = hmap_put(&J->sizes, key, strlen(key))))
 			return -1;
 		if (!*slot && !(*slot = calloc(1, sizeof(struct size_hist))))
@@ -214,20 +214,16 @@ ESC_WRAPS static size_t frame_hash(const struct frame_memo *m)
 	return (size_t)(h ^ (h >> 29));
 }
 
-/* Puts m in the set: 1 when it was new, 0 when there already, -1 out of memory. Asked
- * for every frame of every stack, so the pointers are hashed, not the bytes. */
-static int frame_set_add(struct frame_set *fs, const struct frame_memo *m)
+struct frame_memo *join_frame_set_put(struct frame_set *fs, const struct frame_memo *m, int *added)
 {
 	size_t i, mask;
 
-	if (!m->function)
-		return 1;	/* never stored (NULL marks an empty slot): done each time */
 	if (2 * (fs->n + 1) > fs->cap) {
 		size_t cap = fs->cap ? 2 * fs->cap : 1024, k;
 		struct frame_memo *v = calloc(cap, sizeof(*v));
 
 		if (!v)
-			return -1;
+			return NULL;
 		for (k = 0; k < fs->cap; k++) {
 			if (!fs->v[k].function)
 				continue;
@@ -242,11 +238,44 @@ static int frame_set_add(struct frame_set *fs, const struct frame_memo *m)
 	mask = fs->cap - 1;
 	for (i = frame_hash(m) & mask; fs->v[i].function; i = (i + 1) & mask)
 		if (fs->v[i].function == m->function && fs->v[i].file == m->file &&
-		    fs->v[i].line == m->line && fs->v[i].own == m->own)
-			return 0;
+		    fs->v[i].line == m->line && fs->v[i].own == m->own) {
+			*added = 0;
+			return &fs->v[i];
+		}
 	fs->v[i] = *m;
+	fs->v[i].value = 0;
 	fs->n++;
-	return 1;
+	*added = 1;
+	return &fs->v[i];
+}
+
+uint8_t *join_frame_flags(struct join *J, uint32_t id)
+{
+	if (id >= J->capfflags) {
+		size_t cap = J->capfflags ? J->capfflags : 4096;
+		uint8_t *v;
+
+		while (cap <= id)
+			cap *= 2;
+		if (!(v = realloc(J->fflags, cap)))
+			return NULL;
+		memset(v + J->capfflags, 0, cap - J->capfflags);
+		J->fflags = v;
+		J->capfflags = cap;
+	}
+	return &J->fflags[id];
+}
+
+int join_is_runtime(struct join *J, const struct store_sample *smp, size_t i)
+{
+	uint8_t *fl;
+
+	if (!smp->frame_ids || !(fl = join_frame_flags(J, smp->frame_ids[i])))
+		return classify_is_runtime(join_frame(smp, i)->function);
+	if (!(*fl & JOIN_FRAME_RUNTIME_KNOWN))
+		*fl |= (uint8_t)(JOIN_FRAME_RUNTIME_KNOWN |
+				 (classify_is_runtime(join_frame(smp, i)->function) ? JOIN_FRAME_RUNTIME : 0));
+	return !!(*fl & JOIN_FRAME_RUNTIME);
 }
 
 int join_collect_lines(void *ctx, const struct store_sample *smp)
@@ -260,21 +289,32 @@ int join_collect_lines(void *ctx, const struct store_sample *smp)
 		J->leaf_known = 0;
 		J->leaf_sizes = NULL;
 		for (i = 0; i < smp->nframes; i++) {
-			const struct store_frame *f = &smp->frames[i];
-			struct frame_memo m = {f->function, f->file, f->line, 0};
+			const struct store_frame *f = join_frame(smp, i);
+			struct frame_memo m = {f->function, f->file, f->line, 0, 0};
 			void **slot;
 			char pkg[1024];
 			int added;
 
 			/* the lines where a build of this code must have said something: the
 			 * leaf's (what allocates) and those where a callee was inlined */
-			m.own = !classify_is_runtime(f->function) &&
-				(i == 0 || smp->frames[i - 1].inlined ||
-				 classify_is_runtime(smp->frames[i - 1].function));
-			if ((added = frame_set_add(&J->frames_seen, &m)) < 0)
-				return err_set(J->e, ESC_ENOMEM, "out of memory");
-			if (!added)
-				continue;
+			m.own = !join_is_runtime(J, smp, i) &&
+				(i == 0 || join_frame(smp, i - 1)->inlined || join_is_runtime(J, smp, i - 1));
+			if (smp->frame_ids) {
+				uint8_t *fl = join_frame_flags(J, smp->frame_ids[i]);
+				int bit = m.own ? JOIN_FRAME_SEEN_OWN : JOIN_FRAME_SEEN;
+
+				if (!fl)
+					return err_set(J->e, ESC_ENOMEM, "out of memory");
+				if (*fl & bit)
+					continue;
+				*fl |= (uint8_t)bit;
+			} else if (m.function) {
+				/* (a frame of no function is never kept: NULL marks an empty slot) */
+				if (!join_frame_set_put(&J->frames_seen, &m, &added))
+					return err_set(J->e, ESC_ENOMEM, "out of memory");
+				if (!added)
+					continue;
+			}
 			join_line_key(key, sizeof(key), f->file, f->line);
 			if (!(slot = hmap_put(&J->needed, key, strlen(key))))
 				return err_set(J->e, ESC_ENOMEM, "out of memory");

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "classify.h"
+#include "common/buf.h"
 #include "common/hmap.h"
 #include "srcread.h"
 
@@ -69,12 +70,19 @@ struct resolution {
 	size_t ncand;
 };
 
-/* A frame as pass A sees it: the sample walk keeps each string at one address, so a
+/* A frame as the walks see it: the sample walk keeps each string at one address, so a
  * frame met again (in another stack) is known by its pointers. */
 struct frame_memo {
 	const char *function, *file;
 	int64_t line;
-	int64_t own;	/* where a build of this code must have said something */
+	int64_t own;	/* pass A: where a build of this code must have said something */
+	int64_t value;	/* what the set's owner remembers of the frame (0 when put) */
+};
+
+/* Frames by their pointers, open addressing (function NULL: an empty slot). */
+struct frame_set {
+	struct frame_memo *v;
+	size_t cap, n;
 };
 
 /* One per classify_analyze, which releases everything it holds. */
@@ -109,21 +117,39 @@ struct join {
 	struct classify_result *r;
 	/* per-stack cache */
 	int64_t cur_stack;
-	struct resolution res;
-	int res_ok;
-	struct frame_set {		/* frames pass A has done, by their pointers */
-		struct frame_memo *v;	/* open addressing; function NULL: empty */
-		size_t cap, n;
-	} frames_seen;
-	struct hmap user_memo;		/* pass C: (function, file) pointers -> is user + 1 */
+	struct resolved *cur;		/* pass C: the current stack's resolution, or NULL */
+	struct resolved *scratch;	/* the one resolved afresh for each stack not remembered */
+	struct hmap resolved;		/* decisive frame ids (join_decisive_frames) -> struct resolved */
+	struct buf key;
+	struct store_frame *fbuf;	/* a stack's frames put together for join_resolve_stack */
+	size_t capfbuf;
+	/* what is known of each frame: by its id when the walk numbers frames, else by its
+	 * pointers */
+	uint8_t *fflags;		/* frame id -> JOIN_FRAME_* */
+	size_t capfflags;
+	struct frame_set frames_seen;	/* frames pass A has done */
+	struct frame_set user_memo;	/* pass C: (function, file) -> value: is user + 1 */
 	struct size_hist *leaf_sizes;	/* the current stack's leaf line's sizes, or NULL */
 	int leaf_known;			/* leaf_sizes is set for the current stack */
-	struct site_memo {		/* the sites the current stack's samples went to */
+};
+
+/* A stack's resolution and the sites its samples went to (by their cause and diagnostic),
+ * which every stack of the same decisive frames shares. */
+struct resolved {
+	struct resolution res;
+	struct site_memo {
 		const char *cause;
 		const struct jdiag *d;
 		void *agg;
 	} site_memo[8];
 	size_t nsite_memo;
+};
+
+/* the flags of join.fflags: pass A has done the frame where it is (not) its code's own
+ * line; whether it is the user's code is known, and it is; whether it is the runtime's */
+enum {
+	JOIN_FRAME_SEEN = 1, JOIN_FRAME_SEEN_OWN = 2, JOIN_FRAME_USER_KNOWN = 4, JOIN_FRAME_USER = 8,
+	JOIN_FRAME_RUNTIME_KNOWN = 16, JOIN_FRAME_RUNTIME = 32
 };
 
 /* the flags of join.line_flags: what the notes at a line say it does */
@@ -132,6 +158,13 @@ enum { JOIN_NOTE_MAP_PUT = 1, JOIN_NOTE_APPEND = 2, JOIN_NOTE_APPEND_RETURNED = 
 static inline int join_starts(const char *s, const char *p)
 {
 	return s && !strncmp(s, p, strlen(p));
+}
+
+/* smp's frame i: the join walks the decoded samples by frame id only (frames NULL), and
+ * puts a stack's frames together where it reads them side by side (join_resolve_stack) */
+static inline const struct store_frame *join_frame(const struct store_sample *smp, size_t i)
+{
+	return smp->frames ? &smp->frames[i] : &smp->frame_table[smp->frame_ids[i]];
 }
 
 static inline char *join_dup0(const char *s)
@@ -145,6 +178,14 @@ static inline char *join_dup0(const char *s)
 void join_line_key(char *out, size_t n, const char *file, int64_t line);
 /* The value of the key a[0..al) followed by b[0..bl), or NULL. */
 void *join_get_pair(const struct hmap *m, const void *a, size_t al, const void *b, size_t bl);
+/* The slot of m (function not NULL) in fs, put there with value 0 when new (*added = 1);
+ * NULL when memory runs out. Asked for every frame of every stack, so the pointers are
+ * hashed, not the bytes. */
+struct frame_memo *join_frame_set_put(struct frame_set *fs, const struct frame_memo *m, int *added);
+/* The flags of frame id (JOIN_FRAME_*, 0 at first); NULL when memory runs out. */
+uint8_t *join_frame_flags(struct join *J, uint32_t id);
+/* classify_is_runtime of smp's frame i, remembered by its id. */
+int join_is_runtime(struct join *J, const struct store_sample *smp, size_t i);
 /* Pass A, per sample (store_foreach_heap_sample): the lines that matter, the leaf's sizes. */
 int join_collect_lines(void *ctx, const struct store_sample *smp);
 /* Pass B, per diagnostic (store_foreach_diag): keeps those at the lines that matter. */
@@ -163,9 +204,9 @@ int join_main_fit(const char *frame_file, const char *diag_file, const char *dia
  * generic: a file of the frame's package reported where it was instantiated fits too. */
 int join_compatible(const struct join *J, const char *frame_file, const char *frame_pkg,
 		    const char *diag_file, const char *diag_pkg, int generic);
-/* Whether the frame is the user's own code (J->user filled; asked in pass C only, whose
- * walk keeps each string at one address). */
-int join_is_user(struct join *J, const struct store_frame *f);
+/* Whether smp's frame i is the user's own code (J->user filled; asked in pass C only,
+ * whose walk keeps each string at one address). */
+int join_is_user(struct join *J, const struct store_sample *smp, size_t i);
 /* Fills J->r->matches: how well each build fits the profile; -1 when memory runs out. */
 int join_build_match(struct join *J, const int64_t *builds, size_t nbuilds);
 /* Fills J->user with the user's packages; -1 when memory runs out. */
@@ -178,6 +219,10 @@ void join_strip_type_args(const char *s, char *out, size_t n);
 /* The site, the cause or the candidate diagnostics of smp's stack, into r (r->cand is
  * freed and replaced). */
 void join_resolve_stack(struct join *J, const struct store_sample *smp, struct resolution *r);
+/* How many of smp's frames, leaf first, join_resolve_stack reads (it reads no other), and
+ * into *none whether none of the others is the user's code either (2: every frame is the
+ * runtime's): two stacks alike in both resolve alike. */
+size_t join_decisive_frames(struct join *J, const struct store_sample *smp, int *none);
 /* The candidate of r that smp's allocation is, and how sure (r->ncand > 0). */
 const struct jdiag *join_choose(struct join *J, const struct store_sample *smp,
 				const struct resolution *r, double *conf);

@@ -189,20 +189,26 @@ static int is_user(struct join *J, const struct store_frame *f)
 	return hmap_get(&J->user, pkg, strlen(pkg)) != NULL;
 }
 
-int join_is_user(struct join *J, const struct store_frame *f)
+int join_is_user(struct join *J, const struct store_sample *smp, size_t i)
 {
-	/* asked for frame after frame of every stack, in one walk whose strings keep their
-	 * addresses: the answer is remembered by the frame's function and file pointers */
-	const char *key[2] = {f->function, f->file};
-	void **slot = hmap_put(&J->user_memo, key, sizeof(key));
-	int r;
+	/* asked for frame after frame of every stack: the answer is remembered by the
+	 * frame's id, else by its function and file pointers (the walk keeps each string at
+	 * one address) */
+	const struct store_frame *f = join_frame(smp, i);
+	struct frame_memo key = {f->function, f->file, 0, 0, 0}, *slot;
+	uint8_t *fl;
+	int added;
 
-	if (slot && *slot)
-		return (int)((uintptr_t)*slot - 1);
-	r = is_user(J, f);
-	if (slot)
-		*slot = (void *)(uintptr_t)(r + 1);
-	return r;
+	if (smp->frame_ids && (fl = join_frame_flags(J, smp->frame_ids[i]))) {
+		if (!(*fl & JOIN_FRAME_USER_KNOWN))
+			*fl |= (uint8_t)(JOIN_FRAME_USER_KNOWN | (is_user(J, f) ? JOIN_FRAME_USER : 0));
+		return !!(*fl & JOIN_FRAME_USER);
+	}
+	if (!f->function || !(slot = join_frame_set_put(&J->user_memo, &key, &added)))
+		return is_user(J, f);	/* not remembered: asked again */
+	if (added)
+		slot->value = is_user(J, f) + 1;
+	return (int)slot->value - 1;
 }
 
 /* How well each build fits the profile: of the profile's own frame lines (outside the

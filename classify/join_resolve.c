@@ -441,8 +441,28 @@ static void map_buckets_too(struct join *J, const struct store_frame *x, struct 
 		r->alt_cause = "map-growth";
 }
 
+size_t join_decisive_frames(struct join *J, const struct store_sample *smp, int *none)
+{
+	size_t n = smp->nframes, k, j, m;
+
+	/* as join_resolve_stack walks: the runtime's frames k, the user's first j, and the
+	 * frames inlined into the leaf up to m; the last read is m or j */
+	for (k = 0; k < n && join_is_runtime(J, smp, k); k++)
+		;
+	*none = 2;
+	if (k == n)
+		return n;
+	for (j = k; j < n && !join_is_user(J, smp, j); j++)
+		;
+	for (m = k; m + 1 < n && join_frame(smp, m)->inlined; m++)
+		;
+	*none = j == n;
+	return (j < n && j > m ? j : m) + 1;
+}
+
 void join_resolve_stack(struct join *J, const struct store_sample *smp, struct resolution *r)
 {
+	/* (every frame read here is among the decisive ones: keep join_decisive_frames in step) */
 	const struct store_frame *f = smp->frames;
 	size_t n = smp->nframes, k, j, m, cap = 0;
 	const char *lc;
@@ -471,7 +491,7 @@ void join_resolve_stack(struct join *J, const struct store_sample *smp, struct r
 	if (lc && !strcmp(lc, "runtime-internal"))
 		lc = NULL;	/* the allocator itself: the user frame decides */
 	/* the site: the first frame of the user's code */
-	for (j = k; j < n && !join_is_user(J, &f[j]); j++)
+	for (j = k; j < n && !join_is_user(J, smp, j); j++)
 		;
 	if (j < n && j > k) {
 		/* reached from a dependency: located at the user's line, the cause is what the
@@ -682,7 +702,7 @@ const struct jdiag *join_choose(struct join *J, const struct store_sample *smp,
 			}
 	if (distinct > 1 && nfixed && nvar && smp->object_size > 0) {
 		const struct size_hist *h;
-		const struct store_frame *leaf = &smp->frames[r->leaf];
+		const struct store_frame *leaf = join_frame(smp, r->leaf);
 		char key[1024];
 
 		join_line_key(key, sizeof(key), leaf->file, leaf->line);

@@ -24,6 +24,7 @@ struct msample {
 struct mstack {
 	uint32_t off, n;	/* location indices at locs[off..off+n) */
 	uint64_t hash;
+	size_t nframes;		/* the frames of those locations */
 };
 
 /* What the walks read, built once per profile. */
@@ -99,7 +100,7 @@ static int group(void *ctx, const struct profile_sample *s)
 	struct classify_decoded *g = ctx;
 	struct msample *m = &g->samples[s->index];
 	uint64_t h = hash_locs(s);
-	size_t i, k;
+	size_t i, k, nf = 0;
 	int x;
 
 	if (2 * (g->nstacks + 1) > g->captable && regrow(g))
@@ -112,9 +113,14 @@ static int group(void *ctx, const struct profile_sample *s)
 		    vec_reserve(&g->stacks, &g->capstacks, g->nstacks + 1, sizeof(*g->stacks), 256) ||
 		    vec_reserve(&g->locs, &g->caplocs, g->nlocs + s->nlocations + 1, sizeof(*g->locs), 1024))
 			return nomem(g);
-		g->stacks[g->nstacks] = (struct mstack){(uint32_t)g->nlocs, (uint32_t)s->nlocations, h};
-		for (i = 0; i < s->nlocations; i++)
-			g->locs[g->nlocs++] = (uint32_t)s->locations[i]->index;
+		for (i = 0; i < s->nlocations; i++) {
+			uint32_t loc = (uint32_t)s->locations[i]->index;
+
+			g->locs[g->nlocs + i] = loc;
+			nf += g->off[loc + 1] - g->off[loc];
+		}
+		g->stacks[g->nstacks] = (struct mstack){(uint32_t)g->nlocs, (uint32_t)s->nlocations, h, nf};
+		g->nlocs += s->nlocations;
 		g->table[k] = (uint32_t)++g->nstacks;
 	}
 	m->stack = g->table[k] - 1;
@@ -139,6 +145,8 @@ static int build_frames(struct classify_decoded *g)
 
 	for (i = 0; i < p->nlocations; i++)
 		n += p->locations[i].nlines ? p->locations[i].nlines : 1;
+	if (n >= UINT32_MAX)
+		return -1;	/* a frame's id is its place here */
 	g->frames = calloc(n + 1, sizeof(*g->frames));
 	g->off = calloc(p->nlocations + 1, sizeof(*g->off));
 	g->addr = calloc(p->nlocations + 1, sizeof(*g->addr));
@@ -228,39 +236,46 @@ fail:
 	return e && e->status ? e->status : (enum esc_status)rc;
 }
 
-int classify_decoded_foreach(const struct classify_decoded *g, store_sample_fn fn, void *ctx,
-			     struct err *e)
+int classify_decoded_foreach(const struct classify_decoded *g, int ids_only, store_sample_fn fn,
+			     void *ctx, struct err *e)
 {
 	struct store_frame *v = NULL;
-	size_t capv = 0, i, x;
+	uint32_t *ids = NULL;
+	size_t capv = 0, capids = 0, i, x;
 	int rc = 0;
 
 	for (x = 0; x < g->nstacks && !rc; x++) {
 		const struct mstack *st = &g->stacks[x];
 		size_t n = 0, l;
 
+		if ((!ids_only && vec_reserve(&v, &capv, st->nframes + 1, sizeof(*v), 64)) ||
+		    vec_reserve(&ids, &capids, st->nframes + 1, sizeof(*ids), 64)) {
+			rc = err_set(e, ESC_ENOMEM, "'%s': out of memory", g->p->name ? g->p->name : "profile");
+			break;
+		}
+		/* each location's frames' ids: their places in g->frames; and the frames, one by
+		 * one (most locations have one line: not a call each) */
 		for (l = 0; l < st->n; l++) {
 			uint32_t loc = g->locs[st->off + l];
-			size_t m = g->off[loc + 1] - g->off[loc];
+			size_t t, end = g->off[loc + 1];
 
-			if (vec_reserve(&v, &capv, n + m + 1, sizeof(*v), 64)) {
-				rc = err_set(e, ESC_ENOMEM, "'%s': out of memory",
-					     g->p->name ? g->p->name : "profile");
-				break;
-			}
-			memcpy(v + n, g->frames + g->off[loc], m * sizeof(*v));
-			n += m;
+			for (t = g->off[loc]; t < end; t++)
+				ids[n++] = (uint32_t)t;
 		}
+		if (!ids_only)
+			for (l = 0; l < n; l++)
+				v[l] = g->frames[ids[l]];
 		for (i = g->start[x]; i < g->start[x + 1] && !rc; i++) {
 			const struct msample *m = &g->samples[g->order[i]];
 			struct store_sample smp = {(int64_t)g->order[i] + 1, (int64_t)x + 1, {0},
-						   m->object_size, v, n};
+						   m->object_size, v, n, ids, g->frames};
 
 			memcpy(smp.values, m->values, sizeof(smp.values));
 			rc = fn(ctx, &smp);
 		}
 	}
 	free(v);
+	free(ids);
 	return rc;
 }
 
@@ -273,7 +288,7 @@ int classify_foreach_decoded_sample(const struct profile *p, store_sample_fn fn,
 
 	if ((st = classify_decoded_group(p, &g, e)))
 		return (int)st;
-	rc = classify_decoded_foreach(g, fn, ctx, e);
+	rc = classify_decoded_foreach(g, 0, fn, ctx, e);
 	classify_decoded_free(g);
 	return rc;
 }

@@ -540,7 +540,8 @@ struct stack_reader {
 	struct store_frame *lframes;	/* the frames of the locations, in order of reading */
 	size_t nlframes, caplframes;
 	struct store_frame *v;		/* the current stack's frames */
-	size_t n, cap;
+	uint32_t *ids;			/* and their places in lframes */
+	size_t n, cap, capids;
 };
 
 static enum esc_status reader_nomem(struct stack_reader *r)
@@ -781,11 +782,14 @@ static enum esc_status stack_frames(struct stack_reader *r, int64_t id)
 		at = *ns;
 		for (i = 0; i < at.n; i++) {
 			const struct loc_span *l = &r->locs[r->nl[at.off + i]];
+			uint32_t t;
 
-			if (vec_reserve(&r->v, &r->cap, r->n + l->n, sizeof(*r->v), 64))
+			if (vec_reserve(&r->v, &r->cap, r->n + l->n, sizeof(*r->v), 64) ||
+			    vec_reserve(&r->ids, &r->capids, r->n + l->n, sizeof(*r->ids), 64))
 				return reader_nomem(r);
 			memcpy(r->v + r->n, r->lframes + l->off, l->n * sizeof(*r->v));
-			r->n += l->n;
+			for (t = 0; t < l->n; t++)
+				r->ids[r->n++] = l->off + t;
 		}
 		node = at.parent;
 	}
@@ -812,6 +816,7 @@ static void reader_release(struct stack_reader *r)
 	free(r->locs);
 	free(r->lframes);
 	free(r->v);
+	free(r->ids);
 }
 
 /* The store's schema version; -1 on failure. */
@@ -881,6 +886,8 @@ int store_foreach_heap_sample(struct store *s, int64_t profile_id, store_sample_
 		}
 		smp.frames = fq ? fc.v : r.v;
 		smp.nframes = fq ? fc.n : r.n;
+		smp.frame_ids = fq ? NULL : r.ids;
+		smp.frame_table = fq ? NULL : r.lframes;
 		if ((ret = fn(ctx, &smp)))
 			goto out;
 	}

@@ -200,6 +200,11 @@ struct store_sample {
 	int64_t object_size;		/* 0 when the sample has no bytes label */
 	const struct store_frame *frames;	/* leaf first */
 	size_t nframes;
+	/* frames[i]'s place among the walk's distinct frames (the lines of its locations):
+	 * one id is one frame throughout a walk, ids counted from 0, and frame_table[id] is
+	 * that frame (valid during the call); both NULL when the walk numbers none */
+	const uint32_t *frame_ids;
+	const struct store_frame *frame_table;
 };
 
 /* Which heap types a profile has (has[i] for store_heap_types[i]); ESC_EINPUT when none. */

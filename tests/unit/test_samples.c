@@ -393,3 +393,109 @@ Test(samples, a_build_at_other_lines_fits_alike_filtered_or_whole)
 	compare_with_logs(t_path("sample-profiles/out/go1.26/realistic_json.pb.gz"), logs, 2);
 	unlink(moved);
 }
+
+/* Compares the analysis of profile (with log, or none) three ways: remembering each
+ * resolution by its decisive frames, from memory and from the store, and resolving every
+ * stack afresh; adds to *reused the stacks the first way took as remembered. Returns 0
+ * when the profile is not a heap profile. */
+static int memo_changes_nothing(const char *profile, const char *log, size_t *reused)
+{
+	struct store *s;
+	struct profile *p = NULL;
+	struct store_profile_opts o = {0};
+	struct classify_ingest_profile_result r;
+	struct classify_ingest_build_result br = {0};
+	struct classify_result ra, rb, rc;
+	struct classify_opts co = {0};
+	struct buf ta, tb, tc;
+	struct err e = {0};
+	size_t before = classify_join.reused;
+	int has[STORE_NHEAP];
+
+	cr_assert_eq(store_open(&s, ":memory:", STORE_READ_WRITE, &e), ESC_OK, "%s", e.msg);
+	cr_assert_eq(classify_ingest_profile_decoded(s, profile, &o, NULL, &r, &p, &e), ESC_OK,
+		     "%s: %s", profile, e.msg);
+	if (store_heap_types_of(s, r.id, has, &e)) {
+		profile_free(p);
+		store_close(s);
+		return 0;
+	}
+	if (log)
+		cr_assert_eq(classify_ingest_build(s, log, NULL, NULL, 0, &br, &e), ESC_OK, "%s: %s", log, e.msg);
+	co.decoded = p;
+	classify_join.memo = 1;
+	cr_assert_eq(classify_analyze(s, r.id, &br.id, log ? 1 : 0, &co, &ra, &e), ESC_OK, "%s", e.msg);
+	*reused += classify_join.reused - before;
+	co.decoded = NULL;
+	cr_assert_eq(classify_analyze(s, r.id, &br.id, log ? 1 : 0, &co, &rc, &e), ESC_OK, "%s", e.msg);
+	classify_join.memo = 0;
+	co.decoded = p;
+	cr_assert_eq(classify_analyze(s, r.id, &br.id, log ? 1 : 0, &co, &rb, &e), ESC_OK, "%s", e.msg);
+	classify_join.memo = 1;
+	buf_init(&ta);
+	buf_init(&tb);
+	buf_init(&tc);
+	sites_text(&ta, &ra, 1);
+	sites_text(&tb, &rb, 1);
+	sites_text(&tc, &rc, 1);
+	cr_assert(rb.nsites > 0 || !p->nsamples, "%s", profile);
+	cr_assert_str_eq(ta.data, tb.data, "%s with %s: remembered resolutions change the analysis",
+			 profile, log ? log : "no log");
+	cr_assert_str_eq(tc.data, tb.data, "%s with %s: remembered resolutions change the analysis"
+			 " from the store", profile, log ? log : "no log");
+	buf_release(&ta);
+	buf_release(&tb);
+	buf_release(&tc);
+	classify_result_release(&ra);
+	classify_result_release(&rb);
+	classify_result_release(&rc);
+	profile_free(p);
+	store_close(s);
+	return 1;
+}
+
+Test(samples, remembered_resolutions_give_the_analysis_every_stack_resolved_afresh_gives,
+     .timeout = 600)
+{
+	static const char *const versions[] = {"go1.19", "go1.26"};
+	size_t reused = 0;
+	glob_t g;
+
+	for (size_t v = 0; v < 2; v++)
+		for (size_t i = 0; i < T_NSCENARIOS; i++)
+			memo_changes_nothing(t_path("sample-profiles/out/%s/%s.pb.gz", versions[v], t_scenarios[i]),
+					     t_path("sample-profiles/out/%s/%s.mm.txt", versions[v], t_scenarios[i]),
+					     &reused);
+	cr_assert_eq(glob(t_path("sample-profiles/real/*/go1.*/*.pb.gz"), 0, NULL, &g), 0);
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		char log[4096];
+
+		snprintf(log, sizeof(log), "%.*sbuild.mm.txt",
+			 (int)(strrchr(g.gl_pathv[i], '/') + 1 - g.gl_pathv[i]), g.gl_pathv[i]);
+		memo_changes_nothing(g.gl_pathv[i], access(log, R_OK) ? NULL : log, &reused);
+	}
+	globfree(&g);
+	cr_assert_gt(reused, 100, "only %zu stacks took a remembered resolution", reused);
+}
+
+/* Real profiles of tens of thousands of stacks, with no build (the profile's own
+ * packages are the user's) and with a log of the standard library. */
+Test(samples, the_corpus_heap_profiles_analyse_alike_remembered_or_afresh, .timeout = 600)
+{
+	char pattern[4096];
+	size_t reused = 0, n = 0;
+	glob_t g;
+
+	if (!t_shared())
+		cr_skip("no ../shared: the corpus is not here");
+	snprintf(pattern, sizeof(pattern), "%s/corpus/profiles/go-heap_*", t_shared());
+	cr_assert_eq(glob(pattern, 0, NULL, &g), 0);
+	for (size_t i = 0; i < g.gl_pathc; i++)
+		if (memo_changes_nothing(g.gl_pathv[i], NULL, &reused) &&
+		    memo_changes_nothing(g.gl_pathv[i], t_path("sample-profiles/std/go1.26/go_parser.mm.txt"),
+					 &reused))
+			n++;
+	globfree(&g);
+	cr_assert_geq(n, 10, "only %zu corpus heap profiles", n);
+	cr_assert_gt(reused, 10000, "only %zu stacks took a remembered resolution", reused);
+}
