@@ -266,22 +266,28 @@ uint8_t *join_frame_flags(struct join *J, uint32_t id)
 	return &J->fflags[id];
 }
 
-int join_is_runtime(struct join *J, const struct store_sample *smp, size_t i)
+unsigned join_frame_facts(struct join *J, const struct store_sample *smp, size_t i)
 {
-	uint8_t *fl;
+	uint8_t *fl = smp->frame_ids ? join_frame_flags(J, smp->frame_ids[i]) : NULL;
+	const struct store_frame *f;
+	unsigned v;
 
-	if (!smp->frame_ids || !(fl = join_frame_flags(J, smp->frame_ids[i])))
-		return classify_is_runtime(join_frame(smp, i)->function);
-	if (!(*fl & JOIN_FRAME_RUNTIME_KNOWN))
-		*fl |= (uint8_t)(JOIN_FRAME_RUNTIME_KNOWN |
-				 (classify_is_runtime(join_frame(smp, i)->function) ? JOIN_FRAME_RUNTIME : 0));
-	return !!(*fl & JOIN_FRAME_RUNTIME);
+	if (fl && (*fl & JOIN_FRAME_KNOWN))
+		return *fl;
+	f = join_frame(smp, i);
+	v = JOIN_FRAME_KNOWN | (classify_is_runtime(f->function) ? JOIN_FRAME_RUNTIME : 0) |
+	    (f->inlined ? JOIN_FRAME_INLINED : 0);
+	if (!fl)
+		return v;
+	*fl |= (uint8_t)v;
+	return *fl;
 }
 
 int join_collect_lines(void *ctx, const struct store_sample *smp)
 {
 	struct join *J = ctx;
 	char key[1024];
+	unsigned prev = 0;	/* the facts of the frame below */
 	size_t i;
 
 	if (smp->stack_id != J->cur_stack) {
@@ -289,16 +295,18 @@ int join_collect_lines(void *ctx, const struct store_sample *smp)
 		J->leaf_known = 0;
 		J->leaf_sizes = NULL;
 		for (i = 0; i < smp->nframes; i++) {
-			const struct store_frame *f = join_frame(smp, i);
-			struct frame_memo m = {f->function, f->file, f->line, 0, 0};
+			unsigned facts = join_frame_facts(J, smp, i);
+			const struct store_frame *f;
+			struct frame_memo m = {0};
 			void **slot;
 			char pkg[1024];
 			int added;
 
 			/* the lines where a build of this code must have said something: the
 			 * leaf's (what allocates) and those where a callee was inlined */
-			m.own = !join_is_runtime(J, smp, i) &&
-				(i == 0 || join_frame(smp, i - 1)->inlined || join_is_runtime(J, smp, i - 1));
+			m.own = !(facts & JOIN_FRAME_RUNTIME) &&
+				(i == 0 || (prev & (JOIN_FRAME_INLINED | JOIN_FRAME_RUNTIME)));
+			prev = facts;
 			if (smp->frame_ids) {
 				uint8_t *fl = join_frame_flags(J, smp->frame_ids[i]);
 				int bit = m.own ? JOIN_FRAME_SEEN_OWN : JOIN_FRAME_SEEN;
@@ -308,7 +316,12 @@ int join_collect_lines(void *ctx, const struct store_sample *smp)
 				if (*fl & bit)
 					continue;
 				*fl |= (uint8_t)bit;
-			} else if (m.function) {
+			}
+			f = join_frame(smp, i);
+			m.function = f->function;
+			m.file = f->file;
+			m.line = f->line;
+			if (!smp->frame_ids && m.function) {
 				/* (a frame of no function is never kept: NULL marks an empty slot) */
 				if (!join_frame_set_put(&J->frames_seen, &m, &added))
 					return err_set(J->e, ESC_ENOMEM, "out of memory");

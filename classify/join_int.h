@@ -146,10 +146,11 @@ struct resolved {
 };
 
 /* the flags of join.fflags: pass A has done the frame where it is (not) its code's own
- * line; whether it is the user's code is known, and it is; whether it is the runtime's */
+ * line; whether it is the user's code is known, and it is; the frame's facts are known:
+ * whether it is the runtime's, and inlined */
 enum {
 	JOIN_FRAME_SEEN = 1, JOIN_FRAME_SEEN_OWN = 2, JOIN_FRAME_USER_KNOWN = 4, JOIN_FRAME_USER = 8,
-	JOIN_FRAME_RUNTIME_KNOWN = 16, JOIN_FRAME_RUNTIME = 32
+	JOIN_FRAME_KNOWN = 16, JOIN_FRAME_RUNTIME = 32, JOIN_FRAME_INLINED = 64
 };
 
 /* the flags of join.line_flags: what the notes at a line say it does */
@@ -184,8 +185,13 @@ void *join_get_pair(const struct hmap *m, const void *a, size_t al, const void *
 struct frame_memo *join_frame_set_put(struct frame_set *fs, const struct frame_memo *m, int *added);
 /* The flags of frame id (JOIN_FRAME_*, 0 at first); NULL when memory runs out. */
 uint8_t *join_frame_flags(struct join *J, uint32_t id);
-/* classify_is_runtime of smp's frame i, remembered by its id. */
-int join_is_runtime(struct join *J, const struct store_sample *smp, size_t i);
+/* What smp's frame i is (JOIN_FRAME_RUNTIME, JOIN_FRAME_INLINED), remembered by its id. */
+unsigned join_frame_facts(struct join *J, const struct store_sample *smp, size_t i);
+
+static inline int join_is_runtime(struct join *J, const struct store_sample *smp, size_t i)
+{
+	return !!(join_frame_facts(J, smp, i) & JOIN_FRAME_RUNTIME);
+}
 /* Pass A, per sample (store_foreach_heap_sample): the lines that matter, the leaf's sizes. */
 int join_collect_lines(void *ctx, const struct store_sample *smp);
 /* Pass B, per diagnostic (store_foreach_diag): keeps those at the lines that matter. */

@@ -194,16 +194,20 @@ int join_is_user(struct join *J, const struct store_sample *smp, size_t i)
 	/* asked for frame after frame of every stack: the answer is remembered by the
 	 * frame's id, else by its function and file pointers (the walk keeps each string at
 	 * one address) */
-	const struct store_frame *f = join_frame(smp, i);
-	struct frame_memo key = {f->function, f->file, 0, 0, 0}, *slot;
+	const struct store_frame *f;
+	struct frame_memo key = {0}, *slot;
 	uint8_t *fl;
 	int added;
 
 	if (smp->frame_ids && (fl = join_frame_flags(J, smp->frame_ids[i]))) {
 		if (!(*fl & JOIN_FRAME_USER_KNOWN))
-			*fl |= (uint8_t)(JOIN_FRAME_USER_KNOWN | (is_user(J, f) ? JOIN_FRAME_USER : 0));
+			*fl |= (uint8_t)(JOIN_FRAME_USER_KNOWN |
+					 (is_user(J, join_frame(smp, i)) ? JOIN_FRAME_USER : 0));
 		return !!(*fl & JOIN_FRAME_USER);
 	}
+	f = join_frame(smp, i);
+	key.function = f->function;
+	key.file = f->file;
 	if (!f->function || !(slot = join_frame_set_put(&J->user_memo, &key, &added)))
 		return is_user(J, f);	/* not remembered: asked again */
 	if (added)

@@ -22,9 +22,9 @@ struct msample {
 };
 
 struct mstack {
-	uint32_t off, n;	/* location indices at locs[off..off+n) */
+	uint32_t off, nframes;	/* its frames' ids (places in frames) at fids[off..off+nframes) */
+	uint32_t n;		/* of n locations */
 	uint64_t hash;
-	size_t nframes;		/* the frames of those locations */
 };
 
 /* What the walks read, built once per profile. */
@@ -35,8 +35,8 @@ struct classify_decoded {
 	size_t captable;
 	struct mstack *stacks;
 	size_t nstacks, capstacks;
-	uint32_t *locs;
-	size_t nlocs, caplocs;
+	uint32_t *fids;
+	size_t nfids, capfids;
 	struct msample *samples;
 	size_t nsamples;
 	size_t *order, *start;		/* samples by stack: order[start[x]..start[x + 1]) */
@@ -51,29 +51,42 @@ static int nomem(struct classify_decoded *g)
 	return err_set(g->e, ESC_ENOMEM, "'%s': out of memory", g->p->name ? g->p->name : "profile");
 }
 
-ESC_WRAPS static uint64_t hash_locs(const struct profile_sample *s)
+/* A sample's location's index (its place in the profile's array: by the pointer, whose
+ * location is not read, a cache miss for each of a stack's frames). */
+static inline size_t loc_index(const struct classify_decoded *g, const struct profile_location *l)
+{
+	return (size_t)(l - g->p->locations);
+}
+
+ESC_WRAPS static uint64_t hash_locs(const struct classify_decoded *g, const struct profile_sample *s)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ULL;
 	size_t i;
 
 	for (i = 0; i < s->nlocations; i++) {
-		h = (h ^ (uint64_t)s->locations[i]->index) * 0xff51afd7ed558ccdULL;
+		h = (h ^ (uint64_t)loc_index(g, s->locations[i])) * 0xff51afd7ed558ccdULL;
 		h ^= h >> 32;
 	}
 	return h ^ (uint64_t)s->nlocations;
 }
 
+/* Whether stack st is s's locations (their frames, in order: a location's are its own). */
 static int same_locs(const struct classify_decoded *g, const struct mstack *st,
 		     const struct profile_sample *s)
 {
-	size_t i;
+	const uint32_t *f = g->fids + st->off, *end = f + st->nframes;
+	size_t i, t;
 
 	if (st->n != s->nlocations)
 		return 0;
-	for (i = 0; i < st->n; i++)
-		if (g->locs[st->off + i] != s->locations[i]->index)
-			return 0;
-	return 1;
+	for (i = 0; i < st->n; i++) {
+		size_t loc = loc_index(g, s->locations[i]);
+
+		for (t = g->off[loc]; t < g->off[loc + 1]; t++)
+			if (f == end || *f++ != t)
+				return 0;
+	}
+	return f == end;
 }
 
 /* Doubles the table (at half load) and places every stack again; -1 without memory. */
@@ -99,7 +112,7 @@ static int group(void *ctx, const struct profile_sample *s)
 {
 	struct classify_decoded *g = ctx;
 	struct msample *m = &g->samples[s->index];
-	uint64_t h = hash_locs(s);
+	uint64_t h = hash_locs(g, s);
 	size_t i, k, nf = 0;
 	int x;
 
@@ -109,18 +122,21 @@ static int group(void *ctx, const struct profile_sample *s)
 		if (g->stacks[g->table[k] - 1].hash == h && same_locs(g, &g->stacks[g->table[k] - 1], s))
 			break;
 	if (!g->table[k]) {
-		if (g->nstacks >= UINT32_MAX - 1 || g->nlocs + s->nlocations >= UINT32_MAX ||
+		for (i = 0; i < s->nlocations; i++)
+			nf += g->off[loc_index(g, s->locations[i]) + 1] - g->off[loc_index(g, s->locations[i])];
+		if (g->nstacks >= UINT32_MAX - 1 || nf >= UINT32_MAX - g->nfids ||
+		    s->nlocations >= UINT32_MAX ||
 		    vec_reserve(&g->stacks, &g->capstacks, g->nstacks + 1, sizeof(*g->stacks), 256) ||
-		    vec_reserve(&g->locs, &g->caplocs, g->nlocs + s->nlocations + 1, sizeof(*g->locs), 1024))
+		    vec_reserve(&g->fids, &g->capfids, g->nfids + nf + 1, sizeof(*g->fids), 1024))
 			return nomem(g);
+		g->stacks[g->nstacks] = (struct mstack){(uint32_t)g->nfids, (uint32_t)nf,
+							(uint32_t)s->nlocations, h};
 		for (i = 0; i < s->nlocations; i++) {
-			uint32_t loc = (uint32_t)s->locations[i]->index;
+			size_t t, loc = loc_index(g, s->locations[i]);
 
-			g->locs[g->nlocs + i] = loc;
-			nf += g->off[loc + 1] - g->off[loc];
+			for (t = g->off[loc]; t < g->off[loc + 1]; t++)
+				g->fids[g->nfids++] = (uint32_t)t;
 		}
-		g->stacks[g->nstacks] = (struct mstack){(uint32_t)g->nlocs, (uint32_t)s->nlocations, h, nf};
-		g->nlocs += s->nlocations;
 		g->table[k] = (uint32_t)++g->nstacks;
 	}
 	m->stack = g->table[k] - 1;
@@ -180,7 +196,7 @@ void classify_decoded_free(struct classify_decoded *g)
 		return;
 	free(g->table);
 	free(g->stacks);
-	free(g->locs);
+	free(g->fids);
 	free(g->samples);
 	free(g->order);
 	free(g->start);
@@ -240,42 +256,33 @@ int classify_decoded_foreach(const struct classify_decoded *g, int ids_only, sto
 			     void *ctx, struct err *e)
 {
 	struct store_frame *v = NULL;
-	uint32_t *ids = NULL;
-	size_t capv = 0, capids = 0, i, x;
+	size_t capv = 0, i, x;
 	int rc = 0;
 
 	for (x = 0; x < g->nstacks && !rc; x++) {
 		const struct mstack *st = &g->stacks[x];
-		size_t n = 0, l;
+		const uint32_t *ids = g->fids + st->off;
 
-		if ((!ids_only && vec_reserve(&v, &capv, st->nframes + 1, sizeof(*v), 64)) ||
-		    vec_reserve(&ids, &capids, st->nframes + 1, sizeof(*ids), 64)) {
-			rc = err_set(e, ESC_ENOMEM, "'%s': out of memory", g->p->name ? g->p->name : "profile");
-			break;
+		if (!ids_only) {
+			if (vec_reserve(&v, &capv, (size_t)st->nframes + 1, sizeof(*v), 64)) {
+				rc = err_set(e, ESC_ENOMEM, "'%s': out of memory",
+					     g->p->name ? g->p->name : "profile");
+				break;
+			}
+			/* one by one: most locations have one line, not worth a call each */
+			for (i = 0; i < st->nframes; i++)
+				v[i] = g->frames[ids[i]];
 		}
-		/* each location's frames' ids: their places in g->frames; and the frames, one by
-		 * one (most locations have one line: not a call each) */
-		for (l = 0; l < st->n; l++) {
-			uint32_t loc = g->locs[st->off + l];
-			size_t t, end = g->off[loc + 1];
-
-			for (t = g->off[loc]; t < end; t++)
-				ids[n++] = (uint32_t)t;
-		}
-		if (!ids_only)
-			for (l = 0; l < n; l++)
-				v[l] = g->frames[ids[l]];
 		for (i = g->start[x]; i < g->start[x + 1] && !rc; i++) {
 			const struct msample *m = &g->samples[g->order[i]];
 			struct store_sample smp = {(int64_t)g->order[i] + 1, (int64_t)x + 1, {0},
-						   m->object_size, v, n, ids, g->frames};
+						   m->object_size, v, st->nframes, ids, g->frames};
 
 			memcpy(smp.values, m->values, sizeof(smp.values));
 			rc = fn(ctx, &smp);
 		}
 	}
 	free(v);
-	free(ids);
 	return rc;
 }
 

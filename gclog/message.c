@@ -215,9 +215,13 @@ int gc_step_split(const char *s, size_t n, struct gc_step_spans *out)
 		size_t off = 5, end = n, rp, lp;
 
 		out->kind = GC_STEP_FROM;
-		/* WHERE can hold parentheses and " at ": anchor on the last ") at " */
-		for (size_t i = n; i-- > off;) {
-			if (s[i] == ')' && gclog_starts(s + i, n - i, GCLOG_LIT(") at "))) {
+		/* WHERE can hold parentheses and " at ": anchor on the last ") at " (each ')'
+		 * found from the end by memrchr, as a step line is long) */
+		for (const char *rp0 = memrchr(s + off, ')', n - off); rp0;
+		     rp0 = rp0 > s + off ? memrchr(s + off, ')', (size_t)(rp0 - (s + off))) : NULL) {
+			size_t i = (size_t)(rp0 - s);
+
+			if (gclog_starts(s + i, n - i, GCLOG_LIT(") at "))) {
 				struct gc_span f;
 
 				if (parse_pos_tail(s + i + 5, n - i - 5, &f, &out->line, &out->col) == 0) {
