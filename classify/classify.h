@@ -136,6 +136,14 @@ enum esc_status classify_decoded_group(const struct profile *p, struct classify_
 int classify_decoded_foreach(const struct classify_decoded *g, int ids_only, store_sample_fn fn,
 			     void *ctx, struct err *e);
 void classify_decoded_free(struct classify_decoded *g);
+/* classify_decoded_group of p on another thread, while the caller reads a log (both only
+ * read p, which must outlive the end). End waits and gives the grouping into *out, or,
+ * with out NULL, releases it; every begin is ended once. Without a thread (begin NULL:
+ * no memory, or none started) end groups p itself. */
+struct classify_grouping;
+struct classify_grouping *classify_decoded_group_begin(const struct profile *p);
+enum esc_status classify_decoded_group_end(struct classify_grouping *j, const struct profile *p,
+					   struct classify_decoded **out, struct err *e);
 
 /* Which diagnostics of one log a join of profile p can use, and how much of each: whole
  * at any line of p's locations and for escaping closures; the steps that say what a line

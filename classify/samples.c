@@ -7,6 +7,7 @@
  * heap types are taken by name, within the first eight sample types, as the store's
  * heap_samples view takes them, and the object size from the first numeric "bytes"
  * label without a unit. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -298,4 +299,54 @@ int classify_foreach_decoded_sample(const struct profile *p, store_sample_fn fn,
 	rc = classify_decoded_foreach(g, 0, fn, ctx, e);
 	classify_decoded_free(g);
 	return rc;
+}
+
+struct classify_grouping {
+	const struct profile *p;
+	pthread_t th;
+	struct classify_decoded *g;
+	enum esc_status st;
+	struct err e;
+};
+
+static void *group_job(void *arg)
+{
+	struct classify_grouping *j = arg;
+
+	j->st = classify_decoded_group(j->p, &j->g, &j->e);
+	return NULL;
+}
+
+struct classify_grouping *classify_decoded_group_begin(const struct profile *p)
+{
+	struct classify_grouping *j = calloc(1, sizeof(*j));
+
+	if (!j)
+		return NULL;
+	j->p = p;
+	if (pthread_create(&j->th, NULL, group_job, j)) {
+		free(j);
+		return NULL;
+	}
+	return j;
+}
+
+enum esc_status classify_decoded_group_end(struct classify_grouping *j, const struct profile *p,
+					   struct classify_decoded **out, struct err *e)
+{
+	struct classify_decoded *g;
+	enum esc_status st;
+
+	if (!j)
+		return out ? classify_decoded_group(p, out, e) : ESC_OK;
+	pthread_join(j->th, NULL);
+	g = j->g;
+	if ((st = j->st) && e)
+		*e = j->e;
+	free(j);
+	if (out)
+		*out = g;
+	else
+		classify_decoded_free(g);
+	return st;
 }

@@ -99,6 +99,8 @@ int cmd_analyze(struct cli *c, int argc, char **argv)
 	size_t nbuilds = 0;
 	struct store *s = NULL;
 	struct profile *decoded = NULL;
+	struct classify_grouping *grouping = NULL;
+	struct classify_decoded *grouped = NULL;
 	struct err e = {0};
 	int opt, r, i, n = 10, ix, ret = EXIT_OK, temp;
 	struct classify_ingest_profile_result pr;
@@ -188,6 +190,9 @@ int cmd_analyze(struct cli *c, int argc, char **argv)
 			goto fail;
 		co.decoded = decoded;
 	}
+	/* the samples are grouped by stack for the join while the logs are read */
+	if (optind + 1 < argc)
+		grouping = classify_decoded_group_begin(decoded);
 	for (i = optind + 1; i < argc; i++) {
 		struct classify_ingest_build_result br;
 
@@ -197,6 +202,14 @@ int cmd_analyze(struct cli *c, int argc, char **argv)
 			   classify_ingest_build(s, argv[i], name, NULL, (size_t)max_line, &br, &e))
 			goto fail;
 		builds[nbuilds++] = br.id;
+	}
+	if (optind + 1 < argc) {
+		enum esc_status gst = classify_decoded_group_end(grouping, decoded, &grouped, &e);
+
+		grouping = NULL;
+		if (gst)
+			goto fail;
+		co.grouped = grouped;
 	}
 	for (i = 0; i < (int)nbrefs; i++)
 		if (store_resolve_build(s, brefs[i], &builds[nbuilds++], &e))
@@ -217,6 +230,9 @@ fail:
 out:
 	cli_progress_stop(prog);
 	store_close(s);
+	if (grouping)
+		classify_decoded_group_end(grouping, decoded, NULL, NULL);
+	classify_decoded_free(grouped);
 	profile_free(decoded);
 	free(dirs);
 	free(brefs);
