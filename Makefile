@@ -18,6 +18,9 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 CC ?= cc
 PKGS := libprotobuf-c zlib sqlite3 jansson libmd libcurl libpq
+# libcurl and libpq are opened when first needed (common/dynlib.h), not linked: a command
+# that neither fetches a URL nor reaches a server maps no more than it uses
+LINKED_PKGS := libprotobuf-c zlib sqlite3 jansson libmd
 
 # clang and gcc objects never mix: a clang sanitizer build has its own directory
 IS_CLANG := $(findstring clang,$(shell $(CC) --version 2>/dev/null | head -n 1))
@@ -44,6 +47,7 @@ endif
 DEPS_OK := $(B)/.deps-ok
 pkgcflags = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 pkglibs = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+linkedlibs = $(shell pkg-config --libs $(LINKED_PKGS) 2>/dev/null) -ldl
 
 LIB_SRC := $(wildcard common/*.c profile/*.c gclog/*.c store/*.c classify/*.c output/*.c)
 LIB_SRC := $(filter-out profile/profile.pb-c.c $(EXCLUDE),$(LIB_SRC))
@@ -151,7 +155,7 @@ $(B)/libescprof-cmd.a: $(filter-out $(B)/cmd/escprof.o,$(CMD_OBJ))
 	ar rcs $@ $^
 
 $(BIN): $(CMD_OBJ) $(B)/libescprof.a
-	$(CC) $(CFLAGS) $(SAN_LDFLAGS) -o $@ $(CMD_OBJ) $(B)/libescprof.a $(pkglibs) -lm -pthread
+	$(CC) $(CFLAGS) $(SAN_LDFLAGS) -o $@ $(CMD_OBJ) $(B)/libescprof.a $(linkedlibs) -lm -pthread
 
 $(MAN): $(BIN) man/escprof.1.in scripts/gen-man.sh
 	./scripts/gen-man.sh ./$(BIN) man/escprof.1.in >$@.tmp && mv $@.tmp $@

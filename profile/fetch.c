@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 
 #include "common/paths.h"
+#include "curl_shim.h"
 #include "profile_int.h"
 
 enum { MAX_REDIRS = 5, DEFAULT_TIMEOUT = 60 };
@@ -214,6 +215,8 @@ char *profile_source_name(const char *source, const struct profile_limits *lim)
 
 	if (!profile_is_url(source))
 		return strdup(source);
+	if (curl_shim_load(NULL))
+		return unparsed_name(source);	/* (the fetch will say why) */
 	if (!(u = curl_url()))
 		return NULL;
 	name = complete_url(u, source, lim ? lim->seconds : 0, &delta) ? unparsed_name(source) :
@@ -263,6 +266,10 @@ enum esc_status profile_fetch(const char *source, const struct profile_limits *l
 	d.out = out;
 	d.start = out->len;
 	d.max = lim && lim->max_size ? lim->max_size : PROFILE_DEFAULT_MAX_SIZE;
+	if ((st = curl_shim_load(e))) {
+		*name = unparsed_name(source);
+		goto out;
+	}
 	if (!(u = curl_url()) || !(c = curl_easy_init())) {
 		st = err_set(e, ESC_ENOMEM, "out of memory");
 		goto out;

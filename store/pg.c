@@ -25,6 +25,7 @@
 
 #include "common/buf.h"
 #include "pg_int.h"
+#include "pq_shim.h"
 
 extern const char *const store_pg_migrations[];
 extern const int store_pg_nmigrations;
@@ -232,6 +233,11 @@ enum esc_status store_pg_open(struct store **out, const char *db, enum store_mod
 	}
 	s->mode = mode;
 	s->lock_fd = -1;
+	if ((st = pq_shim_load(e))) {
+		free(s->pg);
+		free(s);
+		return st;
+	}
 	s->pg->conn = PQconnectdbParams(keys, vals, 1);
 	if (!s->pg->conn || PQstatus(s->pg->conn) != CONNECTION_OK) {
 		char *name = display_name(db, NULL);

@@ -829,3 +829,23 @@ Test(cli, a_cpu_profile_loaded_last_is_not_the_newest_heap_profile)
 	buf_release(&out);
 	buf_release(&err);
 }
+
+/* libcurl and libpq are opened only for a URL or a server: reading a file maps neither
+ * (nor the thirty libraries they need), as the dynamic loader itself reports */
+Test(cli, a_local_profile_is_read_without_loading_libcurl_or_libpq)
+{
+	char cmd[8192], line[1024];
+	size_t files = 0;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "LD_DEBUG=files '%s' analyze -q '%s' '%s' 2>&1 >/dev/null", getenv("ESCPROF"),
+		 t_path(SAMPLE ".pb.gz"), t_path(SAMPLE ".mm.txt"));
+	cr_assert_not_null(f = popen(cmd, "r"));
+	while (fgets(line, sizeof(line), f)) {
+		cr_assert_null(strstr(line, "libcurl"), "%s", line);
+		cr_assert_null(strstr(line, "libpq"), "%s", line);
+		files += strstr(line, "file=libsqlite3") != NULL;
+	}
+	cr_assert_eq(pclose(f), 0);
+	cr_assert_gt(files, 0, "the loader reported no libraries at all");
+}

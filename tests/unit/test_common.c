@@ -1,5 +1,6 @@
 /* test_common.c — the small shared pieces of common/: the one hash map (binary keys, NUL
- * bytes inside keys, growth past its first table), the one path and number helpers. The
+ * bytes inside keys, growth past its first table), the one path and number helpers, the
+ * library opened at first use (found, or missing and said so). The
  * expected values are the definitions in the headers, checked case by case. */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "common/digest.h"
+#include "common/dynlib.h"
 #include "common/hmap.h"
 #include "common/num.h"
 #include "common/paths.h"
@@ -198,3 +200,47 @@ Test(common, suggest_finds_the_word_meant_and_nothing_when_none_is_close)
 	cr_assert_null(suggest("zzz", units, 4));
 	cr_assert_null(suggest("anything", words, 0));
 }
+
+/* zlib is on every machine escprof builds on: opened, its functions found, once */
+Test(common, a_library_opened_at_first_use_finds_its_functions)
+{
+	static const char *const names[] = {"zlibVersion", "crc32"};
+	static void *fns[2];
+	static struct dynlib z = {"libz.so.1", "zlib1g", "a test", names, fns, 2, 0, 0, ""};
+	struct err e = {0};
+	const char *(*version)(void);
+
+	cr_assert_eq(dynlib_load(&z, &e), ESC_OK, "%s", e.msg);
+	cr_assert(dynlib_ready(&z));
+	cr_assert_not_null(fns[0]);
+	cr_assert_not_null(fns[1]);
+	version = (const char *(*)(void))fns[0];
+	cr_assert_eq(version()[0], '1', "zlib %s", version());
+}
+
+/* a missing library, or a function the library lacks: the one-line error names the
+ * library, what needs it and the package to install; later calls do not try again */
+Test(common, a_library_that_cannot_be_opened_says_what_to_install)
+{
+	static const char *const names[] = {"f"};
+	static void *fns[1];
+	static struct dynlib none = {"libescprof-none.so.9", "libnone9", "a test of a missing library",
+				     names, fns, 1, 0, 0, ""};
+	static const char *const bad[] = {"zlibVersion", "no_such_function_in_zlib"};
+	static void *badfns[2];
+	static struct dynlib lacking = {"libz.so.1", "zlib1g", "a test of a lacking library", bad,
+					badfns, 2, 0, 0, ""};
+	struct err e = {0};
+
+	cr_assert_eq(dynlib_load(&none, &e), ESC_EINPUT);
+	cr_assert(strstr(e.msg, "a test of a missing library needs libescprof-none.so.9"), "%s", e.msg);
+	cr_assert(strstr(e.msg, "apt-get install libnone9"), "%s", e.msg);
+	cr_assert_null(strchr(e.msg, '\n'), "%s", e.msg);
+	cr_assert_not(dynlib_ready(&none));
+	cr_assert_eq(none.tried, 1);
+	err_clear(&e);
+	cr_assert_eq(dynlib_load(&lacking, &e), ESC_EINPUT);
+	cr_assert(strstr(e.msg, "it has no no_such_function_in_zlib"), "%s", e.msg);
+	cr_assert_not(dynlib_ready(&lacking));
+}
+
