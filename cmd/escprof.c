@@ -159,8 +159,9 @@ int main(int argc, char **argv)
 	/* a fixed threshold: every large buffer (a profile's bytes, a load's tables) is its
 	 * own mapping, grown in place by mremap and given back when freed. glibc's default
 	 * raises the threshold to the largest block freed so far, so the buffers after it
-	 * come from the heap, where what a doubling leaves behind stays resident */
-	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+	 * come from the heap, where what a doubling leaves behind stays resident. Below a
+	 * megabyte, blocks are reused from the heap: each fresh page costs a fault */
+	mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
 	c.db = env && *env ? env : "escprof.db";
 	c.db_set = env && *env;
 	/* how long to wait on another escprof writing the same store, in milliseconds */
