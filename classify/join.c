@@ -331,6 +331,9 @@ enum esc_status classify_analyze(struct store *s, int64_t profile_id, const int6
 	join_classify_all(&J);
 	J.cur_stack = -1;
 	J.cur = NULL;
+	/* a frame's number holds within one walk: what pass A learnt by number is forgotten */
+	if (J.fflags)
+		memset(J.fflags, 0, J.capfflags);
 	if ((rc = foreach_sample(&J, profile_id, attribute))) {
 		st = e->status ? e->status : (enum esc_status)rc;
 		goto out;

@@ -249,7 +249,7 @@ struct frame_memo *join_frame_set_put(struct frame_set *fs, const struct frame_m
 	return &fs->v[i];
 }
 
-uint8_t *join_frame_flags(struct join *J, uint32_t id)
+uint8_t *join_frame_grow(struct join *J, uint32_t id)
 {
 	if (id >= J->capfflags) {
 		size_t cap = J->capfflags ? J->capfflags : 4096;
@@ -266,7 +266,7 @@ uint8_t *join_frame_flags(struct join *J, uint32_t id)
 	return &J->fflags[id];
 }
 
-unsigned join_frame_facts(struct join *J, const struct store_sample *smp, size_t i)
+unsigned join_frame_learn(struct join *J, const struct store_sample *smp, size_t i)
 {
 	uint8_t *fl = smp->frame_ids ? join_frame_flags(J, smp->frame_ids[i]) : NULL;
 	const struct store_frame *f;

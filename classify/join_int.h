@@ -183,10 +183,26 @@ void *join_get_pair(const struct hmap *m, const void *a, size_t al, const void *
  * NULL when memory runs out. Asked for every frame of every stack, so the pointers are
  * hashed, not the bytes. */
 struct frame_memo *join_frame_set_put(struct frame_set *fs, const struct frame_memo *m, int *added);
+/* join_frame_flags past the table's end: the table grown to hold id. */
+uint8_t *join_frame_grow(struct join *J, uint32_t id);
+
 /* The flags of frame id (JOIN_FRAME_*, 0 at first); NULL when memory runs out. */
-uint8_t *join_frame_flags(struct join *J, uint32_t id);
+static inline uint8_t *join_frame_flags(struct join *J, uint32_t id)
+{
+	return id < J->capfflags ? &J->fflags[id] : join_frame_grow(J, id);
+}
+/* join_frame_facts of a frame not known yet: read from the frame, and remembered. */
+unsigned join_frame_learn(struct join *J, const struct store_sample *smp, size_t i);
+
 /* What smp's frame i is (JOIN_FRAME_RUNTIME, JOIN_FRAME_INLINED), remembered by its id. */
-unsigned join_frame_facts(struct join *J, const struct store_sample *smp, size_t i);
+static inline unsigned join_frame_facts(struct join *J, const struct store_sample *smp, size_t i)
+{
+	uint32_t id;
+
+	if (smp->frame_ids && (id = smp->frame_ids[i]) < J->capfflags && (J->fflags[id] & JOIN_FRAME_KNOWN))
+		return J->fflags[id];
+	return join_frame_learn(J, smp, i);
+}
 
 static inline int join_is_runtime(struct join *J, const struct store_sample *smp, size_t i)
 {

@@ -454,7 +454,7 @@ size_t join_decisive_frames(struct join *J, const struct store_sample *smp, int 
 		return n;
 	for (j = k; j < n && !join_is_user(J, smp, j); j++)
 		;
-	for (m = k; m + 1 < n && join_frame(smp, m)->inlined; m++)
+	for (m = k; m + 1 < n && (join_frame_facts(J, smp, m) & JOIN_FRAME_INLINED); m++)
 		;
 	*none = j == n;
 	return (j < n && j > m ? j : m) + 1;
